@@ -1,0 +1,5 @@
+import sys
+
+from anylabel.cli.main import main
+
+sys.exit(main())

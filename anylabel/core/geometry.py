@@ -1,0 +1,269 @@
+"""Geometry that the canvas and the exporters share: boxes, areas, rotated boxes,
+outlines, polygon <-> mask rasterisation and hit tests. Pure numpy (+ OpenCV for
+rasterising and contour tracing, which is Qt-free)."""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from .shape import CIRCLE, LINE, LINESTRIP, POINT, POLYGON, RECTANGLE, ROTATION, Shape
+
+TWO_PI = 2.0 * math.pi
+
+
+@dataclass(frozen=True)
+class RotatedBox:
+    """A rotated box: centre, width (first edge), height (second edge), angle of the
+    first edge in radians measured like ``atan2(dy, dx)`` in image coordinates (y down)."""
+
+    cx: float
+    cy: float
+    w: float
+    h: float
+    angle: float
+
+    @property
+    def degrees(self) -> float:
+        return math.degrees(self.angle)
+
+
+def normalize_angle(angle: float) -> float:
+    """Map an angle in radians to [0, 2*pi)."""
+    a = math.fmod(angle, TWO_PI)
+    if a < 0:
+        a += TWO_PI
+    return 0.0 if math.isclose(a, TWO_PI) else a
+
+
+def rotated_box_from_corners(corners: np.ndarray) -> RotatedBox:
+    """Centre is the midpoint of p0 and p2; angle is the direction of p0 -> p1."""
+    c = np.asarray(corners, dtype=np.float64).reshape(4, 2)
+    cx, cy = (c[0] + c[2]) / 2.0
+    e1 = c[1] - c[0]
+    e2 = c[2] - c[1]
+    return RotatedBox(float(cx), float(cy), float(np.hypot(*e1)), float(np.hypot(*e2)),
+                      normalize_angle(math.atan2(e1[1], e1[0])))
+
+
+def rotated_box_corners(box: RotatedBox) -> np.ndarray:
+    """Four corners p0..p3 such that p0 -> p1 runs along the angle for width ``w``."""
+    ca, sa = math.cos(box.angle), math.sin(box.angle)
+    u = np.array([ca, sa]) * box.w / 2.0
+    v = np.array([-sa, ca]) * box.h / 2.0
+    c = np.array([box.cx, box.cy])
+    return np.array([c - u - v, c + u - v, c + u + v, c - u + v])
+
+
+def rotate_corners(corners: np.ndarray, delta: float) -> np.ndarray:
+    """Rotate corners about their centre by ``delta`` radians (positive = clockwise on screen)."""
+    box = rotated_box_from_corners(corners)
+    return rotated_box_corners(RotatedBox(box.cx, box.cy, box.w, box.h, normalize_angle(box.angle + delta)))
+
+
+def sync_direction(shape: Shape) -> None:
+    """Recompute a rotation shape's ``direction`` from its corners."""
+    if shape.shape_type == ROTATION and len(shape.points) == 4:
+        shape.direction = rotated_box_from_corners(shape.points).angle
+
+
+def circle_radius(shape: Shape) -> float:
+    (cx, cy), (px, py) = shape.points[:2]
+    return float(math.hypot(px - cx, py - cy))
+
+
+def bounding_box(shape: Shape) -> tuple[float, float, float, float]:
+    """Axis-aligned (xmin, ymin, xmax, ymax) of what the shape covers."""
+    if shape.shape_type == CIRCLE and len(shape.points) >= 2:
+        r = circle_radius(shape)
+        cx, cy = shape.points[0]
+        return float(cx - r), float(cy - r), float(cx + r), float(cy + r)
+    pts = shape.points
+    if len(pts) == 0:
+        raise ValueError("shape has no points")
+    x0, y0 = pts.min(axis=0)
+    x1, y1 = pts.max(axis=0)
+    return float(x0), float(y0), float(x1), float(y1)
+
+
+def outline(shape: Shape, circle_segments: int = 64) -> np.ndarray:
+    """The closed outline of an area shape as an (N, 2) polygon, or the points of an open one."""
+    st = shape.shape_type
+    if st == RECTANGLE:
+        (x0, y0), (x1, y1) = shape.points[0], shape.points[-1]
+        return np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], dtype=np.float64)
+    if st == CIRCLE:
+        r = circle_radius(shape)
+        cx, cy = shape.points[0]
+        t = np.linspace(0.0, TWO_PI, circle_segments, endpoint=False)
+        return np.stack([cx + r * np.cos(t), cy + r * np.sin(t)], axis=1)
+    return shape.points.copy()
+
+
+def is_area_shape(shape: Shape) -> bool:
+    return shape.shape_type in (RECTANGLE, POLYGON, ROTATION, CIRCLE) or (
+        shape.shape_type not in (LINE, LINESTRIP, POINT) and len(shape.points) >= 3)
+
+
+def polygon_area(points: np.ndarray) -> float:
+    p = np.asarray(points, dtype=np.float64)
+    if len(p) < 3:
+        return 0.0
+    x, y = p[:, 0], p[:, 1]
+    return float(abs(np.dot(x, np.roll(y, -1)) - np.dot(y, np.roll(x, -1))) / 2.0)
+
+
+def area(shape: Shape) -> float:
+    """Area in square pixels (0 for lines and points)."""
+    if shape.shape_type == CIRCLE:
+        return math.pi * circle_radius(shape) ** 2
+    if shape.shape_type == RECTANGLE:
+        x0, y0, x1, y1 = bounding_box(shape)
+        return (x1 - x0) * (y1 - y0)
+    if not is_area_shape(shape):
+        return 0.0
+    return polygon_area(shape.points)
+
+
+def polygon_to_mask(points: np.ndarray, height: int, width: int) -> np.ndarray:
+    """Rasterise a polygon into a bool mask: pixel (col, row) is inside when its centre
+    (col + 0.5, row + 0.5) is inside (even-odd rule, half-open edges), so adjacent
+    polygons never share pixels and a w x h rectangle covers exactly w * h pixels."""
+    mask = np.zeros((height, width), dtype=bool)
+    p = np.asarray(points, dtype=np.float64)
+    if len(p) < 3 or height <= 0 or width <= 0:
+        return mask
+    x0, y0 = p[:, 0], p[:, 1]
+    x1, y1 = np.roll(x0, -1), np.roll(y0, -1)
+    r_lo = max(int(np.ceil(p[:, 1].min() - 0.5)), 0)
+    r_hi = min(int(np.ceil(p[:, 1].max() - 0.5)), height)  # exclusive
+    if r_lo >= r_hi:
+        return mask
+    yc = np.arange(r_lo, r_hi, dtype=np.float64)[:, None] + 0.5  # (R, 1) row centres
+    lo, hi = np.minimum(y0, y1), np.maximum(y0, y1)
+    crosses = (yc >= lo) & (yc < hi)  # (R, E); horizontal edges never cross
+    with np.errstate(divide="ignore", invalid="ignore"):
+        xc = x0 + (yc - y0) * (x1 - x0) / (y1 - y0)
+    xc = np.where(crosses, xc, np.inf)
+    xc.sort(axis=1)
+    n = crosses.sum(axis=1)
+    diff = np.zeros((r_hi - r_lo, width + 1), dtype=np.int32)
+    for k in range(0, int(n.max()) - 1, 2):
+        rows = np.nonzero(n >= k + 2)[0]
+        c0 = np.clip(np.ceil(xc[rows, k] - 0.5), 0, width).astype(np.int64)
+        c1 = np.clip(np.ceil(xc[rows, k + 1] - 0.5), 0, width).astype(np.int64)
+        diff[rows, c0] += 1  # one pair per row per k, so indices are unique
+        diff[rows, c1] -= 1
+    mask[r_lo:r_hi] = np.cumsum(diff, axis=1)[:, :width] > 0
+    return mask
+
+
+def shape_to_mask(shape: Shape, height: int, width: int) -> np.ndarray:
+    """Filled region of an area shape as a bool mask (empty for lines and points)."""
+    if not is_area_shape(shape):
+        return np.zeros((height, width), dtype=bool)
+    return polygon_to_mask(outline(shape), height, width)
+
+
+def mask_to_polygons(mask: np.ndarray, tolerance: float = 1.0, min_area: float = 1.0,
+                     with_holes: bool = False) -> list[np.ndarray]:
+    """Outline each connected region of a mask as a polygon in pixel-corner coordinates
+    (a mask pixel (col, row) spans col..col+1, row..row+1), largest first.
+
+    Contours are traced through boundary pixel centres, then pushed out by half a pixel
+    so that the polygon encloses the pixels (``polygon_to_mask`` gives the mask back).
+    ``tolerance`` is the simplification epsilon in pixels (0 keeps every vertex).
+    With ``with_holes`` the boundaries of holes are returned too.
+    """
+    from shapely.geometry import LineString, Point, Polygon
+
+    m = np.ascontiguousarray(mask.astype(np.uint8))
+    mode = cv2.RETR_CCOMP if with_holes else cv2.RETR_EXTERNAL
+    contours, hierarchy = cv2.findContours(m, mode, cv2.CHAIN_APPROX_NONE)
+    polys: list[np.ndarray] = []
+    for i, c in enumerate(contours):
+        centres = c.reshape(-1, 2).astype(np.float64) + 0.5
+        is_hole = with_holes and hierarchy is not None and hierarchy[0][i][3] >= 0
+        if len(centres) >= 3:
+            geom = Polygon(centres)
+        elif len(centres) == 2:
+            geom = LineString(centres)
+        else:
+            geom = Point(centres[0])
+        # Outer boundaries grow by half a pixel; hole boundaries (traced on the
+        # object pixels around the hole) shrink towards the hole by half a pixel.
+        grown = geom.buffer(-0.5 if is_hole else 0.5, join_style=2, cap_style=3, mitre_limit=2.0)
+        if grown.is_empty:
+            continue
+        if grown.geom_type == "MultiPolygon":
+            grown = max(grown.geoms, key=lambda g_: g_.area)
+        if tolerance > 0:
+            grown = grown.simplify(tolerance, preserve_topology=True)
+        pts = np.asarray(grown.exterior.coords, dtype=np.float64)[:-1]
+        if len(pts) >= 3 and polygon_area(pts) >= min_area:
+            polys.append(pts)
+    polys.sort(key=polygon_area, reverse=True)
+    return polys
+
+
+def _point_segment_distance(px: float, py: float, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Distances from (px, py) to each segment a[i] -> b[i]."""
+    ab = b - a
+    ap = np.array([px, py]) - a
+    denom = np.einsum("ij,ij->i", ab, ab)
+    t = np.clip(np.einsum("ij,ij->i", ap, ab) / np.where(denom == 0, 1, denom), 0.0, 1.0)
+    closest = a + ab * t[:, None]
+    return np.hypot(px - closest[:, 0], py - closest[:, 1])
+
+
+def distance_to_edge(shape: Shape, x: float, y: float) -> float:
+    """Distance from (x, y) to the nearest edge (or to the point, for points)."""
+    if shape.shape_type == POINT or len(shape.points) == 1:
+        px, py = shape.points[0]
+        return float(math.hypot(x - px, y - py))
+    if shape.shape_type == CIRCLE:
+        cx, cy = shape.points[0]
+        return abs(math.hypot(x - cx, y - cy) - circle_radius(shape))
+    pts = outline(shape)
+    if is_area_shape(shape):
+        a, b = pts, np.roll(pts, -1, axis=0)
+    else:
+        a, b = pts[:-1], pts[1:]
+    return float(_point_segment_distance(x, y, a, b).min())
+
+
+def nearest_edge(shape: Shape, x: float, y: float) -> tuple[int, float]:
+    """Index i of the edge (p[i] -> p[i+1]) nearest to (x, y), and its distance."""
+    pts = shape.points
+    closed = shape.shape_type in (POLYGON, ROTATION)
+    a = pts if closed else pts[:-1]
+    b = np.roll(pts, -1, axis=0) if closed else pts[1:]
+    if len(a) == 0:
+        return -1, math.inf
+    d = _point_segment_distance(x, y, a, b)
+    i = int(np.argmin(d))
+    return i, float(d[i])
+
+
+def contains_point(shape: Shape, x: float, y: float, tolerance: float = 0.0) -> bool:
+    """True when (x, y) is inside an area shape, or within ``tolerance`` of a line/point."""
+    if shape.shape_type == CIRCLE:
+        cx, cy = shape.points[0]
+        return math.hypot(x - cx, y - cy) <= circle_radius(shape) + tolerance
+    if is_area_shape(shape):
+        pts = outline(shape).astype(np.float32)
+        if cv2.pointPolygonTest(pts.reshape(-1, 1, 2), (float(x), float(y)), False) >= 0:
+            return True
+        return tolerance > 0 and distance_to_edge(shape, x, y) <= tolerance
+    return distance_to_edge(shape, x, y) <= tolerance
+
+
+def nearest_vertex(shape: Shape, x: float, y: float) -> tuple[int, float]:
+    """Index of the vertex nearest to (x, y), and its distance."""
+    if len(shape.points) == 0:
+        return -1, math.inf
+    d = np.hypot(shape.points[:, 0] - x, shape.points[:, 1] - y)
+    i = int(np.argmin(d))
+    return i, float(d[i])

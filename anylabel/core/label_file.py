@@ -1,0 +1,296 @@
+"""The per-image label file: LabelMe-family JSON, read from and written for
+LabelMe, AnyLabeling and X-AnyLabeling alike.
+
+Reading is strict about what it cannot interpret (the error names the file, the
+shape and the problem) and generous about what it does not know (unknown keys
+are kept and written back). Writing is atomic.
+"""
+from __future__ import annotations
+
+import json
+import math
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from .. import __version__
+from .atomic import atomic_write_text
+from .errors import LabelFileError
+from .geometry import rotated_box_from_corners
+from .shape import CIRCLE, LINE, POINT, RECTANGLE, ROTATION, Shape
+
+LABEL_SUFFIX = ".json"
+ORIENTED_RECTANGLE = "oriented_rectangle"  # LabelMe 7's rotated box: 4 points, no angle
+
+# Keys this model understands; everything else on a shape goes to Shape.extra.
+_SHAPE_KEYS = {"label", "points", "shape_type", "group_id", "description", "difficult", "flags",
+               "attributes", "score", "kie_linking", "direction"}
+# Top-level keys this model understands; everything else goes to ImageAnnotation.extra.
+_TOP_KEYS = {"version", "flags", "checked", "shapes", "imagePath", "imageData", "imageHeight", "imageWidth"}
+
+
+@dataclass(eq=False)
+class ImageAnnotation:
+    """Everything a label file says about one image."""
+
+    shapes: list[Shape] = field(default_factory=list)
+    image_path: str = ""
+    image_width: int | None = None
+    image_height: int | None = None
+    flags: dict[str, bool] = field(default_factory=dict)
+    version: str = __version__
+    checked: bool | None = None
+    image_data: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def label_path_for(image_path: str | os.PathLike[str]) -> Path:
+    """Where the label file of an image lives: same folder, same stem, ``.json``."""
+    p = Path(image_path)
+    return p.with_suffix(LABEL_SUFFIX)
+
+
+# ----------------------------------------------------------------------------- reading
+
+def _points(raw: Any, where: str) -> np.ndarray:
+    if not isinstance(raw, list):
+        raise ValueError(f"{where}: 'points' must be a list of [x, y] pairs")
+    try:
+        pts = np.array([[float(p[0]), float(p[1])] for p in raw], dtype=np.float64).reshape(-1, 2)
+    except (TypeError, ValueError, IndexError, KeyError):
+        raise ValueError(f"{where}: 'points' must be a list of [x, y] numbers") from None
+    if not np.all(np.isfinite(pts)):
+        raise ValueError(f"{where}: points contain NaN or infinite coordinates")
+    return pts
+
+
+def _group_id(raw: Any, where: str) -> int | None:
+    if raw is None or raw == "":
+        return None
+    if isinstance(raw, bool):
+        raise ValueError(f"{where}: 'group_id' must be an integer or null")
+    try:
+        value = float(raw)
+    except (TypeError, ValueError):
+        raise ValueError(f"{where}: 'group_id' must be an integer or null, got {raw!r}") from None
+    if not value.is_integer():
+        raise ValueError(f"{where}: 'group_id' must be an integer or null, got {raw!r}")
+    return int(value)
+
+
+def shape_from_dict(d: dict[str, Any], where: str = "shape") -> Shape:
+    """Build a Shape from one entry of a label file's ``shapes`` list."""
+    if not isinstance(d, dict):
+        raise ValueError(f"{where}: must be a JSON object")
+    shape_type = d.get("shape_type") or "polygon"  # LabelMe writes null for polygons in old files
+    if not isinstance(shape_type, str):
+        raise ValueError(f"{where}: 'shape_type' must be a string")
+    pts = _points(d.get("points", []), where)
+    label = d.get("label", "")
+    label = "" if label is None else str(label)
+    extra = {k: v for k, v in d.items() if k not in _SHAPE_KEYS}
+
+    description = d.get("description")
+    if "description" not in d and isinstance(d.get("text"), str):
+        description = d["text"]  # AnyLabeling keeps OCR text in 'text'; it stays in extra too
+    saved_as = None
+    direction = d.get("direction", 0.0)
+
+    if shape_type == RECTANGLE:
+        if len(pts) == 4:  # X-AnyLabeling: 4 axis-aligned corners
+            pts = np.array([pts.min(axis=0), pts.max(axis=0)])
+        elif len(pts) != 2:
+            raise ValueError(f"{where}: a rectangle needs 2 or 4 points, got {len(pts)}")
+    elif shape_type in (ROTATION, ORIENTED_RECTANGLE):
+        if len(pts) != 4:
+            raise ValueError(f"{where}: a {shape_type} needs 4 points, got {len(pts)}")
+        if shape_type == ORIENTED_RECTANGLE or "direction" not in d:
+            direction = rotated_box_from_corners(pts).angle
+        if shape_type == ORIENTED_RECTANGLE:
+            saved_as, shape_type = ORIENTED_RECTANGLE, ROTATION
+    elif shape_type in (CIRCLE, LINE) and len(pts) != 2:
+        raise ValueError(f"{where}: a {shape_type} needs 2 points, got {len(pts)}")
+    elif shape_type == POINT and len(pts) != 1:
+        raise ValueError(f"{where}: a point needs 1 point, got {len(pts)}")
+
+    try:
+        direction = float(direction)
+    except (TypeError, ValueError):
+        raise ValueError(f"{where}: 'direction' must be a number") from None
+    if not math.isfinite(direction):
+        raise ValueError(f"{where}: 'direction' is not a finite number")
+    score = d.get("score")
+    if score is not None:
+        try:
+            score = float(score)
+        except (TypeError, ValueError):
+            raise ValueError(f"{where}: 'score' must be a number or null") from None
+    flags = d.get("flags") or {}
+    attributes = d.get("attributes") or {}
+    if not isinstance(flags, dict) or not isinstance(attributes, dict):
+        raise ValueError(f"{where}: 'flags' and 'attributes' must be JSON objects")
+    return Shape(
+        shape_type=shape_type,
+        points=pts,
+        label=label,
+        group_id=_group_id(d.get("group_id"), where),
+        description=description,
+        difficult=bool(d.get("difficult", False)),
+        flags=dict(flags),
+        attributes=dict(attributes),
+        score=score,
+        kie_linking=list(d.get("kie_linking") or []),
+        direction=direction,
+        extra=extra,
+        saved_as=saved_as,
+    )
+
+
+def annotation_from_dict(data: Any, source: str = "<memory>") -> ImageAnnotation:
+    """Interpret a parsed label-file object; raises LabelFileError naming ``source``."""
+    if not isinstance(data, dict):
+        raise LabelFileError(source, "the top level is not a JSON object")
+    raw_shapes = data.get("shapes", [])
+    if raw_shapes is None:
+        raw_shapes = []
+    if not isinstance(raw_shapes, list):
+        raise LabelFileError(source, "'shapes' is not a list")
+    shapes = []
+    for i, d in enumerate(raw_shapes):
+        label = d.get("label") if isinstance(d, dict) else None
+        try:
+            shapes.append(shape_from_dict(d, where=f"shape {i}" + (f" ({label!r})" if label else "")))
+        except ValueError as exc:
+            raise LabelFileError(source, str(exc)) from None
+
+    def _int_or_none(key: str) -> int | None:
+        v = data.get(key)
+        if v is None:
+            return None
+        try:
+            return int(v)
+        except (TypeError, ValueError):
+            raise LabelFileError(source, f"'{key}' must be an integer") from None
+
+    flags = data.get("flags") or {}
+    if not isinstance(flags, dict):
+        raise LabelFileError(source, "'flags' is not a JSON object")
+    checked = data.get("checked")
+    return ImageAnnotation(
+        shapes=shapes,
+        image_path=str(data.get("imagePath") or ""),
+        image_width=_int_or_none("imageWidth"),
+        image_height=_int_or_none("imageHeight"),
+        flags=dict(flags),
+        version=str(data.get("version") or __version__),
+        checked=None if checked is None else bool(checked),
+        image_data=data.get("imageData"),
+        extra={k: v for k, v in data.items() if k not in _TOP_KEYS},
+    )
+
+
+def read_label_file(path: str | os.PathLike[str]) -> ImageAnnotation:
+    """Read a label file. Never modifies it; raises LabelFileError naming it on any problem."""
+    try:
+        with open(path, "r", encoding="utf-8-sig") as fh:
+            text = fh.read()
+    except FileNotFoundError:
+        raise LabelFileError(path, "file not found") from None
+    except UnicodeDecodeError as exc:
+        raise LabelFileError(path, f"not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+    except OSError as exc:
+        raise LabelFileError(path, f"cannot be read ({exc.strerror})") from None
+    if not text.strip():
+        raise LabelFileError(path, "the file is empty")
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise LabelFileError(path, f"not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})") from None
+    return annotation_from_dict(data, os.fspath(path))
+
+
+# ----------------------------------------------------------------------------- writing
+
+def _xy(points: np.ndarray) -> list[list[float]]:
+    return [[float(x), float(y)] for x, y in points]
+
+
+def shape_to_dict(shape: Shape) -> dict[str, Any]:
+    """One shape in X-AnyLabeling's key order; rectangles as 2 points (all three tools read them)."""
+    shape_type = shape.shape_type
+    if shape.saved_as == ORIENTED_RECTANGLE and shape_type == ROTATION:
+        shape_type = ORIENTED_RECTANGLE
+    d: dict[str, Any] = {
+        "label": shape.label,
+        "score": shape.score,
+        "points": _xy(shape.points),
+        "group_id": shape.group_id,
+        "description": shape.description,
+        "difficult": bool(shape.difficult),
+        "shape_type": shape_type,
+        "flags": dict(shape.flags),
+        "attributes": dict(shape.attributes),
+        "kie_linking": list(shape.kie_linking),
+    }
+    if shape_type == ROTATION:
+        d["direction"] = float(shape.direction)
+    for k, v in shape.extra.items():
+        d.setdefault(k, v)
+    if "text" in shape.extra and isinstance(shape.extra["text"], str) and shape.description is not None:
+        d["text"] = shape.description  # keep AnyLabeling's OCR key in step with the edited text
+    return d
+
+
+def annotation_to_dict(ann: ImageAnnotation) -> dict[str, Any]:
+    d: dict[str, Any] = {
+        "version": ann.version or __version__,
+        "flags": dict(ann.flags),
+        "checked": bool(ann.checked) if ann.checked is not None else False,
+        "shapes": [shape_to_dict(s) for s in ann.shapes],
+        "imagePath": ann.image_path,
+        "imageData": ann.image_data,
+        "imageHeight": ann.image_height,
+        "imageWidth": ann.image_width,
+    }
+    for k, v in ann.extra.items():
+        d.setdefault(k, v)
+    return d
+
+
+def dumps(ann: ImageAnnotation) -> str:
+    return json.dumps(annotation_to_dict(ann), ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+
+
+def write_label_file(path: str | os.PathLike[str], ann: ImageAnnotation) -> None:
+    """Write atomically; shapes that cannot be represented raise LabelFileError and the old file stays."""
+    for i, s in enumerate(ann.shapes):
+        if not np.all(np.isfinite(s.points)):
+            raise LabelFileError(path, f"shape {i} ({s.label!r}) has NaN or infinite coordinates; not saved")
+    ann.version = __version__
+    try:
+        atomic_write_text(path, dumps(ann))
+    except OSError as exc:
+        raise LabelFileError(path, f"cannot be written ({exc.strerror})") from None
+
+
+def relative_image_path(label_path: str | os.PathLike[str], image_path: str | os.PathLike[str]) -> str:
+    """``imagePath`` as stored: relative to the label file's folder, with forward slashes."""
+    rel = os.path.relpath(os.path.abspath(image_path), os.path.dirname(os.path.abspath(label_path)))
+    return rel.replace(os.sep, "/")
+
+
+def new_annotation_for(image_path: str | os.PathLike[str], shapes: list[Shape] | None = None,
+                       size: tuple[int, int] | None = None) -> ImageAnnotation:
+    """A fresh annotation for an image; reads the size from the header when not given."""
+    from .image_io import image_size
+
+    w, h = size if size is not None else image_size(image_path)
+    return ImageAnnotation(
+        shapes=list(shapes or []),
+        image_path=relative_image_path(label_path_for(image_path), image_path),
+        image_width=int(w),
+        image_height=int(h),
+    )

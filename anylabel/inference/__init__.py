@@ -1,0 +1,1 @@
+"""Inference services (model configs, ONNX runtime, detectors, SAM, trackers): Qt-free."""

@@ -1,0 +1,13 @@
+"""Packaging glue that pyproject.toml alone cannot express.
+
+The model configs live in ``models/configs/`` at the top of the repository (where
+users and contributors look for them) but must ship inside the wheel, so that
+folder is mapped onto the package ``anylabel.model_configs``.
+"""
+from setuptools import find_packages, setup
+
+setup(
+    packages=find_packages(include=["anylabel", "anylabel.*"]) + ["anylabel.model_configs"],
+    package_dir={"anylabel.model_configs": "models/configs"},
+    package_data={"anylabel.model_configs": ["*.yaml", "*.yml", "*.txt"], "anylabel": ["py.typed"]},
+)

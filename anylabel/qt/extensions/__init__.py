@@ -1,0 +1,45 @@
+"""Features that plug into the main window without the main window knowing them.
+
+Each module here (``anylabel/qt/extensions/<feature>.py``) defines
+``install(window) -> None`` and is called once by the main window after it has built
+its menus, canvas and docks, in alphabetical order. A failing extension is reported in
+the log and the status bar and does not stop the app.
+
+What an extension may use on ``window`` (``anylabel.qt.main_window.MainWindow``):
+- ``window.menu(name) -> QMenu``: ``"file"``, ``"edit"``, ``"view"``, ``"tools"``, ``"help"``
+  (created on first use for other names), to add actions.
+- ``window.add_action(action, menu=..., toolbar=False)``.
+- ``window.addDockWidget(area, dock)`` / ``window.tabifyDockWidget``: Qt's own.
+- ``window.canvas``: the canvas widget (``anylabel.qt.canvas``).
+- ``window.current_image_path() -> pathlib.Path | None``
+- ``window.current_image() -> numpy.ndarray | None`` (RGB, as shown).
+- ``window.folder_index -> anylabel.core.FolderIndex | None``
+- ``window.current_shapes() -> list[anylabel.core.Shape]``
+- ``window.add_shapes(shapes, replace=False)``: one undoable edit; marks the image changed.
+- ``window.set_shapes(shapes)``: one undoable edit replacing all shapes.
+- ``window.open_folder(path)``, ``window.open_image(index)``, ``window.save()``
+- ``window.settings``: the settings object (read/write extension keys under their own name).
+- signals ``window.image_changed(str)`` (path of the image now shown) and
+  ``window.folder_changed(str)``.
+- ``window.statusBar().showMessage(text, ms)``.
+"""
+from __future__ import annotations
+
+import importlib
+import logging
+import pkgutil
+
+log = logging.getLogger(__name__)
+
+
+def install_all(window) -> list[str]:
+    """Install every extension; returns messages for those that failed."""
+    failures = []
+    for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+        try:
+            mod = importlib.import_module(f"{__name__}.{info.name}")
+            mod.install(window)
+        except Exception as exc:  # noqa: BLE001  # one broken feature must not stop the app
+            log.exception("extension %s failed to install", info.name)
+            failures.append(f"{info.name}: {exc}")
+    return failures

@@ -1,0 +1,129 @@
+"""The interface every model type implements.
+
+``predict(image_rgb) -> list[Shape]`` is what scripts call. Internally a prediction is
+three stages so that a batch run can overlap them across images (see ``pipeline``):
+
+    inputs, meta = model.preprocess(image_rgb)   # CPU, numpy; thread-safe
+    outputs      = model.infer(inputs)           # the ONNX session(s)
+    prediction   = model.postprocess(outputs, meta)  # CPU, numpy; thread-safe
+
+A model type that cannot split its work (multi-stage OCR) overrides ``infer`` to do
+everything and leaves the other two as pass-throughs. Classifiers return image-level
+``flags`` in the ``Prediction`` besides (or instead of) shapes.
+
+Models that use the image's existing shapes as prompts (SAM from boxes) implement
+``predict_with_annotation(image_rgb, existing_shapes)`` and declare
+``Capabilities(uses_annotation=True)``; ``anylabel predict`` and the panel call it.
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, ClassVar, Sequence
+
+import numpy as np
+
+from ..core.shape import Shape
+from .config import ModelConfig
+from .download import ProgressCallback, resolve_model_file
+from .registry import Capabilities
+from .runtime import OnnxModel
+
+__all__ = ["Model", "Prediction", "ProgressCallback"]
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Prediction:
+    """What a model found on one image."""
+
+    shapes: list[Shape] = field(default_factory=list)
+    #: Image-level flags (classification): {class name: bool}.
+    flags: dict[str, bool] = field(default_factory=dict)
+    #: Image-level text (e.g. the top class with its score).
+    description: str | None = None
+
+
+class Model:
+    """Base class of model types. Subclasses are registered with ``registry.register``."""
+
+    type_name: ClassVar[str] = ""
+    capabilities: ClassVar[Capabilities] = Capabilities()
+
+    def __init__(self, config: ModelConfig, device: str = "auto",
+                 progress: ProgressCallback | None = None) -> None:
+        self.config = config
+        self.requested_device = device
+        self._progress = progress
+        self._sessions: list[OnnxModel] = []
+        #: Extra text for users about the model (e.g. why it runs on CPU).
+        self.notes: list[str] = []
+
+    # -- loading -------------------------------------------------------------------------
+    def model_file(self, key: str = "model_path") -> Path:
+        """The local file for a path key of the config (downloaded when a URL)."""
+        return resolve_model_file(self.config, key, self._progress)
+
+    def load_session(self, key: str = "model_path", intra_threads: int | None = None) -> OnnxModel:
+        sess = OnnxModel(self.model_file(key), device=self.requested_device,  # type: ignore[arg-type]
+                         intra_threads=intra_threads)
+        if sess.fallback_reason:
+            self.notes.append(f"running on CPU: {sess.fallback_reason}")
+        self._sessions.append(sess)
+        return sess
+
+    @property
+    def device(self) -> str:
+        """Where the model actually runs ("cpu" or "cuda")."""
+        return self._sessions[0].device if self._sessions else "cpu"
+
+    @property
+    def fallback_reason(self) -> str | None:
+        return next((s.fallback_reason for s in self._sessions if s.fallback_reason), None)
+
+    # -- settings changed by the panel / CLI ---------------------------------------------
+    def set_options(self, **changes: Any) -> None:
+        """Change thresholds or NMS settings (``conf_threshold``, ``iou_threshold``, ``nms``...)."""
+        self.config = self.config.with_overrides(**changes)
+
+    # -- stages --------------------------------------------------------------------------
+    def preprocess(self, image_rgb: np.ndarray) -> tuple[Any, Any]:
+        return image_rgb, None
+
+    def infer(self, inputs: Any) -> Any:
+        raise NotImplementedError(f"{type(self).__name__} implements neither infer nor predict_result")
+
+    def postprocess(self, outputs: Any, meta: Any) -> Prediction:
+        if isinstance(outputs, Prediction):
+            return outputs
+        raise NotImplementedError(f"{type(self).__name__}.postprocess")
+
+    #: Whether ``preprocess``/``postprocess`` may run on other threads than ``infer``.
+    pipelined: ClassVar[bool] = True
+
+    # -- public API ----------------------------------------------------------------------
+    def predict_result(self, image_rgb: np.ndarray) -> Prediction:
+        """Shapes and image flags for one RGB image (H x W x 3 uint8)."""
+        inputs, meta = self.preprocess(image_rgb)
+        return self.postprocess(self.infer(inputs), meta)
+
+    def predict(self, image_rgb: np.ndarray) -> list[Shape]:
+        """Shapes found on one RGB image (H x W x 3 uint8), in image pixels."""
+        return self.predict_result(image_rgb).shapes
+
+    def predict_batch(self, images: Sequence[np.ndarray]) -> list[Prediction]:
+        """Predictions for several images (types with ``batch`` capability run them in one call)."""
+        return [self.predict_result(im) for im in images]
+
+    def close(self) -> None:
+        self._sessions.clear()
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.config.name!r} on {self.device}>"
+
+
+def class_name(config: ModelConfig, index: int) -> str:
+    """Label for a class index (the index itself when the config lists no classes)."""
+    return config.classes[index] if 0 <= index < len(config.classes) else str(index)

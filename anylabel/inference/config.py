@@ -1,0 +1,337 @@
+"""Model configs: one YAML per model, loaded into a typed, validated ``ModelConfig``.
+
+Why validated: a misspelled key (``conf_treshold``) silently ignored is a threshold the
+user thinks is set and is not. Every unknown key is an error that names the file, the
+key and the closest known key.
+
+The schema is X-AnyLabeling's "custom model" schema (so a user's YAML + ONNX pair loads
+here unchanged), including old aliases (``confidence_threshold``, ``nms_threshold``),
+the SAM, OCR, SAHI and ``tracker:`` keys, plus AnyLabel's own additions (``nms``,
+``max_det``, ``sha256``, ...). A model type can declare extra keys it accepts
+(``register(..., config_keys=...)``); those land in ``ModelConfig.options``.
+"""
+from __future__ import annotations
+
+import difflib
+import os
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+
+from ..core.errors import AnyLabelError
+
+#: Old key names that existing configs use, mapped to the current names.
+ALIASES: dict[str, str] = {
+    "confidence_threshold": "conf_threshold",
+    "score_threshold": "conf_threshold",
+    "nms_threshold": "iou_threshold",
+    "model_type": "type",
+}
+
+#: NMS variants a config or the panel may choose (see anylabel.inference.postprocess).
+NMS_METHODS: tuple[str, ...] = ("nms", "soft_nms_linear", "soft_nms_gaussian", "weighted_nms", "diou_nms")
+
+#: Path-valued keys: URLs, local paths (absolute or relative to the YAML) or pkg:// refs.
+PATH_KEYS: tuple[str, ...] = ("model_path", "encoder_model_path", "decoder_model_path",
+                              "det_model_path", "rec_model_path", "cls_model_path")
+
+#: Keys of the ``tracker:`` map (X-AnyLabeling / Ultralytics tracker settings).
+TRACKER_KEYS: frozenset[str] = frozenset({
+    "tracker_type", "track_high_thresh", "track_low_thresh", "new_track_thresh", "track_buffer",
+    "match_thresh", "fuse_score", "gmc_method", "proximity_thresh", "appearance_thresh", "with_reid",
+    "model", "max_age", "min_hits", "iou_threshold", "det_thresh", "delta_t", "asso_func", "inertia",
+})
+
+#: Where the shipped configs and shared class lists live (``models/configs`` in the repo).
+def shipped_config_dir() -> Path:
+    from .. import model_configs  # type: ignore[attr-defined]  # mapped by setup.py
+
+    return Path(model_configs.__file__).parent
+
+
+class ConfigError(AnyLabelError):
+    """A model config that cannot be used; the message names the file and the key."""
+
+    def __init__(self, path: str | os.PathLike[str] | None, problem: str) -> None:
+        self.path = Path(path) if path is not None else None
+        self.problem = problem
+        super().__init__(f"{path if path is not None else '<config>'}: {problem}")
+
+
+@dataclass
+class ModelConfig:
+    """One model as described by its YAML. Paths are kept as written; see ``download``."""
+
+    type: str
+    name: str
+    display_name: str = ""
+    provider: str = "Custom"
+    description: str = ""
+    model_path: str | None = None
+    conf_threshold: float = 0.25
+    iou_threshold: float = 0.45
+    classes: list[str] = field(default_factory=list)
+    filter_classes: list[str] = field(default_factory=list)
+    #: NMS variant: one of NMS_METHODS; ``agnostic`` suppresses across classes.
+    nms: str = "nms"
+    agnostic: bool = False
+    max_det: int = 300
+    #: Sigma of Gaussian Soft-NMS.
+    soft_nms_sigma: float = 0.5
+    #: Pixel tolerance when turning masks into polygons (X-AnyLabeling: epsilon_factor, relative).
+    epsilon_factor: float | None = None
+    show_boxes: bool = False
+    #: Pose: keypoint names (per model) and skeleton as pairs of indices.
+    keypoints: list[str] = field(default_factory=list)
+    skeleton: list[list[int]] = field(default_factory=list)
+    kpt_threshold: float = 0.5
+    # SAM family
+    encoder_model_path: str | None = None
+    decoder_model_path: str | None = None
+    input_size: int | None = None
+    max_width: int | None = None
+    max_height: int | None = None
+    # OCR
+    det_model_path: str | None = None
+    rec_model_path: str | None = None
+    cls_model_path: str | None = None
+    # SAHI sliced inference (off unless slice sizes are given or ``sahi: true``)
+    sahi: bool = False
+    slice_height: int | None = None
+    slice_width: int | None = None
+    overlap_height_ratio: float = 0.2
+    overlap_width_ratio: float = 0.2
+    #: Tracker settings for video (consumed by anylabel.inference.trackers).
+    tracker: dict[str, Any] = field(default_factory=dict)
+    #: sha256 per path key (or a single string for ``model_path``).
+    sha256: dict[str, str] = field(default_factory=dict)
+    #: Preferred device for this model (the app setting wins when given).
+    device: str | None = None
+    #: Keys declared by the model type (``register(..., config_keys=...)``).
+    options: dict[str, Any] = field(default_factory=dict)
+    #: The YAML this came from (None for configs built in code); relative paths resolve against it.
+    source: Path | None = None
+
+    @property
+    def title(self) -> str:
+        return self.display_name or self.name
+
+    def path_value(self, key: str) -> str | None:
+        return getattr(self, key) if key in PATH_KEYS else None
+
+    def base_dir(self) -> Path:
+        return self.source.parent if self.source else Path.cwd()
+
+    def with_overrides(self, **changes: Any) -> "ModelConfig":
+        """A copy with some fields replaced (panel/CLI thresholds), validated again."""
+        import dataclasses
+
+        new = dataclasses.replace(self, **changes)
+        _check_values(new, self.source)
+        return new
+
+
+_FIELD_NAMES: frozenset[str] = frozenset(f.name for f in fields(ModelConfig)) - {"options", "source"}
+
+
+def _closest(key: str, known: Iterable[str]) -> str:
+    match = difflib.get_close_matches(key, sorted(known), n=1, cutoff=0.6)
+    return f" (did you mean {match[0]!r}?)" if match else ""
+
+
+def _resolve_classes(value: Any, base: Path, path: Path | None) -> list[str]:
+    """``classes`` may be a list, a {index: name} map, or a name/path of a shared class list."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        candidates = [base / value, shipped_config_dir() / "classes" / f"{value}.txt",
+                      shipped_config_dir() / "classes" / value]
+        for c in candidates:
+            if c.is_file():
+                names = [ln.strip() for ln in c.read_text(encoding="utf-8").splitlines()]
+                return [n for n in names if n]
+        raise ConfigError(path, f"classes: no class list named {value!r} (looked for "
+                          f"{', '.join(str(c) for c in candidates)})")
+    if isinstance(value, Mapping):
+        try:
+            items = sorted((int(k), str(v)) for k, v in value.items())
+        except (TypeError, ValueError):
+            raise ConfigError(path, "classes: a map must be {index: name}") from None
+        return [v for _, v in items]
+    if isinstance(value, list):
+        return [str(v) for v in value]
+    raise ConfigError(path, f"classes: expected a list, a map or a class-list name, got {type(value).__name__}")
+
+
+def _check_values(cfg: ModelConfig, path: Path | None) -> None:
+    for key in ("conf_threshold", "iou_threshold", "overlap_height_ratio", "overlap_width_ratio",
+                "kpt_threshold"):
+        v = getattr(cfg, key)
+        if not 0.0 <= v <= 1.0:
+            raise ConfigError(path, f"{key} must be between 0 and 1, got {v}")
+    if cfg.nms not in NMS_METHODS:
+        raise ConfigError(path, f"nms must be one of {', '.join(NMS_METHODS)}, got {cfg.nms!r}{_closest(cfg.nms, NMS_METHODS)}")
+    if cfg.max_det < 1:
+        raise ConfigError(path, f"max_det must be >= 1, got {cfg.max_det}")
+    for key in ("slice_height", "slice_width", "input_size", "max_width", "max_height"):
+        v = getattr(cfg, key)
+        if v is not None and v < 1:
+            raise ConfigError(path, f"{key} must be a positive integer, got {v}")
+    if cfg.device not in (None, "auto", "cpu", "cuda"):
+        raise ConfigError(path, f"device must be auto, cpu or cuda, got {cfg.device!r}")
+
+
+def _coerce(key: str, value: Any, path: Path | None) -> Any:
+    """Convert a YAML value to the field's type, with an error naming the key."""
+    f = _FIELD_TYPES[key]
+    try:
+        if value is None:
+            return None if "None" in f else _DEFAULTS.get(key)
+        if f.startswith("float"):
+            return float(value)
+        if f.startswith("int"):
+            if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
+                raise ValueError
+            return int(value)
+        if f == "bool":
+            if not isinstance(value, bool):
+                raise ValueError
+            return value
+        if f.startswith("str"):
+            if isinstance(value, (dict, list)):
+                raise ValueError
+            return str(value)
+    except (TypeError, ValueError):
+        raise ConfigError(path, f"{key}: expected {f.replace(' | None', '')}, got {value!r}") from None
+    return value
+
+
+_FIELD_TYPES: dict[str, str] = {f.name: str(f.type) for f in fields(ModelConfig)}
+_DEFAULTS: dict[str, Any] = {f.name: f.default for f in fields(ModelConfig) if not callable(f.default_factory)}  # type: ignore[misc]
+
+
+def config_from_dict(data: Any, source: str | os.PathLike[str] | None = None,
+                     extra_keys: Iterable[str] | None = None) -> ModelConfig:
+    """Build a validated config from parsed YAML.
+
+    ``extra_keys`` are keys the model type accepts beyond the common schema; when None
+    they are looked up from the registry (which may import the model type's module).
+    """
+    path = Path(source) if source is not None else None
+    if not isinstance(data, Mapping):
+        raise ConfigError(path, "a model config must be a YAML mapping (key: value lines)")
+    raw: dict[str, Any] = {}
+    for key, value in data.items():
+        key = str(key)
+        new = ALIASES.get(key, key)
+        if new in raw:
+            raise ConfigError(path, f"{key!r} and {new!r} both given; keep only {new!r}")
+        raw[new] = value
+    for required in ("type", "name"):
+        if not raw.get(required):
+            raise ConfigError(path, f"missing required key {required!r}")
+    mtype = str(raw["type"])
+    if extra_keys is None:
+        from .registry import config_keys_for  # here: registry imports this module
+
+        extra_keys = config_keys_for(mtype)
+    extras = frozenset(extra_keys)
+    known = _FIELD_NAMES | extras
+    kwargs: dict[str, Any] = {}
+    options: dict[str, Any] = {}
+    base = path.parent if path else Path.cwd()
+    for key, value in raw.items():
+        if key in extras and key not in _FIELD_NAMES:
+            options[key] = value
+        elif key not in known:
+            raise ConfigError(path, f"unknown key {key!r}{_closest(key, known | set(ALIASES))} "
+                              f"for model type {mtype!r}")
+        elif key == "classes":
+            kwargs[key] = _resolve_classes(value, base, path)
+        elif key in ("filter_classes", "keypoints"):
+            if value is None:
+                value = []
+            if not isinstance(value, list):
+                raise ConfigError(path, f"{key}: expected a list of names, got {value!r}")
+            kwargs[key] = [str(v) for v in value]
+        elif key == "skeleton":
+            kwargs[key] = [list(map(int, pair)) for pair in (value or [])]
+        elif key == "tracker":
+            if value is None:
+                value = {}
+            if not isinstance(value, Mapping):
+                raise ConfigError(path, "tracker: expected a map of tracker settings")
+            for tk in value:
+                if tk not in TRACKER_KEYS:
+                    raise ConfigError(path, f"unknown key 'tracker.{tk}'{_closest(str(tk), TRACKER_KEYS)}")
+            kwargs[key] = dict(value)
+        elif key == "sha256":
+            if isinstance(value, str):
+                value = {"model_path": value}
+            if not isinstance(value, Mapping) or any(k not in PATH_KEYS for k in value):
+                raise ConfigError(path, f"sha256: expected a hex string or a map {{path key: hex}} "
+                                  f"with keys among {', '.join(PATH_KEYS)}")
+            kwargs[key] = {str(k): str(v).lower() for k, v in value.items()}
+        else:
+            kwargs[key] = _coerce(key, value, path)
+    if raw.get("slice_height") or raw.get("slice_width"):
+        kwargs.setdefault("sahi", True)
+    cfg = ModelConfig(**kwargs, options=options, source=path)
+    if not cfg.display_name:
+        cfg.display_name = cfg.name
+    unknown_filter = [c for c in cfg.filter_classes if cfg.classes and c not in cfg.classes]
+    if unknown_filter:
+        raise ConfigError(path, f"filter_classes: {unknown_filter} are not in classes")
+    _check_values(cfg, path)
+    return cfg
+
+
+def load_config(path: str | os.PathLike[str], extra_keys: Iterable[str] | None = None) -> ModelConfig:
+    """Read and validate one YAML config."""
+    import yaml
+
+    p = Path(path).expanduser().resolve()
+    try:
+        text = p.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ConfigError(p, f"cannot read the config ({exc.strerror or exc})") from exc
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise ConfigError(p, f"not valid YAML ({exc})") from exc
+    return config_from_dict(data, p, extra_keys)
+
+
+def shipped_configs(directory: str | os.PathLike[str] | None = None) -> tuple[list[ModelConfig], list[ConfigError]]:
+    """All configs shipped with AnyLabel (or in ``directory``), sorted by provider then title.
+
+    Broken configs do not hide the others; they are returned as errors to show.
+    """
+    folder = Path(directory) if directory else shipped_config_dir()
+    configs: list[ModelConfig] = []
+    errors: list[ConfigError] = []
+    for p in sorted(folder.glob("*.yaml")):
+        try:
+            configs.append(load_config(p))
+        except ConfigError as exc:
+            errors.append(exc)
+    configs.sort(key=lambda c: (c.provider.lower(), c.title.lower()))
+    return configs, errors
+
+
+def find_config(name_or_path: str) -> ModelConfig:
+    """A config by shipped model name (``yolov8n``) or by YAML path."""
+    p = Path(name_or_path).expanduser()
+    if p.suffix.lower() in (".yaml", ".yml") or p.is_file():
+        return load_config(p)
+    folder = shipped_config_dir()
+    direct = folder / f"{name_or_path}.yaml"
+    if direct.is_file():
+        return load_config(direct)
+    configs, _ = shipped_configs(folder)
+    for c in configs:
+        if c.name == name_or_path:
+            return c
+    names = [c.name for c in configs]
+    raise ConfigError(None, f"no model named {name_or_path!r}{_closest(name_or_path, names)}; "
+                      f"run 'anylabel predict --list-models' or pass the path of a YAML config")

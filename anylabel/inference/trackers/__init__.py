@@ -1,0 +1,40 @@
+"""Multi-object trackers as post-processors for any detector (or hand-drawn boxes).
+
+``create_tracker(name, tracker_config)`` builds one from the ``TRACKERS`` table;
+``tracker.update(shapes, frame_rgb)`` returns the shapes with their track id in
+``group_id``; ``tracker.reset()`` starts over. Settings come from the model YAML's
+``tracker:`` map (X-AnyLabeling's keys accepted), see ``config.TrackerConfig``.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from .base import TRACKABLE_TYPES, Tracker, detections_from_shapes
+from .botsort import BotSortTracker
+from .bytetrack import ByteTracker
+from .config import TrackerConfig, TrackerConfigError, parse_tracker_config
+from .ocsort import OcSortTracker
+
+#: Tracker name -> class. Names are lower case without separators ("oc-sort" -> "ocsort").
+TRACKERS: dict[str, Callable[[TrackerConfig], Tracker]] = {
+    "bytetrack": ByteTracker,
+    "ocsort": OcSortTracker,
+    "botsort": BotSortTracker,
+}
+
+
+def create_tracker(name: str | None = None, tracker_config: dict[str, Any] | TrackerConfig | None = None) -> Tracker:
+    """A tracker by name (``bytetrack``, ``ocsort``, ``botsort``) with validated settings.
+
+    ``name`` wins over the config's ``tracker_type``; with neither, ByteTrack.
+    Raises TrackerConfigError for an unknown name or a bad setting.
+    """
+    cfg = parse_tracker_config(tracker_config, tracker_type=name)
+    cls = TRACKERS.get(cfg.tracker_type)
+    if cls is None:
+        raise TrackerConfigError(f"unknown tracker {cfg.tracker_type!r} (choose from: {', '.join(TRACKERS)})")
+    return cls(cfg)
+
+
+__all__ = ["TRACKERS", "TRACKABLE_TYPES", "Tracker", "TrackerConfig", "TrackerConfigError", "create_tracker",
+           "parse_tracker_config", "detections_from_shapes", "ByteTracker", "OcSortTracker", "BotSortTracker"]

@@ -1,0 +1,84 @@
+"""Appearance-aided ByteTrack (BoT-SORT style association).
+
+The first association blends motion and appearance: for each pair the cost is the
+smaller of the IoU distance and the (halved) cosine distance of embeddings, but an
+appearance match only counts when the boxes are close (IoU distance below
+``proximity_thresh``) and the crops look alike (below ``appearance_thresh``). Each
+track keeps an exponential moving average of its features, so a brief occlusion by
+another object does not overwrite what the track looks like. When objects cross and
+motion alone would swap them, appearance keeps them apart.
+
+Without an embedder (no ``reid_model`` or ``with_reid: false``) it behaves as ByteTrack.
+Camera motion compensation of the original BoT-SORT is not implemented.
+"""
+from __future__ import annotations
+
+import logging
+
+import numpy as np
+
+from .base import Detections, Track
+from .bytetrack import ByteTracker
+from .config import TrackerConfig
+from .matching import cosine_distance
+
+log = logging.getLogger(__name__)
+
+
+class BotSortTracker(ByteTracker):
+    name = "botsort"
+
+    def __init__(self, config: TrackerConfig, embedder=None) -> None:
+        super().__init__(config)
+        self.embedder = embedder
+        if self.embedder is None and config.with_reid and config.reid_model:
+            from .appearance import Embedder
+
+            self.embedder = Embedder(config.reid_model, (config.reid_input_height, config.reid_input_width),
+                                     device=config.device)
+        if self.embedder is None:
+            log.info("botsort: no appearance model set (tracker.reid_model); using motion only")
+        self._features: np.ndarray | None = None
+
+    @property
+    def needs_frames(self) -> bool:  # type: ignore[override]
+        return self.embedder is not None
+
+    def _prepare(self, high: Detections, frame_rgb: np.ndarray | None) -> None:
+        self._features = None
+        if self.embedder is None or not len(high):
+            return
+        if frame_rgb is None:
+            raise ValueError("the appearance tracker needs the frame image (frame_rgb) for every update")
+        self._features = self.embedder.embed(frame_rgb, high.boxes)
+
+    def _first_cost(self, tracks: list[Track], high: Detections) -> np.ndarray:
+        iou_cost = self._iou_cost(tracks, high)
+        if self._features is None or not tracks:
+            return iou_cost
+        have = [t.feature is not None for t in tracks]
+        if not any(have):
+            return iou_cost
+        dim = self._features.shape[1]
+        track_feats = np.stack([t.feature if t.feature is not None else np.zeros(dim, np.float32) for t in tracks])
+        emb = cosine_distance(track_feats, self._features) / 2.0
+        emb[~np.array(have)] = 1.0
+        emb[emb > self.config.appearance_thresh] = 1.0
+        emb[iou_cost > self.config.proximity_thresh] = 1.0
+        emb = self._gate_labels(emb, tracks, high, 1.0)
+        return np.minimum(iou_cost, emb)
+
+    def _init_feature(self, t: Track, high_pos: int) -> None:
+        if self._features is not None:
+            t.feature = self._features[high_pos].copy()
+
+    def _update_feature(self, t: Track, high_pos: int) -> None:
+        if self._features is None:
+            return
+        f = self._features[high_pos]
+        if t.feature is None:
+            t.feature = f.copy()
+        else:
+            a = self.config.feature_momentum
+            g = a * t.feature + (1 - a) * f
+            t.feature = g / max(float(np.linalg.norm(g)), 1e-12)

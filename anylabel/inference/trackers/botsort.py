@@ -20,7 +20,7 @@ import numpy as np
 from .base import Detections, Track
 from .bytetrack import ByteTracker
 from .config import TrackerConfig
-from .matching import cosine_distance
+from .matching import cosine_distance, iou_matrix
 
 log = logging.getLogger(__name__)
 
@@ -64,7 +64,8 @@ class BotSortTracker(ByteTracker):
         emb = cosine_distance(track_feats, self._features) / 2.0
         emb[~np.array(have)] = 1.0
         emb[emb > self.config.appearance_thresh] = 1.0
-        emb[iou_cost > self.config.proximity_thresh] = 1.0
+        raw_iou_dist = 1.0 - iou_matrix(np.array([t.box for t in tracks]).reshape(-1, 4), high.boxes)
+        emb[raw_iou_dist > self.config.proximity_thresh] = 1.0
         emb = self._gate_labels(emb, tracks, high, 1.0)
         return np.minimum(iou_cost, emb)
 

@@ -1,0 +1,67 @@
+"""Appearance keeps ids where motion alone swaps them (real MobileNetV2 embedder)."""
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+
+from anylabel.core.image_io import read_image_rgb
+from anylabel.core.shape import rectangle
+from anylabel.inference.trackers import create_tracker
+from anylabel.inference.trackers.appearance import Embedder
+
+W, H = 800, 360
+
+
+def _bounce(tracker, textures, speed=14.0, gap=40.0) -> int:
+    """Two textured objects approach, overlap and bounce back; returns id changes per object."""
+    ca, cb, va, vb = 150.0, 650.0, speed, -speed
+    first: dict[int, int] = {}
+    changes = 0
+    while 60 <= ca and cb <= W - 60:
+        if cb - ca <= gap and va > 0:
+            va, vb = -speed, speed
+        frame = np.full((H, W, 3), 120, np.uint8)
+        shapes = []
+        for k, c in enumerate((ca, cb)):
+            x1 = int(round(c - 50))
+            frame[110:250, x1:x1 + 100] = textures[k]
+            shapes.append(rectangle(x1, 110, x1 + 100, 250, label="object", score=0.9))
+        for k, tid in enumerate(tracker.assign(shapes, frame)):
+            if tid is not None:
+                if first.setdefault(k, tid) != tid:
+                    changes += 1
+                    first[k] = tid
+        ca, cb = ca + va, cb + vb
+    return changes
+
+
+@pytest.fixture
+def textures(darknet_photo):
+    return [cv2.resize(read_image_rgb(darknet_photo.parent / f"{n}.jpg"), (100, 140)) for n in ("dog", "horses")]
+
+
+def test_motion_alone_swaps_appearance_does_not(shared_models, textures):
+    model = shared_models / "mobilenetv2_embedder.onnx"
+    if not model.exists():
+        pytest.skip(f"{model} is absent")
+    assert _bounce(create_tracker("bytetrack"), textures) > 0   # the trap is real
+    assert _bounce(create_tracker("ocsort"), textures) > 0
+    tracker = create_tracker("botsort", {"reid_model": str(model), "proximity_thresh": 0.8})
+    assert tracker.needs_frames
+    assert _bounce(tracker, textures) == 0
+
+
+def test_embedder_features(shared_models, textures):
+    emb = Embedder(shared_models / "mobilenetv2_embedder.onnx")
+    frame = np.concatenate(textures, axis=1)
+    f = emb.embed(frame, np.array([[0, 0, 100, 140], [100, 0, 200, 140], [2, 0, 102, 140]], float))
+    assert f.shape == (3, 1280)
+    assert np.allclose(np.linalg.norm(f, axis=1), 1.0, atol=1e-5)
+    assert f[0] @ f[2] > f[0] @ f[1]   # a shifted crop of the dog is closer to the dog than the horses
+
+
+def test_appearance_tracker_needs_frames(shared_models):
+    tr = create_tracker("botsort", {"reid_model": str(shared_models / "mobilenetv2_embedder.onnx")})
+    with pytest.raises(ValueError, match="frame"):
+        tr.update([rectangle(0, 0, 10, 10, score=0.9)], None)

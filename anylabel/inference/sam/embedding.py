@@ -1,0 +1,41 @@
+"""One encoded image, and the encoder that makes it."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..runtime import OnnxModel
+from .spec import SamSpec
+from .transforms import ResizeFrame, encoder_input, frame_for
+
+
+@dataclass(frozen=True)
+class ImageEmbedding:
+    """Encoder outputs for one image plus the frame that maps prompts into them."""
+
+    tensors: dict[str, np.ndarray]
+    frame: ResizeFrame
+    model_id: str
+
+    @property
+    def nbytes(self) -> int:
+        return int(sum(t.nbytes for t in self.tensors.values()))
+
+
+class SamEncoder:
+    """Runs the heavy image encoder: image in, ``ImageEmbedding`` out."""
+
+    def __init__(self, session: OnnxModel, spec: SamSpec, model_id: str) -> None:
+        self.session = session
+        self.spec = spec
+        self.model_id = model_id
+        self._dtype = session.input(spec.encoder_input).dtype
+        self._wanted = [name for name, _ in spec.embeddings]
+
+    def encode(self, image_rgb: np.ndarray) -> ImageEmbedding:
+        frame = frame_for(image_rgb.shape, self.spec.input_size)
+        tensor = encoder_input(image_rgb, frame, self.spec.pixel_mean, self.spec.pixel_std,
+                               self.spec.channels_last, self._dtype)
+        outs = self.session.run_dict({self.spec.encoder_input: tensor}, self._wanted)
+        return ImageEmbedding(outs, frame, self.model_id)

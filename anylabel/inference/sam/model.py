@@ -1,0 +1,128 @@
+"""The SAM-family model type: encoder + embedding store + decoder behind one object.
+
+One type covers SAM ViT-B/L/H (and their quantised exports), MobileSAM, EdgeSAM and
+EfficientViT-SAM: their differences (tensor names, input size, mask input or not,
+low- or full-resolution masks) are read from the ONNX files by ``spec.read_spec``.
+The X-AnyLabeling type names are aliases so users' configs load unchanged.
+"""
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+from typing import Any, Sequence
+
+import numpy as np
+
+from ...core.shape import RECTANGLE, Shape
+from ..base import Model, Prediction, ProgressCallback
+from ..config import ConfigError, ModelConfig
+from ..registry import Capabilities, register
+from .decoder import MaskPrediction, Prompt, SamDecoder
+from .embedding import ImageEmbedding, SamEncoder
+from .embedding_store import DEFAULT_CAPACITY, EmbeddingStore
+from .mask_output import OUTPUT_MODES, mask_to_shapes
+from .spec import SamSpec, read_spec
+
+#: Config keys SAM configs may use besides the common schema.
+SAM_CONFIG_KEYS = ("cache_size", "output_mode", "tolerance", "pixel_mean", "pixel_std", "mask_threshold",
+                   "prefetch")
+
+SAM_CAPABILITIES = Capabilities(conf=False, point_prompts=True, box_prompts=True,
+                                output_types=OUTPUT_MODES, uses_annotation=True)
+
+
+def _triple(cfg: ModelConfig, key: str) -> tuple[float, float, float] | None:
+    v = cfg.options.get(key)
+    if v is None:
+        return None
+    if not isinstance(v, (list, tuple)) or len(v) != 3:
+        raise ConfigError(cfg.source, f"{key}: expected three numbers (R, G, B), got {v!r}")
+    return (float(v[0]), float(v[1]), float(v[2]))
+
+
+def _file_id(path: Path) -> str:
+    """Identity of a model file for cache keys: path, size and modification time."""
+    st = path.stat()
+    return hashlib.sha1(f"{path.resolve()}|{st.st_size}|{st.st_mtime_ns}".encode()).hexdigest()[:16]
+
+
+@register("segment_anything", capabilities=SAM_CAPABILITIES, config_keys=SAM_CONFIG_KEYS,
+          aliases=("segment_anything_model", "sam", "mobile_sam", "edge_sam", "efficientvit_sam"))
+class SamModel(Model):
+    """Point/box-prompted segmentation with a cached, prefetched image encoder."""
+
+    pipelined = False
+
+    def __init__(self, config: ModelConfig, device: str = "auto", progress: ProgressCallback | None = None,
+                 store: EmbeddingStore | None = None, **_: Any) -> None:
+        super().__init__(config, device, progress)
+        for key in ("encoder_model_path", "decoder_model_path"):
+            if not getattr(config, key):
+                raise ConfigError(config.source, f"a {config.type} config needs {key}")
+        enc = self.load_session("encoder_model_path")
+        dec = self.load_session("decoder_model_path")
+        opts = config.options
+        self.spec: SamSpec = read_spec(enc, dec, config.input_size, _triple(config, "pixel_mean"),
+                                       _triple(config, "pixel_std"), float(opts.get("mask_threshold", 0.0)))
+        self.model_id = f"{config.name}:{_file_id(enc.path)}:{_file_id(dec.path)}"
+        self.encoder = SamEncoder(enc, self.spec, self.model_id)
+        self.decoder = SamDecoder(dec, self.spec)
+        self.output_mode = str(opts.get("output_mode", "polygon"))
+        if self.output_mode not in OUTPUT_MODES:
+            raise ConfigError(config.source, f"output_mode must be one of {', '.join(OUTPUT_MODES)}, "
+                              f"got {self.output_mode!r}")
+        self.tolerance = float(opts.get("tolerance", 1.0))
+        self.prefetch_count = int(opts.get("prefetch", 2))
+        self._own_store = store is None
+        self.store = store or EmbeddingStore(capacity=int(opts.get("cache_size", DEFAULT_CAPACITY)))
+        self.store.set_encoder(self.encoder)
+
+    # -- prompts -------------------------------------------------------------------------
+    def embed(self, image_rgb: np.ndarray, path: str | Path | None = None) -> ImageEmbedding:
+        """The embedding of an image: from the store when it has a path, else encoded now."""
+        if path is not None:
+            return self.store.embedding(path, image_rgb)
+        return self.encoder.encode(image_rgb)
+
+    def segment(self, embedding: ImageEmbedding, prompt: Prompt,
+                mask_input: np.ndarray | None = None) -> MaskPrediction:
+        return self.decoder.decode(embedding, prompt, mask_input)
+
+    def to_shapes(self, mask: np.ndarray, label: str = "", group_id: int | None = None,
+                  score: float | None = None, mode: str | None = None) -> list[Shape]:
+        return mask_to_shapes(mask, mode or self.output_mode, label, self.tolerance, group_id, score)
+
+    def set_options(self, **changes: Any) -> None:
+        """``output_mode`` and ``tolerance`` change live; other keys go to the config."""
+        if "output_mode" in changes:
+            mode = changes.pop("output_mode")
+            if mode not in OUTPUT_MODES:
+                raise ValueError(f"output_mode must be one of {', '.join(OUTPUT_MODES)}")
+            self.output_mode = mode
+        if "tolerance" in changes:
+            self.tolerance = max(0.0, float(changes.pop("tolerance")))
+        if changes:
+            super().set_options(**changes)
+
+    # -- whole-image API -----------------------------------------------------------------
+    def predict_result(self, image_rgb: np.ndarray) -> Prediction:
+        raise ConfigError(self.config.source, f"{self.config.title} segments what you point at: click on the "
+                          "image (Q/E) or draw a box, or run it on existing rectangles (--prompt-from-boxes)")
+
+    def predict_with_annotation(self, image_rgb: np.ndarray, existing_shapes: Sequence[Shape],
+                                path: str | Path | None = None) -> list[Shape]:
+        """Box-to-segment: each rectangle becomes the object SAM finds in it, with the
+        rectangle's label, group id, flags and attributes; other shapes are kept as they are."""
+        from .box_to_segment import boxes_to_segments
+
+        emb = self.embed(image_rgb, path)
+        return boxes_to_segments(self, emb, existing_shapes)
+
+    def close(self) -> None:
+        if self._own_store:
+            self.store.close()
+        super().close()
+
+
+def rectangles(shapes: Sequence[Shape]) -> list[Shape]:
+    return [s for s in shapes if s.shape_type == RECTANGLE]

@@ -1,0 +1,171 @@
+"""Types shared by every dataset format: what an exporter is given, what it reports back.
+
+A format module holds pure ``dump``/``parse`` functions over core shapes and a small
+exporter/importer class that puts their output on disk. The folder walking, class
+files, progress, error collection and the summary live in ``driver.py`` only.
+"""
+from __future__ import annotations
+
+import math
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterator, Protocol
+
+from ..core.shape import Shape
+
+ImageSize = tuple[int, int]  # (width, height) in pixels
+
+
+class FormatError(ValueError):
+    """A dataset file (or one line of it) that cannot be interpreted; the message says why."""
+
+
+@dataclass(frozen=True)
+class Skip:
+    """One shape a format cannot carry, and why (reported in the summary, never silent)."""
+
+    label: str
+    shape_type: str
+    reason: str
+
+
+@dataclass
+class ExportItem:
+    """One image with its shapes, as the driver hands it to an exporter."""
+
+    image_path: Path
+    size: ImageSize
+    shapes: list[Shape]
+    subset: str = ""  # "train" / "val" / "test" when a split was asked for
+
+    @property
+    def stem(self) -> str:
+        return self.image_path.stem
+
+
+@dataclass
+class ExportOptions:
+    """Choices that only some formats use (they ignore the rest)."""
+
+    pose_config: dict[str, list[str]] | None = None  # class -> keypoint names, in order
+    split: tuple[float, float, float] | None = None  # train, val, test fractions
+    seed: int = 0
+    include_unlabelled: bool = True  # images without a label file become empty/background entries
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class ExportContext:
+    out_dir: Path
+    classes: list[str]
+    options: ExportOptions
+
+    def class_index(self) -> dict[str, int]:
+        return {name: i for i, name in enumerate(self.classes)}
+
+
+class Exporter(Protocol):
+    """Receives every image once (``add``), then ``finish`` writes dataset-level files.
+
+    ``add`` returns the shapes it had to leave out; it raises OSError/FormatError when the
+    image cannot be written (the driver names the image and carries on)."""
+
+    def add(self, item: ExportItem) -> list[Skip]: ...
+
+    def finish(self) -> list[Path]: ...
+
+
+@dataclass
+class ImportItem:
+    """Shapes read for one image of IMAGES_DIR."""
+
+    image_path: Path
+    shapes: list[Shape]
+    size: ImageSize | None = None  # known from the dataset (COCO, VOC, MOT); else read from the image
+
+
+@dataclass
+class ImportFailure:
+    """A dataset file, or one entry of it, that could not be imported."""
+
+    path: str
+    problem: str
+
+
+@dataclass
+class ImportContext:
+    source: Path
+    images_dir: Path
+    classes: list[str] | None
+    options: ExportOptions
+
+    def label_for(self, index: int) -> str:
+        """Class name of an index; the index itself when no class list says otherwise."""
+        if self.classes is not None and 0 <= index < len(self.classes):
+            return self.classes[index]
+        return str(index)
+
+
+class Importer(Protocol):
+    def items(self) -> Iterator[ImportItem | ImportFailure]: ...
+
+    def count(self) -> int: ...
+
+
+ProgressFn = Callable[[str, int, int], None]  # (stage, done, total)
+CancelFn = Callable[[], bool]
+
+
+@dataclass
+class Summary:
+    """What a run did, for the CLI's last lines and the GUI's closing dialog."""
+
+    action: str  # "export" / "import"
+    fmt: str
+    images: int = 0
+    files_written: int = 0
+    shapes_written: int = 0
+    failures: list[tuple[str, str]] = field(default_factory=list)  # (file, problem)
+    skipped: Counter[tuple[str, str]] = field(default_factory=Counter)  # (shape_type, reason) -> n
+    notes: list[str] = field(default_factory=list)
+    cancelled: bool = False
+    outputs: list[Path] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures and not self.cancelled
+
+    def fail(self, path: str | Path, problem: str) -> None:
+        self.failures.append((str(path), problem))
+
+    def skip(self, skips: list[Skip]) -> None:
+        for s in skips:
+            self.skipped[(s.shape_type, s.reason)] += 1
+
+    def lines(self) -> list[str]:
+        out = [f"{self.action} {self.fmt}: {self.images} image(s), {self.files_written} file(s) written, "
+               f"{self.shapes_written} shape(s) converted"]
+        for (shape_type, reason), n in sorted(self.skipped.items()):
+            out.append(f"  skipped {n} {shape_type} shape(s): {reason}")
+        out.extend(f"  note: {n}" for n in self.notes)
+        if self.cancelled:
+            out.append("  cancelled before the end: the output is incomplete")
+        if self.failures:
+            out.append(f"  {len(self.failures)} file(s) failed:")
+            out.extend(f"    {path}: {problem}" for path, problem in self.failures)
+        return out
+
+
+def finite(values: Any) -> bool:
+    """True when every number is finite (NaN coordinates are refused, not written)."""
+    try:
+        return all(math.isfinite(float(v)) for v in values)
+    except (TypeError, ValueError):
+        return False
+
+
+def fmt_num(v: float, digits: int = 6) -> str:
+    """A compact decimal: no exponent, no trailing zeros (``0.5``, ``12``, ``0.333333``)."""
+    s = f"{v:.{digits}f}".rstrip("0").rstrip(".")
+    return "0" if s in ("-0", "") else s

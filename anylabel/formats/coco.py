@@ -1,0 +1,322 @@
+"""COCO instances JSON: categories, images and annotations in one file.
+
+Each annotation has ``bbox`` (x, y, w, h), ``area`` (polygon area in square pixels),
+``iscrowd`` 0 and ``segmentation`` polygons; rectangles, rotated boxes and circles are
+written as polygons so that every annotation has a mask. Shapes that share a label and
+a group_id become ONE instance with several polygons. When a pose config is given, the
+points linked to an instance by group_id become its ``keypoints`` in the config's order.
+
+What COCO has no field for is kept in an ``attributes`` object that COCO tools ignore
+(difficult, group_id, the AnyLabel shape type, OCR text), so AnyLabel -> COCO -> AnyLabel
+gives the same shapes back.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+import json
+import math
+from pathlib import Path
+from typing import Any, Iterator
+
+import numpy as np
+
+from .. import __version__
+from ..core.atomic import atomic_write_text
+from ..core.folder_index import scan_folder
+from ..core.geometry import polygon_area, rotated_box_from_corners
+from ..core.shape import CIRCLE, POINT, POLYGON, RECTANGLE, ROTATION, Shape
+from .base import (
+    ExportContext,
+    ExportItem,
+    FormatError,
+    ImageSize,
+    ImportContext,
+    ImportFailure,
+    ImportItem,
+    Skip,
+)
+from .convert import as_polygon, classify, skip
+from .yolo import NO_BOX_FOR_KEYPOINT, NOT_A_KEYPOINT_NAME, group_keypoints, keypoints_for
+
+PoseConfig = dict[str, list[str]]
+NO_POSE_CONFIG = "points are written only as keypoints, which need a pose config"
+
+
+def categories(classes: list[str], pose: PoseConfig | None = None,
+               skeleton: dict[str, list[list[int]]] | None = None) -> list[dict[str, Any]]:
+    cats = []
+    for i, name in enumerate(classes):
+        cat: dict[str, Any] = {"id": i + 1, "name": name, "supercategory": ""}
+        if pose and name in pose:
+            cat["keypoints"] = list(pose[name])
+            cat["skeleton"] = [list(e) for e in (skeleton or {}).get(name, [])]
+        cats.append(cat)
+    return cats
+
+
+def _r(v: float) -> float:
+    return round(float(v), 3)
+
+
+def dump_image(shapes: list[Shape], size: ImageSize, class_index: dict[str, int], image_id: int,
+               first_ann_id: int, pose: PoseConfig | None = None) -> tuple[list[dict[str, Any]], list[Skip]]:
+    """The annotations of one image (ids from ``first_ann_id``) and the shapes left out."""
+    others, points, loose = group_keypoints(shapes)
+    skips: list[Skip] = []
+    if pose:
+        skips += [skip(p, NO_BOX_FOR_KEYPOINT) for p in loose]
+    else:
+        skips += [skip(p, NO_POSE_CONFIG) for p in loose]
+        for pts in points.values():
+            skips += [skip(p, NO_POSE_CONFIG) for p in pts]
+        points = {}
+    # Group instances: (label, group_id) for grouped shapes, one instance per ungrouped shape.
+    groups: dict[Any, list[tuple[Shape, np.ndarray]]] = {}
+    for n, s in enumerate(others):
+        got = classify(s, class_index, lambda sh: as_polygon(sh, size))
+        if isinstance(got, Skip):
+            skips.append(got)
+            continue
+        poly = got[1]
+        key = (s.label, s.group_id) if s.group_id is not None else ("", n)
+        groups.setdefault(key, []).append((s, poly))
+    anns = []
+    ann_id = first_ann_id
+    claimed: set[int] = set()
+    for members in groups.values():
+        first = members[0][0]
+        polys = [p for _, p in members]
+        allp = np.concatenate(polys)
+        x0, y0 = allp.min(axis=0)
+        x1, y1 = allp.max(axis=0)
+        attrs: dict[str, Any] = {"difficult": any(s.difficult for s, _ in members)}
+        if first.group_id is not None:
+            attrs["group_id"] = first.group_id
+        if len(members) == 1 and first.shape_type in (RECTANGLE, ROTATION, CIRCLE):
+            attrs["shape_type"] = first.shape_type
+        if first.description:
+            attrs["description"] = first.description
+        ann: dict[str, Any] = {
+            "id": ann_id,
+            "image_id": image_id,
+            "category_id": class_index[first.label] + 1,
+            "segmentation": [[_r(v) for v in p.ravel()] for p in polys],
+            "area": _r(sum(polygon_area(p) for p in polys)),
+            "bbox": [_r(x0), _r(y0), _r(x1 - x0), _r(y1 - y0)],
+            "iscrowd": 0,
+            "attributes": attrs,
+        }
+        if pose and first.label in pose:
+            names = pose[first.label]
+            kps: list[tuple[float, float, int]] = [(0.0, 0.0, 0)] * len(names)
+            gid = first.group_id
+            if gid is not None and gid in points and gid not in claimed:
+                claimed.add(gid)
+                kps, unknown = keypoints_for(names, points[gid], len(names))
+                skips += [skip(p, NOT_A_KEYPOINT_NAME) for p in unknown]
+            ann["keypoints"] = [v for x, y, vis in kps for v in ((_r(x), _r(y), vis) if vis else (0, 0, 0))]
+            ann["num_keypoints"] = sum(1 for *_, vis in kps if vis)
+        anns.append(ann)
+        ann_id += 1
+    for gid, pts in points.items():
+        if gid not in claimed:
+            skips += [skip(p, NO_BOX_FOR_KEYPOINT) for p in pts]
+    return anns, skips
+
+
+def dataset(images: list[dict[str, Any]], annotations: list[dict[str, Any]],
+            cats: list[dict[str, Any]]) -> dict[str, Any]:
+    return {
+        "info": {"description": "Exported by AnyLabel", "version": __version__,
+                 "date_created": _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")},
+        "licenses": [],
+        "categories": cats,
+        "images": images,
+        "annotations": annotations,
+    }
+
+
+# ----------------------------------------------------------------------------- parse
+
+def _num_list(raw: Any, where: str, what: str) -> list[float]:
+    if not isinstance(raw, list):
+        raise FormatError(f"{where}: '{what}' must be a list of numbers")
+    try:
+        values = [float(v) for v in raw]
+    except (TypeError, ValueError):
+        raise FormatError(f"{where}: '{what}' must be a list of numbers") from None
+    if not all(math.isfinite(v) for v in values):
+        raise FormatError(f"{where}: '{what}' contains NaN or infinite values")
+    return values
+
+
+def parse_annotation(ann: dict[str, Any], label: str, keypoint_names: list[str] | None,
+                     fresh_group_id: int) -> list[Shape]:
+    """Shapes of one annotation: its polygons (or its box), then its visible keypoints."""
+    where = f"annotation {ann.get('id')}"
+    attrs = ann.get("attributes") if isinstance(ann.get("attributes"), dict) else {}
+    difficult = bool(attrs.get("difficult", False))
+    description = attrs.get("description") or ""
+    gid = attrs.get("group_id")
+    gid = int(gid) if isinstance(gid, (int, float)) and not isinstance(gid, bool) else None
+    bbox = _num_list(ann.get("bbox", []), where, "bbox")
+    seg = ann.get("segmentation")
+    polys: list[np.ndarray] = []
+    if isinstance(seg, list):
+        for part in seg:
+            v = _num_list(part, where, "segmentation")
+            if len(v) >= 6 and len(v) % 2 == 0:
+                polys.append(np.array(v).reshape(-1, 2))
+            elif v:
+                raise FormatError(f"{where}: a segmentation polygon needs an even number of values "
+                                  f"for at least 3 points, got {len(v)}")
+    kps = ann.get("keypoints")
+    kp_values = _num_list(kps, where, "keypoints") if kps else []
+    has_kps = any(kp_values[i + 2] > 0 for i in range(0, len(kp_values) - 2, 3))
+    if gid is None and (len(polys) > 1 or has_kps):
+        gid = fresh_group_id
+
+    def make(shape_type: str, pts: np.ndarray, **kw: Any) -> Shape:
+        return Shape(shape_type, pts, label=label, group_id=gid, difficult=difficult,
+                     description=description, **kw)
+
+    shape_type = attrs.get("shape_type")
+    shapes: list[Shape] = []
+    if not polys:
+        if len(bbox) != 4 or bbox[2] <= 0 or bbox[3] <= 0:
+            raise FormatError(f"{where}: no polygon and no usable bbox")
+        x, y, w, h = bbox
+        shapes.append(make(RECTANGLE, np.array([[x, y], [x + w, y + h]])))
+    elif len(polys) == 1 and shape_type == ROTATION and len(polys[0]) == 4:
+        shapes.append(make(ROTATION, polys[0], direction=rotated_box_from_corners(polys[0]).angle))
+    elif len(polys) == 1 and shape_type == CIRCLE:
+        p = polys[0]
+        (cx, cy), r = (p.min(axis=0) + p.max(axis=0)) / 2, float((p[:, 0].max() - p[:, 0].min()) / 2)
+        shapes.append(make(CIRCLE, np.array([[cx, cy], [cx + r, cy]])))
+    elif len(polys) == 1 and _is_axis_box(polys[0]) and shape_type in (None, RECTANGLE):
+        p = polys[0]
+        shapes.append(make(RECTANGLE, np.array([p.min(axis=0), p.max(axis=0)])))
+    else:
+        shapes.extend(make(POLYGON, p) for p in polys)
+    names = keypoint_names or []
+    for j in range(len(kp_values) // 3):
+        x, y, vis = kp_values[3 * j: 3 * j + 3]
+        if vis <= 0:
+            continue
+        name = names[j] if j < len(names) else f"kp{j}"
+        shapes.append(Shape(POINT, np.array([[x, y]]), label=name, group_id=gid, difficult=vis == 1))
+    return shapes
+
+
+def _is_axis_box(p: np.ndarray) -> bool:
+    if len(p) != 4:
+        return False
+    xs, ys = np.unique(np.round(p[:, 0], 6)), np.unique(np.round(p[:, 1], 6))
+    return len(xs) == 2 and len(ys) == 2 and polygon_area(p) > 0 and math.isclose(
+        polygon_area(p), (xs[1] - xs[0]) * (ys[1] - ys[0]), rel_tol=1e-6)
+
+
+# ----------------------------------------------------------------------------- on disk
+
+class CocoExporter:
+    """Collects every image, writes ``annotations.json`` (``annotations/instances_<subset>.json``
+    in a split) at the end."""
+
+    def __init__(self, ctx: ExportContext) -> None:
+        self.ctx = ctx
+        self.class_index = ctx.class_index()
+        self.pose = ctx.options.pose_config
+        self.parts: dict[str, tuple[list[dict[str, Any]], list[dict[str, Any]]]] = {}
+        self.files_written = 0  # per-image files; the json is reported by finish()
+
+    def add(self, item: ExportItem) -> list[Skip]:
+        images, anns = self.parts.setdefault(item.subset, ([], []))
+        image_id = len(images) + 1
+        file_name = f"{item.subset}/{item.image_path.name}" if item.subset else item.image_path.name
+        new, skips = dump_image(item.shapes, item.size, self.class_index, image_id, len(anns) + 1, self.pose)
+        images.append({"id": image_id, "file_name": file_name, "width": int(item.size[0]),
+                       "height": int(item.size[1])})
+        anns.extend(new)
+        return skips
+
+    def path_for(self, subset: str) -> Path:
+        if subset:
+            return self.ctx.out_dir / "annotations" / f"instances_{subset}.json"
+        return self.ctx.out_dir / "annotations.json"
+
+    def finish(self) -> list[Path]:
+        cats = categories(self.ctx.classes, self.pose, self.ctx.options.extra.get("pose_skeleton"))
+        written = []
+        parts = self.parts or {"": ([], [])}
+        for subset, (images, anns) in parts.items():
+            path = self.path_for(subset)
+            atomic_write_text(path, json.dumps(dataset(images, anns, cats), ensure_ascii=False,
+                                               separators=(",", ":"), allow_nan=False))
+            written.append(path)
+        return written
+
+
+class CocoImporter:
+    """Reads one COCO json; each image entry is matched by file name to IMAGES_DIR."""
+
+    def __init__(self, ctx: ImportContext) -> None:
+        self.ctx = ctx
+        path = ctx.source
+        try:
+            with open(path, encoding="utf-8-sig") as fh:
+                data = json.load(fh)
+        except FileNotFoundError:
+            raise FormatError(f"{path}: file not found") from None
+        except json.JSONDecodeError as exc:
+            raise FormatError(f"{path}: not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})") from None
+        except (UnicodeDecodeError, OSError) as exc:
+            raise FormatError(f"{path}: cannot be read ({exc})") from None
+        if not isinstance(data, dict) or not isinstance(data.get("images"), list) \
+                or not isinstance(data.get("annotations", []), list):
+            raise FormatError(f"{path}: not a COCO file (needs 'images' and 'annotations' lists)")
+        self.data = data
+
+    def count(self) -> int:
+        return len(self.data["images"])
+
+    def items(self) -> Iterator[ImportItem | ImportFailure]:
+        src = str(self.ctx.source)
+        cats = {c.get("id"): c for c in self.data.get("categories", []) if isinstance(c, dict)}
+        by_image: dict[Any, list[dict[str, Any]]] = {}
+        for ann in self.data.get("annotations", []):
+            if isinstance(ann, dict):
+                by_image.setdefault(ann.get("image_id"), []).append(ann)
+        index = scan_folder(self.ctx.images_dir)
+        names = set(index.names)
+        for img in self.data["images"]:
+            if not isinstance(img, dict):
+                yield ImportFailure(src, "an 'images' entry is not an object")
+                continue
+            file_name = str(img.get("file_name", ""))
+            anns = by_image.get(img.get("id"), [])
+            if not anns:
+                continue
+            base = file_name.replace("\\", "/").rsplit("/", 1)[-1]
+            if base not in names:
+                yield ImportFailure(src, f"image {file_name!r} (id {img.get('id')}) not found in {self.ctx.images_dir}")
+                continue
+            try:
+                size = (int(img["width"]), int(img["height"]))
+            except (KeyError, TypeError, ValueError):
+                size = None
+            shapes: list[Shape] = []
+            try:
+                used = {a.get("attributes", {}).get("group_id") for a in anns if isinstance(a.get("attributes"), dict)}
+                fresh = max([g for g in used if isinstance(g, int)] + [0]) + 1
+                for ann in anns:
+                    cat = cats.get(ann.get("category_id"))
+                    if cat is None:
+                        raise FormatError(f"annotation {ann.get('id')}: unknown category_id {ann.get('category_id')!r}")
+                    new = parse_annotation(ann, str(cat.get("name", "")), cat.get("keypoints"), fresh)
+                    if any(s.group_id == fresh for s in new):
+                        fresh += 1
+                    shapes.extend(new)
+            except FormatError as exc:
+                yield ImportFailure(src, f"image {file_name!r}: {exc}")
+                continue
+            yield ImportItem(index.folder / base, shapes, size)

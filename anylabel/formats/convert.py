@@ -1,0 +1,105 @@
+"""How each shape type becomes a box, a polygon or a rotated box, and why some cannot.
+
+One table for every format, so YOLO and VOC agree on what a "box" is and the summary
+gives the same reason everywhere.
+"""
+from __future__ import annotations
+
+from typing import Callable, TypeVar
+
+import numpy as np
+
+from ..core.geometry import bounding_box, outline, polygon_area
+from ..core.shape import CIRCLE, LINE, LINESTRIP, POINT, RECTANGLE, ROTATION, Shape
+from .base import ImageSize, Skip
+
+NOT_AN_AREA = "lines, line strips and points cover no area"
+TOO_FEW_POINTS = "fewer than 3 points: not a polygon"
+ZERO_AREA = "zero width or height"
+OUTSIDE = "entirely outside the image"
+NOT_FINITE = "NaN or infinite coordinates"
+NOT_ROTATED = "only rotated boxes, rectangles and 4-point polygons are rotated boxes"
+NOT_IN_CLASSES = "label not in the class list"
+
+T = TypeVar("T")
+
+_OPEN_TYPES = (LINE, LINESTRIP, POINT)
+
+
+def skip(shape: Shape, reason: str) -> Skip:
+    return Skip(shape.label, shape.shape_type, reason)
+
+
+def _check_common(shape: Shape) -> Skip | None:
+    if shape.shape_type in _OPEN_TYPES:
+        return skip(shape, NOT_AN_AREA)
+    if len(shape.points) == 0 or not np.all(np.isfinite(shape.points)):
+        return skip(shape, NOT_FINITE if len(shape.points) else TOO_FEW_POINTS)
+    if shape.shape_type not in (RECTANGLE, CIRCLE, ROTATION) and len(shape.points) < 3:
+        return skip(shape, TOO_FEW_POINTS)
+    return None
+
+
+def as_box(shape: Shape, size: ImageSize | None = None) -> tuple[float, float, float, float] | Skip:
+    """The axis-aligned box (x0, y0, x1, y1) an area shape covers, clipped to the image when
+    ``size`` is given; a Skip for lines, points, degenerate and off-image shapes."""
+    bad = _check_common(shape)
+    if bad:
+        return bad
+    x0, y0, x1, y1 = bounding_box(shape)
+    if size is not None:
+        w, h = size
+        x0, x1 = min(max(x0, 0.0), w), min(max(x1, 0.0), w)
+        y0, y1 = min(max(y0, 0.0), h), min(max(y1, 0.0), h)
+        if x1 <= x0 or y1 <= y0:
+            raw = bounding_box(shape)
+            return skip(shape, ZERO_AREA if raw[2] <= raw[0] or raw[3] <= raw[1] else OUTSIDE)
+    if x1 <= x0 or y1 <= y0:
+        return skip(shape, ZERO_AREA)
+    return x0, y0, x1, y1
+
+
+def as_polygon(shape: Shape, size: ImageSize | None = None) -> np.ndarray | Skip:
+    """The closed outline of an area shape as (N, 2) points (rectangles, rotated boxes and
+    circles become polygons), clipped to the image when ``size`` is given."""
+    bad = _check_common(shape)
+    if bad:
+        return bad
+    pts = outline(shape)
+    if size is not None:
+        w, h = size
+        pts = np.column_stack([np.clip(pts[:, 0], 0, w), np.clip(pts[:, 1], 0, h)])
+    if polygon_area(pts) <= 0:
+        raw = polygon_area(outline(shape))
+        return skip(shape, OUTSIDE if raw > 0 else ZERO_AREA)
+    return pts
+
+
+def as_rotated(shape: Shape) -> np.ndarray | Skip:
+    """Four corners of a rotated box: rotations as drawn, rectangles as 0-degree boxes,
+    4-point polygons (quadrilaterals) as they are."""
+    bad = _check_common(shape)
+    if bad:
+        return bad
+    st = shape.shape_type
+    if st == RECTANGLE:
+        pts = outline(shape)
+    elif st == ROTATION or (st != CIRCLE and len(shape.points) == 4):
+        pts = shape.points.copy()
+    else:
+        return skip(shape, NOT_ROTATED)
+    if polygon_area(pts) <= 0:
+        return skip(shape, ZERO_AREA)
+    return pts
+
+
+def classify(shape: Shape, class_index: dict[str, int], geometry: Callable[[Shape], T | Skip]) -> tuple[int, T] | Skip:
+    """(class index, converted geometry); the geometry is checked first, so a line is
+    reported as "not an area", not as an unknown class."""
+    geom = geometry(shape)
+    if isinstance(geom, Skip):
+        return geom
+    idx = class_index.get(shape.label)
+    if idx is None:
+        return skip(shape, NOT_IN_CLASSES)
+    return idx, geom

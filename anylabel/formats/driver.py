@@ -1,0 +1,372 @@
+"""The one driver behind ``anylabel export``/``import`` and the GUI's menus: folder
+walking, class files, the train/val/test split, progress, error collection and the
+summary. Formats only convert; everything that touches many files is here.
+
+Errors never stop a run: a corrupt label file, a missing image or an unwritable output
+is recorded with its path and the run carries on with the next image.
+"""
+from __future__ import annotations
+
+import os
+import random
+import shutil
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ..core.atomic import atomic_write_text
+from ..core.errors import LabelFileError
+from ..core.folder_index import natural_key, scan_folder
+from ..core.geometry import is_area_shape
+from ..core.image_io import image_size
+from ..core.label_file import (
+    ImageAnnotation,
+    label_path_for,
+    new_annotation_for,
+    read_label_file,
+    write_label_file,
+)
+from .base import (
+    CancelFn,
+    ExportContext,
+    ExportItem,
+    ExportOptions,
+    FormatError,
+    ImportContext,
+    ImportFailure,
+    ProgressFn,
+    Summary,
+)
+from .registry import get_format
+
+CLASSES_FILE = "classes.txt"
+ON_EXISTS = ("refuse", "merge", "overwrite")
+
+
+def _noop_progress(stage: str, done: int, total: int) -> None:
+    pass
+
+
+def _never() -> bool:
+    return False
+
+
+# ----------------------------------------------------------------------------- classes
+
+def load_classes(path: str | os.PathLike[str]) -> list[str]:
+    """One label per line; the class index is the line number from 0. Trailing blank lines
+    are ignored; a blank line inside or a repeated label is an error (it would shift indices)."""
+    p = Path(path)
+    try:
+        lines = p.read_text(encoding="utf-8-sig").splitlines()
+    except FileNotFoundError:
+        raise FormatError(f"{p}: class file not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise FormatError(f"{p}: class file cannot be read ({exc})") from None
+    names = [ln.strip() for ln in lines]
+    while names and not names[-1]:
+        names.pop()
+    seen: dict[str, int] = {}
+    for i, name in enumerate(names):
+        if not name:
+            raise FormatError(f"{p}: line {i + 1} is blank; every line up to the last must name a class")
+        if name in seen:
+            raise FormatError(f"{p}: {name!r} appears on lines {seen[name] + 1} and {i + 1}")
+        seen[name] = i
+    if not names:
+        raise FormatError(f"{p}: the class file is empty")
+    return names
+
+
+def load_pose_config(path: str | os.PathLike[str]) -> tuple[dict[str, list[str]], dict[str, Any]]:
+    """A small YAML naming the keypoints of each class, in order::
+
+        classes:
+          person: [nose, left_eye, right_eye]
+        skeleton:            # optional, COCO 1-based index pairs per class
+          person: [[1, 2], [1, 3]]
+        flip_idx: [0, 2, 1]  # optional, copied to Ultralytics' data.yaml
+
+    A plain ``{class: [names]}`` mapping is accepted too. Returns (keypoints, extras)."""
+    p = Path(path)
+    try:
+        data = yaml.safe_load(p.read_text(encoding="utf-8-sig"))
+    except FileNotFoundError:
+        raise FormatError(f"{p}: pose config not found") from None
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+        raise FormatError(f"{p}: pose config cannot be read ({exc})") from None
+    if not isinstance(data, dict):
+        raise FormatError(f"{p}: the pose config must be a mapping of class -> keypoint names")
+    classes = data.get("classes", data)
+    extras = {k: data[k] for k in ("skeleton", "flip_idx") if k in data and "classes" in data}
+    if not isinstance(classes, dict) or not classes:
+        raise FormatError(f"{p}: 'classes' must map each class to its list of keypoint names")
+    out: dict[str, list[str]] = {}
+    for name, kps in classes.items():
+        if not isinstance(kps, list) or not all(isinstance(k, (str, int)) for k in kps):
+            raise FormatError(f"{p}: the keypoints of {name!r} must be a list of names")
+        out[str(name)] = [str(k) for k in kps]
+    return out, extras
+
+
+def collect_classes(annotations: list[ImageAnnotation]) -> list[str]:
+    """Labels of area shapes in natural order (points and lines are never classes)."""
+    labels = {s.label for a in annotations for s in a.shapes if is_area_shape(s)}
+    return sorted(labels, key=natural_key)
+
+
+# ----------------------------------------------------------------------------- split
+
+def parse_split(text: str) -> tuple[float, float, float]:
+    """``"0.8,0.2"`` or ``"0.7,0.2,0.1"`` (or percentages) -> (train, val, test) fractions."""
+    try:
+        parts = [float(v) for v in text.replace(" ", "").split(",") if v]
+    except ValueError:
+        raise FormatError(f"--split {text!r}: expected numbers like 0.8,0.2 or 0.7,0.2,0.1") from None
+    if not 2 <= len(parts) <= 3 or any(v < 0 for v in parts) or sum(parts) <= 0:
+        raise FormatError(f"--split {text!r}: expected 2 or 3 non-negative numbers like 0.8,0.2")
+    parts += [0.0] * (3 - len(parts))
+    total = sum(parts)
+    return parts[0] / total, parts[1] / total, parts[2] / total
+
+
+def assign_subsets(names: list[str], split: tuple[float, float, float], seed: int) -> dict[str, str]:
+    """Deterministic: the same names, fractions and seed always give the same split.
+    Val gets at least one image when asked for and there are two or more images."""
+    order = sorted(names, key=natural_key)
+    random.Random(seed).shuffle(order)
+    n = len(order)
+    n_val = round(n * split[1])
+    n_test = round(n * split[2])
+    if split[1] > 0 and n_val == 0 and n >= 2:
+        n_val = 1
+    if split[2] > 0 and n_test == 0 and n >= 3:
+        n_test = 1
+    n_train = max(n - n_val - n_test, 0)
+    out = {}
+    for i, name in enumerate(order):
+        out[name] = "train" if i < n_train else ("val" if i < n_train + n_val else "test")
+    return out
+
+
+def write_data_yaml(out_dir: Path, classes: list[str], subsets: set[str], task: str,
+                    options: ExportOptions) -> Path:
+    """The Ultralytics dataset file: ``path``, split folders, ``names`` (+ ``kpt_shape``)."""
+    data: dict[str, Any] = {"path": str(out_dir.resolve())}
+    for subset in ("train", "val", "test"):
+        if subset in subsets:
+            data[subset] = f"images/{subset}"
+    if "val" not in data and "train" in data:
+        data["val"] = "images/train"  # Ultralytics requires a val entry
+    data["names"] = {i: name for i, name in enumerate(classes)}
+    if task == "pose":
+        from .yolo import keypoint_count
+
+        data["kpt_shape"] = [keypoint_count(options.pose_config or {}), 3]
+        flip = options.extra.get("flip_idx")
+        if flip:
+            data["flip_idx"] = list(flip)
+    path = out_dir / "data.yaml"
+    atomic_write_text(path, yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
+    return path
+
+
+# ----------------------------------------------------------------------------- export
+
+def _read_images(images_dir: Path, summary: Summary, options: ExportOptions, progress: ProgressFn,
+                 cancelled: CancelFn) -> list[tuple[Path, ImageAnnotation]]:
+    index = scan_folder(images_dir)
+    out = []
+    n = len(index)
+    for i in range(n):
+        if cancelled():
+            summary.cancelled = True
+            break
+        image = index.path(i)
+        if index.has_label(i):
+            try:
+                ann = read_label_file(index.label_path(i))
+            except LabelFileError as exc:
+                summary.fail(exc.path, exc.problem)
+                progress("read", i + 1, n)
+                continue
+        elif options.include_unlabelled:
+            ann = ImageAnnotation()
+        else:
+            progress("read", i + 1, n)
+            continue
+        if not (ann.image_width and ann.image_height and ann.image_width > 0 and ann.image_height > 0):
+            try:
+                ann.image_width, ann.image_height = image_size(image)
+            except Exception as exc:  # noqa: BLE001  # any decoder error means "unreadable image"
+                summary.fail(image, f"image size unknown: not in the label file and the image cannot be read ({exc})")
+                progress("read", i + 1, n)
+                continue
+        out.append((image, ann))
+        progress("read", i + 1, n)
+    return out
+
+
+def export_dataset(fmt: str, images_dir: str | os.PathLike[str], out_dir: str | os.PathLike[str],
+                   classes_file: str | os.PathLike[str] | None = None, options: ExportOptions | None = None,
+                   progress: ProgressFn | None = None, cancelled: CancelFn | None = None) -> Summary:
+    """Export every image of ``images_dir`` (with its label file) to ``out_dir`` as ``fmt``."""
+    spec = get_format(fmt)
+    options = options or ExportOptions()
+    progress = progress or _noop_progress
+    cancelled = cancelled or _never
+    summary = Summary("export", spec.name)
+    src, out = Path(images_dir), Path(out_dir)
+    if not src.is_dir():
+        summary.fail(src, "not a folder of images")
+        return summary
+    if spec.writes_images_named_like_inputs and out.resolve() == src.resolve():
+        summary.fail(out, f"{spec.name} writes <stem>.png files: choose an output folder other than the images folder")
+        return summary
+    if options.split and not spec.splittable:
+        summary.fail(out, f"--split is available for {', '.join(n for n in _splittable())}, not {spec.name}")
+        return summary
+    if spec.needs_pose and not options.pose_config:
+        summary.fail(out, f"{spec.name} needs a pose config (keypoint names per class)")
+        return summary
+
+    items = _read_images(src, summary, options, progress, cancelled)
+    if summary.cancelled:
+        return summary
+    if classes_file:
+        try:
+            classes = load_classes(classes_file)
+        except FormatError as exc:
+            summary.fail(classes_file, str(exc))
+            return summary
+    elif spec.needs_pose and options.pose_config:
+        classes = list(options.pose_config)
+    else:
+        classes = collect_classes([a for _, a in items])
+        summary.notes.append(f"{len(classes)} class(es) taken from the label files (no class file given)")
+
+    ctx = ExportContext(out, classes, options)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        exporter = spec.exporter(ctx)
+    except (OSError, FormatError) as exc:
+        summary.fail(out, str(exc))
+        return summary
+    subsets = assign_subsets([p.name for p, _ in items], options.split, options.seed) if options.split else {}
+    copied = 0
+    n = len(items)
+    for i, (image, ann) in enumerate(items):
+        if cancelled():
+            summary.cancelled = True
+            break
+        item = ExportItem(image, (int(ann.image_width), int(ann.image_height)), ann.shapes, subsets.get(image.name, ""))
+        try:
+            skips = exporter.add(item)
+            if item.subset:
+                dest = out / "images" / item.subset / image.name
+                dest.parent.mkdir(parents=True, exist_ok=True)
+                if dest.resolve() != image.resolve():
+                    shutil.copyfile(image, dest)
+                    copied += 1
+        except FormatError as exc:
+            summary.fail(image, str(exc))
+        except OSError as exc:
+            summary.fail(getattr(exc, "filename", None) or image, f"cannot be written ({exc.strerror or exc})")
+        else:
+            summary.images += 1
+            summary.skip(skips)
+            summary.shapes_written += len(ann.shapes) - len(skips)
+        progress("write", i + 1, n)
+    try:
+        summary.outputs.extend(exporter.finish())
+        if spec.uses_classes:
+            path = out / CLASSES_FILE
+            atomic_write_text(path, "".join(f"{c}\n" for c in classes))
+            summary.outputs.append(path)
+        if spec.task and options.split:
+            summary.outputs.append(write_data_yaml(out, classes, set(subsets.values()), spec.task, options))
+    except (OSError, FormatError) as exc:
+        summary.fail(out, f"cannot be written ({exc})")
+    summary.files_written = exporter.files_written + len(summary.outputs) + copied
+    if summary.skipped:
+        summary.notes.append("skipped shapes are not errors: the format cannot hold them (listed above)")
+    return summary
+
+
+def _splittable() -> list[str]:
+    from .registry import FORMATS
+
+    return [n for n, s in FORMATS.items() if s.splittable]
+
+
+# ----------------------------------------------------------------------------- import
+
+def import_dataset(fmt: str, source: str | os.PathLike[str], images_dir: str | os.PathLike[str],
+                   classes_file: str | os.PathLike[str] | None = None, options: ExportOptions | None = None,
+                   on_exists: str = "refuse", progress: ProgressFn | None = None,
+                   cancelled: CancelFn | None = None) -> Summary:
+    """Read ``source`` as ``fmt`` and write AnyLabel label files next to the images of
+    ``images_dir``. Existing label files are kept unless ``on_exists`` is merge/overwrite."""
+    if on_exists not in ON_EXISTS:
+        raise ValueError(f"on_exists must be one of {ON_EXISTS}")
+    spec = get_format(fmt)
+    options = options or ExportOptions()
+    progress = progress or _noop_progress
+    cancelled = cancelled or _never
+    summary = Summary("import", spec.name)
+    src, images = Path(source), Path(images_dir)
+    if spec.importer is None:
+        summary.fail(src, f"importing {spec.name} is not supported")
+        return summary
+    if not images.is_dir():
+        summary.fail(images, "not a folder of images")
+        return summary
+    classes: list[str] | None = None
+    try:
+        if classes_file:
+            classes = load_classes(classes_file)
+        elif src.is_dir() and (src / CLASSES_FILE).is_file():
+            classes = load_classes(src / CLASSES_FILE)
+            summary.notes.append(f"class names read from {src / CLASSES_FILE}")
+        ctx = ImportContext(src, images, classes, options)
+        importer = spec.importer(ctx)
+    except FormatError as exc:
+        summary.fail(src, str(exc))
+        return summary
+    if spec.uses_classes and classes is None and spec.needs_class_names:
+        summary.notes.append("no class file: labels are the class indices")
+    total = importer.count()
+    done = 0
+    for entry in importer.items():
+        if cancelled():
+            summary.cancelled = True
+            break
+        done += 1
+        progress("import", min(done, total), total)
+        if isinstance(entry, ImportFailure):
+            summary.fail(entry.path, entry.problem)
+            continue
+        summary.images += 1
+        label_path = label_path_for(entry.image_path)
+        try:
+            if label_path.exists() and on_exists == "refuse":
+                summary.fail(label_path, "a label file already exists; not overwritten (choose merge or overwrite)")
+                continue
+            if label_path.exists() and on_exists == "merge":
+                ann = read_label_file(label_path)
+                ann.shapes.extend(entry.shapes)
+            else:
+                ann = new_annotation_for(entry.image_path, entry.shapes, entry.size)
+            if entry.size and not (ann.image_width and ann.image_height):
+                ann.image_width, ann.image_height = entry.size
+            write_label_file(label_path, ann)
+        except LabelFileError as exc:
+            summary.fail(exc.path, exc.problem)
+            continue
+        except Exception as exc:  # noqa: BLE001  # e.g. an unreadable image header; name it and go on
+            summary.fail(entry.image_path, f"cannot be imported ({exc})")
+            continue
+        summary.files_written += 1
+        summary.shapes_written += len(entry.shapes)
+    return summary

@@ -1,0 +1,100 @@
+"""The on-disk side of formats with one label file per image (YOLO, VOC, DOTA):
+write each image's file atomically, and pair each image with its file on import."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Callable, Iterator
+
+from ..core.atomic import atomic_write_text
+from ..core.folder_index import scan_folder
+from ..core.image_io import image_size
+from ..core.shape import Shape
+from .base import (
+    ExportContext,
+    ExportItem,
+    FormatError,
+    ImageSize,
+    ImportContext,
+    ImportFailure,
+    ImportItem,
+    Skip,
+)
+
+DumpText = Callable[[ExportItem, ExportContext], tuple[str, list[Skip]]]
+# (label-file text, image path, import context) -> shapes and the size the file states (or None)
+ParseText = Callable[[str, Path, ImportContext], tuple[list[Shape], ImageSize | None]]
+
+
+class PerImageExporter:
+    """Writes ``<out>/<stem><suffix>``, or ``<out>/labels/<subset>/<stem><suffix>`` in a split."""
+
+    def __init__(self, ctx: ExportContext, suffix: str, dump: DumpText) -> None:
+        self.ctx = ctx
+        self.suffix = suffix
+        self.dump = dump
+        self.files_written = 0
+
+    def path_for(self, item: ExportItem) -> Path:
+        folder = self.ctx.out_dir / "labels" / item.subset if item.subset else self.ctx.out_dir
+        return folder / (item.stem + self.suffix)
+
+    def add(self, item: ExportItem) -> list[Skip]:
+        text, skips = self.dump(item, self.ctx)
+        atomic_write_text(self.path_for(item), text)
+        self.files_written += 1
+        return skips
+
+    def finish(self) -> list[Path]:
+        return []
+
+
+class PerImageImporter:
+    """Pairs each image of IMAGES_DIR with ``<source>/<stem><suffix>``; label files with no
+    image are reported, images with no label file are left alone."""
+
+    def __init__(self, ctx: ImportContext, suffix: str, parse: ParseText) -> None:
+        self.ctx = ctx
+        self.suffix = suffix
+        self.parse = parse
+        if not ctx.source.is_dir():
+            raise FormatError(f"{ctx.source}: not a folder of {suffix} label files")
+        self._labels = sorted(p for p in ctx.source.iterdir()
+                              if p.suffix.lower() == suffix and not p.name.startswith(".")
+                              and p.name not in IGNORED_NAMES)
+
+    def count(self) -> int:
+        return len(self._labels)
+
+    def items(self) -> Iterator[ImportItem | ImportFailure]:
+        index = scan_folder(self.ctx.images_dir)
+        by_stem: dict[str, Path] = {}
+        for name in index.names:
+            by_stem.setdefault(os.path.splitext(name)[0], index.folder / name)
+        for label_path in self._labels:
+            image = by_stem.get(label_path.stem)
+            if image is None:
+                yield ImportFailure(str(label_path), f"no image named {label_path.stem}.* in {self.ctx.images_dir}")
+                continue
+            try:
+                text = label_path.read_text(encoding="utf-8-sig")
+                shapes, size = self.parse(text, image, self.ctx)
+            except (FormatError, UnicodeDecodeError) as exc:
+                yield ImportFailure(str(label_path), str(exc))
+                continue
+            except OSError as exc:
+                yield ImportFailure(str(label_path), f"cannot be read ({exc.strerror or exc})")
+                continue
+            yield ImportItem(image, shapes, size)
+
+
+#: Files that sit next to label files in exported folders but are not label files.
+IGNORED_NAMES = frozenset({"classes.txt", "data.yaml", "Label.txt", "rec_gt.txt", "fileState.txt"})
+
+
+def size_of(image: Path) -> ImageSize:
+    """The image size from its header; FormatError naming the image when unreadable."""
+    try:
+        return image_size(image)
+    except Exception as exc:  # noqa: BLE001  # PIL raises many types; all mean "not readable"
+        raise FormatError(f"image {image} cannot be read for its size ({exc})") from None

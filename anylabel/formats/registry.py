@@ -1,0 +1,66 @@
+"""Format names (as typed after ``--format``) mapped to their exporter and importer.
+
+Adding a format is one module with pure ``dump``/``parse`` functions and one entry here.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable
+
+from . import coco, dota, voc, yolo
+from .base import ExportContext, Exporter, FormatError, ImportContext, Importer
+from .perimage import PerImageExporter, PerImageImporter
+
+
+@dataclass(frozen=True)
+class FormatSpec:
+    name: str
+    summary: str
+    exporter: Callable[[ExportContext], Exporter]
+    importer: Callable[[ImportContext], Importer] | None
+    task: str | None = None  # Ultralytics task: a split writes its folder layout and data.yaml
+    splittable: bool = False
+    uses_classes: bool = True  # writes classes.txt next to the output
+    needs_class_names: bool = False  # the files hold indices, not names (YOLO)
+    needs_pose: bool = False
+    writes_images_named_like_inputs: bool = False
+
+
+def _per_image(suffix: str, dump, parse):
+    return (lambda ctx: PerImageExporter(ctx, suffix, dump)), (lambda ctx: PerImageImporter(ctx, suffix, parse))
+
+
+def _yolo(name: str, task: str, summary: str, dump, parse, **kw) -> FormatSpec:
+    exp, imp = _per_image(".txt", dump, parse)
+    return FormatSpec(name, summary, exp, imp, task=task, splittable=True, needs_class_names=True, **kw)
+
+
+FORMATS: dict[str, FormatSpec] = {}
+
+
+def register(spec: FormatSpec) -> FormatSpec:
+    FORMATS[spec.name] = spec
+    return spec
+
+
+register(_yolo("yolo", "detect", "YOLO detection: cls cx cy w h (normalised), one .txt per image",
+               yolo.export_detect, yolo.import_detect))
+register(_yolo("yolo-seg", "segment", "YOLO segmentation: cls x1 y1 ... xn yn (normalised)",
+               yolo.export_segment, yolo.import_segment))
+register(_yolo("yolo-obb", "obb", "YOLO oriented boxes: cls and 4 normalised corners",
+               yolo.export_obb, yolo.import_obb))
+register(_yolo("yolo-pose", "pose", "YOLO pose: box then kx ky v per keypoint (needs a pose config)",
+               yolo.export_pose, yolo.import_pose, needs_pose=True))
+register(FormatSpec("coco", "COCO instances json (boxes, polygons, keypoints with a pose config)",
+                    coco.CocoExporter, coco.CocoImporter, splittable=True))
+register(FormatSpec("voc", "Pascal VOC xml, one per image (boxes, difficult)",
+                    *_per_image(".xml", voc.export_item, voc.import_item)))
+register(FormatSpec("dota", "DOTA txt, one per image (4 absolute corners, class, difficult)",
+                    *_per_image(".txt", dota.export_item, dota.import_item)))
+
+
+def get_format(name: str) -> FormatSpec:
+    try:
+        return FORMATS[name]
+    except KeyError:
+        raise FormatError(f"unknown format {name!r}; choose one of: {', '.join(FORMATS)}") from None

@@ -1,0 +1,144 @@
+"""COCO: tables, multi-polygon instances, keypoints, and pycocotools as the judge."""
+import contextlib
+import io
+import json
+
+import numpy as np
+import pytest
+from pycocotools.coco import COCO
+from pycocotools.cocoeval import COCOeval
+
+from anylabel.core.shape import Shape
+from anylabel.formats import coco
+from anylabel.formats.driver import export_dataset
+from anylabel.formats.base import ExportOptions
+
+from formats_helpers import make_dataset, poly, rect
+
+CI = {"cat": 0, "dog": 1, "person": 2}
+
+
+def test_rectangle_annotation_fields():
+    anns, skips = coco.dump_image([rect(10, 20, 40, 60)], (100, 100), CI, image_id=3, first_ann_id=9)
+    (a,) = anns
+    assert not skips
+    assert a["id"] == 9 and a["image_id"] == 3 and a["category_id"] == 1 and a["iscrowd"] == 0
+    assert a["bbox"] == [10, 20, 30, 40] and a["area"] == 1200
+    assert a["segmentation"] == [[10, 20, 40, 20, 40, 60, 10, 60]]
+
+
+def test_shapes_sharing_label_and_group_id_form_one_multipolygon_instance():
+    shapes = [poly([[0, 0], [10, 0], [10, 10]], label="dog", group_id=5),
+              poly([[20, 20], [30, 20], [30, 30]], label="dog", group_id=5),
+              poly([[50, 50], [60, 50], [60, 60]], label="cat", group_id=5)]
+    anns, _ = coco.dump_image(shapes, (100, 100), CI, 1, 1)
+    assert len(anns) == 2
+    dog = anns[0]
+    assert len(dog["segmentation"]) == 2 and dog["area"] == 100 and dog["bbox"] == [0, 0, 30, 30]
+
+
+def test_points_without_pose_config_are_reported():
+    anns, skips = coco.dump_image([Shape("point", [[1, 1]], label="nose", group_id=1)], (10, 10), CI, 1, 1)
+    assert anns == [] and [s.reason for s in skips] == [coco.NO_POSE_CONFIG]
+
+
+def test_keypoints_in_config_order_with_missing_as_zero():
+    pose = {"person": ["nose", "eye", "ear"]}
+    shapes = [rect(10, 10, 50, 50, label="person", group_id=2),
+              Shape("point", [[30, 40]], label="ear", group_id=2, difficult=True),
+              Shape("point", [[20, 20]], label="nose", group_id=2)]
+    anns, skips = coco.dump_image(shapes, (100, 100), CI, 1, 1, pose)
+    assert anns[0]["keypoints"] == [20, 20, 2, 0, 0, 0, 30, 40, 1] and anns[0]["num_keypoints"] == 2
+    back = coco.parse_annotation(anns[0], "person", pose["person"], 99)
+    assert [s.shape_type for s in back] == ["rectangle", "point", "point"]
+    assert [s.label for s in back[1:]] == ["nose", "ear"] and back[2].difficult
+    assert {s.group_id for s in back} == {2}
+
+
+@pytest.mark.parametrize("shape", [
+    rect(10, 20, 40, 60, difficult=True),
+    Shape("rotation", [[10, 10], [30, 14], [27, 24], [7, 20]], label="cat"),
+    Shape("circle", [[50, 50], [60, 50]], label="dog"),
+    poly([[10, 10], [40, 12], [30, 45], [12, 30]], label="dog", group_id=3),
+])
+def test_round_trip_restores_shape_type_and_flags(shape):
+    anns, _ = coco.dump_image([shape], (100, 100), CI, 1, 1)
+    (back,) = coco.parse_annotation(anns[0], shape.label, None, 50)
+    assert back.shape_type == shape.shape_type and back.difficult == shape.difficult
+    assert back.group_id == shape.group_id
+    assert np.allclose(back.points, shape.points, atol=1e-3)
+
+
+def test_parse_rejects_nan_and_odd_polygons():
+    with pytest.raises(coco.FormatError, match="NaN"):
+        coco.parse_annotation({"id": 1, "bbox": [0, 0, 1, 1], "segmentation": [[0, 0, float("nan"), 1, 2, 2]]},
+                              "a", None, 1)
+    with pytest.raises(coco.FormatError, match="even number"):
+        coco.parse_annotation({"id": 1, "bbox": [0, 0, 1, 1], "segmentation": [[0, 0, 1, 1, 2]]}, "a", None, 1)
+
+
+def _quiet(fn, *a):
+    with contextlib.redirect_stdout(io.StringIO()):
+        return fn(*a)
+
+
+def test_pycocotools_reads_the_export_and_scores_it_perfectly_against_itself(tmp_path):
+    rng = np.random.default_rng(0)
+    per_image = {}
+    for i in range(6):
+        shapes = []
+        for k in range(4):
+            x, y = rng.uniform(5, 60, 2)
+            w, h = rng.uniform(8, 30, 2)
+            label = ["cat", "dog", "person"][k % 3]
+            if k % 2:
+                shapes.append(rect(x, y, x + w, y + h, label=label))
+            else:
+                shapes.append(poly([[x, y], [x + w, y + 2], [x + w / 2, y + h]], label=label))
+        shapes.append(Shape("circle", [[70, 70], [78, 70]], label="dog"))
+        per_image[f"im {i}.png"] = shapes
+    src = make_dataset(tmp_path / "src", per_image, size=(100, 90))
+    s = export_dataset("coco", src, tmp_path / "out", options=ExportOptions())
+    assert s.ok, s.lines()
+    path = str(tmp_path / "out" / "annotations.json")
+    gt = _quiet(COCO, path)
+    assert len(gt.getImgIds()) == 6 and len(gt.getAnnIds()) == 30
+    for ann in gt.loadAnns(gt.getAnnIds()):
+        img = gt.loadImgs(ann["image_id"])[0]
+        m = gt.annToMask(ann)
+        assert m.shape == (img["height"], img["width"])
+        # pycocotools rasterises on its own grid; a polygon of area A covers ~A pixels.
+        assert abs(int(m.sum()) - ann["area"]) <= 0.12 * ann["area"] + 6
+    dets = [{"image_id": a["image_id"], "category_id": a["category_id"], "bbox": a["bbox"],
+             "segmentation": a["segmentation"], "score": 1.0} for a in json.load(open(path))["annotations"]]
+    for iou_type in ("bbox", "segm"):
+        dt = _quiet(gt.loadRes, dets)
+        ev = COCOeval(gt, dt, iou_type)
+        _quiet(ev.evaluate)
+        _quiet(ev.accumulate)
+        _quiet(ev.summarize)
+        assert ev.stats[0] == pytest.approx(1.0), iou_type
+
+
+def test_pycocotools_keypoint_eval_of_gt_against_itself(tmp_path):
+    pose = {"person": ["nose", "eye"]}
+    per_image = {"a.png": [rect(10, 10, 50, 60, label="person", group_id=1),
+                           Shape("point", [[20, 20]], label="nose", group_id=1),
+                           Shape("point", [[30, 25]], label="eye", group_id=1),
+                           rect(60, 10, 90, 70, label="person", group_id=2),
+                           Shape("point", [[70, 30]], label="eye", group_id=2)]}
+    src = make_dataset(tmp_path / "src", per_image, size=(100, 90))
+    s = export_dataset("coco", src, tmp_path / "out", options=ExportOptions(pose_config=pose))
+    assert s.ok and not s.skipped, s.lines()
+    path = str(tmp_path / "out" / "annotations.json")
+    gt = _quiet(COCO, path)
+    assert gt.loadCats(1)[0]["keypoints"] == ["nose", "eye"]
+    dets = [{"image_id": a["image_id"], "category_id": a["category_id"], "keypoints": a["keypoints"], "score": 1.0}
+            for a in json.load(open(path))["annotations"]]
+    dt = _quiet(gt.loadRes, dets)
+    ev = COCOeval(gt, dt, "keypoints")
+    ev.params.kpt_oks_sigmas = np.array([0.05, 0.05])
+    _quiet(ev.evaluate)
+    _quiet(ev.accumulate)
+    _quiet(ev.summarize)
+    assert ev.stats[0] == pytest.approx(1.0)

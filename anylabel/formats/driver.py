@@ -221,9 +221,6 @@ def export_dataset(fmt: str, images_dir: str | os.PathLike[str], out_dir: str | 
     if not src.is_dir():
         summary.fail(src, "not a folder of images")
         return summary
-    if spec.writes_images_named_like_inputs and out.resolve() == src.resolve():
-        summary.fail(out, f"{spec.name} writes <stem>.png files: choose an output folder other than the images folder")
-        return summary
     if options.split and not spec.splittable:
         summary.fail(out, f"--split is available for {', '.join(n for n in _splittable())}, not {spec.name}")
         return summary
@@ -280,6 +277,7 @@ def export_dataset(fmt: str, images_dir: str | os.PathLike[str], out_dir: str | 
         progress("write", i + 1, n)
     try:
         summary.outputs.extend(exporter.finish())
+        summary.notes.extend(getattr(exporter, "notes", []))
         if spec.uses_classes:
             path = out / CLASSES_FILE
             atomic_write_text(path, "".join(f"{c}\n" for c in classes))

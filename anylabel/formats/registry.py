@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-from . import coco, dota, voc, yolo
+from . import coco, dota, masks, mot, ppocr, voc, yolo
 from .base import ExportContext, Exporter, FormatError, ImportContext, Importer
 from .perimage import PerImageExporter, PerImageImporter
 
@@ -23,7 +23,6 @@ class FormatSpec:
     uses_classes: bool = True  # writes classes.txt next to the output
     needs_class_names: bool = False  # the files hold indices, not names (YOLO)
     needs_pose: bool = False
-    writes_images_named_like_inputs: bool = False
 
 
 def _per_image(suffix: str, dump, parse):
@@ -57,6 +56,12 @@ register(FormatSpec("voc", "Pascal VOC xml, one per image (boxes, difficult)",
                     *_per_image(".xml", voc.export_item, voc.import_item)))
 register(FormatSpec("dota", "DOTA txt, one per image (4 absolute corners, class, difficult)",
                     *_per_image(".txt", dota.export_item, dota.import_item)))
+register(FormatSpec("mot", "MOTChallenge gt.txt + seqinfo.ini per video (frames <video>_<n>.<ext>)",
+                    mot.MotExporter, mot.MotImporter))
+register(FormatSpec("mask", "PNG masks: class indices (masks/), colours (colour/), mapping.json",
+                    masks.MaskExporter, masks.MaskImporter, splittable=True))
+register(FormatSpec("ppocr", "PaddleOCR Label.txt (+ rec_gt.txt and crop_img/), text in description",
+                    ppocr.PpocrExporter, ppocr.PpocrImporter, uses_classes=False))
 
 
 def get_format(name: str) -> FormatSpec:

@@ -1,0 +1,176 @@
+"""Semantic masks: per image a grayscale PNG of class indices (``masks/<stem>.png``), a
+colour PNG for people (``colour/<stem>.png``), and one ``mapping.json`` for the dataset.
+
+Index 0 is the background. Class ``i`` of the class list is index ``i + 1``, unless the
+first class is itself a background name (``_background_``, ``background``), in which case
+the line numbers are used as they are. More than 255 classes give 16-bit PNGs.
+
+Overlap order (docs/adr/0002-dataset-format-conventions.md): shapes are painted in the order
+of the label file, so a later shape covers an earlier one where they overlap, exactly as the
+canvas draws them. Rectangles, rotated boxes and circles are filled; lines and points
+cover no pixels and are reported.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Iterator
+
+import cv2
+import numpy as np
+
+from ..core.atomic import atomic_write_bytes, atomic_write_text
+from ..core.folder_index import scan_folder
+from ..core.geometry import mask_to_polygons, polygon_to_mask
+from ..core.shape import POLYGON, Shape
+from .base import (
+    ExportContext,
+    ExportItem,
+    FormatError,
+    ImageSize,
+    ImportContext,
+    ImportFailure,
+    ImportItem,
+    Skip,
+)
+from .convert import as_polygon, classify
+
+BACKGROUND_NAMES = ("_background_", "background", "__background__")
+MAPPING_FILE = "mapping.json"
+OVERLAP_RULE = "shapes are painted in label-file order; a later shape covers an earlier one"
+
+
+def class_values(classes: list[str]) -> dict[str, int]:
+    """Pixel value of each class (0 is the background)."""
+    offset = 0 if classes and classes[0].lower() in BACKGROUND_NAMES else 1
+    return {name: i + offset for i, name in enumerate(classes) if i + offset > 0}
+
+
+def palette(n: int) -> np.ndarray:
+    """The Pascal VOC colour map: distinct, stable colours for indices 0..n-1 (0 is black)."""
+    out = np.zeros((n, 3), dtype=np.uint8)
+    for i in range(n):
+        c, r, g, b = i, 0, 0, 0
+        for j in range(8):
+            r |= ((c >> 0) & 1) << (7 - j)
+            g |= ((c >> 1) & 1) << (7 - j)
+            b |= ((c >> 2) & 1) << (7 - j)
+            c >>= 3
+        out[i] = (r, g, b)
+    return out
+
+
+def dump(shapes: list[Shape], size: ImageSize, values: dict[str, int]) -> tuple[np.ndarray, list[Skip]]:
+    """An (H, W) array of class values; later shapes are painted over earlier ones."""
+    w, h = size
+    dtype = np.uint8 if max(values.values(), default=0) <= 255 else np.uint16
+    out = np.zeros((h, w), dtype=dtype)
+    skips = []
+    for s in shapes:
+        got = classify(s, values, lambda sh: as_polygon(sh, size))
+        if isinstance(got, Skip):
+            skips.append(got)
+            continue
+        value, poly = got
+        out[polygon_to_mask(poly, h, w)] = value
+    return out, skips
+
+
+def parse(mask: np.ndarray, labels: dict[int, str], tolerance: float = 0.5) -> list[Shape]:
+    """One polygon per connected region of each non-background value."""
+    shapes = []
+    for value in np.unique(mask):
+        if value == 0:
+            continue
+        label = labels.get(int(value), str(int(value)))
+        for pts in mask_to_polygons(mask == value, tolerance=tolerance):
+            shapes.append(Shape(POLYGON, pts, label=label))
+    return shapes
+
+
+def encode_png(array: np.ndarray) -> bytes:
+    ok, buf = cv2.imencode(".png", array)
+    if not ok:
+        raise FormatError("the PNG encoder failed")
+    return buf.tobytes()
+
+
+class MaskExporter:
+    def __init__(self, ctx: ExportContext) -> None:
+        self.ctx = ctx
+        self.values = class_values(ctx.classes)
+        self.colours = palette(max(self.values.values(), default=0) + 1)
+        self.files_written = 0
+
+    def _folder(self, kind: str, item: ExportItem) -> Path:
+        return self.ctx.out_dir / kind / item.subset if item.subset else self.ctx.out_dir / kind
+
+    def add(self, item: ExportItem) -> list[Skip]:
+        mask, skips = dump(item.shapes, item.size, self.values)
+        atomic_write_bytes(self._folder("masks", item) / f"{item.stem}.png", encode_png(mask))
+        colour = self.colours[mask][:, :, ::-1]  # RGB -> BGR for OpenCV
+        atomic_write_bytes(self._folder("colour", item) / f"{item.stem}.png", encode_png(np.ascontiguousarray(colour)))
+        self.files_written += 2
+        return skips
+
+    def finish(self) -> list[Path]:
+        mapping = {
+            "background": 0,
+            "classes": {name: {"index": v, "color": [int(c) for c in self.colours[v]]}
+                        for name, v in self.values.items()},
+            "overlap": OVERLAP_RULE,
+        }
+        path = self.ctx.out_dir / MAPPING_FILE
+        atomic_write_text(path, json.dumps(mapping, ensure_ascii=False, indent=2) + "\n")
+        return [path]
+
+
+class MaskImporter:
+    """``--source`` is the export folder (``masks/`` + ``mapping.json``) or the masks folder."""
+
+    def __init__(self, ctx: ImportContext) -> None:
+        self.ctx = ctx
+        src = ctx.source
+        self.folder = src / "masks" if (src / "masks").is_dir() else src
+        if not self.folder.is_dir():
+            raise FormatError(f"{src}: not a folder of mask PNGs")
+        self.labels: dict[int, str] = {}
+        for candidate in (src / MAPPING_FILE, self.folder / MAPPING_FILE, self.folder.parent / MAPPING_FILE):
+            if candidate.is_file():
+                self.labels = self._read_mapping(candidate)
+                break
+        else:
+            if ctx.classes:
+                self.labels = {v: k for k, v in class_values(ctx.classes).items()}
+        self.files = sorted(p for p in self.folder.iterdir() if p.suffix.lower() == ".png")
+
+    @staticmethod
+    def _read_mapping(path: Path) -> dict[int, str]:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8-sig"))
+            classes = data["classes"] if isinstance(data, dict) and "classes" in data else data
+            out = {}
+            for name, v in classes.items():
+                out[int(v["index"] if isinstance(v, dict) else v)] = str(name)
+            return out
+        except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
+            raise FormatError(f"{path}: not a mapping of label -> index ({exc})") from None
+
+    def count(self) -> int:
+        return len(self.files)
+
+    def items(self) -> Iterator[ImportItem | ImportFailure]:
+        index = scan_folder(self.ctx.images_dir)
+        by_stem = {}
+        for name in index.names:
+            by_stem.setdefault(Path(name).stem, index.folder / name)
+        for f in self.files:
+            image = by_stem.get(f.stem)
+            if image is None:
+                yield ImportFailure(str(f), f"no image named {f.stem}.* in {self.ctx.images_dir}")
+                continue
+            mask = cv2.imdecode(np.fromfile(f, dtype=np.uint8), cv2.IMREAD_UNCHANGED)
+            if mask is None or mask.ndim != 2:
+                yield ImportFailure(str(f), "not a single-channel (grayscale index) PNG")
+                continue
+            yield ImportItem(image, parse(mask, self.labels), (mask.shape[1], mask.shape[0]))

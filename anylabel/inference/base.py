@@ -95,10 +95,27 @@ class Model:
     def infer(self, inputs: Any) -> Any:
         raise NotImplementedError(f"{type(self).__name__} implements neither infer nor predict_result")
 
-    def postprocess(self, outputs: Any, meta: Any) -> Prediction:
+    def decode(self, outputs: Any, meta: Any) -> Prediction:
+        """Model outputs -> shapes in image pixels (subclasses implement)."""
         if isinstance(outputs, Prediction):
             return outputs
-        raise NotImplementedError(f"{type(self).__name__}.postprocess")
+        raise NotImplementedError(f"{type(self).__name__}.decode")
+
+    def postprocess(self, outputs: Any, meta: Any) -> Prediction:
+        """``decode``, then the choices every model shares: class filter and output shape type."""
+        return self.finish(self.decode(outputs, meta))
+
+    def finish(self, pred: Prediction) -> Prediction:
+        from .postprocess.convert import convert_shapes
+
+        wanted = set(self.config.filter_classes)
+        if wanted:
+            groups = {s.group_id for s in pred.shapes if s.label in wanted and s.group_id is not None}
+            pred.shapes = [s for s in pred.shapes
+                           if s.label in wanted or (s.group_id is not None and s.group_id in groups)]
+        if self.config.output_type:
+            pred.shapes = convert_shapes(pred.shapes, self.config.output_type)
+        return pred
 
     #: Whether ``preprocess``/``postprocess`` may run on other threads than ``infer``.
     pipelined: ClassVar[bool] = True
@@ -106,8 +123,20 @@ class Model:
     # -- public API ----------------------------------------------------------------------
     def predict_result(self, image_rgb: np.ndarray) -> Prediction:
         """Shapes and image flags for one RGB image (H x W x 3 uint8)."""
+        if self.config.sahi and self.capabilities.sahi:
+            from .postprocess.sahi import sliced_predict
+
+            return self.finish(sliced_predict(self, image_rgb))
+        return self.predict_unsliced(image_rgb)
+
+    def predict_unsliced(self, image_rgb: np.ndarray) -> Prediction:
         inputs, meta = self.preprocess(image_rgb)
         return self.postprocess(self.infer(inputs), meta)
+
+    @property
+    def can_pipeline(self) -> bool:
+        """Whether a batch run may split the stages across threads."""
+        return self.pipelined and not (self.config.sahi and self.capabilities.sahi)
 
     def predict(self, image_rgb: np.ndarray) -> list[Shape]:
         """Shapes found on one RGB image (H x W x 3 uint8), in image pixels."""

@@ -81,6 +81,8 @@ class ModelConfig:
     #: Pixel tolerance when turning masks into polygons (X-AnyLabeling: epsilon_factor, relative).
     epsilon_factor: float | None = None
     show_boxes: bool = False
+    #: Shape type to output (rectangle, polygon, rotation); None = the model's natural type.
+    output_type: str | None = None
     #: Pose: keypoint names (per model) and skeleton as pairs of indices.
     keypoints: list[str] = field(default_factory=list)
     skeleton: list[list[int]] = field(default_factory=list)
@@ -177,6 +179,8 @@ def _check_values(cfg: ModelConfig, path: Path | None) -> None:
         v = getattr(cfg, key)
         if v is not None and v < 1:
             raise ConfigError(path, f"{key} must be a positive integer, got {v}")
+    if cfg.output_type not in (None, "rectangle", "polygon", "rotation"):
+        raise ConfigError(path, f"output_type must be rectangle, polygon or rotation, got {cfg.output_type!r}")
     if cfg.device not in (None, "auto", "cpu", "cuda"):
         raise ConfigError(path, f"device must be auto, cpu or cuda, got {cfg.device!r}")
 

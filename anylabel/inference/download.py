@@ -36,6 +36,8 @@ ProgressCallback = Callable[[int, "int | None", str], None]
 
 CACHE_ENV = "ANYLABEL_MODELS_DIR"
 MIRROR_ENV = "ANYLABEL_MODEL_MIRROR"
+#: Set to 1 to forbid downloads (offline machines, CI): missing files fail with the offline message.
+NO_DOWNLOAD_ENV = "ANYLABEL_NO_DOWNLOAD"
 CHUNK = 1 << 16
 
 _mirror_setting: str | None = None
@@ -192,8 +194,8 @@ def resolve_model_file(config: ModelConfig, key: str = "model_path", progress: P
         dest = cached_path(config, ref)
         if dest.is_file():
             return dest
-        if not allow_download:
-            raise DownloadError(offline_message(ref, dest, "downloads are disabled", config))
+        if not allow_download or os.environ.get(NO_DOWNLOAD_ENV) == "1":
+            raise DownloadError(offline_message(ref, dest, f"downloads are disabled ({NO_DOWNLOAD_ENV}=1)", config))
         return download(ref, dest, config.sha256.get(key), progress, config=config)
     p = Path(ref).expanduser()
     if not p.is_absolute():

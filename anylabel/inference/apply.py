@@ -1,0 +1,53 @@
+"""Putting a prediction into an image's annotation without losing manual work.
+
+By default new shapes are added beside the existing ones (manual shapes are never
+touched); ``replace`` swaps all shapes for the prediction. Shapes the model already
+added on an earlier run (same type, label and points) are not added twice, so running
+twice changes nothing, and callers can skip writing when ``changed`` is False. Group ids
+of new shapes are moved above the existing ones so pose keypoints never join a manual group.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ..core.label_file import ImageAnnotation
+from ..core.shape import Shape
+from .base import Prediction
+
+
+def _same(a: Shape, b: Shape, tol: float = 0.5) -> bool:
+    return (a.shape_type == b.shape_type and a.label == b.label and a.points.shape == b.points.shape
+            and bool(np.allclose(a.points, b.points, atol=tol)))
+
+
+def renumber_groups(new: list[Shape], existing: list[Shape]) -> list[Shape]:
+    used = [s.group_id for s in existing if s.group_id is not None]
+    start = (max(used) + 1) if used else 0
+    mapping: dict[int, int] = {}
+    for s in new:
+        if s.group_id is not None:
+            if s.group_id not in mapping:
+                mapping[s.group_id] = start + len(mapping)
+            s.group_id = mapping[s.group_id]
+    return new
+
+
+def merge_shapes(existing: list[Shape], new: list[Shape], replace: bool = False) -> list[Shape]:
+    """The shape list after a prediction (see module docstring)."""
+    if replace:
+        return renumber_groups(list(new), [])
+    fresh = [s for s in new if not any(_same(s, e) for e in existing)]
+    # A kept shape's group partner (pose keypoint) that is a duplicate still belongs to the new group.
+    return list(existing) + renumber_groups(fresh, existing)
+
+
+def apply_prediction(ann: ImageAnnotation, pred: Prediction, replace: bool = False) -> bool:
+    """Update ``ann`` in place; returns whether anything changed."""
+    before_shapes = list(ann.shapes)
+    before_flags = dict(ann.flags)
+    ann.shapes = merge_shapes(ann.shapes, pred.shapes, replace)
+    if pred.flags:
+        ann.flags = dict(pred.flags) if replace else {**ann.flags, **pred.flags}
+    changed = ann.flags != before_flags or len(ann.shapes) != len(before_shapes) or any(
+        a != b for a, b in zip(ann.shapes, before_shapes))
+    return changed

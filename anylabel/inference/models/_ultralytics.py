@@ -1,0 +1,138 @@
+"""What every Ultralytics ONNX export shares: letterboxed ``images`` input and metadata.
+
+Layout facts (Ultralytics export): input ``images`` [b, 3, H, W], RGB / 255, letterboxed
+(aspect kept, padded with grey 114, centred); class names and ``kpt_shape`` are in the
+ONNX metadata. Coordinates come back in the letterboxed frame and are mapped back here.
+"""
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+from typing import Any, Sequence
+
+import cv2
+import numpy as np
+
+from ..base import Model, Prediction
+from ..download import ProgressCallback
+from ..config import ModelConfig
+
+
+@dataclass(frozen=True)
+class Letterbox:
+    """How an image was fitted into the network input: scale, then padding."""
+
+    scale: float
+    left: int
+    top: int
+    height: int  # original image
+    width: int
+
+    def boxes_to_image(self, boxes: np.ndarray) -> np.ndarray:
+        """(N, 4) xyxy in the input frame -> image pixels, clipped to the image."""
+        out = boxes.astype(np.float64).copy()
+        out[:, [0, 2]] = (out[:, [0, 2]] - self.left) / self.scale
+        out[:, [1, 3]] = (out[:, [1, 3]] - self.top) / self.scale
+        out[:, [0, 2]] = out[:, [0, 2]].clip(0, self.width)
+        out[:, [1, 3]] = out[:, [1, 3]].clip(0, self.height)
+        return out
+
+    def points_to_image(self, xy: np.ndarray) -> np.ndarray:
+        out = xy.astype(np.float64).copy()
+        out[..., 0] = (out[..., 0] - self.left) / self.scale
+        out[..., 1] = (out[..., 1] - self.top) / self.scale
+        return out
+
+
+def letterbox(image_rgb: np.ndarray, size_hw: tuple[int, int]) -> tuple[np.ndarray, Letterbox]:
+    """Resize keeping aspect, pad to ``size_hw``; returns the NCHW float32 blob (RGB / 255)."""
+    h, w = image_rgb.shape[:2]
+    th, tw = size_hw
+    r = min(th / h, tw / w)
+    nw, nh = int(round(w * r)), int(round(h * r))
+    dw, dh = (tw - nw) / 2.0, (th - nh) / 2.0
+    top, bottom = int(round(dh - 0.1)), int(round(dh + 0.1))
+    left, right = int(round(dw - 0.1)), int(round(dw + 0.1))
+    img = image_rgb if (nw, nh) == (w, h) else cv2.resize(image_rgb, (nw, nh), interpolation=cv2.INTER_LINEAR)
+    if top or bottom or left or right:
+        img = cv2.copyMakeBorder(img, top, bottom, left, right, cv2.BORDER_CONSTANT, value=(114, 114, 114))
+    blob = cv2.dnn.blobFromImage(img, scalefactor=1.0 / 255.0)  # HWC uint8 -> NCHW float32, no swap
+    return blob, Letterbox(r, left, top, h, w)
+
+
+def names_from_metadata(meta: dict[str, str]) -> list[str]:
+    """Ultralytics stores ``names`` as the repr of a {index: name} dict."""
+    raw = meta.get("names")
+    if not raw:
+        return []
+    try:
+        d = ast.literal_eval(raw)
+    except (ValueError, SyntaxError):
+        return []
+    if isinstance(d, dict):
+        return [str(d[k]) for k in sorted(d)]
+    return [str(v) for v in d] if isinstance(d, (list, tuple)) else []
+
+
+class UltralyticsModel(Model):
+    """Loads the session, reads input size / class names; letterbox pre-processing."""
+
+    def __init__(self, config: ModelConfig, device: str = "auto", progress: ProgressCallback | None = None) -> None:
+        super().__init__(config, device, progress)
+        self.session = self.load_session("model_path")
+        inp = self.session.inputs[0]
+        self.input_name = inp.name
+        default = config.input_size or 640
+        self.input_hw = (inp.fixed_dim(2) or default, inp.fixed_dim(3) or default)
+        self.input_dtype = inp.dtype
+        self.dynamic_batch = inp.fixed_dim(0) is None
+        if not config.classes:
+            config.classes = names_from_metadata(self.session.metadata)
+        self.class_names = config.classes
+
+    def label(self, index: int) -> str:
+        return self.class_names[index] if 0 <= index < len(self.class_names) else str(index)
+
+    def preprocess(self, image_rgb: np.ndarray) -> tuple[dict[str, np.ndarray], Letterbox]:
+        blob, lb = letterbox(image_rgb, self.input_hw)
+        if self.input_dtype != np.float32:
+            blob = blob.astype(self.input_dtype)
+        return {self.input_name: blob}, lb
+
+    def infer(self, inputs: dict[str, np.ndarray]) -> list[np.ndarray]:
+        return self.session.run(inputs)
+
+    def predict_batch(self, images: Sequence[np.ndarray]) -> list[Prediction]:
+        """One session call for the whole batch when the export has a dynamic batch axis."""
+        if not self.dynamic_batch or len(images) < 2 or not self.can_pipeline:
+            return super().predict_batch(images)
+        prepped = [self.preprocess(im) for im in images]
+        feeds = {self.input_name: np.concatenate([p[0][self.input_name] for p in prepped])}
+        outs = self.infer(feeds)
+        return [self.postprocess([o[i:i + 1] for o in outs], meta) for i, (_, meta) in enumerate(prepped)]
+
+    def candidates(self, pred: np.ndarray, n_cls: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """Rows of a [C, N] (v8 layout) output that pass the confidence pre-filter.
+
+        Returns (rows [n, C], class ids, scores, cxcywh boxes).
+        """
+        rows = pred.T
+        cls_scores = rows[:, 4:4 + n_cls]
+        cls_id = cls_scores.argmax(axis=1)
+        score = cls_scores[np.arange(len(rows)), cls_id]
+        keep = score >= self.config.conf_threshold
+        return rows[keep], cls_id[keep], score[keep], rows[keep, :4]
+
+
+def cxcywh_to_xyxy(b: np.ndarray) -> np.ndarray:
+    out = np.empty_like(b, dtype=np.float64)
+    out[:, 0] = b[:, 0] - b[:, 2] / 2
+    out[:, 1] = b[:, 1] - b[:, 3] / 2
+    out[:, 2] = b[:, 0] + b[:, 2] / 2
+    out[:, 3] = b[:, 1] + b[:, 3] / 2
+    return out
+
+
+def nms_options(config: ModelConfig) -> dict[str, Any]:
+    return dict(method=config.nms, iou_threshold=config.iou_threshold, agnostic=config.agnostic,
+                max_det=config.max_det, sigma=config.soft_nms_sigma)

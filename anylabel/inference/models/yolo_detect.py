@@ -1,0 +1,48 @@
+"""YOLO object detectors: YOLOv8 / YOLO11 (anchor-free, [b, 4+nc, N]) and YOLOv5 ([b, N, 5+nc])."""
+from __future__ import annotations
+
+import numpy as np
+
+from ...core.shape import rectangle
+from ..base import Prediction
+from ..postprocess.nms import suppress
+from ..registry import Capabilities, register
+from ._ultralytics import Letterbox, UltralyticsModel, cxcywh_to_xyxy, nms_options
+
+DETECT_CAPS = Capabilities(conf=True, iou=True, batch=True, nms_methods=True, sahi=True, tracking=True,
+                           output_types=("rectangle", "polygon", "rotation"))
+
+
+def boxes_to_shapes(model: UltralyticsModel, boxes: np.ndarray, cls_id: np.ndarray, scores: np.ndarray) -> Prediction:
+    shapes = [rectangle(b[0], b[1], b[2], b[3], label=model.label(int(c)), score=round(float(s), 4))
+              for b, c, s in zip(boxes, cls_id, scores) if b[2] > b[0] and b[3] > b[1]]
+    return Prediction(shapes=shapes)
+
+
+@register("yolov8", capabilities=DETECT_CAPS, aliases=("yolo11", "yolov11", "yolov10_nms", "yolov9"))
+class YoloV8(UltralyticsModel):
+    """Ultralytics YOLOv8/YOLO11 detect export: output0 [b, 4+nc, N], cx cy w h + class scores."""
+
+    def decode(self, outputs: list[np.ndarray], meta: Letterbox) -> Prediction:
+        pred = outputs[0][0]
+        n_cls = pred.shape[0] - 4
+        _, cls_id, score, cxcywh = self.candidates(pred, n_cls)
+        kept = suppress(cxcywh_to_xyxy(cxcywh), score, cls_id, **nms_options(self.config))
+        return boxes_to_shapes(self, meta.boxes_to_image(kept.boxes), cls_id[kept.index], kept.scores)
+
+
+@register("yolov5", capabilities=DETECT_CAPS, aliases=("yolov7",))
+class YoloV5(UltralyticsModel):
+    """YOLOv5 export: output [b, N, 5+nc], cx cy w h, objectness, class scores."""
+
+    def decode(self, outputs: list[np.ndarray], meta: Letterbox) -> Prediction:
+        pred = outputs[0][0]
+        obj = pred[:, 4]
+        pre = obj >= self.config.conf_threshold  # cheap objectness pre-filter first
+        pred = pred[pre]
+        cls_scores = pred[:, 5:] * pred[:, 4:5]
+        cls_id = cls_scores.argmax(axis=1)
+        score = cls_scores[np.arange(len(pred)), cls_id]
+        keep = score >= self.config.conf_threshold
+        kept = suppress(cxcywh_to_xyxy(pred[keep, :4]), score[keep], cls_id[keep], **nms_options(self.config))
+        return boxes_to_shapes(self, meta.boxes_to_image(kept.boxes), cls_id[keep][kept.index], kept.scores)

@@ -21,7 +21,23 @@ What an extension may use on ``window`` (``anylabel.qt.main_window.MainWindow``)
 - ``window.settings``: the settings object (read/write extension keys under their own name).
 - signals ``window.image_changed(str)`` (path of the image now shown) and
   ``window.folder_changed(str)``.
-- ``window.statusBar().showMessage(text, ms)``.
+- ``window.statusBar().showMessage(text, ms)``; ``window.report_error(text)`` for failures.
+- ``window.toolbar`` (QToolBar), ``window.actions_by_name[name]`` (built-in QActions).
+
+Canvas prompt mode (interactive segmentation, e.g. SAM):
+- ``window.canvas.set_prompt_handler(handler)``: while set, mouse clicks on the canvas go
+  to ``handler.on_click(x, y, button, modifiers)`` (x, y in image pixels, float;
+  ``button`` is ``Qt.LeftButton`` or ``Qt.RightButton``; ``modifiers`` Qt.KeyboardModifiers)
+  and a left-button drag goes to ``handler.on_box(x0, y0, x1, y1)`` (image pixels,
+  x0 <= x1, y0 <= y1) instead of drawing or editing. ``set_prompt_handler(None)`` returns
+  to normal editing.
+- ``window.canvas.set_overlay(rgba)``: an (H, W, 4) uint8 RGBA array (usually the image
+  size; other sizes are stretched over the image) drawn over the image as a preview;
+  ``set_overlay(None)`` removes it. The array is kept by reference, do not modify it after.
+- Other canvas members: ``canvas.shapes`` (list, read-only for extensions: change shapes
+  through ``window.add_shapes``/``set_shapes``), ``canvas.selected_shapes()``,
+  ``canvas.image_width`` / ``image_height`` (true image size), ``canvas.image_to_widget``,
+  ``canvas.widget_to_image``, ``canvas.set_mode(shape_type | "edit")``.
 """
 from __future__ import annotations
 

@@ -1,0 +1,125 @@
+"""Every menu/toolbar action in one table: name (also the shortcut key in the rc file),
+text, menu, the window method it calls, and whether it is checkable or on the toolbar.
+
+Shortcuts come from the settings (``shortcuts.<name>``), so each one can be overridden.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from qtpy.QtGui import QKeySequence
+from qtpy.QtWidgets import QAction, QActionGroup, QStyle
+
+from ..core.shape import CIRCLE, LINE, LINESTRIP, POINT, POLYGON, RECTANGLE, ROTATION
+
+if TYPE_CHECKING:
+    from .main_window import MainWindow
+
+
+@dataclass(frozen=True)
+class ActionSpec:
+    name: str
+    text: str
+    menu: str
+    slot: str                      # MainWindow method name
+    arg: object = None             # passed to the slot when not None
+    checkable: bool = False
+    toolbar: bool = False
+    icon: str | None = None        # QStyle.StandardPixmap name
+    tip: str = ""
+
+
+CREATE_MODES = (
+    ("create_rectangle", "Rectangle", RECTANGLE),
+    ("create_polygon", "Polygon", POLYGON),
+    ("create_rotation", "Rotated box", ROTATION),
+    ("create_circle", "Circle", CIRCLE),
+    ("create_line", "Line", LINE),
+    ("create_point", "Point", POINT),
+    ("create_linestrip", "Line strip", LINESTRIP),
+)
+
+ACTIONS: tuple[ActionSpec, ...] = (
+    ActionSpec("open_image", "&Open Image...", "file", "open_image_dialog", icon="SP_DialogOpenButton"),
+    ActionSpec("open_folder", "Open &Folder...", "file", "open_folder_dialog", toolbar=True, icon="SP_DirOpenIcon"),
+    ActionSpec("prev_image", "&Previous Image", "file", "prev_image", toolbar=True, icon="SP_ArrowLeft"),
+    ActionSpec("next_image", "&Next Image", "file", "next_image", toolbar=True, icon="SP_ArrowRight"),
+    ActionSpec("save", "&Save", "file", "save", toolbar=True, icon="SP_DialogSaveButton"),
+    ActionSpec("auto_save", "Save &Automatically", "file", "toggle_setting", arg="auto_save", checkable=True),
+    ActionSpec("import_classes", "Import Class List (classes.txt)...", "file", "import_class_list"),
+    ActionSpec("export_classes", "Export Class List (classes.txt)...", "file", "export_class_list"),
+    ActionSpec("close", "&Close Image", "file", "close_image"),
+    ActionSpec("quit", "&Quit", "file", "close"),
+    *(ActionSpec(n, t, "edit", "set_mode", arg=m, checkable=True, toolbar=True, tip=f"Draw a {t.lower()}")
+      for n, t, m in CREATE_MODES),
+    ActionSpec("edit_mode", "&Edit Shapes", "edit", "set_mode", arg="edit", checkable=True, toolbar=True,
+               tip="Select, move and reshape"),
+    ActionSpec("undo", "&Undo", "edit", "undo", toolbar=True, icon="SP_ArrowBack"),
+    ActionSpec("redo", "&Redo", "edit", "redo", toolbar=True, icon="SP_ArrowForward"),
+    ActionSpec("edit_label", "Edit &Label...", "edit", "edit_label"),
+    ActionSpec("delete", "&Delete", "edit", "delete_selected", icon="SP_TrashIcon"),
+    ActionSpec("copy", "&Copy", "edit", "copy_selected"),
+    ActionSpec("paste", "&Paste", "edit", "paste"),
+    ActionSpec("duplicate", "D&uplicate", "edit", "duplicate_selected"),
+    ActionSpec("select_all", "Select &All Shapes", "edit", "select_all"),
+    ActionSpec("group", "&Group Selected", "edit", "group_selected"),
+    ActionSpec("ungroup", "U&ngroup Selected", "edit", "ungroup_selected"),
+    ActionSpec("rotate_left_coarse", "Rotate -1°", "edit", "rotate_selected", arg=-1.0),
+    ActionSpec("rotate_left_fine", "Rotate -0.1°", "edit", "rotate_selected", arg=-0.1),
+    ActionSpec("rotate_right_fine", "Rotate +0.1°", "edit", "rotate_selected", arg=0.1),
+    ActionSpec("rotate_right_coarse", "Rotate +1°", "edit", "rotate_selected", arg=1.0),
+    ActionSpec("zoom_in", "Zoom &In", "view", "zoom", arg=1.25),
+    ActionSpec("zoom_out", "Zoom &Out", "view", "zoom", arg=0.8),
+    ActionSpec("zoom_fit", "&Fit Window", "view", "zoom_fit", toolbar=True),
+    ActionSpec("zoom_original", "Original &Size (1:1)", "view", "zoom_original"),
+    ActionSpec("hide_selected", "&Hide Selected Shapes", "view", "hide_selected"),
+    ActionSpec("show_hidden", "Show Hidden &Shapes", "view", "show_hidden"),
+    ActionSpec("toggle_all", "Show/Hide &All Shapes", "view", "toggle_all_shapes"),
+    ActionSpec("toggle_crosshair", "&Crosshair", "view", "toggle_setting", arg="show_crosshair", checkable=True),
+    ActionSpec("toggle_label_text", "&Label Text", "view", "toggle_setting", arg="show_label_text", checkable=True),
+    ActionSpec("toggle_fill", "&Fill Shapes", "view", "toggle_setting", arg="fill_shapes", checkable=True),
+    ActionSpec("edit_after_draw", "&Edit Mode After Drawing", "edit", "toggle_setting", arg="edit_after_draw",
+               checkable=True),
+    ActionSpec("statistics", "&Statistics...", "tools", "show_statistics"),
+    ActionSpec("shortcuts_help", "&Keyboard Shortcuts", "help", "show_shortcuts"),
+)
+
+
+def build_actions(window: "MainWindow") -> dict[str, QAction]:
+    """Create the actions, put them in menus and on the toolbar; returns them by name."""
+    actions: dict[str, QAction] = {}
+    mode_group = QActionGroup(window)
+    mode_group.setExclusive(True)
+    style = window.style()
+    last_toolbar_menu: str | None = None
+    for spec in ACTIONS:
+        act = QAction(spec.text, window)
+        act.setObjectName(spec.name)
+        keys = [QKeySequence(k) for k in window.settings.shortcut(spec.name)]
+        keys = [k for k in keys if not k.isEmpty()]
+        if keys:
+            act.setShortcuts(keys)
+        tip = spec.tip or spec.text.replace("&", "").rstrip(".")
+        act.setToolTip(f"{tip} ({keys[0].toString(QKeySequence.NativeText)})" if keys else tip)
+        if spec.icon:
+            act.setIcon(style.standardIcon(getattr(QStyle, spec.icon)))
+        act.setCheckable(spec.checkable)
+        if spec.slot == "set_mode":
+            mode_group.addAction(act)
+        if spec.slot == "toggle_setting":
+            act.setChecked(bool(window.settings.get(str(spec.arg))))
+        method = getattr(window, spec.slot)
+        if spec.slot == "toggle_setting":
+            act.toggled.connect(lambda on, m=method, a=spec.arg: m(a, on))
+        elif spec.arg is not None:
+            act.triggered.connect(lambda _=False, m=method, a=spec.arg: m(a))
+        else:
+            act.triggered.connect(lambda _=False, m=method: m())
+        if spec.toolbar and last_toolbar_menu not in (None, spec.menu):
+            window.toolbar.addSeparator()
+        if spec.toolbar:
+            last_toolbar_menu = spec.menu
+        window.add_action(act, menu=spec.menu, toolbar=spec.toolbar)
+        actions[spec.name] = act
+    return actions

@@ -1,0 +1,47 @@
+"""Starting the desktop app: ``run_app(args)`` for the CLI, ``create_main_window`` for tests."""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+from ..core.settings import Settings
+
+
+def ensure_app():
+    """The QApplication (created once; tests reuse pytest-qt's)."""
+    from qtpy.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication(sys.argv[:1])
+        app.setApplicationName("AnyLabel")
+        app.setOrganizationName("AnyLabel")
+    return app
+
+
+def create_main_window(settings_path: str | os.PathLike[str] | None = None, reset: bool = False,
+                       label_provider=None, ask_unsaved=None, install_extensions: bool = True):
+    """Build (not show) the main window with settings from ``settings_path`` (default: ~/.anylabelrc
+    or $ANYLABEL_RC). Tests pass a temporary path and a ``label_provider`` instead of the dialog."""
+    app = ensure_app()
+    from .main_window import MainWindow
+
+    settings = Settings(settings_path, reset=reset)
+    window = MainWindow(settings, label_provider=label_provider, ask_unsaved=ask_unsaved,
+                        install_extensions=install_extensions)
+    window.qapp = app  # the application lives as long as its window
+    return window
+
+
+def run_app(args: argparse.Namespace) -> int:
+    app = ensure_app()
+    window = create_main_window(getattr(args, "config", None), reset=bool(getattr(args, "reset_config", False)))
+    window.setAcceptDrops(True)
+    window.show()
+    path = getattr(args, "path", None)
+    if path:
+        window.open_path(path)
+    elif window.settings.get("last_folder") and os.path.isdir(window.settings.get("last_folder")):
+        window.open_folder(window.settings.get("last_folder"))
+    return int(app.exec_())

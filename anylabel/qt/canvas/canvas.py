@@ -1,0 +1,661 @@
+"""The canvas: shows one image and its shapes, and turns mouse and keys into edits.
+
+State kept here is view state (zoom, pan, selection, hidden shapes, the draft);
+shapes are core ``Shape`` objects in ``self.shapes``. An edit replaces the shapes
+it changes with edited copies and emits ``edited(label)``; the main window records
+``tuple(canvas.shapes)`` in the undo history. Completed drafts are offered through
+``shape_drawn(shape)``: the window labels them and calls ``commit_new_shape``.
+
+Prompt mode (for interactive segmentation): ``set_prompt_handler(handler)`` routes
+clicks in image pixels to ``handler.on_click(x, y, button, modifiers)`` and drags to
+``handler.on_box(x0, y0, x1, y1)``; ``set_overlay(rgba)`` shows a preview mask.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from qtpy.QtCore import QPointF, QRectF, Qt, QTimer, Signal
+from qtpy.QtGui import QImage, QPainter, QPixmap
+from qtpy.QtWidgets import QScrollBar, QSizePolicy, QWidget
+
+from ...core.shape import DRAWABLE_TYPES, ROTATION, Shape
+from . import shape_ops
+from .draft import CLOSE_DISTANCE_PX, TOOLS, is_degenerate
+from .interactions import INTERACTIONS, EditInteraction, hit_shape, hit_vertex
+from .layers import LAYERS, REBUILD_DELAY_MS, ImageLayer, ShapeLayer, rotate_handle_pos
+from .scene_index import SceneIndex
+from .style import HIT_PX, Style
+
+EDIT = "edit"
+MIN_SCALE, MAX_SCALE = 0.005, 64.0
+
+
+class Hover:
+    __slots__ = ("shape", "vertex", "edge_point")
+
+    def __init__(self) -> None:
+        self.shape: int | None = None
+        self.vertex: int | None = None
+        self.edge_point: tuple[float, float] | None = None
+
+
+class Canvas(QWidget):
+    shape_drawn = Signal(object)       # a completed draft (Shape), not yet in self.shapes
+    edited = Signal(str)               # shapes changed by the user; the argument names the edit
+    selection_changed = Signal()
+    cursor_moved = Signal(float, float)  # image pixels
+    mode_changed = Signal(str)
+    zoom_changed = Signal(float)
+    edit_label_requested = Signal()
+    live_edit = Signal()               # a drag is changing the selection (status bar shows it live)
+    context_menu_requested = Signal(object)  # QPoint (global)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setMouseTracking(True)
+        self.setFocusPolicy(Qt.WheelFocus)
+        self.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Expanding)
+        self.setAttribute(Qt.WA_OpaquePaintEvent)
+        self.style = Style()
+        self.shapes: list[Shape] = []
+        self.image_width = 0
+        self.image_height = 0
+        self.scale = 1.0
+        self.offset = QPointF(0, 0)
+        self.fit_mode = True
+        self.mode = EDIT
+        self.draft = None
+        self.hover = Hover()
+        self.rubber_band: QRectF | None = None
+        self.cursor_widget = QPointF(-1, -1)
+        self.show_crosshair = True
+        self.overlay_image: QImage | None = None
+        self._overlay_array: np.ndarray | None = None
+        self.prompt_handler: Any = None
+        self._prompt_press: tuple[QPointF, float, float, Any] | None = None
+        self.image_layer = ImageLayer()
+        self.shape_layer = ShapeLayer()
+        self.interacting_zoom = False
+        self._rebuild_timer = QTimer(self)
+        self._rebuild_timer.setSingleShot(True)
+        self._rebuild_timer.setInterval(REBUILD_DELAY_MS)
+        self._rebuild_timer.timeout.connect(self._rest)
+        self._version = 0
+        self._index: SceneIndex | None = None
+        self._index_version = -1
+        self._selected: list[int] = []
+        self._hidden: set[int] = set()  # id() of hidden shapes
+        self._hidden_version = 0
+        self.hidden_labels: set[str] = set()
+        self.show_all = True
+        self._panning: QPointF | None = None
+        self._space = False
+        self._hbar: QScrollBar | None = None
+        self._vbar: QScrollBar | None = None
+        self._interactions = {name: cls(self) for name, cls in INTERACTIONS.items()}
+
+    # ------------------------------------------------------------------ model state
+    def touch(self, selection_only: bool = False) -> None:
+        """Something changed: repaint; unless only selected shapes changed, rebuild caches."""
+        if not selection_only:
+            self._version += 1
+        self.update()
+
+    def scene_index(self) -> SceneIndex:
+        """Geometry of all shapes; rebuilt when the list changes, patched for dragged shapes."""
+        idx = self._index
+        if idx is None or self._index_version != self._version or len(idx.ids) != len(self.shapes):
+            idx = self._index = SceneIndex(self.shapes)
+            self._index_version = self._version
+            return idx
+        for i in self._selected:
+            if i < len(self.shapes) and idx.ids[i] != id(self.shapes[i]) and not idx.patch(i, self.shapes[i]):
+                idx = self._index = SceneIndex(self.shapes)
+                break
+        return idx
+
+    def layer_key(self) -> tuple:
+        return (self._version, tuple(self._selected), self._hidden_version, frozenset(self.hidden_labels),
+                self.show_all, self.style.key())
+
+    def is_visible(self, i: int) -> bool:
+        s = self.shapes[i]
+        return self.show_all and id(s) not in self._hidden and s.label not in self.hidden_labels
+
+    def visible_mask(self) -> np.ndarray:
+        n = len(self.shapes)
+        if not self.show_all:
+            return np.zeros(n, dtype=bool)
+        if not self._hidden and not self.hidden_labels:
+            return np.ones(n, dtype=bool)
+        return np.array([id(s) not in self._hidden and s.label not in self.hidden_labels for s in self.shapes], dtype=bool)
+
+    def cached_indices(self) -> np.ndarray:
+        mask = self.visible_mask()
+        if self._selected:
+            mask[[i for i in self._selected if i < len(mask)]] = False
+        return np.nonzero(mask)[0]
+
+    def rebind(self, old: Shape, new: Shape) -> None:
+        """Carry view state (hidden) from a shape to its edited copy."""
+        if id(old) in self._hidden:
+            self._hidden.discard(id(old))
+            self._hidden.add(id(new))
+
+    def set_shapes(self, shapes: list[Shape], keep_selection: bool = False) -> None:
+        """Show ``shapes`` (a new list is made; the objects are shared, never mutated)."""
+        self.cancel_draft()
+        self._edit().cancel()
+        self.shapes = list(shapes)
+        present = {id(s) for s in self.shapes}
+        self._hidden &= present
+        self._hidden_version += 1
+        old_sel = self._selected
+        self._selected = [i for i in old_sel if i < len(self.shapes)] if keep_selection else []
+        self.hover = Hover()
+        self.touch()
+        if old_sel != self._selected:
+            self.selection_changed.emit()
+
+    def replace_shapes(self, changes: dict[int, Shape], label: str) -> None:
+        for i, new in changes.items():
+            self.rebind(self.shapes[i], new)
+            self.shapes[i] = new
+        self.hover = Hover()
+        self.touch()
+        self.edited.emit(label)
+
+    def commit_new_shape(self, shape: Shape, select: bool = False) -> None:
+        """Append a labelled shape (after ``shape_drawn``); emits ``edited``."""
+        self.shapes.append(shape)
+        if select:
+            self._selected = [len(self.shapes) - 1]
+            self.selection_changed.emit()
+        self.touch()
+        self.edited.emit(f"Create {shape.shape_type}")
+
+    # ------------------------------------------------------------------ selection
+    def selected_indices(self) -> list[int]:
+        return [i for i in self._selected if i < len(self.shapes)]
+
+    def selected_shapes(self) -> list[Shape]:
+        return [self.shapes[i] for i in self.selected_indices()]
+
+    def select_indices(self, indices: list[int]) -> None:
+        new = sorted({int(i) for i in indices if 0 <= i < len(self.shapes) and self.is_visible(int(i))})
+        if new != self._selected:
+            self._selected = new
+            self.update()
+            self.selection_changed.emit()
+
+    def select_shapes(self, shapes: list[Shape]) -> None:
+        ids = {id(s) for s in shapes}
+        self.select_indices([i for i, s in enumerate(self.shapes) if id(s) in ids])
+
+    def select_all(self) -> None:
+        self.select_indices(list(range(len(self.shapes))))
+
+    def select_in_widget_rect(self, rect: QRectF, add: bool = False) -> None:
+        p0 = self.widget_to_image(rect.topLeft())
+        p1 = self.widget_to_image(rect.bottomRight())
+        b = self.scene_index().bboxes
+        with np.errstate(invalid="ignore"):
+            inside = (b[:, 0] >= p0[0]) & (b[:, 1] >= p0[1]) & (b[:, 2] <= p1[0]) & (b[:, 3] <= p1[1])
+        inside &= self.visible_mask()
+        picked = np.nonzero(inside)[0].tolist()
+        self.select_indices((self._selected + picked) if add else picked)
+
+    # ------------------------------------------------------------------ hit tests
+    def shape_at(self, x: float, y: float) -> int | None:
+        cand = [int(i) for i in self.scene_index().candidates(x, y, HIT_PX / self.scale) if self.is_visible(int(i))]
+        sel = set(self._selected)
+        cand.sort(key=lambda i: i not in sel)  # a selected shape wins over those beneath it
+        return hit_shape(self, cand, x, y)
+
+    def vertex_at(self, x: float, y: float) -> tuple[int, int] | None:
+        hit = hit_vertex(self, self.selected_indices(), x, y)
+        if hit is None:
+            cand = [int(i) for i in self.scene_index().candidates(x, y, HIT_PX / self.scale) if self.is_visible(int(i))]
+            hit = hit_vertex(self, cand[:20], x, y)
+        return hit
+
+    def rotate_handle_pos(self, i: int) -> QPointF | None:
+        return rotate_handle_pos(self, self.shapes[i])
+
+    def update_hover(self, x: float, y: float) -> None:
+        h = Hover()
+        if self.mode == EDIT and self.prompt_handler is None:
+            v = self.vertex_at(x, y)
+            if v is not None:
+                h.shape, h.vertex = v
+            else:
+                h.shape = self.shape_at(x, y)
+                if h.shape is not None and h.shape in self._selected:
+                    sh = self.shapes[h.shape]
+                    if sh.shape_type in ("polygon", "linestrip"):
+                        from ...core.geometry import nearest_edge
+                        e, d = nearest_edge(sh, x, y)
+                        if e >= 0 and d <= HIT_PX / self.scale:
+                            h.edge_point = (x, y)
+        changed = (h.shape, h.vertex, h.edge_point) != (self.hover.shape, self.hover.vertex, self.hover.edge_point)
+        self.hover = h
+        if changed:
+            self.setCursor(Qt.PointingHandCursor if h.vertex is not None else
+                           Qt.SizeAllCursor if h.shape is not None else Qt.ArrowCursor)
+
+    # ------------------------------------------------------------------ modes and drafts
+    def set_mode(self, mode: str) -> None:
+        if mode != EDIT and mode not in DRAWABLE_TYPES:
+            raise ValueError(f"unknown canvas mode {mode!r}")
+        self.cancel_draft()
+        self._edit().cancel()
+        self.mode = mode
+        self.hover = Hover()
+        self.setCursor(Qt.ArrowCursor if mode == EDIT else Qt.CrossCursor)
+        if mode != EDIT:
+            self.select_indices([])
+        self.update()
+        self.mode_changed.emit(mode)
+
+    def _interaction(self):
+        return self._interactions[EDIT if self.mode == EDIT else "create"]
+
+    def _edit(self) -> EditInteraction:
+        return self._interactions[EDIT]
+
+    def cancel_draft(self) -> None:
+        if self.draft is not None:
+            self.draft = None
+            self.update()
+
+    def finish_draft(self) -> None:
+        """Turn a complete draft into a Shape and offer it (``shape_drawn``)."""
+        d = self.draft
+        if d is None:
+            return
+        tool = TOOLS[d.shape_type]
+        if not tool.can_finish(d):
+            return
+        self.draft = None
+        shape = tool.to_shape(d)
+        self.update()
+        if not is_degenerate(shape):
+            self.shape_drawn.emit(shape)
+
+    def undo_last_vertex(self) -> None:
+        d = self.draft
+        if d is None:
+            return
+        if d.points:
+            d.points.pop()
+        if not d.points:
+            self.draft = None
+        self.update()
+
+    def cursor_near_first_vertex(self) -> bool:
+        d = self.draft
+        if d is None or not d.points or d.cursor is None:
+            return False
+        (x0, y0), (x, y) = d.points[0], d.cursor
+        return ((x - x0) ** 2 + (y - y0) ** 2) ** 0.5 * self.scale <= CLOSE_DISTANCE_PX
+
+    # ------------------------------------------------------------------ edits on the selection
+    def _edit_selected(self, fn, label: str, only: tuple[str, ...] | None = None) -> bool:
+        changes = {i: fn(self.shapes[i]) for i in self.selected_indices()
+                   if only is None or self.shapes[i].shape_type in only}
+        if not changes:
+            return False
+        self.replace_shapes(changes, label)
+        return True
+
+    def nudge_selected(self, dx: float, dy: float) -> bool:
+        return self._edit_selected(lambda s: shape_ops.translated(s, dx, dy), "Move")
+
+    def rotate_selected(self, degrees: float) -> bool:
+        ok = self._edit_selected(lambda s: shape_ops.rotated(s, degrees), "Rotate", only=(ROTATION,))
+        if ok:
+            self.live_edit.emit()
+        return ok
+
+    def delete_selected(self) -> list[Shape]:
+        sel = set(self.selected_indices())
+        if not sel:
+            return []
+        removed = [self.shapes[i] for i in sorted(sel)]
+        self.shapes = [s for i, s in enumerate(self.shapes) if i not in sel]
+        self._selected = []
+        self.hover = Hover()
+        self.touch()
+        self.selection_changed.emit()
+        self.edited.emit("Delete")
+        return removed
+
+    def add_shapes(self, shapes: list[Shape], label: str, select: bool = True) -> None:
+        if not shapes:
+            return
+        start = len(self.shapes)
+        self.shapes.extend(shapes)
+        if select:
+            self._selected = list(range(start, len(self.shapes)))
+            self.selection_changed.emit()
+        self.touch()
+        self.edited.emit(label)
+
+    def hide_selected(self) -> None:
+        sel = self.selected_shapes()
+        if not sel:
+            return
+        self._hidden |= {id(s) for s in sel}
+        self._hidden_version += 1
+        self.select_indices([])
+        self.update()
+
+    def show_hidden(self) -> None:
+        if self._hidden:
+            self._hidden.clear()
+            self._hidden_version += 1
+            self.update()
+
+    def set_all_visible(self, visible: bool) -> None:
+        self.show_all = visible
+        if not visible:
+            self.select_indices([])
+        self.update()
+
+    def set_label_visible(self, label: str, visible: bool) -> None:
+        (self.hidden_labels.discard if visible else self.hidden_labels.add)(label)
+        if not visible:
+            self.select_indices([i for i in self._selected if self.shapes[i].label != label])
+        self.update()
+
+    def hidden_count(self) -> int:
+        return len(self._hidden)
+
+    # ------------------------------------------------------------------ image, overlay, prompts
+    def set_image(self, image: QImage | QPixmap | None, size: tuple[int, int] | None = None) -> None:
+        """Show an image. ``size`` is the true (width, height) when ``image`` is a downscaled level."""
+        self.cancel_draft()
+        self._edit().cancel()
+        if image is None:
+            self.image_layer.set_pixmap(None, 1.0)
+            self.image_width = self.image_height = 0
+        else:
+            pm = image if isinstance(image, QPixmap) else QPixmap.fromImage(image)
+            w, h = size if size is not None else (pm.width(), pm.height())
+            self.image_width, self.image_height = int(w), int(h)
+            self.image_layer.set_pixmap(pm, pm.width() / max(w, 1))
+        self.shape_layer.invalidate()
+        self.set_overlay(None)
+        self.fit_mode = True
+        self.zoom_fit()
+
+    def set_overlay(self, mask_rgba: np.ndarray | None) -> None:
+        """A semi-transparent (H, W, 4) uint8 RGBA preview drawn over the image (stretched to it)."""
+        if mask_rgba is None:
+            self.overlay_image, self._overlay_array = None, None
+        else:
+            arr = np.ascontiguousarray(mask_rgba, dtype=np.uint8)
+            if arr.ndim != 3 or arr.shape[2] != 4:
+                raise ValueError(f"overlay must be an (H, W, 4) RGBA array, got shape {arr.shape}")
+            self._overlay_array = arr  # QImage does not own the buffer
+            h, w = arr.shape[:2]
+            self.overlay_image = QImage(arr.data, w, h, 4 * w, QImage.Format_RGBA8888)
+        self.update()
+
+    def set_prompt_handler(self, handler: Any) -> None:
+        """Route clicks to ``handler`` (see the module docstring); None returns to normal editing."""
+        self.prompt_handler = handler
+        self._prompt_press = None
+        self.cancel_draft()
+        self.setCursor(Qt.CrossCursor if handler is not None else Qt.ArrowCursor)
+        self.update()
+
+    # ------------------------------------------------------------------ view transform
+    def widget_to_image(self, p: QPointF) -> tuple[float, float]:
+        return ((p.x() - self.offset.x()) / self.scale, (p.y() - self.offset.y()) / self.scale)
+
+    def image_to_widget(self, x: float, y: float) -> QPointF:
+        return QPointF(x * self.scale + self.offset.x(), y * self.scale + self.offset.y())
+
+    def clamp_to_image(self, x: float, y: float) -> tuple[float, float]:
+        if self.image_width <= 0:
+            return x, y
+        return min(max(x, 0.0), float(self.image_width)), min(max(y, 0.0), float(self.image_height))
+
+    def attach_scrollbars(self, hbar: QScrollBar, vbar: QScrollBar) -> None:
+        self._hbar, self._vbar = hbar, vbar
+        hbar.valueChanged.connect(lambda v: self._scrolled(-v, None))
+        vbar.valueChanged.connect(lambda v: self._scrolled(None, -v))
+
+    def _scrolled(self, ox: float | None, oy: float | None) -> None:
+        self.offset = QPointF(self.offset.x() if ox is None else ox, self.offset.y() if oy is None else oy)
+        self._clamp_offset()
+        self.update()
+
+    def _clamp_offset(self) -> None:
+        cw, ch = self.image_width * self.scale, self.image_height * self.scale
+        vw, vh = self.width(), self.height()
+        ox = (vw - cw) / 2 if cw <= vw else min(max(self.offset.x(), vw - cw), 0.0)
+        oy = (vh - ch) / 2 if ch <= vh else min(max(self.offset.y(), vh - ch), 0.0)
+        self.offset = QPointF(ox, oy)
+        for bar, content, view, off in ((self._hbar, cw, vw, ox), (self._vbar, ch, vh, oy)):
+            if bar is None:
+                continue
+            bar.blockSignals(True)
+            extra = max(int(round(content - view)), 0)
+            bar.setRange(0, extra)
+            bar.setPageStep(max(int(view), 1))
+            bar.setSingleStep(max(int(view / 20), 1))
+            bar.setValue(int(round(-off)) if extra else 0)
+            bar.setVisible(extra > 0)
+            bar.blockSignals(False)
+
+    def set_scale(self, scale: float, anchor: QPointF | None = None) -> None:
+        scale = min(max(scale, MIN_SCALE), MAX_SCALE)
+        if anchor is None:
+            anchor = QPointF(self.width() / 2, self.height() / 2)
+        ix, iy = self.widget_to_image(anchor)
+        self.scale = scale
+        self.offset = QPointF(anchor.x() - ix * scale, anchor.y() - iy * scale)
+        self._clamp_offset()
+        self.update()
+        self.zoom_changed.emit(scale)
+
+    def zoom_by(self, factor: float, anchor: QPointF | None = None) -> None:
+        self.fit_mode = False
+        self.set_scale(self.scale * factor, anchor)
+
+    def fit_scale(self) -> float:
+        if self.image_width <= 0 or self.width() <= 0:
+            return 1.0
+        return min(self.width() / self.image_width, self.height() / self.image_height)
+
+    def zoom_fit(self) -> None:
+        self.fit_mode = True
+        self.set_scale(self.fit_scale())
+
+    def zoom_original(self) -> None:
+        self.fit_mode = False
+        self.set_scale(1.0)
+
+    def pan_by(self, dx: float, dy: float) -> None:
+        self.offset = QPointF(self.offset.x() + dx, self.offset.y() + dy)
+        self._clamp_offset()
+        self.update()
+
+    def schedule_rebuild(self) -> None:
+        if not self._rebuild_timer.isActive():
+            self._rebuild_timer.start()
+
+    def _rest(self) -> None:
+        self.interacting_zoom = False
+        self.update()
+
+    def crosshair_visible(self) -> bool:
+        return (self.show_crosshair and (self.mode != EDIT or self.prompt_handler is not None)
+                and self.underMouse() and self.cursor_widget.x() >= 0)
+
+    # ------------------------------------------------------------------ Qt events
+    def paintEvent(self, event) -> None:  # noqa: N802
+        p = QPainter(self)
+        try:
+            for layer in LAYERS:
+                layer(self, p)
+        finally:
+            p.end()
+
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        if self.fit_mode:
+            self.set_scale(self.fit_scale())
+        else:
+            self._clamp_offset()
+        super().resizeEvent(event)
+
+    def wheelEvent(self, event) -> None:  # noqa: N802
+        delta = event.angleDelta()
+        mods = event.modifiers()
+        if mods & Qt.ShiftModifier:
+            self.pan_by(delta.y() or delta.x(), 0)
+        elif mods & Qt.AltModifier:
+            self.pan_by(delta.x(), delta.y())
+        elif delta.y():
+            self.interacting_zoom = True
+            self.schedule_rebuild_restart()
+            self.zoom_by(1.15 ** (delta.y() / 120.0), QPointF(event.pos()))
+        event.accept()
+
+    def schedule_rebuild_restart(self) -> None:
+        self._rebuild_timer.start()
+
+    def _event_xy(self, event) -> tuple[float, float]:
+        return self.widget_to_image(QPointF(event.pos()))
+
+    def mousePressEvent(self, event) -> None:  # noqa: N802
+        self.setFocus(Qt.MouseFocusReason)
+        if event.button() == Qt.MiddleButton or (event.button() == Qt.LeftButton and self._space):
+            self._panning = QPointF(event.pos())
+            self.setCursor(Qt.ClosedHandCursor)
+            return
+        x, y = self._event_xy(event)
+        if self.prompt_handler is not None and event.button() in (Qt.LeftButton, Qt.RightButton):
+            self._prompt_press = (QPointF(event.pos()), x, y, event.button())
+            return
+        self._interaction().press(x, y, event)
+
+    def mouseMoveEvent(self, event) -> None:  # noqa: N802
+        pos = QPointF(event.pos())
+        self.cursor_widget = pos
+        if self._panning is not None:
+            d = pos - self._panning
+            self._panning = pos
+            self.fit_mode = False
+            self.pan_by(d.x(), d.y())
+            return
+        x, y = self.widget_to_image(pos)
+        self.cursor_moved.emit(x, y)
+        if self._prompt_press is not None:
+            start = self._prompt_press[0]
+            if self._prompt_press[3] == Qt.LeftButton and (pos - start).manhattanLength() > 4:
+                self.rubber_band = QRectF(start, pos).normalized()
+        elif self.prompt_handler is None:
+            self._interaction().move(x, y, event)
+        self.update()
+
+    def mouseReleaseEvent(self, event) -> None:  # noqa: N802
+        if self._panning is not None:
+            self._panning = None
+            self.setCursor(Qt.OpenHandCursor if self._space else Qt.ArrowCursor)
+            return
+        x, y = self._event_xy(event)
+        if self._prompt_press is not None:
+            start, x0, y0, button = self._prompt_press
+            self._prompt_press = None
+            self.rubber_band = None
+            handler = self.prompt_handler
+            if handler is not None:
+                x0, y0 = self.clamp_to_image(x0, y0)
+                x1, y1 = self.clamp_to_image(x, y)
+                if button == Qt.LeftButton and (QPointF(event.pos()) - start).manhattanLength() > 4:
+                    handler.on_box(min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))
+                else:
+                    handler.on_click(x0, y0, button, event.modifiers())
+            self.update()
+            return
+        if self.prompt_handler is None:
+            self._interaction().release(x, y, event)
+        self.update()
+
+    def mouseDoubleClickEvent(self, event) -> None:  # noqa: N802
+        if self.prompt_handler is not None:
+            return
+        x, y = self._event_xy(event)
+        self._interaction().double_click(x, y, event)
+
+    def contextMenuEvent(self, event) -> None:  # noqa: N802
+        if self.mode == EDIT and self.prompt_handler is None:
+            self.context_menu_requested.emit(event.globalPos())
+
+    def leaveEvent(self, event) -> None:  # noqa: N802
+        self.cursor_widget = QPointF(-1, -1)
+        self.update()
+
+    def keyPressEvent(self, event) -> None:  # noqa: N802
+        key = event.key()
+        mods = event.modifiers()
+        if key == Qt.Key_Space and not event.isAutoRepeat():
+            self._space = True
+            self.setCursor(Qt.OpenHandCursor)
+        elif key == Qt.Key_Escape:
+            if self.draft is not None:
+                self.cancel_draft()
+            elif self._edit().drag is not None:
+                self._edit().cancel()
+                self.update()
+            else:
+                self.select_indices([])
+        elif key in (Qt.Key_Return, Qt.Key_Enter):
+            self.finish_draft()
+        elif key == Qt.Key_Backspace:
+            if self.draft is not None:
+                self.undo_last_vertex()
+            elif self.mode == EDIT and self.hover.vertex is not None and self.hover.shape is not None:
+                sh = self.shapes[self.hover.shape]
+                if shape_ops.can_remove_vertex(sh):
+                    self.replace_shapes({self.hover.shape: shape_ops.with_vertex_removed(sh, self.hover.vertex)},
+                                        "Remove vertex")
+        elif key in (Qt.Key_Left, Qt.Key_Right, Qt.Key_Up, Qt.Key_Down) and self.mode == EDIT and self._selected:
+            step = 10.0 if mods & Qt.ShiftModifier else 1.0
+            dx = {Qt.Key_Left: -step, Qt.Key_Right: step}.get(key, 0.0)
+            dy = {Qt.Key_Up: -step, Qt.Key_Down: step}.get(key, 0.0)
+            self.nudge_selected(dx, dy)
+        else:
+            super().keyPressEvent(event)
+
+    def keyReleaseEvent(self, event) -> None:  # noqa: N802
+        if event.key() == Qt.Key_Space and not event.isAutoRepeat():
+            self._space = False
+            self.setCursor(Qt.ArrowCursor if self.mode == EDIT else Qt.CrossCursor)
+        else:
+            super().keyReleaseEvent(event)
+
+
+class CanvasArea(QWidget):
+    """The canvas with its two scroll bars."""
+
+    def __init__(self, canvas: Canvas, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        from qtpy.QtWidgets import QGridLayout
+
+        self.canvas = canvas
+        self.hbar = QScrollBar(Qt.Horizontal)
+        self.vbar = QScrollBar(Qt.Vertical)
+        lay = QGridLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(0)
+        lay.addWidget(canvas, 0, 0)
+        lay.addWidget(self.vbar, 0, 1)
+        lay.addWidget(self.hbar, 1, 0)
+        self.hbar.hide()
+        self.vbar.hide()
+        canvas.attach_scrollbars(self.hbar, self.vbar)

@@ -1,0 +1,454 @@
+"""Painting: an ordered tuple of small layer functions, back to front.
+
+The two expensive layers keep caches that survive between frames:
+- the image layer keeps a smoothly scaled copy of the image for the current zoom;
+- the shape layer keeps a pixmap of all committed, unselected shapes (with their
+  label tags) rendered at the current zoom, so a pan or a hover costs one blit.
+While the zoom changes the stale cache is stretched and a crisp one is rendered once
+the wheel rests (``REBUILD_DELAY_MS``). Rendering culls off-screen shapes, groups
+pens by label colour and drops vertices that land on the same screen pixel.
+"""
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING, Callable
+
+import numpy as np
+from qtpy.QtCore import QPointF, QRectF, Qt
+from qtpy.QtGui import QBrush, QColor, QFontMetricsF, QImage, QPainter, QPainterPath, QPen, QPixmap
+
+from ...core.geometry import rotated_box_from_corners
+from ...core.shape import POINT, ROTATION
+from .colors import label_color, text_color_on
+from .draft import TOOLS
+from .qpoly import to_qpolygonf
+from .shape_ops import handles
+from .style import (BACKGROUND, CROSSHAIR_COLOR, DRAFT_COLOR, HANDLE_PX, HOVER_VERTEX_COLOR, POINT_PX,
+                    ROTATE_HANDLE_PX, SELECT_COLOR)
+
+if TYPE_CHECKING:
+    from .canvas import Canvas
+
+REBUILD_DELAY_MS = 90
+MAX_FULL_CACHE = 4096  # below this scaled size the whole image is cached; above, the visible area
+LABEL_MARGIN = 24
+
+
+def visible_image_rect(canvas: "Canvas") -> QRectF:
+    """The part of the image (image pixels) that the viewport shows."""
+    s = canvas.scale
+    o = canvas.offset
+    return QRectF(-o.x() / s, -o.y() / s, canvas.width() / s, canvas.height() / s)
+
+
+def _draw_stretched(painter: QPainter, canvas: "Canvas", src, src_scale: float) -> None:
+    """Draw a pixmap/image that covers the whole image at ``src_scale`` px per image px,
+    copying only the visible part (a deep zoom must not scale the whole picture)."""
+    s = canvas.scale
+    o = canvas.offset
+    vis = visible_image_rect(canvas).intersected(QRectF(0, 0, canvas.image_width, canvas.image_height))
+    if vis.isEmpty():
+        return
+    # Whole source pixels so that zoomed-in pixels stay square and aligned.
+    sx0 = math.floor(vis.left() * src_scale)
+    sy0 = math.floor(vis.top() * src_scale)
+    sx1 = min(math.ceil(vis.right() * src_scale), src.width())
+    sy1 = min(math.ceil(vis.bottom() * src_scale), src.height())
+    source = QRectF(sx0, sy0, sx1 - sx0, sy1 - sy0)
+    k = s / src_scale
+    target = QRectF(sx0 * k + o.x(), sy0 * k + o.y(), (sx1 - sx0) * k, (sy1 - sy0) * k)
+    if isinstance(src, QImage):
+        painter.drawImage(target, src, source)
+    else:
+        painter.drawPixmap(target, src, source)
+
+
+# ----------------------------------------------------------------------------- image
+
+class ImageLayer:
+    def __init__(self) -> None:
+        self.pixmap: QPixmap | None = None
+        self.level_scale = 1.0  # pixmap pixels per image pixel (< 1 for downscaled huge images)
+        self.scaled: QPixmap | None = None
+        self.scaled_for = 0.0
+
+    def set_pixmap(self, pixmap: QPixmap | None, level_scale: float) -> None:
+        self.pixmap, self.level_scale = pixmap, level_scale
+        self.scaled, self.scaled_for = None, 0.0
+
+    def rebuild(self, canvas: "Canvas") -> None:
+        """Smoothly downscale once per zoom level (when the result is small enough to keep)."""
+        s = canvas.scale
+        pm = self.pixmap
+        if pm is None or s >= self.level_scale * 0.999:
+            self.scaled = None
+            return
+        w, h = round(canvas.image_width * s), round(canvas.image_height * s)
+        if 0 < w <= MAX_FULL_CACHE and 0 < h <= MAX_FULL_CACHE:
+            self.scaled = pm.scaled(w, h, Qt.IgnoreAspectRatio, Qt.SmoothTransformation)
+            self.scaled_for = s
+        else:
+            self.scaled = None
+
+    def paint(self, canvas: "Canvas", painter: QPainter) -> None:
+        pm = self.pixmap
+        if pm is None:
+            return
+        s = canvas.scale
+        if s < self.level_scale * 0.999:
+            if self.scaled is None or self.scaled_for != s:
+                if self.scaled is None and not canvas.interacting_zoom:
+                    self.rebuild(canvas)
+                else:
+                    canvas.schedule_rebuild()
+            if self.scaled is not None and self.scaled_for == s:
+                painter.drawPixmap(QPointF(canvas.offset.x(), canvas.offset.y()), self.scaled)
+                return
+        _draw_stretched(painter, canvas, pm, self.level_scale)
+
+
+# ----------------------------------------------------------------------------- shapes
+
+def _decimate(screen: np.ndarray, offsets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Drop vertices that round to the same screen pixel as the one before (keeps firsts)."""
+    if len(screen) < 2:
+        return screen, offsets
+    r = np.round(screen)
+    keep = np.ones(len(screen), dtype=bool)
+    keep[1:] = np.any(r[1:] != r[:-1], axis=1)
+    keep[offsets[:-1][offsets[:-1] < len(screen)]] = True
+    new_offsets = np.concatenate([[0], np.cumsum(keep)])[offsets]
+    return screen[keep], new_offsets
+
+
+def render_shapes(painter: QPainter, canvas: "Canvas", indices: np.ndarray, scale: float,
+                  origin: tuple[float, float], with_labels: bool = True) -> None:
+    """Draw shapes ``indices`` of the canvas scene with ``scale`` and a pixmap ``origin``
+    (scaled-image coordinates of the painter's (0, 0))."""
+    idx = canvas.scene_index()
+    shapes = canvas.shapes
+    style = canvas.style
+    if len(indices) == 0:
+        return
+    screen = idx.points * scale - np.array(origin)
+    offsets = idx.offsets
+    if scale < 1.0:
+        screen, offsets = _decimate(screen, offsets)
+    painter.setRenderHint(QPainter.Antialiasing, True)
+    by_label: dict[str, list[int]] = {}
+    for i in indices.tolist():
+        by_label.setdefault(shapes[i].label, []).append(i)
+    closed = idx.closed
+    is_point = idx.is_point
+    lw = style.line_width
+    for label, members in by_label.items():
+        color = label_color(label)
+        pen = QPen(color, lw)
+        pen.setCosmetic(True)
+        pen.setJoinStyle(Qt.RoundJoin)
+        fill = QColor(color)
+        fill.setAlpha(style.fill_alpha)
+        brush = QBrush(fill) if style.fill else QBrush(Qt.NoBrush)
+        painter.setPen(pen)
+        painter.setBrush(brush)
+        points_path = QPainterPath()
+        for i in members:
+            a, b = offsets[i], offsets[i + 1]
+            if b <= a:
+                continue
+            if is_point[i]:
+                x, y = screen[a]
+                points_path.addEllipse(QPointF(x, y), POINT_PX, POINT_PX)
+            elif closed[i]:
+                painter.drawPolygon(to_qpolygonf(screen[a:b]))
+            else:
+                painter.drawPolyline(to_qpolygonf(screen[a:b]))
+        if not points_path.isEmpty():
+            painter.setBrush(QBrush(color))
+            painter.drawPath(points_path)
+    if with_labels and style.show_labels:
+        draw_label_tags(painter, canvas, indices, scale, origin)
+
+
+def draw_label_tags(painter: QPainter, canvas: "Canvas", indices, scale: float, origin: tuple[float, float]) -> None:
+    """Each shape's label on a filled tag in the label colour, above the shape's top-left."""
+    idx = canvas.scene_index()
+    shapes = canvas.shapes
+    style = canvas.style
+    painter.setFont(style.font)
+    fm = QFontMetricsF(style.font)
+    th = fm.height() + 2
+    painter.setRenderHint(QPainter.Antialiasing, False)
+    for i in list(indices):
+        sh = shapes[i]
+        text = sh.label
+        if sh.group_id is not None:
+            text = f"{text} #{sh.group_id}" if text else f"#{sh.group_id}"
+        if not text:
+            continue
+        x0, y0, x1, y1 = idx.bboxes[i]
+        if not math.isfinite(x0):
+            continue
+        if (x1 - x0) * scale < style.min_label_px and (y1 - y0) * scale < style.min_label_px and not idx.is_point[i]:
+            continue  # too small at this zoom: a tag would hide the shape
+        tx = x0 * scale - origin[0]
+        ty = y0 * scale - origin[1] - th
+        if ty < -origin[1]:
+            ty = y0 * scale - origin[1]
+        tw = fm.horizontalAdvance(text) + 6
+        color = label_color(sh.label)
+        bg = QColor(color)
+        bg.setAlpha(220)
+        painter.fillRect(QRectF(tx, ty, tw, th), bg)
+        painter.setPen(text_color_on(color))
+        painter.drawText(QRectF(tx + 3, ty, tw - 3, th), Qt.AlignVCenter | Qt.AlignLeft, text)
+
+
+class ShapeLayer:
+    """The cached pixmap of committed, unselected, visible shapes."""
+
+    def __init__(self) -> None:
+        self.pixmap: QPixmap | None = None
+        self.key: tuple | None = None
+        self.scale = 0.0
+        self.origin = (0.0, 0.0)  # scaled-image coords of the pixmap's top-left
+        self.renders = 0  # how many times the cache was rebuilt (benchmarks read it)
+
+    def invalidate(self) -> None:
+        self.pixmap = None
+        self.key = None
+
+    def _region(self, canvas: "Canvas") -> tuple[float, float, float, float]:
+        s = canvas.scale
+        W, H = canvas.image_width * s, canvas.image_height * s
+        if W <= MAX_FULL_CACHE and H <= MAX_FULL_CACHE:
+            return (-LABEL_MARGIN, -LABEL_MARGIN, W + 2 * LABEL_MARGIN, H + 2 * LABEL_MARGIN)
+        vw, vh = canvas.width(), canvas.height()
+        x0 = max(-canvas.offset.x() - vw, -LABEL_MARGIN)
+        y0 = max(-canvas.offset.y() - vh, -LABEL_MARGIN)
+        x1 = min(-canvas.offset.x() + 2 * vw, W + LABEL_MARGIN)
+        y1 = min(-canvas.offset.y() + 2 * vh, H + LABEL_MARGIN)
+        return (x0, y0, max(x1 - x0, 1), max(y1 - y0, 1))
+
+    def _covers(self, canvas: "Canvas") -> bool:
+        if self.pixmap is None:
+            return False
+        x0, y0 = self.origin
+        vx, vy = -canvas.offset.x(), -canvas.offset.y()
+        W, H = canvas.image_width * canvas.scale, canvas.image_height * canvas.scale
+        need_x1 = min(vx + canvas.width(), W)
+        need_y1 = min(vy + canvas.height(), H)
+        return (x0 <= max(vx, 0) + 0.5 and y0 <= max(vy, 0) + 0.5
+                and x0 + self.pixmap.width() >= need_x1 - 0.5 and y0 + self.pixmap.height() >= need_y1 - 0.5)
+
+    def rebuild(self, canvas: "Canvas") -> None:
+        x, y, w, h = self._region(canvas)
+        pm = QPixmap(max(int(math.ceil(w)), 1), max(int(math.ceil(h)), 1))
+        pm.fill(Qt.transparent)
+        s = canvas.scale
+        idx = canvas.scene_index()
+        indices = canvas.cached_indices()
+        if len(indices):
+            vis = idx.visible(x / s, y / s, (x + w) / s, (y + h) / s, margin=LABEL_MARGIN / s)
+            indices = np.intersect1d(indices, vis, assume_unique=True)
+        p = QPainter(pm)
+        try:
+            render_shapes(p, canvas, indices, s, (x, y))
+        finally:
+            p.end()
+        self.pixmap, self.scale, self.origin = pm, s, (x, y)
+        self.key = canvas.layer_key()
+        self.renders += 1
+
+    def paint(self, canvas: "Canvas", painter: QPainter) -> None:
+        if canvas.image_width <= 0:
+            return
+        key = canvas.layer_key()
+        stale_scale = self.pixmap is not None and self.scale != canvas.scale
+        if self.pixmap is None or self.key != key or (not stale_scale and not self._covers(canvas)):
+            self.rebuild(canvas)
+        elif stale_scale:
+            if canvas.interacting_zoom:
+                canvas.schedule_rebuild()
+            else:
+                self.rebuild(canvas)
+        pm = self.pixmap
+        if pm is None:
+            return
+        k = canvas.scale / self.scale
+        ox, oy = self.origin
+        if k == 1.0:
+            painter.drawPixmap(QPointF(ox + canvas.offset.x(), oy + canvas.offset.y()), pm)
+        else:  # zoom in progress: stretch the last crisp render until the wheel rests
+            target = QRectF(ox * k + canvas.offset.x(), oy * k + canvas.offset.y(), pm.width() * k, pm.height() * k)
+            painter.drawPixmap(target, pm, QRectF(pm.rect()))
+
+
+# ----------------------------------------------------------------------------- per-frame layers
+
+def paint_background(canvas: "Canvas", painter: QPainter) -> None:
+    painter.fillRect(canvas.rect(), BACKGROUND)
+
+
+def paint_image(canvas: "Canvas", painter: QPainter) -> None:
+    canvas.image_layer.paint(canvas, painter)
+
+
+def paint_shapes(canvas: "Canvas", painter: QPainter) -> None:
+    canvas.shape_layer.paint(canvas, painter)
+
+
+def _to_widget(canvas: "Canvas", pts: np.ndarray) -> np.ndarray:
+    return pts * canvas.scale + np.array([canvas.offset.x(), canvas.offset.y()])
+
+
+def rotate_handle_pos(canvas: "Canvas", shape) -> QPointF | None:
+    """Widget position of a rotated box's rotate handle (beyond the middle of its first edge)."""
+    if shape.shape_type != ROTATION or len(shape.points) != 4:
+        return None
+    box = rotated_box_from_corners(shape.points)
+    c = _to_widget(canvas, np.array([[box.cx, box.cy]]))[0]
+    up = np.array([math.sin(box.angle), -math.cos(box.angle)])  # the box's "up" (towards p0 -> p1)
+    d = box.h * canvas.scale / 2.0 + ROTATE_HANDLE_PX
+    return QPointF(c[0] + up[0] * d, c[1] + up[1] * d)
+
+
+def paint_selection(canvas: "Canvas", painter: QPainter) -> None:
+    """Selected shapes are not in the cache: drawn every frame so that drags are live."""
+    sel = canvas.selected_indices()
+    if not sel:
+        return
+    o = (-canvas.offset.x(), -canvas.offset.y())
+    arr = np.array(sel, dtype=np.int64)
+    style = canvas.style
+    saved = style.fill_alpha
+    style.fill_alpha = style.selected_fill_alpha
+    try:
+        render_shapes(painter, canvas, arr, canvas.scale, o)
+    finally:
+        style.fill_alpha = saved
+    painter.setRenderHint(QPainter.Antialiasing, True)
+    if len(sel) > 200:
+        return  # handles of a select-all would hide the image
+    pen = QPen(SELECT_COLOR, 1.0)
+    for i in sel:
+        sh = canvas.shapes[i]
+        color = label_color(sh.label)
+        painter.setPen(pen)
+        painter.setBrush(QBrush(color))
+        hs = HANDLE_PX
+        for x, y in _to_widget(canvas, handles(sh)):
+            painter.drawRect(QRectF(x - hs / 2, y - hs / 2, hs, hs))
+        hp = rotate_handle_pos(canvas, sh)
+        if hp is not None:
+            top = _to_widget(canvas, (sh.points[0:1] + sh.points[1:2]) / 2.0)[0]
+            painter.setPen(QPen(SELECT_COLOR, 1.2, Qt.DashLine))
+            painter.drawLine(QPointF(top[0], top[1]), hp)
+            painter.setPen(pen)
+            painter.setBrush(QBrush(QColor(255, 200, 0)))
+            painter.drawEllipse(hp, HANDLE_PX * 0.8, HANDLE_PX * 0.8)
+
+
+def paint_hover(canvas: "Canvas", painter: QPainter) -> None:
+    h = canvas.hover
+    if h.shape is None or h.shape >= len(canvas.shapes):
+        return
+    sh = canvas.shapes[h.shape]
+    painter.setRenderHint(QPainter.Antialiasing, True)
+    outline = canvas.scene_index().outline(h.shape)
+    if len(outline) and sh.shape_type != POINT:
+        pen = QPen(SELECT_COLOR, canvas.style.line_width + 1)
+        pen.setCosmetic(True)
+        painter.setPen(pen)
+        painter.setBrush(Qt.NoBrush)
+        poly = to_qpolygonf(_to_widget(canvas, outline))
+        if canvas.scene_index().closed[h.shape]:
+            painter.drawPolygon(poly)
+        else:
+            painter.drawPolyline(poly)
+    if h.vertex is not None:
+        pts = handles(sh)
+        if h.vertex < len(pts):
+            x, y = _to_widget(canvas, pts[h.vertex:h.vertex + 1])[0]
+            painter.setPen(QPen(SELECT_COLOR, 1.0))
+            painter.setBrush(QBrush(HOVER_VERTEX_COLOR))
+            painter.drawEllipse(QPointF(x, y), HANDLE_PX * 0.9, HANDLE_PX * 0.9)
+    elif h.edge_point is not None:
+        x, y = _to_widget(canvas, np.array([h.edge_point]))[0]
+        painter.setPen(QPen(SELECT_COLOR, 1.0))
+        painter.setBrush(Qt.NoBrush)
+        painter.drawEllipse(QPointF(x, y), HANDLE_PX * 0.7, HANDLE_PX * 0.7)
+
+
+def paint_draft(canvas: "Canvas", painter: QPainter) -> None:
+    d = canvas.draft
+    if d is None:
+        return
+    from ...core.shape import CIRCLE, RECTANGLE, ROTATION as ROT
+    pts = d.preview_points()
+    if len(pts) == 0:
+        return
+    painter.setRenderHint(QPainter.Antialiasing, True)
+    pen = QPen(DRAFT_COLOR, 2.0)
+    pen.setCosmetic(True)
+    painter.setPen(pen)
+    fill = QColor(DRAFT_COLOR)
+    fill.setAlpha(40)
+    w = _to_widget(canvas, pts)
+    if d.shape_type in (RECTANGLE, ROT) and len(w) >= 2:
+        painter.setBrush(QBrush(fill))
+        painter.drawRect(QRectF(QPointF(*w[0]), QPointF(*w[1])).normalized())
+    elif d.shape_type == CIRCLE and len(w) >= 2:
+        r = float(np.hypot(*(w[1] - w[0])))
+        painter.setBrush(QBrush(fill))
+        painter.drawEllipse(QPointF(*w[0]), r, r)
+    else:
+        painter.setBrush(Qt.NoBrush)
+        painter.drawPolyline(to_qpolygonf(w))
+    painter.setBrush(QBrush(DRAFT_COLOR))
+    for x, y in w[: len(d.points)]:
+        painter.drawEllipse(QPointF(x, y), 3.5, 3.5)
+    tool = TOOLS[d.shape_type]
+    if tool.closed and len(d.points) >= tool.min_points and canvas.cursor_near_first_vertex():
+        painter.setBrush(Qt.NoBrush)
+        painter.drawEllipse(QPointF(*w[0]), 8, 8)
+
+
+def paint_overlay(canvas: "Canvas", painter: QPainter) -> None:
+    img = canvas.overlay_image
+    if img is None or canvas.image_width <= 0:
+        return
+    _draw_stretched(painter, canvas, img, img.width() / canvas.image_width)
+
+
+def paint_crosshair(canvas: "Canvas", painter: QPainter) -> None:
+    if not canvas.crosshair_visible():
+        return
+    p = canvas.cursor_widget
+    painter.setRenderHint(QPainter.Antialiasing, False)
+    painter.setPen(QPen(CROSSHAIR_COLOR, 1, Qt.DashLine))
+    painter.drawLine(QPointF(0, p.y()), QPointF(canvas.width(), p.y()))
+    painter.drawLine(QPointF(p.x(), 0), QPointF(p.x(), canvas.height()))
+
+
+def paint_rubber_band(canvas: "Canvas", painter: QPainter) -> None:
+    r = canvas.rubber_band
+    if r is None:
+        return
+    painter.setRenderHint(QPainter.Antialiasing, False)
+    painter.setPen(QPen(SELECT_COLOR, 1, Qt.DashLine))
+    painter.setBrush(QBrush(QColor(255, 255, 255, 30)))
+    painter.drawRect(r)
+
+
+LAYERS: tuple[Callable[["Canvas", QPainter], None], ...] = (
+    paint_background,
+    paint_image,
+    paint_shapes,
+    paint_overlay,
+    paint_selection,
+    paint_hover,
+    paint_draft,
+    paint_rubber_band,
+    paint_crosshair,
+)

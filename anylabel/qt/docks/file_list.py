@@ -1,0 +1,137 @@
+"""The file list: a model/view over the folder index (100,000 rows cost no widgets).
+
+Filtering keeps a list of matching row numbers in Python (one list comprehension)
+instead of a proxy model that would call ``data()`` for every row.
+"""
+from __future__ import annotations
+
+import bisect
+
+from qtpy.QtCore import QAbstractListModel, QModelIndex, Qt, Signal
+from qtpy.QtWidgets import QDockWidget, QLabel, QLineEdit, QListView, QVBoxLayout, QWidget
+
+from ...core.folder_index import FolderIndex
+from ..icons import blank_icon, check_icon
+
+
+class FileListModel(QAbstractListModel):
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.index_: FolderIndex | None = None
+        self.rows: list[int] = []  # folder-index positions shown, ascending
+        self.filter_text = ""
+
+    def set_index(self, index: FolderIndex | None) -> None:
+        self.beginResetModel()
+        self.index_ = index
+        self._apply_filter()
+        self.endResetModel()
+
+    def set_filter(self, text: str) -> None:
+        self.beginResetModel()
+        self.filter_text = text.strip().casefold()
+        self._apply_filter()
+        self.endResetModel()
+
+    def _apply_filter(self) -> None:
+        idx = self.index_
+        if idx is None:
+            self.rows = []
+        elif not self.filter_text:
+            self.rows = range(len(idx))  # type: ignore[assignment]  # no 100k-element list
+        else:
+            f = self.filter_text
+            self.rows = [i for i, n in enumerate(idx.names) if f in n.casefold()]
+
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self.rows)
+
+    def data(self, index: QModelIndex, role: int = Qt.DisplayRole):
+        if not index.isValid() or self.index_ is None:
+            return None
+        i = self.rows[index.row()]
+        if role == Qt.DisplayRole:
+            return self.index_.names[i]
+        if role == Qt.DecorationRole:
+            return check_icon() if self.index_.has_label(i) else blank_icon()
+        if role == Qt.ToolTipRole:
+            return str(self.index_.path(i))
+        if role == Qt.UserRole:
+            return i
+        return None
+
+    def row_of(self, image_index: int) -> int:
+        """Row showing folder position ``image_index``, or -1 when filtered out."""
+        r = bisect.bisect_left(self.rows, image_index)
+        return r if r < len(self.rows) and self.rows[r] == image_index else -1
+
+    def refresh(self, image_index: int) -> None:
+        r = self.row_of(image_index)
+        if r >= 0:
+            mi = self.index(r)
+            self.dataChanged.emit(mi, mi)
+
+
+class FileListDock(QDockWidget):
+    image_activated = Signal(int)  # folder-index position
+
+    def __init__(self, parent=None) -> None:
+        super().__init__("Files", parent)
+        self.setObjectName("file_list_dock")
+        self.model = FileListModel(self)
+        self.search = QLineEdit()
+        self.search.setPlaceholderText("Filter file names")
+        self.search.setClearButtonEnabled(True)
+        self.view = QListView()
+        self.view.setModel(self.model)
+        self.view.setUniformItemSizes(True)  # constant-time layout for huge folders
+        self.view.setEditTriggers(QListView.NoEditTriggers)
+        self.position = QLabel("No folder")
+        w = QWidget()
+        lay = QVBoxLayout(w)
+        lay.setContentsMargins(4, 4, 4, 4)
+        lay.addWidget(self.search)
+        lay.addWidget(self.view)
+        lay.addWidget(self.position)
+        self.setWidget(w)
+        self.search.textChanged.connect(self._filter)
+        self.view.activated.connect(self._activated)
+        self.view.clicked.connect(self._activated)
+        self._current = -1
+
+    def _filter(self, text: str) -> None:
+        self.model.set_filter(text)
+        self.set_current(self._current)
+
+    def _activated(self, mi: QModelIndex) -> None:
+        i = self.model.data(mi, Qt.UserRole)
+        if i is not None and i != self._current:
+            self.image_activated.emit(int(i))
+
+    def set_index(self, index: FolderIndex | None) -> None:
+        self._current = -1
+        self.model.set_index(index)
+        self.update_position()
+
+    def set_current(self, image_index: int) -> None:
+        self._current = image_index
+        r = self.model.row_of(image_index) if image_index >= 0 else -1
+        sm = self.view.selectionModel()
+        if r >= 0:
+            mi = self.model.index(r)
+            sm.blockSignals(True)
+            self.view.setCurrentIndex(mi)
+            sm.blockSignals(False)
+            self.view.scrollTo(mi)
+        else:
+            self.view.clearSelection()
+        self.update_position()
+
+    def update_position(self) -> None:
+        idx = self.model.index_
+        if idx is None:
+            self.position.setText("No folder")
+            return
+        shown = "" if not self.model.filter_text else f" ({len(self.model.rows)} shown)"
+        k = self._current + 1 if self._current >= 0 else 0
+        self.position.setText(f"{k} / {len(idx)} · {idx.labelled_count} labelled{shown}")

@@ -1,0 +1,101 @@
+"""The shapes of the current image in drawing order: select, rename (double-click), reorder.
+
+A model over the canvas's shape list, so a 2,000-shape image needs no widget per shape.
+"""
+from __future__ import annotations
+
+from qtpy.QtCore import QAbstractListModel, QItemSelection, QItemSelectionModel, QModelIndex, Qt, Signal
+from qtpy.QtWidgets import QAbstractItemView, QDockWidget, QHBoxLayout, QListView, QPushButton, QVBoxLayout, QWidget
+
+from ..canvas.colors import label_color
+from ..icons import color_icon
+
+
+class ShapeListModel(QAbstractListModel):
+    def __init__(self, parent=None) -> None:
+        super().__init__(parent)
+        self.shapes: list = []
+
+    def set_shapes(self, shapes: list) -> None:
+        self.beginResetModel()
+        self.shapes = list(shapes)
+        self.endResetModel()
+
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self.shapes)
+
+    def data(self, index: QModelIndex, role: int = Qt.DisplayRole):
+        if not index.isValid():
+            return None
+        s = self.shapes[index.row()]
+        if role == Qt.DisplayRole:
+            gid = f"  #{s.group_id}" if s.group_id is not None else ""
+            return f"{s.label or '(no label)'}{gid}   [{s.shape_type}]"
+        if role == Qt.DecorationRole:
+            return color_icon(label_color(s.label))
+        if role == Qt.ToolTipRole:
+            return s.description or None
+        return None
+
+
+class ShapeListDock(QDockWidget):
+    selection_changed = Signal(list)   # row indices
+    rename_requested = Signal()
+    move_requested = Signal(int)       # -1 up (earlier, drawn below), +1 down, -2 to back, +2 to front
+
+    def __init__(self, parent=None) -> None:
+        super().__init__("Shapes", parent)
+        self.setObjectName("shape_list_dock")
+        self.model = ShapeListModel(self)
+        self.view = QListView()
+        self.view.setModel(self.model)
+        self.view.setUniformItemSizes(True)
+        self.view.setSelectionMode(QAbstractItemView.ExtendedSelection)
+        self.view.setEditTriggers(QAbstractItemView.NoEditTriggers)
+        buttons = QHBoxLayout()
+        for text, step, tip in (("⤒", -2, "Send to back (drawn first)"), ("▲", -1, "Move up"),
+                                ("▼", 1, "Move down"), ("⤓", 2, "Bring to front (drawn last)")):
+            b = QPushButton(text)
+            b.setToolTip(tip)
+            b.setFixedWidth(34)
+            b.clicked.connect(lambda _=False, s=step: self.move_requested.emit(s))
+            buttons.addWidget(b)
+        buttons.addStretch(1)
+        w = QWidget()
+        lay = QVBoxLayout(w)
+        lay.setContentsMargins(4, 4, 4, 4)
+        lay.addWidget(self.view)
+        lay.addLayout(buttons)
+        self.setWidget(w)
+        self._syncing = False
+        self.view.selectionModel().selectionChanged.connect(self._selected)
+        self.view.doubleClicked.connect(lambda _mi: self.rename_requested.emit())
+
+    def set_shapes(self, shapes: list, selected: list[int]) -> None:
+        self._syncing = True
+        try:
+            self.model.set_shapes(shapes)
+            self._apply_selection(selected)
+        finally:
+            self._syncing = False
+
+    def set_selection(self, selected: list[int]) -> None:
+        self._syncing = True
+        try:
+            self._apply_selection(selected)
+        finally:
+            self._syncing = False
+
+    def _apply_selection(self, selected: list[int]) -> None:
+        sel = QItemSelection()
+        for r in selected:
+            mi = self.model.index(r)
+            sel.select(mi, mi)
+        self.view.selectionModel().select(sel, QItemSelectionModel.ClearAndSelect)
+        if selected:
+            self.view.scrollTo(self.model.index(selected[0]))
+
+    def _selected(self, *_args) -> None:
+        if not self._syncing:
+            rows = sorted(mi.row() for mi in self.view.selectionModel().selectedRows())
+            self.selection_changed.emit(rows)

@@ -1,0 +1,280 @@
+"""Folders, images, saving, recent folders and settings toggles of the main window."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from qtpy.QtCore import Qt
+from qtpy.QtWidgets import QFileDialog, QMessageBox
+
+from ..core.class_list import ClassListError, read_class_list, write_class_list
+from ..core.errors import LabelFileError
+from ..core.folder_index import scan_folder
+from ..core.image_io import IMAGE_EXTENSIONS, is_image_file
+from .document import ImageDocument
+from .image_loader import load_display_image
+
+
+class FileOpsMixin:
+    # ------------------------------------------------------------------ opening
+    def open_folder_dialog(self) -> None:
+        start = self.settings.get("last_folder") or str(Path.home())
+        folder = QFileDialog.getExistingDirectory(self, "Open Folder", start)
+        if folder:
+            self.open_folder(folder)
+
+    def open_image_dialog(self) -> None:
+        start = self.settings.get("last_folder") or str(Path.home())
+        exts = " ".join(f"*{e}" for e in sorted(IMAGE_EXTENSIONS))
+        path, _ = QFileDialog.getOpenFileName(self, "Open Image", start, f"Images ({exts})")
+        if path:
+            self.open_path(path)
+
+    def open_path(self, path: str | os.PathLike[str]) -> bool:
+        """Open a folder, or an image (its folder is opened on that image)."""
+        p = Path(path)
+        if p.is_dir():
+            return self.open_folder(p)
+        if p.is_file() and is_image_file(p.name):
+            return self.open_folder(p.parent, select=p.name)
+        self.report_error(f"{p}: not a folder or an image file that AnyLabel can open")
+        return False
+
+    def open_folder(self, path: str | os.PathLike[str], select: str | None = None) -> bool:
+        if not self.maybe_save():
+            return False
+        folder = Path(path)
+        try:
+            index = scan_folder(folder)
+        except OSError as exc:
+            self.report_error(f"{folder}: cannot be listed ({exc.strerror})")
+            return False
+        self._leave_image()
+        self.folder_index = index
+        self.file_dock.set_index(index)
+        self.settings.add_recent_folder(str(folder.resolve()))
+        self.update_recent_menu()
+        self.folder_changed.emit(str(folder))
+        if len(index):
+            start = 0
+            if select is not None and select in index.names:
+                start = index.index_of(select)
+            self.open_image(start)
+        else:
+            self.statusBar().showMessage(f"{folder}: no images", 8000)
+            self.update_progress()
+        return True
+
+    def _leave_image(self) -> None:
+        self.document = None
+        self._image_rgb = None
+        self.current_index = -1
+        self.canvas.set_shapes([])
+        self.canvas.set_image(None)
+        self.update_title()
+
+    def open_image(self, index: int) -> bool:
+        """Show image ``index`` of the folder; unsaved edits are saved or asked about first."""
+        idx = self.folder_index
+        if idx is None or not 0 <= index < len(idx):
+            return False
+        if index == self.current_index and self.document is not None:
+            return True
+        if not self.maybe_save():
+            self.file_dock.set_current(self.current_index)
+            return False
+        path = idx.path(index)
+        self.current_index = index
+        try:
+            img = load_display_image(path, int(self.settings.get("max_display_pixels", 64_000_000)))
+        except (ValueError, OSError) as exc:
+            self._leave_image()
+            self.current_index = index
+            self.file_dock.set_current(index)
+            self.report_error(str(exc))
+            self.update_progress()
+            return False
+        doc = ImageDocument(path, (img.width, img.height), int(self.settings.get("undo_limit", 1000)))
+        doc.load()
+        self.document = doc
+        self._image_rgb = img.rgb
+        self.canvas.set_image(img.qimage(), (img.width, img.height))
+        self.canvas.set_shapes(doc.shapes)
+        self.file_dock.set_current(index)
+        self.refresh_shape_views()
+        self.update_title()
+        self.update_actions()
+        self.update_progress()
+        if doc.load_error:
+            self.report_error(f"{doc.load_error}\nThe shapes in this file are not shown and the file will "
+                              "not be overwritten.")
+        self.canvas.setFocus()
+        self.image_changed.emit(str(path))
+        return True
+
+    def next_image(self) -> None:
+        if self.folder_index is not None and self.current_index + 1 < len(self.folder_index):
+            self.open_image(self.current_index + 1)
+
+    def prev_image(self) -> None:
+        if self.folder_index is not None and self.current_index > 0:
+            self.open_image(self.current_index - 1)
+
+    def close_image(self) -> None:
+        if self.maybe_save():
+            self._leave_image()
+            self.refresh_shape_views()
+            self.update_progress()
+
+    # ------------------------------------------------------------------ saving
+    def save(self) -> bool:
+        """Save the current image's labels if they changed. True when nothing is left unsaved."""
+        doc = self.document
+        if doc is None:
+            return True
+        try:
+            wrote = doc.save(list(self.canvas.shapes))
+        except LabelFileError as exc:
+            self.report_error(str(exc))
+            return False
+        if wrote:
+            if self.folder_index is not None and self.current_index >= 0:
+                name = self.folder_index.names[self.current_index]
+                self.folder_index.mark_labelled(name, doc.label_path.exists())
+                self.file_dock.model.refresh(self.current_index)
+                self.file_dock.update_position()
+            self.statusBar().showMessage(f"Saved {doc.label_path.name}", 4000)
+        self.update_title()
+        self.update_progress()
+        return True
+
+    def maybe_save(self) -> bool:
+        """Before leaving an image: True when it is safe to go on (saved, discarded or unchanged)."""
+        doc = self.document
+        if doc is None or not doc.modified:
+            return True
+        if doc.load_error is None and self.settings.get("auto_save", True):
+            return self.save()
+        answer = self.ask_unsaved(doc.image_path.name)
+        if answer == "save":
+            return self.save()
+        if answer == "discard":
+            doc.history.mark_saved()
+            return True
+        return False
+
+    # ------------------------------------------------------------------ window state
+    def update_title(self) -> None:
+        doc = self.document
+        name = f"{doc.image_path.name} - " if doc is not None else ""
+        self.setWindowTitle(f"{name}AnyLabel[*]")
+        self.setWindowModified(bool(doc is not None and doc.modified))
+
+    def update_progress(self) -> None:
+        idx = self.folder_index
+        if idx is None:
+            self.progress_label.setText("")
+            return
+        k = self.current_index + 1 if self.current_index >= 0 else 0
+        self.progress_label.setText(f"Image {k} of {len(idx)} · {idx.labelled_count} labelled")
+        self.file_dock.update_position()
+
+    def update_recent_menu(self) -> None:
+        m = self.recent_menu
+        m.clear()
+        recent = [f for f in self.settings.get("recent_folders", []) if isinstance(f, str)]
+        for folder in recent:
+            act = m.addAction(folder)
+            act.triggered.connect(lambda _=False, f=folder: self.open_folder(f))
+        m.setEnabled(bool(recent))
+
+    def toggle_setting(self, key: str, on: bool) -> None:
+        self.settings.set(key, bool(on))
+        self._apply_view_settings()
+
+    # ------------------------------------------------------------------ class list and statistics
+    def known_labels(self) -> list[str]:
+        names = list(self.settings.get("predefined_classes", []) or [])
+        names += list(self.settings.get("label_history", []) or [])
+        names += [s.label for s in self.canvas.shapes]
+        return [n for n in dict.fromkeys(str(n) for n in names) if n]
+
+    def import_class_list(self, path: str | None = None) -> bool:
+        if path is None:
+            path, _ = QFileDialog.getOpenFileName(self, "Import Class List", self.settings.get("last_folder") or "",
+                                                  "Class lists (*.txt);;All files (*)")
+            if not path:
+                return False
+        try:
+            names = read_class_list(path)
+        except ClassListError as exc:
+            self.report_error(str(exc))
+            return False
+        self.settings.set("predefined_classes", names)
+        self.settings.save()
+        self.statusBar().showMessage(f"Imported {len(names)} classes from {Path(path).name}", 6000)
+        return True
+
+    def export_class_list(self, path: str | None = None) -> bool:
+        if path is None:
+            start = str(Path(self.settings.get("last_folder") or "") / "classes.txt")
+            path, _ = QFileDialog.getSaveFileName(self, "Export Class List", start, "Class lists (*.txt)")
+            if not path:
+                return False
+        names = list(self.settings.get("predefined_classes", []) or [])
+        names += sorted({s.label for s in self.canvas.shapes if s.label} - set(names))
+        try:
+            write_class_list(path, names)
+        except OSError as exc:
+            self.report_error(f"{path}: cannot be written ({exc.strerror})")
+            return False
+        self.statusBar().showMessage(f"Exported {len(names)} classes to {Path(path).name}", 6000)
+        return True
+
+    def show_statistics(self) -> None:
+        from .dialogs.statistics_dialog import StatisticsDialog
+
+        dlg = StatisticsDialog(self.compute_statistics(), self)
+        dlg.setAttribute(Qt.WA_DeleteOnClose)
+        dlg.open()
+
+    def compute_statistics(self):
+        from ..core.statistics import LabelStatistics, folder_statistics
+
+        if self.folder_index is None:
+            stats = LabelStatistics(images_total=1 if self.document else 0)
+            stats.add_shapes(self.canvas.shapes)
+            return stats
+        cur = self.current_index
+        return folder_statistics(self.folder_index,
+                                 override=lambda i: list(self.canvas.shapes) if i == cur and self.document else None)
+
+    def show_shortcuts(self) -> None:
+        from .actions import ACTIONS
+
+        rows = []
+        for spec in ACTIONS:
+            keys = ", ".join(self.settings.shortcut(spec.name))
+            if keys:
+                rows.append(f"<tr><td>{spec.text.replace('&', '')}</td><td><b>{keys}</b></td></tr>")
+        extra = ("<tr><td>Finish polygon / line strip</td><td><b>Enter</b>, double-click</td></tr>"
+                 "<tr><td>Cancel drawing</td><td><b>Esc</b></td></tr>"
+                 "<tr><td>Remove last vertex while drawing</td><td><b>Backspace</b></td></tr>"
+                 "<tr><td>Nudge selection</td><td><b>Arrows</b> (Shift: 10 px)</td></tr>"
+                 "<tr><td>Pan</td><td><b>Space</b>+drag, middle drag</td></tr>")
+        box = QMessageBox(QMessageBox.Information, "Keyboard shortcuts",
+                          f"<table>{''.join(rows)}{extra}</table><p>Override any key in {self.settings.path}.</p>",
+                          QMessageBox.Ok, self)
+        box.setAttribute(Qt.WA_DeleteOnClose)
+        box.open()
+
+    # ------------------------------------------------------------------ drag and drop
+    def dragEnterEvent(self, event) -> None:  # noqa: N802
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event) -> None:  # noqa: N802
+        urls = [u.toLocalFile() for u in event.mimeData().urls() if u.isLocalFile()]
+        if urls:
+            self.open_path(urls[0])
+            event.acceptProposedAction()

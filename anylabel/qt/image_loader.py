@@ -1,0 +1,65 @@
+"""Decoding an image for display, without exhausting memory on huge images.
+
+The size is read from the header first. Above ``max_pixels`` the image is decoded
+at a reduced level (JPEG decoders scale while decoding, so a 20000 x 20000 JPEG never
+exists in memory at full size) and the canvas is told the true size, so shapes stay
+in full-resolution image coordinates.
+"""
+from __future__ import annotations
+
+import math
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from qtpy.QtGui import QImage
+
+from ..core.image_io import image_size
+
+_REDUCED = {2: "IMREAD_REDUCED_COLOR_2", 4: "IMREAD_REDUCED_COLOR_4", 8: "IMREAD_REDUCED_COLOR_8"}
+
+
+@dataclass
+class DisplayImage:
+    rgb: np.ndarray     # (h, w, 3) uint8, the level shown (downscaled for huge images)
+    width: int          # true image size
+    height: int
+
+    @property
+    def level_scale(self) -> float:
+        return self.rgb.shape[1] / max(self.width, 1)
+
+    def qimage(self) -> QImage:
+        h, w = self.rgb.shape[:2]
+        return QImage(self.rgb.data, w, h, 3 * w, QImage.Format_RGB888).copy()
+
+
+def reduction_for(width: int, height: int, max_pixels: int) -> int:
+    """The power-of-two reduction that brings the image under ``max_pixels`` (1 = none)."""
+    f = 1
+    while (width / f) * (height / f) > max_pixels and f < 1024:
+        f *= 2
+    return f
+
+
+def load_display_image(path: str | os.PathLike[str], max_pixels: int = 64_000_000) -> DisplayImage:
+    """Raises ValueError naming the file when it is not a readable image."""
+    import cv2
+
+    try:
+        w, h = image_size(path)
+    except Exception as exc:  # noqa: BLE001  # PIL raises many types for broken headers
+        raise ValueError(f"{os.fspath(path)}: not a readable image ({exc})") from None
+    f = reduction_for(w, h, max_pixels)
+    data = np.fromfile(Path(path), dtype=np.uint8)
+    flag = getattr(cv2, _REDUCED[min(f, 8)]) if f > 1 else cv2.IMREAD_COLOR
+    img = cv2.imdecode(data, flag)
+    del data
+    if img is None:
+        raise ValueError(f"{os.fspath(path)}: not a readable image")
+    if f > 8:
+        tw, th = max(1, math.ceil(w / f)), max(1, math.ceil(h / f))
+        img = cv2.resize(img, (tw, th), interpolation=cv2.INTER_AREA)
+    rgb = cv2.cvtColor(img, cv2.COLOR_BGR2RGB)
+    return DisplayImage(np.ascontiguousarray(rgb), int(w), int(h))

@@ -1,0 +1,226 @@
+"""The main window: a thin composition of the canvas, the docks, the actions and the
+extension API. What the actions do lives in the two mixins (``file_ops`` for
+folders, images and saving; ``edit_ops`` for shape edits, labels and undo).
+
+Extension API (see ``anylabel/qt/extensions/__init__.py``): ``menu``, ``add_action``,
+``canvas``, ``current_image_path``, ``current_image``, ``folder_index``,
+``current_shapes``, ``add_shapes``, ``set_shapes``, ``open_folder``, ``open_image``,
+``save``, ``settings`` and the signals ``image_changed`` / ``folder_changed``.
+"""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+from qtpy.QtCore import QByteArray, Qt, Signal
+from qtpy.QtWidgets import QAction, QLabel, QMainWindow, QMenu, QMessageBox, QToolBar
+
+from ..core.folder_index import FolderIndex
+from ..core.settings import Settings
+from ..core.shape import Shape
+from .actions import build_actions
+from .canvas import EDIT, Canvas, CanvasArea
+from .dialogs.label_dialog import LabelResult
+from .docks import FileListDock, LabelListDock, ShapeListDock
+from .document import ImageDocument
+from .edit_ops import EditOpsMixin
+from .file_ops import FileOpsMixin
+
+log = logging.getLogger(__name__)
+
+MENUS = (("file", "&File"), ("edit", "&Edit"), ("view", "&View"), ("tools", "&Tools"), ("help", "&Help"))
+
+#: label_provider(initial, shape_type) -> LabelResult | None; the default shows the label dialog.
+LabelProvider = Callable[[LabelResult, str], "LabelResult | None"]
+#: ask_unsaved(image_name) -> "save" | "discard" | "cancel"
+UnsavedPrompt = Callable[[str], str]
+
+
+class MainWindow(FileOpsMixin, EditOpsMixin, QMainWindow):
+    image_changed = Signal(str)
+    folder_changed = Signal(str)
+
+    def __init__(self, settings: Settings, label_provider: LabelProvider | None = None,
+                 ask_unsaved: UnsavedPrompt | None = None, install_extensions: bool = True) -> None:
+        super().__init__()
+        self.setObjectName("anylabel_main_window")
+        self.settings = settings
+        self.label_provider: LabelProvider = label_provider or self._dialog_label_provider
+        self.ask_unsaved: UnsavedPrompt = ask_unsaved or self._dialog_ask_unsaved
+        self.error_messages: list[str] = []  # every error shown to the user, newest last
+        self.show_error_dialogs = True
+        self.folder_index: FolderIndex | None = None
+        self.document: ImageDocument | None = None
+        self.current_index = -1
+        self._image_rgb: np.ndarray | None = None
+        self._clipboard: list[Shape] = []
+        self._menus: dict[str, QMenu] = {}
+
+        self.canvas = Canvas(self)
+        self.canvas_area = CanvasArea(self.canvas)
+        self.setCentralWidget(self.canvas_area)
+        self.file_dock = FileListDock(self)
+        self.label_dock = LabelListDock(self)
+        self.shape_dock = ShapeListDock(self)
+        self.addDockWidget(Qt.RightDockWidgetArea, self.label_dock)
+        self.addDockWidget(Qt.RightDockWidgetArea, self.shape_dock)
+        self.addDockWidget(Qt.RightDockWidgetArea, self.file_dock)
+
+        self.toolbar = QToolBar("Tools", self)
+        self.toolbar.setObjectName("main_toolbar")
+        self.toolbar.setToolButtonStyle(Qt.ToolButtonTextUnderIcon)
+        self.addToolBar(Qt.LeftToolBarArea, self.toolbar)
+        for key, title in MENUS:
+            self._menus[key] = self.menuBar().addMenu(title)
+        self.actions_by_name: dict[str, QAction] = build_actions(self)
+        self.recent_menu = self.menu("file").addMenu("Open &Recent Folder")
+        self.menu("file").insertMenu(self.actions_by_name["save"], self.recent_menu)
+        self._build_status_bar()
+        self._apply_view_settings()
+        self._connect()
+        self.update_recent_menu()
+        self.set_mode(EDIT)
+        self.update_title()
+        self.update_actions()
+        self.resize(1280, 800)
+        self._restore_layout()
+        if settings.load_error:
+            self.report_error(settings.load_error)
+        if install_extensions:
+            from . import extensions
+
+            failures = extensions.install_all(self)
+            if failures:
+                self.statusBar().showMessage("Extensions that failed: " + "; ".join(failures), 15000)
+                self.error_messages.extend(failures)
+
+    # ------------------------------------------------------------------ composition
+    def _build_status_bar(self) -> None:
+        sb = self.statusBar()
+        self.progress_label = QLabel("")
+        self.selection_label = QLabel("")
+        self.cursor_label = QLabel("")
+        self.zoom_label = QLabel("")
+        for w in (self.selection_label, self.cursor_label, self.zoom_label, self.progress_label):
+            w.setContentsMargins(6, 0, 6, 0)
+            sb.addPermanentWidget(w)
+
+    def _connect(self) -> None:
+        c = self.canvas
+        c.shape_drawn.connect(self.on_shape_drawn)
+        c.edited.connect(self.on_canvas_edited)
+        c.selection_changed.connect(self.on_selection_changed)
+        c.live_edit.connect(self.update_selection_status)
+        c.cursor_moved.connect(lambda x, y: self.cursor_label.setText(f"x {x:.0f}, y {y:.0f}"))
+        c.zoom_changed.connect(lambda s: self.zoom_label.setText(f"{s * 100:.0f}%"))
+        c.edit_label_requested.connect(self.edit_label)
+        c.mode_changed.connect(self._mode_changed)
+        c.context_menu_requested.connect(self._context_menu)
+        self.file_dock.image_activated.connect(self.open_image)
+        self.label_dock.visibility_changed.connect(c.set_label_visible)
+        self.shape_dock.selection_changed.connect(c.select_indices)
+        self.shape_dock.rename_requested.connect(self.edit_label)
+        self.shape_dock.move_requested.connect(self.reorder_selected)
+
+    def _apply_view_settings(self) -> None:
+        st = self.canvas.style
+        st.line_width = float(self.settings.get("line_width", 2.0))
+        st.fill = bool(self.settings.get("fill_shapes", True))
+        st.show_labels = bool(self.settings.get("show_label_text", True))
+        self.canvas.show_crosshair = bool(self.settings.get("show_crosshair", True))
+        self.canvas.update()
+
+    def _restore_layout(self) -> None:
+        geo = self.settings.get("window.geometry") or ""
+        state = self.settings.get("window.state") or ""
+        try:
+            if geo:
+                self.restoreGeometry(QByteArray.fromHex(geo.encode("ascii")))
+            if state:
+                self.restoreState(QByteArray.fromHex(state.encode("ascii")))
+        except (UnicodeEncodeError, AttributeError):
+            log.warning("ignoring an unreadable window layout in the settings")
+
+    def _save_layout(self) -> None:
+        self.settings.set("window.geometry", bytes(self.saveGeometry().toHex()).decode("ascii"))
+        self.settings.set("window.state", bytes(self.saveState().toHex()).decode("ascii"))
+
+    def _mode_changed(self, mode: str) -> None:
+        name = "edit_mode" if mode == EDIT else f"create_{mode}"
+        act = self.actions_by_name.get(name)
+        if act is not None and not act.isChecked():
+            act.setChecked(True)
+
+    def _context_menu(self, pos) -> None:
+        m = QMenu(self)
+        for name in ("edit_label", "copy", "duplicate", "delete", "group", "ungroup", "hide_selected"):
+            m.addAction(self.actions_by_name[name])
+        m.popup(pos)
+
+    # ------------------------------------------------------------------ extension API
+    def menu(self, name: str) -> QMenu:
+        """A top-level menu by key (file, edit, view, tools, help); others are created on first use."""
+        if name not in self._menus:
+            menu = QMenu(name.replace("_", " ").title(), self)
+            self.menuBar().insertMenu(self._menus["help"].menuAction(), menu)
+            self._menus[name] = menu
+        return self._menus[name]
+
+    def add_action(self, action: QAction, menu: str | None = "tools", toolbar: bool = False) -> QAction:
+        if menu:
+            self.menu(menu).addAction(action)
+        if toolbar:
+            self.toolbar.addAction(action)
+        if action.parent() is None:
+            action.setParent(self)
+        self.addAction(action)  # shortcuts work even when the menu bar is hidden
+        return action
+
+    def current_image_path(self) -> Path | None:
+        return self.document.image_path if self.document is not None else None
+
+    def current_image(self) -> np.ndarray | None:
+        """The RGB pixels shown (a downscaled level for images above ``max_display_pixels``)."""
+        return self._image_rgb
+
+    def current_shapes(self) -> list[Shape]:
+        return list(self.canvas.shapes)
+
+    def add_shapes(self, shapes: list[Shape], replace: bool = False) -> None:
+        """Add (or replace all shapes with) ``shapes`` as one undoable edit."""
+        if self.document is None:
+            raise RuntimeError("no image is open")
+        if replace:
+            self.canvas.set_shapes(list(shapes))
+            self.on_canvas_edited("Replace shapes")
+        else:
+            self.canvas.add_shapes(list(shapes), "Add shapes", select=False)
+
+    def set_shapes(self, shapes: list[Shape]) -> None:
+        self.add_shapes(shapes, replace=True)
+
+    # ------------------------------------------------------------------ messages
+    def report_error(self, text: str) -> None:
+        """Show an error without blocking (status bar and a window-modal box)."""
+        log.warning("%s", text)
+        self.error_messages.append(text)
+        self.statusBar().showMessage(text, 20000)
+        if self.show_error_dialogs:
+            box = QMessageBox(QMessageBox.Warning, "AnyLabel", text, QMessageBox.Ok, self)
+            box.setAttribute(Qt.WA_DeleteOnClose)
+            box.open()
+
+    def _dialog_ask_unsaved(self, name: str) -> str:
+        r = QMessageBox.question(self, "Unsaved changes", f"Save the changes to the labels of {name}?",
+                                 QMessageBox.Save | QMessageBox.Discard | QMessageBox.Cancel, QMessageBox.Save)
+        return {QMessageBox.Save: "save", QMessageBox.Discard: "discard"}.get(r, "cancel")
+
+    def closeEvent(self, event) -> None:  # noqa: N802
+        if not self.maybe_save():
+            event.ignore()
+            return
+        self._save_layout()
+        self.settings.save()
+        super().closeEvent(event)

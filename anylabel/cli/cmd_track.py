@@ -1,0 +1,70 @@
+"""``anylabel track``: give the boxes already in a folder of frames track ids."""
+from __future__ import annotations
+
+import argparse
+import sys
+
+NAME = "track"
+HELP = "assign track ids (group_id) to the boxes already in a folder of frames' label files"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    from ..inference.trackers import TRACKERS
+
+    parser.add_argument("--input", required=True, metavar="FRAMES_DIR",
+                        help="folder of frames (natural order = time order) with their .json label files")
+    parser.add_argument("--tracker", default=None, choices=list(TRACKERS),
+                        help="tracker to use (default: the config's tracker_type, else bytetrack)")
+    parser.add_argument("--config", metavar="YAML",
+                        help="tracker settings: a model YAML with a 'tracker:' map, or a file holding just that map")
+    parser.add_argument("--start", type=int, metavar="N", help="first frame (1-based position in the folder)")
+    parser.add_argument("--end", type=int, metavar="N", help="last frame (1-based, inclusive)")
+    parser.add_argument("--dry-run", action="store_true", help="report what would change, write nothing")
+    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+
+
+def load_tracker_settings(path: str) -> dict:
+    """The ``tracker:`` map of a model YAML, or the whole file when it is just the map."""
+    import yaml
+
+    with open(path, encoding="utf-8") as fh:
+        data = yaml.safe_load(fh) or {}
+    if not isinstance(data, dict):
+        raise ValueError(f"{path}: expected a mapping")
+    if "tracker" in data:
+        section = data["tracker"] or {}
+        if not isinstance(section, dict):
+            raise ValueError(f"{path}: 'tracker' must be a mapping")
+        return dict(section)
+    return dict(data)
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..core.errors import AnyLabelError
+    from ..core.frame_folder import FrameFolder
+    from ..inference.runtime import ModelLoadError
+    from ..inference.trackers import create_tracker
+    from ..inference.trackers.folder import track_folder
+    from .progress import Progress
+
+    try:
+        settings: dict = {"min_hits": 1}   # hand-drawn boxes: every box gets an id on its first frame
+        if args.config:
+            settings.update(load_tracker_settings(args.config))
+        tracker = create_tracker(args.tracker, settings)
+        frames = FrameFolder(args.input)
+    except (AnyLabelError, ModelLoadError, OSError, ValueError) as exc:
+        print(f"anylabel track: {exc}", file=sys.stderr)
+        return 2
+    if len(frames) == 0:
+        print(f"anylabel track: {args.input}: no images found", file=sys.stderr)
+        return 2
+    start = None if args.start is None else args.start - 1
+    end = None if args.end is None else args.end - 1
+    total = len(frames.clamp_range(start, end))
+    with Progress(total, "track", enabled=None if not args.quiet else False) as bar:
+        report = track_folder(frames, tracker, start, end, progress=lambda d, t: bar.advance(d - bar.done),
+                              dry_run=args.dry_run)
+    for line in report.lines():
+        print(line, file=sys.stdout if not line.startswith("error") else sys.stderr)
+    return 0 if report.ok else 1

@@ -1,0 +1,95 @@
+"""A folder of frames seen as a sequence: load each frame's labels, save only what changed.
+
+Shared by the sequence tools (tracking existing boxes, interpolation, propagation,
+track edits). A label file that cannot be read is reported by name and left alone;
+the other frames go on. Saves are atomic and a file whose content would not change is
+not rewritten (its modification time stays, backups and sync tools see nothing).
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import LabelFileError
+from .folder_index import FolderIndex, scan_folder
+from .label_file import ImageAnnotation, dumps, new_annotation_for, read_label_file, write_label_file
+
+
+@dataclass
+class EditReport:
+    """What a folder-wide operation did."""
+
+    changed: list[Path] = field(default_factory=list)
+    unchanged: int = 0
+    protected: list[Path] = field(default_factory=list)   # user frames left as they were
+    errors: list[str] = field(default_factory=list)       # "path: problem"
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def lines(self) -> list[str]:
+        out = [f"{len(self.changed)} label file(s) written, {self.unchanged} unchanged"]
+        if self.protected:
+            out.append(f"{len(self.protected)} frame(s) edited by the user left untouched")
+        out += [f"error: {e}" for e in self.errors]
+        return out
+
+
+class FrameFolder:
+    """Frames of one folder in natural order (the order of the video)."""
+
+    def __init__(self, folder: str | os.PathLike[str], index: FolderIndex | None = None) -> None:
+        self.folder = Path(folder)
+        if not self.folder.is_dir():
+            raise LabelFileError(self.folder, "not a folder")
+        self.index = index if index is not None else scan_folder(self.folder)
+
+    def __len__(self) -> int:
+        return len(self.index)
+
+    def image_path(self, i: int) -> Path:
+        return self.index.path(i)
+
+    def label_path(self, i: int) -> Path:
+        return self.index.label_path(i)
+
+    def position_of(self, image: str | os.PathLike[str]) -> int:
+        return self.index.index_of(Path(image).name)
+
+    def clamp_range(self, start: int | None, end: int | None) -> range:
+        """Positions from ``start`` to ``end`` inclusive (0-based; None = the ends)."""
+        n = len(self)
+        s = 0 if start is None else max(0, start)
+        e = n - 1 if end is None else min(n - 1, end)
+        return range(s, e + 1)
+
+    def load(self, i: int) -> ImageAnnotation | None:
+        """The frame's labels, None when it has no label file; raises LabelFileError."""
+        path = self.label_path(i)
+        if not path.exists():
+            return None
+        return read_label_file(path)
+
+    def new_annotation(self, i: int) -> ImageAnnotation:
+        return new_annotation_for(self.image_path(i))
+
+    def save_if_changed(self, i: int, ann: ImageAnnotation, before: str | None, report: EditReport) -> bool:
+        """Write ``ann`` unless it serialises to ``before`` (the text of the loaded annotation)."""
+        if before is not None and dumps(ann) == before:
+            report.unchanged += 1
+            return False
+        try:
+            write_label_file(self.label_path(i), ann)
+        except LabelFileError as exc:
+            report.errors.append(str(exc))
+            return False
+        report.changed.append(self.label_path(i))
+        self.index.mark_labelled(self.index.names[i])
+        return True
+
+
+def snapshot(ann: ImageAnnotation | None) -> str | None:
+    """What ``save_if_changed`` compares against (None: no file yet, any content is a change)."""
+    return None if ann is None else dumps(ann)

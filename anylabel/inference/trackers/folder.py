@@ -1,0 +1,58 @@
+"""Track the boxes already in a folder's label files (drawn by hand or by another tool).
+
+The tracker sees each frame's trackable shapes in folder order and their track ids
+are written to ``group_id``; nothing else in the files changes, files whose ids do not
+change are not rewritten, and a file that cannot be read is named and treated as a
+frame without boxes (tracks survive it as they survive a missed detection).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Callable
+
+from ...core.errors import LabelFileError
+from ...core.frame_folder import EditReport, FrameFolder, snapshot
+from ...core.image_io import read_image_rgb
+from ...core.provenance import ownership, refresh_digest
+from .base import TRACKABLE_TYPES, Tracker
+
+#: ``progress(done, total)``; returning False stops after the current frame.
+ProgressFn = Callable[[int, int], "bool | None"]
+
+
+def track_folder(folder: str | Path | FrameFolder, tracker: Tracker, start: int | None = None,
+                 end: int | None = None, progress: ProgressFn | None = None, dry_run: bool = False) -> EditReport:
+    """Assign track ids to the trackable shapes of positions ``start``..``end`` (0-based)."""
+    frames = folder if isinstance(folder, FrameFolder) else FrameFolder(folder)
+    positions = frames.clamp_range(start, end)
+    tracker.reset()
+    report = EditReport()
+    for n, i in enumerate(positions, 1):
+        ann = None
+        try:
+            ann = frames.load(i) if frames.index.has_label(i) else None
+        except LabelFileError as exc:
+            report.errors.append(str(exc))
+        shapes = ann.shapes if ann is not None else []
+        frame = None
+        if tracker.needs_frames and any(s.shape_type in TRACKABLE_TYPES for s in shapes):
+            try:
+                frame = read_image_rgb(frames.image_path(i))
+            except (OSError, ValueError) as exc:
+                report.errors.append(f"{frames.image_path(i)}: {exc}")
+                shapes = []
+        before = snapshot(ann)
+        ids = tracker.assign(shapes, frame)
+        if ann is not None and shapes:
+            owner = ownership(ann)
+            for s, tid in zip(shapes, ids):
+                if s.shape_type in TRACKABLE_TYPES:
+                    s.group_id = tid
+            refresh_digest(ann, owner)
+            if dry_run:
+                report.unchanged += 1
+            else:
+                frames.save_if_changed(i, ann, before, report)
+        if progress is not None and progress(n, len(positions)) is False:
+            break
+    return report

@@ -1,0 +1,76 @@
+"""``anylabel track --input FRAMES_DIR --tracker NAME`` on hand-drawn boxes."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parents[1] / "core"))
+from seqfixtures import make_frames, read_shapes, rect, write_labels  # noqa: E402
+
+from anylabel.cli import cmd_track  # noqa: E402
+
+
+def run(*argv: str) -> int:
+    p = argparse.ArgumentParser()
+    cmd_track.add_arguments(p)
+    return cmd_track.run(p.parse_args(list(argv) + ["--quiet"]))
+
+
+@pytest.fixture
+def crossing(tmp_path):
+    """Two cars moving towards each other; the order of boxes in the files changes."""
+    imgs = make_frames(tmp_path, 8)
+    for f, img in enumerate(imgs):
+        a, b = rect(10 + 6 * f, 10, 40 + 6 * f, 40), rect(150 - 6 * f, 60, 180 - 6 * f, 90)
+        kp = {"label": "nose", "points": [[1, 1]], "shape_type": "point", "group_id": 9}
+        write_labels(img, [b, a, kp] if f % 2 else [a, b, kp], custom_key="kept")
+    return tmp_path, imgs
+
+
+@pytest.mark.parametrize("tracker", ["bytetrack", "ocsort", "botsort"])
+def test_ids_assigned_consistently(crossing, tracker):
+    folder, imgs = crossing
+    assert run("--input", str(folder), "--tracker", tracker) == 0
+    for img in imgs:
+        shapes = read_shapes(img)
+        by_row = {s["points"][0][1]: s["group_id"] for s in shapes if s["shape_type"] == "rectangle"}
+        assert by_row == {10: 1, 60: 2}
+        assert [s["group_id"] for s in shapes if s["shape_type"] == "point"] == [9]
+        assert json.loads(img.with_suffix(".json").read_text())["custom_key"] == "kept"
+
+
+def test_second_run_touches_nothing_and_bad_files_are_named(crossing, capsys):
+    folder, imgs = crossing
+    imgs[3].with_suffix(".json").write_text("{oops")
+    assert run("--input", str(folder)) == 1
+    err = capsys.readouterr().err
+    assert "v_000004.json" in err
+    stamps = [img.with_suffix(".json").stat().st_mtime_ns for img in imgs]
+    assert run("--input", str(folder)) == 1
+    assert [img.with_suffix(".json").stat().st_mtime_ns for img in imgs] == stamps
+    assert imgs[3].with_suffix(".json").read_text() == "{oops"
+    assert read_shapes(imgs[7])[0]["group_id"] in (1, 2)
+
+
+def test_range_and_dry_run(crossing):
+    folder, imgs = crossing
+    assert run("--input", str(folder), "--dry-run") == 0
+    assert all(s["group_id"] is None for s in read_shapes(imgs[0]) if s["shape_type"] == "rectangle")
+    assert run("--input", str(folder), "--start", "3", "--end", "4") == 0
+    assert all(s["group_id"] is None for s in read_shapes(imgs[0]) if s["shape_type"] == "rectangle")
+    assert {s["group_id"] for s in read_shapes(imgs[2]) if s["shape_type"] == "rectangle"} == {1, 2}
+
+
+def test_config_file_and_errors(crossing, tmp_path, capsys):
+    folder, _ = crossing
+    cfg = tmp_path / "model.yaml"
+    cfg.write_text("type: yolov8\ntracker:\n  tracker_type: ocsort\n  track_buffer: 10\n")
+    assert run("--input", str(folder), "--config", str(cfg)) == 0
+    cfg.write_text("tracker:\n  track_bufer: 10\n")
+    assert run("--input", str(folder), "--config", str(cfg)) == 2
+    assert "track_bufer" in capsys.readouterr().err
+    assert run("--input", str(tmp_path / "missing")) == 2

@@ -1,0 +1,162 @@
+"""SAM latency figures with the MobileSAM pair (../shared/models, random weights: the
+speed and tensor interface of the real export, not its masks).
+
+Usage: python benchmarks/bench_sam.py [--models DIR] [--clicks 40] [--images 7]
+
+Prints:
+1. click -> polygon latency (decoder with the fed-back mask + mask -> polygon) against
+   the bare decoder ``session.run`` with the same feeds, p50/p95, on a cached image;
+   and the same while the store is encoding the next images in the background;
+2. "next image" -> embedding ready, when the user dwelt at least one encoder time on
+   the previous image (prefetch on), and without prefetch for comparison;
+3. encoder calls per image while browsing forward, back and forward again.
+"""
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from anylabel.core.image_io import read_image_rgb  # noqa: E402
+from anylabel.inference.config import config_from_dict  # noqa: E402
+from anylabel.inference.registry import create_model  # noqa: E402
+from anylabel.inference.sam.session import PromptSession  # noqa: E402
+
+PHOTOS = Path("/usr/share/darknet/data")
+
+
+def pct(values: list[float], q: float) -> float:
+    return float(np.percentile(np.asarray(values), q))
+
+
+def fmt(values: list[float]) -> str:
+    return f"p50 {pct(values, 50) * 1000:6.1f} ms  p95 {pct(values, 95) * 1000:6.1f} ms"
+
+
+def click_points(image: np.ndarray, n: int, seed: int = 0) -> list[tuple[float, float]]:
+    rng = np.random.default_rng(seed)
+    h, w = image.shape[:2]
+    return [(float(rng.uniform(0.1, 0.9) * w), float(rng.uniform(0.1, 0.9) * h)) for _ in range(n)]
+
+
+def bench_clicks(model, image: np.ndarray, emb, n: int) -> tuple[list[float], list[float]]:
+    """Alternate bare session.run and the full click path with identical prompts."""
+    bare, full = [], []
+    pts = click_points(image, n)
+    session = PromptSession(model, emb)
+    for i, (x, y) in enumerate(pts):
+        if i % 3 == 0:
+            session.clear()  # objects of 1..3 clicks, like a user
+        # Bare: the decoder alone with the feeds the click will use (built outside the timer).
+        prompt = session.prompt
+        nxt = type(prompt)(list(prompt.points) + [(x, y)], list(prompt.labels) + [1], prompt.box)
+        prev = session.prediction.low_res if session.prediction is not None else None
+        feeds = model.decoder.feeds(emb, nxt, prev)
+        t0 = time.perf_counter()
+        model.decoder.session.session.run(None, feeds)
+        bare.append(time.perf_counter() - t0)
+        # Full: click -> mask -> polygon (what the user sees as the result of the click).
+        t0 = time.perf_counter()
+        session.add_point(x, y, True)
+        model.to_shapes(session.prediction.mask, "obj")
+        full.append(time.perf_counter() - t0)
+    return bare, full
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--models", type=Path, default=REPO.parent / "shared" / "models")
+    ap.add_argument("--clicks", type=int, default=40)
+    ap.add_argument("--images", type=int, default=7)
+    args = ap.parse_args()
+    enc_path, dec_path = args.models / "mobile_sam.encoder.onnx", args.models / "mobile_sam.decoder.onnx"
+    if not enc_path.exists():
+        print(f"skipped: {enc_path} not found")
+        return 0
+    photos = sorted(PHOTOS.glob("*.jpg"))[: args.images]
+    if len(photos) < 3:
+        print("skipped: needs the darknet photos (scripts/bootstrap.sh dev)")
+        return 0
+    cfg = config_from_dict({"type": "segment_anything", "name": "mobile_sam_bench",
+                            "encoder_model_path": str(enc_path), "decoder_model_path": str(dec_path)})
+    model = create_model(cfg, device="cpu")
+    store = model.store
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        paths = []
+        for i, p in enumerate(photos):
+            dst = folder / f"{i:02d}_{p.name}"
+            shutil.copy(p, dst)
+            paths.append(dst)
+        images = {p: read_image_rgb(p) for p in paths}
+
+        # Encoder time (for the dwell) and warm-up.
+        t0 = time.perf_counter()
+        model.encoder.encode(images[paths[0]])
+        enc_time = time.perf_counter() - t0
+        t0 = time.perf_counter()
+        model.encoder.encode(images[paths[0]])
+        enc_time = min(enc_time, time.perf_counter() - t0)
+        print(f"encoder: {enc_time * 1000:.0f} ms per image ({paths[0].name}, "
+              f"{images[paths[0]].shape[1]}x{images[paths[0]].shape[0]})")
+
+        # 1. Clicks on a cached image (nothing else running).
+        emb = store.embedding(paths[0], images[paths[0]])
+        bench_clicks(model, images[paths[0]], emb, 5)  # warm-up
+        bare, full = bench_clicks(model, images[paths[0]], emb, args.clicks)
+        print(f"click idle   bare decoder: {fmt(bare)}")
+        print(f"click idle   click->polygon: {fmt(full)}   ratio p50 {pct(full, 50) / pct(bare, 50):.2f}x  "
+              f"p95 {pct(full, 95) / pct(bare, 95):.2f}x")
+        # ... and while the next images are being encoded in the background.
+        store.clear()
+        emb = store.embedding(paths[0], images[paths[0]])
+        store.prefetch(paths[1:])
+        bare_b, full_b = bench_clicks(model, images[paths[0]], emb, min(args.clicks, 20))
+        store.wait_idle()
+        print(f"click busy   bare decoder: {fmt(bare_b)}")
+        print(f"click busy   click->polygon: {fmt(full_b)}   (store encoding {len(paths) - 1} images meanwhile)")
+
+        # 2. Next image ready: show image i, prefetch i+1.., dwell >= one encoder time, go next.
+        for prefetch in (True, False):
+            store.clear()
+            waits = []
+            store.embedding(paths[0], images[paths[0]])
+            for i in range(len(paths) - 1):
+                if prefetch:
+                    store.prefetch(paths[i + 1: i + 1 + model.prefetch_count])
+                time.sleep(enc_time * 1.1)  # the user looks at image i
+                t0 = time.perf_counter()
+                store.get(paths[i + 1], images[paths[i + 1]]).result()
+                waits.append(time.perf_counter() - t0)
+            store.wait_idle()
+            label = "with prefetch   " if prefetch else "without prefetch"
+            print(f"next image ready {label}: {fmt(waits)}  max {max(waits) * 1000:.1f} ms")
+
+        # 3. Browsing back and forth: encoder calls per distinct image.
+        store.clear()
+        calls0 = store.stats.encoder_calls
+        order = list(range(len(paths))) + list(range(len(paths) - 2, -1, -1)) + list(range(1, len(paths)))
+        for i in order:
+            store.get(paths[i], images[paths[i]]).result()
+            nxt = [paths[j] for j in (i + 1, i + 2, i - 1) if 0 <= j < len(paths)]
+            store.prefetch(nxt)
+            time.sleep(enc_time * 0.3)  # quick browsing: less than an encoder time per image
+        store.wait_idle()
+        calls = store.stats.encoder_calls - calls0
+        print(f"browse {len(order)} views of {len(paths)} images (capacity {store.capacity}): "
+              f"{calls} encoder calls = {calls / len(paths):.2f} per image")
+    model.close()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,79 @@
+"""The statistics overview: shapes per label and per type, images labelled / total,
+with bar charts painted with QPainter."""
+from __future__ import annotations
+
+from qtpy.QtCore import QRectF, QSize, Qt
+from qtpy.QtGui import QColor, QFontMetricsF, QPainter
+from qtpy.QtWidgets import QDialog, QDialogButtonBox, QLabel, QScrollArea, QVBoxLayout, QWidget
+
+from ...core.statistics import LabelStatistics
+from ..canvas.colors import label_color
+
+TYPE_COLOR = QColor(90, 140, 220)
+
+
+class BarChart(QWidget):
+    """Horizontal bars, one per (name, count), longest first."""
+
+    ROW = 22
+
+    def __init__(self, items: list[tuple[str, int]], colored_by_label: bool = True, parent=None) -> None:
+        super().__init__(parent)
+        self.items = sorted(items, key=lambda kv: (-kv[1], kv[0]))
+        self.colored = colored_by_label
+        self.setMinimumHeight(self.ROW * max(len(self.items), 1) + 8)
+
+    def sizeHint(self) -> QSize:  # noqa: N802
+        return QSize(460, self.ROW * max(len(self.items), 1) + 8)
+
+    def paintEvent(self, event) -> None:  # noqa: N802
+        p = QPainter(self)
+        p.setRenderHint(QPainter.Antialiasing)
+        fm = QFontMetricsF(self.font())
+        name_w = min(max((fm.horizontalAdvance(n or "(no label)") for n, _ in self.items), default=40) + 10, 180)
+        count_w = fm.horizontalAdvance("0000000") + 6
+        top = max((c for _, c in self.items), default=1) or 1
+        bar_w = max(self.width() - name_w - count_w - 8, 10)
+        for row, (name, count) in enumerate(self.items):
+            y = 4 + row * self.ROW
+            text = name or "(no label)"
+            p.setPen(self.palette().windowText().color())
+            p.drawText(QRectF(0, y, name_w - 6, self.ROW), Qt.AlignRight | Qt.AlignVCenter,
+                       fm.elidedText(text, Qt.ElideRight, name_w - 8))
+            w = bar_w * count / top
+            p.setPen(Qt.NoPen)
+            p.setBrush(label_color(name) if self.colored else TYPE_COLOR)
+            p.drawRoundedRect(QRectF(name_w, y + 3, max(w, 1.5), self.ROW - 6), 3, 3)
+            p.setPen(self.palette().windowText().color())
+            p.drawText(QRectF(name_w + w + 4, y, count_w, self.ROW), Qt.AlignLeft | Qt.AlignVCenter, str(count))
+        p.end()
+
+
+class StatisticsDialog(QDialog):
+    def __init__(self, stats: LabelStatistics, parent=None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Statistics")
+        self.stats = stats
+        pct = 100.0 * stats.images_labelled / stats.images_total if stats.images_total else 0.0
+        summary = QLabel(f"<b>{stats.images_labelled}</b> of <b>{stats.images_total}</b> images labelled "
+                         f"({pct:.1f}%) · <b>{stats.shapes_total}</b> shapes · <b>{len(stats.per_label)}</b> labels")
+        lay = QVBoxLayout(self)
+        lay.addWidget(summary)
+        if stats.errors:
+            err = QLabel(f"{len(stats.errors)} label file(s) could not be read, e.g. {stats.errors[0]}")
+            err.setWordWrap(True)
+            err.setStyleSheet("color: #c0392b")
+            lay.addWidget(err)
+        lay.addWidget(QLabel("<b>Shapes per label</b>"))
+        self.label_chart = BarChart(list(stats.per_label.items()))
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setWidget(self.label_chart)
+        lay.addWidget(scroll, 1)
+        lay.addWidget(QLabel("<b>Shapes per type</b>"))
+        self.type_chart = BarChart(list(stats.per_type.items()), colored_by_label=False)
+        lay.addWidget(self.type_chart)
+        buttons = QDialogButtonBox(QDialogButtonBox.Close)
+        buttons.rejected.connect(self.reject)
+        lay.addWidget(buttons)
+        self.resize(520, 520)

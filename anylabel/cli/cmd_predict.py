@@ -101,14 +101,10 @@ def build_model(args: argparse.Namespace):
             sys.stderr.write(f"\rdownloading {name}: {pct}")
 
     if args.no_download:
-        import os
+        from ..inference.download import downloads_disabled
 
-        from ..inference.download import NO_DOWNLOAD_ENV
-
-        os.environ[NO_DOWNLOAD_ENV] = "1"
-    return create_model(cfg, device=args.device, progress=show_download)
-        finally:
-            download.download = orig  # type: ignore[assignment]
+        with downloads_disabled():
+            return create_model(cfg, device=args.device, progress=show_download)
     return create_model(cfg, device=args.device, progress=show_download)
 
 

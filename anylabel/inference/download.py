@@ -15,6 +15,8 @@ unreachable, fail with a message that says what to download by hand and where to
 """
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import hashlib
 import importlib.util
 import logging
@@ -23,7 +25,7 @@ import threading
 import urllib.error
 import urllib.request
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 from urllib.parse import urlparse
 
 from .config import ModelConfig
@@ -41,6 +43,7 @@ NO_DOWNLOAD_ENV = "ANYLABEL_NO_DOWNLOAD"
 CHUNK = 1 << 16
 
 _mirror_setting: str | None = None
+_no_download: contextvars.ContextVar[bool] = contextvars.ContextVar("anylabel_no_download", default=False)
 _locks: dict[Path, threading.Lock] = {}
 _locks_guard = threading.Lock()
 
@@ -62,6 +65,16 @@ def set_mirror(base_url: str | None) -> None:
 
 def mirror_base() -> str | None:
     return os.environ.get(MIRROR_ENV) or _mirror_setting
+
+
+@contextlib.contextmanager
+def downloads_disabled() -> Iterator[None]:
+    """Within this block missing model files fail with the offline message instead of downloading."""
+    token = _no_download.set(True)
+    try:
+        yield
+    finally:
+        _no_download.reset(token)
 
 
 def is_url(ref: str) -> bool:
@@ -194,8 +207,8 @@ def resolve_model_file(config: ModelConfig, key: str = "model_path", progress: P
         dest = cached_path(config, ref)
         if dest.is_file():
             return dest
-        if not allow_download or os.environ.get(NO_DOWNLOAD_ENV) == "1":
-            raise DownloadError(offline_message(ref, dest, f"downloads are disabled ({NO_DOWNLOAD_ENV}=1)", config))
+        if not allow_download or _no_download.get() or os.environ.get(NO_DOWNLOAD_ENV) == "1":
+            raise DownloadError(offline_message(ref, dest, "downloads are disabled", config))
         return download(ref, dest, config.sha256.get(key), progress, config=config)
     p = Path(ref).expanduser()
     if not p.is_absolute():

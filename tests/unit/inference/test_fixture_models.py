@@ -27,6 +27,8 @@ def held_out(task: str):
 
 def model(task: str):
     cfg = shipped_config_dir() / f"fixture_shapes_{task}.yaml"
+    if not cfg.exists():  # the trainer writes the config together with the model
+        pytest.skip(f"{cfg.name} not built (python scripts/train_fixture_models.py --tasks {task})")
     return create_model(cfg, device="cpu")
 
 

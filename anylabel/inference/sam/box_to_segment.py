@@ -1,7 +1,10 @@
 """Rectangles -> segments with SAM box prompts (per image; the folder loop is the caller's)."""
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Sequence
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Callable, Sequence
 
 from ...core.shape import RECTANGLE, Shape
 from .decoder import Prompt
@@ -44,3 +47,40 @@ def boxes_to_segments(model: "SamModel", emb: ImageEmbedding, shapes: Sequence[S
             n.attributes = dict(s.attributes)
         out.extend(new)
     return out
+
+
+@dataclass
+class FolderResult:
+    written: int = 0
+    skipped: int = 0       # no label file or no rectangle
+    failed: list[str] = field(default_factory=list)
+
+
+def segment_label_files(model: "SamModel", image_paths: Sequence[Path], mode: str | None = None,
+                        progress: Callable[[int, int], None] | None = None,
+                        cancel: threading.Event | None = None) -> FolderResult:
+    """Box-to-segment over images whose label files hold rectangles, writing each label
+    file atomically. A bad image or label file is reported and the others go on."""
+    from ...core.image_io import read_image_rgb
+    from ...core.label_file import label_path_for, read_label_file, write_label_file
+
+    res = FolderResult()
+    total = len(image_paths)
+    for i, path in enumerate(image_paths):
+        if cancel is not None and cancel.is_set():
+            break
+        try:
+            lp = label_path_for(path)
+            ann = read_label_file(lp) if lp.exists() else None
+            if ann is None or not any(s.shape_type == RECTANGLE for s in ann.shapes):
+                res.skipped += 1
+            else:
+                emb = model.encoder.encode(read_image_rgb(path))
+                ann.shapes = boxes_to_segments(model, emb, ann.shapes, mode)
+                write_label_file(lp, ann)
+                res.written += 1
+        except Exception as exc:  # noqa: BLE001  # one bad file must not stop the folder
+            res.failed.append(f"{path}: {exc}")
+        if progress is not None:
+            progress(i + 1, total)
+    return res

@@ -110,13 +110,14 @@ class SamModel(Model):
                           "image (Q/E) or draw a box, or run it on existing rectangles (--prompt-from-boxes)")
 
     def predict_with_annotation(self, image_rgb: np.ndarray, existing_shapes: Sequence[Shape],
-                                path: str | Path | None = None) -> list[Shape]:
-        """Box-to-segment: each rectangle becomes the object SAM finds in it, with the
-        rectangle's label, group id, flags and attributes; other shapes are kept as they are."""
+                                path: str | Path | None = None) -> Prediction:
+        """Box-to-segment: the image's shapes with each rectangle replaced by the object SAM
+        finds in it (same label, group id, flags and attributes); other shapes unchanged.
+        ``anylabel predict --prompt-from-boxes --replace`` writes exactly this list."""
         from .box_to_segment import boxes_to_segments
 
         emb = self.embed(image_rgb, path)
-        return boxes_to_segments(self, emb, existing_shapes)
+        return Prediction(shapes=boxes_to_segments(self, emb, existing_shapes))
 
     def close(self) -> None:
         if self._own_store:

@@ -105,7 +105,7 @@ def test_box_to_segment_keeps_labels_and_groups(contract_model, scene_factory, i
         shapes.append(rectangle(xs.min() - 4, ys.min() - 4, xs.max() + 5, ys.max() + 5, label=f"c{i}",
                                 group_id=10 + i, flags={"checked": True}, attributes={"k": i}))
     point = Shape("point", np.array([[5.0, 5.0]]), label="keep-me")
-    out = contract_model.predict_with_annotation(scene.image, [*shapes, point])
+    out = contract_model.predict_with_annotation(scene.image, [*shapes, point]).shapes
     assert out[-1] is point
     polys = [s for s in out if s.shape_type == POLYGON]
     assert {s.label for s in polys} == {f"c{i}" for i in range(4)}

@@ -1,0 +1,162 @@
+"""Segment Anything in the main window (Tools > Segment Anything).
+
+Q positive click, E negative click (right click is always negative), drag a box, B clear
+the prompts, F finish the object (label dialog, then a shape). Keys can be changed in
+the rc file under ``shortcuts.sam_positive`` / ``sam_negative`` / ``sam_clear`` /
+``sam_finish``. Options live under ``sam.*`` in the settings.
+"""
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any
+
+from qtpy.QtCore import QObject, Signal
+from qtpy.QtGui import QKeySequence
+from qtpy.QtWidgets import QAction, QActionGroup, QFileDialog, QInputDialog, QMenu
+
+from ..sam.controller import SamController, output_modes
+
+SHORTCUTS = {"sam_positive": "Q", "sam_negative": "E", "sam_clear": "B", "sam_finish": "F"}
+SAM_TYPES = ("segment_anything", "segment_anything_model", "sam", "mobile_sam", "edge_sam", "efficientvit_sam")
+
+
+def _keys(window: Any, name: str) -> list[QKeySequence]:
+    keys = window.settings.get(f"shortcuts.{name}", SHORTCUTS[name])
+    if keys is None:
+        return []
+    return [QKeySequence(k) for k in ([keys] if isinstance(keys, str) else keys)]
+
+
+def _action(window: Any, menu: QMenu, text: str, slot, name: str | None = None) -> QAction:
+    act = QAction(text, window)
+    if name:
+        act.setShortcuts(_keys(window, name))
+    act.triggered.connect(lambda *_: slot())
+    menu.addAction(act)
+    window.addAction(act)  # shortcuts work with the menu bar hidden
+    return act
+
+
+def sam_configs() -> list[Any]:
+    """Shipped configs of the SAM family (broken ones are skipped here; the model
+    picker of the auto-labelling panel reports them)."""
+    from ...inference.config import shipped_configs
+
+    configs, _errors = shipped_configs()
+    return [c for c in configs if c.type in SAM_TYPES]
+
+
+class _FolderSignals(QObject):
+    progress = Signal(int, int)
+    done = Signal(object)
+
+
+def install(window: Any) -> None:
+    ctl = SamController(window)
+    window.sam = ctl
+    window.image_changed.connect(ctl.on_image_changed)
+    ctl.status.connect(lambda text: window.statusBar().showMessage(text, 8000))
+    window.canvas.mode_changed.connect(lambda _mode: ctl.deactivate() if ctl.active else None)
+
+    menu: QMenu = window.menu("tools").addMenu("Segment &Anything")
+    models = menu.addMenu("&Model")
+
+    def fill_models() -> None:
+        models.clear()
+        for cfg in sam_configs():
+            _action(window, models, cfg.title, lambda c=cfg: ctl.load_model(c))
+        models.addSeparator()
+        _action(window, models, "Load Model Config (YAML)...", load_from_file)
+
+    def load_from_file() -> None:
+        from ...inference.config import load_config
+
+        path, _ = QFileDialog.getOpenFileName(window, "SAM model config", "", "Model config (*.yaml *.yml)")
+        if path:
+            try:
+                ctl.load_model(load_config(path))
+            except Exception as exc:  # noqa: BLE001  # any config problem is shown, not raised into Qt
+                window.report_error(str(exc))
+
+    models.aboutToShow.connect(fill_models)
+
+    def start(negative: bool) -> None:
+        if ctl.model is None and ctl._loading is None and ctl.option("model"):
+            _restore_model(window, ctl)  # the model used last time
+        ctl.activate(negative)
+
+    menu.addSeparator()
+    _action(window, menu, "&Positive Point", lambda: start(False), "sam_positive")
+    _action(window, menu, "&Negative Point", lambda: start(True), "sam_negative")
+    _action(window, menu, "&Clear Prompts", ctl.clear, "sam_clear")
+    _action(window, menu, "&Finish Object", ctl.finish, "sam_finish")
+    _action(window, menu, "&Leave Segment Anything", ctl.deactivate)
+    menu.addSeparator()
+
+    out = menu.addMenu("&Output")
+    group = QActionGroup(window)
+    for mode in output_modes():
+        act = QAction(mode.capitalize(), window, checkable=True)
+        act.setChecked(mode == ctl.option("output_mode"))
+        act.triggered.connect(lambda _c=False, m=mode: ctl.set_option("output_mode", m))
+        group.addAction(act)
+        out.addAction(act)
+
+    def ask_tolerance() -> None:
+        value, ok = QInputDialog.getDouble(window, "Polygon tolerance", "Simplification tolerance (pixels):",
+                                           float(ctl.option("tolerance")), 0.0, 50.0, 1)
+        if ok:
+            ctl.set_option("tolerance", value)
+
+    _action(window, menu, "Polygon &Tolerance...", ask_tolerance)
+    menu.addSeparator()
+    _action(window, menu, "Rectangles to Segments (This &Image)", ctl.boxes_to_segments_here)
+    _action(window, menu, "Rectangles to Segments (Whole &Folder)", lambda: _folder_run(window, ctl))
+
+
+def _restore_model(window: Any, ctl: SamController) -> None:
+    from ...inference.config import find_config
+
+    try:
+        ctl.load_model(find_config(str(ctl.option("model"))))
+    except Exception as exc:  # noqa: BLE001  # a moved/deleted config is reported, not fatal
+        window.report_error(f"Segment Anything: the last model ({ctl.option('model')}) cannot be loaded: {exc}")
+
+
+def _folder_run(window: Any, ctl: SamController) -> threading.Thread | None:
+    """Every other image of the folder in a worker thread (label files written atomically);
+    the image on screen goes through the undo history instead."""
+    from ...inference.sam.box_to_segment import segment_label_files
+
+    idx = window.folder_index
+    if ctl.model is None or idx is None:
+        window.statusBar().showMessage("Segment Anything: choose a model and open a folder first", 8000)
+        return None
+    window.save()
+    current = window.current_image_path()
+    paths = [idx.path(i) for i in range(len(idx))
+             if idx.has_label(i) and (current is None or Path(idx.path(i)) != Path(current))]
+    ctl.boxes_to_segments_here()
+    sig = _FolderSignals(window)
+    sig.progress.connect(lambda i, n: window.statusBar().showMessage(f"Rectangles to segments: {i}/{n}", 3000))
+
+    def done(res: Any) -> None:
+        msg = f"Rectangles to segments: {res.written} label files written, {res.skipped} without rectangles"
+        if res.failed:
+            window.report_error(msg + f", {len(res.failed)} failed:\n" + "\n".join(res.failed[:10]))
+        else:
+            window.statusBar().showMessage(msg, 15000)
+
+    sig.done.connect(done)
+    ctl.folder_cancel.clear()
+    model = ctl.model
+
+    def work() -> None:
+        res = segment_label_files(model, paths, progress=sig.progress.emit, cancel=ctl.folder_cancel)
+        sig.done.emit(res)
+
+    t = threading.Thread(target=work, name="sam-folder", daemon=True)
+    t.start()
+    window._sam_folder_thread = t
+    return t

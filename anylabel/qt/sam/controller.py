@@ -1,0 +1,271 @@
+"""The SAM controller: connects the main window, the canvas prompt mode and a SAM model.
+
+- Loading a model runs in a worker thread (it may download); the store then encodes the
+  image on screen first and the next images of the folder in the background.
+- Clicks made before the embedding is ready are kept and applied when it arrives, so the
+  UI never blocks on the encoder. Once ready, each click runs the decoder (tens of ms)
+  and refreshes the preview.
+- F asks for the label (the window's label dialog) and adds the shapes as one undoable
+  edit; B clears the prompts; Q / E choose positive / negative clicks (right click is
+  always negative), a left drag gives a box prompt.
+"""
+from __future__ import annotations
+
+import logging
+import threading
+from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
+from typing import Any, Callable
+
+from qtpy.QtCore import QObject, Qt, Signal
+
+from ...core.shape import Shape
+from ...inference.sam.mask_output import OUTPUT_MODES
+from ...inference.sam.session import PromptSession
+from .bridge import FutureBridge
+from .overlay import render_overlay
+
+log = logging.getLogger(__name__)
+
+SETTINGS_KEY = "sam"
+DEFAULT_OPTIONS: dict[str, Any] = {"output_mode": "polygon", "tolerance": 1.0, "cache_size": 10, "prefetch": 2,
+                                   "model": ""}
+
+
+class SamController(QObject):
+    """State of Segment Anything in one main window."""
+
+    model_loaded = Signal(str)        # model title
+    embedding_ready = Signal(str)     # image path
+    preview_changed = Signal()
+    status = Signal(str)
+
+    def __init__(self, window: Any) -> None:
+        super().__init__(window)
+        self.window = window
+        self.model: Any = None
+        self.session: PromptSession | None = None
+        self.path: Path | None = None
+        self.negative_mode = False
+        self.active = False
+        self._pending: list[Callable[[], None]] = []
+        self._loader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sam-load")
+        self._bridge = FutureBridge(self)
+        self._bridge.finished.connect(self._on_future)
+        self._loading: str | None = None
+        self.folder_cancel = threading.Event()
+
+    # ---------------------------------------------------------------- settings
+    def option(self, key: str) -> Any:
+        return self.window.settings.get(f"{SETTINGS_KEY}.{key}", DEFAULT_OPTIONS[key])
+
+    def set_option(self, key: str, value: Any) -> None:
+        self.window.settings.set(f"{SETTINGS_KEY}.{key}", value)
+        if self.model is not None and key in ("output_mode", "tolerance"):
+            self.model.set_options(**{key: value})
+
+    # ---------------------------------------------------------------- model
+    def load_model(self, config: Any) -> "Future[Any]":
+        """Create the model in a worker thread; ``model_loaded`` fires when it is ready."""
+        from ...inference.registry import create_model
+
+        title = getattr(config, "title", str(config))
+        self._loading = title
+        self.status.emit(f"Loading {title}...")
+
+        def make() -> Any:
+            model = create_model(config)
+            model.set_options(output_mode=self.option("output_mode"), tolerance=float(self.option("tolerance")))
+            model.store.capacity = max(1, int(self.option("cache_size")))
+            return model
+
+        fut = self._loader.submit(make)
+        self._bridge.watch(fut, ("model", title))
+        return fut
+
+    def _set_model(self, model: Any) -> None:
+        old, self.model = self.model, model
+        if old is not None:
+            old.close()
+        self.session = None
+        self.path = None
+        self._pending.clear()
+        name = model.config.name
+        src = model.config.source
+        self.set_option("model", str(src) if src is not None else name)
+        self.model_loaded.emit(model.config.title)
+        self.status.emit(f"{model.config.title} ready" + (f" ({model.fallback_reason})" if model.fallback_reason else ""))
+        self.on_image_changed()
+
+    # ---------------------------------------------------------------- images
+    def on_image_changed(self, *_: Any) -> None:
+        """A new image is on screen: drop the prompts, ask for its embedding, prefetch."""
+        self.session = None
+        self._pending.clear()
+        self.window.canvas.set_overlay(None)
+        path = self.window.current_image_path()
+        self.path = Path(path) if path is not None else None
+        if self.model is None or self.path is None:
+            return
+        store = self.model.store
+        image = self.window.current_image()
+        c = self.window.canvas
+        if image is not None and image.shape[:2] != (c.image_height, c.image_width):
+            image = None  # a downscaled display level: let the store decode the full image
+        try:
+            fut = store.get(self.path, image)
+        except OSError as exc:
+            self.window.report_error(f"{self.path}: cannot be segmented ({exc})")
+            return
+        self._bridge.watch(fut, ("embedding", self.path))
+        self._prefetch_neighbours()
+
+    def _prefetch_neighbours(self) -> None:
+        idx = self.window.folder_index
+        cur = getattr(self.window, "current_index", -1)
+        if idx is None or cur < 0 or self.model is None:
+            return
+        n = max(0, int(self.option("prefetch")))
+        order = [cur + k for k in range(1, n + 1)] + [cur - 1]
+        self.model.store.prefetch([idx.path(i) for i in order if 0 <= i < len(idx)])
+
+    def _on_future(self, tag: Any, fut: "Future[Any]") -> None:
+        kind, what = tag
+        if fut.cancelled():
+            return
+        exc = fut.exception()
+        if kind == "model":
+            if what != self._loading:
+                return
+            self._loading = None
+            if exc is not None:
+                self.window.report_error(f"Segment Anything: {what}: {exc}")
+                return
+            self._set_model(fut.result())
+        elif kind == "embedding":
+            if self.model is None or what != self.path:
+                return  # the user has moved on
+            if exc is not None:
+                self.window.report_error(f"Segment Anything: {what}: {exc}")
+                return
+            emb = fut.result()
+            if emb.model_id != self.model.model_id:
+                return
+            if self.session is None:
+                self.session = PromptSession(self.model, emb)
+            pending, self._pending = self._pending, []
+            for op in pending:
+                op()
+            self.embedding_ready.emit(str(what))
+            self._refresh()
+
+    def _when_ready(self, op: Callable[[], None]) -> None:
+        if self.session is not None:
+            op()
+            self._refresh()
+        else:
+            self._pending.append(op)
+            self.status.emit("Segment Anything: encoding the image, your prompt will be applied when ready")
+
+    # ---------------------------------------------------------------- prompt mode
+    def activate(self, negative: bool = False) -> None:
+        """Q / E: enter prompt mode with positive / negative clicks."""
+        self.negative_mode = negative
+        if self.model is None:
+            self.status.emit("Segment Anything: choose a model first (Tools > Segment Anything)")
+            return
+        if not self.active:
+            self.active = True
+            self.window.canvas.set_prompt_handler(self)
+        self.status.emit("Segment Anything: " + ("negative" if negative else "positive")
+                         + " clicks (right click: negative, drag: box, F: finish, B: clear)")
+
+    def deactivate(self) -> None:
+        if self.active:
+            self.active = False
+            self.window.canvas.set_prompt_handler(None)
+        self.clear()
+
+    def on_click(self, x: float, y: float, button: Any, modifiers: Any = None) -> None:
+        negative = button == Qt.RightButton or self.negative_mode or bool(
+            modifiers is not None and int(modifiers) & int(Qt.ShiftModifier))
+        self._when_ready(lambda: self.session.add_point(x, y, positive=not negative))  # type: ignore[union-attr]
+
+    def on_box(self, x0: float, y0: float, x1: float, y1: float) -> None:
+        self._when_ready(lambda: self.session.set_box(x0, y0, x1, y1))  # type: ignore[union-attr]
+
+    def clear(self) -> None:
+        """B: forget the prompts of the current object."""
+        self._pending.clear()
+        if self.session is not None:
+            self.session.clear()
+        self.window.canvas.set_overlay(None)
+
+    def _refresh(self) -> None:
+        if self.session is None:
+            return
+        c = self.window.canvas
+        if self.session.prompt.is_empty():
+            c.set_overlay(None)
+        else:
+            c.set_overlay(render_overlay(self.session.mask, self.session.prompt, (c.image_width, c.image_height)))
+        self.preview_changed.emit()
+
+    def finish(self) -> list[Shape]:
+        """F: label the current mask and add it to the image (one undoable edit)."""
+        if self.session is None or self.session.prediction is None:
+            self.status.emit("Segment Anything: nothing to finish (click on an object first)")
+            return []
+        from ..dialogs.label_dialog import LabelResult
+
+        initial = LabelResult()
+        hist = self.window.settings.get("label_history", []) or []
+        if self.window.settings.get("keep_last_label", False) and hist:
+            initial.label = hist[0]
+        mode = str(self.option("output_mode"))
+        result = self.window.label_provider(initial, mode)
+        if result is None:
+            return []  # cancelled: keep the prompts so the user can go on
+        shapes = self.session.finish(result.label, mode=mode)
+        if not shapes:
+            self._refresh()
+            return []
+        group = result.group_id
+        if group is None and len(shapes) > 1:
+            used = [s.group_id for s in self.window.current_shapes() if s.group_id is not None]
+            group = max(used, default=0) + 1
+        for s in shapes:
+            result.apply(s)
+            s.group_id = group
+        self.window.add_shapes(shapes)
+        self.window.canvas.set_overlay(None)
+        return shapes
+
+    # ---------------------------------------------------------------- box to segment
+    def boxes_to_segments_here(self) -> None:
+        """Rectangles of the image on screen -> SAM segments (one undoable edit)."""
+        if self.model is None or self.path is None:
+            self.status.emit("Segment Anything: choose a model and open an image first")
+            return
+        from ...inference.sam.box_to_segment import boxes_to_segments
+
+        def op() -> None:
+            shapes = self.window.current_shapes()
+            new = boxes_to_segments(self.model, self.session.embedding, shapes)  # type: ignore[union-attr]
+            n = sum(1 for s in shapes if s.shape_type == "rectangle")
+            if n:
+                self.window.set_shapes(new)
+            self.status.emit(f"Segment Anything: {n} rectangles turned into segments")
+
+        self._when_ready(op)
+
+    def close(self) -> None:
+        self.folder_cancel.set()
+        if self.model is not None:
+            self.model.close()
+            self.model = None
+        self._loader.shutdown(wait=False, cancel_futures=True)
+
+
+def output_modes() -> tuple[str, ...]:
+    return OUTPUT_MODES

@@ -1,0 +1,131 @@
+"""Segment Anything in the real main window with the SAM-contract models: Q clicks and
+box drags show a preview, F labels and adds the polygon, B clears, the next image's
+embedding is prefetched, rectangles become segments."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+from qtpy.QtCore import Qt
+
+from anylabel.core.geometry import shape_to_mask
+from anylabel.core.shape import POLYGON, rectangle
+
+pytestmark = pytest.mark.gui
+
+FIXTURES = Path(__file__).resolve().parents[2] / "models" / "fixtures"
+DISC = ((200, 160), 90)           # centre, radius: red disc
+BOX = (380, 80, 580, 300)         # blue rectangle x0, y0, x1, y1 (exclusive)
+
+
+def _scene(w: int = 640, h: int = 420) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    img = np.full((h, w, 3), (70, 150, 80), np.uint8)
+    cv2.circle(img, DISC[0], DISC[1], (220, 40, 40), -1)
+    x0, y0, x1, y1 = BOX
+    img[y0:y1, x0:x1] = (40, 40, 220)
+    disc = np.zeros((h, w), np.uint8)
+    cv2.circle(disc, DISC[0], DISC[1], 1, -1)
+    box = np.zeros((h, w), bool)
+    box[y0:y1, x0:x1] = True
+    return img, disc.astype(bool), box
+
+
+def _iou(a, b):
+    return np.logical_and(a, b).sum() / np.logical_or(a, b).sum()
+
+
+@pytest.fixture
+def sam_window(make_window, tmp_path, qtbot):
+    from anylabel.inference.config import config_from_dict
+    from anylabel.qt.extensions import sam
+
+    folder = tmp_path / "photos"
+    folder.mkdir()
+    img, _, _ = _scene()
+    for i in range(4):
+        cv2.imwrite(str(folder / f"p{i}.png"), cv2.cvtColor(img, cv2.COLOR_RGB2BGR))
+    w = make_window()
+    sam.install(w)
+    cfg = config_from_dict({"type": "segment_anything", "name": "sam-contract",
+                            "encoder_model_path": str(FIXTURES / "sam_contract_encoder.onnx"),
+                            "decoder_model_path": str(FIXTURES / "sam_contract_decoder.onnx")})
+    w.open_folder(str(folder))
+    ctl = w.sam
+    ctl.load_model(cfg)
+    qtbot.waitUntil(lambda: ctl.model is not None, timeout=10000)
+    yield w, ctl
+    ctl.close()
+
+
+def test_click_preview_finish_adds_polygon(sam_window, qtbot):
+    from anylabel.qt.testing import click, key
+
+    w, ctl = sam_window
+    key(w.canvas, Qt.Key_Q)
+    assert ctl.active and w.canvas.prompt_handler is ctl
+    click(w.canvas, *DISC[0])
+    qtbot.waitUntil(lambda: ctl.session is not None and ctl.session.prediction is not None, timeout=10000)
+    assert w.canvas.overlay_image is not None
+    _, disc, _ = _scene()
+    assert _iou(ctl.session.mask, disc) > 0.9
+    w.labels.push("disc")
+    key(w.canvas, Qt.Key_F)
+    polys = [s for s in w.current_shapes() if s.shape_type == POLYGON]
+    assert len(polys) == 1 and polys[0].label == "disc"
+    assert _iou(shape_to_mask(polys[0], 420, 640), disc) > 0.9
+    assert w.canvas.overlay_image is None
+
+
+def test_negative_click_box_drag_and_clear(sam_window, qtbot):
+    from anylabel.qt.testing import click, drag, key
+
+    w, ctl = sam_window
+    key(w.canvas, Qt.Key_Q)
+    click(w.canvas, *DISC[0])
+    click(w.canvas, 480, 190)
+    qtbot.waitUntil(lambda: ctl.session is not None and len(ctl.session.prompt.points) == 2, timeout=10000)
+    _, disc, box = _scene()
+    assert _iou(ctl.session.mask, disc | box) > 0.9
+    click(w.canvas, 480, 190, button=Qt.RightButton)   # right click: negative
+    assert _iou(ctl.session.mask, disc) > 0.9
+    key(w.canvas, Qt.Key_B)
+    assert ctl.session.prediction is None and w.canvas.overlay_image is None
+    x0, y0, x1, y1 = BOX
+    drag(w.canvas, x0 - 8, y0 - 8, x1 + 8, y1 + 8)
+    assert ctl.session.prompt.box is not None
+    assert _iou(ctl.session.mask, box) > 0.9
+    key(w.canvas, Qt.Key_E)
+    assert ctl.negative_mode
+
+
+def test_next_image_is_prefetched(sam_window, qtbot):
+    w, ctl = sam_window
+    qtbot.waitUntil(lambda: ctl.session is not None, timeout=10000)
+    store = ctl.model.store
+    assert store.wait_idle(10)
+    assert store.peek(w.folder_index.path(1)) is not None
+    calls = store.stats.encoder_calls
+    w.next_image()
+    qtbot.waitUntil(lambda: ctl.session is not None and ctl.path == w.folder_index.path(1), timeout=10000)
+    store.wait_idle(10)
+    w.prev_image()
+    qtbot.waitUntil(lambda: ctl.session is not None, timeout=10000)
+    store.wait_idle(10)
+    # Image 1 was prefetched and image 0 kept: only image 2 (prefetched now) costs a run.
+    assert store.stats.encoder_calls - calls <= 2
+    assert store.peek(w.folder_index.path(0)) is not None
+
+
+def test_rectangles_to_segments_on_this_image(sam_window, qtbot):
+    w, ctl = sam_window
+    x0, y0, x1, y1 = BOX
+    w.add_shapes([rectangle(x0 - 6, y0 - 6, x1 + 6, y1 + 6, label="car", group_id=4)])
+    qtbot.waitUntil(lambda: ctl.session is not None, timeout=10000)
+    ctl.boxes_to_segments_here()
+    shapes = w.current_shapes()
+    assert [s.shape_type for s in shapes] == [POLYGON]
+    assert shapes[0].label == "car" and shapes[0].group_id == 4
+    _, _, box = _scene()
+    assert _iou(shape_to_mask(shapes[0], 420, 640), box) > 0.9

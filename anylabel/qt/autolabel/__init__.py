@@ -1,0 +1,1 @@
+"""The auto-labeling panel (Ctrl+A) and its background workers."""

@@ -1,0 +1,403 @@
+"""The auto-labeling panel (a dock): pick a model, set what its capabilities allow, run it on
+the current image or on a range of the folder.
+
+The controls shown come from the model type's ``Capabilities`` (confidence, IoU, NMS
+method, output shape types), not from a per-model if-chain. Loading and running happen
+in QThreads (``workers``); the window stays responsive and the panel shows progress,
+ETA and a summary.
+"""
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from qtpy.QtCore import Qt, Signal
+from qtpy.QtWidgets import (QCheckBox, QComboBox, QDockWidget, QDoubleSpinBox, QFileDialog, QFormLayout, QHBoxLayout,
+                            QLabel, QLineEdit, QProgressBar, QPushButton, QSpinBox, QTreeWidget, QTreeWidgetItem,
+                            QVBoxLayout, QWidget)
+
+from ...inference.config import NMS_METHODS, ConfigError, ModelConfig, load_config, shipped_configs
+from ...inference.registry import Capabilities, capabilities_of
+from .workers import BatchRun, BatchSummary, ModelLoader, PredictOne
+
+log = logging.getLogger(__name__)
+
+NMS_TITLES = {"nms": "NMS", "soft_nms_linear": "Soft-NMS (linear)", "soft_nms_gaussian": "Soft-NMS (Gaussian)",
+              "weighted_nms": "Weighted NMS", "diou_nms": "DIoU-NMS"}
+
+
+class AutoLabelPanel(QDockWidget):
+    """Dock with the model picker, settings, and run controls."""
+
+    model_loaded = Signal(object)
+    prediction_applied = Signal(int)   # number of shapes added
+    batch_finished = Signal(object)    # BatchSummary
+
+    def __init__(self, window, parent=None) -> None:
+        super().__init__("Auto labeling", parent or window)
+        self.setObjectName("autolabel_dock")
+        self.window_ = window
+        self.model = None
+        self.configs: list[ModelConfig] = []
+        self._threads: set = set()
+        self._batch: BatchRun | None = None
+        self._build()
+        self.reload_configs()
+
+    # ------------------------------------------------------------------ UI
+    def _build(self) -> None:
+        w = QWidget(self)
+        v = QVBoxLayout(w)
+        self.search = QLineEdit(w)
+        self.search.setPlaceholderText("Search models…")
+        self.search.textChanged.connect(self._filter)
+        self.tree = QTreeWidget(w)
+        self.tree.setHeaderHidden(True)
+        self.tree.itemDoubleClicked.connect(lambda item, _col: self.load_selected())
+        row = QHBoxLayout()
+        self.load_button = QPushButton("Load", w)
+        self.load_button.clicked.connect(self.load_selected)
+        self.custom_button = QPushButton("Load custom model…", w)
+        self.custom_button.clicked.connect(lambda: self.load_custom())
+        row.addWidget(self.load_button)
+        row.addWidget(self.custom_button)
+        self.status = QLabel("No model loaded", w)
+        self.status.setWordWrap(True)
+
+        form = QFormLayout()
+        self.device = QComboBox(w)
+        self.device.addItems(["auto", "cpu", "cuda"])
+        self.device.setCurrentText(str(self._setting("device", "auto")))
+        form.addRow("Device", self.device)
+        self.conf = QDoubleSpinBox(w)
+        self.conf.setRange(0.0, 1.0)
+        self.conf.setSingleStep(0.05)
+        self.conf.setDecimals(2)
+        form.addRow("Confidence", self.conf)
+        self.iou = QDoubleSpinBox(w)
+        self.iou.setRange(0.0, 1.0)
+        self.iou.setSingleStep(0.05)
+        self.iou.setDecimals(2)
+        form.addRow("IoU (NMS)", self.iou)
+        self.nms = QComboBox(w)
+        for key in NMS_METHODS:
+            self.nms.addItem(NMS_TITLES[key], key)
+        form.addRow("Suppression", self.nms)
+        self.output_type = QComboBox(w)
+        form.addRow("Output shapes", self.output_type)
+        self.keep_existing = QCheckBox("Keep existing shapes", w)
+        self.keep_existing.setChecked(True)
+        form.addRow(self.keep_existing)
+        self._rows = {"conf": self.conf, "iou": self.iou, "nms": self.nms, "output": self.output_type}
+        self._form = form
+
+        self.run_button = QPushButton("Run on this image", w)
+        self.run_button.clicked.connect(self.run_current)
+        rng = QHBoxLayout()
+        self.range_from = QSpinBox(w)
+        self.range_to = QSpinBox(w)
+        for sb in (self.range_from, self.range_to):
+            sb.setMinimum(1)
+        rng.addWidget(QLabel("Images", w))
+        rng.addWidget(self.range_from)
+        rng.addWidget(QLabel("to", w))
+        rng.addWidget(self.range_to)
+        self.run_all_button = QPushButton("Run all images", w)
+        self.run_all_button.clicked.connect(lambda: self.run_all())
+        self.cancel_button = QPushButton("Cancel", w)
+        self.cancel_button.clicked.connect(self.cancel_batch)
+        self.progress = QProgressBar(w)
+        self.eta = QLabel("", w)
+        self.summary = QLabel("", w)
+        self.summary.setWordWrap(True)
+        for widget in (self.search, self.tree):
+            v.addWidget(widget)
+        v.addLayout(row)
+        v.addWidget(self.status)
+        v.addLayout(form)
+        v.addWidget(self.run_button)
+        v.addLayout(rng)
+        h = QHBoxLayout()
+        h.addWidget(self.run_all_button)
+        h.addWidget(self.cancel_button)
+        v.addLayout(h)
+        v.addWidget(self.progress)
+        v.addWidget(self.eta)
+        v.addWidget(self.summary)
+        v.addStretch(1)
+        self.setWidget(w)
+        self._apply_capabilities(None)
+        self._set_running(False)
+
+    def _setting(self, key: str, default=None):  # type: ignore[no-untyped-def]
+        settings = getattr(self.window_, "settings", None)
+        return settings.get(f"autolabel.{key}", default) if settings is not None else default
+
+    def _store(self, key: str, value) -> None:  # type: ignore[no-untyped-def]
+        settings = getattr(self.window_, "settings", None)
+        if settings is not None:
+            settings.set(f"autolabel.{key}", value)
+
+    # ------------------------------------------------------------------ model list
+    def reload_configs(self, directory: str | None = None) -> None:
+        self.configs, errors = shipped_configs(directory)
+        self.tree.clear()
+        groups: dict[str, QTreeWidgetItem] = {}
+        for cfg in self.configs:
+            group = groups.get(cfg.provider)
+            if group is None:
+                group = groups[cfg.provider] = QTreeWidgetItem(self.tree, [cfg.provider])
+                group.setFlags(Qt.ItemIsEnabled)
+            item = QTreeWidgetItem(group, [cfg.title])
+            item.setData(0, Qt.UserRole, cfg)
+            item.setToolTip(0, f"{cfg.name} ({cfg.type})")
+        self.tree.expandAll()
+        if errors:
+            self.status.setText("Some model configs are broken:\n" + "\n".join(str(e) for e in errors))
+
+    def _filter(self, text: str) -> None:
+        needle = text.strip().lower()
+        for i in range(self.tree.topLevelItemCount()):
+            group = self.tree.topLevelItem(i)
+            shown = 0
+            for j in range(group.childCount()):
+                item = group.child(j)
+                cfg: ModelConfig = item.data(0, Qt.UserRole)
+                hay = f"{cfg.title} {cfg.name} {cfg.type} {cfg.provider}".lower()
+                hide = bool(needle) and needle not in hay
+                item.setHidden(hide)
+                shown += not hide
+            group.setHidden(shown == 0)
+
+    def visible_model_names(self) -> list[str]:
+        names = []
+        for i in range(self.tree.topLevelItemCount()):
+            group = self.tree.topLevelItem(i)
+            for j in range(group.childCount()):
+                if not group.child(j).isHidden() and not group.isHidden():
+                    names.append(group.child(j).data(0, Qt.UserRole).name)
+        return names
+
+    def select_model(self, name: str) -> bool:
+        for i in range(self.tree.topLevelItemCount()):
+            group = self.tree.topLevelItem(i)
+            for j in range(group.childCount()):
+                if group.child(j).data(0, Qt.UserRole).name == name:
+                    self.tree.setCurrentItem(group.child(j))
+                    return True
+        return False
+
+    # ------------------------------------------------------------------ loading
+    def load_selected(self) -> None:
+        item = self.tree.currentItem()
+        cfg = item.data(0, Qt.UserRole) if item is not None else None
+        if cfg is None:
+            self.status.setText("Pick a model in the list first.")
+            return
+        self.load_config(cfg)
+
+    def load_custom(self, path: str | None = None) -> None:
+        if path is None:
+            path, _ = QFileDialog.getOpenFileName(self, "Load custom model", "", "Model config (*.yaml *.yml)")
+            if not path:
+                return
+        try:
+            cfg = load_config(path)
+        except ConfigError as exc:
+            self._error(f"Cannot load the model config: {exc}")
+            return
+        self.load_config(cfg)
+
+    def load_config(self, cfg: ModelConfig) -> None:
+        self.status.setText(f"Loading {cfg.title}…")
+        self._set_running(True)
+        device = self.device.currentText()
+        self._store("device", device)
+        loader = ModelLoader(cfg, device, self)
+        loader.loaded.connect(self._on_loaded)
+        loader.failed.connect(self._on_failed)
+        loader.download_progress.connect(self._on_download)
+        self._start(loader)
+
+    def _on_download(self, done: int, total: int, name: str) -> None:
+        if total:
+            self.progress.setRange(0, total)
+            self.progress.setValue(done)
+        self.status.setText(f"Downloading {name}: {done / 1e6:.1f} MB" + (f" of {total / 1e6:.1f} MB" if total else ""))
+
+    def _on_loaded(self, model) -> None:  # type: ignore[no-untyped-def]
+        if self.model is not None:
+            self.model.close()
+        self.model = model
+        cfg = model.config
+        note = f" ({model.fallback_reason})" if model.fallback_reason else ""
+        self.status.setText(f"{cfg.title} ({cfg.type}) on {model.device.upper()}{note}")
+        self._apply_capabilities(model.capabilities)
+        self.conf.setValue(cfg.conf_threshold)
+        self.iou.setValue(cfg.iou_threshold)
+        self.nms.setCurrentIndex(max(0, self.nms.findData(cfg.nms)))
+        self._set_running(False)
+        self.model_loaded.emit(model)
+
+    def _on_failed(self, message: str) -> None:
+        self._set_running(False)
+        self._error(message)
+
+    def _apply_capabilities(self, caps: Capabilities | None) -> None:
+        caps = caps or Capabilities(conf=False)
+        self._show_row("conf", caps.conf)
+        self._show_row("iou", caps.iou)
+        self._show_row("nms", caps.nms_methods)
+        self.output_type.clear()
+        for t in caps.output_types:
+            self.output_type.addItem(t)
+        self._show_row("output", len(caps.output_types) > 1)
+
+    def _show_row(self, key: str, visible: bool) -> None:
+        widget = self._rows[key]
+        widget.setVisible(visible)
+        label = self._form.labelForField(widget)
+        if label is not None:
+            label.setVisible(visible)
+
+    def control_visible(self, key: str) -> bool:
+        return not self._rows[key].isHidden()
+
+    def _current_options(self) -> dict:
+        caps = self.model.capabilities
+        opts: dict = {}
+        if caps.conf:
+            opts["conf_threshold"] = round(self.conf.value(), 4)
+        if caps.iou:
+            opts["iou_threshold"] = round(self.iou.value(), 4)
+        if caps.nms_methods:
+            opts["nms"] = self.nms.currentData()
+        if len(caps.output_types) > 1:
+            chosen = self.output_type.currentText()
+            opts["output_type"] = None if chosen == caps.output_types[0] else chosen
+        return opts
+
+    # ------------------------------------------------------------------ running
+    def _ready(self) -> bool:
+        if self.model is None:
+            self._error("Load a model first (pick one in the list, or 'Load custom model…').")
+            return False
+        try:
+            self.model.set_options(**self._current_options())
+        except ConfigError as exc:
+            self._error(str(exc))
+            return False
+        return True
+
+    def run_current(self) -> None:
+        path = self.window_.current_image_path()
+        if path is None:
+            self._error("Open an image first.")
+            return
+        if not self._ready():
+            return
+        self._set_running(True)
+        self.status.setText(f"Running {self.model.config.title} on {Path(path).name}…")
+        job = PredictOne(self.model, Path(path), self.window_.current_shapes(), self)
+        job.done.connect(self._on_predicted)
+        job.failed.connect(self._on_failed)
+        self._start(job)
+
+    def _on_predicted(self, path: str, pred) -> None:  # type: ignore[no-untyped-def]
+        from ...inference.apply import merge_shapes
+
+        self._set_running(False)
+        current = self.window_.current_image_path()
+        if current is None or str(current) != path:
+            self.status.setText("The image changed while the model ran; nothing was added.")
+            return
+        existing = self.window_.current_shapes()
+        replace = not self.keep_existing.isChecked()
+        merged = merge_shapes(existing, pred.shapes, replace)
+        added = merged if replace else merged[len(existing):]
+        if replace:
+            self.window_.set_shapes(merged)
+        elif added:
+            self.window_.add_shapes(added)
+        flags = ", ".join(k for k, v in pred.flags.items() if v)
+        extra = f"; image: {flags}" if flags else ""
+        self.status.setText(f"{self.model.config.title}: {len(added)} shapes{' (replaced)' if replace else ' added'}{extra}")
+        self.prediction_applied.emit(len(added))
+
+    def run_all(self, first: int | None = None, last: int | None = None) -> None:
+        index = getattr(self.window_, "folder_index", None)
+        if index is None or len(index) == 0:
+            self._error("Open a folder of images first.")
+            return
+        if not self._ready():
+            return
+        n = len(index)
+        self.range_from.setMaximum(n)
+        self.range_to.setMaximum(n)
+        a = first if first is not None else self.range_from.value()
+        b = last if last is not None else (self.range_to.value() if self.range_to.value() > 1 else n)
+        a, b = max(1, min(a, n)), max(1, min(b, n))
+        if a > b:
+            a, b = b, a
+        if hasattr(self.window_, "maybe_save") and not self.window_.maybe_save():
+            return
+        paths = [index.path(i) for i in range(a - 1, b)]
+        self._batch = BatchRun(self.model, paths, replace=not self.keep_existing.isChecked(), parent=self)
+        self._batch.progress.connect(self._on_batch_progress)
+        self._batch.finished_run.connect(self._on_batch_finished)
+        self.progress.setRange(0, len(paths))
+        self.progress.setValue(0)
+        self.summary.setText("")
+        self._set_running(True, batch=True)
+        self._start(self._batch)
+
+    def _on_batch_progress(self, done: int, total: int, eta: float) -> None:
+        self.progress.setValue(done)
+        self.eta.setText(f"{done}/{total} images, ETA {eta:.0f} s")
+
+    def _on_batch_finished(self, summary: BatchSummary) -> None:
+        self._set_running(False)
+        self._batch = None
+        self.summary.setText(summary.text())
+        self.eta.setText("")
+        # Reload the image on screen: its label file may have changed on disk.
+        idx = getattr(self.window_, "current_index", -1)
+        if idx is not None and idx >= 0 and hasattr(self.window_, "open_image"):
+            self.window_.open_image(idx)
+        self.batch_finished.emit(summary)
+
+    def cancel_batch(self) -> None:
+        if self._batch is not None:
+            self._batch.cancel()
+            self.eta.setText("Cancelling…")
+
+    # ------------------------------------------------------------------ helpers
+    def _start(self, thread) -> None:  # type: ignore[no-untyped-def]
+        self._threads.add(thread)
+        thread.finished.connect(lambda t=thread: self._threads.discard(t))
+        thread.start()
+
+    def busy(self) -> bool:
+        return any(t.isRunning() for t in self._threads)
+
+    def _set_running(self, running: bool, batch: bool = False) -> None:
+        for b in (self.load_button, self.custom_button, self.run_button, self.run_all_button):
+            b.setEnabled(not running)
+        self.cancel_button.setEnabled(running and batch)
+
+    def _error(self, message: str) -> None:
+        self.status.setText(message)
+        report = getattr(self.window_, "report_error", None)
+        if report is not None:
+            report(message)
+
+    def shutdown(self) -> None:
+        """Stop background work (window closing)."""
+        if self._batch is not None:
+            self._batch.cancel()
+        for t in list(self._threads):
+            t.wait(5000)
+
+
+def capabilities_for(config: ModelConfig) -> Capabilities:
+    return capabilities_of(config.type)

@@ -1,0 +1,35 @@
+"""Auto labeling in the main window: the panel (Ctrl+A) and "run all images" (Ctrl+B)."""
+from __future__ import annotations
+
+from qtpy.QtCore import Qt
+from qtpy.QtWidgets import QAction
+
+from ..autolabel.panel import AutoLabelPanel
+
+
+def install(window) -> None:  # type: ignore[no-untyped-def]
+    panel = AutoLabelPanel(window)
+    window.addDockWidget(Qt.RightDockWidgetArea, panel)
+    panel.hide()
+    window.autolabel_panel = panel
+
+    toggle = QAction("&Auto Labeling Panel", window)
+    toggle.setShortcut("Ctrl+A")
+    toggle.setCheckable(True)
+    toggle.toggled.connect(panel.setVisible)
+    panel.visibilityChanged.connect(toggle.setChecked)
+    window.add_action(toggle, menu="tools")
+
+    run_one = QAction("Auto Label This &Image", window)
+    run_one.triggered.connect(panel.run_current)
+    window.add_action(run_one, menu="tools")
+
+    run_all = QAction("Auto Label &All Images", window)
+    run_all.setShortcut("Ctrl+B")
+
+    def start_all() -> None:
+        panel.show()
+        panel.run_all()
+
+    run_all.triggered.connect(start_all)
+    window.add_action(run_all, menu="tools")

@@ -1,0 +1,142 @@
+"""The auto-labeling panel in the real main window: model picker, capability-driven controls,
+run on the current image (keeps manual shapes), run all images in the background."""
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+from qtpy.QtCore import Qt, QTimer
+
+from anylabel.core.label_file import new_annotation_for, read_label_file, write_label_file
+from anylabel.core.shape import rectangle
+
+pytestmark = pytest.mark.gui
+REPO = Path(__file__).resolve().parents[2]
+
+
+def synthetic():
+    import sys
+
+    if "synthetic_shapes" not in sys.modules:
+        spec = importlib.util.spec_from_file_location("synthetic_shapes", REPO / "scripts" / "synthetic_shapes.py")
+        mod = importlib.util.module_from_spec(spec)
+        sys.modules["synthetic_shapes"] = mod  # dataclasses look their module up here
+        spec.loader.exec_module(mod)
+    return sys.modules["synthetic_shapes"]
+
+
+@pytest.fixture
+def shapes_folder(tmp_path: Path) -> Path:
+    folder = tmp_path / "shapes"
+    folder.mkdir()
+    syn = synthetic()
+    rng = np.random.default_rng(7)
+    for i in range(6):
+        img, _ = syn.make_sample(rng, "det", 160, 160, max_objects=3, min_size=30)
+        cv2.imwrite(str(folder / f"s{i}.png"), img[:, :, ::-1])
+    write_label_file(folder / "s0.json", new_annotation_for(folder / "s0.png", [rectangle(1, 1, 9, 9, "manual")]))
+    return folder
+
+
+@pytest.fixture
+def window(make_window):
+    from anylabel.qt.extensions import autolabel
+
+    w = make_window()
+    autolabel.install(w)
+    return w
+
+
+def load(qtbot, panel, name: str):
+    assert panel.select_model(name)
+    with qtbot.waitSignal(panel.model_loaded, timeout=30000):
+        panel.load_selected()
+    return panel.model
+
+
+def test_picker_groups_and_search(window) -> None:
+    panel = window.autolabel_panel
+    providers = [panel.tree.topLevelItem(i).text(0) for i in range(panel.tree.topLevelItemCount())]
+    assert "Ultralytics" in providers and "AnyLabel demo" in providers
+    panel.search.setText("seg")
+    assert panel.visible_model_names() and all("seg" in n for n in panel.visible_model_names())
+    panel.search.setText("")
+    assert "ppocr-v4" in panel.visible_model_names()
+
+
+def test_controls_follow_capabilities(qtbot, window) -> None:
+    panel = window.autolabel_panel
+    panel.show()
+    model = load(qtbot, panel, "fixture_shapes_det")
+    assert "CPU" in panel.status.text() and model.device == "cpu"
+    assert panel.control_visible("conf") and panel.control_visible("iou") and panel.control_visible("nms")
+    assert panel.conf.value() == pytest.approx(0.4)
+    load(qtbot, panel, "ppocr-v4")
+    assert panel.control_visible("conf") and not panel.control_visible("iou") and not panel.control_visible("nms")
+
+
+def test_run_current_keeps_manual_shapes_and_is_undoable(qtbot, window, shapes_folder) -> None:
+    panel = window.autolabel_panel
+    window.open_folder(shapes_folder)
+    window.open_image(0)
+    load(qtbot, panel, "fixture_shapes_det")
+    with qtbot.waitSignal(panel.prediction_applied, timeout=30000) as sig:
+        panel.run_current()
+    added = sig.args[0]
+    shapes = window.current_shapes()
+    assert added > 0 and shapes[0].label == "manual" and len(shapes) == added + 1
+    assert {s.label for s in shapes[1:]} <= {"circle", "rectangle", "triangle"}
+    # Running again adds nothing new (same shapes are recognised).
+    with qtbot.waitSignal(panel.prediction_applied, timeout=30000) as sig:
+        panel.run_current()
+    assert sig.args[0] == 0 and len(window.current_shapes()) == added + 1
+    window.undo()  # the whole prediction is one undoable edit
+    assert [s.label for s in window.current_shapes()] == ["manual"]
+
+
+def test_run_all_in_background_with_summary(qtbot, window, shapes_folder) -> None:
+    panel = window.autolabel_panel
+    window.open_folder(shapes_folder)
+    load(qtbot, panel, "fixture_shapes_det")
+    ticks = []
+    timer = QTimer()
+    timer.timeout.connect(lambda: ticks.append(1))
+    timer.start(5)
+    (shapes_folder / "s3.png").write_bytes(b"broken")
+    with qtbot.waitSignal(panel.batch_finished, timeout=60000) as sig:
+        qtbot.keyClick(window, Qt.Key_B, Qt.ControlModifier)
+    timer.stop()
+    summary = sig.args[0]
+    assert summary.processed == 6 and len(summary.failed) == 1 and "s3.png" in summary.failed[0]
+    assert summary.written == 5 and "5 label files written" in panel.summary.text()
+    assert read_label_file(shapes_folder / "s0.json").shapes[0].label == "manual"
+    assert read_label_file(shapes_folder / "s5.json").shapes
+    assert ticks, "the event loop kept running during the batch"
+
+
+def test_broken_custom_config_names_file_and_key(window, tmp_path) -> None:
+    bad = tmp_path / "mine.yaml"
+    bad.write_text("type: yolov8\nname: mine\nmodel_path: m.onnx\nconf_treshold: 0.3\n")
+    panel = window.autolabel_panel
+    panel.load_custom(str(bad))
+    assert "mine.yaml" in window.error_messages[-1] and "conf_treshold" in window.error_messages[-1]
+
+
+def test_missing_model_file_error_says_what_to_do(qtbot, window, tmp_path) -> None:
+    cfg = tmp_path / "gone.yaml"
+    cfg.write_text("type: yolov8\nname: gone\nmodel_path: gone.onnx\n")
+    panel = window.autolabel_panel
+    panel.load_custom(str(cfg))
+    qtbot.waitUntil(lambda: not panel.busy(), timeout=10000)
+    qtbot.waitUntil(lambda: bool(window.error_messages), timeout=5000)
+    assert "gone" in window.error_messages[-1] and "does not exist" in window.error_messages[-1]
+
+
+def test_ctrl_a_toggles_panel(qtbot, window) -> None:
+    panel = window.autolabel_panel
+    assert not panel.isVisible()
+    qtbot.keyClick(window, Qt.Key_A, Qt.ControlModifier)
+    assert panel.isVisible()

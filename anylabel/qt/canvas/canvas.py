@@ -103,17 +103,26 @@ class Canvas(QWidget):
         self.update()
 
     def scene_index(self) -> SceneIndex:
-        """Geometry of all shapes; rebuilt when the list changes, patched for dragged shapes."""
+        """Geometry of all shapes: rebuilt when shapes are added or removed, patched when a few
+        were replaced by edited copies (a drag, a committed move)."""
         idx = self._index
-        if idx is None or self._index_version != self._version or len(idx.ids) != len(self.shapes):
-            idx = self._index = SceneIndex(self.shapes)
+        if idx is None or len(idx.ids) != len(self.shapes):
+            return self._new_index()
+        if self._index_version != self._version:
+            changed = [i for i, (a, s) in enumerate(zip(idx.ids, self.shapes)) if a != id(s)]
+            if len(changed) > 64 or not all(idx.patch(i, self.shapes[i]) for i in changed):
+                return self._new_index()
             self._index_version = self._version
             return idx
         for i in self._selected:
             if i < len(self.shapes) and idx.ids[i] != id(self.shapes[i]) and not idx.patch(i, self.shapes[i]):
-                idx = self._index = SceneIndex(self.shapes)
-                break
+                return self._new_index()
         return idx
+
+    def _new_index(self) -> SceneIndex:
+        self._index = SceneIndex(self.shapes)
+        self._index_version = self._version
+        return self._index
 
     def layer_key(self) -> tuple:
         return (self._version, tuple(self._selected), self._hidden_version, frozenset(self.hidden_labels),

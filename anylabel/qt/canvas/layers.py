@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 REBUILD_DELAY_MS = 90
 MAX_FULL_CACHE = 4096  # below this scaled size the whole image is cached; above, the visible area
 LABEL_MARGIN = 24
+DENSE_SCENE = 400  # more shapes than this in one render: label tags only on the bigger ones
 
 
 def visible_image_rect(canvas: "Canvas") -> QRectF:
@@ -109,11 +110,12 @@ class ImageLayer:
 
 # ----------------------------------------------------------------------------- shapes
 
-def _decimate(screen: np.ndarray, offsets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Drop vertices that round to the same screen pixel as the one before (keeps firsts)."""
+def _decimate(screen: np.ndarray, offsets: np.ndarray, grid: float = 1.5) -> tuple[np.ndarray, np.ndarray]:
+    """Drop vertices that fall in the same ``grid``-pixel cell as the one before (keeps firsts):
+    at low zoom a 50-vertex polygon a few pixels wide needs only a handful."""
     if len(screen) < 2:
         return screen, offsets
-    r = np.round(screen)
+    r = np.floor(screen / grid)
     keep = np.ones(len(screen), dtype=bool)
     keep[1:] = np.any(r[1:] != r[:-1], axis=1)
     keep[offsets[:-1][offsets[:-1] < len(screen)]] = True
@@ -130,10 +132,27 @@ def render_shapes(painter: QPainter, canvas: "Canvas", indices: np.ndarray, scal
     style = canvas.style
     if len(indices) == 0:
         return
-    screen = idx.points * scale - np.array(origin)
-    offsets = idx.offsets
-    if scale < 1.0:
-        screen, offsets = _decimate(screen, offsets)
+    n_all = len(idx.offsets) - 1
+    if len(indices) * 2 < n_all:
+        # a few shapes (selection, a partial cache update): transform only their points
+        starts, ends = idx.offsets[indices], idx.offsets[np.asarray(indices) + 1]
+        counts = ends - starts
+        take = np.concatenate([np.arange(a, b) for a, b in zip(starts.tolist(), ends.tolist())]) \
+            if counts.sum() else np.zeros(0, dtype=np.int64)
+        sub_off = np.concatenate([[0], np.cumsum(counts)])
+        screen = idx.points[take] * scale - np.array(origin)
+        if scale < 1.0:
+            screen, sub_off = _decimate(screen, sub_off)
+        offsets = np.zeros(n_all + 1, dtype=np.int64)
+        ends_arr = np.zeros(n_all + 1, dtype=np.int64)
+        offsets[indices] = sub_off[:-1]
+        ends_arr[indices] = sub_off[1:]
+    else:
+        screen = idx.points * scale - np.array(origin)
+        offsets = idx.offsets
+        if scale < 1.0:
+            screen, offsets = _decimate(screen, offsets)
+        ends_arr = offsets[1:]
     painter.setRenderHint(QPainter.Antialiasing, True)
     by_label: dict[str, list[int]] = {}
     for i in indices.tolist():
@@ -145,7 +164,6 @@ def render_shapes(painter: QPainter, canvas: "Canvas", indices: np.ndarray, scal
         color = label_color(label)
         pen = QPen(color, lw)
         pen.setCosmetic(True)
-        pen.setJoinStyle(Qt.RoundJoin)
         fill = QColor(color)
         fill.setAlpha(style.fill_alpha)
         brush = QBrush(fill) if style.fill else QBrush(Qt.NoBrush)
@@ -153,7 +171,7 @@ def render_shapes(painter: QPainter, canvas: "Canvas", indices: np.ndarray, scal
         painter.setBrush(brush)
         points_path = QPainterPath()
         for i in members:
-            a, b = offsets[i], offsets[i + 1]
+            a, b = offsets[i], ends_arr[i]
             if b <= a:
                 continue
             if is_point[i]:
@@ -179,6 +197,8 @@ def draw_label_tags(painter: QPainter, canvas: "Canvas", indices, scale: float, 
     fm = QFontMetricsF(style.font)
     th = fm.height() + 2
     painter.setRenderHint(QPainter.Antialiasing, False)
+    # In a dense scene only shapes big enough to carry a tag get one (clutter and cost).
+    min_px = style.min_label_px if len(shapes) <= DENSE_SCENE else style.min_label_px * 3
     for i in list(indices):
         sh = shapes[i]
         text = sh.label
@@ -189,7 +209,7 @@ def draw_label_tags(painter: QPainter, canvas: "Canvas", indices, scale: float, 
         x0, y0, x1, y1 = idx.bboxes[i]
         if not math.isfinite(x0):
             continue
-        if (x1 - x0) * scale < style.min_label_px and (y1 - y0) * scale < style.min_label_px and not idx.is_point[i]:
+        if (x1 - x0) * scale < min_px and (y1 - y0) * scale < min_px and not idx.is_point[i]:
             continue  # too small at this zoom: a tag would hide the shape
         tx = x0 * scale - origin[0]
         ty = y0 * scale - origin[1] - th
@@ -204,19 +224,36 @@ def draw_label_tags(painter: QPainter, canvas: "Canvas", indices, scale: float, 
         painter.drawText(QRectF(tx + 3, ty, tw - 3, th), Qt.AlignVCenter | Qt.AlignLeft, text)
 
 
+def _max_tag_width(canvas: "Canvas") -> float:
+    """Widest label tag (screen px): how far left of an area a shape whose tag reaches it can be."""
+    fm = QFontMetricsF(canvas.style.font)
+    texts = {f"{s.label} #{s.group_id}" if s.group_id is not None else s.label for s in canvas.shapes}
+    return max((fm.horizontalAdvance(t) for t in texts), default=0.0) + 10
+
+
 class ShapeLayer:
-    """The cached pixmap of committed, unselected, visible shapes."""
+    """The cached image of committed, unselected, visible shapes.
+
+    After an edit only the areas of the shapes that left or entered the cache are
+    cleared and redrawn (``PARTIAL_LIMIT``), so committing a move in a 2,000-polygon
+    scene repaints a few hundred pixels, not every polygon.
+    """
+
+    PARTIAL_LIMIT = 64
 
     def __init__(self) -> None:
-        self.pixmap: QPixmap | None = None
+        self.pixmap: QImage | None = None
         self.key: tuple | None = None
         self.scale = 0.0
-        self.origin = (0.0, 0.0)  # scaled-image coords of the pixmap's top-left
-        self.renders = 0  # how many times the cache was rebuilt (benchmarks read it)
+        self.origin = (0.0, 0.0)  # scaled-image coords of the image's top-left
+        self.content: dict[int, object] = {}  # id -> shape drawn in the cache (kept alive so ids stay unique)
+        self.renders = 0          # full rebuilds (benchmarks read these)
+        self.partial_renders = 0
 
     def invalidate(self) -> None:
         self.pixmap = None
         self.key = None
+        self.content = {}
 
     def _region(self, canvas: "Canvas") -> tuple[float, float, float, float]:
         s = canvas.scale
@@ -241,16 +278,21 @@ class ShapeLayer:
         return (x0 <= max(vx, 0) + 0.5 and y0 <= max(vy, 0) + 0.5
                 and x0 + self.pixmap.width() >= need_x1 - 0.5 and y0 + self.pixmap.height() >= need_y1 - 0.5)
 
-    def rebuild(self, canvas: "Canvas") -> None:
-        x, y, w, h = self._region(canvas)
-        pm = QPixmap(max(int(math.ceil(w)), 1), max(int(math.ceil(h)), 1))
-        pm.fill(Qt.transparent)
+    def _wanted(self, canvas: "Canvas", x: float, y: float, w: float, h: float) -> np.ndarray:
         s = canvas.scale
-        idx = canvas.scene_index()
         indices = canvas.cached_indices()
         if len(indices):
-            vis = idx.visible(x / s, y / s, (x + w) / s, (y + h) / s, margin=LABEL_MARGIN / s)
+            vis = canvas.scene_index().visible(x / s, y / s, (x + w) / s, (y + h) / s, margin=LABEL_MARGIN / s)
             indices = np.intersect1d(indices, vis, assume_unique=True)
+        return indices
+
+    def rebuild(self, canvas: "Canvas") -> None:
+        x, y, w, h = self._region(canvas)
+        # A premultiplied ARGB image is the raster engine's fast path for both drawing and blitting.
+        pm = QImage(max(int(math.ceil(w)), 1), max(int(math.ceil(h)), 1), QImage.Format_ARGB32_Premultiplied)
+        pm.fill(Qt.transparent)
+        s = canvas.scale
+        indices = self._wanted(canvas, x, y, w, h)
         p = QPainter(pm)
         try:
             render_shapes(p, canvas, indices, s, (x, y))
@@ -258,30 +300,91 @@ class ShapeLayer:
             p.end()
         self.pixmap, self.scale, self.origin = pm, s, (x, y)
         self.key = canvas.layer_key()
+        self.content = {id(canvas.shapes[i]): canvas.shapes[i] for i in indices.tolist()}
         self.renders += 1
+
+    def _extent(self, canvas: "Canvas", shape) -> QRectF:
+        """Screen area (cache coordinates) a shape and its label tag cover."""
+        from ...core.geometry import bounding_box
+
+        s = canvas.scale
+        x0, y0, x1, y1 = bounding_box(shape)
+        pad = canvas.style.line_width + POINT_PX + 2
+        r = QRectF(x0 * s - self.origin[0] - pad, y0 * s - self.origin[1] - pad,
+                   (x1 - x0) * s + 2 * pad, (y1 - y0) * s + 2 * pad)
+        if shape.label or shape.group_id is not None:
+            fm = QFontMetricsF(canvas.style.font)
+            text = f"{shape.label} #{shape.group_id}" if shape.group_id is not None else shape.label
+            th = fm.height() + 2
+            r = r.united(QRectF(x0 * s - self.origin[0] - 1, y0 * s - self.origin[1] - th - 1,
+                                fm.horizontalAdvance(text) + 8, 2 * th + 2))
+        return r
+
+    def _try_partial(self, canvas: "Canvas") -> bool:
+        """Redraw only where shapes left or entered the cache; False when a full rebuild is better."""
+        old_key, key = self.key, canvas.layer_key()
+        if self.pixmap is None or old_key is None or old_key[3:] != key[3:]:
+            return False  # label visibility or style changed: everything looks different
+        x, y = self.origin
+        wanted = self._wanted(canvas, x, y, self.pixmap.width(), self.pixmap.height())
+        now = {id(canvas.shapes[i]): canvas.shapes[i] for i in wanted.tolist()}
+        gone = [sh for k, sh in self.content.items() if k not in now]
+        came = [sh for k, sh in now.items() if k not in self.content]
+        if len(gone) + len(came) > self.PARTIAL_LIMIT:
+            return False
+        s = canvas.scale
+        idx = canvas.scene_index()
+        p = QPainter(self.pixmap)
+        try:
+            for sh in gone + came:
+                if len(sh.points) == 0:
+                    continue
+                r = self._extent(canvas, sh).intersected(QRectF(0, 0, self.pixmap.width(), self.pixmap.height()))
+                if r.isEmpty():
+                    continue
+                r = QRectF(math.floor(r.left()), math.floor(r.top()), math.ceil(r.width()) + 1, math.ceil(r.height()) + 1)
+                p.setClipRect(r)
+                p.setCompositionMode(QPainter.CompositionMode_Source)
+                p.fillRect(r, Qt.transparent)
+                p.setCompositionMode(QPainter.CompositionMode_SourceOver)
+                # shapes near the area (tags reach right of and above their shape)
+                ix0, iy0 = (r.left() + x) / s, (r.top() + y) / s
+                ix1, iy1 = (r.right() + x) / s, (r.bottom() + y) / s
+                tag_w = _max_tag_width(canvas)
+                near = idx.visible(ix0 - tag_w / s, iy0, ix1, iy1 + LABEL_MARGIN / s)
+                near = np.intersect1d(wanted, near, assume_unique=True)
+                render_shapes(p, canvas, near, s, (x, y))
+        finally:
+            p.end()
+        self.content = now
+        self.key = key
+        self.partial_renders += 1
+        return True
 
     def paint(self, canvas: "Canvas", painter: QPainter) -> None:
         if canvas.image_width <= 0:
             return
         key = canvas.layer_key()
         stale_scale = self.pixmap is not None and self.scale != canvas.scale
-        if self.pixmap is None or self.key != key or (not stale_scale and not self._covers(canvas)):
+        if self.pixmap is None or (not stale_scale and not self._covers(canvas)):
             self.rebuild(canvas)
         elif stale_scale:
-            if canvas.interacting_zoom:
+            if canvas.interacting_zoom and self.key == key:
                 canvas.schedule_rebuild()
             else:
                 self.rebuild(canvas)
+        elif self.key != key and not self._try_partial(canvas):
+            self.rebuild(canvas)
         pm = self.pixmap
         if pm is None:
             return
         k = canvas.scale / self.scale
         ox, oy = self.origin
         if k == 1.0:
-            painter.drawPixmap(QPointF(ox + canvas.offset.x(), oy + canvas.offset.y()), pm)
+            painter.drawImage(QPointF(ox + canvas.offset.x(), oy + canvas.offset.y()), pm)
         else:  # zoom in progress: stretch the last crisp render until the wheel rests
             target = QRectF(ox * k + canvas.offset.x(), oy * k + canvas.offset.y(), pm.width() * k, pm.height() * k)
-            painter.drawPixmap(target, pm, QRectF(pm.rect()))
+            painter.drawImage(target, pm, QRectF(pm.rect()))
 
 
 # ----------------------------------------------------------------------------- per-frame layers

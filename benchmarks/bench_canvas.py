@@ -1,0 +1,129 @@
+"""Canvas frame time on a 3840 x 2160 image with N polygons of 50 vertices.
+
+Prints milliseconds per repaint (median and worst of the runs) for:
+- cold: a frame that builds the whole shape cache (new image, zoom rest, style change);
+- edit commit: the frame after one shape changed (only its area is redrawn);
+- fit: a repaint at fit zoom with nothing changed (hover, cursor, crosshair);
+- pan: panning at 200 % zoom (a new view offset every frame);
+- zoom: wheel zoom steps (the cache is stretched until the wheel rests), and the crisp
+  rebuild once it rests;
+- drag: moving one selected polygon (the selection is drawn live over the cache).
+Usage: QT_QPA_PLATFORM=offscreen python benchmarks/bench_canvas.py [N ...]
+"""
+from __future__ import annotations
+
+import os
+import statistics
+import sys
+import time
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+import numpy as np  # noqa: E402
+from qtpy.QtCore import QPointF  # noqa: E402
+from qtpy.QtGui import QImage  # noqa: E402
+from qtpy.QtWidgets import QApplication  # noqa: E402
+
+from anylabel.core.shape import Shape  # noqa: E402
+from anylabel.qt.canvas import Canvas  # noqa: E402
+
+W, H = 3840, 2160
+VIEW = (1600, 900)
+LABELS = [f"class_{i}" for i in range(12)]
+
+
+def make_image() -> QImage:
+    yy, xx = np.mgrid[0:H, 0:W]
+    rgb = np.stack([(xx * 255 // W), (yy * 255 // H), ((xx + yy) % 256)], axis=2).astype(np.uint8)
+    return QImage(rgb.data, W, H, 3 * W, QImage.Format_RGB888).copy()
+
+
+def make_shapes(n: int, rng: np.random.Generator) -> list[Shape]:
+    shapes = []
+    t = np.linspace(0, 2 * np.pi, 50, endpoint=False)
+    for i in range(n):
+        cx, cy = rng.uniform(60, W - 60), rng.uniform(60, H - 60)
+        r = rng.uniform(15, 55) * (1 + 0.25 * np.sin(3 * t + rng.uniform(0, 6)))
+        pts = np.stack([cx + r * np.cos(t), cy + r * np.sin(t)], axis=1)
+        shapes.append(Shape("polygon", pts, label=LABELS[i % len(LABELS)]))
+    return shapes
+
+
+def frame(canvas: Canvas) -> float:
+    t0 = time.perf_counter()
+    canvas.repaint()
+    return (time.perf_counter() - t0) * 1000.0
+
+
+def report(name: str, times: list[float]) -> None:
+    print(f"  {name:<22} median {statistics.median(times):7.2f} ms   worst {max(times):7.2f} ms   ({len(times)} frames)")
+
+
+def run(n: int) -> None:
+    rng = np.random.default_rng(n)
+    canvas = Canvas()
+    canvas.resize(*VIEW)
+    canvas.show()
+    QApplication.processEvents()
+    canvas.set_image(make_image())
+    canvas.set_shapes(make_shapes(n, rng))
+    print(f"{n} polygons x 50 vertices on {W}x{H}, viewport {VIEW[0]}x{VIEW[1]}, fit zoom {canvas.scale:.3f}")
+
+    cold = []
+    for _ in range(5):
+        canvas.shape_layer.invalidate()
+        cold.append(frame(canvas))
+    report("cold (full cache build)", cold)
+    from anylabel.qt.canvas.shape_ops import translated
+    commit = []
+    for k in range(20):  # what committing a move does: one shape replaced by its moved copy
+        i = (k * 97) % n
+        canvas.shapes[i] = translated(canvas.shapes[i], 3, 2)
+        canvas.touch()
+        commit.append(frame(canvas))
+    report("edit commit (partial)", commit)
+    report("fit, unchanged", [frame(canvas) for _ in range(30)])
+
+    canvas.set_scale(2.0)
+    frame(canvas)
+    pan = []
+    for k in range(60):
+        canvas.pan_by(-25 if (k // 30) == 0 else 25, -12)
+        pan.append(frame(canvas))
+    report("pan at 200%", pan)
+
+    canvas.zoom_fit()
+    frame(canvas)
+    zoom = []
+    for k in range(20):
+        canvas.interacting_zoom = True  # what a wheel event sets
+        canvas.zoom_by(1.1 if k < 10 else 1 / 1.1, QPointF(VIEW[0] * 0.4, VIEW[1] * 0.6))
+        zoom.append(frame(canvas))
+    report("zoom (wheel steps)", zoom)
+    canvas.interacting_zoom = False
+    report("zoom rest (rebuild)", [frame(canvas)])
+
+    canvas.select_indices([n // 2])
+    frame(canvas)
+    drag = []
+    sel = canvas.shapes[n // 2]
+    for k in range(30):
+        from anylabel.qt.canvas.shape_ops import translated
+        new = translated(sel, k, k / 2)
+        canvas.shapes[n // 2] = new
+        canvas.touch(selection_only=True)
+        drag.append(frame(canvas))
+    report("drag selected shape", drag)
+    canvas.close()
+
+
+def main(argv: list[str]) -> None:
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    counts = [int(a) for a in argv] or [200, 2000]
+    for n in counts:
+        run(n)
+    del app
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,88 @@
+"""Detector + SAM as one model: boxes from a detector (e.g. YOLO), each refined into the
+object's outline by SAM box prompts. The config names the two configs it combines::
+
+    type: detector_sam
+    name: yolov8n_mobile_sam
+    detector: yolov8n            # shipped model name or path of a YAML (relative to this one)
+    sam: mobile_sam_vit_h
+    output_mode: polygon         # polygon | rectangle | rotation | mask
+    tolerance: 1.0
+
+Thresholds (conf/iou/classes) are the detector's; ``set_options`` forwards them to it.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ...core.geometry import bounding_box
+from ...core.shape import RECTANGLE, Shape
+from ..base import Model, Prediction, ProgressCallback
+from ..config import ConfigError, ModelConfig, find_config, load_config
+from ..registry import Capabilities, create_model, register
+from .box_to_segment import boxes_to_segments
+from .mask_output import OUTPUT_MODES
+
+
+def _sub_config(config: ModelConfig, key: str) -> ModelConfig:
+    ref = config.options.get(key)
+    if not ref:
+        raise ConfigError(config.source, f"a detector_sam config needs {key!r} (a model name or a YAML path)")
+    ref = str(ref)
+    p = Path(ref).expanduser()
+    if p.suffix.lower() in (".yaml", ".yml"):
+        return load_config(p if p.is_absolute() else config.base_dir() / p)
+    return find_config(ref)
+
+
+@register("detector_sam", capabilities=Capabilities(conf=True, iou=True, output_types=OUTPUT_MODES),
+          config_keys=("detector", "sam", "output_mode", "tolerance"), aliases=("yolo_sam",))
+class DetectorSam(Model):
+    """Detect, then segment each detection with SAM (labels and scores from the detector)."""
+
+    pipelined = False
+
+    def __init__(self, config: ModelConfig, device: str = "auto", progress: ProgressCallback | None = None,
+                 **_: Any) -> None:
+        super().__init__(config, device, progress)
+        det_cfg, sam_cfg = _sub_config(config, "detector"), _sub_config(config, "sam")
+        if sam_cfg.type not in ("segment_anything", "segment_anything_model", "sam", "mobile_sam", "edge_sam",
+                                "efficientvit_sam"):
+            raise ConfigError(config.source, f"sam: {sam_cfg.name} is a {sam_cfg.type} model, not a SAM model")
+        self.detector = create_model(det_cfg, device=device, progress=progress)
+        self.sam = create_model(sam_cfg, device=device, progress=progress)
+        opts = {k: config.options[k] for k in ("output_mode", "tolerance") if k in config.options}
+        if opts:
+            self.sam.set_options(**opts)
+
+    @property
+    def device(self) -> str:
+        return self.detector.device
+
+    def set_options(self, **changes: Any) -> None:
+        sam_keys = {k: changes.pop(k) for k in ("output_mode", "tolerance") if k in changes}
+        if sam_keys:
+            self.sam.set_options(**sam_keys)
+        if changes:
+            self.detector.set_options(**changes)
+
+    def predict_result(self, image_rgb: np.ndarray) -> Prediction:
+        det = self.detector.predict_result(image_rgb)
+        boxes = []
+        for s in det.shapes:
+            if s.shape_type != RECTANGLE:  # seg / obb detectors: prompt with their bounding box
+                x0, y0, x1, y1 = bounding_box(s)
+                s = Shape(RECTANGLE, np.array([[x0, y0], [x1, y1]]), label=s.label, group_id=s.group_id,
+                          score=s.score, attributes=dict(s.attributes))
+            boxes.append(s)
+        if not boxes:
+            return Prediction([], det.flags, det.description)
+        emb = self.sam.embed(image_rgb)
+        return Prediction(boxes_to_segments(self.sam, emb, boxes), det.flags, det.description)
+
+    def close(self) -> None:
+        self.detector.close()
+        self.sam.close()
+        super().close()

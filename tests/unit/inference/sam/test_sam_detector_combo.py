@@ -1,0 +1,61 @@
+"""Detector + SAM as one model: the shipped fixture YOLO detector finds the synthetic
+shapes, the SAM-contract pair outlines them; polygons match the drawn shapes."""
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+import yaml
+
+from anylabel.core.geometry import polygon_to_mask, shape_to_mask
+from anylabel.core.shape import POLYGON
+from anylabel.inference.config import shipped_config_dir
+from anylabel.inference.registry import create_model
+
+REPO = Path(__file__).resolve().parents[4]
+
+
+def _synthetic():
+    name = "synthetic_shapes"
+    if name not in sys.modules:
+        spec = importlib.util.spec_from_file_location(name, REPO / "scripts" / "synthetic_shapes.py")
+        mod = importlib.util.module_from_spec(spec)
+        sys.modules[name] = mod
+        spec.loader.exec_module(mod)
+    return sys.modules[name]
+
+
+def test_detector_then_sam(tmp_path, contract_paths, iou_fn):
+    det_yaml = shipped_config_dir() / "fixture_shapes_det.yaml"
+    if not det_yaml.exists():
+        pytest.skip("fixture detector not built (scripts/train_fixture_models.py)")
+    enc, dec = contract_paths
+    (tmp_path / "sam.yaml").write_text(yaml.safe_dump({
+        "type": "segment_anything", "name": "sam-contract", "encoder_model_path": str(enc),
+        "decoder_model_path": str(dec)}))
+    (tmp_path / "combo.yaml").write_text(yaml.safe_dump({
+        "type": "detector_sam", "name": "shapes+sam", "detector": str(det_yaml), "sam": "sam.yaml",
+        "tolerance": 0.5}))
+    model = create_model(tmp_path / "combo.yaml", device="cpu")
+    syn = _synthetic()
+    rng = np.random.default_rng(777)
+    ious, found, total = [], 0, 0
+    try:
+        for _ in range(6):
+            img, objs = syn.make_sample(rng, "det", 160, 160)
+            shapes = model.predict(img)
+            assert all(s.shape_type == POLYGON and s.label in ("circle", "rectangle", "triangle") for s in shapes)
+            for o in objs:
+                total += 1
+                gt = polygon_to_mask(o.polygon, 160, 160)
+                best = max((iou_fn(shape_to_mask(s, 160, 160), gt) for s in shapes), default=0.0)
+                if best > 0.5:
+                    found += 1
+                    ious.append(best)
+    finally:
+        model.close()
+    assert found >= 0.8 * total
+    assert np.mean(ious) > 0.85, ious

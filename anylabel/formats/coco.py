@@ -35,7 +35,7 @@ from .base import (
     ImportItem,
     Skip,
 )
-from .convert import as_polygon, classify, skip
+from .convert import as_polygon, classify, shoelace, skip
 from .yolo import NO_BOX_FOR_KEYPOINT, NOT_A_KEYPOINT_NAME, group_keypoints, keypoints_for
 
 PoseConfig = dict[str, list[str]]
@@ -85,10 +85,16 @@ def dump_image(shapes: list[Shape], size: ImageSize, class_index: dict[str, int]
     claimed: set[int] = set()
     for members in groups.values():
         first = members[0][0]
-        polys = [p for _, p in members]
-        allp = np.concatenate(polys)
-        x0, y0 = allp.min(axis=0)
-        x1, y1 = allp.max(axis=0)
+        segs, area = [], 0.0
+        x0 = y0 = math.inf
+        x1 = y1 = -math.inf
+        for s, p in members:  # plain Python over a few vertices beats numpy's call overhead
+            flat = p.ravel().tolist()
+            xs, ys = flat[0::2], flat[1::2]
+            x0, y0, x1, y1 = min(x0, *xs), min(y0, *ys), max(x1, *xs), max(y1, *ys)
+            # Drawn vertices are written as they are; computed ones (circle outlines) rounded.
+            segs.append([round(v, 3) for v in flat] if s.shape_type == CIRCLE else flat)
+            area += shoelace(p)
         attrs: dict[str, Any] = {"difficult": any(s.difficult for s, _ in members)}
         if first.group_id is not None:
             attrs["group_id"] = first.group_id
@@ -100,9 +106,9 @@ def dump_image(shapes: list[Shape], size: ImageSize, class_index: dict[str, int]
             "id": ann_id,
             "image_id": image_id,
             "category_id": class_index[first.label] + 1,
-            "segmentation": [[_r(v) for v in p.ravel()] for p in polys],
-            "area": _r(sum(polygon_area(p) for p in polys)),
-            "bbox": [_r(x0), _r(y0), _r(x1 - x0), _r(y1 - y0)],
+            "segmentation": segs,
+            "area": round(area, 3),
+            "bbox": [round(x0, 3), round(y0, 3), round(x1 - x0, 3), round(y1 - y0, 3)],
             "iscrowd": 0,
             "attributes": attrs,
         }

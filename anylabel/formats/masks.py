@@ -19,7 +19,7 @@ from typing import Iterator
 import cv2
 import numpy as np
 
-from ..core.atomic import atomic_write_bytes, atomic_write_text
+from ..core.atomic import atomic_write_text
 from ..core.folder_index import scan_folder
 from ..core.geometry import mask_to_polygons, polygon_to_mask
 from ..core.shape import POLYGON, Shape
@@ -34,6 +34,7 @@ from .base import (
     Skip,
 )
 from .convert import as_polygon, classify
+from .output import write_bytes
 
 BACKGROUND_NAMES = ("_background_", "background", "__background__")
 MAPPING_FILE = "mapping.json"
@@ -107,9 +108,9 @@ class MaskExporter:
 
     def add(self, item: ExportItem) -> list[Skip]:
         mask, skips = dump(item.shapes, item.size, self.values)
-        atomic_write_bytes(self._folder("masks", item) / f"{item.stem}.png", encode_png(mask))
+        write_bytes(self._folder("masks", item) / f"{item.stem}.png", encode_png(mask))
         colour = self.colours[mask][:, :, ::-1]  # RGB -> BGR for OpenCV
-        atomic_write_bytes(self._folder("colour", item) / f"{item.stem}.png", encode_png(np.ascontiguousarray(colour)))
+        write_bytes(self._folder("colour", item) / f"{item.stem}.png", encode_png(np.ascontiguousarray(colour)))
         self.files_written += 2
         return skips
 

@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 from typing import Callable, Iterator
 
-from ..core.atomic import atomic_write_text
+from .output import write_text
 from ..core.folder_index import scan_folder
 from ..core.image_io import image_size
 from ..core.shape import Shape
@@ -41,7 +41,7 @@ class PerImageExporter:
 
     def add(self, item: ExportItem) -> list[Skip]:
         text, skips = self.dump(item, self.ctx)
-        atomic_write_text(self.path_for(item), text)
+        write_text(self.path_for(item), text)
         self.files_written += 1
         return skips
 

@@ -20,7 +20,7 @@ from typing import Any, Iterator
 import cv2
 import numpy as np
 
-from ..core.atomic import atomic_write_bytes, atomic_write_text
+from ..core.atomic import atomic_write_text
 from ..core.folder_index import scan_folder
 from ..core.image_io import read_image_rgb
 from ..core.shape import POLYGON, Shape
@@ -34,6 +34,7 @@ from .base import (
     Skip,
 )
 from .convert import as_polygon, as_rotated
+from .output import write_bytes
 
 DEFAULT_LABEL = "text"
 
@@ -118,7 +119,7 @@ class PpocrExporter:
                 name = f"{item.stem}_crop_{n}.jpg"
                 ok, buf = cv2.imencode(".jpg", np.ascontiguousarray(crop(image, np.array(e["points"]))))
                 if ok:
-                    atomic_write_bytes(self.ctx.out_dir / "crop_img" / name, buf.tobytes())
+                    write_bytes(self.ctx.out_dir / "crop_img" / name, buf.tobytes())
                     self.rec.append(f"crop_img/{name}\t{e['transcription']}")
                     self.files_written += 1
         if entries:

@@ -22,9 +22,10 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 VENV = Path(os.environ.get("TRAIN_VENV", "/work/venvs/train"))
 WORK = Path(os.environ.get("FIXTURE_WORK", "/tmp/anylabel_fixture_training"))
-TASK_NAMES = {"det": "detect", "seg": "segment", "obb": "obb", "pose": "pose"}
-TYPE_OF = {"det": "yolov8", "seg": "yolov8_seg", "obb": "yolov8_obb", "pose": "yolov8_pose"}
+TASK_NAMES = {"det": "detect", "seg": "segment", "obb": "obb", "pose": "pose", "cls": "classify"}
+TYPE_OF = {"det": "yolov8", "seg": "yolov8_seg", "obb": "yolov8_obb", "pose": "yolov8_pose", "cls": "yolov8_cls"}
 IMGSZ = 160
+CLS_IMGSZ = 64
 
 
 def ensure_venv() -> None:
@@ -48,6 +49,15 @@ def write_dataset(task: str, n_train: int, n_val: int) -> Path:
     root = WORK / f"data_{task}"
     if root.exists():
         shutil.rmtree(root)
+    if task == "cls":  # one shape per image; the folder name is the class (Ultralytics classify layout)
+        for split, n, seed in (("train", n_train, 1004), ("val", n_val, 2004)):
+            rng = np.random.default_rng(seed)
+            for i in range(n):
+                img, objs = make_sample(rng, "det", CLS_IMGSZ, CLS_IMGSZ, max_objects=1, min_size=20, max_size=40)
+                d = root / split / CLASSES["det"][objs[0].cls]
+                d.mkdir(parents=True, exist_ok=True)
+                cv2.imwrite(str(d / f"{i:05d}.png"), img[:, :, ::-1])
+        return root
     for split, n, seed in (("train", n_train, 1000), ("val", n_val, 2000)):
         (root / "images" / split).mkdir(parents=True)
         (root / "labels" / split).mkdir(parents=True)
@@ -67,7 +77,7 @@ def model_yaml(task: str, width: float, depth: float) -> Path:
     import yaml
     from ultralytics.nn.tasks import yaml_model_load
 
-    suffix = {"det": "", "seg": "-seg", "obb": "-obb", "pose": "-pose"}[task]
+    suffix = {"det": "", "seg": "-seg", "obb": "-obb", "pose": "-pose", "cls": "-cls"}[task]
     d = yaml_model_load(f"yolov8n{suffix}.yaml")
     d["scales"] = {"n": [depth, width, 1024]}
     d["scale"] = "n"
@@ -85,13 +95,14 @@ def train(task: str, epochs: int, n_train: int, width: float) -> Path:
     data = write_dataset(task, n_train, max(60, n_train // 6))
     model = YOLO(str(model_yaml(task, width, 0.33)), task=TASK_NAMES[task])
     t0 = time.time()
-    model.train(data=str(data), epochs=epochs, imgsz=IMGSZ, batch=16, workers=0, device="cpu",
+    imgsz = CLS_IMGSZ if task == "cls" else IMGSZ
+    model.train(data=str(data), epochs=epochs, imgsz=imgsz, batch=16, workers=0, device="cpu",
                 pretrained=False, amp=False, plots=False, project=str(WORK / "runs"), name=task,
                 exist_ok=True, verbose=False, seed=0, deterministic=False, fliplr=0.0 if task == "pose" else 0.5,
-                mosaic=1.0, close_mosaic=max(1, epochs // 5), patience=1000, cache=True, val=True)
+                mosaic=0.0 if task == "cls" else 1.0, close_mosaic=max(1, epochs // 5), patience=1000, cache=True, val=True)
     print(f"[train] {task}: {time.time() - t0:.0f} s", flush=True)
     best = WORK / "runs" / task / "weights" / "best.pt"
-    onnx = YOLO(str(best)).export(format="onnx", imgsz=IMGSZ, opset=13, simplify=True, dynamic=False)
+    onnx = YOLO(str(best)).export(format="onnx", imgsz=imgsz, opset=13, simplify=True, dynamic=False)
     dest = REPO / "models" / "fixtures" / f"shapes_{task}.onnx"
     dest.parent.mkdir(parents=True, exist_ok=True)
     shutil.copyfile(onnx, dest)
@@ -103,6 +114,8 @@ def write_config(task: str) -> None:
     sys.path.insert(0, str(REPO / "scripts"))
     from synthetic_shapes import CLASSES, KEYPOINTS
 
+    classes = CLASSES["det" if task == "cls" else task]
+
     lines = [
         f"# Tiny YOLOv8 {TASK_NAMES[task]} model trained on synthetic shapes by",
         "# scripts/train_fixture_models.py: a demo that works offline and a test fixture.",
@@ -113,7 +126,7 @@ def write_config(task: str) -> None:
         f"model_path: ../fixtures/shapes_{task}.onnx",
         "conf_threshold: 0.4",
         "iou_threshold: 0.5",
-        "classes: [" + ", ".join(CLASSES[task]) + "]",
+        "classes: [" + ", ".join(classes) + "]",
     ]
     if task == "pose":
         lines.append("keypoints: [" + ", ".join(KEYPOINTS) + "]")
@@ -137,7 +150,7 @@ def bench_model() -> None:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    ap.add_argument("--tasks", nargs="+", default=["det", "seg", "obb", "pose"], choices=list(TASK_NAMES))
+    ap.add_argument("--tasks", nargs="+", default=["det", "seg", "obb", "pose", "cls"], choices=list(TASK_NAMES))
     ap.add_argument("--epochs", type=int, default=40)
     ap.add_argument("--images", type=int, default=400, help="training images per task")
     ap.add_argument("--width", type=float, default=0.125, help="channel multiplier (yolov8n: 0.25)")

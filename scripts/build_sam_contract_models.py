@@ -11,7 +11,8 @@ Behaviour (documented in docs/sam.md):
 - Decoder (inputs/outputs named and shaped as the SAM/MobileSAM export): for each prompt
   point (label 1 positive, 0 negative, 2/3 box corners, -1 padding) the region of cells
   whose colour is within ``--threshold`` (normalised units, max over channels) of the
-  colour under the point and connected to it (``--steps`` gated 3x3 dilations). The mask
+  colour under the point and connected to it (gated 3x3 dilations until nothing
+  changes, at most ``--steps``). The mask
   is the union of positive regions, plus the previous mask when ``has_mask_input`` is 1,
   minus the negative regions. A box (labels 2 and 3) adds its centre as a positive point
   and clips the mask to the box. ``low_res_masks`` are +-8 logits on the 256 grid;
@@ -121,12 +122,31 @@ def build_decoder(threshold: float, steps: int):
                   "colour", keepdims=1)  # [m,3,1,1]
     diff = node("ReduceMax", [node("Abs", [node("Sub", [img, colour], "dcol")], "adcol"), "ax1"], "diff", keepdims=1)
     gate = node("Cast", [node("Less", [diff, const("thr", np.array(threshold, f))], "lt")], "gate", to=TensorProto.FLOAT)
-    region = node("Mul", [seed, gate], "region0")
-    for k in range(steps):  # region growing: dilate by one cell, keep only similar colour
-        grown = node("MaxPool", [region], f"grow{k}", kernel_shape=[3, 3], pads=[1, 1, 1, 1], strides=[1, 1])
-        region = node("Mul", [grown, gate], f"region{k + 1}")
-
     lab4 = node("Unsqueeze", [node("Squeeze", [labels, "ax0"], "lab1"), const("ax123", np.array([1, 2, 3], i64))], "lab4")
+    # Only positive and negative points grow regions (box corners and padding points do not).
+    grows = node("Cast", [node("Or", [node("Equal", [lab4, "one"], "is_pos"), node("Equal", [lab4, "zero"], "is_neg")],
+                               "grows_b")], "grows", to=TensorProto.FLOAT)
+    region0 = node("Mul", [node("Mul", [seed, grows], "seed_g"), gate], "region0")
+    # Region growing: dilate by one cell and keep only similar colour, until nothing changes
+    # (at most ``steps`` times). A Loop with early exit keeps the decoder fast.
+    body_nodes = [
+        helper.make_node("MaxPool", ["r_in"], ["r_grown"], kernel_shape=[3, 3], pads=[1, 1, 1, 1], strides=[1, 1]),
+        helper.make_node("Mul", ["r_grown", gate], ["r_out"]),
+        helper.make_node("Sub", ["r_out", "r_in"], ["r_delta"]),
+        helper.make_node("ReduceMax", ["r_delta"], ["r_change"], keepdims=0),
+        helper.make_node("Greater", ["r_change", "zero"], ["cond_out"]),
+    ]
+    body = helper.make_graph(
+        body_nodes, "grow_body",
+        [helper.make_tensor_value_info("iter", TensorProto.INT64, []),
+         helper.make_tensor_value_info("cond_in", TensorProto.BOOL, []),
+         helper.make_tensor_value_info("r_in", TensorProto.FLOAT, None)],
+        [helper.make_tensor_value_info("cond_out", TensorProto.BOOL, []),
+         helper.make_tensor_value_info("r_out", TensorProto.FLOAT, None)])
+    nodes.append(helper.make_node("Loop", [const("max_steps", np.array(steps, i64)), const("true", np.array(True)), region0],
+                                  ["region"], body=body))
+    region = "region"
+
     pos_w = node("Cast", [node("Equal", [lab4, "one"], "eqpos")], "pos_w", to=TensorProto.FLOAT)
     neg_w = node("Cast", [node("Equal", [lab4, "zero"], "eqneg")], "neg_w", to=TensorProto.FLOAT)
     pos = node("ReduceMax", [node("Mul", [region, pos_w], "rpos"), "ax0"], "pos", keepdims=1)  # [1,1,G,G]
@@ -205,7 +225,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", type=Path, default=OUT_DIR)
     ap.add_argument("--threshold", type=float, default=0.6,
                     help="colour distance (normalised units, max over RGB) that still counts as the same region")
-    ap.add_argument("--steps", type=int, default=160, help="region-growing steps (cells on the 256 grid)")
+    ap.add_argument("--steps", type=int, default=1024,
+                    help="most region-growing steps (cells on the 256 grid); growing stops when nothing changes")
     args = ap.parse_args(argv)
     _ensure_onnx()
     import onnx

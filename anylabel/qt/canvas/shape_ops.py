@@ -109,7 +109,8 @@ def size_text(shape: Shape) -> str:
     """What the status bar says about a shape: width x height, and the angle of a rotated box."""
     if shape.shape_type == ROTATION and len(shape.points) == 4:
         box = rotated_box_from_corners(shape.points)
-        return f"{box.w:.0f} x {box.h:.0f}, {box.degrees:.1f}°"
+        deg = box.degrees if box.degrees <= 180.0 else box.degrees - 360.0  # -4°, not 356°
+        return f"{box.w:.0f} x {box.h:.0f}, {deg:.1f}°"
     if shape.shape_type == CIRCLE and len(shape.points) == 2:
         r = float(np.hypot(*(shape.points[1] - shape.points[0])))
         return f"r {r:.0f} ({2 * r:.0f} x {2 * r:.0f})"

@@ -1,0 +1,183 @@
+"""Canvas behaviours driven through the real main window with mouse and key events."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from qtpy.QtCore import Qt
+
+from anylabel.core.geometry import rotated_box_from_corners
+from anylabel.core.shape import Shape, rectangle
+from anylabel.qt.testing import click, clicks, drag, key
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture
+def win(make_window, image_folder):
+    w = make_window()
+    w.open_folder(image_folder)
+    return w
+
+
+def test_esc_cancels_and_cancelled_label_discards(win):
+    c = win.canvas
+    key(c, Qt.Key_P)
+    clicks(c, [(10, 10), (100, 10)])
+    assert c.draft is not None
+    key(c, Qt.Key_Escape)
+    assert c.draft is None and c.shapes == []
+    win.labels.push(None)                        # the user cancels the label dialog
+    key(c, Qt.Key_R)
+    clicks(c, [(10, 10), (60, 60)])
+    assert c.shapes == [] and not win.isWindowModified()
+
+
+def test_rectangle_by_drag_and_polygon_by_enter(win):
+    c = win.canvas
+    win.labels.push("a", "b")
+    key(c, Qt.Key_R)
+    drag(c, 300, 300, 200, 250)                  # any two opposite corners
+    assert np.allclose(c.shapes[0].points, [[200, 250], [300, 300]], atol=1)
+    key(c, Qt.Key_P)
+    clicks(c, [(10, 10), (100, 10), (100, 100), (10, 100)])
+    key(c, Qt.Key_Return)
+    assert c.shapes[1].shape_type == "polygon" and len(c.shapes[1].points) == 4
+
+
+def test_vertex_insert_and_remove(win):
+    c = win.canvas
+    win.add_shapes([Shape("polygon", [[100, 100], [300, 100], [300, 300], [100, 300]], label="p")])
+    click(c, 200, 200)                           # select
+    drag(c, 200, 100, 200, 60)                   # drag on an edge: inserts a vertex there
+    assert len(c.shapes[0].points) == 5
+    assert np.allclose(c.shapes[0].points[1], [200, 60], atol=1.5)
+    click(c, 200, 60, modifiers=Qt.ShiftModifier)  # Shift+click on a vertex removes it
+    assert len(c.shapes[0].points) == 4
+    win.undo()
+    assert len(c.shapes[0].points) == 5
+
+
+def test_rectangle_corner_drag_and_nudge(win):
+    c = win.canvas
+    win.add_shapes([rectangle(100, 100, 200, 200, label="r")])
+    click(c, 150, 150)
+    drag(c, 200, 200, 250, 260)                  # bottom-right corner
+    assert np.allclose(c.shapes[0].points, [[100, 100], [250, 260]], atol=1.5)
+    key(c, Qt.Key_Right)
+    key(c, Qt.Key_Down, Qt.ShiftModifier)
+    assert np.allclose(c.shapes[0].points, [[101, 110], [251, 270]], atol=1.5)
+
+
+def test_rotate_with_handle_and_keys(win):
+    c = win.canvas
+    box = Shape("rotation", [[200, 200], [300, 200], [300, 250], [200, 250]], label="b")
+    win.add_shapes([box])
+    click(c, 250, 225)
+    hp = c.rotate_handle_pos(0)
+    hx, hy = c.widget_to_image(hp)
+    # drag the handle to the right of the centre: the box turns 90 degrees clockwise
+    drag(c, hx, hy, 250 + 120, 225, steps=6)
+    assert rotated_box_from_corners(c.shapes[0].points).degrees == pytest.approx(90.0, abs=1.0)
+    assert "90" in win.selection_label.text() or "89" in win.selection_label.text()
+    before = rotated_box_from_corners(c.shapes[0].points).angle
+    key(c, Qt.Key_X)                              # -0.1 degree
+    key(c, Qt.Key_Z)                              # -1 degree
+    after = rotated_box_from_corners(c.shapes[0].points).angle
+    assert np.degrees(after - before) == pytest.approx(-1.1, abs=1e-6)
+    assert c.shapes[0].direction == pytest.approx(after)
+
+
+def test_copy_paste_duplicate_delete_group_hide(win):
+    c = win.canvas
+    win.add_shapes([rectangle(10, 10, 50, 50, label="a"), rectangle(100, 100, 150, 150, label="b")])
+    click(c, 30, 30)
+    click(c, 120, 120, modifiers=Qt.ControlModifier)  # multi-select
+    assert len(c.selected_indices()) == 2
+    key(c, Qt.Key_G)
+    assert c.shapes[0].group_id == c.shapes[1].group_id == 0
+    key(c, Qt.Key_U)
+    assert c.shapes[0].group_id is None
+    key(c, Qt.Key_C, Qt.ControlModifier)
+    key(c, Qt.Key_V, Qt.ControlModifier)
+    assert len(c.shapes) == 4 and np.allclose(c.shapes[2].points, c.shapes[0].points)
+    key(c, Qt.Key_D, Qt.ControlModifier)              # duplicate the pasted ones, offset
+    assert len(c.shapes) == 6 and np.allclose(c.shapes[4].points, c.shapes[0].points + 10)
+    key(c, Qt.Key_Delete)                             # no confirmation
+    assert len(c.shapes) == 4
+    click(c, 30, 30)
+    top = c.selected_indices()[0]                     # the pasted copy lies on top of "a"
+    key(c, Qt.Key_S)                                  # hide selected
+    assert not c.is_visible(top) and c.shape_at(30, 30) != top
+    key(c, Qt.Key_W)                                  # show hidden
+    assert c.is_visible(0)
+    key(c, Qt.Key_H, Qt.ControlModifier)
+    assert not c.show_all
+    key(c, Qt.Key_H, Qt.ControlModifier)
+    assert c.show_all
+
+
+def test_rubber_band_select_and_reorder(win):
+    c = win.canvas
+    win.add_shapes([rectangle(10, 10, 50, 50, label="a"), rectangle(60, 60, 90, 90, label="b"),
+                    rectangle(300, 300, 350, 350, label="c")])
+    drag(c, 5, 5, 100, 100)
+    assert c.selected_indices() == [0, 1]
+    click(c, 320, 320)
+    win.reorder_selected(-2)                         # send to back
+    assert [s.label for s in c.shapes] == ["c", "a", "b"]
+    win.undo()
+    assert [s.label for s in c.shapes] == ["a", "b", "c"]
+
+
+def test_deep_undo_redo(win):
+    c = win.canvas
+    win.add_shapes([rectangle(10, 10, 50, 50, label="a")])
+    click(c, 30, 30)
+    for _ in range(300):
+        key(c, Qt.Key_Right)
+    assert c.shapes[0].points[0][0] == pytest.approx(310)
+    for _ in range(300):
+        win.undo()
+    assert c.shapes[0].points[0][0] == pytest.approx(10)
+    assert win.isWindowModified()
+    for _ in range(300):
+        win.redo()
+    assert c.shapes[0].points[0][0] == pytest.approx(310)
+
+
+def test_label_dialog_fills_shape_fields(make_window, image_folder, qtbot):
+    from qtpy.QtCore import QTimer
+    from qtpy.QtWidgets import QApplication
+
+    from anylabel.qt.dialogs.label_dialog import LabelDialog
+
+    w = make_window("predefined_classes: [person, car]\n")
+    w.open_folder(image_folder)
+    w.label_provider = w._dialog_label_provider      # the real dialog, answered by a timer
+
+    def answer():
+        dlg = next(d for d in QApplication.topLevelWidgets() if isinstance(d, LabelDialog) and d.isVisible())
+        assert dlg.edit.completer().model().stringList()[:2] == ["person", "car"]
+        dlg.edit.setText("car")
+        dlg.group.setText("7")
+        dlg.difficult.setChecked(True)
+        dlg.description.setPlainText("red")
+        dlg.attrs.insertRow(0)
+        from qtpy.QtWidgets import QTableWidgetItem
+        dlg.attrs.setItem(0, 0, QTableWidgetItem("occluded"))
+        dlg.attrs.setItem(0, 1, QTableWidgetItem("0.5"))
+        dlg.accept()
+
+    QTimer.singleShot(50, answer)
+    key(w.canvas, Qt.Key_R)
+    clicks(w.canvas, [(10, 10), (60, 60)])
+    s = w.canvas.shapes[0]
+    assert (s.label, s.group_id, s.difficult, s.description, s.attributes) == ("car", 7, True, "red", {"occluded": 0.5})
+    assert w.settings.get("label_history")[0] == "car"
+
+
+def test_label_colours_are_stable_per_name():
+    from anylabel.qt.canvas.colors import label_color
+
+    assert label_color("dog").name() == label_color("dog").name()
+    assert label_color("dog").name() != label_color("cat").name()

@@ -38,6 +38,16 @@ class _Mover:
     vel: np.ndarray       # pixels per frame
     size: np.ndarray      # w, h
     turn_at: int | None = None   # frame at which the velocity reverses (a bounce)
+    bounds: tuple[float, float] | None = None   # (width, height): bounce off the frame edges
+
+    def _reflect(self, c: np.ndarray) -> np.ndarray:
+        out = c.copy()
+        for k, limit in enumerate(self.bounds):  # type: ignore[arg-type]
+            lo, hi = self.size[k] / 2, limit - self.size[k] / 2
+            span = hi - lo
+            x = np.mod(c[k] - lo, 2 * span)
+            out[k] = lo + (x if x <= span else 2 * span - x)
+        return out
 
     def box(self, f: int) -> np.ndarray:
         t = f - self.start
@@ -46,6 +56,8 @@ class _Mover:
             c = self.pos + self.vel * t0 - self.vel * (t - t0)
         else:
             c = self.pos + self.vel * t
+        if self.bounds is not None:
+            c = self._reflect(c)
         w, h = self.size
         return np.array([c[0] - w / 2, c[1] - h / 2, c[0] + w / 2, c[1] + h / 2])
 
@@ -92,7 +104,7 @@ def make_sequence(kind: str = "easy", n_frames: int = 120, seed: int = 0) -> Seq
         for i in range(50):
             movers.append(_Mover(i + 1, "object", 0, n_frames,
                                  np.array([rng.uniform(50, W - 50), rng.uniform(50, H - 50)]),
-                                 rng.uniform(-3, 3, 2), rng.uniform(30, 70, 2)))
+                                 rng.uniform(-3, 3, 2), rng.uniform(30, 70, 2), bounds=(W, H)))
     else:
         raise ValueError(f"unknown synthetic sequence {kind!r} (easy, crowded, many)")
     seq = Sequence(kind, W, H, labels={m.oid: m.label for m in movers})

@@ -176,7 +176,7 @@ def run(args: argparse.Namespace) -> int:
                     pred.shapes = tracker.update(pred.shapes, frame)
                 if ann is None:
                     ann = new_annotation_for(path, [], None)
-                if apply_prediction(ann, pred, args.replace):
+                if apply_prediction(ann, pred, args.replace, keep_group_ids=tracker is not None):
                     write_label_file(label_path_for(path), ann)
                     summary.written += 1
                 else:

@@ -32,20 +32,24 @@ def renumber_groups(new: list[Shape], existing: list[Shape]) -> list[Shape]:
     return new
 
 
-def merge_shapes(existing: list[Shape], new: list[Shape], replace: bool = False) -> list[Shape]:
-    """The shape list after a prediction (see module docstring)."""
+def merge_shapes(existing: list[Shape], new: list[Shape], replace: bool = False,
+                 keep_group_ids: bool = False) -> list[Shape]:
+    """The shape list after a prediction (see module docstring).
+
+    ``keep_group_ids``: the group ids are track ids (video) and must stay as they are.
+    """
     if replace:
-        return renumber_groups(list(new), [])
+        return list(new) if keep_group_ids else renumber_groups(list(new), [])
     fresh = [s for s in new if not any(_same(s, e) for e in existing)]
-    # A kept shape's group partner (pose keypoint) that is a duplicate still belongs to the new group.
-    return list(existing) + renumber_groups(fresh, existing)
+    return list(existing) + (fresh if keep_group_ids else renumber_groups(fresh, existing))
 
 
-def apply_prediction(ann: ImageAnnotation, pred: Prediction, replace: bool = False) -> bool:
+def apply_prediction(ann: ImageAnnotation, pred: Prediction, replace: bool = False,
+                     keep_group_ids: bool = False) -> bool:
     """Update ``ann`` in place; returns whether anything changed."""
     before_shapes = list(ann.shapes)
     before_flags = dict(ann.flags)
-    ann.shapes = merge_shapes(ann.shapes, pred.shapes, replace)
+    ann.shapes = merge_shapes(ann.shapes, pred.shapes, replace, keep_group_ids)
     if pred.flags:
         ann.flags = dict(pred.flags) if replace else {**ann.flags, **pred.flags}
     changed = ann.flags != before_flags or len(ann.shapes) != len(before_shapes) or any(

@@ -81,3 +81,20 @@ def test_list_models(capsys) -> None:
     assert main(["predict", "--list-models"]) == 0
     out = capsys.readouterr().out
     assert "yolov8n" in out and "ppocr-v4" in out and MODEL in out
+
+
+def test_tracker_links_detections_across_frames(tmp_path: Path) -> None:
+    pytest.importorskip("anylabel.inference.trackers")
+    bg = synthetic()._background(np.random.default_rng(3), 160, 160)
+    for i in range(8):  # a circle moving right, a rectangle moving down
+        im = bg.copy()
+        cv2.circle(im, (40 + 3 * i, 50), 18, (250, 30, 30), -1)
+        cv2.rectangle(im, (90, 90 + 2 * i), (130, 120 + 2 * i), (20, 240, 20), -1)
+        cv2.imwrite(str(tmp_path / f"f{i:03d}.png"), im[:, :, ::-1])
+    assert main(["predict", "--model", MODEL, "--input", str(tmp_path), "--tracker", "bytetrack", "--quiet"]) == 0
+    ids: dict[str, set] = {}
+    for i in range(1, 8):  # a new track may need a frame to be confirmed
+        for s in read_label_file(tmp_path / f"f{i:03d}.json").shapes:
+            ids.setdefault(s.label, set()).add(s.group_id)
+    assert set(ids) == {"circle", "rectangle"}
+    assert all(len(v) == 1 for v in ids.values()) and ids["circle"] != ids["rectangle"]

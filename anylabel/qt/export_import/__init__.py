@@ -1,0 +1,1 @@
+"""Dataset export/import in the GUI: dialogs, a background worker and the summary."""

@@ -1,0 +1,157 @@
+"""Start an export/import from the GUI: background thread, progress dialog with Cancel,
+remembered choices and a closing summary (files written, shapes skipped and why)."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from qtpy.QtCore import QObject, Qt, Signal
+from qtpy.QtWidgets import QDialog, QMessageBox, QProgressDialog
+
+from ...formats.base import ExportOptions, FormatError, Summary
+from ...formats.driver import export_dataset, import_dataset, load_pose_config, parse_split
+from . import choices as store
+from .choices import ExportChoices, ImportChoices
+from .worker import ConversionThread
+
+STAGES = {"read": "Reading label files", "write": "Writing the dataset", "import": "Importing"}
+
+
+class ExportImportController(QObject):
+    """Owned by the main window (``window.export_import``)."""
+
+    finished = Signal(object)  # Summary
+
+    def __init__(self, window: Any) -> None:
+        super().__init__(window)
+        self.window = window
+        self.thread: ConversionThread | None = None
+        self.progress_dialog: QProgressDialog | None = None
+        self.last_summary: Summary | None = None
+        self.show_dialogs = True  # tests switch the modal boxes off
+
+    # ------------------------------------------------------------ menu entry points
+    def _current_folder(self) -> str:
+        index = getattr(self.window, "folder_index", None)
+        return str(index.folder) if index is not None else ""
+
+    def export_dialog(self) -> None:
+        c = store.load(self.window.settings, ExportChoices, "export")
+        c.input_dir = self._current_folder() or c.input_dir
+        dlg = ExportDialog(c, self.window)
+        if dlg.exec_() == QDialog.Accepted:
+            self.start_export(dlg.choices())
+
+    def import_dialog(self) -> None:
+        c = store.load(self.window.settings, ImportChoices, "import")
+        c.images_dir = self._current_folder() or c.images_dir
+        dlg = ImportDialog(c, self.window)
+        if dlg.exec_() == QDialog.Accepted:
+            self.start_import(dlg.choices())
+
+    # ------------------------------------------------------------ runs
+    @property
+    def busy(self) -> bool:
+        return self.thread is not None and self.thread.isRunning()
+
+    def _options(self, pose_path: str, split: str = "", seed: int = 0, labelled_only: bool = False) -> ExportOptions:
+        options = ExportOptions(seed=seed, include_unlabelled=not labelled_only)
+        if split:
+            options.split = parse_split(split)
+        if pose_path:
+            options.pose_config, extras = load_pose_config(pose_path)
+            if "skeleton" in extras:
+                options.extra["pose_skeleton"] = extras["skeleton"]
+            if "flip_idx" in extras:
+                options.extra["flip_idx"] = extras["flip_idx"]
+        return options
+
+    def start_export(self, c: ExportChoices) -> ConversionThread | None:
+        if self.busy:
+            return None
+        store.save(self.window.settings, c, "export")
+        if not c.input_dir or not c.output_dir:
+            return self._refuse("export", c.fmt, "choose the images folder and the output folder")
+        try:
+            options = self._options(c.pose_config, c.split, c.seed, c.labelled_only)
+        except FormatError as exc:
+            return self._refuse("export", c.fmt, str(exc))
+        if Path(c.input_dir) == getattr(getattr(self.window, "folder_index", None), "folder", None):
+            self.window.save()  # export what the user sees, including unsaved edits of this image
+        return self._run("export", c.fmt, lambda progress, cancelled: export_dataset(
+            c.fmt, c.input_dir, c.output_dir, c.classes_file or None, options, progress, cancelled))
+
+    def start_import(self, c: ImportChoices) -> ConversionThread | None:
+        if self.busy:
+            return None
+        store.save(self.window.settings, c, "import")
+        if not c.source or not c.images_dir:
+            return self._refuse("import", c.fmt, "choose the source and the images folder")
+        try:
+            options = self._options(c.pose_config)
+        except FormatError as exc:
+            return self._refuse("import", c.fmt, str(exc))
+        return self._run("import", c.fmt, lambda progress, cancelled: import_dataset(
+            c.fmt, c.source, c.images_dir, c.classes_file or None, options, c.on_exists, progress, cancelled),
+            refresh=c.images_dir)
+
+    def _refuse(self, action: str, fmt: str, problem: str) -> None:
+        summary = Summary(action, fmt)
+        summary.fail("(settings)", problem)
+        self._done(summary)
+        return None
+
+    def _run(self, action: str, fmt: str, job, refresh: str | None = None) -> ConversionThread:
+        thread = ConversionThread(job, action, fmt, self)
+        dlg = QProgressDialog(f"{action.capitalize()} {fmt}...", "Cancel", 0, 0, self.window)
+        dlg.setWindowTitle(f"{action.capitalize()} dataset")
+        dlg.setWindowModality(Qt.WindowModal)
+        dlg.setMinimumDuration(300)
+        dlg.setAutoClose(False)
+        dlg.setAutoReset(False)
+        dlg.canceled.connect(thread.cancel)
+        thread.progress.connect(self._on_progress)
+        thread.summary_ready.connect(lambda s: self._done(s, refresh))
+        self.thread, self.progress_dialog = thread, dlg
+        thread.start()
+        return thread
+
+    def cancel(self) -> None:
+        if self.thread is not None:
+            self.thread.cancel()
+
+    def _on_progress(self, stage: str, done: int, total: int) -> None:
+        dlg = self.progress_dialog
+        if dlg is None:
+            return
+        dlg.setLabelText(f"{STAGES.get(stage, stage)}: {done} / {total}")
+        dlg.setMaximum(max(total, 1))
+        dlg.setValue(min(done, max(total, 1)))
+
+    def _done(self, summary: Summary, refresh: str | None = None) -> None:
+        if self.progress_dialog is not None:
+            self.progress_dialog.reset()
+            self.progress_dialog.close()
+            self.progress_dialog = None
+        if self.thread is not None:
+            self.thread.wait()
+        self.last_summary = summary
+        index = getattr(self.window, "folder_index", None)
+        if refresh and index is not None and Path(refresh) == index.folder and summary.files_written:
+            current = self.window.current_image_path()
+            self.window.open_folder(index.folder, select=current.name if current else None)
+        lines = summary.lines()
+        self.window.statusBar().showMessage(lines[0], 15000)
+        if self.show_dialogs:
+            box = QMessageBox(QMessageBox.Information if summary.ok else QMessageBox.Warning,
+                              f"{summary.action.capitalize()} finished" if not summary.cancelled
+                              else f"{summary.action.capitalize()} cancelled", "\n".join(lines[:12]),
+                              QMessageBox.Ok, self.window)
+            if len(lines) > 12:
+                box.setDetailedText("\n".join(lines))
+            box.setAttribute(Qt.WA_DeleteOnClose)
+            box.show()
+        self.finished.emit(summary)
+
+
+from .dialogs import ExportDialog, ImportDialog  # noqa: E402  # after the controller: dialogs import FORMATS

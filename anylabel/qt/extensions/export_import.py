@@ -1,0 +1,23 @@
+"""File > Export Dataset... / Import Dataset...: the CLI's converters, run in the background."""
+from __future__ import annotations
+
+from typing import Any
+
+from qtpy.QtWidgets import QAction
+
+
+def install(window: Any) -> None:
+    from ..export_import.controller import ExportImportController
+
+    ctl = ExportImportController(window)
+    window.export_import = ctl
+    menu = window.menu("file")
+    menu.addSeparator()
+    for text, slot, tip in (
+        ("Export &Dataset...", ctl.export_dialog, "Write the folder's labels as YOLO, COCO, VOC, DOTA, MOT, masks or PPOCR"),
+        ("&Import Dataset...", ctl.import_dialog, "Turn a YOLO, COCO, VOC, DOTA, MOT, mask or PPOCR dataset into label files"),
+    ):
+        act = QAction(text, window)
+        act.setStatusTip(tip)
+        act.triggered.connect(lambda *_, s=slot: s())
+        menu.addAction(act)

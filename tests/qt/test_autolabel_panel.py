@@ -116,6 +116,12 @@ def test_run_all_in_background_with_summary(qtbot, window, shapes_folder) -> Non
     assert read_label_file(shapes_folder / "s0.json").shapes[0].label == "manual"
     assert read_label_file(shapes_folder / "s5.json").shapes
     assert ticks, "the event loop kept running during the batch"
+    # A range: only images 2..3 are run.
+    panel.range_from.setValue(2)
+    panel.range_to.setValue(3)
+    with qtbot.waitSignal(panel.batch_finished, timeout=60000) as sig:
+        panel.run_all()
+    assert sig.args[0].total == 2
 
 
 def test_broken_custom_config_names_file_and_key(window, tmp_path) -> None:

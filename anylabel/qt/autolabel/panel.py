@@ -324,6 +324,15 @@ class AutoLabelPanel(QDockWidget):
         self.status.setText(f"{self.model.config.title}: {len(added)} shapes{' (replaced)' if replace else ' added'}{extra}")
         self.prediction_applied.emit(len(added))
 
+    def on_folder_changed(self, *_args) -> None:
+        """New folder: the range defaults to every image."""
+        index = getattr(self.window_, "folder_index", None)
+        n = len(index) if index is not None else 0
+        for sb in (self.range_from, self.range_to):
+            sb.setMaximum(max(1, n))
+        self.range_from.setValue(1)
+        self.range_to.setValue(max(1, n))
+
     def run_all(self, first: int | None = None, last: int | None = None) -> None:
         index = getattr(self.window_, "folder_index", None)
         if index is None or len(index) == 0:
@@ -332,10 +341,10 @@ class AutoLabelPanel(QDockWidget):
         if not self._ready():
             return
         n = len(index)
-        self.range_from.setMaximum(n)
-        self.range_to.setMaximum(n)
+        if self.range_to.maximum() != n:
+            self.on_folder_changed()
         a = first if first is not None else self.range_from.value()
-        b = last if last is not None else (self.range_to.value() if self.range_to.value() > 1 else n)
+        b = last if last is not None else self.range_to.value()
         a, b = max(1, min(a, n)), max(1, min(b, n))
         if a > b:
             a, b = b, a

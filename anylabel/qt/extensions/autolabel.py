@@ -12,6 +12,7 @@ def install(window) -> None:  # type: ignore[no-untyped-def]
     window.addDockWidget(Qt.RightDockWidgetArea, panel)
     panel.hide()
     window.autolabel_panel = panel
+    window.folder_changed.connect(panel.on_folder_changed)
 
     toggle = QAction("&Auto Labeling Panel", window)
     toggle.setShortcut("Ctrl+A")

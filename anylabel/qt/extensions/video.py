@@ -1,0 +1,66 @@
+"""Video: File > Open Video..., the Tracks dock (View > Tracks) and Tools > Video
+(track boxes, interpolate keyframes, propagate from the current frame).
+
+``window.open_video(path=None)`` splits a video into frames beside it and opens them;
+``window.video`` is the controller (``anylabel.qt.video.controller``). The shortcut of
+Open Video is ``shortcuts.open_video`` in the settings (default Ctrl+Shift+O, because
+Ctrl+O opens an image here).
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from qtpy.QtCore import Qt
+from qtpy.QtGui import QKeySequence
+from qtpy.QtWidgets import QAction, QFileDialog
+
+from ..video.controller import VideoController, video_filter
+from ..video.tracks_dock import TracksDock
+
+DEFAULT_SHORTCUT = "Ctrl+Shift+O"
+
+
+def install(window: Any) -> None:
+    ctl = VideoController(window)
+    window.video = ctl
+
+    def open_video(path: str | None = None, options: dict | None = None):
+        if path is None:
+            start = window.settings.get("last_folder") or ""
+            path, _ = QFileDialog.getOpenFileName(window, "Open Video", start, video_filter())
+            if not path:
+                return None
+        return ctl.open_video(path, options)
+
+    window.open_video = open_video
+
+    act = QAction("Open &Video...", window)
+    keys = window.settings.get("shortcuts.open_video", DEFAULT_SHORTCUT)
+    if keys:
+        act.setShortcuts([QKeySequence(k) for k in ([keys] if isinstance(keys, str) else keys)])
+    act.triggered.connect(lambda *_: open_video())
+    window.add_action(act, menu="file")
+
+    dock = TracksDock(window, ctl)
+    window.tracks_dock = dock
+    window.addDockWidget(Qt.RightDockWidgetArea, dock)
+    dock.hide()
+    toggle = dock.toggleViewAction()
+    toggle.setText("&Tracks")
+    window.menu("view").addAction(toggle)
+
+    video_menu = window.menu("tools").addMenu("&Video")
+    for text, slot in (("Track Boxes in Folder", lambda: ctl.track_boxes(dock.tracker.currentText())),
+                       ("Interpolate Keyframes", lambda: ctl.interpolate()),
+                       ("Propagate Forward", lambda: ctl.propagate("forward")),
+                       ("Propagate Backward", lambda: ctl.propagate("backward"))):
+        a = QAction(text, window)
+        a.triggered.connect(lambda *_, s=slot: s())
+        video_menu.addAction(a)
+
+    def on_folder(_path: str) -> None:
+        if dock.isVisible():
+            dock.refresh()
+
+    window.folder_changed.connect(on_folder)
+    dock.visibilityChanged.connect(lambda visible: dock.refresh() if visible else None)

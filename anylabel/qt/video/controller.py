@@ -1,0 +1,224 @@
+"""What the video features do in the window: open a video, run the sequence tools on the
+open folder in the background, edit tracks, and show the results.
+
+Every folder-wide job saves the current frame first (so it sees what is on screen),
+runs in a JobThread with a cancellable progress dialog, then reloads the current frame
+and the Tracks dock. Messages name the file and the problem.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Callable
+
+from qtpy.QtCore import QObject, Qt, Signal
+from qtpy.QtWidgets import QDialog, QProgressDialog
+
+from ...core.errors import AnyLabelError
+from ...core.frame_folder import EditReport, FrameFolder
+from ...core.video_frames import VideoError, extract_frames, is_video_file, probe_video
+from .worker import JobThread
+
+
+class VideoController(QObject):
+    #: emitted after a job changed label files (the Tracks dock refreshes)
+    labels_changed = Signal()
+    #: a message for the user (also in the status bar)
+    message = Signal(str)
+
+    def __init__(self, window: Any) -> None:
+        super().__init__(window)
+        self.window = window
+        self.job: JobThread | None = None
+        self.show_progress = True
+        self.last_result: Any = None
+
+    # ------------------------------------------------------------------ helpers
+    def folder(self) -> Path | None:
+        idx = self.window.folder_index
+        return None if idx is None else Path(idx.folder)
+
+    def frames(self) -> FrameFolder | None:
+        idx = self.window.folder_index
+        return None if idx is None else FrameFolder(idx.folder, idx)
+
+    def _say(self, text: str, error: bool = False) -> None:
+        self.message.emit(text)
+        if error:
+            self.window.report_error(text)
+        else:
+            self.window.statusBar().showMessage(text, 10000)
+
+    def reload_current(self) -> None:
+        """Show the current frame's labels as the job left them on disk."""
+        w = self.window
+        i = getattr(w, "current_index", -1)
+        if w.folder_index is not None and i >= 0:
+            w.document = None   # open_image() re-reads only when no document is open
+            w.open_image(i)
+
+    def run_job(self, title: str, fn: Callable, on_done: Callable[[Any], None]) -> JobThread | None:
+        """Run ``fn(progress)`` in the background; one job at a time."""
+        if self.job is not None and self.job.isRunning():
+            self._say("Another video job is still running; wait for it or cancel it.", error=True)
+            return None
+        job = JobThread(fn, self)
+        dialog = None
+        if self.show_progress:
+            dialog = QProgressDialog(title, "Cancel", 0, 0, self.window)
+            dialog.setWindowModality(Qt.WindowModal)
+            dialog.setMinimumDuration(400)
+            dialog.canceled.connect(job.cancel)
+            job.progress.connect(lambda d, t: (dialog.setMaximum(max(t, 1)), dialog.setValue(min(d, max(t, 1)))))
+
+        def finish(result: Any) -> None:
+            if dialog is not None:
+                dialog.reset()
+            self.last_result = result
+            on_done(result)
+
+        def fail(text: str) -> None:
+            if dialog is not None:
+                dialog.reset()
+            self.last_result = None
+            self._say(text, error=True)
+
+        job.finished_ok.connect(finish)
+        job.failed.connect(fail)
+        self.job = job
+        job.start()
+        return job
+
+    def _before_folder_job(self) -> FrameFolder | None:
+        frames = self.frames()
+        if frames is None:
+            self._say("Open a folder of frames (or a video) first.", error=True)
+            return None
+        if not self.window.save():
+            return None
+        return frames
+
+    def _report_done(self, what: str, report: EditReport) -> None:
+        self.reload_current()
+        self.labels_changed.emit()
+        text = f"{what}: " + "; ".join(report.lines()[:2])
+        if report.errors:
+            more = f" (and {len(report.errors) - 5} more)" if len(report.errors) > 5 else ""
+            self._say(text + "\n" + "\n".join(report.errors[:5]) + more, error=True)
+        else:
+            self._say(text)
+
+    # ------------------------------------------------------------------ video
+    def open_video(self, path: str | Path, options: dict | None = None) -> JobThread | None:
+        """Split ``path`` into frames (asking how, unless ``options`` are given), then open them."""
+        p = Path(path)
+        try:
+            info = probe_video(p)
+        except VideoError as exc:
+            self._say(str(exc), error=True)
+            return None
+        if options is None:
+            from .extract_dialog import ExtractDialog
+
+            dlg = ExtractDialog(info, self.window)
+            if dlg.exec_() != QDialog.Accepted:
+                return None
+            options = dlg.options()
+
+        def done(result) -> None:
+            if result.warning:
+                self._say(result.warning, error=True)
+            if result.frame_count == 0:
+                return
+            self.window.open_folder(result.folder)
+            state = "cancelled, " if result.cancelled else ""
+            self._say(f"{p.name}: {state}{len(result.written)} frames written, {result.existing} already there")
+
+        return self.run_job(f"Extracting frames from {p.name}...",
+                            lambda progress: extract_frames(p, progress=progress, **options), done)
+
+    # ------------------------------------------------------------------ sequence tools
+    def track_boxes(self, tracker_name: str = "bytetrack", settings: dict | None = None) -> JobThread | None:
+        """Give the boxes already in the folder's label files track ids."""
+        from ...inference.runtime import ModelLoadError
+        from ...inference.trackers import create_tracker
+        from ...inference.trackers.folder import track_folder
+
+        frames = self._before_folder_job()
+        if frames is None:
+            return None
+        try:
+            tracker = create_tracker(tracker_name, {"min_hits": 1, **(settings or {})})
+        except (AnyLabelError, ModelLoadError, ValueError) as exc:
+            self._say(str(exc), error=True)
+            return None
+        return self.run_job("Tracking boxes...", lambda progress: track_folder(frames, tracker, progress=progress),
+                            lambda r: self._report_done(f"Tracked with {tracker_name}", r))
+
+    def interpolate(self, track_ids: set[int] | None = None) -> JobThread | None:
+        from ...core.interpolation import interpolate_folder
+
+        frames = self._before_folder_job()
+        if frames is None:
+            return None
+        return self.run_job("Interpolating keyframes...", lambda progress: interpolate_folder(frames, track_ids=track_ids),
+                            lambda r: self._report_done("Interpolated", r))
+
+    def propagate(self, direction: str = "forward", count: int = 0,
+                  track_ids: set[int] | None = None) -> JobThread | None:
+        """From the current frame, ``count`` frames (0 = to the end of the folder)."""
+        from ...core.propagation import propagate
+
+        frames = self._before_folder_job()
+        if frames is None:
+            return None
+        src = self.window.current_index
+        if src < 0:
+            self._say("Open the frame to propagate from first.", error=True)
+            return None
+        start = None if not count or direction == "forward" else src - count
+        end = None if not count or direction == "backward" else src + count
+        return self.run_job("Propagating...", lambda progress: propagate(
+            frames, src, start=start, end=end, direction=direction, track_ids=track_ids, progress=progress),
+            lambda r: self._report_done(f"Propagated {direction}", r))
+
+    # ------------------------------------------------------------------ track edits (fast: run here)
+    def _edit(self, what: str, fn: Callable[[FrameFolder], EditReport]) -> EditReport | None:
+        frames = self._before_folder_job()
+        if frames is None:
+            return None
+        report = fn(frames)
+        self._report_done(what, report)
+        return report
+
+    def rename_track(self, track_id: int, label: str) -> EditReport | None:
+        from ...core.tracks import rename_track
+
+        return self._edit(f"Track {track_id} renamed to {label!r}", lambda f: rename_track(f, track_id, label))
+
+    def merge_tracks(self, keep_id: int, other_id: int) -> EditReport | None:
+        from ...core.tracks import merge_tracks
+
+        return self._edit(f"Track {other_id} merged into {keep_id}", lambda f: merge_tracks(f, keep_id, other_id))
+
+    def split_track(self, track_id: int, at: int | None = None) -> EditReport | None:
+        from ...core.tracks import split_track
+
+        pos = self.window.current_index if at is None else at
+        return self._edit(f"Track {track_id} split at frame {pos + 1}", lambda f: split_track(f, track_id, pos)[1])
+
+    def delete_track(self, track_id: int) -> EditReport | None:
+        from ...core.tracks import delete_track
+
+        return self._edit(f"Track {track_id} deleted", lambda f: delete_track(f, track_id))
+
+    def jump(self, position: int) -> bool:
+        return bool(self.window.open_image(position))
+
+
+def video_filter() -> str:
+    from ...core.video_frames import VIDEO_EXTENSIONS
+
+    return "Videos (" + " ".join(f"*{e}" for e in sorted(VIDEO_EXTENSIONS)) + ")"
+
+
+__all__ = ["VideoController", "is_video_file", "video_filter"]

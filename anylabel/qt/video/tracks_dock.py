@@ -1,0 +1,181 @@
+"""The Tracks dock: every track of the open folder with its colour, label and frame span;
+jump to its first/last frame; rename, merge, split, delete; and the sequence tools
+(track boxes, interpolate, propagate from the current frame)."""
+from __future__ import annotations
+
+from typing import Any
+
+from qtpy.QtCore import Qt
+from qtpy.QtGui import QIcon, QPixmap
+from qtpy.QtWidgets import (QComboBox, QDockWidget, QGridLayout, QInputDialog, QLabel, QPushButton, QSpinBox,
+                            QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
+
+from ...core.tracks import TrackListing, list_tracks
+from .colors import track_color
+from .controller import VideoController
+
+COLUMNS = ("Track", "Label", "First", "Last", "Frames")
+
+
+def _swatch(track_id: int) -> QIcon:
+    pm = QPixmap(12, 12)
+    pm.fill(track_color(track_id))
+    return QIcon(pm)
+
+
+class TracksDock(QDockWidget):
+    def __init__(self, window: Any, controller: VideoController) -> None:
+        super().__init__("Tracks", window)
+        self.setObjectName("tracks_dock")
+        self.window_ = window
+        self.ctl = controller
+        self.listing: TrackListing | None = None
+        body = QWidget(self)
+        lay = QVBoxLayout(body)
+        lay.setContentsMargins(4, 4, 4, 4)
+        self.tree = QTreeWidget(body)
+        self.tree.setHeaderLabels(list(COLUMNS))
+        self.tree.setRootIsDecorated(False)
+        self.tree.setSortingEnabled(False)
+        self.tree.itemDoubleClicked.connect(lambda *_: self.jump_first())
+        lay.addWidget(self.tree)
+        self.summary = QLabel("")
+        lay.addWidget(self.summary)
+
+        grid = QGridLayout()
+        self.buttons: dict[str, QPushButton] = {}
+
+        def button(name: str, text: str, slot, row: int, col: int, tip: str = "") -> None:
+            b = QPushButton(text, body)
+            b.setToolTip(tip)
+            b.clicked.connect(lambda *_: slot())
+            grid.addWidget(b, row, col)
+            self.buttons[name] = b
+
+        button("first", "First frame", self.jump_first, 0, 0, "Go to the track's first frame")
+        button("last", "Last frame", self.jump_last, 0, 1, "Go to the track's last frame")
+        button("refresh", "Refresh", self.refresh, 0, 2)
+        button("rename", "Rename...", self.rename, 1, 0, "Give every box of the track another label")
+        button("merge", "Merge into...", self.merge, 1, 1, "This track and another are one object")
+        button("split", "Split here", self.split, 1, 2, "From the current frame on, a new track id")
+        button("delete", "Delete", self.delete, 2, 0, "Remove the track's shapes from every frame")
+        lay.addLayout(grid)
+
+        tools = QGridLayout()
+        self.tracker = QComboBox(body)
+        from ...inference.trackers import TRACKERS
+
+        self.tracker.addItems(list(TRACKERS))
+        tools.addWidget(self.tracker, 0, 0)
+        b = QPushButton("Track boxes", body)
+        b.setToolTip("Assign track ids to the boxes already in this folder's label files")
+        b.clicked.connect(lambda *_: self.ctl.track_boxes(self.tracker.currentText()))
+        tools.addWidget(b, 0, 1)
+        self.buttons["track"] = b
+        b = QPushButton("Interpolate keyframes", body)
+        b.setToolTip("Fill the frames between two boxes of the same track id (your frames are never changed)")
+        b.clicked.connect(lambda *_: self.ctl.interpolate())
+        tools.addWidget(b, 1, 0, 1, 2)
+        self.buttons["interpolate"] = b
+        self.direction = QComboBox(body)
+        self.direction.addItems(["forward", "backward", "both"])
+        self.count = QSpinBox(body)
+        self.count.setRange(0, 1_000_000)
+        self.count.setSpecialValueText("to the end")
+        self.count.setSuffix(" frames")
+        tools.addWidget(self.direction, 2, 0)
+        tools.addWidget(self.count, 2, 1)
+        b = QPushButton("Propagate from this frame", body)
+        b.setToolTip("Carry this frame's objects through the next/previous frames (your frames are never changed)")
+        b.clicked.connect(lambda *_: self.ctl.propagate(self.direction.currentText(), self.count.value()))
+        tools.addWidget(b, 3, 0, 1, 2)
+        self.buttons["propagate"] = b
+        lay.addLayout(tools)
+        self.setWidget(body)
+        controller.labels_changed.connect(self.refresh)
+
+    # ------------------------------------------------------------------ listing
+    def refresh(self) -> None:
+        frames = self.ctl.frames()
+        self.tree.clear()
+        if frames is None:
+            self.listing = None
+            self.summary.setText("No folder open")
+            return
+        self.listing = list_tracks(frames)
+        names = frames.index.names
+        for t in self.listing.tracks:
+            item = QTreeWidgetItem([str(t.track_id), ", ".join(t.labels), str(t.first + 1), str(t.last + 1),
+                                    str(t.frames)])
+            item.setIcon(0, _swatch(t.track_id))
+            item.setData(0, Qt.UserRole, t.track_id)
+            item.setToolTip(0, f"{names[t.first]} .. {names[t.last]}")
+            self.tree.addTopLevelItem(item)
+        for c in range(len(COLUMNS)):
+            self.tree.resizeColumnToContents(c)
+        text = f"{len(self.listing.tracks)} track(s)"
+        if self.listing.errors:
+            text += f"; {len(self.listing.errors)} unreadable label file(s)"
+            self.summary.setToolTip("\n".join(self.listing.errors[:20]))
+        self.summary.setText(text)
+
+    def selected_id(self) -> int | None:
+        item = self.tree.currentItem()
+        return None if item is None else int(item.data(0, Qt.UserRole))
+
+    def select_track(self, track_id: int) -> bool:
+        for i in range(self.tree.topLevelItemCount()):
+            item = self.tree.topLevelItem(i)
+            if int(item.data(0, Qt.UserRole)) == track_id:
+                self.tree.setCurrentItem(item)
+                return True
+        return False
+
+    def _span(self, track_id: int):
+        if self.listing is None:
+            return None
+        return next((t for t in self.listing.tracks if t.track_id == track_id), None)
+
+    # ------------------------------------------------------------------ actions
+    def jump_first(self) -> None:
+        tid = self.selected_id()
+        span = self._span(tid) if tid is not None else None
+        if span is not None:
+            self.ctl.jump(span.first)
+
+    def jump_last(self) -> None:
+        tid = self.selected_id()
+        span = self._span(tid) if tid is not None else None
+        if span is not None:
+            self.ctl.jump(span.last)
+
+    def rename(self) -> None:
+        tid = self.selected_id()
+        if tid is None:
+            return
+        span = self._span(tid)
+        text, ok = QInputDialog.getText(self, "Rename track", f"New label for track {tid}:",
+                                        text=span.label if span else "")
+        if ok and text.strip():
+            self.ctl.rename_track(tid, text.strip())
+
+    def merge(self) -> None:
+        tid = self.selected_id()
+        if tid is None or self.listing is None:
+            return
+        others = [str(t.track_id) for t in self.listing.tracks if t.track_id != tid]
+        if not others:
+            return
+        choice, ok = QInputDialog.getItem(self, "Merge track", f"Track {tid} becomes part of track:", others, 0, False)
+        if ok:
+            self.ctl.merge_tracks(int(choice), tid)
+
+    def split(self) -> None:
+        tid = self.selected_id()
+        if tid is not None:
+            self.ctl.split_track(tid)
+
+    def delete(self) -> None:
+        tid = self.selected_id()
+        if tid is not None:
+            self.ctl.delete_track(tid)

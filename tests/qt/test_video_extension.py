@@ -1,0 +1,111 @@
+"""The video extension in a real main window: open a video, the Tracks dock, the tools."""
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parents[1] / "unit" / "core"))
+from seqfixtures import make_frames, read_shapes, rect, write_labels  # noqa: E402
+
+pytestmark = pytest.mark.gui
+
+
+def make_video(path: Path, n: int = 12) -> Path:
+    w = cv2.VideoWriter(str(path), cv2.VideoWriter_fourcc(*"MJPG"), 24, (160, 120))
+    for i in range(1, n + 1):
+        w.write(np.full((120, 160, 3), 10 * i, np.uint8))
+    w.release()
+    return path
+
+
+@pytest.fixture
+def window(make_window):
+    w = make_window(install_extensions=True)
+    assert not [m for m in w.error_messages if m.startswith("video")]
+    return w
+
+
+def wait_job(qtbot, job):
+    assert job is not None
+    if job.isFinished():
+        return
+    with qtbot.waitSignals([job.finished], timeout=20000):
+        pass
+    qtbot.wait(50)   # let the queued result signal reach the GUI thread
+
+
+def test_open_video_extracts_and_opens_the_frames(window, qtbot, tmp_path):
+    video = make_video(tmp_path / "clip.avi")
+    job = window.open_video(str(video), {"interval": 3, "start": 1, "end": None, "out_dir": tmp_path / "clip"})
+    wait_job(qtbot, job)
+    qtbot.waitUntil(lambda: window.folder_index is not None and len(window.folder_index) == 4, timeout=5000)
+    assert window.folder_index.names == ["clip_000001.jpg", "clip_000004.jpg", "clip_000007.jpg", "clip_000010.jpg"]
+    assert window.current_image_path().name == "clip_000001.jpg"
+    assert (tmp_path / "clip" / "seqinfo.ini").exists()
+
+
+def test_a_broken_video_gives_a_message(window, tmp_path):
+    bad = tmp_path / "broken.mp4"
+    bad.write_bytes(b"\x00" * 300)
+    assert window.open_video(str(bad), {}) is None
+    assert any("broken.mp4" in m for m in window.error_messages)
+
+
+def test_track_boxes_list_and_jump(window, qtbot, tmp_path):
+    imgs = make_frames(tmp_path / "f", 6)
+    for i, img in enumerate(imgs):
+        write_labels(img, [rect(10 + 5 * i, 10, 40 + 5 * i, 40), rect(150 - 5 * i, 60, 180 - 5 * i, 90, label="p")])
+    window.open_folder(tmp_path / "f")
+    dock = window.tracks_dock
+    dock.show()
+    wait_job(qtbot, window.video.track_boxes("ocsort"))
+    qtbot.waitUntil(lambda: dock.tree.topLevelItemCount() == 2, timeout=5000)
+    assert [s["group_id"] for s in read_shapes(imgs[5])] == [1, 2]
+    assert {s.group_id for s in window.current_shapes()} == {1, 2}   # the open frame shows the new ids
+    item = dock.tree.topLevelItem(1)
+    assert [item.text(c) for c in range(5)] == ["2", "p", "1", "6", "6"]
+    dock.select_track(2)
+    dock.jump_last()
+    assert window.current_image_path() == imgs[5]
+
+
+def test_track_edits_from_the_controller(window, tmp_path):
+    imgs = make_frames(tmp_path / "f", 4)
+    for i, img in enumerate(imgs):
+        write_labels(img, [rect(0, 0, 10, 10, gid=1)] if i < 2 else [rect(0, 0, 10, 10, gid=5)])
+    window.open_folder(tmp_path / "f")
+    window.tracks_dock.refresh()
+    assert window.tracks_dock.tree.topLevelItemCount() == 2
+    window.video.merge_tracks(1, 5)
+    assert {s["group_id"] for img in imgs for s in read_shapes(img)} == {1}
+    window.open_image(2)
+    window.video.split_track(1)
+    assert [read_shapes(img)[0]["group_id"] for img in imgs] == [1, 1, 2, 2]
+    window.video.rename_track(2, "truck")
+    assert read_shapes(imgs[3])[0]["label"] == "truck" and read_shapes(imgs[0])[0]["label"] == "car"
+    assert window.tracks_dock.tree.topLevelItemCount() == 2
+
+
+def test_interpolate_and_propagate_spare_the_users_frames(window, qtbot, tmp_path):
+    folder = tmp_path / "f"
+    imgs = make_frames(folder, 5)
+    write_labels(imgs[0], [rect(0, 0, 10, 10, gid=1)])
+    write_labels(imgs[2], [rect(100, 100, 110, 110, label="mine")])
+    write_labels(imgs[4], [rect(40, 0, 50, 10, gid=1)])
+    mine = imgs[2].with_suffix(".json").read_text()
+    window.open_folder(folder)
+    wait_job(qtbot, window.video.interpolate())
+    qtbot.waitUntil(lambda: read_shapes(imgs[3]) is not None, timeout=5000)
+    assert np.allclose(read_shapes(imgs[1])[0]["points"], [[10, 0], [20, 10]])
+    assert imgs[2].with_suffix(".json").read_text() == mine
+    # Propagation on flat frames finds no motion evidence: nothing is written, and no crash.
+    window.open_image(4)
+    before = imgs[3].with_suffix(".json").read_text()
+    wait_job(qtbot, window.video.propagate("backward", 1))
+    assert imgs[3].with_suffix(".json").read_text() == before
+    assert json.loads(mine)["shapes"][0]["label"] == "mine"

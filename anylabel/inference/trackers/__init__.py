@@ -12,7 +12,7 @@ from typing import Any, Callable
 from .base import TRACKABLE_TYPES, Tracker, detections_from_shapes
 from .botsort import BotSortTracker
 from .bytetrack import ByteTracker
-from .config import TrackerConfig, TrackerConfigError, parse_tracker_config
+from .config import TRACKER_KEYS, TrackerConfig, TrackerConfigError, parse_tracker_config
 from .ocsort import OcSortTracker
 
 #: Tracker name -> class. Names are lower case without separators ("oc-sort" -> "ocsort").
@@ -36,5 +36,5 @@ def create_tracker(name: str | None = None, tracker_config: dict[str, Any] | Tra
     return cls(cfg)
 
 
-__all__ = ["TRACKERS", "TRACKABLE_TYPES", "Tracker", "TrackerConfig", "TrackerConfigError", "create_tracker",
+__all__ = ["TRACKERS", "TRACKER_KEYS", "TRACKABLE_TYPES", "Tracker", "TrackerConfig", "TrackerConfigError", "create_tracker",
            "parse_tracker_config", "detections_from_shapes", "ByteTracker", "OcSortTracker", "BotSortTracker"]

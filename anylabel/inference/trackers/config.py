@@ -54,6 +54,8 @@ class TrackerConfig:
     inertia: float = 0.2
     #: Also use low-score detections in a second round (as ByteTrack does).
     use_byte: bool = False
+    #: OC-SORT's association function; only IoU is implemented (accepted for its configs).
+    asso_func: str = "iou"
     # --- appearance (BoT-SORT style) ---------------------------------------------------------
     #: ONNX embedder (crop -> feature vector). Relative paths are resolved by the caller.
     reid_model: str | None = None
@@ -90,6 +92,9 @@ _ALIASES = {
 }
 
 _FIELD_TYPES = {f.name: f.type for f in fields(TrackerConfig)}
+
+#: Every key a ``tracker:`` map may hold (fields and aliases); config validators can use it.
+TRACKER_KEYS: frozenset[str] = frozenset(_FIELD_TYPES) | frozenset(_ALIASES)
 
 
 def _coerce(key: str, value: Any, kind: str) -> Any:
@@ -156,6 +161,8 @@ def _check_ranges(cfg: TrackerConfig) -> None:
             raise TrackerConfigError(f"tracker: '{name}' must be at least 1, got {getattr(cfg, name)}")
     if cfg.frame_rate <= 0:
         raise TrackerConfigError(f"tracker: 'frame_rate' must be positive, got {cfg.frame_rate}")
+    if cfg.asso_func.lower() != "iou":
+        raise TrackerConfigError(f"tracker: asso_func {cfg.asso_func!r} is not supported (only iou)")
     if cfg.gmc_method not in (None, "none", "None", ""):
         # Known key, unsupported value: say so rather than pretend.
         raise TrackerConfigError(

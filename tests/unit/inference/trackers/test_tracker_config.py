@@ -44,6 +44,7 @@ def test_buffer_scales_with_frame_rate():
     ({"fuse_score": "maybe"}, "fuse_score"),
     ({"track_low_thresh": 0.6, "track_high_thresh": 0.5}, "track_low_thresh"),
     ({"gmc_method": "sparseOptFlow"}, "gmc_method"),
+    ({"asso_func": "giou"}, "asso_func"),
     ([1, 2], "mapping"),
 ])
 def test_bad_settings_name_the_key(raw, needle):
@@ -61,3 +62,15 @@ def test_missing_reid_model_is_a_clear_error(tmp_path):
 
     with pytest.raises(ModelLoadError, match="not found"):
         create_tracker("botsort", {"reid_model": str(tmp_path / "nope.onnx")})
+
+
+def test_every_inference_config_tracker_key_is_understood():
+    """Keys the model-config loader lets through must not be refused here."""
+    import importlib
+
+    from anylabel.inference.trackers import TRACKER_KEYS
+
+    CONFIG_KEYS = getattr(importlib.import_module("anylabel.inference.config"), "TRACKER_KEYS", None)
+    if CONFIG_KEYS is None:
+        pytest.skip("the model-config loader keeps no list of tracker keys")
+    assert set(CONFIG_KEYS) <= set(TRACKER_KEYS), set(CONFIG_KEYS) - set(TRACKER_KEYS)

@@ -35,7 +35,7 @@ from .base import (
     ImportItem,
     Skip,
 )
-from .convert import as_polygon, classify, shoelace, skip
+from .convert import classify, flat_polygon, skip
 from .yolo import NO_BOX_FOR_KEYPOINT, NOT_A_KEYPOINT_NAME, group_keypoints, keypoints_for
 
 PoseConfig = dict[str, list[str]]
@@ -71,15 +71,14 @@ def dump_image(shapes: list[Shape], size: ImageSize, class_index: dict[str, int]
             skips += [skip(p, NO_POSE_CONFIG) for p in pts]
         points = {}
     # Group instances: (label, group_id) for grouped shapes, one instance per ungrouped shape.
-    groups: dict[Any, list[tuple[Shape, np.ndarray]]] = {}
+    groups: dict[Any, list[tuple[Shape, tuple[list[float], float]]]] = {}
     for n, s in enumerate(others):
-        got = classify(s, class_index, lambda sh: as_polygon(sh, size))
+        got = classify(s, class_index, lambda sh: flat_polygon(sh, size))
         if isinstance(got, Skip):
             skips.append(got)
             continue
-        poly = got[1]
         key = (s.label, s.group_id) if s.group_id is not None else ("", n)
-        groups.setdefault(key, []).append((s, poly))
+        groups.setdefault(key, []).append((s, got[1]))
     anns = []
     ann_id = first_ann_id
     claimed: set[int] = set()
@@ -88,13 +87,12 @@ def dump_image(shapes: list[Shape], size: ImageSize, class_index: dict[str, int]
         segs, area = [], 0.0
         x0 = y0 = math.inf
         x1 = y1 = -math.inf
-        for s, p in members:  # plain Python over a few vertices beats numpy's call overhead
-            flat = p.ravel().tolist()
+        for s, (flat, a) in members:  # plain Python over a few vertices beats numpy's call overhead
             xs, ys = flat[0::2], flat[1::2]
             x0, y0, x1, y1 = min(x0, *xs), min(y0, *ys), max(x1, *xs), max(y1, *ys)
             # Drawn vertices are written as they are; computed ones (circle outlines) rounded.
             segs.append([round(v, 3) for v in flat] if s.shape_type == CIRCLE else flat)
-            area += shoelace(p)
+            area += a
         attrs: dict[str, Any] = {"difficult": any(s.difficult for s, _ in members)}
         if first.group_id is not None:
             attrs["group_id"] = first.group_id

@@ -101,6 +101,40 @@ def as_polygon(shape: Shape, size: ImageSize | None = None) -> np.ndarray | Skip
     return pts
 
 
+def _flat_area(flat: list[float]) -> float:
+    xs, ys = flat[0::2], flat[1::2]
+    acc = xs[-1] * ys[0] - xs[0] * ys[-1]
+    for i in range(len(xs) - 1):
+        acc += xs[i] * ys[i + 1] - xs[i + 1] * ys[i]
+    return abs(acc) / 2.0
+
+
+def flat_polygon(shape: Shape, size: ImageSize) -> tuple[list[float], float] | Skip:
+    """``as_polygon`` as a flat [x1, y1, x2, y2, ...] list with its area: the COCO exporter's
+    form. Rectangles and polygons (nearly every shape) take a pure-Python path."""
+    st = shape.shape_type
+    if st not in (RECTANGLE, POLYGON) or len(shape.points) < (2 if st == RECTANGLE else 3):
+        poly = as_polygon(shape, size)
+        return poly if isinstance(poly, Skip) else (poly.ravel().tolist(), shoelace(poly))
+    flat = shape.points.ravel().tolist()
+    if not all(map(math.isfinite, flat)):
+        return skip(shape, NOT_FINITE)
+    w, h = size
+    xs, ys = flat[0::2], flat[1::2]
+    if min(xs) < 0 or min(ys) < 0 or max(xs) > w or max(ys) > h:
+        poly = as_polygon(shape, size)  # clipping: rare, take the general path
+        return poly if isinstance(poly, Skip) else (poly.ravel().tolist(), shoelace(poly))
+    if st == RECTANGLE:
+        x0, y0, x1, y1 = flat[0], flat[1], flat[-2], flat[-1]
+        area = (x1 - x0) * (y1 - y0)
+        flat = [x0, y0, x1, y0, x1, y1, x0, y1]
+    else:
+        area = _flat_area(flat)
+    if area <= 0:
+        return skip(shape, ZERO_AREA)
+    return flat, area
+
+
 def as_rotated(shape: Shape) -> np.ndarray | Skip:
     """Four corners of a rotated box: rotations as drawn, rectangles as 0-degree boxes,
     4-point polygons (quadrilaterals) as they are."""

@@ -109,3 +109,27 @@ def test_interpolate_and_propagate_spare_the_users_frames(window, qtbot, tmp_pat
     wait_job(qtbot, window.video.propagate("backward", 1))
     assert imgs[3].with_suffix(".json").read_text() == before
     assert json.loads(mine)["shapes"][0]["label"] == "mine"
+
+
+def test_detect_and_track_needs_a_model_then_runs(window, qtbot, tmp_path):
+    from anylabel.core.shape import rectangle
+    from anylabel.inference.base import Prediction
+
+    class Detector:   # finds the bright square of each frame with OpenCV
+        def predict_result(self, image):
+            ys, xs = np.nonzero(image[..., 0] > 128)
+            return Prediction([rectangle(xs.min(), ys.min(), xs.max() + 1, ys.max() + 1, "sq", score=0.9)])
+
+    folder = tmp_path / "f"
+    folder.mkdir()
+    for f in range(5):
+        frame = np.zeros((60, 120, 3), np.uint8)
+        frame[10:30, 5 + 6 * f:25 + 6 * f] = 255
+        cv2.imwrite(str(folder / f"v_{f + 1:06d}.png"), frame)
+    window.open_folder(folder)
+    assert window.video.detect_and_track("bytetrack") is None     # no model loaded
+    assert any("Auto Labeling" in m for m in window.error_messages)
+    wait_job(qtbot, window.video.detect_and_track("bytetrack", 0, model=Detector()))
+    qtbot.waitUntil(lambda: (folder / "v_000005.json").exists(), timeout=5000)
+    assert [s.group_id for s in window.current_shapes()] == [1]
+    assert json.loads((folder / "v_000005.json").read_text())["shapes"][0]["group_id"] == 1

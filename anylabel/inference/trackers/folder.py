@@ -56,3 +56,60 @@ def track_folder(folder: str | Path | FrameFolder, tracker: Tracker, start: int 
         if progress is not None and progress(n, len(positions)) is False:
             break
     return report
+
+
+def detect_and_track(folder: str | Path | FrameFolder, model, tracker: Tracker, start: int | None = None,
+                     end: int | None = None, progress: ProgressFn | None = None) -> EditReport:
+    """Run a detector (any ``anylabel.inference`` model with ``predict_result``) and a tracker
+    over positions ``start``..``end``, writing the tracked shapes.
+
+    Frames the user edited are not written: their boxes are fed to the tracker in place of
+    the detections (the user's correction keeps the tracks on course). Frames without
+    labels get new files; machine-written frames are replaced. Each written frame is
+    marked as machine-written (ADR 0003).
+    """
+    from ...core.provenance import USER, mark_generated
+
+    frames = folder if isinstance(folder, FrameFolder) else FrameFolder(folder)
+    positions = frames.clamp_range(start, end)
+    tracker.reset()
+    report = EditReport()
+    for n, i in enumerate(positions, 1):
+        ann = None
+        readable = True
+        try:
+            ann = frames.load(i) if frames.index.has_label(i) else None
+        except LabelFileError as exc:
+            report.errors.append(f"{exc} (frame left as it is)")
+            readable = False
+        try:
+            image = read_image_rgb(frames.image_path(i))
+        except (OSError, ValueError) as exc:
+            report.errors.append(f"{frames.image_path(i)}: {exc}")
+            tracker.assign([], None)   # a hole: tracks age as on a missed frame
+            image = None
+        if image is not None:
+            if readable and ownership(ann) == USER:
+                report.protected.append(frames.label_path(i))
+                tracker.assign(ann.shapes, image)
+            else:
+                try:
+                    pred = model.predict_result(image)
+                except Exception as exc:  # noqa: BLE001  # one bad frame must not end the run
+                    report.errors.append(f"{frames.image_path(i)}: the model failed ({type(exc).__name__}: {exc})")
+                    tracker.assign([], None)
+                    pred = None
+                if pred is not None:
+                    shapes = tracker.update(pred.shapes, image)
+                    if readable:
+                        before = snapshot(ann)
+                        if ann is None:
+                            ann = frames.new_annotation(i)
+                        ann.shapes = shapes
+                        if pred.flags:
+                            ann.flags = {**ann.flags, **pred.flags}
+                        mark_generated(ann, "detector+tracker")
+                        frames.save_if_changed(i, ann, before, report)
+        if progress is not None and progress(n, len(positions)) is False:
+            break
+    return report

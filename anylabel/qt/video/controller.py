@@ -154,6 +154,34 @@ class VideoController(QObject):
         return self.run_job("Tracking boxes...", lambda progress: track_folder(frames, tracker, progress=progress),
                             lambda r: self._report_done(f"Tracked with {tracker_name}", r))
 
+    def detect_and_track(self, tracker_name: str = "bytetrack", count: int = 0, model: Any = None) -> JobThread | None:
+        """Run the auto-labelling panel's loaded model and a tracker from the current frame on
+        (``count`` frames, 0 = to the end). Frames the user edited are not written."""
+        from ...inference.runtime import ModelLoadError
+        from ...inference.trackers import create_tracker
+        from ...inference.trackers.folder import detect_and_track
+
+        if model is None:
+            panel = getattr(self.window, "autolabel_panel", None)
+            model = getattr(panel, "model", None)
+        if model is None or not hasattr(model, "predict_result"):
+            self._say("Load a detection model in the Auto Labeling panel (Ctrl+A) first.", error=True)
+            return None
+        frames = self._before_folder_job()
+        if frames is None:
+            return None
+        config = getattr(getattr(model, "config", None), "tracker", None) or {}
+        try:
+            tracker = create_tracker(tracker_name, dict(config))
+        except (AnyLabelError, ModelLoadError, ValueError) as exc:
+            self._say(str(exc), error=True)
+            return None
+        start = max(0, self.window.current_index)
+        end = None if not count else start + count - 1
+        return self.run_job("Detecting and tracking...", lambda progress: detect_and_track(
+            frames, model, tracker, start, end, progress=progress),
+            lambda r: self._report_done(f"Detected and tracked with {tracker_name}", r))
+
     def interpolate(self, track_ids: set[int] | None = None) -> JobThread | None:
         from ...core.interpolation import interpolate_folder
 

@@ -72,6 +72,12 @@ class TracksDock(QDockWidget):
         b.clicked.connect(lambda *_: self.ctl.track_boxes(self.tracker.currentText()))
         tools.addWidget(b, 0, 1)
         self.buttons["track"] = b
+        b = QPushButton("Detect + track", body)
+        b.setToolTip("Run the Auto Labeling panel's model with this tracker from the current frame "
+                     "(the frame count below; your frames are never changed)")
+        b.clicked.connect(lambda *_: self.ctl.detect_and_track(self.tracker.currentText(), self.count.value()))
+        tools.addWidget(b, 4, 0, 1, 2)
+        self.buttons["detect_track"] = b
         b = QPushButton("Interpolate keyframes", body)
         b.setToolTip("Fill the frames between two boxes of the same track id (your frames are never changed)")
         b.clicked.connect(lambda *_: self.ctl.interpolate())

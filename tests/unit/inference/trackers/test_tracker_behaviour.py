@@ -141,3 +141,46 @@ def test_iou_and_assignment():
     matches, ur, uc = linear_assignment(1 - iou, 0.4)
     assert matches == [(1, 0)] and ur == [0] and uc == [1]
     assert linear_assignment(np.zeros((0, 3)), 0.5) == ([], [], [0, 1, 2])
+
+
+def test_detect_and_track_over_a_folder_spares_user_frames(tmp_path):
+    """A real (if simple) detector: boxes of the bright blobs in each frame, found with OpenCV."""
+    import sys
+    from pathlib import Path
+
+    import cv2
+
+    sys.path.insert(0, str(Path(__file__).parents[2] / "core"))
+    from seqfixtures import read_shapes, rect, write_labels
+
+    from anylabel.core.label_file import read_label_file
+    from anylabel.core.provenance import MACHINE, ownership
+    from anylabel.inference.base import Prediction
+    from anylabel.inference.trackers.folder import detect_and_track
+
+    class BlobDetector:
+        def predict_result(self, image):
+            gray = cv2.cvtColor(image, cv2.COLOR_RGB2GRAY)
+            n, _, stats, _ = cv2.connectedComponentsWithStats((gray > 128).astype(np.uint8))
+            return Prediction([rectangle(x, y, x + w, y + h, "blob", score=0.9)
+                               for x, y, w, h, _a in stats[1:n]])
+
+    imgs = []
+    for f in range(6):
+        frame = np.zeros((100, 200, 3), np.uint8)
+        frame[20:40, 10 + 8 * f:30 + 8 * f] = 255
+        frame[60:80, 170 - 8 * f:190 - 8 * f] = 255
+        p = tmp_path / f"v_{f + 1:06d}.png"
+        cv2.imwrite(str(p), frame)
+        imgs.append(p)
+    write_labels(imgs[3], [rect(34, 20, 54, 40, label="mine")])   # the user's frame
+    user_text = imgs[3].with_suffix(".json").read_text()
+    report = detect_and_track(tmp_path, BlobDetector(), create_tracker("bytetrack"))
+    assert report.ok and report.protected == [imgs[3].with_suffix(".json")]
+    assert imgs[3].with_suffix(".json").read_text() == user_text
+    for f in (0, 1, 2, 4, 5):
+        by_y = {s["points"][0][1]: s["group_id"] for s in read_shapes(imgs[f])}
+        assert by_y == {20: 1, 60: 2}, f
+        assert ownership(read_label_file(imgs[f].with_suffix(".json"))) == MACHINE
+    again = detect_and_track(tmp_path, BlobDetector(), create_tracker("bytetrack"))
+    assert again.changed == [] and again.unchanged == 5

@@ -134,6 +134,38 @@ def write_config(task: str) -> None:
     (REPO / "models" / "configs" / f"fixture_shapes_{task}.yaml").write_text("\n".join(lines) + "\n")
 
 
+def v5_layout_model() -> None:
+    """The detect fixture re-wired to YOLOv5's output layout ([1, N, 5+nc] with objectness).
+
+    objectness = best class score and class scores divided by it, so objectness x class
+    score equals the v8 score: the v5 decoder must give the v8 decoder's results.
+    """
+    import onnx
+    from onnx import TensorProto, helper
+
+    src = REPO / "models" / "fixtures" / "shapes_det.onnx"
+    m = onnx.load(str(src))
+    g = m.graph
+    out = g.output[0].name
+    nc = 3  # circle, rectangle, triangle
+    nodes = [
+        helper.make_node("Transpose", [out], ["v5_t"], perm=[0, 2, 1]),                       # [1, N, 4+nc]
+        helper.make_node("Constant", [], ["v5_split"], value=helper.make_tensor("s", TensorProto.INT64, [2], [4, nc])),
+        helper.make_node("Split", ["v5_t", "v5_split"], ["v5_box", "v5_cls"], axis=2),
+        helper.make_node("ReduceMax", ["v5_cls"], ["v5_obj"], axes=[2], keepdims=1),
+        helper.make_node("Constant", [], ["v5_eps"], value=helper.make_tensor("e", TensorProto.FLOAT, [], [1e-9])),
+        helper.make_node("Add", ["v5_obj", "v5_eps"], ["v5_den"]),
+        helper.make_node("Div", ["v5_cls", "v5_den"], ["v5_cls_n"]),
+        helper.make_node("Concat", ["v5_box", "v5_obj", "v5_cls_n"], ["output0_v5"], axis=2),
+    ]
+    g.node.extend(nodes)
+    del g.output[:]
+    g.output.append(helper.make_tensor_value_info("output0_v5", TensorProto.FLOAT, None))
+    dest = REPO / "models" / "fixtures" / "shapes_det_v5layout.onnx"
+    onnx.save(m, str(dest))
+    print(f"[export] {dest}")
+
+
 def bench_model() -> None:
     """An untrained YOLOv8n-shaped detector exported at 320 px (speed benchmarks only)."""
     from ultralytics import YOLO
@@ -155,6 +187,7 @@ def main() -> int:
     ap.add_argument("--images", type=int, default=400, help="training images per task")
     ap.add_argument("--width", type=float, default=0.125, help="channel multiplier (yolov8n: 0.25)")
     ap.add_argument("--bench-model", action="store_true")
+    ap.add_argument("--v5-layout", action="store_true", help="re-wire the detect fixture to YOLOv5's output layout")
     args = ap.parse_args()
     ensure_venv()
     os.environ.setdefault("YOLO_OFFLINE", "1")
@@ -164,6 +197,9 @@ def main() -> int:
     torch.set_num_threads(2)
     if args.bench_model:
         bench_model()
+        return 0
+    if args.v5_layout:
+        v5_layout_model()
         return 0
     for task in args.tasks:
         train(task, args.epochs, args.images, args.width)

@@ -94,3 +94,18 @@ def test_pose_boxes_and_keypoints() -> None:
     print(f"pose box mAP50 = {box_map:.3f}, PCK@0.2 = {pck:.3f}")
     assert box_map > 0.8
     assert pck > 0.6
+
+
+def test_classifier_sets_image_flags() -> None:
+    m = model("cls")
+    names = synthetic().CLASSES["det"]
+    rng = np.random.default_rng(HELD_OUT_SEED)
+    correct = 0
+    n = 60
+    for _ in range(n):
+        img, objs = synthetic().make_sample(rng, "det", 64, 64, max_objects=1, min_size=20, max_size=40)
+        pred = m.predict_result(img)
+        assert set(pred.flags) == set(names) and sum(pred.flags.values()) <= 1 and pred.shapes == []
+        correct += pred.flags.get(names[objs[0].cls], False)
+    print(f"cls accuracy (top-1 above conf) = {correct / n:.3f}")
+    assert correct / n > 0.8

@@ -6,7 +6,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 
-from ...core.geometry import mask_to_polygons
+from ...core.geometry import mask_to_polygons, polygon_area
 from ...core.shape import POLYGON, Shape, rectangle
 from ..base import Prediction
 from ..postprocess.nms import suppress
@@ -50,8 +50,11 @@ class YoloSegment(UltralyticsModel):
                 continue
             label = self.label(int(c))
             sc = round(float(s), 4)
-            for poly in polys[:1] + [p for p in polys[1:] if cv2.contourArea(p.astype(np.float32)) > 0.2 * cv2.contourArea(polys[0].astype(np.float32))]:
-                shapes.append(Shape(POLYGON, poly + [x0, y0], label=label, score=sc, group_id=gid if len(polys) > 1 or self.config.show_boxes else None))
+            # The main region, plus detached parts of the same object that are not specks.
+            parts = [p for p in polys if p is polys[0] or polygon_area(p) > 0.2 * polygon_area(polys[0])]
+            gid_or_none = gid if len(parts) > 1 or self.config.show_boxes else None
+            for poly in parts:
+                shapes.append(Shape(POLYGON, poly + [x0, y0], label=label, score=sc, group_id=gid_or_none))
             if self.config.show_boxes:
                 shapes.append(rectangle(*b, label=label, score=sc, group_id=gid))
         return Prediction(shapes=shapes)

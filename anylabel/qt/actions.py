@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from qtpy.QtGui import QKeySequence
 from qtpy.QtWidgets import QAction, QActionGroup, QStyle
 
+from .icons import tool_icon
 from ..core.shape import CIRCLE, LINE, LINESTRIP, POINT, POLYGON, RECTANGLE, ROTATION
 
 if TYPE_CHECKING:
@@ -104,6 +105,8 @@ def build_actions(window: "MainWindow") -> dict[str, QAction]:
         act.setToolTip(f"{tip} ({keys[0].toString(QKeySequence.NativeText)})" if keys else tip)
         if spec.icon:
             act.setIcon(style.standardIcon(getattr(QStyle, spec.icon)))
+        elif spec.slot == "set_mode":
+            act.setIcon(tool_icon(str(spec.arg)))
         act.setCheckable(spec.checkable)
         if spec.slot == "set_mode":
             mode_group.addAction(act)

@@ -86,7 +86,7 @@ class FileOpsMixin:
         path = idx.path(index)
         self.current_index = index
         try:
-            img = load_display_image(path, int(self.settings.get("max_display_pixels", 64_000_000)))
+            img = self._decode(path)
         except (ValueError, OSError) as exc:
             self._leave_image()
             self.current_index = index
@@ -109,8 +109,47 @@ class FileOpsMixin:
             self.report_error(f"{doc.load_error}\nThe shapes in this file are not shown and the file will "
                               "not be overwritten.")
         self.canvas.setFocus()
+        self._prefetch(index + 1)
         self.image_changed.emit(str(path))
         return True
+
+    # ------------------------------------------------------------------ decoding (with prefetch)
+    def _decode(self, path: Path):
+        """The display image of ``path``: from the prefetch when it was decoded ahead, else now."""
+        key = self._image_key(path)
+        cached = getattr(self, "_prefetched", None)
+        if cached is not None and cached[0] == key:
+            self._prefetched = None
+            try:
+                return cached[1].result()
+            except (ValueError, OSError):
+                pass  # decode again in the foreground: its error is the one to report
+        return load_display_image(path, int(self.settings.get("max_display_pixels", 64_000_000)))
+
+    @staticmethod
+    def _image_key(path: Path):
+        try:
+            st = path.stat()
+        except OSError:
+            return None
+        return (str(path), st.st_mtime_ns, st.st_size)  # a changed file is decoded again
+
+    def _prefetch(self, index: int) -> None:
+        """Decode the next image in a worker thread (OpenCV releases the GIL), so D is instant."""
+        idx = self.folder_index
+        if idx is None or not 0 <= index < len(idx):
+            return
+        pool = getattr(self, "_decode_pool", None)
+        if pool is None:
+            from concurrent.futures import ThreadPoolExecutor
+
+            pool = self._decode_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="anylabel-decode")
+        path = idx.path(index)
+        key = self._image_key(path)
+        if key is None:
+            return
+        limit = int(self.settings.get("max_display_pixels", 64_000_000))
+        self._prefetched = (key, pool.submit(load_display_image, path, limit))
 
     def next_image(self) -> None:
         if self.folder_index is not None and self.current_index + 1 < len(self.folder_index):

@@ -36,3 +36,53 @@ def color_icon(color: QColor, size: int = 14) -> QIcon:
     p.drawRoundedRect(QRectF(1, 1, size - 2, size - 2), 3, 3)
     p.end()
     return QIcon(pm)
+
+
+def _pen(color: QColor, width: float = 2.0) -> QPen:
+    pen = QPen(color, width)
+    pen.setJoinStyle(Qt.RoundJoin)
+    pen.setCapStyle(Qt.RoundCap)
+    return pen
+
+
+@lru_cache(maxsize=16)
+def tool_icon(kind: str) -> QIcon:
+    """Toolbar icons for the drawing tools and the edit mode, drawn at 32 px."""
+    from qtpy.QtGui import QPolygonF
+
+    pm = QPixmap(32, 32)
+    pm.fill(Qt.transparent)
+    p = QPainter(pm)
+    p.setRenderHint(QPainter.Antialiasing)
+    ink = QColor(40, 110, 200)
+    fill = QColor(40, 110, 200, 60)
+    p.setPen(_pen(ink))
+    p.setBrush(fill)
+    dot = QColor(230, 90, 40)
+    if kind == "rectangle":
+        p.drawRect(QRectF(5, 8, 22, 16))
+    elif kind == "polygon":
+        p.drawPolygon(QPolygonF([QPointF(6, 24), QPointF(10, 7), QPointF(22, 5), QPointF(27, 18), QPointF(17, 27)]))
+    elif kind == "rotation":
+        p.drawPolygon(QPolygonF([QPointF(4, 17), QPointF(15, 4), QPointF(28, 15), QPointF(17, 28)]))
+    elif kind == "circle":
+        p.drawEllipse(QPointF(16, 16), 11, 11)
+    elif kind == "line":
+        p.drawLine(QPointF(5, 26), QPointF(27, 6))
+    elif kind == "linestrip":
+        p.setBrush(Qt.NoBrush)
+        p.drawPolyline(QPolygonF([QPointF(4, 24), QPointF(12, 10), QPointF(20, 20), QPointF(28, 6)]))
+    elif kind == "point":
+        p.setBrush(dot)
+        p.setPen(_pen(dot.darker(130), 1.5))
+        p.drawEllipse(QPointF(16, 16), 5.5, 5.5)
+    elif kind == "edit":
+        p.setPen(_pen(QColor(50, 50, 50), 1.6))
+        p.setBrush(QColor(255, 255, 255))
+        p.drawPolygon(QPolygonF([QPointF(9, 4), QPointF(9, 26), QPointF(14, 21), QPointF(18, 29), QPointF(22, 27),
+                                 QPointF(18, 19), QPointF(25, 19)]))
+    if kind not in ("point", "edit"):
+        p.setPen(_pen(QColor(255, 255, 255), 1.2))
+        p.setBrush(dot)
+    p.end()
+    return QIcon(pm)

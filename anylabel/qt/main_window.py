@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Callable
 
 import numpy as np
-from qtpy.QtCore import QByteArray, Qt, Signal
+from qtpy.QtCore import QByteArray, QSize, Qt, Signal
 from qtpy.QtWidgets import QAction, QLabel, QMainWindow, QMenu, QMessageBox, QToolBar
 
 from ..core.folder_index import FolderIndex
@@ -71,6 +71,10 @@ class MainWindow(FileOpsMixin, EditOpsMixin, QMainWindow):
         self.toolbar = QToolBar("Tools", self)
         self.toolbar.setObjectName("main_toolbar")
         self.toolbar.setToolButtonStyle(Qt.ToolButtonTextUnderIcon)
+        self.toolbar.setIconSize(QSize(22, 22))
+        font = self.toolbar.font()
+        font.setPointSizeF(max(font.pointSizeF() * 0.85, 7.0))
+        self.toolbar.setFont(font)
         self.addToolBar(Qt.LeftToolBarArea, self.toolbar)
         for key, title in MENUS:
             self._menus[key] = self.menuBar().addMenu(title)
@@ -84,6 +88,7 @@ class MainWindow(FileOpsMixin, EditOpsMixin, QMainWindow):
         self.set_mode(EDIT)
         self.update_title()
         self.update_actions()
+        self.setAcceptDrops(True)  # drop an image or a folder to open it
         self.resize(1280, 800)
         self._restore_layout()
         if settings.load_error:

@@ -1,8 +1,8 @@
 """A SAM mask -> the shapes users asked for (polygon, rectangle, rotated box or mask).
 
 Polygons: each separate part of the object becomes its own polygon (an occluded
-object split in two keeps both halves), specks below ``min_part_fraction`` of the
-object are dropped as noise, and parts share one group id so exporters (COCO) merge
+object split in two keeps both halves), parts below ``min_part_fraction`` of the
+largest part are dropped as noise (and at most ``max_parts`` are kept), and parts share one group id so exporters (COCO) merge
 them back into one instance. Holes cannot be drawn in a polygon shape, so they are
 filled; keep the mask output when holes matter.
 """
@@ -23,14 +23,14 @@ MASK = "mask"
 
 def mask_to_shapes(mask: np.ndarray, mode: str = "polygon", label: str = "", tolerance: float = 1.0,
                    group_id: int | None = None, score: float | None = None,
-                   min_part_fraction: float = 0.01) -> list[Shape]:
+                   min_part_fraction: float = 0.05, max_parts: int = 16) -> list[Shape]:
     """Shapes for one object mask (empty list for an empty mask)."""
     m = np.asarray(mask, dtype=bool)
     if not m.any():
         return []
     kw = dict(label=label, group_id=group_id, score=score)
     if mode == "polygon":
-        part_mask, (ox, oy) = _major_parts(m, min_part_fraction)
+        part_mask, (ox, oy) = _major_parts(m, min_part_fraction, max_parts)
         polys = mask_to_polygons(part_mask, tolerance=tolerance, min_area=1.0)
         return [Shape(POLYGON, p + np.array([ox, oy], dtype=np.float64), **kw) for p in polys]
     if mode == "rectangle":
@@ -43,26 +43,26 @@ def mask_to_shapes(mask: np.ndarray, mode: str = "polygon", label: str = "", tol
     raise ValueError(f"unknown SAM output {mode!r}; choose one of {', '.join(OUTPUT_MODES)}")
 
 
-def _major_parts(m: np.ndarray, min_fraction: float) -> tuple[np.ndarray, tuple[int, int]]:
-    """The mask cropped to its parts of at least ``min_fraction`` of the largest part, and
-    the crop offset. Tracing and buffering each speck costs time on every click (a noisy
-    mask has hundreds), and users never want them as polygons."""
+def _major_parts(m: np.ndarray, min_fraction: float, max_parts: int) -> tuple[np.ndarray, tuple[int, int]]:
+    """The mask cropped to its parts of at least ``min_fraction`` of the largest part (at
+    most ``max_parts``, largest first), and the crop offset. Tracing and buffering each
+    speck costs time on every click (a noisy mask has thousands), and users never want
+    them as polygons."""
     import cv2
 
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(m.astype(np.uint8), connectivity=8)
-    areas = stats[1:, cv2.CC_STAT_AREA]
-    keep = np.flatnonzero(areas >= max(1.0, min_fraction * areas.max())) + 1
-    x0 = int(stats[keep, cv2.CC_STAT_LEFT].min())
-    y0 = int(stats[keep, cv2.CC_STAT_TOP].min())
-    x1 = int((stats[keep, cv2.CC_STAT_LEFT] + stats[keep, cv2.CC_STAT_WIDTH]).max())
-    y1 = int((stats[keep, cv2.CC_STAT_TOP] + stats[keep, cv2.CC_STAT_HEIGHT]).max())
-    crop = labels[y0:y1, x0:x1]
+    # connectedComponents + bincount: an order of magnitude faster than ...WithStats here.
+    n, labels = cv2.connectedComponents(m.astype(np.uint8), connectivity=8)
+    areas = np.bincount(labels.ravel(), minlength=n)[1:]
+    keep = np.flatnonzero(areas >= max(1.0, min_fraction * areas.max()))
+    keep = keep[np.argsort(-areas[keep], kind="stable")][:max_parts] + 1
     if len(keep) == n - 1:
-        part = crop > 0
+        part = m
     else:
         lut = np.zeros(n, dtype=bool)
         lut[keep] = True
-        part = lut[crop]
+        part = lut[labels]
+    x0, y0, w, h = cv2.boundingRect(part.astype(np.uint8))
+    part = part[y0:y0 + h, x0:x0 + w]
     # One pixel of margin so contours never touch the crop border.
     return np.pad(part, 1), (x0 - 1, y0 - 1)
 

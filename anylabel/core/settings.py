@@ -78,6 +78,7 @@ DEFAULTS: dict[str, Any] = {
     "window": {"geometry": "", "state": ""},
     "label_history": [],
     "predefined_classes": [],
+    "shape_flags": [],  # flag names offered as checkboxes in the label dialog
     "shortcuts": DEFAULT_SHORTCUTS,
 }
 

@@ -3,7 +3,7 @@
 Usage: python benchmarks/bench_tracking.py [FRAMES] [--reid MODEL.onnx]
 Prints, per tracker: milliseconds per frame for 50 objects (synthetic 'many'
 sequence, noisy detections), then MOTA / IDF1 / id switches / FP / misses on the
-'easy' and 'crowded' synthetic sequences (two seeds each). With --reid, the
+'easy', 'crowded' and 'occlusion' synthetic sequences (two seeds each). With --reid, the
 appearance tracker is also timed with that embedder (its crops and inference count).
 """
 from __future__ import annotations
@@ -43,14 +43,16 @@ def main() -> None:
         ms = time_tracker("botsort", {"reid_model": args.reid}, dets, frames)
         print(f"  {'botsort':10s} {ms:7.2f} ms/frame with the embedder ({args.reid})")
 
-    print("\nMOT scores (py-motmetrics), seeds 0 and 1, 120 frames")
+    print("\nMOT scores (py-motmetrics), seeds 0 and 1, 120 frames (occlusion: 150)")
     print(f"  {'sequence':9s} {'tracker':10s} {'MOTA':>6s} {'IDF1':>6s} {'IDsw':>5s} {'FP':>5s} {'miss':>5s}")
-    for kind in ("easy", "crowded"):
+    for kind in ("easy", "crowded", "occlusion"):
+        hidden = (560, 660) if kind == "occlusion" else None
         for name in ("bytetrack", "ocsort", "botsort"):
             rows = []
             for seed in (0, 1):
-                seq = make_sequence(kind, 120, seed=seed)
-                rows.append(score(seq, run_tracker(create_tracker(name), noisy_detections(seq, seed=seed))))
+                seq = make_sequence(kind, 150 if kind == "occlusion" else 120, seed=seed)
+                dets = noisy_detections(seq, seed=seed, hidden_x=hidden)
+                rows.append(score(seq, run_tracker(create_tracker(name), dets)))
             m = {k: np.mean([r[k] for r in rows]) for k in rows[0]}
             print(f"  {kind:9s} {name:10s} {m['mota']:6.3f} {m['idf1']:6.3f} {m['num_switches']:5.1f} "
                   f"{m['num_false_positives']:5.1f} {m['num_misses']:5.1f}")

@@ -39,6 +39,8 @@ class _Mover:
     size: np.ndarray      # w, h
     turn_at: int | None = None   # frame at which the velocity reverses (a bounce)
     bounds: tuple[float, float] | None = None   # (width, height): bounce off the frame edges
+    #: (x0, x1, factor): horizontal speed is multiplied by factor while the centre is in [x0, x1]
+    slow_zone: tuple[float, float, float] | None = None
 
     def _reflect(self, c: np.ndarray) -> np.ndarray:
         out = c.copy()
@@ -51,6 +53,15 @@ class _Mover:
 
     def box(self, f: int) -> np.ndarray:
         t = f - self.start
+        zone = self.slow_zone
+        if zone is not None:   # walks at vel, at vel*factor inside [x0, x1], then at vel again
+            x0, x1, factor = zone
+            x = self.pos[0]
+            for _ in range(t):
+                x += self.vel[0] * (factor if x0 <= x <= x1 else 1.0)
+            c = np.array([x, self.pos[1]])
+            w, h = self.size
+            return np.array([c[0] - w / 2, c[1] - h / 2, c[0] + w / 2, c[1] + h / 2])
         if self.turn_at is not None and f > self.turn_at:
             t0 = self.turn_at - self.start
             c = self.pos + self.vel * t0 - self.vel * (t - t0)
@@ -72,6 +83,8 @@ def _inside(box: np.ndarray, w: int, h: int) -> bool:
 
 def make_sequence(kind: str = "easy", n_frames: int = 120, seed: int = 0) -> Sequence:
     """``easy``: separated objects in straight lines, all visible throughout.
+    ``occlusion``: 8 walkers pass behind a wall (detect with ``hidden_x=(560, 660)``) and
+    slow down while hidden, so a constant-velocity prediction runs ahead of them.
     ``crowded``: objects crossing each other, entering and leaving the frame, overlapping.
     ``many``: 50 objects (for timing)."""
     rng = np.random.default_rng(seed)
@@ -100,6 +113,14 @@ def make_sequence(kind: str = "easy", n_frames: int = 120, seed: int = 0) -> Seq
             oid += 1
         movers.append(_Mover(oid, "car", 30, 90, np.array([640.0, 360.0]), np.array([0.0, 0.0]),
                              np.array([110.0, 70.0])))   # parked, appears and disappears in the middle
+    elif kind == "occlusion":
+        # Objects walk behind a wall (x 560..720: undetected there) and change speed while hidden.
+        for i in range(8):
+            y = 70 + i * 80
+            v = rng.uniform(5, 8)
+            movers.append(_Mover(i + 1, "person", 0, n_frames, np.array([120.0 + 30 * (i % 3), y]),
+                                 np.array([v, 0.0]), np.array([50.0, 70.0]),
+                                 slow_zone=(560.0, 660.0, float(rng.uniform(0.5, 0.8)))))
     elif kind == "many":
         for i in range(50):
             movers.append(_Mover(i + 1, "object", 0, n_frames,
@@ -129,7 +150,7 @@ def _occlusion(boxes: np.ndarray) -> np.ndarray:
 
 
 def noisy_detections(seq: Sequence, seed: int = 0, miss_rate: float = 0.08, fp_per_frame: float = 0.3,
-                     jitter: float = 0.03) -> list[list[Shape]]:
+                     jitter: float = 0.03, hidden_x: tuple[float, float] | None = None) -> list[list[Shape]]:
     """What a decent detector would output on each frame, as rectangle shapes with scores.
 
     Objects more than 70 % hidden are not detected; partly hidden ones get low scores
@@ -145,6 +166,8 @@ def noisy_detections(seq: Sequence, seed: int = 0, miss_rate: float = 0.08, fp_p
             for (oid, b), c in zip(objs, cover):
                 if c > 0.7 or rng.random() < miss_rate:
                     continue
+                if hidden_x is not None and hidden_x[0] <= (b[0] + b[2]) / 2 <= hidden_x[1]:
+                    continue   # behind the wall
                 w, h = b[2] - b[0], b[3] - b[1]
                 nb = b + rng.normal(0, jitter, 4) * np.array([w, h, w, h])
                 score = rng.uniform(0.2, 0.45) if c > 0.3 else rng.uniform(0.6, 0.95)

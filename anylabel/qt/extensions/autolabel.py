@@ -8,6 +8,11 @@ from ..autolabel.panel import AutoLabelPanel
 
 
 def install(window) -> None:  # type: ignore[no-untyped-def]
+    from ...inference.download import set_mirror
+
+    settings = getattr(window, "settings", None)
+    if settings is not None:  # rc file: autolabel: {model_mirror: https://my.mirror/models/}
+        set_mirror(settings.get("autolabel.model_mirror"))
     panel = AutoLabelPanel(window)
     window.addDockWidget(Qt.RightDockWidgetArea, panel)
     panel.hide()

@@ -147,3 +147,20 @@ def test_ctrl_a_toggles_panel(qtbot, window) -> None:
     assert not panel.isVisible()
     qtbot.keyClick(window, Qt.Key_A, Qt.ControlModifier)
     assert panel.isVisible()
+
+
+def test_cancel_run_all(qtbot, window, shapes_folder) -> None:
+    import shutil
+
+    for i in range(60):
+        shutil.copy(shapes_folder / "s1.png", shapes_folder / f"copy{i:03d}.png")
+    panel = window.autolabel_panel
+    window.open_folder(shapes_folder)
+    load(qtbot, panel, "fixture_shapes_det")
+    with qtbot.waitSignal(panel.batch_finished, timeout=60000) as sig:
+        panel.run_all()
+        qtbot.waitUntil(lambda: panel.progress.value() >= 1, timeout=30000)
+        panel.cancel_batch()
+    summary = sig.args[0]
+    assert summary.cancelled and summary.processed < summary.total == 66
+    assert "Cancelled" in panel.summary.text()

@@ -8,6 +8,10 @@ track keeps an exponential moving average of its features, so a brief occlusion 
 another object does not overwrite what the track looks like. When objects cross and
 motion alone would swap them, appearance keeps them apart.
 
+Lost tracks are also looked for by appearance alone near where they were last seen
+(``reid_lost``): an object that slowed down or turned while hidden, so that its
+prediction no longer overlaps it, is recognised and keeps its id.
+
 Without an embedder (no ``reid_model`` or ``with_reid: false``) it behaves as ByteTrack.
 Camera motion compensation of the original BoT-SORT is not implemented.
 """
@@ -17,10 +21,11 @@ import logging
 
 import numpy as np
 
-from .base import Detections, Track
+from .base import LOST, Detections, Track
 from .bytetrack import ByteTracker
 from .config import TrackerConfig
-from .matching import cosine_distance, iou_matrix
+from .kalman import xyxy_to_cxcywh
+from .matching import cosine_distance, iou_matrix, linear_assignment
 
 log = logging.getLogger(__name__)
 
@@ -68,6 +73,37 @@ class BotSortTracker(ByteTracker):
         emb[raw_iou_dist > self.config.proximity_thresh] = 1.0
         emb = self._gate_labels(emb, tracks, high, 1.0)
         return np.minimum(iou_cost, emb)
+
+    def _rescue_lost(self, u_rest: list[int], rest_idx: np.ndarray, u_high: list[int],
+                     dets: Detections) -> list[int]:
+        cfg = self.config
+        if self._features is None or not cfg.reid_lost or not u_rest:
+            return u_rest
+        lost = [t for t in self.tracks if t.state == LOST and t.feature is not None and t.det_index is None]
+        if not lost:
+            return u_rest
+        feats = self._features[[int(u_high[d]) for d in u_rest]]
+        cost = cosine_distance(np.stack([t.feature for t in lost]), feats) / 2.0
+        boxes = dets.boxes[[int(rest_idx[d]) for d in u_rest]]
+        centres = np.stack([(boxes[:, 0] + boxes[:, 2]) / 2, (boxes[:, 1] + boxes[:, 3]) / 2], axis=1)
+        for i, t in enumerate(lost):
+            lb = t.last_box
+            size = max(lb[2] - lb[0], lb[3] - lb[1])
+            gap = self.frame_id - t.frame_id
+            radius = size * cfg.lost_reid_radius * min(1.0 + 0.5 * gap, 10.0)
+            c = np.array([(lb[0] + lb[2]) / 2, (lb[1] + lb[3]) / 2])
+            cost[i, np.linalg.norm(centres - c, axis=1) > radius] = 1.0
+            if cfg.class_aware:
+                cost[i, [dets.labels[int(rest_idx[d])] != t.label for d in u_rest]] = 1.0
+        matches, _, unmatched = linear_assignment(cost, cfg.lost_reid_thresh)
+        for ti, dj in matches:
+            t, d = lost[ti], u_rest[dj]
+            k = int(rest_idx[d])
+            # The prediction is far off after the gap: restart the filter at the new box.
+            t.mean, t.cov = self.kf.initiate(xyxy_to_cxcywh(dets.boxes[k]))
+            self._apply(t, dets, k)
+            self._update_feature(t, int(u_high[d]))
+        return [u_rest[j] for j in unmatched]
 
     def _init_feature(self, t: Track, high_pos: int) -> None:
         if self._features is not None:

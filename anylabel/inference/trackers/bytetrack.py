@@ -60,6 +60,8 @@ class ByteTracker(Tracker):
             self._apply_sub(tentative[ti], rest, di, rest_idx, dets, feature_index=u_high[di])
         for i in u_tent:
             tentative[i].state = REMOVED
+        # 3b. (appearance trackers) lost tracks recognised far from where they were expected
+        u_rest = self._rescue_lost(u_rest, rest_idx, u_high, dets)
 
         # 4. new tracks
         for di in u_rest:
@@ -91,6 +93,11 @@ class ByteTracker(Tracker):
     # ---------------------------------------------------------------- appearance hooks
     def _prepare(self, high: Detections, frame_rgb: np.ndarray | None) -> None:
         """Compute per-detection data (embeddings) for the high-score detections."""
+
+    def _rescue_lost(self, u_rest: list[int], rest_idx: np.ndarray, u_high: list[int],
+                     dets: Detections) -> list[int]:
+        """Match leftover detections to lost tracks by other means than IoU; returns the rest."""
+        return u_rest
 
     def _init_feature(self, t: Track, high_pos: int) -> None:
         """Give a new track the feature of high-score detection ``high_pos``."""

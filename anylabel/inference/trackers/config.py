@@ -64,6 +64,15 @@ class TrackerConfig:
     proximity_thresh: float = 0.5
     #: Cosine distance (halved, as BoT-SORT does) above which two crops are different objects.
     appearance_thresh: float = 0.25
+    #: Re-identify lost tracks by appearance alone (within ``lost_reid_radius``), so an object
+    #: that changed speed or direction while hidden keeps its id.
+    reid_lost: bool = True
+    #: Halved cosine distance under which a detection is the lost track's object (stricter
+    #: than ``appearance_thresh``: there is no motion evidence to back it).
+    lost_reid_thresh: float = 0.12
+    #: How far (in box sizes, growing by half a size per missing frame, at most 10) from its
+    #: last observation a lost track may be found again.
+    lost_reid_radius: float = 1.0
     #: Exponential moving average factor of a track's appearance feature.
     feature_momentum: float = 0.9
     #: Crop size fed to the embedder when the model does not fix it: (height, width).
@@ -150,7 +159,7 @@ def parse_tracker_config(raw: dict[str, Any] | TrackerConfig | None, tracker_typ
 
 def _check_ranges(cfg: TrackerConfig) -> None:
     for name in ("track_high_thresh", "track_low_thresh", "new_track_thresh", "match_thresh",
-                 "iou_thresh", "proximity_thresh", "appearance_thresh", "feature_momentum"):
+                 "iou_thresh", "proximity_thresh", "appearance_thresh", "feature_momentum", "lost_reid_thresh"):
         v = getattr(cfg, name)
         if not 0.0 <= v <= 1.0:
             raise TrackerConfigError(f"tracker: '{name}' must be between 0 and 1, got {v}")

@@ -65,3 +65,38 @@ def test_appearance_tracker_needs_frames(shared_models):
     tr = create_tracker("botsort", {"reid_model": str(shared_models / "mobilenetv2_embedder.onnx")})
     with pytest.raises(ValueError, match="frame"):
         tr.update([rectangle(0, 0, 10, 10, score=0.9)], None)
+
+
+def _wall(tracker, textures) -> int:
+    """Three textured walkers pass behind a wall (x 350..470: not seen, not detected) and slow
+    down there, so the motion prediction runs ahead of them; returns id changes."""
+    xs, speeds, slow = [60.0, 100.0, 140.0], [7.0, 6.0, 8.0], [0.5, 0.6, 0.4]
+    first: dict[int, int] = {}
+    changes = 0
+    for _ in range(90):
+        frame = np.full((400, 800, 3), 110, np.uint8)
+        shapes, who = [], []
+        for k in range(3):
+            x, y = xs[k], 40 + k * 120
+            if not 350 <= x <= 470 and int(x) + 30 < 800:
+                xi = int(x)
+                frame[y:y + 80, xi - 30:xi + 30] = textures[k]
+                shapes.append(rectangle(xi - 30, y, xi + 30, y + 80, "walker", score=0.9))
+                who.append(k)
+            xs[k] += speeds[k] * (slow[k] if 350 <= x <= 470 else 1.0)
+        for k, tid in zip(who, tracker.assign(shapes, frame)):
+            if tid is not None and first.setdefault(k, tid) != tid:
+                changes += 1
+                first[k] = tid
+    return changes
+
+
+def test_lost_tracks_are_recognised_after_hiding(shared_models, darknet_photo):
+    textures = [cv2.resize(read_image_rgb(darknet_photo.parent / f"{n}.jpg"), (60, 80))
+                for n in ("dog", "horses", "eagle")]
+    cfg = {"track_buffer": 60}
+    assert _wall(create_tracker("bytetrack", cfg), textures) == 3     # every walker comes out as new
+    assert _wall(create_tracker("ocsort", cfg), textures) == 3
+    model = str(shared_models / "mobilenetv2_embedder.onnx")
+    assert _wall(create_tracker("botsort", {**cfg, "reid_model": model}), textures) == 0
+    assert _wall(create_tracker("botsort", {**cfg, "reid_model": model, "reid_lost": False}), textures) == 3

@@ -126,6 +126,7 @@ def run(args: argparse.Namespace) -> int:
     from ..core.image_io import read_image_rgb
     from ..core.label_file import label_path_for, new_annotation_for, read_label_file, write_label_file
     from ..inference.apply import apply_prediction
+    from ..inference.image_loading import read_for_model, rescale
     from ..inference.pipeline import run_pipeline
     from ..inference.runtime import ModelLoadError
     from .progress import Progress
@@ -156,11 +157,16 @@ def run(args: argparse.Namespace) -> int:
             return m.predict_with_annotation(image, list(ann.shapes) if ann is not None else [])
     tracker = make_tracker(args.tracker, model) if args.tracker else None
 
+    full_resolution = tracker is not None or predictor is not None  # they work on full-image pixels
+
     def load(path: Path):  # type: ignore[no-untyped-def]
-        image = read_image_rgb(path)
+        if full_resolution:
+            image, scale = read_image_rgb(path), (1.0, 1.0)
+        else:
+            image, scale = read_for_model(path, model)  # big JPEGs decode at a reduced size
         lp = label_path_for(path)
         ann = read_label_file(lp) if lp.exists() else None
-        return image, (ann, image if tracker is not None else None)
+        return image, (ann, image if tracker is not None else None, scale)
 
     summary = Summary()
     lock = threading.Lock()
@@ -171,7 +177,8 @@ def run(args: argparse.Namespace) -> int:
             summary.images += 1
         if error is None:
             try:
-                ann, frame = context
+                ann, frame, scale = context
+                pred = rescale(pred, scale)
                 if tracker is not None:
                     pred.shapes = tracker.update(pred.shapes, frame)
                 if ann is None:

@@ -133,6 +133,11 @@ class Model:
         inputs, meta = self.preprocess(image_rgb)
         return self.postprocess(self.infer(inputs), meta)
 
+    def input_size_hint(self) -> tuple[int, int] | None:
+        """(H, W) the image is shrunk to anyway, so loaders may decode at a lower resolution;
+        None when the model needs full resolution (OCR crops, SAHI tiles)."""
+        return None
+
     @property
     def can_pipeline(self) -> bool:
         """Whether a batch run may split the stages across threads."""

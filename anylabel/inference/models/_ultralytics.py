@@ -90,6 +90,11 @@ class UltralyticsModel(Model):
             config.classes = names_from_metadata(self.session.metadata)
         self.class_names = config.classes
 
+    def input_size_hint(self) -> tuple[int, int] | None:
+        if self.config.sahi and self.capabilities.sahi:
+            return None
+        return self.input_hw
+
     def label(self, index: int) -> str:
         return self.class_names[index] if 0 <= index < len(self.class_names) else str(index)
 

@@ -15,6 +15,7 @@ from ...core.errors import AnyLabelError
 from ...core.image_io import read_image_rgb
 from ...core.label_file import label_path_for, new_annotation_for, read_label_file, write_label_file
 from ...inference.apply import apply_prediction
+from ...inference.image_loading import read_for_model, rescale
 from ...inference.config import ModelConfig
 from ...inference.runtime import ModelLoadError
 
@@ -126,14 +127,22 @@ class BatchRun(QThread):
         s = self.summary
         t0 = time.monotonic()
 
-        def load(path: Path):  # type: ignore[no-untyped-def]
-            image = read_image_rgb(path)
-            lp = label_path_for(path)
-            return image, (read_label_file(lp) if lp.exists() else None)
+        uses_annotation = getattr(self.model.capabilities, "uses_annotation", False) and hasattr(
+            self.model, "predict_with_annotation")
 
-        def consume(path: Path, pred, ann, error) -> None:  # type: ignore[no-untyped-def]
+        def load(path: Path):  # type: ignore[no-untyped-def]
+            if uses_annotation:
+                image, scale = read_image_rgb(path), (1.0, 1.0)
+            else:
+                image, scale = read_for_model(path, self.model)  # big JPEGs decode at a reduced size
+            lp = label_path_for(path)
+            return image, ((read_label_file(lp) if lp.exists() else None), scale)
+
+        def consume(path: Path, pred, context, error) -> None:  # type: ignore[no-untyped-def]
+            ann = context[0] if context else None
             if error is None:
                 try:
+                    pred = rescale(pred, context[1])
                     if ann is None:
                         ann = new_annotation_for(path, [], None)
                     if apply_prediction(ann, pred, self.replace):
@@ -152,8 +161,9 @@ class BatchRun(QThread):
             self.progress.emit(s.processed, s.total, eta)
 
         predictor = None
-        if getattr(self.model.capabilities, "uses_annotation", False) and hasattr(self.model, "predict_with_annotation"):
-            def predictor(m, image, ann):  # type: ignore[no-untyped-def]
+        if uses_annotation:
+            def predictor(m, image, context):  # type: ignore[no-untyped-def]
+                ann = context[0]
                 return m.predict_with_annotation(image, list(ann.shapes) if ann is not None else [])
         try:
             run_pipeline(self.model, self.paths, load, consume, predictor=predictor, cancel=self.cancel_event)

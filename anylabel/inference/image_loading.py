@@ -1,0 +1,56 @@
+"""Decoding images for a model at the resolution it will use.
+
+A 4000 x 3000 JPEG labelled by a 640 px detector is shrunk by the letterbox anyway; JPEG
+can be decoded at 1/2, 1/4 or 1/8 scale in the DCT domain, several times faster than a
+full decode. ``read_for_model`` picks the largest such reduction that still leaves at
+least the model's input resolution, and ``rescale`` maps the shapes back to full-image
+pixels. Models without a fixed input size (OCR, SAHI runs) get the full image.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import cv2
+import numpy as np
+
+from ..core.image_io import image_size, read_image_rgb
+from .base import Model, Prediction
+
+_REDUCED = {2: cv2.IMREAD_REDUCED_COLOR_2, 4: cv2.IMREAD_REDUCED_COLOR_4, 8: cv2.IMREAD_REDUCED_COLOR_8}
+
+
+def reduction_for(width: int, height: int, input_hw: tuple[int, int]) -> int:
+    """Largest factor in (1, 2, 4, 8) that keeps the image at least as large as the letterbox needs."""
+    th, tw = input_hw
+    room = max(height / th, width / tw)
+    for f in (8, 4, 2):
+        if room >= f:
+            return f
+    return 1
+
+
+def read_for_model(path: str | os.PathLike[str], model: Model) -> tuple[np.ndarray, tuple[float, float]]:
+    """(RGB image, (sx, sy)) where full-image coordinates = image coordinates * (sx, sy)."""
+    hint = model.input_size_hint()
+    p = Path(path)
+    if hint is None or p.suffix.lower() not in (".jpg", ".jpeg", ".jfif"):
+        return read_image_rgb(p), (1.0, 1.0)
+    w, h = image_size(p)
+    f = reduction_for(w, h, hint)
+    if f == 1:
+        return read_image_rgb(p), (1.0, 1.0)
+    img = cv2.imdecode(np.fromfile(p, dtype=np.uint8), _REDUCED[f])
+    if img is None:
+        raise ValueError(f"{os.fspath(p)}: not a readable image")
+    rh, rw = img.shape[:2]
+    return cv2.cvtColor(img, cv2.COLOR_BGR2RGB), (w / rw, h / rh)
+
+
+def rescale(pred: Prediction, scale: tuple[float, float]) -> Prediction:
+    if scale == (1.0, 1.0):
+        return pred
+    s = np.array(scale, dtype=np.float64)
+    for shape in pred.shapes:
+        shape.points = shape.points * s
+    return pred

@@ -44,11 +44,11 @@ def run(args: argparse.Namespace) -> int:
     from ..core.frame_folder import FrameFolder
     from ..inference.runtime import ModelLoadError
     from ..inference.trackers import create_tracker
-    from ..inference.trackers.folder import track_folder
+    from ..inference.trackers.folder import EXISTING_BOX_SETTINGS, track_folder
     from .progress import Progress
 
     try:
-        settings: dict = {"min_hits": 1}   # hand-drawn boxes: every box gets an id on its first frame
+        settings: dict = dict(EXISTING_BOX_SETTINGS)
         if args.config:
             settings.update(load_tracker_settings(args.config))
         tracker = create_tracker(args.tracker, settings)

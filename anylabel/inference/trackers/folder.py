@@ -16,6 +16,11 @@ from ...core.image_io import read_image_rgb
 from ...core.provenance import ownership, refresh_digest
 from .base import TRACKABLE_TYPES, Tracker
 
+#: Defaults for tracking boxes that are already there: every box is a real object (whatever
+#: score a detector once gave it) and gets an id on its first frame. A config can override.
+EXISTING_BOX_SETTINGS = {"min_hits": 1, "track_high_thresh": 0.0, "track_low_thresh": 0.0, "new_track_thresh": 0.0,
+                         "fuse_score": False}
+
 #: ``progress(done, total)``; returning False stops after the current frame.
 ProgressFn = Callable[[int, int], "bool | None"]
 

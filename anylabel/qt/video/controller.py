@@ -141,13 +141,13 @@ class VideoController(QObject):
         """Give the boxes already in the folder's label files track ids."""
         from ...inference.runtime import ModelLoadError
         from ...inference.trackers import create_tracker
-        from ...inference.trackers.folder import track_folder
+        from ...inference.trackers.folder import EXISTING_BOX_SETTINGS, track_folder
 
         frames = self._before_folder_job()
         if frames is None:
             return None
         try:
-            tracker = create_tracker(tracker_name, {"min_hits": 1, **(settings or {})})
+            tracker = create_tracker(tracker_name, {**EXISTING_BOX_SETTINGS, **(settings or {})})
         except (AnyLabelError, ModelLoadError, ValueError) as exc:
             self._say(str(exc), error=True)
             return None

@@ -74,3 +74,11 @@ def test_config_file_and_errors(crossing, tmp_path, capsys):
     assert run("--input", str(folder), "--config", str(cfg)) == 2
     assert "track_bufer" in capsys.readouterr().err
     assert run("--input", str(tmp_path / "missing")) == 2
+
+
+def test_low_score_boxes_from_a_detector_get_ids_too(tmp_path):
+    imgs = make_frames(tmp_path, 3)
+    for f, img in enumerate(imgs):
+        write_labels(img, [rect(10 + 4 * f, 10, 40 + 4 * f, 40, score=0.2), rect(120, 60, 150, 90, score=0.9)])
+    assert run("--input", str(tmp_path)) == 0
+    assert [[s["group_id"] for s in read_shapes(img)] for img in imgs] == [[1, 2]] * 3

@@ -133,3 +133,26 @@ def test_detect_and_track_needs_a_model_then_runs(window, qtbot, tmp_path):
     qtbot.waitUntil(lambda: (folder / "v_000005.json").exists(), timeout=5000)
     assert [s.group_id for s in window.current_shapes()] == [1]
     assert json.loads((folder / "v_000005.json").read_text())["shapes"][0]["group_id"] == 1
+
+
+def test_a_frame_edited_in_the_window_becomes_the_users(window, qtbot, tmp_path):
+    from anylabel.core.label_file import read_label_file
+    from anylabel.core.provenance import MACHINE, USER, ownership
+
+    folder = tmp_path / "f"
+    imgs = make_frames(folder, 3)
+    write_labels(imgs[0], [rect(0, 0, 10, 10, gid=1)])
+    write_labels(imgs[2], [rect(40, 0, 50, 10, gid=1)])
+    window.open_folder(folder)
+    wait_job(qtbot, window.video.interpolate())
+    qtbot.waitUntil(lambda: imgs[1].with_suffix(".json").exists(), timeout=5000)
+    assert ownership(read_label_file(imgs[1].with_suffix(".json"))) == MACHINE
+    window.open_image(1)
+    shapes = window.current_shapes()
+    shapes[0].points = shapes[0].points + [0, 30]
+    window.set_shapes(shapes)
+    assert window.save()
+    assert ownership(read_label_file(imgs[1].with_suffix(".json"))) == USER
+    edited = imgs[1].with_suffix(".json").read_text()
+    wait_job(qtbot, window.video.interpolate())
+    assert imgs[1].with_suffix(".json").read_text() == edited

@@ -72,6 +72,8 @@ def test_track_boxes_list_and_jump(window, qtbot, tmp_path):
     dock.select_track(2)
     dock.jump_last()
     assert window.current_image_path() == imgs[5]
+    assert [window.canvas.shapes[i].group_id for i in window.canvas.selected_indices()] == [2]
+    assert dock.tree.topLevelItem(0).font(0).bold()
 
 
 def test_track_edits_from_the_controller(window, tmp_path):

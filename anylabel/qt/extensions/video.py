@@ -63,4 +63,5 @@ def install(window: Any) -> None:
             dock.refresh()
 
     window.folder_changed.connect(on_folder)
+    window.image_changed.connect(lambda path: dock.on_image_changed(path) if dock.isVisible() else None)
     dock.visibilityChanged.connect(lambda visible: dock.refresh() if visible else None)

@@ -38,6 +38,7 @@ class TracksDock(QDockWidget):
         self.tree.setRootIsDecorated(False)
         self.tree.setSortingEnabled(False)
         self.tree.itemDoubleClicked.connect(lambda *_: self.jump_first())
+        self.tree.currentItemChanged.connect(lambda *_: self.select_on_canvas())
         lay.addWidget(self.tree)
         self.summary = QLabel("")
         lay.addWidget(self.summary)
@@ -124,6 +125,7 @@ class TracksDock(QDockWidget):
             text += f"; {len(self.listing.errors)} unreadable label file(s)"
             self.summary.setToolTip("\n".join(self.listing.errors[:20]))
         self.summary.setText(text)
+        self.on_image_changed()
 
     def selected_id(self) -> int | None:
         item = self.tree.currentItem()
@@ -141,6 +143,28 @@ class TracksDock(QDockWidget):
         if self.listing is None:
             return None
         return next((t for t in self.listing.tracks if t.track_id == track_id), None)
+
+    def select_on_canvas(self) -> None:
+        """Select the chosen track's shapes on the frame shown, if it is there."""
+        tid = self.selected_id()
+        canvas = getattr(self.window_, "canvas", None)
+        if tid is None or canvas is None:
+            return
+        hits = [i for i, s in enumerate(canvas.shapes) if s.group_id == tid]
+        if hits:
+            canvas.select_indices(hits)
+
+    def on_image_changed(self, _path: str = "") -> None:
+        """Mark the tracks present on the frame shown (bold) and keep the chosen one selected there."""
+        canvas = getattr(self.window_, "canvas", None)
+        here = {s.group_id for s in canvas.shapes} if canvas is not None else set()
+        for i in range(self.tree.topLevelItemCount()):
+            item = self.tree.topLevelItem(i)
+            font = item.font(0)
+            font.setBold(int(item.data(0, Qt.UserRole)) in here)
+            for c in range(len(COLUMNS)):
+                item.setFont(c, font)
+        self.select_on_canvas()
 
     # ------------------------------------------------------------------ actions
     def jump_first(self) -> None:

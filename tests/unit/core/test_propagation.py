@@ -1,7 +1,6 @@
 """Propagation of hand-drawn objects through frames (optical flow / template matching)."""
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from .errors import LabelFileError
 from .frame_folder import EditReport, FrameFolder, snapshot
 from .geometry import RotatedBox, normalize_angle, rotated_box_corners, rotated_box_from_corners
+from .label_file import ImageAnnotation
 from .provenance import MACHINE, USER, interpolated_ids, mark_generated, ownership
 from .shape import RECTANGLE, ROTATION, Shape
 
@@ -69,7 +70,7 @@ def interpolate_folder(folder: str | FrameFolder, start: int | None = None, end:
     frames = folder if isinstance(folder, FrameFolder) else FrameFolder(folder)
     report = EditReport()
     positions = frames.clamp_range(start, end)
-    anns: dict[int, object] = {}
+    anns: dict[int, ImageAnnotation | None] = {}
     bad: set[int] = set()
     keys: dict[int, list[_Key]] = {}
     for i in positions:
@@ -106,11 +107,11 @@ def interpolate_folder(folder: str | FrameFolder, start: int | None = None, end:
 
     for p in sorted(plan):
         ann = anns.get(p)
-        owner = ownership(ann)  # type: ignore[arg-type]
+        owner = ownership(ann)
         if owner == USER:
             report.protected.append(frames.label_path(p))
             continue
-        before = snapshot(ann)  # type: ignore[arg-type]
+        before = snapshot(ann)
         if ann is None:
             try:
                 ann = frames.new_annotation(p)
@@ -118,9 +119,9 @@ def interpolate_folder(folder: str | FrameFolder, start: int | None = None, end:
                 report.errors.append(f"{frames.image_path(p)}: cannot read the image size ({exc})")
                 continue
         new_ids = plan[p]
-        done = interpolated_ids(ann) if owner == MACHINE else set()  # type: ignore[arg-type]
-        kept = [s for s in ann.shapes if not (s.group_id in new_ids and s.shape_type in INTERPOLATABLE)]  # type: ignore[union-attr]
-        ann.shapes = kept + [new_ids[t] for t in sorted(new_ids)]  # type: ignore[union-attr]
-        mark_generated(ann, "interpolation", interpolated=sorted(done | set(new_ids)))  # type: ignore[arg-type]
-        frames.save_if_changed(p, ann, before, report)  # type: ignore[arg-type]
+        done = interpolated_ids(ann) if owner == MACHINE else set()
+        kept = [s for s in ann.shapes if not (s.group_id in new_ids and s.shape_type in INTERPOLATABLE)]
+        ann.shapes = kept + [new_ids[t] for t in sorted(new_ids)]
+        mark_generated(ann, "interpolation", interpolated=sorted(done | set(new_ids)))
+        frames.save_if_changed(p, ann, before, report)
     return report

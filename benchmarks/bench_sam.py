@@ -4,9 +4,10 @@ speed and tensor interface of the real export, not its masks).
 Usage: python benchmarks/bench_sam.py [--models DIR] [--clicks 40] [--images 7]
 
 Prints:
-1. click -> polygon latency (decoder with the fed-back mask + mask -> polygon) against
-   the bare decoder ``session.run`` with the same feeds, p50/p95, on a cached image;
-   and the same while the store is encoding the next images in the background;
+1. click latency against the bare decoder ``session.run`` with the same feeds, p50/p95,
+   on a cached image: click -> preview (decoder with the fed-back mask + the overlay)
+   and click -> polygon (decoder + mask -> polygon); and the same right after an image
+   opens while the store has the next images queued (with and without the GUI's pause);
 2. "next image" -> embedding ready, when the user dwelt at least one encoder time on
    the previous image (prefetch on), and without prefetch for comparison;
 3. encoder calls per image while browsing forward, back and forward again.
@@ -48,28 +49,50 @@ def click_points(image: np.ndarray, n: int, seed: int = 0) -> list[tuple[float, 
     return [(float(rng.uniform(0.1, 0.9) * w), float(rng.uniform(0.1, 0.9) * h)) for _ in range(n)]
 
 
-def bench_clicks(model, image: np.ndarray, emb, n: int) -> tuple[list[float], list[float]]:
-    """Alternate bare session.run and the full click path with identical prompts."""
-    bare, full = [], []
+def bench_clicks(model, image: np.ndarray, emb, n: int, pause: float = 0.0) -> dict[str, list[float]]:
+    """Alternate a bare session.run and the full click path with identical prompts.
+
+    ``preview``: click -> mask -> overlay the GUI shows; ``polygon``: click -> mask ->
+    polygon shapes. ``pause`` > 0 does what the GUI does on each click (hold new
+    background encodings for that many seconds).
+    """
+    from anylabel.qt.sam.overlay import render_overlay  # numpy + OpenCV only, no Qt
+
+    out: dict[str, list[float]] = {"bare": [], "preview": [], "polygon": []}
     pts = click_points(image, n)
+    h, w = image.shape[:2]
     session = PromptSession(model, emb)
     for i, (x, y) in enumerate(pts):
         if i % 3 == 0:
             session.clear()  # objects of 1..3 clicks, like a user
-        # Bare: the decoder alone with the feeds the click will use (built outside the timer).
         prompt = session.prompt
         nxt = type(prompt)(list(prompt.points) + [(x, y)], list(prompt.labels) + [1], prompt.box)
         prev = session.prediction.low_res if session.prediction is not None else None
-        feeds = model.decoder.feeds(emb, nxt, prev)
+        feeds = model.decoder.feeds(emb, nxt, prev)  # built outside the timer
         t0 = time.perf_counter()
         model.decoder.session.session.run(None, feeds)
-        bare.append(time.perf_counter() - t0)
-        # Full: click -> mask -> polygon (what the user sees as the result of the click).
+        out["bare"].append(time.perf_counter() - t0)
         t0 = time.perf_counter()
+        if pause:
+            model.store.pause_prefetch(pause)
         session.add_point(x, y, True)
+        td = time.perf_counter()
+        render_overlay(session.prediction.mask, session.prompt, (w, h))
+        t1 = time.perf_counter()
         model.to_shapes(session.prediction.mask, "obj")
-        full.append(time.perf_counter() - t0)
-    return bare, full
+        t2 = time.perf_counter()
+        out["preview"].append(t1 - t0)               # decode + overlay
+        out["polygon"].append((td - t0) + (t2 - t1))  # decode + polygon
+    return out
+
+
+def report(title: str, r: dict[str, list[float]]) -> None:
+    bare = r["bare"]
+    print(f"{title} bare decoder:     {fmt(bare)}")
+    for key in ("preview", "polygon"):
+        v = r[key]
+        print(f"{title} click->{key:8s} {fmt(v)}   ratio p50 {pct(v, 50) / pct(bare, 50):.2f}x  "
+              f"p95 {pct(v, 95) / pct(bare, 95):.2f}x")
 
 
 def main() -> int:
@@ -112,18 +135,16 @@ def main() -> int:
         # 1. Clicks on a cached image (nothing else running).
         emb = store.embedding(paths[0], images[paths[0]])
         bench_clicks(model, images[paths[0]], emb, 5)  # warm-up
-        bare, full = bench_clicks(model, images[paths[0]], emb, args.clicks)
-        print(f"click idle   bare decoder: {fmt(bare)}")
-        print(f"click idle   click->polygon: {fmt(full)}   ratio p50 {pct(full, 50) / pct(bare, 50):.2f}x  "
-              f"p95 {pct(full, 95) / pct(bare, 95):.2f}x")
-        # ... and while the next images are being encoded in the background.
-        store.clear()
-        emb = store.embedding(paths[0], images[paths[0]])
-        store.prefetch(paths[1:])
-        bare_b, full_b = bench_clicks(model, images[paths[0]], emb, min(args.clicks, 20))
-        store.wait_idle()
-        print(f"click busy   bare decoder: {fmt(bare_b)}")
-        print(f"click busy   click->polygon: {fmt(full_b)}   (store encoding {len(paths) - 1} images meanwhile)")
+        report("click idle ", bench_clicks(model, images[paths[0]], emb, args.clicks))
+        # ... and right after opening an image, while the next ones are queued for encoding,
+        # with and without the pause the GUI asks for on each click.
+        for pause in (0.0, 1.0):
+            store.clear()
+            emb = store.embedding(paths[0], images[paths[0]])
+            store.prefetch(paths[1:])
+            r = bench_clicks(model, images[paths[0]], emb, min(args.clicks, 20), pause)
+            store.wait_idle()
+            report(f"click busy (pause {pause:.0f} s)", r)
 
         # 2. Next image ready: show image i, prefetch i+1.., dwell >= one encoder time, go next.
         for prefetch in (True, False):

@@ -12,6 +12,9 @@ ready. So:
   ``prefetch(paths)`` replaces that list, so when the user jumps elsewhere the queued
   work for the old neighbourhood is cancelled (a run already in the encoder finishes
   and is cached, it cannot be interrupted);
+- ``pause_prefetch(seconds)`` (called on every click) keeps new prefetch runs from
+  starting while the user is prompting, so the decoder does not share the CPU with the
+  encoder; the image on screen is never paused;
 - ``set_encoder`` (another model) empties the store; results of runs still in flight for
   the old model are dropped.
 
@@ -22,6 +25,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
+import time
 from collections import OrderedDict, deque
 from concurrent.futures import Future
 from dataclasses import dataclass
@@ -87,6 +91,7 @@ class EmbeddingStore:
         self._generation = 0
         self._closed = False
         self._busy_key: Key | None = None
+        self._paused_until = 0.0
         self.stats = StoreStats()
         self._thread = threading.Thread(target=self._work, name="sam-embeddings", daemon=True)
         self._thread.start()
@@ -191,6 +196,12 @@ class EmbeddingStore:
                     self._prefetch.append(_Job(key, Path(key[0]), fut, self._generation))
             self._cv.notify_all()
 
+    def pause_prefetch(self, seconds: float) -> None:
+        """Start no prefetch run for ``seconds`` from now (a run already going finishes)."""
+        with self._cv:
+            self._paused_until = max(self._paused_until, time.monotonic() + seconds)
+            self._cv.notify_all()
+
     def cached_keys(self) -> list[Key]:
         """Keys of ready entries, least recently used first."""
         with self._cv:
@@ -226,14 +237,19 @@ class EmbeddingStore:
             while True:
                 if self._closed:
                     return None
-                queue = self._urgent or self._prefetch
+                wait: float | None = None
+                queue = self._urgent
+                if not queue and self._prefetch:
+                    wait = self._paused_until - time.monotonic()
+                    if wait <= 0:
+                        queue, wait = self._prefetch, None
                 if queue:
                     job = queue.popleft()
                     if job.future.set_running_or_notify_cancel():
                         self._busy_key = job.key
                         return job
                     continue
-                self._cv.wait()
+                self._cv.wait(wait)
 
     def _work(self) -> None:
         while True:

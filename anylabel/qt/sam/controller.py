@@ -28,6 +28,8 @@ from .overlay import render_overlay
 log = logging.getLogger(__name__)
 
 SETTINGS_KEY = "sam"
+#: Seconds after a click during which no new background encoding starts (see EmbeddingStore).
+PROMPT_QUIET = 1.0
 DEFAULT_OPTIONS: dict[str, Any] = {"output_mode": "polygon", "tolerance": 1.0, "cache_size": 10, "prefetch": 2,
                                    "model": ""}
 
@@ -160,6 +162,8 @@ class SamController(QObject):
             self._refresh()
 
     def _when_ready(self, op: Callable[[], None]) -> None:
+        if self.model is not None:
+            self.model.store.pause_prefetch(PROMPT_QUIET)
         if self.session is not None:
             op()
             self._refresh()

@@ -168,3 +168,16 @@ def test_bad_file_fails_alone(tmp_path, store_with):
     assert store.peek(paths[1]) is not None
     with pytest.raises(FileNotFoundError):
         store.get(tmp_path / "missing.png")
+
+
+def test_pause_holds_prefetch_but_not_the_image_on_screen(tmp_path, store_with):
+    paths = _folder(tmp_path, 3)
+    store, enc = store_with()
+    store.pause_prefetch(0.6)
+    store.prefetch(paths[1:3])
+    urgent = store.get(paths[0])
+    urgent.result(5)
+    time.sleep(0.2)
+    assert [h - 40 for h, _ in enc.seen] == [0]      # paused: only the image on screen
+    assert store.wait_idle(10)
+    assert sorted(h - 40 for h, _ in enc.seen) == [0, 1, 2]

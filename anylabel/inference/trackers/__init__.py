@@ -7,6 +7,7 @@
 """
 from __future__ import annotations
 
+import os
 from typing import Any, Callable
 
 from .base import TRACKABLE_TYPES, Tracker, detections_from_shapes
@@ -23,13 +24,20 @@ TRACKERS: dict[str, Callable[[TrackerConfig], Tracker]] = {
 }
 
 
-def create_tracker(name: str | None = None, tracker_config: dict[str, Any] | TrackerConfig | None = None) -> Tracker:
+def create_tracker(name: str | None = None, tracker_config: dict[str, Any] | TrackerConfig | None = None,
+                   base_dir: str | os.PathLike[str] | None = None) -> Tracker:
     """A tracker by name (``bytetrack``, ``ocsort``, ``botsort``) with validated settings.
 
-    ``name`` wins over the config's ``tracker_type``; with neither, ByteTrack.
-    Raises TrackerConfigError for an unknown name or a bad setting.
+    ``name`` wins over the config's ``tracker_type``; with neither, ByteTrack. A relative
+    ``reid_model`` path is taken relative to ``base_dir`` (the model YAML's folder).
+    Raises TrackerConfigError for an unknown name or a bad setting, ModelLoadError for an
+    embedder that cannot be loaded.
     """
     cfg = parse_tracker_config(tracker_config, tracker_type=name)
+    if cfg.reid_model and base_dir is not None and not os.path.isabs(os.path.expanduser(cfg.reid_model)):
+        cfg.reid_model = os.path.join(os.fspath(base_dir), cfg.reid_model)
+    if cfg.reid_model:
+        cfg.reid_model = os.path.expanduser(cfg.reid_model)
     cls = TRACKERS.get(cfg.tracker_type)
     if cls is None:
         raise TrackerConfigError(f"unknown tracker {cfg.tracker_type!r} (choose from: {', '.join(TRACKERS)})")

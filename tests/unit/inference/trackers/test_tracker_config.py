@@ -74,3 +74,8 @@ def test_every_inference_config_tracker_key_is_understood():
     if CONFIG_KEYS is None:
         pytest.skip("the model-config loader keeps no list of tracker keys")
     assert set(CONFIG_KEYS) <= set(TRACKER_KEYS), set(CONFIG_KEYS) - set(TRACKER_KEYS)
+
+
+def test_relative_reid_model_is_found_beside_the_yaml(shared_models):
+    tr = create_tracker("botsort", {"model": "mobilenetv2_embedder.onnx"}, base_dir=shared_models)
+    assert tr.embedder is not None and tr.needs_frames

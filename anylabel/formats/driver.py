@@ -300,6 +300,27 @@ def _splittable() -> list[str]:
 
 # ----------------------------------------------------------------------------- import
 
+def _names_from_data_yaml(src: Path) -> tuple[list[str], Path] | None:
+    """Class names of an Ultralytics layout: ``--source`` may be ``labels/train`` or the
+    dataset root, with ``data.yaml`` at the root."""
+    for folder in (src, src.parent, src.parent.parent):
+        path = folder / "data.yaml"
+        if not path.is_file():
+            continue
+        try:
+            names = (yaml.safe_load(path.read_text(encoding="utf-8-sig")) or {}).get("names")
+        except (OSError, UnicodeDecodeError, yaml.YAMLError, AttributeError):
+            return None
+        if isinstance(names, dict):
+            try:
+                return [str(names[k]) for k in sorted(names, key=int)], path
+            except (TypeError, ValueError):
+                return None
+        if isinstance(names, list):
+            return [str(n) for n in names], path
+    return None
+
+
 def import_dataset(fmt: str, source: str | os.PathLike[str], images_dir: str | os.PathLike[str],
                    classes_file: str | os.PathLike[str] | None = None, options: ExportOptions | None = None,
                    on_exists: str = "refuse", progress: ProgressFn | None = None,
@@ -327,6 +348,11 @@ def import_dataset(fmt: str, source: str | os.PathLike[str], images_dir: str | o
         elif src.is_dir() and (src / CLASSES_FILE).is_file():
             classes = load_classes(src / CLASSES_FILE)
             summary.notes.append(f"class names read from {src / CLASSES_FILE}")
+        elif src.is_dir() and spec.needs_class_names:
+            found = _names_from_data_yaml(src)
+            if found:
+                classes, where = found
+                summary.notes.append(f"class names read from {where}")
         ctx = ImportContext(src, images, classes, options)
         importer = spec.importer(ctx)
     except FormatError as exc:

@@ -79,3 +79,19 @@ def test_pose_without_config_is_refused(tmp_path):
     src = make_dataset(tmp_path / "src", {"a.png": [rect(1, 1, 20, 20)]})
     s = export_dataset("yolo-pose", src, tmp_path / "ds")
     assert not s.ok and "pose config" in s.failures[0][1]
+
+
+def test_import_from_a_split_folder_reads_names_from_data_yaml(tmp_path):
+    from anylabel.core.label_file import read_label_file
+    from anylabel.formats.driver import import_dataset
+    from formats_helpers import make_image
+
+    src = make_dataset(tmp_path / "src", {f"p{i}.png": [rect(1, 1, 20, 20, label="猫")] for i in range(4)})
+    export_dataset("yolo", src, tmp_path / "ds", options=ExportOptions(split=(0.5, 0.5, 0)))
+    (tmp_path / "ds" / "classes.txt").unlink()
+    target = tmp_path / "t"
+    for p in (tmp_path / "ds" / "images" / "train").iterdir():
+        make_image(target / p.name)
+    s = import_dataset("yolo", tmp_path / "ds" / "labels" / "train", target)
+    assert s.ok and s.files_written == 2 and any("data.yaml" in n for n in s.notes), s.lines()
+    assert read_label_file(next(target.glob("*.json"))).shapes[0].label == "猫"

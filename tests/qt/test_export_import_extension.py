@@ -48,6 +48,7 @@ def _wait(qtbot, ctl, start):
 def test_menu_has_export_and_import(window):
     texts = [a.text() for a in window.menu("file").actions()]
     assert "Export &Dataset..." in texts and "&Import Dataset..." in texts
+    assert texts.index("&Import Dataset...") < texts.index("&Quit")
 
 
 def test_export_runs_in_background_and_reports_skips(window, qtbot, tmp_path):
@@ -155,3 +156,9 @@ def test_remembered_choices_prefill_the_dialog_with_the_open_folder(window, tmp_
     window.export_import.export_dialog()
     c = seen["choices"]
     assert c.fmt == "voc" and c.output_dir == "/somewhere" and c.input_dir == str(src) and c.seed == 0
+
+
+def test_the_main_window_installs_the_extension_itself(make_window):
+    w = make_window(install_extensions=True)
+    assert hasattr(w, "export_import")
+    assert not [m for m in w.error_messages if m.startswith("export_import")]

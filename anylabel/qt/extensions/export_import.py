@@ -12,7 +12,10 @@ def install(window: Any) -> None:
     ctl = ExportImportController(window)
     window.export_import = ctl
     menu = window.menu("file")
-    menu.addSeparator()
+    # Above Quit when the window has one (not part of the extension API, so optional).
+    quit_action = getattr(window, "actions_by_name", {}).get("quit")
+    before = quit_action if quit_action in menu.actions() else None
+    menu.insertSeparator(before) if before else menu.addSeparator()
     for text, slot, tip in (
         ("Export &Dataset...", ctl.export_dialog, "Write the folder's labels as YOLO, COCO, VOC, DOTA, MOT, masks or PPOCR"),
         ("&Import Dataset...", ctl.import_dialog, "Turn a YOLO, COCO, VOC, DOTA, MOT, mask or PPOCR dataset into label files"),
@@ -20,4 +23,4 @@ def install(window: Any) -> None:
         act = QAction(text, window)
         act.setStatusTip(tip)
         act.triggered.connect(lambda *_, s=slot: s())
-        menu.addAction(act)
+        menu.insertAction(before, act) if before else menu.addAction(act)

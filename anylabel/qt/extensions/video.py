@@ -44,6 +44,10 @@ def install(window: Any) -> None:
     dock = TracksDock(window, ctl)
     window.tracks_dock = dock
     window.addDockWidget(Qt.RightDockWidgetArea, dock)
+    files = getattr(window, "file_dock", None)
+    if files is not None:
+        window.tabifyDockWidget(files, dock)   # room for the list; the file list is a tab away
+        files.raise_()
     dock.hide()
     toggle = dock.toggleViewAction()
     toggle.setText("&Tracks")

@@ -37,6 +37,7 @@ class TracksDock(QDockWidget):
         self.tree.setHeaderLabels(list(COLUMNS))
         self.tree.setRootIsDecorated(False)
         self.tree.setSortingEnabled(False)
+        self.tree.setMinimumHeight(140)
         self.tree.itemDoubleClicked.connect(lambda *_: self.jump_first())
         self.tree.currentItemChanged.connect(lambda *_: self.select_on_canvas())
         lay.addWidget(self.tree)
@@ -118,6 +119,7 @@ class TracksDock(QDockWidget):
             item.setData(0, Qt.UserRole, t.track_id)
             item.setToolTip(0, f"{names[t.first]} .. {names[t.last]}")
             self.tree.addTopLevelItem(item)
+        self.on_image_changed()
         for c in range(len(COLUMNS)):
             self.tree.resizeColumnToContents(c)
         text = f"{len(self.listing.tracks)} track(s)"
@@ -125,7 +127,6 @@ class TracksDock(QDockWidget):
             text += f"; {len(self.listing.errors)} unreadable label file(s)"
             self.summary.setToolTip("\n".join(self.listing.errors[:20]))
         self.summary.setText(text)
-        self.on_image_changed()
 
     def selected_id(self) -> int | None:
         item = self.tree.currentItem()

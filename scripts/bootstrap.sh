@@ -40,11 +40,9 @@ if [ ! -f "$stamp" ] || [ "$reqs" -nt "$stamp" ] || [ requirements.txt -nt "$sta
   echo "[bootstrap] installing Python packages from $reqs"
   .venv/bin/python -m pip install -q --upgrade pip
   .venv/bin/python -m pip install -q -r "$reqs"
-  if [ "$profile" = dev ]; then
-    # Real PP-OCRv4 ONNX models ship in this wheel; --no-deps keeps its opencv-python
-    # (which bundles clashing Qt plugins) out of the environment.
-    .venv/bin/python -m pip install -q --no-deps "rapidocr-onnxruntime>=1.3"
-  fi
+  # The real PP-OCRv4 ONNX models (the OCR model of the zoo) ship in this wheel; --no-deps
+  # keeps its opencv-python (which bundles clashing Qt plugins) out of the environment.
+  .venv/bin/python -m pip install -q --no-deps "rapidocr-onnxruntime>=1.3"
   .venv/bin/python -m pip install -q --no-deps -e .
   touch "$stamp"
 fi

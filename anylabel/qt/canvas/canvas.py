@@ -50,6 +50,7 @@ class Canvas(QWidget):
     edit_label_requested = Signal()
     live_edit = Signal()               # a drag is changing the selection (status bar shows it live)
     context_menu_requested = Signal(object)  # QPoint (global)
+    render_finished = Signal()         # a worker finished building the shape layer (emitted off-thread)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -94,6 +95,15 @@ class Canvas(QWidget):
         self._hbar: QScrollBar | None = None
         self._vbar: QScrollBar | None = None
         self._interactions = {name: cls(self) for name, cls in INTERACTIONS.items()}
+        self.render_finished.connect(self.update, Qt.QueuedConnection)
+
+    def wait_for_render(self) -> None:
+        """Block until a shape layer being built in a worker is in place (tests, screenshots)."""
+        self.repaint()
+        while self.shape_layer.pending() or self.image_layer.pending():
+            self.shape_layer.collect(self, wait=True)
+            self.image_layer.collect(self, wait=True)
+            self.repaint()
 
     # ------------------------------------------------------------------ model state
     def touch(self, selection_only: bool = False) -> None:
@@ -387,13 +397,15 @@ class Canvas(QWidget):
         self.cancel_draft()
         self._edit().cancel()
         if image is None:
-            self.image_layer.set_pixmap(None, 1.0)
+            self.image_layer.set_image(None, 1.0)
             self.image_width = self.image_height = 0
         else:
-            pm = image if isinstance(image, QPixmap) else QPixmap.fromImage(image)
-            w, h = size if size is not None else (pm.width(), pm.height())
+            img = image.toImage() if isinstance(image, QPixmap) else image
+            if img.format() not in (QImage.Format_RGB32, QImage.Format_ARGB32_Premultiplied):
+                img = img.convertToFormat(QImage.Format_RGB32)  # the raster engine's fast path
+            w, h = size if size is not None else (img.width(), img.height())
             self.image_width, self.image_height = int(w), int(h)
-            self.image_layer.set_pixmap(pm, pm.width() / max(w, 1))
+            self.image_layer.set_image(img, img.width() / max(w, 1))
         self.shape_layer.invalidate()
         self.set_overlay(None)
         self.fit_mode = True

@@ -19,9 +19,10 @@ from qtpy.QtGui import QBrush, QColor, QFontMetricsF, QImage, QPainter, QPainter
 
 from ...core.geometry import rotated_box_from_corners
 from ...core.shape import POINT, ROTATION
-from .colors import label_color, text_color_on
+from .colors import label_color
 from .draft import TOOLS
 from .qpoly import to_qpolygonf
+from .shape_render import RenderData, render, render_image, snapshot_style
 from .shape_ops import handles
 from .style import (BACKGROUND, CROSSHAIR_COLOR, DRAFT_COLOR, HANDLE_PX, HOVER_VERTEX_COLOR, POINT_PX,
                     ROTATE_HANDLE_PX, SELECT_COLOR)
@@ -32,7 +33,6 @@ if TYPE_CHECKING:
 REBUILD_DELAY_MS = 90
 MAX_FULL_CACHE = 4096  # below this scaled size the whole image is cached; above, the visible area
 LABEL_MARGIN = 24
-DENSE_SCENE = 400  # more shapes than this in one render: label tags only on the bigger ones
 
 
 def visible_image_rect(canvas: "Canvas") -> QRectF:
@@ -66,162 +66,96 @@ def _draw_stretched(painter: QPainter, canvas: "Canvas", src, src_scale: float) 
 
 # ----------------------------------------------------------------------------- image
 
+def _rgb32_view(img: QImage) -> np.ndarray:
+    """(h, w, 4) uint8 view of an RGB32 QImage's pixels (no copy; the QImage must outlive it)."""
+    ptr = img.constBits()
+    ptr.setsize(img.sizeInBytes())
+    h, w = img.height(), img.width()
+    return np.frombuffer(ptr, dtype=np.uint8).reshape(h, img.bytesPerLine())[:, : 4 * w].reshape(h, w, 4)
+
+
+def _qimage_rgb32(arr: np.ndarray) -> QImage:
+    arr = np.ascontiguousarray(arr)
+    h, w = arr.shape[:2]
+    return QImage(arr.data, w, h, 4 * w, QImage.Format_RGB32).copy()
+
+
 class ImageLayer:
+    """The image; zoomed out it is drawn from a copy resized for the current zoom.
+
+    The copy comes from a mipmap pyramid (halvings made once per image with
+    ``cv2.pyrDown``): resizing the nearest larger level by less than 2x with linear
+    filtering takes a few milliseconds and does not alias, where an area resize of the
+    full image takes ~60 ms. While the wheel turns the image is drawn with the fast
+    nearest-pixel scaling and the copy is made once the wheel rests.
+    """
+
     def __init__(self) -> None:
-        self.pixmap: QPixmap | None = None
-        self.level_scale = 1.0  # pixmap pixels per image pixel (< 1 for downscaled huge images)
-        self.scaled: QPixmap | None = None
+        self.image: QImage | None = None
+        self.level_scale = 1.0  # pixels of the shown level per true image pixel (< 1 for huge images)
+        self.scaled: QImage | None = None
         self.scaled_for = 0.0
+        self.levels: list[tuple[float, np.ndarray]] = []  # (scale vs the true image, RGB32 pixels)
 
-    def set_pixmap(self, pixmap: QPixmap | None, level_scale: float) -> None:
-        self.pixmap, self.level_scale = pixmap, level_scale
+    def set_image(self, image: QImage | None, level_scale: float) -> None:
+        self.image, self.level_scale = image, level_scale
         self.scaled, self.scaled_for = None, 0.0
+        self.levels = [(level_scale, _rgb32_view(image))] if image is not None else []
+        if image is not None:
+            self._level_for(level_scale * 1024.0 / max(image.width(), image.height(), 1))  # built with the image
 
-    def rebuild(self, canvas: "Canvas") -> None:
-        """Smoothly downscale once per zoom level (when the result is small enough to keep)."""
+    def pending(self) -> bool:
+        return False
+
+    def collect(self, canvas: "Canvas", wait: bool = False) -> None:
+        pass
+
+    def _target(self, canvas: "Canvas") -> tuple[int, int] | None:
         s = canvas.scale
-        pm = self.pixmap
-        if pm is None or s >= self.level_scale * 0.999:
-            self.scaled = None
-            return
+        if self.image is None or s >= self.level_scale * 0.999:
+            return None
         w, h = round(canvas.image_width * s), round(canvas.image_height * s)
-        if 0 < w <= MAX_FULL_CACHE and 0 < h <= MAX_FULL_CACHE:
-            self.scaled = pm.scaled(w, h, Qt.IgnoreAspectRatio, Qt.SmoothTransformation)
-            self.scaled_for = s
-        else:
-            self.scaled = None
+        return (w, h) if 0 < w <= MAX_FULL_CACHE and 0 < h <= MAX_FULL_CACHE else None
+
+    def _level_for(self, s: float) -> np.ndarray:
+        import cv2
+
+        while self.levels[-1][0] / 2.0 >= s and min(self.levels[-1][1].shape[:2]) > 2:
+            scale, arr = self.levels[-1]
+            self.levels.append((scale / 2.0, cv2.pyrDown(arr)))
+        return next((arr for scale, arr in reversed(self.levels) if scale >= s * 0.999), self.levels[0][1])
+
+    def _make_scaled(self, canvas: "Canvas", size: tuple[int, int]) -> None:
+        import cv2
+
+        src = self._level_for(canvas.scale)
+        self.scaled = _qimage_rgb32(cv2.resize(src, size, interpolation=cv2.INTER_LINEAR))
+        self.scaled_for = canvas.scale
 
     def paint(self, canvas: "Canvas", painter: QPainter) -> None:
-        pm = self.pixmap
-        if pm is None:
+        img = self.image
+        if img is None:
             return
-        s = canvas.scale
-        if s < self.level_scale * 0.999:
-            if self.scaled is None or self.scaled_for != s:
-                if self.scaled is None and not canvas.interacting_zoom:
-                    self.rebuild(canvas)
-                else:
+        size = self._target(canvas)
+        if size is not None:
+            if self.scaled_for != canvas.scale:
+                if canvas.interacting_zoom:
                     canvas.schedule_rebuild()
-            if self.scaled is not None and self.scaled_for == s:
-                painter.drawPixmap(QPointF(canvas.offset.x(), canvas.offset.y()), self.scaled)
+                else:
+                    self._make_scaled(canvas, size)
+            if self.scaled is not None and self.scaled_for == canvas.scale:
+                painter.drawImage(QPointF(canvas.offset.x(), canvas.offset.y()), self.scaled)
                 return
-        _draw_stretched(painter, canvas, pm, self.level_scale)
+        _draw_stretched(painter, canvas, img, self.level_scale)
 
 
 # ----------------------------------------------------------------------------- shapes
 
-def _decimate(screen: np.ndarray, offsets: np.ndarray, grid: float = 1.5) -> tuple[np.ndarray, np.ndarray]:
-    """Drop vertices that fall in the same ``grid``-pixel cell as the one before (keeps firsts):
-    at low zoom a 50-vertex polygon a few pixels wide needs only a handful."""
-    if len(screen) < 2:
-        return screen, offsets
-    r = np.floor(screen / grid)
-    keep = np.ones(len(screen), dtype=bool)
-    keep[1:] = np.any(r[1:] != r[:-1], axis=1)
-    keep[offsets[:-1][offsets[:-1] < len(screen)]] = True
-    new_offsets = np.concatenate([[0], np.cumsum(keep)])[offsets]
-    return screen[keep], new_offsets
-
-
-def render_shapes(painter: QPainter, canvas: "Canvas", indices: np.ndarray, scale: float,
+def render_shapes(painter: QPainter, canvas: "Canvas", indices, scale: float,
                   origin: tuple[float, float], with_labels: bool = True) -> None:
-    """Draw shapes ``indices`` of the canvas scene with ``scale`` and a pixmap ``origin``
-    (scaled-image coordinates of the painter's (0, 0))."""
-    idx = canvas.scene_index()
-    shapes = canvas.shapes
-    style = canvas.style
-    if len(indices) == 0:
-        return
-    n_all = len(idx.offsets) - 1
-    if len(indices) * 2 < n_all:
-        # a few shapes (selection, a partial cache update): transform only their points
-        starts, ends = idx.offsets[indices], idx.offsets[np.asarray(indices) + 1]
-        counts = ends - starts
-        take = np.concatenate([np.arange(a, b) for a, b in zip(starts.tolist(), ends.tolist())]) \
-            if counts.sum() else np.zeros(0, dtype=np.int64)
-        sub_off = np.concatenate([[0], np.cumsum(counts)])
-        screen = idx.points[take] * scale - np.array(origin)
-        if scale < 1.0:
-            screen, sub_off = _decimate(screen, sub_off)
-        offsets = np.zeros(n_all + 1, dtype=np.int64)
-        ends_arr = np.zeros(n_all + 1, dtype=np.int64)
-        offsets[indices] = sub_off[:-1]
-        ends_arr[indices] = sub_off[1:]
-    else:
-        screen = idx.points * scale - np.array(origin)
-        offsets = idx.offsets
-        if scale < 1.0:
-            screen, offsets = _decimate(screen, offsets)
-        ends_arr = offsets[1:]
-    painter.setRenderHint(QPainter.Antialiasing, True)
-    by_label: dict[str, list[int]] = {}
-    for i in indices.tolist():
-        by_label.setdefault(shapes[i].label, []).append(i)
-    closed = idx.closed
-    is_point = idx.is_point
-    lw = style.line_width
-    for label, members in by_label.items():
-        color = label_color(label)
-        pen = QPen(color, lw)
-        pen.setCosmetic(True)
-        fill = QColor(color)
-        fill.setAlpha(style.fill_alpha)
-        brush = QBrush(fill) if style.fill else QBrush(Qt.NoBrush)
-        painter.setPen(pen)
-        painter.setBrush(brush)
-        points_path = QPainterPath()
-        for i in members:
-            a, b = offsets[i], ends_arr[i]
-            if b <= a:
-                continue
-            if is_point[i]:
-                x, y = screen[a]
-                points_path.addEllipse(QPointF(x, y), POINT_PX, POINT_PX)
-            elif closed[i]:
-                painter.drawPolygon(to_qpolygonf(screen[a:b]))
-            else:
-                painter.drawPolyline(to_qpolygonf(screen[a:b]))
-        if not points_path.isEmpty():
-            painter.setBrush(QBrush(color))
-            painter.drawPath(points_path)
-    if with_labels and style.show_labels:
-        draw_label_tags(painter, canvas, indices, scale, origin)
-
-
-def draw_label_tags(painter: QPainter, canvas: "Canvas", indices, scale: float, origin: tuple[float, float]) -> None:
-    """Each shape's label on a filled tag in the label colour, above the shape's top-left."""
-    idx = canvas.scene_index()
-    shapes = canvas.shapes
-    style = canvas.style
-    painter.setFont(style.font)
-    fm = QFontMetricsF(style.font)
-    th = fm.height() + 2
-    painter.setRenderHint(QPainter.Antialiasing, False)
-    # In a dense scene only shapes big enough to carry a tag get one (clutter and cost).
-    min_px = style.min_label_px if len(shapes) <= DENSE_SCENE else style.min_label_px * 3
-    for i in list(indices):
-        sh = shapes[i]
-        text = sh.label
-        if sh.group_id is not None:
-            text = f"{text} #{sh.group_id}" if text else f"#{sh.group_id}"
-        if not text:
-            continue
-        x0, y0, x1, y1 = idx.bboxes[i]
-        if not math.isfinite(x0):
-            continue
-        if (x1 - x0) * scale < min_px and (y1 - y0) * scale < min_px and not idx.is_point[i]:
-            continue  # too small at this zoom: a tag would hide the shape
-        tx = x0 * scale - origin[0]
-        ty = y0 * scale - origin[1] - th
-        if ty < -origin[1]:
-            ty = y0 * scale - origin[1]
-        tw = fm.horizontalAdvance(text) + 6
-        color = label_color(sh.label)
-        bg = QColor(color)
-        bg.setAlpha(220)
-        painter.fillRect(QRectF(tx, ty, tw, th), bg)
-        painter.setPen(text_color_on(color))
-        painter.drawText(QRectF(tx + 3, ty, tw - 3, th), Qt.AlignVCenter | Qt.AlignLeft, text)
+    """Draw shapes ``indices`` of the canvas on the GUI thread."""
+    if len(indices):
+        render(painter, RenderData.gather(canvas, indices), scale, origin, canvas.style, with_labels)
 
 
 def _max_tag_width(canvas: "Canvas") -> float:
@@ -234,12 +168,16 @@ def _max_tag_width(canvas: "Canvas") -> float:
 class ShapeLayer:
     """The cached image of committed, unselected, visible shapes.
 
-    After an edit only the areas of the shapes that left or entered the cache are
-    cleared and redrawn (``PARTIAL_LIMIT``), so committing a move in a 2,000-polygon
-    scene repaints a few hundred pixels, not every polygon.
+    - After an edit only the areas of the shapes that left or entered the cache are
+      cleared and redrawn (``PARTIAL_LIMIT``): committing a move in a 2,000-polygon
+      scene repaints a few hundred pixels, not every polygon.
+    - A full build of a big scene (new image, zoom at rest, a pan past the cached
+      area) runs in a worker thread; until it lands the previous image is shown
+      (stretched or shifted), so the GUI never waits for it.
     """
 
     PARTIAL_LIMIT = 64
+    ASYNC_MIN_SHAPES = 150  # smaller scenes are built on the spot (a few ms)
 
     def __init__(self) -> None:
         self.pixmap: QImage | None = None
@@ -247,13 +185,17 @@ class ShapeLayer:
         self.scale = 0.0
         self.origin = (0.0, 0.0)  # scaled-image coords of the image's top-left
         self.content: dict[int, object] = {}  # id -> shape drawn in the cache (kept alive so ids stay unique)
-        self.renders = 0          # full rebuilds (benchmarks read these)
+        self.renders = 0          # full builds (benchmarks read these)
         self.partial_renders = 0
+        self.async_enabled = True
+        self._job = None          # (target, future, content, scale, origin, key)
+        self._pool = None
 
     def invalidate(self) -> None:
         self.pixmap = None
         self.key = None
         self.content = {}
+        self._job = None
 
     def _region(self, canvas: "Canvas") -> tuple[float, float, float, float]:
         s = canvas.scale
@@ -267,16 +209,18 @@ class ShapeLayer:
         y1 = min(-canvas.offset.y() + 2 * vh, H + LABEL_MARGIN)
         return (x0, y0, max(x1 - x0, 1), max(y1 - y0, 1))
 
-    def _covers(self, canvas: "Canvas") -> bool:
-        if self.pixmap is None:
-            return False
-        x0, y0 = self.origin
+    def _covers(self, canvas: "Canvas", origin=None, size=None) -> bool:
+        if origin is None:
+            if self.pixmap is None:
+                return False
+            origin, size = self.origin, (self.pixmap.width(), self.pixmap.height())
+        x0, y0 = origin
         vx, vy = -canvas.offset.x(), -canvas.offset.y()
         W, H = canvas.image_width * canvas.scale, canvas.image_height * canvas.scale
         need_x1 = min(vx + canvas.width(), W)
         need_y1 = min(vy + canvas.height(), H)
         return (x0 <= max(vx, 0) + 0.5 and y0 <= max(vy, 0) + 0.5
-                and x0 + self.pixmap.width() >= need_x1 - 0.5 and y0 + self.pixmap.height() >= need_y1 - 0.5)
+                and x0 + size[0] >= need_x1 - 0.5 and y0 + size[1] >= need_y1 - 0.5)
 
     def _wanted(self, canvas: "Canvas", x: float, y: float, w: float, h: float) -> np.ndarray:
         s = canvas.scale
@@ -286,22 +230,45 @@ class ShapeLayer:
             indices = np.intersect1d(indices, vis, assume_unique=True)
         return indices
 
-    def rebuild(self, canvas: "Canvas") -> None:
+    def rebuild(self, canvas: "Canvas", allow_async: bool = False) -> None:
+        """Build the whole cache for the current zoom and view (in a worker when worth it)."""
         x, y, w, h = self._region(canvas)
-        # A premultiplied ARGB image is the raster engine's fast path for both drawing and blitting.
-        pm = QImage(max(int(math.ceil(w)), 1), max(int(math.ceil(h)), 1), QImage.Format_ARGB32_Premultiplied)
-        pm.fill(Qt.transparent)
-        s = canvas.scale
+        size = (max(int(math.ceil(w)), 1), max(int(math.ceil(h)), 1))
         indices = self._wanted(canvas, x, y, w, h)
-        p = QPainter(pm)
-        try:
-            render_shapes(p, canvas, indices, s, (x, y))
-        finally:
-            p.end()
-        self.pixmap, self.scale, self.origin = pm, s, (x, y)
-        self.key = canvas.layer_key()
-        self.content = {id(canvas.shapes[i]): canvas.shapes[i] for i in indices.tolist()}
+        data = RenderData.gather(canvas, indices)
+        content = {id(canvas.shapes[i]): canvas.shapes[i] for i in indices.tolist()}
+        key = canvas.layer_key()
+        if allow_async and self.async_enabled and len(indices) >= self.ASYNC_MIN_SHAPES:
+            target = (key, canvas.scale, (x, y), size)
+            if self._job is not None:
+                return  # one at a time: when it lands, the next paint asks again if the view moved on
+            if self._pool is None:
+                from concurrent.futures import ThreadPoolExecutor
+
+                self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="anylabel-shapes")
+            fut = self._pool.submit(render_image, data, canvas.scale, (x, y), size, snapshot_style(canvas.style))
+            self._job = (target, fut, content, canvas.scale, (x, y), key)
+            fut.add_done_callback(lambda _f: canvas.render_finished.emit())  # queued to the GUI thread
+            return
+        self._install(render_image(data, canvas.scale, (x, y), size, canvas.style), canvas.scale, (x, y), content, key)
+
+    def _install(self, img: QImage, scale: float, origin, content, key) -> None:
+        self.pixmap, self.scale, self.origin, self.content, self.key = img, scale, origin, content, key
         self.renders += 1
+
+    def collect(self, canvas: "Canvas", wait: bool = False) -> None:
+        """Take a finished worker build if it still fits the view (edits since are patched in)."""
+        job = self._job
+        if job is None or (not wait and not job[1].done()):
+            return
+        self._job = None
+        target, fut, content, scale, origin, key = job
+        img = fut.result()
+        if scale == canvas.scale:  # newer than what is shown; a pan past it asks for another
+            self._install(img, scale, origin, content, key)
+
+    def pending(self) -> bool:
+        return self._job is not None
 
     def _extent(self, canvas: "Canvas", shape) -> QRectF:
         """Screen area (cache coordinates) a shape and its label tag cover."""
@@ -321,7 +288,7 @@ class ShapeLayer:
         return r
 
     def _try_partial(self, canvas: "Canvas") -> bool:
-        """Redraw only where shapes left or entered the cache; False when a full rebuild is better."""
+        """Redraw only where shapes left or entered the cache; False when a full build is better."""
         old_key, key = self.key, canvas.layer_key()
         if self.pixmap is None or old_key is None or old_key[3:] != key[3:]:
             return False  # label visibility or style changed: everything looks different
@@ -334,6 +301,7 @@ class ShapeLayer:
             return False
         s = canvas.scale
         idx = canvas.scene_index()
+        tag_w = _max_tag_width(canvas) if gone or came else 0.0
         p = QPainter(self.pixmap)
         try:
             for sh in gone + came:
@@ -350,7 +318,6 @@ class ShapeLayer:
                 # shapes near the area (tags reach right of and above their shape)
                 ix0, iy0 = (r.left() + x) / s, (r.top() + y) / s
                 ix1, iy1 = (r.right() + x) / s, (r.bottom() + y) / s
-                tag_w = _max_tag_width(canvas)
                 near = idx.visible(ix0 - tag_w / s, iy0, ix1, iy1 + LABEL_MARGIN / s)
                 near = np.intersect1d(wanted, near, assume_unique=True)
                 render_shapes(p, canvas, near, s, (x, y))
@@ -364,17 +331,18 @@ class ShapeLayer:
     def paint(self, canvas: "Canvas", painter: QPainter) -> None:
         if canvas.image_width <= 0:
             return
+        self.collect(canvas)
         key = canvas.layer_key()
         stale_scale = self.pixmap is not None and self.scale != canvas.scale
         if self.pixmap is None or (not stale_scale and not self._covers(canvas)):
-            self.rebuild(canvas)
+            self.rebuild(canvas, allow_async=True)
         elif stale_scale:
             if canvas.interacting_zoom and self.key == key:
                 canvas.schedule_rebuild()
             else:
-                self.rebuild(canvas)
+                self.rebuild(canvas, allow_async=True)
         elif self.key != key and not self._try_partial(canvas):
-            self.rebuild(canvas)
+            self.rebuild(canvas, allow_async=True)
         pm = self.pixmap
         if pm is None:
             return
@@ -382,7 +350,7 @@ class ShapeLayer:
         ox, oy = self.origin
         if k == 1.0:
             painter.drawImage(QPointF(ox + canvas.offset.x(), oy + canvas.offset.y()), pm)
-        else:  # zoom in progress: stretch the last crisp render until the wheel rests
+        else:  # zoom in progress or a build on its way: stretch the last crisp image
             target = QRectF(ox * k + canvas.offset.x(), oy * k + canvas.offset.y(), pm.width() * k, pm.height() * k)
             painter.drawImage(target, pm, QRectF(pm.rect()))
 

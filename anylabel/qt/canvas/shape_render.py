@@ -1,0 +1,167 @@
+"""Drawing shapes into a painter from a self-contained snapshot.
+
+``RenderData`` copies what painting needs (points, flags, labels) out of the canvas,
+so the same function can run on the GUI thread (selection, partial updates) or in a
+worker thread that renders a whole cache layer into a QImage while the GUI keeps
+showing the previous one (QPainter on a QImage is allowed off the GUI thread).
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
+
+import numpy as np
+from qtpy.QtCore import QPointF, QRectF, Qt
+from qtpy.QtGui import QBrush, QColor, QFont, QFontMetricsF, QImage, QPainter, QPainterPath, QPen
+
+from .colors import label_color, text_color_on
+from .qpoly import to_qpolygonf
+from .style import POINT_PX, Style
+
+if TYPE_CHECKING:
+    from .canvas import Canvas
+
+DENSE_SCENE = 400  # more shapes than this on the image: label tags only on the bigger ones
+DECIMATE_GRID = 1.5  # screen px: at low zoom consecutive vertices closer than this merge
+
+
+@dataclass
+class RenderData:
+    points: np.ndarray      # (M, 2) image pixels of the chosen shapes' outlines, concatenated
+    offsets: np.ndarray     # (k + 1,) start of each shape in ``points``
+    closed: np.ndarray      # (k,) bool
+    is_point: np.ndarray    # (k,) bool
+    bboxes: np.ndarray      # (k, 4) image pixels
+    labels: list[str]
+    tags: list[str]         # text of each shape's tag ("" for none)
+    dense: bool
+
+    @classmethod
+    def gather(cls, canvas: "Canvas", indices) -> "RenderData":
+        idx = canvas.scene_index()
+        ind = np.asarray(indices, dtype=np.int64).reshape(-1)
+        starts, ends = idx.offsets[ind], idx.offsets[ind + 1]
+        counts = ends - starts
+        if counts.sum():
+            # one vectorised gather: position k of the result comes from starts[shape] + rank in shape
+            rank = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
+            pts = idx.points[np.repeat(starts, counts) + rank]
+        else:
+            pts = np.zeros((0, 2))
+        shapes = canvas.shapes
+        labels, tags = [], []
+        for i in ind.tolist():
+            sh = shapes[i]
+            labels.append(sh.label)
+            tag = sh.label
+            if sh.group_id is not None:
+                tag = f"{tag} #{sh.group_id}" if tag else f"#{sh.group_id}"
+            tags.append(tag)
+        return cls(pts, np.concatenate([[0], np.cumsum(counts)]).astype(np.int64), idx.closed[ind].copy(),
+                   idx.is_point[ind].copy(), idx.bboxes[ind].copy(), labels, tags, len(shapes) > DENSE_SCENE)
+
+
+def snapshot_style(style: Style) -> Style:
+    """A copy a worker thread may use while the GUI changes the original."""
+    s = replace(style)
+    s.font = QFont(style.font)
+    return s
+
+
+def _decimate(screen: np.ndarray, offsets: np.ndarray, grid: float = DECIMATE_GRID) -> tuple[np.ndarray, np.ndarray]:
+    """Drop vertices that fall in the same ``grid``-pixel cell as the one before (keeps firsts):
+    at low zoom a 50-vertex polygon a few pixels wide needs only a handful."""
+    if len(screen) < 2:
+        return screen, offsets
+    r = np.floor(screen / grid)
+    keep = np.ones(len(screen), dtype=bool)
+    keep[1:] = np.any(r[1:] != r[:-1], axis=1)
+    firsts = offsets[:-1]
+    keep[firsts[firsts < len(screen)]] = True
+    new_offsets = np.concatenate([[0], np.cumsum(keep)])[offsets]
+    return screen[keep], new_offsets
+
+
+def render(painter: QPainter, data: RenderData, scale: float, origin: tuple[float, float], style: Style,
+           with_labels: bool = True) -> None:
+    """Draw every shape of ``data`` with ``scale`` (screen px per image px); ``origin`` is the
+    scaled-image position of the painter's (0, 0)."""
+    k = len(data.labels)
+    if k == 0:
+        return
+    screen = data.points * scale - np.array(origin)
+    offsets = data.offsets
+    if scale < 1.0:
+        screen, offsets = _decimate(screen, offsets)
+    painter.setRenderHint(QPainter.Antialiasing, True)
+    by_label: dict[str, list[int]] = {}
+    for j, label in enumerate(data.labels):
+        by_label.setdefault(label, []).append(j)
+    lw = style.line_width
+    for label, members in by_label.items():
+        color = label_color(label)
+        pen = QPen(color, lw)
+        pen.setCosmetic(True)
+        fill = QColor(color)
+        fill.setAlpha(style.fill_alpha)
+        painter.setPen(pen)
+        painter.setBrush(QBrush(fill) if style.fill else QBrush(Qt.NoBrush))
+        points_path = QPainterPath()
+        for j in members:
+            a, b = offsets[j], offsets[j + 1]
+            if b <= a:
+                continue
+            if data.is_point[j]:
+                x, y = screen[a]
+                points_path.addEllipse(QPointF(x, y), POINT_PX, POINT_PX)
+            elif data.closed[j]:
+                painter.drawPolygon(to_qpolygonf(screen[a:b]))
+            else:
+                painter.drawPolyline(to_qpolygonf(screen[a:b]))
+        if not points_path.isEmpty():
+            painter.setBrush(QBrush(color))
+            painter.drawPath(points_path)
+    if with_labels and style.show_labels:
+        draw_tags(painter, data, scale, origin, style)
+
+
+def draw_tags(painter: QPainter, data: RenderData, scale: float, origin: tuple[float, float], style: Style) -> None:
+    """Each shape's label on a filled tag in the label colour, above the shape's top-left."""
+    painter.setFont(style.font)
+    fm = QFontMetricsF(style.font)
+    th = fm.height() + 2
+    painter.setRenderHint(QPainter.Antialiasing, False)
+    min_px = style.min_label_px * (3 if data.dense else 1)  # dense scenes: tags only on the bigger shapes
+    for j, text in enumerate(data.tags):
+        if not text:
+            continue
+        x0, y0, x1, y1 = data.bboxes[j]
+        if not math.isfinite(x0):
+            continue
+        if (x1 - x0) * scale < min_px and (y1 - y0) * scale < min_px and not data.is_point[j]:
+            continue  # too small at this zoom: a tag would hide the shape
+        tx = x0 * scale - origin[0]
+        ty = y0 * scale - origin[1] - th
+        if ty < -origin[1]:
+            ty = y0 * scale - origin[1]  # no room above the image: inside the shape
+        tw = fm.horizontalAdvance(text) + 6
+        color = label_color(data.labels[j])
+        bg = QColor(color)
+        bg.setAlpha(220)
+        painter.fillRect(QRectF(tx, ty, tw, th), bg)
+        painter.setPen(text_color_on(color))
+        painter.drawText(QRectF(tx + 3, ty, tw - 3, th), Qt.AlignVCenter | Qt.AlignLeft, text)
+
+
+def render_image(data: RenderData, scale: float, origin: tuple[float, float], size: tuple[int, int],
+                 style: Style) -> QImage:
+    """A transparent premultiplied-ARGB image (the raster engine's fast path) with the shapes."""
+    img = QImage(max(size[0], 1), max(size[1], 1), QImage.Format_ARGB32_Premultiplied)
+    img.fill(Qt.transparent)
+    p = QPainter(img)
+    try:
+        render(p, data, scale, origin, style)
+    finally:
+        p.end()
+    return img

@@ -1,0 +1,80 @@
+"""The cached shape layer must show exactly the current shapes: after worker builds,
+partial redraws, selection and zoom changes (checked on rendered pixels)."""
+from __future__ import annotations
+
+import pytest
+from qtpy.QtGui import QImage
+
+from anylabel.core.shape import rectangle
+from anylabel.qt.canvas import Canvas
+from anylabel.qt.canvas.shape_ops import translated
+
+pytestmark = pytest.mark.gui
+
+
+def _white(w, h):
+    img = QImage(w, h, QImage.Format_RGB32)
+    img.fill(0xFFFFFF)
+    return img
+
+
+def _tinted(canvas, x, y) -> bool:
+    c = canvas.grab().toImage().pixelColor(canvas.image_to_widget(x, y).toPoint())
+    return (c.red(), c.green(), c.blue()) != (255, 255, 255)
+
+
+@pytest.fixture
+def grid_canvas(qtbot):
+    c = Canvas()
+    qtbot.addWidget(c)
+    c.resize(800, 800)
+    c.show()
+    c.style.show_labels = False
+    c.set_image(_white(2000, 2000))
+    shapes = [rectangle(40 + 90 * (i % 20), 40 + 90 * (i // 20), 80 + 90 * (i % 20), 80 + 90 * (i // 20), label="a")
+              for i in range(400)]
+    c.set_shapes(shapes)
+    return c
+
+
+def test_worker_build_then_partial_redraw(grid_canvas):
+    c = grid_canvas
+    assert len(c.shapes) >= c.shape_layer.ASYNC_MIN_SHAPES
+    c.wait_for_render()
+    assert c.shape_layer.renders >= 1
+    assert _tinted(c, 60, 60) and not _tinted(c, 85 + 90, 60)       # inside a box / in a gap
+    partial_before = c.shape_layer.partial_renders
+    c.shapes[0] = translated(c.shapes[0], 45, 0)                     # into the gap on its right
+    c.touch()
+    c.wait_for_render()
+    assert c.shape_layer.partial_renders == partial_before + 1
+    assert not _tinted(c, 42, 60) and _tinted(c, 100, 60)
+
+
+def test_selection_leaves_and_returns_to_the_cache(grid_canvas):
+    c = grid_canvas
+    c.wait_for_render()
+    c.select_indices([21])
+    c.shapes[21] = translated(c.shapes[21], 0, 45)                   # a live drag
+    c.touch(selection_only=True)
+    c.wait_for_render()
+    assert _tinted(c, 150, 195) and not _tinted(c, 150, 132)
+    c.select_indices([])
+    c.wait_for_render()
+    assert _tinted(c, 150, 195) and not _tinted(c, 150, 132)
+
+
+def test_zoom_and_hidden_labels(grid_canvas):
+    c = grid_canvas
+    c.wait_for_render()
+    c.set_scale(2.0)
+    c.wait_for_render()
+    c.pan_by(-500, -300)
+    c.wait_for_render()
+    x, y = c.widget_to_image(c.rect().center())
+    col, row = int((x - 40) // 90), int((y - 40) // 90)
+    cx, cy = 60 + 90 * col, 60 + 90 * row
+    assert _tinted(c, cx, cy)
+    c.set_label_visible("a", False)
+    c.wait_for_render()
+    assert not _tinted(c, cx, cy)

@@ -1,6 +1,6 @@
 """Export time for N images x S shapes (default 10,000 x 20) to coco and yolo.
 
-Usage: python benchmarks/bench_export.py [N] [S] [FORMAT ...]
+Usage: python benchmarks/bench_export.py [N] [S] [FORMAT ...]   (BENCH_WORKERS=1 for one process)
 The label files state the image size, so no image is decoded; the image files are
 empty placeholders. Shapes: half rectangles, half 6-point polygons, 5 labels.
 Prints the wall and CPU time of each export (reading the label files included) and the
@@ -19,6 +19,7 @@ from pathlib import Path
 
 import numpy as np
 
+from anylabel.formats.base import ExportOptions
 from anylabel.formats.driver import export_dataset
 
 
@@ -63,13 +64,15 @@ def main() -> None:
             t0, c0 = time.perf_counter(), time.process_time()
             if prof:
                 prof.enable()
-            summary = export_dataset(fmt, src, out)
+            workers = int(os.environ.get("BENCH_WORKERS", "0"))
+            summary = export_dataset(fmt, src, out, options=ExportOptions(workers=workers))
             if prof:
                 prof.disable()
             dt, cpu = time.perf_counter() - t0, time.process_time() - c0
             assert summary.ok, summary.lines()[:5]
-            print(f"export {fmt}: {n} images x {s} shapes ({summary.shapes_written} shapes) in {dt:.2f} s wall, "
-                  f"{cpu:.2f} s CPU ({n / dt:.0f} images/s); load average {os.getloadavg()[0]:.1f}")
+            print(f"export {fmt} (workers={workers or 'auto'}): {n} images x {s} shapes "
+                  f"({summary.shapes_written} shapes) in {dt:.2f} s wall, {cpu:.2f} s CPU in this process "
+                  f"({n / dt:.0f} images/s); load average {os.getloadavg()[0]:.1f}")
             if prof:
                 pstats.Stats(prof).sort_stats("cumulative").print_stats(20)
 

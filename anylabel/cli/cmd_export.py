@@ -27,6 +27,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seed", type=int, default=0, help="seed of the deterministic split (default 0)")
     parser.add_argument("--labelled-only", action="store_true",
                         help="leave out images without a label file (default: they are background images)")
+    parser.add_argument("--workers", type=int, default=0, metavar="N",
+                        help="processes for folders of 1,000+ images (default 0: one per CPU core; 1: no workers)")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
@@ -35,7 +37,7 @@ def run(args: argparse.Namespace) -> int:
     from ..formats.driver import export_dataset, load_pose_config, parse_split
     from .progress import Progress
 
-    options = ExportOptions(seed=args.seed, include_unlabelled=not args.labelled_only)
+    options = ExportOptions(seed=args.seed, include_unlabelled=not args.labelled_only, workers=max(0, args.workers))
     try:
         if args.split:
             options.split = parse_split(args.split)

@@ -52,6 +52,7 @@ class ExportOptions:
     split: tuple[float, float, float] | None = None  # train, val, test fractions
     seed: int = 0
     include_unlabelled: bool = True  # images without a label file become empty/background entries
+    workers: int = 1  # processes for big folders (0 = one per CPU core); formats with spec.parallel only
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -69,7 +70,11 @@ class Exporter(Protocol):
     """Receives every image once (``add``), then ``finish`` writes dataset-level files.
 
     ``add`` returns the shapes it had to leave out; it raises OSError/FormatError when the
-    image cannot be written (the driver names the image and carries on)."""
+    image cannot be written (the driver names the image and carries on). Exporters of
+    formats marked ``parallel`` also have ``state()`` (what a worker process built, picklable)
+    and ``merge(state)`` (join it, in image order, into the exporter that writes the files)."""
+
+    files_written: int
 
     def add(self, item: ExportItem) -> list[Skip]: ...
 
@@ -135,6 +140,13 @@ class Summary:
     @property
     def ok(self) -> bool:
         return not self.failures and not self.cancelled
+
+    def absorb(self, other: "Summary") -> None:
+        """Add the counts of a part of the run (a worker's share)."""
+        self.images += other.images
+        self.shapes_written += other.shapes_written
+        self.failures.extend(other.failures)
+        self.skipped.update(other.skipped)
 
     def fail(self, path: str | Path, problem: str) -> None:
         self.failures.append((str(path), problem))

@@ -224,40 +224,65 @@ def _is_axis_box(p: np.ndarray) -> bool:
 
 class CocoExporter:
     """Collects every image, writes ``annotations.json`` (``annotations/instances_<subset>.json``
-    in a split) at the end."""
+    in a split) at the end.
+
+    Each image and annotation is kept as a JSON fragment without its ids: ids are given
+    when the file is written, so parts built by parallel workers (``state``/``merge``)
+    join in order without re-encoding."""
 
     def __init__(self, ctx: ExportContext) -> None:
         self.ctx = ctx
         self.class_index = ctx.class_index()
         self.pose = ctx.options.pose_config
-        self.parts: dict[str, tuple[list[dict[str, Any]], list[dict[str, Any]]]] = {}
+        # subset -> [(image fragment, [annotation fragments])]
+        self.parts: dict[str, list[tuple[str, list[str]]]] = {}
         self.files_written = 0  # per-image files; the json is reported by finish()
 
     def add(self, item: ExportItem) -> list[Skip]:
-        images, anns = self.parts.setdefault(item.subset, ([], []))
-        image_id = len(images) + 1
         file_name = f"{item.subset}/{item.image_path.name}" if item.subset else item.image_path.name
-        new, skips = dump_image(item.shapes, item.size, self.class_index, image_id, len(anns) + 1, self.pose)
-        images.append({"id": image_id, "file_name": file_name, "width": int(item.size[0]),
-                       "height": int(item.size[1])})
-        anns.extend(new)
+        new, skips = dump_image(item.shapes, item.size, self.class_index, 0, 0, self.pose)
+        image = _body({"file_name": file_name, "width": int(item.size[0]), "height": int(item.size[1])})
+        anns = [_body({k: v for k, v in a.items() if k not in ("id", "image_id")}) for a in new]
+        self.parts.setdefault(item.subset, []).append((image, anns))
         return skips
+
+    def state(self) -> dict[str, list[tuple[str, list[str]]]]:
+        return self.parts
+
+    def merge(self, parts: dict[str, list[tuple[str, list[str]]]]) -> None:
+        for subset, entries in parts.items():
+            self.parts.setdefault(subset, []).extend(entries)
 
     def path_for(self, subset: str) -> Path:
         if subset:
             return self.ctx.out_dir / "annotations" / f"instances_{subset}.json"
         return self.ctx.out_dir / "annotations.json"
 
-    def finish(self) -> list[Path]:
+    def text(self, subset: str) -> str:
         cats = categories(self.ctx.classes, self.pose, self.ctx.options.extra.get("pose_skeleton"))
+        head = _body(dataset([], [], cats))
+        images, anns = [], []
+        ann_id = 0
+        for image_id, (image, ann_bodies) in enumerate(self.parts.get(subset, []), 1):
+            images.append(f'{{"id":{image_id},{image}}}')
+            for body in ann_bodies:
+                ann_id += 1
+                anns.append(f'{{"id":{ann_id},"image_id":{image_id},{body}}}')
+        head = head.replace('"images":[],"annotations":[]', "")
+        return f'{{{head}"images":[{",".join(images)}],"annotations":[{",".join(anns)}]}}'
+
+    def finish(self) -> list[Path]:
         written = []
-        parts = self.parts or {"": ([], [])}
-        for subset, (images, anns) in parts.items():
+        for subset in self.parts or {"": []}:
             path = self.path_for(subset)
-            atomic_write_text(path, json.dumps(dataset(images, anns, cats), ensure_ascii=False,
-                                               separators=(",", ":"), allow_nan=False))
+            atomic_write_text(path, self.text(subset))
             written.append(path)
         return written
+
+
+def _body(d: dict[str, Any]) -> str:
+    """A JSON object without its braces (``"a":1,"b":2``), for assembling the file by parts."""
+    return json.dumps(d, ensure_ascii=False, separators=(",", ":"), allow_nan=False)[1:-1]
 
 
 class CocoImporter:

@@ -174,38 +174,88 @@ def write_data_yaml(out_dir: Path, classes: list[str], subsets: set[str], task: 
 
 # ----------------------------------------------------------------------------- export
 
-def _read_images(images_dir: Path, summary: Summary, options: ExportOptions, progress: ProgressFn,
-                 cancelled: CancelFn) -> list[tuple[Path, ImageAnnotation]]:
+Row = tuple[str, "str | None"]  # (image path, its label file or None)
+
+#: Below this many images worker processes cost more to start than they save.
+PARALLEL_MIN_IMAGES = 1000
+MIN_IMAGES_PER_WORKER = 250
+
+
+def list_rows(images_dir: Path, options: ExportOptions) -> list[Row]:
+    """The images to export, in natural order, with their label files."""
     index = scan_folder(images_dir)
-    out = []
-    n = len(index)
-    for i in range(n):
-        if cancelled():
-            summary.cancelled = True
-            break
-        image = index.path(i)
+    rows: list[Row] = []
+    for i in range(len(index)):
         if index.has_label(i):
-            try:
-                ann = read_label_file(index.label_path(i))
-            except LabelFileError as exc:
-                summary.fail(exc.path, exc.problem)
-                progress("read", i + 1, n)
-                continue
+            rows.append((str(index.path(i)), str(index.label_path(i))))
         elif options.include_unlabelled:
-            ann = ImageAnnotation()
-        else:
-            progress("read", i + 1, n)
-            continue
-        if not (ann.image_width and ann.image_height and ann.image_width > 0 and ann.image_height > 0):
-            try:
-                ann.image_width, ann.image_height = image_size(image)
-            except Exception as exc:  # noqa: BLE001  # any decoder error means "unreadable image"
-                summary.fail(image, f"image size unknown: not in the label file and the image cannot be read ({exc})")
-                progress("read", i + 1, n)
-                continue
-        out.append((image, ann))
-        progress("read", i + 1, n)
-    return out
+            rows.append((str(index.path(i)), None))
+    return rows
+
+
+def load_row(row: Row) -> ExportItem | tuple[str, str]:
+    """The image with its shapes and size, or (file, problem) when it cannot be exported."""
+    image, label = Path(row[0]), row[1]
+    if label is not None:
+        try:
+            ann = read_label_file(label)
+        except LabelFileError as exc:
+            return exc.path, exc.problem
+    else:
+        ann = ImageAnnotation()
+    w, h = ann.image_width, ann.image_height
+    if not (w and h and w > 0 and h > 0):
+        try:
+            w, h = image_size(image)
+        except Exception as exc:  # noqa: BLE001  # any decoder error means "unreadable image"
+            return str(image), f"image size unknown: not in the label file and the image cannot be read ({exc})"
+    return ExportItem(image, (int(w), int(h)), ann.shapes)
+
+
+def add_item(exporter: Any, item: ExportItem, out: Path, tally: Summary) -> int:
+    """Hand one image to the exporter (and copy it in a split); returns images copied."""
+    copied = 0
+    try:
+        skips = exporter.add(item)
+        if item.subset:
+            dest = out / "images" / item.subset / item.image_path.name
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            if dest.resolve() != item.image_path.resolve():
+                shutil.copyfile(item.image_path, dest)
+                copied = 1
+    except FormatError as exc:
+        tally.fail(item.image_path, str(exc))
+    except OSError as exc:
+        tally.fail(getattr(exc, "filename", None) or item.image_path, f"cannot be written ({exc.strerror or exc})")
+    else:
+        tally.images += 1
+        tally.skip(skips)
+        tally.shapes_written += len(item.shapes) - len(skips)
+    return copied
+
+
+def _resolve_classes(spec: Any, classes_file: Any, options: ExportOptions, summary: Summary,
+                     found: Any) -> list[str] | None:
+    """The class list: the file, else the pose config's classes, else ``found()`` (labels in use)."""
+    if classes_file:
+        try:
+            return load_classes(classes_file)
+        except FormatError as exc:
+            summary.fail(classes_file, str(exc))
+            return None
+    if spec.needs_pose and options.pose_config:
+        return list(options.pose_config)
+    classes = found()
+    if classes is not None:
+        summary.notes.append(f"{len(classes)} class(es) taken from the label files (no class file given)")
+    return classes
+
+
+def _worker_count(options: ExportOptions, spec: Any, n: int) -> int:
+    if not spec.parallel or n < PARALLEL_MIN_IMAGES:
+        return 1
+    workers = options.workers or (os.cpu_count() or 1)
+    return max(1, min(workers, 16, n // MIN_IMAGES_PER_WORKER))
 
 
 def export_dataset(fmt: str, images_dir: str | os.PathLike[str], out_dir: str | os.PathLike[str],
@@ -228,53 +278,19 @@ def export_dataset(fmt: str, images_dir: str | os.PathLike[str], out_dir: str | 
         summary.fail(out, f"{spec.name} needs a pose config (keypoint names per class)")
         return summary
 
-    items = _read_images(src, summary, options, progress, cancelled)
-    if summary.cancelled:
-        return summary
-    if classes_file:
-        try:
-            classes = load_classes(classes_file)
-        except FormatError as exc:
-            summary.fail(classes_file, str(exc))
-            return summary
-    elif spec.needs_pose and options.pose_config:
-        classes = list(options.pose_config)
-    else:
-        classes = collect_classes([a for _, a in items])
-        summary.notes.append(f"{len(classes)} class(es) taken from the label files (no class file given)")
+    rows = list_rows(src, options)
+    subsets = assign_subsets([Path(r[0]).name for r in rows], options.split, options.seed) if options.split else {}
+    workers = _worker_count(options, spec, len(rows))
+    if workers > 1:
+        from .parallel import export_parallel
 
-    ctx = ExportContext(out, classes, options)
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-        exporter = spec.exporter(ctx)
-    except (OSError, FormatError) as exc:
-        summary.fail(out, str(exc))
+        state = export_parallel(spec, rows, subsets, out, classes_file, options, workers, summary,
+                                progress, cancelled)
+    else:
+        state = _export_serial(spec, rows, subsets, out, classes_file, options, summary, progress, cancelled)
+    if state is None:
         return summary
-    subsets = assign_subsets([p.name for p, _ in items], options.split, options.seed) if options.split else {}
-    copied = 0
-    n = len(items)
-    for i, (image, ann) in enumerate(items):
-        if cancelled():
-            summary.cancelled = True
-            break
-        item = ExportItem(image, (int(ann.image_width), int(ann.image_height)), ann.shapes, subsets.get(image.name, ""))
-        try:
-            skips = exporter.add(item)
-            if item.subset:
-                dest = out / "images" / item.subset / image.name
-                dest.parent.mkdir(parents=True, exist_ok=True)
-                if dest.resolve() != image.resolve():
-                    shutil.copyfile(image, dest)
-                    copied += 1
-        except FormatError as exc:
-            summary.fail(image, str(exc))
-        except OSError as exc:
-            summary.fail(getattr(exc, "filename", None) or image, f"cannot be written ({exc.strerror or exc})")
-        else:
-            summary.images += 1
-            summary.skip(skips)
-            summary.shapes_written += len(ann.shapes) - len(skips)
-        progress("write", i + 1, n)
+    exporter, classes, copied = state
     try:
         summary.outputs.extend(exporter.finish())
         summary.notes.extend(getattr(exporter, "notes", []))
@@ -283,13 +299,56 @@ def export_dataset(fmt: str, images_dir: str | os.PathLike[str], out_dir: str | 
             atomic_write_text(path, "".join(f"{c}\n" for c in classes))
             summary.outputs.append(path)
         if spec.task and options.split:
-            summary.outputs.append(write_data_yaml(out, classes, set(subsets.values()), spec.task, options))
+            used = {subsets[item] for item in subsets}
+            summary.outputs.append(write_data_yaml(out, classes, used, spec.task, options))
     except (OSError, FormatError) as exc:
         summary.fail(out, f"cannot be written ({exc})")
     summary.files_written = exporter.files_written + len(summary.outputs) + copied
     if summary.skipped:
         summary.notes.append("skipped shapes are not errors: the format cannot hold them (listed above)")
     return summary
+
+
+def make_exporter(spec: Any, out: Path, classes: list[str], options: ExportOptions, summary: Summary) -> Any:
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        return spec.exporter(ExportContext(out, classes, options))
+    except (OSError, FormatError) as exc:
+        summary.fail(out, str(exc))
+        return None
+
+
+def _export_serial(spec: Any, rows: list[Row], subsets: dict[str, str], out: Path, classes_file: Any,
+                   options: ExportOptions, summary: Summary, progress: ProgressFn,
+                   cancelled: CancelFn) -> tuple[Any, list[str], int] | None:
+    """Read every label file (the class list may depend on all of them), then write."""
+    items: list[ExportItem] = []
+    for i, row in enumerate(rows):
+        if cancelled():
+            summary.cancelled = True
+            return None
+        got = load_row(row)
+        if isinstance(got, ExportItem):
+            got.subset = subsets.get(got.image_path.name, "")
+            items.append(got)
+        else:
+            summary.fail(*got)
+        progress("read", i + 1, len(rows))
+    classes = _resolve_classes(spec, classes_file, options, summary,
+                               lambda: collect_classes([ImageAnnotation(shapes=it.shapes) for it in items]))
+    if classes is None:
+        return None
+    exporter = make_exporter(spec, out, classes, options, summary)
+    if exporter is None:
+        return None
+    copied = 0
+    for i, item in enumerate(items):
+        if cancelled():
+            summary.cancelled = True
+            break
+        copied += add_item(exporter, item, out, summary)
+        progress("write", i + 1, len(items))
+    return exporter, classes, copied
 
 
 def _splittable() -> list[str]:

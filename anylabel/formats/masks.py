@@ -114,6 +114,12 @@ class MaskExporter:
         self.files_written += 2
         return skips
 
+    def state(self) -> int:
+        return self.files_written
+
+    def merge(self, files_written: int) -> None:
+        self.files_written += files_written
+
     def finish(self) -> list[Path]:
         mapping = {
             "background": 0,

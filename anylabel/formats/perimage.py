@@ -45,6 +45,12 @@ class PerImageExporter:
         self.files_written += 1
         return skips
 
+    def state(self) -> int:
+        return self.files_written
+
+    def merge(self, files_written: int) -> None:
+        self.files_written += files_written
+
     def finish(self) -> list[Path]:
         return []
 

@@ -23,6 +23,7 @@ class FormatSpec:
     uses_classes: bool = True  # writes classes.txt next to the output
     needs_class_names: bool = False  # the files hold indices, not names (YOLO)
     needs_pose: bool = False
+    parallel: bool = False  # the exporter has state()/merge(): big folders use worker processes
 
 
 def _per_image(suffix: str, dump, parse):
@@ -31,7 +32,8 @@ def _per_image(suffix: str, dump, parse):
 
 def _yolo(name: str, task: str, summary: str, dump, parse, **kw) -> FormatSpec:
     exp, imp = _per_image(".txt", dump, parse)
-    return FormatSpec(name, summary, exp, imp, task=task, splittable=True, needs_class_names=True, **kw)
+    return FormatSpec(name, summary, exp, imp, task=task, splittable=True, needs_class_names=True,
+                      parallel=True, **kw)
 
 
 FORMATS: dict[str, FormatSpec] = {}
@@ -51,15 +53,15 @@ register(_yolo("yolo-obb", "obb", "YOLO oriented boxes: cls and 4 normalised cor
 register(_yolo("yolo-pose", "pose", "YOLO pose: box then kx ky v per keypoint (needs a pose config)",
                yolo.export_pose, yolo.import_pose, needs_pose=True))
 register(FormatSpec("coco", "COCO instances json (boxes, polygons, keypoints with a pose config)",
-                    coco.CocoExporter, coco.CocoImporter, splittable=True))
+                    coco.CocoExporter, coco.CocoImporter, splittable=True, parallel=True))
 register(FormatSpec("voc", "Pascal VOC xml, one per image (boxes, difficult)",
-                    *_per_image(".xml", voc.export_item, voc.import_item)))
+                    *_per_image(".xml", voc.export_item, voc.import_item), parallel=True))
 register(FormatSpec("dota", "DOTA txt, one per image (4 absolute corners, class, difficult)",
-                    *_per_image(".txt", dota.export_item, dota.import_item)))
+                    *_per_image(".txt", dota.export_item, dota.import_item), parallel=True))
 register(FormatSpec("mot", "MOTChallenge gt.txt + seqinfo.ini per video (frames <video>_<n>.<ext>)",
                     mot.MotExporter, mot.MotImporter))
 register(FormatSpec("mask", "PNG masks: class indices (masks/), colours (colour/), mapping.json",
-                    masks.MaskExporter, masks.MaskImporter, splittable=True))
+                    masks.MaskExporter, masks.MaskImporter, splittable=True, parallel=True))
 register(FormatSpec("ppocr", "PaddleOCR Label.txt (+ rec_gt.txt and crop_img/), text in description",
                     ppocr.PpocrExporter, ppocr.PpocrImporter, uses_classes=False))
 

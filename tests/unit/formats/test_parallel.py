@@ -1,0 +1,45 @@
+"""Worker processes give exactly the serial output (and report the same failures)."""
+import json
+
+import pytest
+
+from anylabel.formats import driver
+from anylabel.formats.base import ExportOptions
+
+from formats_helpers import make_dataset, mixed_shapes
+
+
+@pytest.fixture
+def small_thresholds(monkeypatch):
+    monkeypatch.setattr(driver, "PARALLEL_MIN_IMAGES", 10)
+    monkeypatch.setattr(driver, "MIN_IMAGES_PER_WORKER", 5)
+
+
+def _tree(folder):
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_parallel_export_matches_serial(tmp_path, small_thresholds):
+    src = make_dataset(tmp_path / "src é", {f"f{i}.png": mixed_shapes(i % 5) for i in range(40)})
+    (src / "f13.json").write_text("{broken", encoding="utf-8")
+    for fmt, opts in (("coco", {}), ("yolo", {"split": (0.7, 0.3, 0.0)})):
+        one = driver.export_dataset(fmt, src, tmp_path / f"{fmt}1", options=ExportOptions(workers=1, **opts))
+        two = driver.export_dataset(fmt, src, tmp_path / f"{fmt}2", options=ExportOptions(workers=2, **opts))
+        assert [p for p, _ in one.failures] == [p for p, _ in two.failures] == [str(src / "f13.json")]
+        assert (one.images, one.shapes_written, one.files_written, one.skipped) == \
+               (two.images, two.shapes_written, two.files_written, two.skipped)
+        a, b = _tree(tmp_path / f"{fmt}1"), _tree(tmp_path / f"{fmt}2")
+        if fmt == "coco":
+            ja, jb = (json.loads(x["annotations.json"]) for x in (a, b))
+            ja["info"].pop("date_created"), jb["info"].pop("date_created")
+            assert ja == jb and len(ja["images"]) == 39
+        else:
+            b["data.yaml"] = b["data.yaml"].replace(b"yolo2", b"yolo1")
+            assert a == b
+
+
+def test_parallel_export_can_be_cancelled(tmp_path, small_thresholds):
+    src = make_dataset(tmp_path / "src", {f"f{i}.png": mixed_shapes(0) for i in range(30)})
+    s = driver.export_dataset("coco", src, tmp_path / "o", options=ExportOptions(workers=2),
+                              cancelled=lambda: True)
+    assert s.cancelled and not (tmp_path / "o" / "annotations.json").exists()

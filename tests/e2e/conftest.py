@@ -6,6 +6,12 @@ import pytest
 from PIL import Image
 
 
+@pytest.fixture(autouse=True)
+def _never_the_real_rc(tmp_path, monkeypatch):
+    """Any settings opened without an explicit path go to a temporary file, not ~/.anylabelrc."""
+    monkeypatch.setenv("ANYLABEL_RC", str(tmp_path / "default_anylabelrc"))
+
+
 @pytest.fixture
 def image_folder(tmp_path):
     folder = tmp_path / "images"
@@ -23,8 +29,6 @@ def make_window(qtbot, tmp_path, monkeypatch):
 
     from anylabel.qt.app import create_main_window
     from anylabel.qt.testing import QueuedLabels
-
-    monkeypatch.setenv("ANYLABEL_RC", str(tmp_path / "never_used_rc"))
 
     def make(rc_text: str | None = None, **kw):
         rc = tmp_path / "anylabelrc.yaml"

@@ -172,3 +172,40 @@ def test_huge_image_is_shown_from_a_reduced_level(make_window, tmp_path):
     key(c, Qt.Key_R)
     clicks(c, [(1000, 1000), (5000, 3000)])
     assert np.allclose(c.shapes[0].points, [[1000, 1000], [5000, 3000]], atol=10)   # full-resolution coordinates
+
+
+def test_drop_a_folder_opens_it(make_window, image_folder):
+    from qtpy.QtCore import QMimeData, QPoint, QUrl
+    from qtpy.QtGui import QDropEvent
+
+    w = make_window()
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(image_folder / "img3.png"))])
+    w.dropEvent(QDropEvent(QPoint(10, 10), Qt.CopyAction, mime, Qt.LeftButton, Qt.NoModifier))
+    assert w.current_image_path().name == "img3.png" and len(w.folder_index) == 3
+
+
+def test_run_app_opens_the_path_and_remembers_it(qtbot, image_folder, tmp_path):
+    import argparse
+
+    from qtpy.QtCore import QTimer
+    from qtpy.QtWidgets import QApplication
+
+    from anylabel.core.settings import Settings
+    from anylabel.qt.app import run_app
+    from anylabel.qt.main_window import MainWindow
+
+    seen = {}
+
+    def look_and_close():
+        w = next(t for t in QApplication.topLevelWidgets() if isinstance(t, MainWindow) and t.isVisible())
+        seen["image"] = w.current_image_path().name
+        w.close()
+        QApplication.quit()
+
+    QTimer.singleShot(300, look_and_close)
+    rc = tmp_path / "app_rc.yaml"
+    code = run_app(argparse.Namespace(path=str(image_folder / "img2.png"), config=str(rc), reset_config=False))
+    assert code == 0 and seen["image"] == "img2.png"
+    s = Settings(rc)
+    assert s.get("last_folder") == str(image_folder.resolve()) and s.get("window.geometry")

@@ -61,6 +61,7 @@ class StoreStats:
     evictions: int = 0
     cancelled: int = 0     # prefetches dropped before they ran
     failures: int = 0
+    last_encode_seconds: float = 0.0  # wall time of the latest encoder run (status bar, benchmarks)
 
 
 @dataclass
@@ -263,7 +264,9 @@ class EmbeddingStore:
                 image = job.image if job.image is not None else self._loader(job.path)
                 with self._cv:
                     self.stats.encoder_calls += 1
+                t0 = time.perf_counter()
                 result = encoder.encode(image)
+                self.stats.last_encode_seconds = time.perf_counter() - t0
             except BaseException as exc:  # noqa: BLE001  # the error belongs to whoever waits on the future
                 with self._cv:
                     self.stats.failures += 1

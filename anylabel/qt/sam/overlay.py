@@ -21,11 +21,13 @@ def render_overlay(mask: np.ndarray | None, prompt: Prompt, image_size: tuple[in
     w, h = image_size
     f = min(1.0, MAX_SIDE / max(w, h, 1))
     ow, oh = max(1, round(w * f)), max(1, round(h * f))
-    out = np.zeros((oh, ow, 4), np.uint8)
     if mask is not None:
         m = mask if mask.shape == (oh, ow) else cv2.resize(mask.astype(np.uint8), (ow, oh),
                                                             interpolation=cv2.INTER_NEAREST).astype(bool)
-        out[m] = MASK_RGBA
+        # One broadcast multiply: several times faster than boolean-index assignment.
+        out = m[:, :, None] * np.array(MASK_RGBA, np.uint8)
+    else:
+        out = np.zeros((oh, ow, 4), np.uint8)
     r = max(3, round(0.006 * max(ow, oh)))
     if prompt.box is not None:
         x0, y0, x1, y1 = (round(v * f) for v in prompt.box)

@@ -129,3 +129,30 @@ def test_rectangles_to_segments_on_this_image(sam_window, qtbot):
     assert shapes[0].label == "car" and shapes[0].group_id == 4
     _, _, box = _scene()
     assert _iou(shape_to_mask(shapes[0], 420, 640), box) > 0.9
+
+
+def test_rectangles_to_segments_whole_folder(sam_window, qtbot):
+    from anylabel.core.label_file import new_annotation_for, read_label_file, write_label_file
+    from anylabel.qt.extensions.sam import _folder_run
+
+    w, ctl = sam_window
+    idx = w.folder_index
+    x0, y0, x1, y1 = BOX
+    for i in (1, 2):
+        write_label_file(idx.label_path(i), new_annotation_for(
+            idx.path(i), [rectangle(x0 - 5, y0 - 5, x1 + 5, y1 + 5, label="car", group_id=i)], (640, 420)))
+    (idx.path(3).with_suffix(".json")).write_text("{ broken")
+    idx.mark_labelled(idx.path(1).name)
+    idx.mark_labelled(idx.path(2).name)
+    idx.mark_labelled(idx.path(3).name)
+    qtbot.waitUntil(lambda: ctl.session is not None, timeout=10000)
+    t = _folder_run(w, ctl)
+    t.join(30)
+    qtbot.waitUntil(lambda: any("1 failed" in m for m in w.error_messages), timeout=5000)
+    _, _, box = _scene()
+    for i in (1, 2):
+        shapes = read_label_file(idx.label_path(i)).shapes
+        assert [s.shape_type for s in shapes] == [POLYGON]
+        assert shapes[0].label == "car" and shapes[0].group_id == i
+        assert _iou(shape_to_mask(shapes[0], 420, 640), box) > 0.9
+    assert (idx.path(3).with_suffix(".json")).read_text() == "{ broken"

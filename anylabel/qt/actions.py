@@ -72,7 +72,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("rotate_right_coarse", "Rotate +1°", "edit", "rotate_selected", arg=1.0),
     ActionSpec("zoom_in", "Zoom &In", "view", "zoom", arg=1.25),
     ActionSpec("zoom_out", "Zoom &Out", "view", "zoom", arg=0.8),
-    ActionSpec("zoom_fit", "&Fit Window", "view", "zoom_fit", toolbar=True),
+    ActionSpec("zoom_fit", "&Fit Window", "view", "zoom_fit"),
     ActionSpec("zoom_original", "Original &Size (1:1)", "view", "zoom_original"),
     ActionSpec("hide_selected", "&Hide Selected Shapes", "view", "hide_selected"),
     ActionSpec("show_hidden", "Show Hidden &Shapes", "view", "show_hidden"),

@@ -71,7 +71,7 @@ class MainWindow(FileOpsMixin, EditOpsMixin, QMainWindow):
         self.toolbar = QToolBar("Tools", self)
         self.toolbar.setObjectName("main_toolbar")
         self.toolbar.setToolButtonStyle(Qt.ToolButtonTextUnderIcon)
-        self.toolbar.setIconSize(QSize(22, 22))
+        self.toolbar.setIconSize(QSize(20, 20))
         font = self.toolbar.font()
         font.setPointSizeF(max(font.pointSizeF() * 0.85, 7.0))
         self.toolbar.setFont(font)
@@ -108,8 +108,12 @@ class MainWindow(FileOpsMixin, EditOpsMixin, QMainWindow):
         self.selection_label = QLabel("")
         self.cursor_label = QLabel("")
         self.zoom_label = QLabel("")
-        for w in (self.selection_label, self.cursor_label, self.zoom_label, self.progress_label):
+        fm = self.fontMetrics()
+        for w, sample in ((self.selection_label, "rotation: 0000 x 0000, -000.0°"),
+                          (self.cursor_label, "x 00000, y 00000"), (self.zoom_label, "0000%"),
+                          (self.progress_label, "Image 000000 of 000000 · 000000 labelled")):
             w.setContentsMargins(6, 0, 6, 0)
+            w.setMinimumWidth(fm.horizontalAdvance(sample) // (2 if w is self.selection_label else 1) + 12)
             sb.addPermanentWidget(w)
 
     def _connect(self) -> None:

@@ -95,25 +95,41 @@ class Tracker(ABC):
     """Base of all trackers: ``update(shapes, frame_rgb) -> shapes with ids`` and ``reset()``."""
 
     name = "tracker"
-    #: True when ``update`` needs the frame's pixels (appearance trackers).
-    needs_frames = False
 
     def __init__(self, config: TrackerConfig) -> None:
         self.config = config
         self.kf = KalmanFilter()
+        self.camera = None
+        if config.gmc_method:
+            from .gmc import CameraMotion
+
+            self.camera = CameraMotion()
+        self._camera_motion: np.ndarray | None = None
         self.reset()
+
+    @property
+    def needs_frames(self) -> bool:
+        """True when ``update`` needs the frame's pixels (appearance, camera motion)."""
+        return self.camera is not None
 
     def reset(self) -> None:
         """Forget every track; the next id is 1 again and the next frame counts as the first."""
         self.tracks: list[Track] = []
         self.frame_id = 0
         self._next_id = 1
+        if getattr(self, "camera", None) is not None:
+            self.camera.reset()
 
     # ------------------------------------------------------------------ public API
     def assign(self, shapes: list[Shape], frame_rgb: np.ndarray | None = None) -> list[int | None]:
         """Advance one frame; the track id of each input shape (None: not tracked here)."""
         dets = detections_from_shapes(shapes)
         self.frame_id += 1
+        self._camera_motion = None
+        if self.camera is not None:
+            if frame_rgb is None:
+                raise ValueError("camera motion compensation (gmc_method) needs the frame image (frame_rgb)")
+            self._camera_motion = self.camera.estimate(frame_rgb)
         ids_per_det = self._step(dets, frame_rgb)
         out: list[int | None] = [None] * len(shapes)
         for k, tid in enumerate(ids_per_det):
@@ -175,6 +191,10 @@ class Tracker(ABC):
                 means[i, 6:8] = 0.0  # a lost box keeps its size instead of growing or shrinking away
         covs = np.stack([t.cov for t in tracks])
         means, covs = self.kf.multi_predict(means, covs)
+        if self._camera_motion is not None:
+            from .gmc import apply_to_states
+
+            means, covs = apply_to_states(self._camera_motion, means, covs)
         for t, m, c in zip(tracks, means, covs):
             t.mean, t.cov = m, c
 

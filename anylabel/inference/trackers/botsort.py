@@ -13,7 +13,8 @@ Lost tracks are also looked for by appearance alone near where they were last se
 prediction no longer overlaps it, is recognised and keeps its id.
 
 Without an embedder (no ``reid_model`` or ``with_reid: false``) it behaves as ByteTrack.
-Camera motion compensation of the original BoT-SORT is not implemented.
+Camera motion compensation (``gmc_method: sparseOptFlow``) is available to every
+tracker here (``gmc.py``).
 """
 from __future__ import annotations
 
@@ -47,7 +48,7 @@ class BotSortTracker(ByteTracker):
 
     @property
     def needs_frames(self) -> bool:  # type: ignore[override]
-        return self.embedder is not None
+        return self.embedder is not None or self.camera is not None
 
     def _prepare(self, high: Detections, frame_rgb: np.ndarray | None) -> None:
         self._features = None

@@ -80,8 +80,7 @@ class TrackerConfig:
     reid_input_width: int = 128
     #: ``onnxruntime`` device for the embedder.
     device: str = "auto"
-    #: Accepted for Ultralytics/X-AnyLabeling botsort configs; camera motion compensation
-    #: is not implemented, so only ``none``/null changes nothing (see docs/video.md).
+    #: Camera motion compensation: ``sparseOptFlow`` (needs the frames) or none.
     gmc_method: str | None = None
 
     @property
@@ -172,8 +171,14 @@ def _check_ranges(cfg: TrackerConfig) -> None:
         raise TrackerConfigError(f"tracker: 'frame_rate' must be positive, got {cfg.frame_rate}")
     if cfg.asso_func.lower() != "iou":
         raise TrackerConfigError(f"tracker: asso_func {cfg.asso_func!r} is not supported (only iou)")
-    if cfg.gmc_method not in (None, "none", "None", ""):
-        # Known key, unsupported value: say so rather than pretend.
-        raise TrackerConfigError(
-            f"tracker: gmc_method {cfg.gmc_method!r} (camera motion compensation) is not supported; "
-            "remove it or set it to none")
+    from .gmc import OFF, SUPPORTED
+
+    if cfg.gmc_method is not None and str(cfg.gmc_method).lower() in OFF:
+        cfg.gmc_method = None
+    elif cfg.gmc_method is not None:
+        name = SUPPORTED.get(str(cfg.gmc_method).lower())
+        if name is None:
+            raise TrackerConfigError(
+                f"tracker: gmc_method {cfg.gmc_method!r} (camera motion compensation) is not supported; "
+                "use sparseOptFlow or none")
+        cfg.gmc_method = name

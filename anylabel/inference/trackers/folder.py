@@ -40,15 +40,18 @@ def track_folder(folder: str | Path | FrameFolder, tracker: Tracker, start: int 
             report.errors.append(str(exc))
         shapes = ann.shapes if ann is not None else []
         frame = None
-        if tracker.needs_frames and any(s.shape_type in TRACKABLE_TYPES for s in shapes):
+        if tracker.needs_frames:   # every frame: camera motion is measured frame to frame
             try:
                 frame = read_image_rgb(frames.image_path(i))
             except (OSError, ValueError) as exc:
                 report.errors.append(f"{frames.image_path(i)}: {exc}")
                 shapes = []
         before = snapshot(ann)
-        ids = tracker.assign(shapes, frame)
-        if ann is not None and shapes:
+        if tracker.needs_frames and frame is None:
+            ids = []   # the image is unreadable: this frame is skipped (named in the report)
+        else:
+            ids = tracker.assign(shapes, frame)
+        if ann is not None and shapes and ids:
             owner = ownership(ann)
             for s, tid in zip(shapes, ids):
                 if s.shape_type in TRACKABLE_TYPES:
@@ -91,7 +94,8 @@ def detect_and_track(folder: str | Path | FrameFolder, model, tracker: Tracker, 
             image = read_image_rgb(frames.image_path(i))
         except (OSError, ValueError) as exc:
             report.errors.append(f"{frames.image_path(i)}: {exc}")
-            tracker.assign([], None)   # a hole: tracks age as on a missed frame
+            if not tracker.needs_frames:
+                tracker.assign([], None)   # a hole: tracks age as on a missed frame
             image = None
         if image is not None:
             if readable and ownership(ann) == USER:
@@ -102,7 +106,7 @@ def detect_and_track(folder: str | Path | FrameFolder, model, tracker: Tracker, 
                     pred = model.predict_result(image)
                 except Exception as exc:  # noqa: BLE001  # one bad frame must not end the run
                     report.errors.append(f"{frames.image_path(i)}: the model failed ({type(exc).__name__}: {exc})")
-                    tracker.assign([], None)
+                    tracker.assign([], image)
                     pred = None
                 if pred is not None:
                     shapes = tracker.update(pred.shapes, image)

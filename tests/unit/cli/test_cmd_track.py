@@ -82,3 +82,13 @@ def test_low_score_boxes_from_a_detector_get_ids_too(tmp_path):
         write_labels(img, [rect(10 + 4 * f, 10, 40 + 4 * f, 40, score=0.2), rect(120, 60, 150, 90, score=0.9)])
     assert run("--input", str(tmp_path)) == 0
     assert [[s["group_id"] for s in read_shapes(img)] for img in imgs] == [[1, 2]] * 3
+
+
+def test_unreadable_image_with_camera_motion_is_named_and_skipped(crossing, tmp_path, capsys):
+    folder, imgs = crossing
+    imgs[2].write_bytes(b"not an image")
+    cfg = tmp_path / "t.yaml"
+    cfg.write_text("tracker:\n  gmc_method: sparseOptFlow\n")
+    assert run("--input", str(folder), "--config", str(cfg)) == 1
+    assert "v_000003.jpg" in capsys.readouterr().err
+    assert {s["group_id"] for s in read_shapes(imgs[7]) if s["shape_type"] == "rectangle"} == {1, 2}

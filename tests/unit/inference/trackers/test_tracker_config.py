@@ -43,7 +43,7 @@ def test_buffer_scales_with_frame_rate():
     ({"track_buffer": 2.5}, "track_buffer"),
     ({"fuse_score": "maybe"}, "fuse_score"),
     ({"track_low_thresh": 0.6, "track_high_thresh": 0.5}, "track_low_thresh"),
-    ({"gmc_method": "sparseOptFlow"}, "gmc_method"),
+    ({"gmc_method": "orb"}, "gmc_method"),
     ({"asso_func": "giou"}, "asso_func"),
     ([1, 2], "mapping"),
 ])
@@ -79,3 +79,10 @@ def test_every_inference_config_tracker_key_is_understood():
 def test_relative_reid_model_is_found_beside_the_yaml(shared_models):
     tr = create_tracker("botsort", {"model": "mobilenetv2_embedder.onnx"}, base_dir=shared_models)
     assert tr.embedder is not None and tr.needs_frames
+
+
+@pytest.mark.parametrize("value,want", [("sparseOptFlow", "sparseOptFlow"), ("SPARSEOPTFLOW", "sparseOptFlow"),
+                                        ("none", None), (None, None)])
+def test_gmc_method_values(value, want):
+    assert parse_tracker_config({"gmc_method": value}).gmc_method == want
+    assert create_tracker("ocsort", {"gmc_method": value}).needs_frames == (want is not None)

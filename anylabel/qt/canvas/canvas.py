@@ -86,7 +86,7 @@ class Canvas(QWidget):
         self._index: SceneIndex | None = None
         self._index_version = -1
         self._selected: list[int] = []
-        self._hidden: set[int] = set()  # id() of hidden shapes
+        self._hidden: dict[int, Shape] = {}  # id -> hidden shape (held, so its id is not reused)
         self._hidden_version = 0
         self.hidden_labels: set[str] = set()
         self.show_all = True
@@ -116,16 +116,16 @@ class Canvas(QWidget):
         """Geometry of all shapes: rebuilt when shapes are added or removed, patched when a few
         were replaced by edited copies (a drag, a committed move)."""
         idx = self._index
-        if idx is None or len(idx.ids) != len(self.shapes):
+        if idx is None or len(idx.objs) != len(self.shapes):
             return self._new_index()
         if self._index_version != self._version:
-            changed = [i for i, (a, s) in enumerate(zip(idx.ids, self.shapes)) if a != id(s)]
+            changed = [i for i, (a, s) in enumerate(zip(idx.objs, self.shapes)) if a is not s]
             if len(changed) > 64 or not all(idx.patch(i, self.shapes[i]) for i in changed):
                 return self._new_index()
             self._index_version = self._version
             return idx
         for i in self._selected:
-            if i < len(self.shapes) and idx.ids[i] != id(self.shapes[i]) and not idx.patch(i, self.shapes[i]):
+            if i < len(self.shapes) and idx.objs[i] is not self.shapes[i] and not idx.patch(i, self.shapes[i]):
                 return self._new_index()
         return idx
 
@@ -159,8 +159,8 @@ class Canvas(QWidget):
     def rebind(self, old: Shape, new: Shape) -> None:
         """Carry view state (hidden) from a shape to its edited copy."""
         if id(old) in self._hidden:
-            self._hidden.discard(id(old))
-            self._hidden.add(id(new))
+            del self._hidden[id(old)]
+            self._hidden[id(new)] = new
 
     def set_shapes(self, shapes: list[Shape], keep_selection: bool = False) -> None:
         """Show ``shapes`` (a new list is made; the objects are shared, never mutated)."""
@@ -168,7 +168,7 @@ class Canvas(QWidget):
         self._edit().cancel()
         self.shapes = list(shapes)
         present = {id(s) for s in self.shapes}
-        self._hidden &= present
+        self._hidden = {k: v for k, v in self._hidden.items() if k in present}
         self._hidden_version += 1
         old_sel = self._selected
         self._selected = [i for i in old_sel if i < len(self.shapes)] if keep_selection else []
@@ -365,7 +365,7 @@ class Canvas(QWidget):
         sel = self.selected_shapes()
         if not sel:
             return
-        self._hidden |= {id(s) for s in sel}
+        self._hidden.update({id(s): s for s in sel})
         self._hidden_version += 1
         self.select_indices([])
         self.update()

@@ -16,7 +16,9 @@ OPEN_TYPES = frozenset({LINE, LINESTRIP, POINT})
 
 class SceneIndex:
     def __init__(self, shapes: list[Shape]) -> None:
-        self.ids = [id(s) for s in shapes]
+        # The shapes themselves, not their ids: holding them keeps an id from being reused by a
+        # new object while this index still describes the old one.
+        self.objs: list[Shape] = list(shapes)
         outlines = [outline(s, circle_segments=72) if len(s.points) else np.zeros((0, 2)) for s in shapes]
         counts = np.array([len(o) for o in outlines], dtype=np.int64)
         self.offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
@@ -36,13 +38,15 @@ class SceneIndex:
 
     def patch(self, i: int, shape: Shape) -> bool:
         """Update shape ``i`` in place when its outline keeps its length (a drag); else False."""
+        if (shape.shape_type not in OPEN_TYPES) != self.closed[i] or (shape.shape_type == POINT) != self.is_point[i]:
+            return False
         o = outline(shape, circle_segments=72)
         a, b = self.offsets[i], self.offsets[i + 1]
         if len(o) != b - a or len(o) == 0:
             return False
         self.points[a:b] = o
         self.bboxes[i] = (o[:, 0].min(), o[:, 1].min(), o[:, 0].max(), o[:, 1].max())
-        self.ids[i] = id(shape)
+        self.objs[i] = shape
         return True
 
     def outline(self, i: int) -> np.ndarray:

@@ -23,7 +23,7 @@ import numpy as np
 from .. import __version__
 from ..core.atomic import atomic_write_text
 from ..core.folder_index import scan_folder
-from ..core.geometry import polygon_area, rotated_box_from_corners
+from ..core.geometry import mask_to_polygons, polygon_area, rotated_box_from_corners
 from ..core.shape import CIRCLE, POINT, POLYGON, RECTANGLE, ROTATION, Shape
 from .base import (
     ExportContext,
@@ -174,6 +174,8 @@ def parse_annotation(ann: dict[str, Any], label: str, keypoint_names: list[str] 
             elif v:
                 raise FormatError(f"{where}: a segmentation polygon needs an even number of values "
                                   f"for at least 3 points, got {len(v)}")
+    elif isinstance(seg, dict):  # RLE (crowd regions): outline the mask
+        polys = mask_to_polygons(rle_decode(seg, where), tolerance=0.5)
     kps = ann.get("keypoints")
     kp_values = _num_list(kps, where, "keypoints") if kps else []
     has_kps = any(kp_values[i + 2] > 0 for i in range(0, len(kp_values) - 2, 3))
@@ -210,6 +212,48 @@ def parse_annotation(ann: dict[str, Any], label: str, keypoint_names: list[str] 
         name = names[j] if j < len(names) else f"kp{j}"
         shapes.append(Shape(POINT, np.array([[x, y]]), label=name, group_id=gid, difficult=vis == 1))
     return shapes
+
+
+def rle_counts(text: str) -> list[int]:
+    """COCO's compressed RLE string -> run lengths (the inverse of pycocotools' encoding:
+    5 bits per character, a continuation bit, and runs after the second stored as deltas)."""
+    counts: list[int] = []
+    p = 0
+    while p < len(text):
+        x, k, more = 0, 0, True
+        while more:
+            if p >= len(text):
+                raise ValueError("the RLE string ends inside a number")
+            c = ord(text[p]) - 48
+            x |= (c & 0x1F) << (5 * k)
+            more = bool(c & 0x20)
+            p += 1
+            k += 1
+            if not more and c & 0x10:
+                x |= -1 << (5 * k)
+        if len(counts) > 2:
+            x += counts[-2]
+        counts.append(x)
+    return counts
+
+
+def rle_decode(seg: dict[str, Any], where: str = "annotation") -> np.ndarray:
+    """An (h, w) bool mask from a COCO RLE ``{"size": [h, w], "counts": str | list}``."""
+    try:
+        h, w = (int(v) for v in seg["size"])
+        raw = seg["counts"]
+        counts = rle_counts(raw) if isinstance(raw, str) else [int(c) for c in raw]
+    except (KeyError, TypeError, ValueError) as exc:
+        raise FormatError(f"{where}: unreadable RLE segmentation ({exc})") from None
+    if h <= 0 or w <= 0 or any(c < 0 for c in counts) or sum(counts) > h * w:
+        raise FormatError(f"{where}: RLE segmentation does not fit its size {h}x{w}")
+    flat = np.zeros(h * w, dtype=bool)
+    pos = 0
+    for i, c in enumerate(counts):
+        if i % 2:
+            flat[pos:pos + c] = True
+        pos += c
+    return flat.reshape(w, h).T  # COCO runs go down the columns
 
 
 def _is_axis_box(p: np.ndarray) -> bool:

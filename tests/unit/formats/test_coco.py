@@ -142,3 +142,27 @@ def test_pycocotools_keypoint_eval_of_gt_against_itself(tmp_path):
     _quiet(ev.accumulate)
     _quiet(ev.summarize)
     assert ev.stats[0] == pytest.approx(1.0)
+
+
+def test_rle_segmentations_from_pycocotools_are_read_as_polygons():
+    from pycocotools import mask as mask_utils
+
+    m = np.zeros((40, 60), dtype=np.uint8, order="F")
+    m[5:20, 10:30] = 1
+    m[25:35, 40:55] = 1
+    compressed = mask_utils.encode(np.asfortranarray(m))
+    compressed["counts"] = compressed["counts"].decode("ascii")
+    assert np.array_equal(coco.rle_decode(compressed), m.astype(bool))
+    uncompressed = {"size": [40, 60], "counts": [5 * 40 + 5, 15, 25, 15]}
+    assert coco.rle_decode(uncompressed).sum() == 30 and coco.rle_decode(uncompressed)[5:20, 5].all()
+    ann = {"id": 3, "bbox": [10, 5, 45, 30], "segmentation": compressed, "iscrowd": 1}
+    shapes = coco.parse_annotation(ann, "crowd", None, 9)
+    assert [s.shape_type for s in shapes] == ["polygon", "polygon"] and {s.group_id for s in shapes} == {9}
+    assert sorted(round(float(coco.polygon_area(s.points))) for s in shapes) == [150, 300]
+
+
+def test_broken_rle_is_reported():
+    with pytest.raises(coco.FormatError, match="does not fit"):
+        coco.rle_decode({"size": [2, 2], "counts": [1, 9]})
+    with pytest.raises(coco.FormatError, match="unreadable RLE"):
+        coco.rle_decode({"size": [2, 2]})

@@ -78,3 +78,43 @@ def test_zoom_and_hidden_labels(grid_canvas):
     c.set_label_visible("a", False)
     c.wait_for_render()
     assert not _tinted(c, cx, cy)
+
+
+def test_partial_redraws_match_a_full_build(qtbot):
+    """After many edits patched into the cache, the picture equals one built from scratch."""
+    import numpy as np
+
+    from anylabel.core.shape import Shape
+
+    c = Canvas()
+    qtbot.addWidget(c)
+    c.resize(700, 500)
+    c.show()
+    c.set_image(_white(1400, 1000))
+    rng = np.random.default_rng(3)
+    t = np.linspace(0, 2 * np.pi, 12, endpoint=False)
+    shapes = []
+    for i in range(300):
+        cx, cy, r = rng.uniform(30, 1370), rng.uniform(30, 970), rng.uniform(8, 40)
+        shapes.append(Shape("polygon", np.stack([cx + r * np.cos(t), cy + r * np.sin(t)], 1),
+                            label=f"label{i % 5}", group_id=i if i % 7 == 0 else None))
+    shapes += [Shape("point", [[rng.uniform(0, 1400), rng.uniform(0, 1000)]], label="pt") for _ in range(20)]
+    c.set_shapes(shapes)
+    c.wait_for_render()
+    before = c.shape_layer.partial_renders
+    for k in range(25):
+        i = int(rng.integers(0, len(c.shapes)))
+        c.shapes[i] = translated(c.shapes[i], float(rng.uniform(-60, 60)), float(rng.uniform(-60, 60)))
+        c.touch()
+        c.wait_for_render()
+    c.select_indices([3, 50])
+    c.wait_for_render()
+    c.select_indices([])
+    c.wait_for_render()
+    assert c.shape_layer.partial_renders >= before + 25
+    patched = c.grab().toImage()
+    c.shape_layer.invalidate()
+    c.wait_for_render()
+    full = c.grab().toImage()
+    diff = sum(patched.pixel(x, y) != full.pixel(x, y) for x in range(0, 700, 2) for y in range(0, 500, 2))
+    assert diff == 0

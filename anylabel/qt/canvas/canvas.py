@@ -99,11 +99,12 @@ class Canvas(QWidget):
 
     def wait_for_render(self) -> None:
         """Block until a shape layer being built in a worker is in place (tests, screenshots)."""
-        self.repaint()
+        self.grab()  # paints even when the widget is not exposed (offscreen tests)
         while self.shape_layer.pending() or self.image_layer.pending():
             self.shape_layer.collect(self, wait=True)
             self.image_layer.collect(self, wait=True)
-            self.repaint()
+            self.grab()
+        self.update()
 
     # ------------------------------------------------------------------ model state
     def touch(self, selection_only: bool = False) -> None:

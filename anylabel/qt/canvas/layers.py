@@ -302,6 +302,7 @@ class ShapeLayer:
         s = canvas.scale
         idx = canvas.scene_index()
         tag_w = _max_tag_width(canvas) if gone or came else 0.0
+        th = QFontMetricsF(canvas.style.font).height() + 4
         p = QPainter(self.pixmap)
         try:
             for sh in gone + came:
@@ -318,8 +319,15 @@ class ShapeLayer:
                 # shapes near the area (tags reach right of and above their shape)
                 ix0, iy0 = (r.left() + x) / s, (r.top() + y) / s
                 ix1, iy1 = (r.right() + x) / s, (r.bottom() + y) / s
-                near = idx.visible(ix0 - tag_w / s, iy0, ix1, iy1 + LABEL_MARGIN / s)
-                near = np.intersect1d(wanted, near, assume_unique=True)
+                b = idx.bboxes
+                pad = (canvas.style.line_width + POINT_PX + 2) / s  # strokes and point dots reach past the box
+                with np.errstate(invalid="ignore"):
+                    body = (b[:, 2] >= ix0 - pad) & (b[:, 0] <= ix1 + pad) & (b[:, 3] >= iy0 - pad) & (b[:, 1] <= iy1 + pad)
+                    # a tag sits on the shape's top-left corner and reaches up (or down, at the top
+                    # of the image) and to the right
+                    tag = ((b[:, 0] >= ix0 - tag_w / s) & (b[:, 0] <= ix1)
+                           & (b[:, 1] >= iy0 - th / s) & (b[:, 1] <= iy1 + th / s))
+                near = np.intersect1d(wanted, np.nonzero(body | tag)[0], assume_unique=True)
                 render_shapes(p, canvas, near, s, (x, y))
         finally:
             p.end()

@@ -99,7 +99,8 @@ def render(painter: QPainter, data: RenderData, scale: float, origin: tuple[floa
     for j, label in enumerate(data.labels):
         by_label.setdefault(label, []).append(j)
     lw = style.line_width
-    for label, members in by_label.items():
+    for label in sorted(by_label):  # a fixed order, so a partial redraw composites like a full one
+        members = by_label[label]
         color = label_color(label)
         pen = QPen(color, lw)
         pen.setCosmetic(True)

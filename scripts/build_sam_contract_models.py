@@ -20,6 +20,10 @@ Behaviour (documented in docs/sam.md):
   ``orig_im_size`` exactly as SAM's export does. ``iou_predictions`` is 1 when the mask is
   not empty, else 0.
 
+Two variants with other exports' layouts are built too (``STYLES``): an EdgeSAM-like
+pair (encoder input ``image``; decoder without mask input returning four low-resolution
+``masks`` and their ``scores``) and an EfficientViT-SAM-like pair with a 512 input.
+
 Needs the ``onnx`` package (not a runtime dependency): with no argument the script uses
 /work/venvs/sam-build or creates it, e.g. ``python scripts/build_sam_contract_models.py``.
 """
@@ -36,8 +40,17 @@ OUT_DIR = REPO / "models" / "fixtures"
 BUILD_VENV = Path(os.environ.get("ANYLABEL_BUILD_VENV", "/work/venvs/sam-build"))
 OPSET = 18
 GRID = 256      # colour grid kept in the embedding (1024 / 4)
-BLOCK = 4       # pixels per grid cell in the 1024 frame
+BLOCK = 4       # grid cells folded into one embedding position (256 / 64)
 COLOUR_CH = 3 * BLOCK * BLOCK  # 48 channels carry the colour grid
+
+#: Variants: the SAM/MobileSAM export, and two layouts other SAM-family exports use, so the
+#: runner's reading of names, input size, multi-mask and low-resolution outputs is tested.
+STYLES = {
+    # file prefix: (encoder input name, input size, decoder style)
+    "sam_contract": ("images", 1024, "sam"),
+    "sam_contract_edge": ("image", 1024, "edge"),       # EdgeSAM-like: no mask input, 4 low-res masks + scores
+    "sam_contract_512": ("input_image", 512, "sam"),    # EfficientViT-SAM-like: 512 input
+}
 
 
 def _ensure_onnx() -> None:
@@ -54,25 +67,26 @@ def _ensure_onnx() -> None:
     os.execv(str(py), [str(py), __file__, *sys.argv[1:]])
 
 
-def build_encoder():
+def build_encoder(input_name: str = "images", size: int = 1024):
     import numpy as np
     from onnx import TensorProto, helper, numpy_helper
 
+    pool = size // GRID
     nodes = [
-        helper.make_node("AveragePool", ["images"], ["grid"], kernel_shape=[BLOCK, BLOCK], strides=[BLOCK, BLOCK]),
+        helper.make_node("AveragePool", [input_name], ["grid"], kernel_shape=[pool, pool], strides=[pool, pool]),
         helper.make_node("SpaceToDepth", ["grid"], ["folded"], blocksize=BLOCK),
         helper.make_node("Pad", ["folded", "pads"], ["image_embeddings"], mode="constant"),
     ]
     pads = numpy_helper.from_array(np.array([0, 0, 0, 0, 0, 256 - COLOUR_CH, 0, 0], np.int64), "pads")
     graph = helper.make_graph(
         nodes, "sam_contract_encoder",
-        [helper.make_tensor_value_info("images", TensorProto.FLOAT, [1, 3, 1024, 1024])],
+        [helper.make_tensor_value_info(input_name, TensorProto.FLOAT, [1, 3, size, size])],
         [helper.make_tensor_value_info("image_embeddings", TensorProto.FLOAT, [1, 256, 64, 64])],
         [pads])
     return _model(graph, "encoder")
 
 
-def build_decoder(threshold: float, steps: int):
+def build_decoder(threshold: float, steps: int, style: str = "sam", size: int = 1024):
     import numpy as np
     from onnx import TensorProto, helper, numpy_helper
 
@@ -108,7 +122,7 @@ def build_decoder(threshold: float, steps: int):
     labels = node("Concat", ["point_labels", box_label], "labels", axis=1)  # [1,m]
 
     # One-hot seed map per point on the grid.
-    cell = node("Clip", [node("Floor", [node("Div", [coords, const("block", np.array(BLOCK, f))], "cdiv")], "cfloor"),
+    cell = node("Clip", [node("Floor", [node("Div", [coords, const("block", np.array(size / GRID, f))], "cdiv")], "cfloor"),
                          const("zero", np.array(0, f)), const("gmax", np.array(GRID - 1, f))], "cell")
     cell2 = node("Squeeze", [cell, const("ax0", np.array([0], i64))], "cell2")  # [m,2]
     gx = node("Slice", [cell2, "c0", const("c1", np.array([1], i64)), "ax1"], "gx")  # [m,1]
@@ -180,11 +194,33 @@ def build_decoder(threshold: float, steps: int):
     node("Reshape", [node("ReduceMax", [result, const("ax0123", np.array([0, 1, 2, 3], i64))], "anymask", keepdims=0),
                      const("shape11", np.array([1, 1], i64))], "iou_predictions")
 
-    # Post-processing as in SAM's export: upscale to 1024, crop the padding, resize to the original.
-    up = node("Resize", ["low_res_masks", "", "", const("size1024", np.array([1, 1, 1024, 1024], i64))], "up1024",
+    F = TensorProto.FLOAT
+    prompt_inputs = [helper.make_tensor_value_info("image_embeddings", F, [1, 256, 64, 64]),
+                     helper.make_tensor_value_info("point_coords", F, [1, "num_points", 2]),
+                     helper.make_tensor_value_info("point_labels", F, [1, "num_points"])]
+    if style == "edge":
+        # No mask input (constant zeros) and four low-resolution masks with scores; the
+        # real one is third, best scored, the others empty.
+        nodes.insert(0, helper.make_node("ConstantOfShape", [const("mask_shape", np.array([1, 1, GRID, GRID], i64))],
+                                         ["mask_input"], value=numpy_helper.from_array(np.zeros(1, f))))
+        const("has_mask_input", np.zeros((1,), f))
+        empty = node("Sub", [node("Mul", ["low_res_masks", "zero"], "zeros_lr"), "gain"], "empty_lr")
+        node("Concat", [empty, empty, "low_res_masks", empty], "masks", axis=1)
+        node("Concat", [const("s01", np.array([[0.1, 0.2]], f)),
+                        node("Add", [node("Mul", ["iou_predictions", "half"], "iou_half"), "half"], "best_score"),
+                        const("s3", np.array([[0.3]], f))], "scores", axis=1)
+        graph = helper.make_graph(
+            nodes, "sam_contract_edge_decoder", prompt_inputs,
+            [helper.make_tensor_value_info("scores", F, [1, 4]),
+             helper.make_tensor_value_info("masks", F, [1, 4, GRID, GRID])], inits)
+        return _model(graph, "decoder", threshold=threshold, steps=steps, style=style)
+
+    # Post-processing as in SAM's export: upscale to the input size, crop the padding,
+    # resize to the original.
+    up = node("Resize", ["low_res_masks", "", "", const("size_in", np.array([1, 1, size, size], i64))], "up_in",
               mode="linear", coordinate_transformation_mode="half_pixel")
     longest = node("ReduceMax", ["orig_im_size", "ax0"], "longest", keepdims=1)
-    scale = node("Div", [const("f1024", np.array(1024, f)), longest], "scale")
+    scale = node("Div", [const("f_in", np.array(size, f)), longest], "scale")
     resized = node("Floor", [node("Add", [node("Mul", ["orig_im_size", scale], "scaled"), "half"], "scaled_r")], "resized_f")
     ends = node("Cast", [resized], "resized", to=TensorProto.INT64)
     cropped = node("Slice", [up, const("zz", np.array([0, 0], i64)), ends, const("ax23b", np.array([2, 3], i64))], "cropped")
@@ -192,12 +228,9 @@ def build_decoder(threshold: float, steps: int):
     sizes = node("Concat", [const("one1", np.array([1, 1], i64)), orig_i], "orig_sizes", axis=0)
     node("Resize", [cropped, "", "", sizes], "masks", mode="linear", coordinate_transformation_mode="half_pixel")
 
-    F = TensorProto.FLOAT
     graph = helper.make_graph(
         nodes, "sam_contract_decoder",
-        [helper.make_tensor_value_info("image_embeddings", F, [1, 256, 64, 64]),
-         helper.make_tensor_value_info("point_coords", F, [1, "num_points", 2]),
-         helper.make_tensor_value_info("point_labels", F, [1, "num_points"]),
+        prompt_inputs + [
          helper.make_tensor_value_info("mask_input", F, [1, 1, 256, 256]),
          helper.make_tensor_value_info("has_mask_input", F, [1]),
          helper.make_tensor_value_info("orig_im_size", F, [2])],
@@ -232,11 +265,12 @@ def main(argv: list[str] | None = None) -> int:
     import onnx
 
     args.out.mkdir(parents=True, exist_ok=True)
-    for name, model in (("sam_contract_encoder.onnx", build_encoder()),
-                        ("sam_contract_decoder.onnx", build_decoder(args.threshold, args.steps))):
-        path = args.out / name
-        onnx.save(model, str(path))
-        print(f"wrote {path} ({path.stat().st_size} bytes)")
+    for prefix, (input_name, size, style) in STYLES.items():
+        for name, model in ((f"{prefix}_encoder.onnx", build_encoder(input_name, size)),
+                            (f"{prefix}_decoder.onnx", build_decoder(args.threshold, args.steps, style, size))):
+            path = args.out / name
+            onnx.save(model, str(path))
+            print(f"wrote {path} ({path.stat().st_size} bytes)")
     return 0
 
 

@@ -281,12 +281,21 @@ def export_dataset(fmt: str, images_dir: str | os.PathLike[str], out_dir: str | 
     rows = list_rows(src, options)
     subsets = assign_subsets([Path(r[0]).name for r in rows], options.split, options.seed) if options.split else {}
     workers = _worker_count(options, spec, len(rows))
+    state = None
+    done_in_parallel = False
     if workers > 1:
-        from .parallel import export_parallel
+        from .parallel import PoolUnavailable, export_parallel
 
-        state = export_parallel(spec, rows, subsets, out, classes_file, options, workers, summary,
-                                progress, cancelled)
-    else:
+        mark = (len(summary.notes), len(summary.failures))
+        try:
+            state = export_parallel(spec, rows, subsets, out, classes_file, options, workers, summary,
+                                    progress, cancelled)
+            done_in_parallel = True
+        except PoolUnavailable as exc:
+            # e.g. a host program whose main module spawned workers cannot re-import
+            del summary.notes[mark[0]:], summary.failures[mark[1]:]
+            summary.notes.append(f"worker processes unavailable ({exc}); converted in one process")
+    if not done_in_parallel:
         state = _export_serial(spec, rows, subsets, out, classes_file, options, summary, progress, cancelled)
     if state is None:
         return summary

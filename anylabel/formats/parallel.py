@@ -20,6 +20,10 @@ from ..core.label_file import ImageAnnotation
 from .base import CancelFn, ExportItem, ExportOptions, ProgressFn, Summary
 
 
+class PoolUnavailable(RuntimeError):
+    """The worker processes could not start or died; the caller converts in one process."""
+
+
 def _chunks(rows: list[Any], workers: int) -> list[list[Any]]:
     size = max(1, len(rows) // (workers * 8) + 1)  # ~8 chunks a worker: even load, fine progress
     return [rows[i:i + size] for i in range(0, len(rows), size)]
@@ -85,6 +89,16 @@ def _run_all(pool: cf.ProcessPoolExecutor, futures: list[cf.Future], sizes: list
 def export_parallel(spec: Any, rows: list[tuple[str, str | None]], subsets: dict[str, str], out: Path,
                     classes_file: Any, options: ExportOptions, workers: int, summary: Summary,
                     progress: ProgressFn, cancelled: CancelFn) -> tuple[Any, list[str], int] | None:
+    try:
+        return _export_parallel(spec, rows, subsets, out, classes_file, options, workers, summary,
+                                progress, cancelled)
+    except (cf.process.BrokenProcessPool, OSError) as exc:
+        raise PoolUnavailable(f"{type(exc).__name__}: {exc}") from exc
+
+
+def _export_parallel(spec: Any, rows: list[tuple[str, str | None]], subsets: dict[str, str], out: Path,
+                     classes_file: Any, options: ExportOptions, workers: int, summary: Summary,
+                     progress: ProgressFn, cancelled: CancelFn) -> tuple[Any, list[str], int] | None:
     from .driver import _resolve_classes, make_exporter
 
     chunks = _chunks(rows, workers)

@@ -2,6 +2,7 @@
 remembered choices and a closing summary (files written, shapes skipped and why)."""
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -55,7 +56,10 @@ class ExportImportController(QObject):
         return self.thread is not None and self.thread.isRunning()
 
     def _options(self, pose_path: str, split: str = "", seed: int = 0, labelled_only: bool = False) -> ExportOptions:
-        options = ExportOptions(seed=seed, include_unlabelled=not labelled_only)
+        # Worker processes (spawned, never forked) for big folders; a frozen build would need
+        # multiprocessing.freeze_support() in its entry point, so it stays in one process.
+        workers = 1 if getattr(sys, "frozen", False) else 0
+        options = ExportOptions(seed=seed, include_unlabelled=not labelled_only, workers=workers)
         if split:
             options.split = parse_split(split)
         if pose_path:

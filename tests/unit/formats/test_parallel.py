@@ -43,3 +43,18 @@ def test_parallel_export_can_be_cancelled(tmp_path, small_thresholds):
     s = driver.export_dataset("coco", src, tmp_path / "o", options=ExportOptions(workers=2),
                               cancelled=lambda: True)
     assert s.cancelled and not (tmp_path / "o" / "annotations.json").exists()
+
+
+def test_broken_worker_pool_falls_back_to_one_process(tmp_path, small_thresholds, monkeypatch):
+    import concurrent.futures.process as cfp
+
+    from anylabel.formats import parallel
+
+    def broken(*args, **kwargs):
+        raise cfp.BrokenProcessPool("a worker died at start")
+
+    monkeypatch.setattr(parallel, "_export_parallel", broken)
+    src = make_dataset(tmp_path / "src", {f"f{i}.png": mixed_shapes(0) for i in range(20)})
+    s = driver.export_dataset("yolo", src, tmp_path / "o", options=ExportOptions(workers=2))
+    assert s.ok and s.images == 20 and any("converted in one process" in n for n in s.notes)
+    assert len(list((tmp_path / "o").glob("f*.txt"))) == 20

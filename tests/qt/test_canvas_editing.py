@@ -181,3 +181,44 @@ def test_label_colours_are_stable_per_name():
 
     assert label_color("dog").name() == label_color("dog").name()
     assert label_color("dog").name() != label_color("cat").name()
+
+
+def test_wheel_zoom_keeps_the_point_under_the_cursor_and_panning(win):
+    from qtpy.QtCore import QPoint, QPointF
+    from qtpy.QtGui import QWheelEvent
+    from qtpy.QtWidgets import QApplication
+
+    c = win.canvas
+    fit = c.scale
+    anchor = c.image_to_widget(200, 150)
+    ev = QWheelEvent(anchor, QPointF(c.mapToGlobal(anchor.toPoint())), QPoint(0, 0), QPoint(0, 600),
+                     Qt.NoButton, Qt.NoModifier, Qt.NoScrollPhase, False)
+    QApplication.sendEvent(c, ev)
+    assert c.scale == pytest.approx(fit * 1.15 ** 5)
+    x, y = c.widget_to_image(anchor)
+    assert (x, y) == pytest.approx((200, 150), abs=0.5)
+    area = win.canvas_area
+    assert area.hbar.isVisible() and area.hbar.maximum() > 0
+    area.hbar.setValue(area.hbar.value() + 40)                   # the scroll bar pans
+    assert c.widget_to_image(anchor)[0] == pytest.approx(200 + 40 / c.scale, abs=0.5)
+    key(c, Qt.Key_F, Qt.ControlModifier)
+    QApplication.processEvents()                                  # the scroll bars go, the canvas grows
+    assert c.scale == pytest.approx(fit) and not area.hbar.isVisible()
+    key(c, Qt.Key_0, Qt.ControlModifier)                          # 1:1
+    assert c.scale == 1.0
+    c.set_scale(3.0)                                              # bigger than the view: it can pan
+    QApplication.processEvents()
+    before = c.widget_to_image(anchor)
+    from qtpy.QtTest import QTest
+    from qtpy.QtCore import QEvent
+    from qtpy.QtGui import QMouseEvent
+
+    QTest.keyPress(c, Qt.Key_Space)                               # Space + drag pans
+    a, b = QPoint(300, 200), QPoint(150, 140)                     # widget pixels
+    QTest.mousePress(c, Qt.LeftButton, Qt.NoModifier, a)
+    QApplication.sendEvent(c, QMouseEvent(QEvent.MouseMove, QPointF(b), Qt.NoButton, Qt.LeftButton, Qt.NoModifier))
+    QTest.mouseRelease(c, Qt.LeftButton, Qt.NoModifier, b)
+    QTest.keyRelease(c, Qt.Key_Space)
+    after = c.widget_to_image(anchor)
+    assert after[0] == pytest.approx(before[0] + 50, abs=1) and after[1] == pytest.approx(before[1] + 20, abs=1)
+    assert c.shapes == []                                         # panning draws nothing

@@ -6,6 +6,7 @@ empty placeholders. Shapes: half rectangles, half 6-point polygons, 5 labels.
 Prints the wall and CPU time of each export (reading the label files included) and the
 load average: on a shared machine the CPU time is the steadier figure.
 """
+
 from __future__ import annotations
 
 import cProfile
@@ -35,13 +36,38 @@ def make_folder(folder: Path, n: int, shapes_per_image: int) -> None:
                 pts = [[x, y], [x + w, y + h]]
                 st = "rectangle"
             else:
-                pts = [[x, y], [x + w, y], [x + w, y + h / 2], [x + w / 2, y + h], [x, y + h], [x - 5, y + h / 2]]
+                pts = [
+                    [x, y],
+                    [x + w, y],
+                    [x + w, y + h / 2],
+                    [x + w / 2, y + h],
+                    [x, y + h],
+                    [x - 5, y + h / 2],
+                ]
                 st = "polygon"
-            shapes.append({"label": labels[k % 5], "score": None, "points": pts, "group_id": None,
-                           "description": "", "difficult": False, "shape_type": st, "flags": {},
-                           "attributes": {}, "kie_linking": []})
-        doc = {"version": "0.1.0", "flags": {}, "shapes": shapes, "imagePath": f"im_{i:05d}.jpg",
-               "imageData": None, "imageHeight": 1080, "imageWidth": 1920}
+            shapes.append(
+                {
+                    "label": labels[k % 5],
+                    "score": None,
+                    "points": pts,
+                    "group_id": None,
+                    "description": "",
+                    "difficult": False,
+                    "shape_type": st,
+                    "flags": {},
+                    "attributes": {},
+                    "kie_linking": [],
+                }
+            )
+        doc = {
+            "version": "0.1.0",
+            "flags": {},
+            "shapes": shapes,
+            "imagePath": f"im_{i:05d}.jpg",
+            "imageData": None,
+            "imageHeight": 1080,
+            "imageWidth": 1920,
+        }
         (folder / f"im_{i:05d}.jpg").touch()
         (folder / f"im_{i:05d}.json").write_text(json.dumps(doc), encoding="utf-8")
 
@@ -70,9 +96,11 @@ def main() -> None:
                 prof.disable()
             dt, cpu = time.perf_counter() - t0, time.process_time() - c0
             assert summary.ok, summary.lines()[:5]
-            print(f"export {fmt} (workers={workers or 'auto'}): {n} images x {s} shapes "
-                  f"({summary.shapes_written} shapes) in {dt:.2f} s wall, {cpu:.2f} s CPU in this process "
-                  f"({n / dt:.0f} images/s); load average {os.getloadavg()[0]:.1f}")
+            print(
+                f"export {fmt} (workers={workers or 'auto'}): {n} images x {s} shapes "
+                f"({summary.shapes_written} shapes) in {dt:.2f} s wall, {cpu:.2f} s CPU in this process "
+                f"({n / dt:.0f} images/s); load average {os.getloadavg()[0]:.1f}"
+            )
             if prof:
                 pstats.Stats(prof).sort_stats("cumulative").print_stats(20)
 

@@ -1,4 +1,5 @@
 """``anylabel export``: write a folder's labels as a training dataset (YOLO, COCO, VOC, ...)."""
+
 from __future__ import annotations
 
 import argparse
@@ -11,24 +12,44 @@ HELP = "export a folder of labelled images to a dataset format (yolo, coco, voc,
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     from ..formats.registry import FORMATS
 
-    parser.add_argument("--format", required=True, choices=list(FORMATS), metavar="FMT",
-                        help="one of: " + ", ".join(FORMATS))
-    parser.add_argument("--input", required=True, metavar="IMAGES_DIR",
-                        help="folder of images with their AnyLabel/LabelMe .json label files")
+    parser.add_argument(
+        "--format", required=True, choices=list(FORMATS), metavar="FMT", help="one of: " + ", ".join(FORMATS)
+    )
+    parser.add_argument(
+        "--input",
+        required=True,
+        metavar="IMAGES_DIR",
+        help="folder of images with their AnyLabel/LabelMe .json label files",
+    )
     parser.add_argument("--output", required=True, metavar="OUT_DIR", help="folder to write the dataset to")
-    parser.add_argument("--classes", metavar="CLASSES_TXT",
-                        help="one label per line; class index = line number from 0 "
-                             "(default: the labels found, in natural order)")
-    parser.add_argument("--pose-config", metavar="YAML",
-                        help="keypoint names per class, in order (yolo-pose, coco keypoints)")
-    parser.add_argument("--split", metavar="TRAIN,VAL[,TEST]",
-                        help="fractions, e.g. 0.8,0.2: writes images/<split>, labels/<split> "
-                             "and data.yaml (yolo formats) or instances_<split>.json (coco)")
+    parser.add_argument(
+        "--classes",
+        metavar="CLASSES_TXT",
+        help="one label per line; class index = line number from 0 "
+        "(default: the labels found, in natural order)",
+    )
+    parser.add_argument(
+        "--pose-config", metavar="YAML", help="keypoint names per class, in order (yolo-pose, coco keypoints)"
+    )
+    parser.add_argument(
+        "--split",
+        metavar="TRAIN,VAL[,TEST]",
+        help="fractions, e.g. 0.8,0.2: writes images/<split>, labels/<split> "
+        "and data.yaml (yolo formats) or instances_<split>.json (coco)",
+    )
     parser.add_argument("--seed", type=int, default=0, help="seed of the deterministic split (default 0)")
-    parser.add_argument("--labelled-only", action="store_true",
-                        help="leave out images without a label file (default: they are background images)")
-    parser.add_argument("--workers", type=int, default=0, metavar="N",
-                        help="processes for folders of 1,000+ images (default 0: one per CPU core; 1: no workers)")
+    parser.add_argument(
+        "--labelled-only",
+        action="store_true",
+        help="leave out images without a label file (default: they are background images)",
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=0,
+        metavar="N",
+        help="processes for folders of 1,000+ images (default 0: one per CPU core; 1: no workers)",
+    )
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
@@ -37,7 +58,9 @@ def run(args: argparse.Namespace) -> int:
     from ..formats.driver import export_dataset, load_pose_config, parse_split
     from .progress import Progress
 
-    options = ExportOptions(seed=args.seed, include_unlabelled=not args.labelled_only, workers=max(0, args.workers))
+    options = ExportOptions(
+        seed=args.seed, include_unlabelled=not args.labelled_only, workers=max(0, args.workers)
+    )
     try:
         if args.split:
             options.split = parse_split(args.split)
@@ -50,8 +73,13 @@ def run(args: argparse.Namespace) -> int:
     except FormatError as exc:
         print(f"anylabel export: {exc}", file=sys.stderr)
         return 2
-    summary = _run_with_progress(lambda progress: export_dataset(
-        args.format, args.input, args.output, args.classes, options, progress=progress), args.quiet, Progress)
+    summary = _run_with_progress(
+        lambda progress: export_dataset(
+            args.format, args.input, args.output, args.classes, options, progress=progress
+        ),
+        args.quiet,
+        Progress,
+    )
     for line in summary.lines():
         print(line, file=sys.stdout if summary.ok else sys.stderr)
     return 0 if summary.ok else 1

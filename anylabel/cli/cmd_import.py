@@ -1,4 +1,5 @@
 """``anylabel import``: turn a dataset (YOLO, COCO, VOC, ...) into label files next to the images."""
+
 from __future__ import annotations
 
 import argparse
@@ -12,14 +13,27 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     from ..formats.registry import FORMATS
 
     names = [n for n, s in FORMATS.items() if s.importer is not None]
-    parser.add_argument("--format", required=True, choices=names, metavar="FMT", help="one of: " + ", ".join(names))
-    parser.add_argument("--source", required=True, metavar="PATH",
-                        help="the COCO json, the MOT gt.txt, the PPOCR Label.txt, or the folder of "
-                             "per-image files (yolo, voc, dota, mask)")
-    parser.add_argument("--output", required=True, metavar="IMAGES_DIR",
-                        help="folder of the images; label files are written next to them")
-    parser.add_argument("--classes", metavar="CLASSES_TXT",
-                        help="one label per line, index = line number from 0 (default: classes.txt in the source folder)")
+    parser.add_argument(
+        "--format", required=True, choices=names, metavar="FMT", help="one of: " + ", ".join(names)
+    )
+    parser.add_argument(
+        "--source",
+        required=True,
+        metavar="PATH",
+        help="the COCO json, the MOT gt.txt, the PPOCR Label.txt, or the folder of "
+        "per-image files (yolo, voc, dota, mask)",
+    )
+    parser.add_argument(
+        "--output",
+        required=True,
+        metavar="IMAGES_DIR",
+        help="folder of the images; label files are written next to them",
+    )
+    parser.add_argument(
+        "--classes",
+        metavar="CLASSES_TXT",
+        help="one label per line, index = line number from 0 (default: classes.txt in the source folder)",
+    )
     parser.add_argument("--pose-config", metavar="YAML", help="keypoint names per class (yolo-pose)")
     group = parser.add_mutually_exclusive_group()
     group.add_argument("--merge", action="store_true", help="add the imported shapes to existing label files")
@@ -41,9 +55,13 @@ def run(args: argparse.Namespace) -> int:
         print(f"anylabel import: {exc}", file=sys.stderr)
         return 2
     on_exists = "merge" if args.merge else "overwrite" if args.overwrite else "refuse"
-    summary = _run_with_progress(lambda progress: import_dataset(
-        args.format, args.source, args.output, args.classes, options, on_exists, progress=progress),
-        args.quiet, Progress)
+    summary = _run_with_progress(
+        lambda progress: import_dataset(
+            args.format, args.source, args.output, args.classes, options, on_exists, progress=progress
+        ),
+        args.quiet,
+        Progress,
+    )
     for line in summary.lines():
         print(line, file=sys.stdout if summary.ok else sys.stderr)
     return 0 if summary.ok else 1

@@ -4,6 +4,7 @@ A format module holds pure ``dump``/``parse`` functions over core shapes and a s
 exporter/importer class that puts their output on disk. The folder walking, class
 files, progress, error collection and the summary live in ``driver.py`` only.
 """
+
 from __future__ import annotations
 
 import math
@@ -156,8 +157,10 @@ class Summary:
             self.skipped[(s.shape_type, s.reason)] += 1
 
     def lines(self) -> list[str]:
-        out = [f"{self.action} {self.fmt}: {self.images} image(s), {self.files_written} file(s) written, "
-               f"{self.shapes_written} shape(s) converted"]
+        out = [
+            f"{self.action} {self.fmt}: {self.images} image(s), {self.files_written} file(s) written, "
+            f"{self.shapes_written} shape(s) converted"
+        ]
         for (shape_type, reason), n in sorted(self.skipped.items()):
             out.append(f"  skipped {n} {shape_type} shape(s): {reason}")
         out.extend(f"  note: {n}" for n in self.notes)

@@ -10,6 +10,7 @@ What COCO has no field for is kept in an ``attributes`` object that COCO tools i
 (difficult, group_id, the AnyLabel shape type, OCR text), so AnyLabel -> COCO -> AnyLabel
 gives the same shapes back.
 """
+
 from __future__ import annotations
 
 import datetime as _dt
@@ -42,8 +43,9 @@ PoseConfig = dict[str, list[str]]
 NO_POSE_CONFIG = "points are written only as keypoints, which need a pose config"
 
 
-def categories(classes: list[str], pose: PoseConfig | None = None,
-               skeleton: dict[str, list[list[int]]] | None = None) -> list[dict[str, Any]]:
+def categories(
+    classes: list[str], pose: PoseConfig | None = None, skeleton: dict[str, list[list[int]]] | None = None
+) -> list[dict[str, Any]]:
     cats = []
     for i, name in enumerate(classes):
         cat: dict[str, Any] = {"id": i + 1, "name": name, "supercategory": ""}
@@ -58,8 +60,14 @@ def _r(v: float) -> float:
     return round(float(v), 3)
 
 
-def dump_image(shapes: list[Shape], size: ImageSize, class_index: dict[str, int], image_id: int,
-               first_ann_id: int, pose: PoseConfig | None = None) -> tuple[list[dict[str, Any]], list[Skip]]:
+def dump_image(
+    shapes: list[Shape],
+    size: ImageSize,
+    class_index: dict[str, int],
+    image_id: int,
+    first_ann_id: int,
+    pose: PoseConfig | None = None,
+) -> tuple[list[dict[str, Any]], list[Skip]]:
     """The annotations of one image (ids from ``first_ann_id``) and the shapes left out."""
     others, points, loose = group_keypoints(shapes)
     skips: list[Skip] = []
@@ -128,11 +136,15 @@ def dump_image(shapes: list[Shape], size: ImageSize, class_index: dict[str, int]
     return anns, skips
 
 
-def dataset(images: list[dict[str, Any]], annotations: list[dict[str, Any]],
-            cats: list[dict[str, Any]]) -> dict[str, Any]:
+def dataset(
+    images: list[dict[str, Any]], annotations: list[dict[str, Any]], cats: list[dict[str, Any]]
+) -> dict[str, Any]:
     return {
-        "info": {"description": "Exported by AnyLabel", "version": __version__,
-                 "date_created": _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")},
+        "info": {
+            "description": "Exported by AnyLabel",
+            "version": __version__,
+            "date_created": _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        },
         "licenses": [],
         "categories": cats,
         "images": images,
@@ -141,6 +153,7 @@ def dataset(images: list[dict[str, Any]], annotations: list[dict[str, Any]],
 
 
 # ----------------------------------------------------------------------------- parse
+
 
 def _num_list(raw: Any, where: str, what: str) -> list[float]:
     if not isinstance(raw, list):
@@ -154,8 +167,9 @@ def _num_list(raw: Any, where: str, what: str) -> list[float]:
     return values
 
 
-def parse_annotation(ann: dict[str, Any], label: str, keypoint_names: list[str] | None,
-                     fresh_group_id: int) -> list[Shape]:
+def parse_annotation(
+    ann: dict[str, Any], label: str, keypoint_names: list[str] | None, fresh_group_id: int
+) -> list[Shape]:
     """Shapes of one annotation: its polygons (or its box), then its visible keypoints."""
     where = f"annotation {ann.get('id')}"
     attrs = ann.get("attributes") if isinstance(ann.get("attributes"), dict) else {}
@@ -172,8 +186,10 @@ def parse_annotation(ann: dict[str, Any], label: str, keypoint_names: list[str] 
             if len(v) >= 6 and len(v) % 2 == 0:
                 polys.append(np.array(v).reshape(-1, 2))
             elif v:
-                raise FormatError(f"{where}: a segmentation polygon needs an even number of values "
-                                  f"for at least 3 points, got {len(v)}")
+                raise FormatError(
+                    f"{where}: a segmentation polygon needs an even number of values "
+                    f"for at least 3 points, got {len(v)}"
+                )
     elif isinstance(seg, dict):  # RLE (crowd regions): outline the mask
         polys = mask_to_polygons(rle_decode(seg, where), tolerance=0.5)
     kps = ann.get("keypoints")
@@ -183,8 +199,9 @@ def parse_annotation(ann: dict[str, Any], label: str, keypoint_names: list[str] 
         gid = fresh_group_id
 
     def make(shape_type: str, pts: np.ndarray, **kw: Any) -> Shape:
-        return Shape(shape_type, pts, label=label, group_id=gid, difficult=difficult,
-                     description=description, **kw)
+        return Shape(
+            shape_type, pts, label=label, group_id=gid, difficult=difficult, description=description, **kw
+        )
 
     shape_type = attrs.get("shape_type")
     shapes: list[Shape] = []
@@ -206,7 +223,7 @@ def parse_annotation(ann: dict[str, Any], label: str, keypoint_names: list[str] 
         shapes.extend(make(POLYGON, p) for p in polys)
     names = keypoint_names or []
     for j in range(len(kp_values) // 3):
-        x, y, vis = kp_values[3 * j: 3 * j + 3]
+        x, y, vis = kp_values[3 * j : 3 * j + 3]
         if vis <= 0:
             continue
         name = names[j] if j < len(names) else f"kp{j}"
@@ -251,7 +268,7 @@ def rle_decode(seg: dict[str, Any], where: str = "annotation") -> np.ndarray:
     pos = 0
     for i, c in enumerate(counts):
         if i % 2:
-            flat[pos:pos + c] = True
+            flat[pos : pos + c] = True
         pos += c
     return flat.reshape(w, h).T  # COCO runs go down the columns
 
@@ -260,11 +277,16 @@ def _is_axis_box(p: np.ndarray) -> bool:
     if len(p) != 4:
         return False
     xs, ys = np.unique(np.round(p[:, 0], 6)), np.unique(np.round(p[:, 1], 6))
-    return len(xs) == 2 and len(ys) == 2 and polygon_area(p) > 0 and math.isclose(
-        polygon_area(p), (xs[1] - xs[0]) * (ys[1] - ys[0]), rel_tol=1e-6)
+    return (
+        len(xs) == 2
+        and len(ys) == 2
+        and polygon_area(p) > 0
+        and math.isclose(polygon_area(p), (xs[1] - xs[0]) * (ys[1] - ys[0]), rel_tol=1e-6)
+    )
 
 
 # ----------------------------------------------------------------------------- on disk
+
 
 class CocoExporter:
     """Collects every image, writes ``annotations.json`` (``annotations/instances_<subset>.json``
@@ -341,11 +363,16 @@ class CocoImporter:
         except FileNotFoundError:
             raise FormatError(f"{path}: file not found") from None
         except json.JSONDecodeError as exc:
-            raise FormatError(f"{path}: not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})") from None
+            raise FormatError(
+                f"{path}: not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})"
+            ) from None
         except (UnicodeDecodeError, OSError) as exc:
             raise FormatError(f"{path}: cannot be read ({exc})") from None
-        if not isinstance(data, dict) or not isinstance(data.get("images"), list) \
-                or not isinstance(data.get("annotations", []), list):
+        if (
+            not isinstance(data, dict)
+            or not isinstance(data.get("images"), list)
+            or not isinstance(data.get("annotations", []), list)
+        ):
             raise FormatError(f"{path}: not a COCO file (needs 'images' and 'annotations' lists)")
         self.data = data
 
@@ -371,7 +398,9 @@ class CocoImporter:
                 continue
             base = file_name.replace("\\", "/").rsplit("/", 1)[-1]
             if base not in names:
-                yield ImportFailure(src, f"image {file_name!r} (id {img.get('id')}) not found in {self.ctx.images_dir}")
+                yield ImportFailure(
+                    src, f"image {file_name!r} (id {img.get('id')}) not found in {self.ctx.images_dir}"
+                )
                 continue
             try:
                 size = (int(img["width"]), int(img["height"]))
@@ -379,12 +408,18 @@ class CocoImporter:
                 size = None
             shapes: list[Shape] = []
             try:
-                used = {a.get("attributes", {}).get("group_id") for a in anns if isinstance(a.get("attributes"), dict)}
+                used = {
+                    a.get("attributes", {}).get("group_id")
+                    for a in anns
+                    if isinstance(a.get("attributes"), dict)
+                }
                 fresh = max([g for g in used if isinstance(g, int)] + [0]) + 1
                 for ann in anns:
                     cat = cats.get(ann.get("category_id"))
                     if cat is None:
-                        raise FormatError(f"annotation {ann.get('id')}: unknown category_id {ann.get('category_id')!r}")
+                        raise FormatError(
+                            f"annotation {ann.get('id')}: unknown category_id {ann.get('category_id')!r}"
+                        )
                     new = parse_annotation(ann, str(cat.get("name", "")), cat.get("keypoints"), fresh)
                     if any(s.group_id == fresh for s in new):
                         fresh += 1

@@ -3,6 +3,7 @@
 One table for every format, so YOLO and VOC agree on what a "box" is and the summary
 gives the same reason everywhere.
 """
+
 from __future__ import annotations
 
 import math
@@ -153,7 +154,9 @@ def as_rotated(shape: Shape) -> np.ndarray | Skip:
     return pts
 
 
-def classify(shape: Shape, class_index: dict[str, int], geometry: Callable[[Shape], T | Skip]) -> tuple[int, T] | Skip:
+def classify(
+    shape: Shape, class_index: dict[str, int], geometry: Callable[[Shape], T | Skip]
+) -> tuple[int, T] | Skip:
     """(class index, converted geometry); the geometry is checked first, so a line is
     reported as "not an area", not as an unknown class."""
     geom = geometry(shape)

@@ -5,6 +5,7 @@ Rotated boxes are written corner by corner as drawn, rectangles as 0-degree boxe
 4-point polygons as the quadrilaterals DOTA was made for. Reading takes the 8 numbers
 first and the difficult flag last, so a class name with spaces survives.
 """
+
 from __future__ import annotations
 
 import math

@@ -5,6 +5,7 @@ summary. Formats only convert; everything that touches many files is here.
 Errors never stop a run: a corrupt label file, a missing image or an unwritable output
 is recorded with its path and the run carries on with the next image.
 """
+
 from __future__ import annotations
 
 import os
@@ -53,6 +54,7 @@ def _never() -> bool:
 
 
 # ----------------------------------------------------------------------------- classes
+
 
 def load_classes(path: str | os.PathLike[str]) -> list[str]:
     """One label per line; the class index is the line number from 0. Trailing blank lines
@@ -118,6 +120,7 @@ def collect_classes(annotations: list[ImageAnnotation]) -> list[str]:
 
 # ----------------------------------------------------------------------------- split
 
+
 def parse_split(text: str) -> tuple[float, float, float]:
     """``"0.8,0.2"`` or ``"0.7,0.2,0.1"`` (or percentages) -> (train, val, test) fractions."""
     try:
@@ -150,8 +153,9 @@ def assign_subsets(names: list[str], split: tuple[float, float, float], seed: in
     return out
 
 
-def write_data_yaml(out_dir: Path, classes: list[str], subsets: set[str], task: str,
-                    options: ExportOptions) -> Path:
+def write_data_yaml(
+    out_dir: Path, classes: list[str], subsets: set[str], task: str, options: ExportOptions
+) -> Path:
     """The Ultralytics dataset file: ``path``, split folders, ``names`` (+ ``kpt_shape``)."""
     data: dict[str, Any] = {"path": str(out_dir.resolve())}
     for subset in ("train", "val", "test"):
@@ -208,7 +212,9 @@ def load_row(row: Row) -> ExportItem | tuple[str, str]:
         try:
             w, h = image_size(image)
         except Exception as exc:  # noqa: BLE001  # any decoder error means "unreadable image"
-            return str(image), f"image size unknown: not in the label file and the image cannot be read ({exc})"
+            return str(
+                image
+            ), f"image size unknown: not in the label file and the image cannot be read ({exc})"
     return ExportItem(image, (int(w), int(h)), ann.shapes)
 
 
@@ -226,7 +232,9 @@ def add_item(exporter: Any, item: ExportItem, out: Path, tally: Summary) -> int:
     except FormatError as exc:
         tally.fail(item.image_path, str(exc))
     except OSError as exc:
-        tally.fail(getattr(exc, "filename", None) or item.image_path, f"cannot be written ({exc.strerror or exc})")
+        tally.fail(
+            getattr(exc, "filename", None) or item.image_path, f"cannot be written ({exc.strerror or exc})"
+        )
     else:
         tally.images += 1
         tally.skip(skips)
@@ -234,8 +242,9 @@ def add_item(exporter: Any, item: ExportItem, out: Path, tally: Summary) -> int:
     return copied
 
 
-def _resolve_classes(spec: Any, classes_file: Any, options: ExportOptions, summary: Summary,
-                     found: Any) -> list[str] | None:
+def _resolve_classes(
+    spec: Any, classes_file: Any, options: ExportOptions, summary: Summary, found: Any
+) -> list[str] | None:
     """The class list: the file, else the pose config's classes, else ``found()`` (labels in use)."""
     if classes_file:
         try:
@@ -258,9 +267,15 @@ def _worker_count(options: ExportOptions, spec: Any, n: int) -> int:
     return max(1, min(workers, 16, n // MIN_IMAGES_PER_WORKER))
 
 
-def export_dataset(fmt: str, images_dir: str | os.PathLike[str], out_dir: str | os.PathLike[str],
-                   classes_file: str | os.PathLike[str] | None = None, options: ExportOptions | None = None,
-                   progress: ProgressFn | None = None, cancelled: CancelFn | None = None) -> Summary:
+def export_dataset(
+    fmt: str,
+    images_dir: str | os.PathLike[str],
+    out_dir: str | os.PathLike[str],
+    classes_file: str | os.PathLike[str] | None = None,
+    options: ExportOptions | None = None,
+    progress: ProgressFn | None = None,
+    cancelled: CancelFn | None = None,
+) -> Summary:
     """Export every image of ``images_dir`` (with its label file) to ``out_dir`` as ``fmt``."""
     spec = get_format(fmt)
     options = options or ExportOptions()
@@ -279,7 +294,9 @@ def export_dataset(fmt: str, images_dir: str | os.PathLike[str], out_dir: str | 
         return summary
 
     rows = list_rows(src, options)
-    subsets = assign_subsets([Path(r[0]).name for r in rows], options.split, options.seed) if options.split else {}
+    subsets = (
+        assign_subsets([Path(r[0]).name for r in rows], options.split, options.seed) if options.split else {}
+    )
     workers = _worker_count(options, spec, len(rows))
     state = None
     done_in_parallel = False
@@ -288,12 +305,13 @@ def export_dataset(fmt: str, images_dir: str | os.PathLike[str], out_dir: str | 
 
         mark = (len(summary.notes), len(summary.failures))
         try:
-            state = export_parallel(spec, rows, subsets, out, classes_file, options, workers, summary,
-                                    progress, cancelled)
+            state = export_parallel(
+                spec, rows, subsets, out, classes_file, options, workers, summary, progress, cancelled
+            )
             done_in_parallel = True
         except PoolUnavailable as exc:
             # e.g. a host program whose main module spawned workers cannot re-import
-            del summary.notes[mark[0]:], summary.failures[mark[1]:]
+            del summary.notes[mark[0] :], summary.failures[mark[1] :]
             summary.notes.append(f"worker processes unavailable ({exc}); converted in one process")
     if not done_in_parallel:
         state = _export_serial(spec, rows, subsets, out, classes_file, options, summary, progress, cancelled)
@@ -327,9 +345,17 @@ def make_exporter(spec: Any, out: Path, classes: list[str], options: ExportOptio
         return None
 
 
-def _export_serial(spec: Any, rows: list[Row], subsets: dict[str, str], out: Path, classes_file: Any,
-                   options: ExportOptions, summary: Summary, progress: ProgressFn,
-                   cancelled: CancelFn) -> tuple[Any, list[str], int] | None:
+def _export_serial(
+    spec: Any,
+    rows: list[Row],
+    subsets: dict[str, str],
+    out: Path,
+    classes_file: Any,
+    options: ExportOptions,
+    summary: Summary,
+    progress: ProgressFn,
+    cancelled: CancelFn,
+) -> tuple[Any, list[str], int] | None:
     """Read every label file (the class list may depend on all of them), then write."""
     items: list[ExportItem] = []
     for i, row in enumerate(rows):
@@ -343,8 +369,13 @@ def _export_serial(spec: Any, rows: list[Row], subsets: dict[str, str], out: Pat
         else:
             summary.fail(*got)
         progress("read", i + 1, len(rows))
-    classes = _resolve_classes(spec, classes_file, options, summary,
-                               lambda: collect_classes([ImageAnnotation(shapes=it.shapes) for it in items]))
+    classes = _resolve_classes(
+        spec,
+        classes_file,
+        options,
+        summary,
+        lambda: collect_classes([ImageAnnotation(shapes=it.shapes) for it in items]),
+    )
     if classes is None:
         return None
     exporter = make_exporter(spec, out, classes, options, summary)
@@ -368,6 +399,7 @@ def _splittable() -> list[str]:
 
 # ----------------------------------------------------------------------------- import
 
+
 def _names_from_data_yaml(src: Path) -> tuple[list[str], Path] | None:
     """Class names of an Ultralytics layout: ``--source`` may be ``labels/train`` or the
     dataset root, with ``data.yaml`` at the root."""
@@ -389,10 +421,16 @@ def _names_from_data_yaml(src: Path) -> tuple[list[str], Path] | None:
     return None
 
 
-def import_dataset(fmt: str, source: str | os.PathLike[str], images_dir: str | os.PathLike[str],
-                   classes_file: str | os.PathLike[str] | None = None, options: ExportOptions | None = None,
-                   on_exists: str = "refuse", progress: ProgressFn | None = None,
-                   cancelled: CancelFn | None = None) -> Summary:
+def import_dataset(
+    fmt: str,
+    source: str | os.PathLike[str],
+    images_dir: str | os.PathLike[str],
+    classes_file: str | os.PathLike[str] | None = None,
+    options: ExportOptions | None = None,
+    on_exists: str = "refuse",
+    progress: ProgressFn | None = None,
+    cancelled: CancelFn | None = None,
+) -> Summary:
     """Read ``source`` as ``fmt`` and write AnyLabel label files next to the images of
     ``images_dir``. Existing label files are kept unless ``on_exists`` is merge/overwrite."""
     if on_exists not in ON_EXISTS:
@@ -443,7 +481,9 @@ def import_dataset(fmt: str, source: str | os.PathLike[str], images_dir: str | o
         label_path = label_path_for(entry.image_path)
         try:
             if label_path.exists() and on_exists == "refuse":
-                summary.fail(label_path, "a label file already exists; not overwritten (choose merge or overwrite)")
+                summary.fail(
+                    label_path, "a label file already exists; not overwritten (choose merge or overwrite)"
+                )
                 continue
             if label_path.exists() and on_exists == "merge":
                 ann = read_label_file(label_path)

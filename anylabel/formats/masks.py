@@ -10,6 +10,7 @@ of the label file, so a later shape covers an earlier one where they overlap, ex
 canvas draws them. Rectangles, rotated boxes and circles are filled; lines and points
 cover no pixels and are reported.
 """
+
 from __future__ import annotations
 
 import json
@@ -110,7 +111,9 @@ class MaskExporter:
         mask, skips = dump(item.shapes, item.size, self.values)
         write_bytes(self._folder("masks", item) / f"{item.stem}.png", encode_png(mask))
         colour = self.colours[mask][:, :, ::-1]  # RGB -> BGR for OpenCV
-        write_bytes(self._folder("colour", item) / f"{item.stem}.png", encode_png(np.ascontiguousarray(colour)))
+        write_bytes(
+            self._folder("colour", item) / f"{item.stem}.png", encode_png(np.ascontiguousarray(colour))
+        )
         self.files_written += 2
         return skips
 
@@ -123,8 +126,10 @@ class MaskExporter:
     def finish(self) -> list[Path]:
         mapping = {
             "background": 0,
-            "classes": {name: {"index": v, "color": [int(c) for c in self.colours[v]]}
-                        for name, v in self.values.items()},
+            "classes": {
+                name: {"index": v, "color": [int(c) for c in self.colours[v]]}
+                for name, v in self.values.items()
+            },
             "overlap": OVERLAP_RULE,
         }
         path = self.ctx.out_dir / MAPPING_FILE

@@ -9,6 +9,7 @@ maps it back the same way. Track ids are group ids. ``conf`` 0 marks an ignored 
 MOT ground truth, which is what a difficult box is, so difficult <-> conf 0. ``class``
 is the class index + 1 (MOT classes start at 1).
 """
+
 from __future__ import annotations
 
 import configparser
@@ -46,8 +47,9 @@ def video_of(stem: str, fallback: str) -> str:
     return m.group("video") if m else fallback
 
 
-def dump_frame(shapes: list[Shape], frame: int, class_index: dict[str, int],
-               next_id: int) -> tuple[list[Row], list[Skip], int]:
+def dump_frame(
+    shapes: list[Shape], frame: int, class_index: dict[str, int], next_id: int
+) -> tuple[list[Row], list[Skip], int]:
     """Rows of one frame; shapes without a group_id get ids from ``next_id`` up."""
     rows: list[Row] = []
     skips = []
@@ -66,8 +68,10 @@ def dump_frame(shapes: list[Shape], frame: int, class_index: dict[str, int],
 
 def format_rows(rows: list[Row]) -> str:
     rows = sorted(rows, key=lambda r: (r[0], r[1]))
-    return "".join(f"{f},{i},{fmt_num(x, 2)},{fmt_num(y, 2)},{fmt_num(w, 2)},{fmt_num(h, 2)},{c},{k},{fmt_num(v, 3)}\n"
-                   for f, i, x, y, w, h, c, k, v in rows)
+    return "".join(
+        f"{f},{i},{fmt_num(x, 2)},{fmt_num(y, 2)},{fmt_num(w, 2)},{fmt_num(h, 2)},{c},{k},{fmt_num(v, 3)}\n"
+        for f, i, x, y, w, h, c, k, v in rows
+    )
 
 
 def parse_rows(text: str) -> tuple[list[Row], list[tuple[int, str]]]:
@@ -99,13 +103,17 @@ def parse_rows(text: str) -> tuple[list[Row], list[tuple[int, str]]]:
 
 def row_to_shape(row: Row, label: str) -> Shape:
     _, tid, x, y, w, h, conf, _, _ = row
-    return Shape(RECTANGLE, np.array([[x, y], [x + w, y + h]]), label=label, group_id=tid, difficult=conf == 0)
+    return Shape(
+        RECTANGLE, np.array([[x, y], [x + w, y + h]]), label=label, group_id=tid, difficult=conf == 0
+    )
 
 
 def seqinfo(name: str, im_dir: str, length: int, size: ImageSize, ext: str, frame_rate: int = 30) -> str:
     w, h = size
-    return (f"[Sequence]\nname={name}\nimDir={im_dir}\nframeRate={frame_rate}\nseqLength={length}\n"
-            f"imWidth={w}\nimHeight={h}\nimExt={ext}\n")
+    return (
+        f"[Sequence]\nname={name}\nimDir={im_dir}\nframeRate={frame_rate}\nseqLength={length}\n"
+        f"imWidth={w}\nimHeight={h}\nimExt={ext}\n"
+    )
 
 
 class MotExporter:
@@ -120,8 +128,11 @@ class MotExporter:
         video = video_of(item.stem, item.image_path.parent.name or "video")
         self.videos.setdefault(video, []).append(item)
         # Only the skips are known now; rows are made in finish() once frame numbers are known.
-        return [sk for s in item.shapes
-                if isinstance(sk := classify(s, self.class_index, lambda sh: as_box(sh)), Skip)]
+        return [
+            sk
+            for s in item.shapes
+            if isinstance(sk := classify(s, self.class_index, lambda sh: as_box(sh)), Skip)
+        ]
 
     def finish(self) -> list[Path]:
         written = []
@@ -179,8 +190,12 @@ class MotImporter:
         index = scan_folder(self.ctx.images_dir)
         names = index.names
         if self.name:
-            mine = [n for n in names if video_of(os.path.splitext(n)[0], "") == self.name
-                    and (not self.ext or n.lower().endswith(self.ext.lower()))]
+            mine = [
+                n
+                for n in names
+                if video_of(os.path.splitext(n)[0], "") == self.name
+                and (not self.ext or n.lower().endswith(self.ext.lower()))
+            ]
             names = mine or names
         return [index.folder / n for n in names]
 
@@ -197,7 +212,9 @@ class MotImporter:
             by_frame.setdefault(r[0], []).append(r)
         for f in sorted(by_frame):
             if f > len(frames):
-                yield ImportFailure(src, f"frame {f} has no image: {self.ctx.images_dir} holds {len(frames)} frame(s)")
+                yield ImportFailure(
+                    src, f"frame {f} has no image: {self.ctx.images_dir} holds {len(frames)} frame(s)"
+                )
                 continue
             shapes = [row_to_shape(r, self.ctx.label_for(r[7] - 1)) for r in by_frame[f]]
             yield ImportItem(frames[f - 1], shapes, None)

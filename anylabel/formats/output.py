@@ -5,6 +5,7 @@ one: an export of 10,000 images would spend most of its time waiting for the dis
 interrupted export is simply run again. The rename still guarantees that no reader (a
 training job, a second export) ever sees a half-written file under its final name.
 """
+
 from __future__ import annotations
 
 import os

@@ -9,6 +9,7 @@ its counts and its exporter ``state()``; the parent ``merge``s states in image o
 the output is identical to a serial run. When no class file is given, a first parallel
 pass collects the labels in use.
 """
+
 from __future__ import annotations
 
 import concurrent.futures as cf
@@ -26,7 +27,7 @@ class PoolUnavailable(RuntimeError):
 
 def _chunks(rows: list[Any], workers: int) -> list[list[Any]]:
     size = max(1, len(rows) // (workers * 8) + 1)  # ~8 chunks a worker: even load, fine progress
-    return [rows[i:i + size] for i in range(0, len(rows), size)]
+    return [rows[i : i + size] for i in range(0, len(rows), size)]
 
 
 def _worker_init() -> None:
@@ -46,8 +47,14 @@ def scan_labels(rows: list[tuple[str, str | None]]) -> set[str]:
     return set(collect_classes(anns))
 
 
-def export_chunk(fmt: str, out: str, classes: list[str], options: ExportOptions,
-                 rows: list[tuple[str, str | None]], subsets: dict[str, str]) -> tuple[Summary, Any, int]:
+def export_chunk(
+    fmt: str,
+    out: str,
+    classes: list[str],
+    options: ExportOptions,
+    rows: list[tuple[str, str | None]],
+    subsets: dict[str, str],
+) -> tuple[Summary, Any, int]:
     """Convert one chunk in a worker: (counts and failures, exporter state, images copied)."""
     from .driver import add_item, load_row, make_exporter
     from .registry import get_format
@@ -68,8 +75,14 @@ def export_chunk(fmt: str, out: str, classes: list[str], options: ExportOptions,
     return tally, exporter.state(), copied
 
 
-def _run_all(pool: cf.ProcessPoolExecutor, futures: list[cf.Future], sizes: list[int], stage: str,
-             progress: ProgressFn, cancelled: CancelFn) -> list[Any] | None:
+def _run_all(
+    pool: cf.ProcessPoolExecutor,
+    futures: list[cf.Future],
+    sizes: list[int],
+    stage: str,
+    progress: ProgressFn,
+    cancelled: CancelFn,
+) -> list[Any] | None:
     """Results in submission order; None when cancelled (pending chunks are dropped)."""
     total, done = sum(sizes), 0
     pending = set(futures)
@@ -86,29 +99,51 @@ def _run_all(pool: cf.ProcessPoolExecutor, futures: list[cf.Future], sizes: list
     return [f.result() for f in futures]
 
 
-def export_parallel(spec: Any, rows: list[tuple[str, str | None]], subsets: dict[str, str], out: Path,
-                    classes_file: Any, options: ExportOptions, workers: int, summary: Summary,
-                    progress: ProgressFn, cancelled: CancelFn) -> tuple[Any, list[str], int] | None:
+def export_parallel(
+    spec: Any,
+    rows: list[tuple[str, str | None]],
+    subsets: dict[str, str],
+    out: Path,
+    classes_file: Any,
+    options: ExportOptions,
+    workers: int,
+    summary: Summary,
+    progress: ProgressFn,
+    cancelled: CancelFn,
+) -> tuple[Any, list[str], int] | None:
     try:
-        return _export_parallel(spec, rows, subsets, out, classes_file, options, workers, summary,
-                                progress, cancelled)
+        return _export_parallel(
+            spec, rows, subsets, out, classes_file, options, workers, summary, progress, cancelled
+        )
     except (cf.process.BrokenProcessPool, OSError) as exc:
         raise PoolUnavailable(f"{type(exc).__name__}: {exc}") from exc
 
 
-def _export_parallel(spec: Any, rows: list[tuple[str, str | None]], subsets: dict[str, str], out: Path,
-                     classes_file: Any, options: ExportOptions, workers: int, summary: Summary,
-                     progress: ProgressFn, cancelled: CancelFn) -> tuple[Any, list[str], int] | None:
+def _export_parallel(
+    spec: Any,
+    rows: list[tuple[str, str | None]],
+    subsets: dict[str, str],
+    out: Path,
+    classes_file: Any,
+    options: ExportOptions,
+    workers: int,
+    summary: Summary,
+    progress: ProgressFn,
+    cancelled: CancelFn,
+) -> tuple[Any, list[str], int] | None:
     from .driver import _resolve_classes, make_exporter
 
     chunks = _chunks(rows, workers)
     sizes = [len(c) for c in chunks]
     ctx = multiprocessing.get_context("spawn")
     with cf.ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_worker_init) as pool:
+
         def found() -> list[str] | None:
             from ..core.folder_index import natural_key
 
-            sets = _run_all(pool, [pool.submit(scan_labels, c) for c in chunks], sizes, "read", progress, cancelled)
+            sets = _run_all(
+                pool, [pool.submit(scan_labels, c) for c in chunks], sizes, "read", progress, cancelled
+            )
             return None if sets is None else sorted(set().union(*sets), key=natural_key)
 
         classes = _resolve_classes(spec, classes_file, options, summary, found)
@@ -118,7 +153,9 @@ def _export_parallel(spec: Any, rows: list[tuple[str, str | None]], subsets: dic
         exporter = make_exporter(spec, out, classes, options, summary)
         if exporter is None:
             return None
-        futures = [pool.submit(export_chunk, spec.name, str(out), classes, options, c, subsets) for c in chunks]
+        futures = [
+            pool.submit(export_chunk, spec.name, str(out), classes, options, c, subsets) for c in chunks
+        ]
         results = _run_all(pool, futures, sizes, "write", progress, cancelled)
     if results is None:
         summary.cancelled = True

@@ -1,5 +1,6 @@
 """The on-disk side of formats with one label file per image (YOLO, VOC, DOTA):
 write each image's file atomically, and pair each image with its file on import."""
+
 from __future__ import annotations
 
 import os
@@ -65,9 +66,11 @@ class PerImageImporter:
         self.parse = parse
         if not ctx.source.is_dir():
             raise FormatError(f"{ctx.source}: not a folder of {suffix} label files")
-        self._labels = sorted(p for p in ctx.source.iterdir()
-                              if p.suffix.lower() == suffix and not p.name.startswith(".")
-                              and p.name not in IGNORED_NAMES)
+        self._labels = sorted(
+            p
+            for p in ctx.source.iterdir()
+            if p.suffix.lower() == suffix and not p.name.startswith(".") and p.name not in IGNORED_NAMES
+        )
 
     def count(self) -> int:
         return len(self._labels)
@@ -80,7 +83,9 @@ class PerImageImporter:
         for label_path in self._labels:
             image = by_stem.get(label_path.stem)
             if image is None:
-                yield ImportFailure(str(label_path), f"no image named {label_path.stem}.* in {self.ctx.images_dir}")
+                yield ImportFailure(
+                    str(label_path), f"no image named {label_path.stem}.* in {self.ctx.images_dir}"
+                )
                 continue
             try:
                 text = label_path.read_text(encoding="utf-8-sig")

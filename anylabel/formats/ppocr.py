@@ -10,6 +10,7 @@ polygons as drawn, and other polygons (3 points, curved text outlines) and circl
 their minimum-area rotated rectangle. Lines and points are reported, never a crash.
 A shape label other than ``text`` is kept in a ``label`` key (the KIE form).
 """
+
 from __future__ import annotations
 
 import json
@@ -57,9 +58,11 @@ def dump(shapes: list[Shape]) -> tuple[list[dict[str, Any]], list[Skip]]:
         if isinstance(q, Skip):
             skips.append(q)
             continue
-        entry: dict[str, Any] = {"transcription": s.description or "",
-                                 "points": [[round(float(x), 2), round(float(y), 2)] for x, y in q],
-                                 "difficult": bool(s.difficult)}
+        entry: dict[str, Any] = {
+            "transcription": s.description or "",
+            "points": [[round(float(x), 2), round(float(y), 2)] for x, y in q],
+            "difficult": bool(s.difficult),
+        }
         if s.label and s.label != DEFAULT_LABEL:
             entry["label"] = s.label
         entries.append(entry)
@@ -82,8 +85,15 @@ def parse(entries: Any) -> list[Shape]:
         if not np.all(np.isfinite(pts)):
             raise FormatError(f"box {i}: NaN or infinite coordinate")
         text = e.get("transcription", "")
-        shapes.append(Shape(POLYGON, pts, label=str(e.get("label") or e.get("key_cls") or DEFAULT_LABEL),
-                            description="" if text is None else str(text), difficult=bool(e.get("difficult", False))))
+        shapes.append(
+            Shape(
+                POLYGON,
+                pts,
+                label=str(e.get("label") or e.get("key_cls") or DEFAULT_LABEL),
+                description="" if text is None else str(text),
+                difficult=bool(e.get("difficult", False)),
+            )
+        )
     return shapes
 
 

@@ -2,6 +2,7 @@
 
 Adding a format is one module with pure ``dump``/``parse`` functions and one entry here.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -27,13 +28,16 @@ class FormatSpec:
 
 
 def _per_image(suffix: str, dump, parse):
-    return (lambda ctx: PerImageExporter(ctx, suffix, dump)), (lambda ctx: PerImageImporter(ctx, suffix, parse))
+    return (lambda ctx: PerImageExporter(ctx, suffix, dump)), (
+        lambda ctx: PerImageImporter(ctx, suffix, parse)
+    )
 
 
 def _yolo(name: str, task: str, summary: str, dump, parse, **kw) -> FormatSpec:
     exp, imp = _per_image(".txt", dump, parse)
-    return FormatSpec(name, summary, exp, imp, task=task, splittable=True, needs_class_names=True,
-                      parallel=True, **kw)
+    return FormatSpec(
+        name, summary, exp, imp, task=task, splittable=True, needs_class_names=True, parallel=True, **kw
+    )
 
 
 FORMATS: dict[str, FormatSpec] = {}
@@ -44,26 +48,96 @@ def register(spec: FormatSpec) -> FormatSpec:
     return spec
 
 
-register(_yolo("yolo", "detect", "YOLO detection: cls cx cy w h (normalised), one .txt per image",
-               yolo.export_detect, yolo.import_detect))
-register(_yolo("yolo-seg", "segment", "YOLO segmentation: cls x1 y1 ... xn yn (normalised)",
-               yolo.export_segment, yolo.import_segment))
-register(_yolo("yolo-obb", "obb", "YOLO oriented boxes: cls and 4 normalised corners",
-               yolo.export_obb, yolo.import_obb))
-register(_yolo("yolo-pose", "pose", "YOLO pose: box then kx ky v per keypoint (needs a pose config)",
-               yolo.export_pose, yolo.import_pose, needs_pose=True))
-register(FormatSpec("coco", "COCO instances json (boxes, polygons, keypoints with a pose config)",
-                    coco.CocoExporter, coco.CocoImporter, splittable=True, parallel=True))
-register(FormatSpec("voc", "Pascal VOC xml, one per image (boxes, difficult)",
-                    *_per_image(".xml", voc.export_item, voc.import_item), parallel=True))
-register(FormatSpec("dota", "DOTA txt, one per image (4 absolute corners, class, difficult)",
-                    *_per_image(".txt", dota.export_item, dota.import_item), parallel=True))
-register(FormatSpec("mot", "MOTChallenge gt.txt + seqinfo.ini per video (frames <video>_<n>.<ext>)",
-                    mot.MotExporter, mot.MotImporter))
-register(FormatSpec("mask", "PNG masks: class indices (masks/), colours (colour/), mapping.json",
-                    masks.MaskExporter, masks.MaskImporter, splittable=True, parallel=True))
-register(FormatSpec("ppocr", "PaddleOCR Label.txt (+ rec_gt.txt and crop_img/), text in description",
-                    ppocr.PpocrExporter, ppocr.PpocrImporter, uses_classes=False))
+register(
+    _yolo(
+        "yolo",
+        "detect",
+        "YOLO detection: cls cx cy w h (normalised), one .txt per image",
+        yolo.export_detect,
+        yolo.import_detect,
+    )
+)
+register(
+    _yolo(
+        "yolo-seg",
+        "segment",
+        "YOLO segmentation: cls x1 y1 ... xn yn (normalised)",
+        yolo.export_segment,
+        yolo.import_segment,
+    )
+)
+register(
+    _yolo(
+        "yolo-obb",
+        "obb",
+        "YOLO oriented boxes: cls and 4 normalised corners",
+        yolo.export_obb,
+        yolo.import_obb,
+    )
+)
+register(
+    _yolo(
+        "yolo-pose",
+        "pose",
+        "YOLO pose: box then kx ky v per keypoint (needs a pose config)",
+        yolo.export_pose,
+        yolo.import_pose,
+        needs_pose=True,
+    )
+)
+register(
+    FormatSpec(
+        "coco",
+        "COCO instances json (boxes, polygons, keypoints with a pose config)",
+        coco.CocoExporter,
+        coco.CocoImporter,
+        splittable=True,
+        parallel=True,
+    )
+)
+register(
+    FormatSpec(
+        "voc",
+        "Pascal VOC xml, one per image (boxes, difficult)",
+        *_per_image(".xml", voc.export_item, voc.import_item),
+        parallel=True,
+    )
+)
+register(
+    FormatSpec(
+        "dota",
+        "DOTA txt, one per image (4 absolute corners, class, difficult)",
+        *_per_image(".txt", dota.export_item, dota.import_item),
+        parallel=True,
+    )
+)
+register(
+    FormatSpec(
+        "mot",
+        "MOTChallenge gt.txt + seqinfo.ini per video (frames <video>_<n>.<ext>)",
+        mot.MotExporter,
+        mot.MotImporter,
+    )
+)
+register(
+    FormatSpec(
+        "mask",
+        "PNG masks: class indices (masks/), colours (colour/), mapping.json",
+        masks.MaskExporter,
+        masks.MaskImporter,
+        splittable=True,
+        parallel=True,
+    )
+)
+register(
+    FormatSpec(
+        "ppocr",
+        "PaddleOCR Label.txt (+ rec_gt.txt and crop_img/), text in description",
+        ppocr.PpocrExporter,
+        ppocr.PpocrImporter,
+        uses_classes=False,
+    )
+)
 
 
 def get_format(name: str) -> FormatSpec:

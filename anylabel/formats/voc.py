@@ -7,6 +7,7 @@ it back gives x from 10 to 20 again, so integer boxes survive a round trip exact
 Every area shape becomes its bounding box; lines and points are left out and reported
 (never an empty ``<object>``).
 """
+
 from __future__ import annotations
 
 import math
@@ -26,8 +27,14 @@ def _sub(parent: ET.Element, tag: str, text: object) -> ET.Element:
     return el
 
 
-def dump(shapes: list[Shape], size: ImageSize, filename: str, folder: str = "",
-         classes: set[str] | None = None, depth: int = 3) -> tuple[str, list[Skip]]:
+def dump(
+    shapes: list[Shape],
+    size: ImageSize,
+    filename: str,
+    folder: str = "",
+    classes: set[str] | None = None,
+    depth: int = 3,
+) -> tuple[str, list[Skip]]:
     """The XML text of one image; ``classes`` (when given) limits which labels are written."""
     w, h = size
     root = ET.Element("annotation")
@@ -106,8 +113,9 @@ def parse(text: str) -> tuple[list[Shape], ImageSize | None, str]:
         xmin, ymin = _num(bb, "xmin", where), _num(bb, "ymin", where)
         xmax, ymax = _num(bb, "xmax", where), _num(bb, "ymax", where)
         difficult = obj.findtext("difficult", default="0").strip() in ("1", "true", "True")
-        shapes.append(Shape(RECTANGLE, np.array([[xmin - 1, ymin - 1], [xmax, ymax]]), label=name,
-                            difficult=difficult))
+        shapes.append(
+            Shape(RECTANGLE, np.array([[xmin - 1, ymin - 1], [xmax, ymax]]), label=name, difficult=difficult)
+        )
     return shapes, size, root.findtext("filename", default="")
 
 

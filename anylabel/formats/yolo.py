@@ -9,6 +9,7 @@ coordinates normalised to [0, 1] by the image width and height.
 Coordinates are clipped to the image: Ultralytics drops every label of an image when one
 value lies outside [0, 1].
 """
+
 from __future__ import annotations
 
 import math
@@ -41,7 +42,10 @@ def _norm_points(pts: np.ndarray, size: ImageSize) -> str:
 
 # ----------------------------------------------------------------------------- dump
 
-def dump_detect(shapes: list[Shape], size: ImageSize, class_index: dict[str, int]) -> tuple[list[str], list[Skip]]:
+
+def dump_detect(
+    shapes: list[Shape], size: ImageSize, class_index: dict[str, int]
+) -> tuple[list[str], list[Skip]]:
     w, h = size
     lines, skips = [], []
     for s in shapes:
@@ -51,11 +55,15 @@ def dump_detect(shapes: list[Shape], size: ImageSize, class_index: dict[str, int
             continue
         cls, box = got
         x0, y0, x1, y1 = box
-        lines.append(f"{cls} {_n((x0 + x1) / 2 / w)} {_n((y0 + y1) / 2 / h)} {_n((x1 - x0) / w)} {_n((y1 - y0) / h)}")
+        lines.append(
+            f"{cls} {_n((x0 + x1) / 2 / w)} {_n((y0 + y1) / 2 / h)} {_n((x1 - x0) / w)} {_n((y1 - y0) / h)}"
+        )
     return lines, skips
 
 
-def dump_segment(shapes: list[Shape], size: ImageSize, class_index: dict[str, int]) -> tuple[list[str], list[Skip]]:
+def dump_segment(
+    shapes: list[Shape], size: ImageSize, class_index: dict[str, int]
+) -> tuple[list[str], list[Skip]]:
     lines, skips = [], []
     for s in shapes:
         got = classify(s, class_index, lambda sh: as_polygon(sh, size))
@@ -67,7 +75,9 @@ def dump_segment(shapes: list[Shape], size: ImageSize, class_index: dict[str, in
     return lines, skips
 
 
-def dump_obb(shapes: list[Shape], size: ImageSize, class_index: dict[str, int]) -> tuple[list[str], list[Skip]]:
+def dump_obb(
+    shapes: list[Shape], size: ImageSize, class_index: dict[str, int]
+) -> tuple[list[str], list[Skip]]:
     lines, skips = [], []
     for s in shapes:
         got = classify(s, class_index, lambda sh: as_rotated(sh))
@@ -99,7 +109,9 @@ def group_keypoints(shapes: list[Shape]) -> tuple[list[Shape], dict[int, list[Sh
     return others, points, loose
 
 
-def keypoints_for(names: list[str], points: list[Shape], k: int) -> tuple[list[tuple[float, float, int]], list[Shape]]:
+def keypoints_for(
+    names: list[str], points: list[Shape], k: int
+) -> tuple[list[tuple[float, float, int]], list[Shape]]:
     """(x, y, v) for each keypoint name in order, padded to ``k`` with (0, 0, 0); and the
     points whose label is not one of ``names``."""
     found: dict[str, Shape] = {}
@@ -120,8 +132,9 @@ def keypoints_for(names: list[str], points: list[Shape], k: int) -> tuple[list[t
     return out, unknown
 
 
-def dump_pose(shapes: list[Shape], size: ImageSize, class_index: dict[str, int],
-              pose: PoseConfig) -> tuple[list[str], list[Skip]]:
+def dump_pose(
+    shapes: list[Shape], size: ImageSize, class_index: dict[str, int], pose: PoseConfig
+) -> tuple[list[str], list[Skip]]:
     w, h = size
     k = keypoint_count(pose)
     others, points, loose = group_keypoints(shapes)
@@ -152,6 +165,7 @@ def dump_pose(shapes: list[Shape], size: ImageSize, class_index: dict[str, int],
 
 # ----------------------------------------------------------------------------- parse
 
+
 def _numbers(line: str, lineno: int) -> tuple[int, list[float]]:
     parts = line.split()
     try:
@@ -173,8 +187,11 @@ def _rows(lines: list[str]) -> list[tuple[int, str]]:
 def _box_shape(cls_label: str, values: list[float], size: ImageSize) -> Shape:
     w, h = size
     cx, cy, bw, bh = values[:4]
-    return Shape(RECTANGLE, np.array([[(cx - bw / 2) * w, (cy - bh / 2) * h], [(cx + bw / 2) * w, (cy + bh / 2) * h]]),
-                 label=cls_label)
+    return Shape(
+        RECTANGLE,
+        np.array([[(cx - bw / 2) * w, (cy - bh / 2) * h], [(cx + bw / 2) * w, (cy + bh / 2) * h]]),
+        label=cls_label,
+    )
 
 
 def parse_detect(lines: list[str], size: ImageSize, label_for: Labeller) -> list[Shape]:
@@ -196,8 +213,9 @@ def parse_segment(lines: list[str], size: ImageSize, label_for: Labeller) -> lis
             shapes.append(_box_shape(label_for(cls), v, size))
             continue
         if len(v) < 6 or len(v) % 2:
-            raise FormatError(f"line {i}: a polygon needs an even number of coordinates for at least "
-                              f"3 points, got {len(v)}")
+            raise FormatError(
+                f"line {i}: a polygon needs an even number of coordinates for at least 3 points, got {len(v)}"
+            )
         pts = np.array(v, dtype=np.float64).reshape(-1, 2) * [w, h]
         shapes.append(Shape(POLYGON, pts, label=label_for(cls)))
     return shapes
@@ -214,13 +232,16 @@ def parse_obb(lines: list[str], size: ImageSize, label_for: Labeller) -> list[Sh
     for i, line in _rows(lines):
         cls, v = _numbers(line, i)
         if len(v) != 8:
-            raise FormatError(f"line {i}: a rotated box needs 'cls x1 y1 ... x4 y4' (9 values), got {len(v) + 1}")
+            raise FormatError(
+                f"line {i}: a rotated box needs 'cls x1 y1 ... x4 y4' (9 values), got {len(v) + 1}"
+            )
         shapes.append(rotation_shape(np.array(v).reshape(4, 2) * [w, h], label_for(cls)))
     return shapes
 
 
-def parse_pose(lines: list[str], size: ImageSize, label_for: Labeller, pose: PoseConfig | None,
-               first_group_id: int = 1) -> list[Shape]:
+def parse_pose(
+    lines: list[str], size: ImageSize, label_for: Labeller, pose: PoseConfig | None, first_group_id: int = 1
+) -> list[Shape]:
     """Boxes get group ids ``first_group_id, +1, ...``; their visible keypoints share it."""
     w, h = size
     shapes = []
@@ -242,12 +263,15 @@ def parse_pose(lines: list[str], size: ImageSize, label_for: Labeller, pose: Pos
             if vis == 0 or (dim == 2 and x == 0 and y == 0):
                 continue
             name = names[j] if j < len(names) else f"kp{j}"
-            shapes.append(Shape(POINT, np.array([[x * w, y * h]]), label=name, group_id=gid, difficult=vis == 1))
+            shapes.append(
+                Shape(POINT, np.array([[x * w, y * h]]), label=name, group_id=gid, difficult=vis == 1)
+            )
         gid += 1
     return shapes
 
 
 # ----------------------------------------------------------------------------- exporter glue
+
 
 def _ci(ctx: ExportContext) -> dict[str, int]:
     ci = ctx.__dict__.get("_ci")
@@ -278,7 +302,9 @@ def export_obb(item: ExportItem, ctx: ExportContext) -> tuple[str, list[Skip]]:
 
 def export_pose(item: ExportItem, ctx: ExportContext) -> tuple[str, list[Skip]]:
     if not ctx.options.pose_config:
-        raise FormatError("yolo-pose needs a pose config (--pose-config) listing the keypoint names per class")
+        raise FormatError(
+            "yolo-pose needs a pose config (--pose-config) listing the keypoint names per class"
+        )
     lines, skips = dump_pose(item.shapes, item.size, _ci(ctx), ctx.options.pose_config)
     return _text(lines), skips
 
@@ -289,10 +315,13 @@ def _importer(parse: Callable[[list[str], ImageSize, ImportContext], list[Shape]
     def read(text: str, image: Path, ctx: ImportContext) -> tuple[list[Shape], ImageSize | None]:
         size = size_of(image)
         return parse(text.splitlines(), size, ctx), size
+
     return read
 
 
 import_detect = _importer(lambda lines, size, ctx: parse_detect(lines, size, ctx.label_for))
 import_segment = _importer(lambda lines, size, ctx: parse_segment(lines, size, ctx.label_for))
 import_obb = _importer(lambda lines, size, ctx: parse_obb(lines, size, ctx.label_for))
-import_pose = _importer(lambda lines, size, ctx: parse_pose(lines, size, ctx.label_for, ctx.options.pose_config))
+import_pose = _importer(
+    lambda lines, size, ctx: parse_pose(lines, size, ctx.label_for, ctx.options.pose_config)
+)

@@ -5,6 +5,7 @@
   label we wrote: nothing missing, nothing corrupt, no instance dropped.
 - supervision's dataset loaders read the yolo, coco and voc exports with the same boxes.
 """
+
 from __future__ import annotations
 
 import os
@@ -88,27 +89,49 @@ def offline_ultralytics(tmp_path_factory):
 
 
 def _written_instances(out: Path, subset: str) -> int:
-    return sum(len([ln for ln in p.read_text().splitlines() if ln.strip()])
-               for p in (out / "labels" / subset).glob("*.txt"))
+    return sum(
+        len([ln for ln in p.read_text().splitlines() if ln.strip()])
+        for p in (out / "labels" / subset).glob("*.txt")
+    )
 
 
-@pytest.mark.parametrize("fmt, model_yaml, options", [
-    ("yolo", "yolov8n.yaml", {}),
-    ("yolo-seg", "yolov8n-seg.yaml", {}),
-    ("yolo-obb", "yolov8n-obb.yaml", {}),
-    ("yolo-pose", "yolov8n-pose.yaml", {"pose_config": POSE}),
-])
+@pytest.mark.parametrize(
+    "fmt, model_yaml, options",
+    [
+        ("yolo", "yolov8n.yaml", {}),
+        ("yolo-seg", "yolov8n-seg.yaml", {}),
+        ("yolo-obb", "yolov8n-obb.yaml", {}),
+        ("yolo-pose", "yolov8n-pose.yaml", {"pose_config": POSE}),
+    ],
+)
 def test_ultralytics_trains_one_epoch_without_dropping_labels(source, tmp_path, fmt, model_yaml, options):
     from ultralytics import YOLO
     from ultralytics.data.utils import load_dataset_cache_file
 
     out = tmp_path / f"{fmt} ds"
-    summary = export_dataset(fmt, source, out, options=ExportOptions(split=(0.75, 0.25, 0.0), seed=0, **options))
+    summary = export_dataset(
+        fmt, source, out, options=ExportOptions(split=(0.75, 0.25, 0.0), seed=0, **options)
+    )
     assert summary.ok, summary.lines()
     model = YOLO(model_yaml)
-    model.train(data=str(out / "data.yaml"), epochs=1, imgsz=64, batch=4, workers=0, device="cpu", plots=False,
-                amp=False, project=str(tmp_path / "runs"), name=fmt, exist_ok=True, verbose=False,
-                pretrained=False, val=True, seed=0, deterministic=True)
+    model.train(
+        data=str(out / "data.yaml"),
+        epochs=1,
+        imgsz=64,
+        batch=4,
+        workers=0,
+        device="cpu",
+        plots=False,
+        amp=False,
+        project=str(tmp_path / "runs"),
+        name=fmt,
+        exist_ok=True,
+        verbose=False,
+        pretrained=False,
+        val=True,
+        seed=0,
+        deterministic=True,
+    )
     for subset in ("train", "val"):
         cache = load_dataset_cache_file(out / "labels" / f"{subset}.cache")
         nf, nm, ne, nc, n = cache["results"]
@@ -131,8 +154,11 @@ def test_supervision_reads_yolo_coco_and_voc_with_the_same_boxes(source, tmp_pat
     for fmt in ("yolo", "coco", "voc"):
         assert export_dataset(fmt, source, tmp_path / fmt).ok
     yolo_dir = tmp_path / "yolo"
-    (yolo_dir / "data.yaml").write_text("names:\n" + "".join(
-        f"  - {n}\n" for n in (yolo_dir / "classes.txt").read_text(encoding="utf-8").splitlines()), encoding="utf-8")
+    (yolo_dir / "data.yaml").write_text(
+        "names:\n"
+        + "".join(f"  - {n}\n" for n in (yolo_dir / "classes.txt").read_text(encoding="utf-8").splitlines()),
+        encoding="utf-8",
+    )
     y = sv.DetectionDataset.from_yolo(str(source), str(yolo_dir), str(yolo_dir / "data.yaml"))
     c = sv.DetectionDataset.from_coco(str(source), str(tmp_path / "coco" / "annotations.json"))
     v = sv.DetectionDataset.from_pascal_voc(str(source), str(tmp_path / "voc"))

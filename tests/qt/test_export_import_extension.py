@@ -1,5 +1,6 @@
 """File > Export/Import Dataset on the real main window: background run, progress,
 cancel, remembered choices, the summary, and a refreshed folder after an import."""
+
 from __future__ import annotations
 
 import json
@@ -25,8 +26,10 @@ def _labelled_folder(folder, n=3):
     for i in range(n):
         p = folder / f"im{i}.png"
         Image.new("RGB", (64, 48)).save(p)
-        shapes = [Shape("rectangle", np.array([[2.0, 3], [20, 30]]), label="猫"),
-                  Shape("line", np.array([[0.0, 0], [5, 5]]), label="edge")]
+        shapes = [
+            Shape("rectangle", np.array([[2.0, 3], [20, 30]]), label="猫"),
+            Shape("line", np.array([[0.0, 0], [5, 5]]), label="edge"),
+        ]
         write_label_file(label_path_for(p), new_annotation_for(p, shapes, (64, 48)))
     return folder
 
@@ -76,11 +79,15 @@ def test_import_into_the_open_folder_refreshes_the_shapes(window, qtbot, tmp_pat
     window.open_folder(target)
     assert window.current_shapes() == []
     ctl = window.export_import
-    summary = _wait(qtbot, ctl, lambda: ctl.start_import(ImportChoices("yolo", str(tmp_path / "y"), str(target))))
+    summary = _wait(
+        qtbot, ctl, lambda: ctl.start_import(ImportChoices("yolo", str(tmp_path / "y"), str(target)))
+    )
     assert summary.ok and summary.files_written == 3
     assert [s.label for s in window.current_shapes()] == ["猫"]
     # a second import refuses to overwrite and names the files
-    summary = _wait(qtbot, ctl, lambda: ctl.start_import(ImportChoices("yolo", str(tmp_path / "y"), str(target))))
+    summary = _wait(
+        qtbot, ctl, lambda: ctl.start_import(ImportChoices("yolo", str(tmp_path / "y"), str(target)))
+    )
     assert not summary.ok and len(summary.failures) == 3 and "already exists" in summary.failures[0][1]
     assert len(read_label_file(target / "im0.json").shapes) == 1
 
@@ -91,8 +98,13 @@ def test_missing_choices_and_bad_pose_config_are_reported(window, qtbot, tmp_pat
     assert not summary.ok and "choose the images folder" in summary.failures[0][1]
     bad = tmp_path / "pose.yaml"
     bad.write_text("- just a list\n")
-    summary = _wait(qtbot, ctl, lambda: ctl.start_export(
-        ExportChoices("yolo-pose", str(tmp_path), str(tmp_path / "o"), pose_config=str(bad))))
+    summary = _wait(
+        qtbot,
+        ctl,
+        lambda: ctl.start_export(
+            ExportChoices("yolo-pose", str(tmp_path), str(tmp_path / "o"), pose_config=str(bad))
+        ),
+    )
     assert not summary.ok and "pose.yaml" in summary.failures[0][1]
 
 

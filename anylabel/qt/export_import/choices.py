@@ -1,4 +1,5 @@
 """What the user picked in the export/import dialogs, remembered in the settings."""
+
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, fields
@@ -37,8 +38,9 @@ def load(settings: Any, cls: type, name: str):
         if isinstance(raw, dict) and f.name in raw:
             value = raw[f.name]
             default = f.default
-            if isinstance(value, type(default)) and not (isinstance(default, int) and isinstance(value, bool)
-                                                         and not isinstance(default, bool)):
+            if isinstance(value, type(default)) and not (
+                isinstance(default, int) and isinstance(value, bool) and not isinstance(default, bool)
+            ):
                 kwargs[f.name] = value
     return cls(**kwargs)
 

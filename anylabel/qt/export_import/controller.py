@@ -1,5 +1,6 @@
 """Start an export/import from the GUI: background thread, progress dialog with Cancel,
 remembered choices and a closing summary (files written, shapes skipped and why)."""
+
 from __future__ import annotations
 
 import sys
@@ -55,7 +56,9 @@ class ExportImportController(QObject):
     def busy(self) -> bool:
         return self.thread is not None and self.thread.isRunning()
 
-    def _options(self, pose_path: str, split: str = "", seed: int = 0, labelled_only: bool = False) -> ExportOptions:
+    def _options(
+        self, pose_path: str, split: str = "", seed: int = 0, labelled_only: bool = False
+    ) -> ExportOptions:
         # Worker processes (spawned, never forked) for big folders; a frozen build would need
         # multiprocessing.freeze_support() in its entry point, so it stays in one process.
         workers = 1 if getattr(sys, "frozen", False) else 0
@@ -82,8 +85,13 @@ class ExportImportController(QObject):
             return self._refuse("export", c.fmt, str(exc))
         if Path(c.input_dir) == getattr(getattr(self.window, "folder_index", None), "folder", None):
             self.window.save()  # export what the user sees, including unsaved edits of this image
-        return self._run("export", c.fmt, lambda progress, cancelled: export_dataset(
-            c.fmt, c.input_dir, c.output_dir, c.classes_file or None, options, progress, cancelled))
+        return self._run(
+            "export",
+            c.fmt,
+            lambda progress, cancelled: export_dataset(
+                c.fmt, c.input_dir, c.output_dir, c.classes_file or None, options, progress, cancelled
+            ),
+        )
 
     def start_import(self, c: ImportChoices) -> ConversionThread | None:
         if self.busy:
@@ -95,9 +103,21 @@ class ExportImportController(QObject):
             options = self._options(c.pose_config)
         except FormatError as exc:
             return self._refuse("import", c.fmt, str(exc))
-        return self._run("import", c.fmt, lambda progress, cancelled: import_dataset(
-            c.fmt, c.source, c.images_dir, c.classes_file or None, options, c.on_exists, progress, cancelled),
-            refresh=c.images_dir)
+        return self._run(
+            "import",
+            c.fmt,
+            lambda progress, cancelled: import_dataset(
+                c.fmt,
+                c.source,
+                c.images_dir,
+                c.classes_file or None,
+                options,
+                c.on_exists,
+                progress,
+                cancelled,
+            ),
+            refresh=c.images_dir,
+        )
 
     def _refuse(self, action: str, fmt: str, problem: str) -> None:
         summary = Summary(action, fmt)
@@ -147,10 +167,15 @@ class ExportImportController(QObject):
         lines = summary.lines()
         self.window.statusBar().showMessage(lines[0], 15000)
         if self.show_dialogs:
-            box = QMessageBox(QMessageBox.Information if summary.ok else QMessageBox.Warning,
-                              f"{summary.action.capitalize()} finished" if not summary.cancelled
-                              else f"{summary.action.capitalize()} cancelled", "\n".join(lines[:12]),
-                              QMessageBox.Ok, self.window)
+            box = QMessageBox(
+                QMessageBox.Information if summary.ok else QMessageBox.Warning,
+                f"{summary.action.capitalize()} finished"
+                if not summary.cancelled
+                else f"{summary.action.capitalize()} cancelled",
+                "\n".join(lines[:12]),
+                QMessageBox.Ok,
+                self.window,
+            )
             if len(lines) > 12:
                 box.setDetailedText("\n".join(lines))
             box.setAttribute(Qt.WA_DeleteOnClose)

@@ -1,4 +1,5 @@
 """The Export Dataset and Import Dataset dialogs: forms over ExportChoices/ImportChoices."""
+
 from __future__ import annotations
 
 from qtpy.QtWidgets import (
@@ -18,9 +19,11 @@ from qtpy.QtWidgets import (
 from ...formats.registry import FORMATS
 from .choices import ExportChoices, ImportChoices
 
-ON_EXISTS_TEXT = {"refuse": "Keep existing label files (report them)",
-                  "merge": "Add to existing label files",
-                  "overwrite": "Replace existing label files"}
+ON_EXISTS_TEXT = {
+    "refuse": "Keep existing label files (report them)",
+    "merge": "Add to existing label files",
+    "overwrite": "Replace existing label files",
+}
 
 
 def _path_row(parent: QWidget, edit: QLineEdit, pick) -> QWidget:
@@ -77,14 +80,30 @@ class ExportDialog(_Form):
         self.seed.setRange(0, 2**31 - 1)
         self.labelled_only = QCheckBox("Leave out images without a label file", self)
         self.form.addRow("Format", self.fmt)
-        self.form.addRow("Images folder", _path_row(self, self.input_dir,
-                                                    lambda: self._folder(self.input_dir, "Images folder")))
-        self.form.addRow("Output folder", _path_row(self, self.output_dir,
-                                                    lambda: self._folder(self.output_dir, "Output folder")))
-        self.form.addRow("Classes file", _path_row(self, self.classes_file, lambda: self._file(
-            self.classes_file, "Classes file", "Text files (*.txt);;All files (*)")))
-        self.form.addRow("Pose config", _path_row(self, self.pose_config, lambda: self._file(
-            self.pose_config, "Pose config", "YAML (*.yaml *.yml);;All files (*)")))
+        self.form.addRow(
+            "Images folder",
+            _path_row(self, self.input_dir, lambda: self._folder(self.input_dir, "Images folder")),
+        )
+        self.form.addRow(
+            "Output folder",
+            _path_row(self, self.output_dir, lambda: self._folder(self.output_dir, "Output folder")),
+        )
+        self.form.addRow(
+            "Classes file",
+            _path_row(
+                self,
+                self.classes_file,
+                lambda: self._file(self.classes_file, "Classes file", "Text files (*.txt);;All files (*)"),
+            ),
+        )
+        self.form.addRow(
+            "Pose config",
+            _path_row(
+                self,
+                self.pose_config,
+                lambda: self._file(self.pose_config, "Pose config", "YAML (*.yaml *.yml);;All files (*)"),
+            ),
+        )
         self.form.addRow(self.split_on, self.split)
         self.form.addRow("Split seed", self.seed)
         self.form.addRow(self.labelled_only)
@@ -114,9 +133,16 @@ class ExportDialog(_Form):
 
     def choices(self) -> ExportChoices:
         split = self.split.text().strip() if self.split_on.isChecked() and self.split_on.isEnabled() else ""
-        return ExportChoices(self.fmt.currentData(), self.input_dir.text().strip(), self.output_dir.text().strip(),
-                             self.classes_file.text().strip(), self.pose_config.text().strip(), split,
-                             self.seed.value(), self.labelled_only.isChecked())
+        return ExportChoices(
+            self.fmt.currentData(),
+            self.input_dir.text().strip(),
+            self.output_dir.text().strip(),
+            self.classes_file.text().strip(),
+            self.pose_config.text().strip(),
+            split,
+            self.seed.value(),
+            self.labelled_only.isChecked(),
+        )
 
 
 class ImportDialog(_Form):
@@ -137,12 +163,26 @@ class ImportDialog(_Form):
         src_row = _path_row(self, self.source, self._pick_source)
         self.form.addRow("Format", self.fmt)
         self.form.addRow("Source", src_row)
-        self.form.addRow("Images folder", _path_row(self, self.images_dir,
-                                                    lambda: self._folder(self.images_dir, "Images folder")))
-        self.form.addRow("Classes file", _path_row(self, self.classes_file, lambda: self._file(
-            self.classes_file, "Classes file", "Text files (*.txt);;All files (*)")))
-        self.form.addRow("Pose config", _path_row(self, self.pose_config, lambda: self._file(
-            self.pose_config, "Pose config", "YAML (*.yaml *.yml);;All files (*)")))
+        self.form.addRow(
+            "Images folder",
+            _path_row(self, self.images_dir, lambda: self._folder(self.images_dir, "Images folder")),
+        )
+        self.form.addRow(
+            "Classes file",
+            _path_row(
+                self,
+                self.classes_file,
+                lambda: self._file(self.classes_file, "Classes file", "Text files (*.txt);;All files (*)"),
+            ),
+        )
+        self.form.addRow(
+            "Pose config",
+            _path_row(
+                self,
+                self.pose_config,
+                lambda: self._file(self.pose_config, "Pose config", "YAML (*.yaml *.yml);;All files (*)"),
+            ),
+        )
         self.form.addRow("Existing labels", self.on_exists)
         self.form.addRow(self.buttons)
         self.set_choices(choices)
@@ -162,6 +202,11 @@ class ImportDialog(_Form):
         self.on_exists.setCurrentIndex(max(self.on_exists.findData(c.on_exists), 0))
 
     def choices(self) -> ImportChoices:
-        return ImportChoices(self.fmt.currentData(), self.source.text().strip(), self.images_dir.text().strip(),
-                             self.classes_file.text().strip(), self.pose_config.text().strip(),
-                             self.on_exists.currentData())
+        return ImportChoices(
+            self.fmt.currentData(),
+            self.source.text().strip(),
+            self.images_dir.text().strip(),
+            self.classes_file.text().strip(),
+            self.pose_config.text().strip(),
+            self.on_exists.currentData(),
+        )

@@ -1,4 +1,5 @@
 """Run an export/import off the GUI thread, with throttled progress and cancel."""
+
 from __future__ import annotations
 
 import threading

@@ -1,4 +1,5 @@
 """File > Export Dataset... / Import Dataset...: the CLI's converters, run in the background."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -17,8 +18,16 @@ def install(window: Any) -> None:
     before = quit_action if quit_action in menu.actions() else None
     menu.insertSeparator(before) if before else menu.addSeparator()
     for text, slot, tip in (
-        ("Export &Dataset...", ctl.export_dialog, "Write the folder's labels as YOLO, COCO, VOC, DOTA, MOT, masks or PPOCR"),
-        ("&Import Dataset...", ctl.import_dialog, "Turn a YOLO, COCO, VOC, DOTA, MOT, mask or PPOCR dataset into label files"),
+        (
+            "Export &Dataset...",
+            ctl.export_dialog,
+            "Write the folder's labels as YOLO, COCO, VOC, DOTA, MOT, masks or PPOCR",
+        ),
+        (
+            "&Import Dataset...",
+            ctl.import_dialog,
+            "Turn a YOLO, COCO, VOC, DOTA, MOT, mask or PPOCR dataset into label files",
+        ),
     ):
         act = QAction(text, window)
         act.setStatusTip(tip)

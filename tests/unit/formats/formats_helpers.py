@@ -1,4 +1,5 @@
 """Helpers for the format tests: generated images with label files beside them."""
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -1,4 +1,5 @@
 """The export/import commands end to end: round trips, exit codes, bad inputs named."""
+
 import argparse
 import hashlib
 import json
@@ -15,7 +16,9 @@ from formats_helpers import make_dataset, make_image, mixed_shapes, rect
 
 
 def snapshot(folder: Path) -> dict[str, str]:
-    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir()) if p.is_file()}
+    return {
+        p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir()) if p.is_file()
+    }
 
 
 def cli(command, *args) -> int:
@@ -35,14 +38,17 @@ def test_export_names_skipped_shapes_and_leaves_inputs_alone(dataset, tmp_path, 
     assert load_classes(tmp_path / "out dir ü" / "classes.txt") == ["ball", "car", "cat", "狗 dog"]
 
 
-@pytest.mark.parametrize("fmt, kinds", [
-    ("yolo", {"rectangle"}),
-    ("yolo-seg", {"polygon", "rectangle"}),
-    ("yolo-obb", {"rotation"}),
-    ("voc", {"rectangle"}),
-    ("dota", {"rotation"}),
-    ("coco", {"rectangle", "polygon", "rotation", "circle"}),
-])
+@pytest.mark.parametrize(
+    "fmt, kinds",
+    [
+        ("yolo", {"rectangle"}),
+        ("yolo-seg", {"polygon", "rectangle"}),
+        ("yolo-obb", {"rotation"}),
+        ("voc", {"rectangle"}),
+        ("dota", {"rotation"}),
+        ("coco", {"rectangle", "polygon", "rotation", "circle"}),
+    ],
+)
 def test_export_then_import_round_trip(dataset, tmp_path, fmt, kinds):
     out = tmp_path / "ds"
     assert cli("export", "--format", fmt, "--input", dataset, "--output", out) == 0
@@ -80,21 +86,50 @@ def test_missing_folder_and_unknown_classes_file(tmp_path, capsys):
     assert cli("export", "--format", "yolo", "--input", tmp_path / "nope", "--output", tmp_path / "o") == 1
     assert "nope: not a folder of images" in capsys.readouterr().err
     make_dataset(tmp_path / "d", {"a.png": [rect(1, 1, 5, 5)]})
-    assert cli("export", "--format", "yolo", "--input", tmp_path / "d", "--output", tmp_path / "o",
-               "--classes", tmp_path / "missing.txt") == 1
+    assert (
+        cli(
+            "export",
+            "--format",
+            "yolo",
+            "--input",
+            tmp_path / "d",
+            "--output",
+            tmp_path / "o",
+            "--classes",
+            tmp_path / "missing.txt",
+        )
+        == 1
+    )
     assert "missing.txt: class file not found" in capsys.readouterr().err
 
 
 def test_classes_file_sets_indices_and_unknown_labels_are_reported(tmp_path, capsys):
-    src = make_dataset(tmp_path / "d", {"a.png": [rect(1, 1, 5, 5, label="dog"), rect(1, 1, 5, 5, label="cow")]})
+    src = make_dataset(
+        tmp_path / "d", {"a.png": [rect(1, 1, 5, 5, label="dog"), rect(1, 1, 5, 5, label="cow")]}
+    )
     (tmp_path / "c.txt").write_text("cat\ndog\n\n", encoding="utf-8")
-    assert cli("export", "--format", "yolo", "--input", src, "--output", tmp_path / "o", "--classes", tmp_path / "c.txt") == 0
+    assert (
+        cli(
+            "export",
+            "--format",
+            "yolo",
+            "--input",
+            src,
+            "--output",
+            tmp_path / "o",
+            "--classes",
+            tmp_path / "c.txt",
+        )
+        == 0
+    )
     assert (tmp_path / "o" / "a.txt").read_text().split()[0] == "1"
     assert "label not in the class list" in capsys.readouterr().out
 
 
 def test_import_refuses_to_overwrite_by_default_then_merges_or_overwrites(tmp_path, capsys):
-    src = make_dataset(tmp_path / "d", {"a.png": [rect(1, 1, 5, 5, label="dog")], "b.png": [rect(2, 2, 9, 9)]})
+    src = make_dataset(
+        tmp_path / "d", {"a.png": [rect(1, 1, 5, 5, label="dog")], "b.png": [rect(2, 2, 9, 9)]}
+    )
     export_dataset("voc", src, tmp_path / "voc")
     before = snapshot(src)
     assert cli("import", "--format", "voc", "--source", tmp_path / "voc", "--output", src) == 1
@@ -131,12 +166,22 @@ def test_import_corrupt_coco_json_and_missing_image(tmp_path, capsys):
     assert cli("import", "--format", "coco", "--source", bad, "--output", images) == 1
     assert "bad.json: not valid JSON" in capsys.readouterr().err
     good = tmp_path / "c.json"
-    good.write_text(json.dumps({
-        "images": [{"id": 1, "file_name": "a.png", "width": 64, "height": 48},
-                   {"id": 2, "file_name": "gone.png", "width": 64, "height": 48}],
-        "categories": [{"id": 1, "name": "ü"}],
-        "annotations": [{"id": 1, "image_id": 1, "category_id": 1, "bbox": [1, 2, 3, 4], "segmentation": []},
-                        {"id": 2, "image_id": 2, "category_id": 1, "bbox": [1, 2, 3, 4]}]}), encoding="utf-8")
+    good.write_text(
+        json.dumps(
+            {
+                "images": [
+                    {"id": 1, "file_name": "a.png", "width": 64, "height": 48},
+                    {"id": 2, "file_name": "gone.png", "width": 64, "height": 48},
+                ],
+                "categories": [{"id": 1, "name": "ü"}],
+                "annotations": [
+                    {"id": 1, "image_id": 1, "category_id": 1, "bbox": [1, 2, 3, 4], "segmentation": []},
+                    {"id": 2, "image_id": 2, "category_id": 1, "bbox": [1, 2, 3, 4]},
+                ],
+            }
+        ),
+        encoding="utf-8",
+    )
     assert cli("import", "--format", "coco", "--source", good, "--output", images) == 1
     assert "'gone.png' (id 2) not found" in capsys.readouterr().err
     (shape,) = read_label_file(images / "a.json").shapes
@@ -145,8 +190,10 @@ def test_import_corrupt_coco_json_and_missing_image(tmp_path, capsys):
 
 def test_missing_image_size_is_read_from_the_image(tmp_path):
     img = make_image(tmp_path / "d" / "a.png", (40, 20))
-    (tmp_path / "d" / "a.json").write_text(json.dumps({"shapes": [
-        {"label": "x", "points": [[0, 0], [20, 10]], "shape_type": "rectangle"}]}), encoding="utf-8")
+    (tmp_path / "d" / "a.json").write_text(
+        json.dumps({"shapes": [{"label": "x", "points": [[0, 0], [20, 10]], "shape_type": "rectangle"}]}),
+        encoding="utf-8",
+    )
     s = export_dataset("yolo", img.parent, tmp_path / "o")
     assert s.ok and (tmp_path / "o" / "a.txt").read_text() == "0 0.25 0.25 0.5 0.5\n"
 
@@ -167,7 +214,12 @@ def test_import_reads_classes_txt_from_the_source_folder(dataset, tmp_path):
         make_image(images / f"img_{i}.png")
     s = import_dataset("yolo", tmp_path / "y", images)
     assert s.ok and s.files_written == 3
-    assert {x.label for x in read_label_file(images / "img_0.json").shapes} == {"ball", "car", "cat", "狗 dog"}
+    assert {x.label for x in read_label_file(images / "img_0.json").shapes} == {
+        "ball",
+        "car",
+        "cat",
+        "狗 dog",
+    }
 
 
 def test_every_file_converted_except_the_bad_one(tmp_path):

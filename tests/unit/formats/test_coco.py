@@ -1,4 +1,5 @@
 """COCO: tables, multi-polygon instances, keypoints, and pycocotools as the judge."""
+
 import contextlib
 import io
 import json
@@ -28,9 +29,11 @@ def test_rectangle_annotation_fields():
 
 
 def test_shapes_sharing_label_and_group_id_form_one_multipolygon_instance():
-    shapes = [poly([[0, 0], [10, 0], [10, 10]], label="dog", group_id=5),
-              poly([[20, 20], [30, 20], [30, 30]], label="dog", group_id=5),
-              poly([[50, 50], [60, 50], [60, 60]], label="cat", group_id=5)]
+    shapes = [
+        poly([[0, 0], [10, 0], [10, 10]], label="dog", group_id=5),
+        poly([[20, 20], [30, 20], [30, 30]], label="dog", group_id=5),
+        poly([[50, 50], [60, 50], [60, 60]], label="cat", group_id=5),
+    ]
     anns, _ = coco.dump_image(shapes, (100, 100), CI, 1, 1)
     assert len(anns) == 2
     dog = anns[0]
@@ -44,9 +47,11 @@ def test_points_without_pose_config_are_reported():
 
 def test_keypoints_in_config_order_with_missing_as_zero():
     pose = {"person": ["nose", "eye", "ear"]}
-    shapes = [rect(10, 10, 50, 50, label="person", group_id=2),
-              Shape("point", [[30, 40]], label="ear", group_id=2, difficult=True),
-              Shape("point", [[20, 20]], label="nose", group_id=2)]
+    shapes = [
+        rect(10, 10, 50, 50, label="person", group_id=2),
+        Shape("point", [[30, 40]], label="ear", group_id=2, difficult=True),
+        Shape("point", [[20, 20]], label="nose", group_id=2),
+    ]
     anns, skips = coco.dump_image(shapes, (100, 100), CI, 1, 1, pose)
     assert anns[0]["keypoints"] == [20, 20, 2, 0, 0, 0, 30, 40, 1] and anns[0]["num_keypoints"] == 2
     back = coco.parse_annotation(anns[0], "person", pose["person"], 99)
@@ -55,12 +60,15 @@ def test_keypoints_in_config_order_with_missing_as_zero():
     assert {s.group_id for s in back} == {2}
 
 
-@pytest.mark.parametrize("shape", [
-    rect(10, 20, 40, 60, difficult=True),
-    Shape("rotation", [[10, 10], [30, 14], [27, 24], [7, 20]], label="cat"),
-    Shape("circle", [[50, 50], [60, 50]], label="dog"),
-    poly([[10, 10], [40, 12], [30, 45], [12, 30]], label="dog", group_id=3),
-])
+@pytest.mark.parametrize(
+    "shape",
+    [
+        rect(10, 20, 40, 60, difficult=True),
+        Shape("rotation", [[10, 10], [30, 14], [27, 24], [7, 20]], label="cat"),
+        Shape("circle", [[50, 50], [60, 50]], label="dog"),
+        poly([[10, 10], [40, 12], [30, 45], [12, 30]], label="dog", group_id=3),
+    ],
+)
 def test_round_trip_restores_shape_type_and_flags(shape):
     anns, _ = coco.dump_image([shape], (100, 100), CI, 1, 1)
     (back,) = coco.parse_annotation(anns[0], shape.label, None, 50)
@@ -71,10 +79,13 @@ def test_round_trip_restores_shape_type_and_flags(shape):
 
 def test_parse_rejects_nan_and_odd_polygons():
     with pytest.raises(coco.FormatError, match="NaN"):
-        coco.parse_annotation({"id": 1, "bbox": [0, 0, 1, 1], "segmentation": [[0, 0, float("nan"), 1, 2, 2]]},
-                              "a", None, 1)
+        coco.parse_annotation(
+            {"id": 1, "bbox": [0, 0, 1, 1], "segmentation": [[0, 0, float("nan"), 1, 2, 2]]}, "a", None, 1
+        )
     with pytest.raises(coco.FormatError, match="even number"):
-        coco.parse_annotation({"id": 1, "bbox": [0, 0, 1, 1], "segmentation": [[0, 0, 1, 1, 2]]}, "a", None, 1)
+        coco.parse_annotation(
+            {"id": 1, "bbox": [0, 0, 1, 1], "segmentation": [[0, 0, 1, 1, 2]]}, "a", None, 1
+        )
 
 
 def _quiet(fn, *a):
@@ -109,8 +120,16 @@ def test_pycocotools_reads_the_export_and_scores_it_perfectly_against_itself(tmp
         assert m.shape == (img["height"], img["width"])
         # pycocotools rasterises on its own grid; a polygon of area A covers ~A pixels.
         assert abs(int(m.sum()) - ann["area"]) <= 0.12 * ann["area"] + 6
-    dets = [{"image_id": a["image_id"], "category_id": a["category_id"], "bbox": a["bbox"],
-             "segmentation": a["segmentation"], "score": 1.0} for a in json.load(open(path))["annotations"]]
+    dets = [
+        {
+            "image_id": a["image_id"],
+            "category_id": a["category_id"],
+            "bbox": a["bbox"],
+            "segmentation": a["segmentation"],
+            "score": 1.0,
+        }
+        for a in json.load(open(path))["annotations"]
+    ]
     for iou_type in ("bbox", "segm"):
         dt = _quiet(gt.loadRes, dets)
         ev = COCOeval(gt, dt, iou_type)
@@ -122,19 +141,30 @@ def test_pycocotools_reads_the_export_and_scores_it_perfectly_against_itself(tmp
 
 def test_pycocotools_keypoint_eval_of_gt_against_itself(tmp_path):
     pose = {"person": ["nose", "eye"]}
-    per_image = {"a.png": [rect(10, 10, 50, 60, label="person", group_id=1),
-                           Shape("point", [[20, 20]], label="nose", group_id=1),
-                           Shape("point", [[30, 25]], label="eye", group_id=1),
-                           rect(60, 10, 90, 70, label="person", group_id=2),
-                           Shape("point", [[70, 30]], label="eye", group_id=2)]}
+    per_image = {
+        "a.png": [
+            rect(10, 10, 50, 60, label="person", group_id=1),
+            Shape("point", [[20, 20]], label="nose", group_id=1),
+            Shape("point", [[30, 25]], label="eye", group_id=1),
+            rect(60, 10, 90, 70, label="person", group_id=2),
+            Shape("point", [[70, 30]], label="eye", group_id=2),
+        ]
+    }
     src = make_dataset(tmp_path / "src", per_image, size=(100, 90))
     s = export_dataset("coco", src, tmp_path / "out", options=ExportOptions(pose_config=pose))
     assert s.ok and not s.skipped, s.lines()
     path = str(tmp_path / "out" / "annotations.json")
     gt = _quiet(COCO, path)
     assert gt.loadCats(1)[0]["keypoints"] == ["nose", "eye"]
-    dets = [{"image_id": a["image_id"], "category_id": a["category_id"], "keypoints": a["keypoints"], "score": 1.0}
-            for a in json.load(open(path))["annotations"]]
+    dets = [
+        {
+            "image_id": a["image_id"],
+            "category_id": a["category_id"],
+            "keypoints": a["keypoints"],
+            "score": 1.0,
+        }
+        for a in json.load(open(path))["annotations"]
+    ]
     dt = _quiet(gt.loadRes, dets)
     ev = COCOeval(gt, dt, "keypoints")
     ev.params.kpt_oks_sigmas = np.array([0.05, 0.05])

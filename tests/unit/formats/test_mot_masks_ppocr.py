@@ -1,4 +1,5 @@
 """MOT (judged by py-motmetrics), masks and PPOCR."""
+
 import json
 
 import cv2
@@ -25,8 +26,10 @@ def _video(tmp_path, name="walk", frames=4, start=0):
     return make_dataset(tmp_path / "frames", per, size=(80, 60))
 
 
-@pytest.mark.parametrize("stem, video", [("walk_0001", "walk"), ("my-clip-12", "my-clip"), ("a_b_003", "a_b"),
-                                         ("frame", "fallback")])
+@pytest.mark.parametrize(
+    "stem, video",
+    [("walk_0001", "walk"), ("my-clip-12", "my-clip"), ("a_b_003", "a_b"), ("frame", "fallback")],
+)
 def test_video_name_from_frame_name(stem, video):
     assert mot.video_of(stem, "fallback") == video
 
@@ -44,7 +47,7 @@ def test_mot_export_is_read_by_motmetrics_and_scores_perfectly(tmp_path):
     gt = mm.io.loadtxt(str(gt_path), fmt="mot15-2D", min_confidence=-1)
     assert sorted(gt.index.get_level_values("Id").unique()) == [4, 11]
     acc = mm.MOTAccumulator(auto_id=True)
-    for frame, rows in gt.groupby(level="FrameId"):
+    for _frame, rows in gt.groupby(level="FrameId"):
         ids = rows.index.get_level_values("Id").tolist()
         boxes = rows[["X", "Y", "Width", "Height"]].to_numpy()
         acc.update(ids, ids, _iou_distance(boxes, boxes))
@@ -72,7 +75,9 @@ def test_mot_round_trip_keeps_track_ids_difficult_and_classes(tmp_path):
     target = tmp_path / "target"
     for p in src.glob("*.png"):
         make_image(target / p.name, (80, 60))
-    s = import_dataset("mot", tmp_path / "mot" / "walk" / "gt" / "gt.txt", target, tmp_path / "mot" / "classes.txt")
+    s = import_dataset(
+        "mot", tmp_path / "mot" / "walk" / "gt" / "gt.txt", target, tmp_path / "mot" / "classes.txt"
+    )
     assert s.ok and s.files_written == 4, s.lines()
     ann = read_label_file(target / "walk_0002.json")
     by_id = {x.group_id: x for x in ann.shapes}
@@ -94,7 +99,9 @@ def test_mot_bad_rows_are_named_by_line(tmp_path):
     gt.write_text("1,1,1,1,5,5,1,1,1\n1,2,x,1,5,5\n9,1,1,1,5,5,1,1,1\n1,3,nan,1,5,5,1,1,1\n")
     s = import_dataset("mot", gt, tmp_path / "i")
     problems = " | ".join(p for _, p in s.failures)
-    assert "line 2: not numbers" in problems and "line 4: NaN" in problems and "frame 9 has no image" in problems
+    assert (
+        "line 2: not numbers" in problems and "line 4: NaN" in problems and "frame 9 has no image" in problems
+    )
     assert len(read_label_file(tmp_path / "i" / "v_1.json").shapes) == 1
 
 
@@ -102,7 +109,11 @@ def test_mask_values_overlap_order_and_background():
     values = masks.class_values(["cat", "dog"])
     assert values == {"cat": 1, "dog": 2}
     assert masks.class_values(["_background_", "cat"]) == {"cat": 1}
-    shapes = [rect(0, 0, 6, 4, label="cat"), rect(2, 0, 4, 4, label="dog"), Shape("line", [[0, 0], [3, 3]], label="cat")]
+    shapes = [
+        rect(0, 0, 6, 4, label="cat"),
+        rect(2, 0, 4, 4, label="dog"),
+        Shape("line", [[0, 0], [3, 3]], label="cat"),
+    ]
     m, skips = masks.dump(shapes, (8, 4), values)
     assert m.dtype == np.uint8 and m.tolist()[0] == [1, 1, 2, 2, 1, 1, 0, 0]
     assert len(skips) == 1
@@ -112,8 +123,10 @@ def test_mask_values_overlap_order_and_background():
 
 def test_mask_export_files_and_import_round_trip(tmp_path):
     circle = Shape("circle", [[30, 30], [38, 30]], label="ball")
-    src = make_dataset(tmp_path / "d", {"a.png": [rect(2, 2, 20, 12, label="狗"), circle,
-                                                  poly([[40, 5], [60, 5], [50, 25]], label="狗")]})
+    src = make_dataset(
+        tmp_path / "d",
+        {"a.png": [rect(2, 2, 20, 12, label="狗"), circle, poly([[40, 5], [60, 5], [50, 25]], label="狗")]},
+    )
     s = export_dataset("mask", src, tmp_path / "m")
     assert s.ok, s.lines()
     gray = cv2.imread(str(tmp_path / "m" / "masks" / "a.png"), cv2.IMREAD_UNCHANGED)
@@ -134,16 +147,28 @@ def test_mask_export_files_and_import_round_trip(tmp_path):
 
 def test_ppocr_writes_four_points_for_any_polygon_and_never_crashes(tmp_path):
     three = poly([[10, 10], [40, 12], [20, 30]], label="text", description="三角")
-    entries, skips = ppocr.dump([three, rect(1, 1, 9, 5, description="ab", difficult=True),
-                                 Shape("line", [[0, 0], [1, 1]], label="text"), poly([[1, 1]], label="text")])
+    entries, skips = ppocr.dump(
+        [
+            three,
+            rect(1, 1, 9, 5, description="ab", difficult=True),
+            Shape("line", [[0, 0], [1, 1]], label="text"),
+            poly([[1, 1]], label="text"),
+        ]
+    )
     assert [len(e["points"]) for e in entries] == [4, 4] and len(skips) == 2
     assert entries[0]["transcription"] == "三角" and entries[1]["difficult"] and "label" in entries[1]
 
 
 def test_ppocr_export_import_round_trip(tmp_path):
-    src = make_dataset(tmp_path / "d", {"a.png": [rect(4, 4, 40, 16, label="text", description="Hello"),
-                                                  Shape("rotation", [[10, 20], [50, 24], [49, 34], [9, 30]],
-                                                        label="text", description="wörld")]})
+    src = make_dataset(
+        tmp_path / "d",
+        {
+            "a.png": [
+                rect(4, 4, 40, 16, label="text", description="Hello"),
+                Shape("rotation", [[10, 20], [50, 24], [49, 34], [9, 30]], label="text", description="wörld"),
+            ]
+        },
+    )
     s = export_dataset("ppocr", src, tmp_path / "p")
     assert s.ok, s.lines()
     line = (tmp_path / "p" / "Label.txt").read_text(encoding="utf-8").strip()
@@ -162,8 +187,11 @@ def test_ppocr_export_import_round_trip(tmp_path):
 def test_ppocr_bad_lines_named(tmp_path):
     make_image(tmp_path / "i" / "a.png")
     lab = tmp_path / "Label.txt"
-    lab.write_text('x/a.png\t[{"transcription": "a", "points": [[0,0],[1,1]]}]\nno tab here\nx/b.png\t[]\n'
-                   'x/a.png\t[{"points": [[0,0],[5,0],[5,5]\n', encoding="utf-8")
+    lab.write_text(
+        'x/a.png\t[{"transcription": "a", "points": [[0,0],[1,1]]}]\nno tab here\nx/b.png\t[]\n'
+        'x/a.png\t[{"points": [[0,0],[5,0],[5,5]\n',
+        encoding="utf-8",
+    )
     s = import_dataset("ppocr", lab, tmp_path / "i")
     problems = " | ".join(p for _, p in s.failures)
     assert "line 1: box 0: needs at least 3 points" in problems and "line 2: no TAB" in problems

@@ -1,4 +1,5 @@
 """Worker processes give exactly the serial output (and report the same failures)."""
+
 import json
 
 import pytest
@@ -16,7 +17,9 @@ def small_thresholds(monkeypatch):
 
 
 def _tree(folder):
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()
+    }
 
 
 def test_parallel_export_matches_serial(tmp_path, small_thresholds):
@@ -26,8 +29,12 @@ def test_parallel_export_matches_serial(tmp_path, small_thresholds):
         one = driver.export_dataset(fmt, src, tmp_path / f"{fmt}1", options=ExportOptions(workers=1, **opts))
         two = driver.export_dataset(fmt, src, tmp_path / f"{fmt}2", options=ExportOptions(workers=2, **opts))
         assert [p for p, _ in one.failures] == [p for p, _ in two.failures] == [str(src / "f13.json")]
-        assert (one.images, one.shapes_written, one.files_written, one.skipped) == \
-               (two.images, two.shapes_written, two.files_written, two.skipped)
+        assert (one.images, one.shapes_written, one.files_written, one.skipped) == (
+            two.images,
+            two.shapes_written,
+            two.files_written,
+            two.skipped,
+        )
         a, b = _tree(tmp_path / f"{fmt}1"), _tree(tmp_path / f"{fmt}2")
         if fmt == "coco":
             ja, jb = (json.loads(x["annotations.json"]) for x in (a, b))
@@ -40,8 +47,9 @@ def test_parallel_export_matches_serial(tmp_path, small_thresholds):
 
 def test_parallel_export_can_be_cancelled(tmp_path, small_thresholds):
     src = make_dataset(tmp_path / "src", {f"f{i}.png": mixed_shapes(0) for i in range(30)})
-    s = driver.export_dataset("coco", src, tmp_path / "o", options=ExportOptions(workers=2),
-                              cancelled=lambda: True)
+    s = driver.export_dataset(
+        "coco", src, tmp_path / "o", options=ExportOptions(workers=2), cancelled=lambda: True
+    )
     assert s.cancelled and not (tmp_path / "o" / "annotations.json").exists()
 
 

@@ -1,4 +1,5 @@
 """Train/val/test split and the Ultralytics layout with data.yaml."""
+
 import json
 
 import pytest
@@ -11,8 +12,9 @@ from anylabel.formats.driver import assign_subsets, export_dataset, parse_split
 from formats_helpers import make_dataset, rect
 
 
-@pytest.mark.parametrize("text, expected", [("0.8,0.2", (0.8, 0.2, 0.0)), ("70,20,10", (0.7, 0.2, 0.1)),
-                                            ("1,1", (0.5, 0.5, 0.0))])
+@pytest.mark.parametrize(
+    "text, expected", [("0.8,0.2", (0.8, 0.2, 0.0)), ("70,20,10", (0.7, 0.2, 0.1)), ("1,1", (0.5, 0.5, 0.0))]
+)
 def test_parse_split(text, expected):
     assert parse_split(text) == pytest.approx(expected)
 
@@ -34,8 +36,10 @@ def test_split_is_deterministic_and_covers_every_image():
 
 
 def test_yolo_split_writes_ultralytics_layout_and_data_yaml(tmp_path):
-    src = make_dataset(tmp_path / "src", {f"p{i}.png": [rect(1, 1, 20, 20, label="猫"), rect(5, 5, 9, 9, label="b")]
-                                          for i in range(10)})
+    src = make_dataset(
+        tmp_path / "src",
+        {f"p{i}.png": [rect(1, 1, 20, 20, label="猫"), rect(5, 5, 9, 9, label="b")] for i in range(10)},
+    )
     s = export_dataset("yolo", src, tmp_path / "ds", options=ExportOptions(split=(0.8, 0.2, 0.0), seed=1))
     assert s.ok, s.lines()
     data = yaml.safe_load((tmp_path / "ds" / "data.yaml").read_text(encoding="utf-8"))
@@ -48,9 +52,16 @@ def test_yolo_split_writes_ultralytics_layout_and_data_yaml(tmp_path):
 
 
 def test_pose_split_data_yaml_has_kpt_shape(tmp_path):
-    src = make_dataset(tmp_path / "src", {f"p{i}.png": [rect(1, 1, 20, 20, label="person", group_id=1),
-                                                        Shape("point", [[5, 5]], label="b", group_id=1)]
-                                          for i in range(4)})
+    src = make_dataset(
+        tmp_path / "src",
+        {
+            f"p{i}.png": [
+                rect(1, 1, 20, 20, label="person", group_id=1),
+                Shape("point", [[5, 5]], label="b", group_id=1),
+            ]
+            for i in range(4)
+        },
+    )
     opts = ExportOptions(split=(0.5, 0.5, 0), pose_config={"person": ["a", "b", "c"]})
     opts.extra["flip_idx"] = [0, 2, 1]
     s = export_dataset("yolo-pose", src, tmp_path / "ds", options=opts)

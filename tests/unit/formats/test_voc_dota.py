@@ -1,4 +1,5 @@
 """VOC and DOTA tables and round trips."""
+
 import numpy as np
 import pytest
 
@@ -19,11 +20,14 @@ def test_voc_uses_one_based_inclusive_pixels_and_round_trips_integer_boxes():
     assert np.allclose(shapes[0].points, [[10, 5], [20, 15]]) and shapes[0].difficult
 
 
-@pytest.mark.parametrize("shape", [
-    Shape("rotation", [[10, 10], [20, 14], [16, 24], [6, 20]], label="car"),
-    Shape("circle", [[30, 20], [35, 20]], label="ball"),
-    poly([[1, 1], [9, 2], [5, 8]], label="tri"),
-])
+@pytest.mark.parametrize(
+    "shape",
+    [
+        Shape("rotation", [[10, 10], [20, 14], [16, 24], [6, 20]], label="car"),
+        Shape("circle", [[30, 20], [35, 20]], label="ball"),
+        poly([[1, 1], [9, 2], [5, 8]], label="tri"),
+    ],
+)
 def test_voc_writes_rotations_circles_polygons_as_their_bounding_boxes(shape):
     text, skips = voc.dump([shape], (64, 48), "a.png")
     (back,), _, _ = voc.parse(text)
@@ -33,8 +37,9 @@ def test_voc_writes_rotations_circles_polygons_as_their_bounding_boxes(shape):
 
 
 def test_voc_reports_lines_and_never_writes_an_empty_object():
-    text, skips = voc.dump([Shape("line", [[0, 0], [5, 5]], label="l"), Shape("point", [[1, 1]], label="p")],
-                           (64, 48), "a.png")
+    text, skips = voc.dump(
+        [Shape("line", [[0, 0], [5, 5]], label="l"), Shape("point", [[1, 1]], label="p")], (64, 48), "a.png"
+    )
     assert "<object>" not in text and len(skips) == 2
 
 
@@ -44,14 +49,23 @@ def test_voc_keeps_unicode_names():
     assert shapes[0].label == "狗 dog" and name == "é.png"
 
 
-@pytest.mark.parametrize("text, problem", [
-    ("<annotation><object><name>a</name></object>", "not valid XML"),
-    ("<foo/>", "not <annotation>"),
-    ("<annotation><object><name>a</name></object></annotation>", "no <bndbox>"),
-    ("<annotation><object><name>a</name><bndbox><xmin>x</xmin></bndbox></object></annotation>", "not a number"),
-    ("<annotation><object><name>a</name><bndbox><xmin>nan</xmin><ymin>1</ymin><xmax>2</xmax><ymax>2</ymax>"
-     "</bndbox></object></annotation>", "finite"),
-])
+@pytest.mark.parametrize(
+    "text, problem",
+    [
+        ("<annotation><object><name>a</name></object>", "not valid XML"),
+        ("<foo/>", "not <annotation>"),
+        ("<annotation><object><name>a</name></object></annotation>", "no <bndbox>"),
+        (
+            "<annotation><object><name>a</name><bndbox><xmin>x</xmin></bndbox></object></annotation>",
+            "not a number",
+        ),
+        (
+            "<annotation><object><name>a</name><bndbox><xmin>nan</xmin><ymin>1</ymin><xmax>2</xmax><ymax>2</ymax>"
+            "</bndbox></object></annotation>",
+            "finite",
+        ),
+    ],
+)
 def test_voc_bad_files(text, problem):
     with pytest.raises(FormatError, match=problem):
         voc.parse(text)
@@ -68,8 +82,10 @@ def test_dota_round_trip_with_difficult_and_spaces_in_class():
     assert back[1].label == "plane" and not back[1].difficult
 
 
-@pytest.mark.parametrize("line, problem", [("1 2 3 4 5 6 7 8", "needs"), ("1 2 3 x 5 6 7 8 a 0", "numbers"),
-                                           ("1 2 3 nan 5 6 7 8 a 0", "NaN")])
+@pytest.mark.parametrize(
+    "line, problem",
+    [("1 2 3 4 5 6 7 8", "needs"), ("1 2 3 x 5 6 7 8 a 0", "numbers"), ("1 2 3 nan 5 6 7 8 a 0", "NaN")],
+)
 def test_dota_bad_lines(line, problem):
     with pytest.raises(FormatError, match=problem):
         dota.parse([line])

@@ -23,7 +23,7 @@ REPO = Path(__file__).resolve().parents[1]
 VENV = Path(os.environ.get("TRAIN_VENV", "/work/venvs/train"))
 WORK = Path(os.environ.get("FIXTURE_WORK", "/tmp/anylabel_fixture_training"))
 TASK_NAMES = {"det": "detect", "seg": "segment", "obb": "obb", "pose": "pose", "cls": "classify"}
-TYPE_OF = {"det": "yolov8", "seg": "yolov8_seg", "obb": "yolov8_obb", "pose": "yolov8_pose", "cls": "yolov8_cls"}
+TYPE_OF = {"det": "yolov8", "seg": "yolov8_seg", "obb": "yolov8_obb", "pose": "yolov8_pose", "cls": "image_classifier"}
 IMGSZ = 160
 CLS_IMGSZ = 64
 
@@ -49,23 +49,6 @@ def write_dataset(task: str, n_train: int, n_val: int) -> Path:
     root = WORK / f"data_{task}"
     if root.exists():
         shutil.rmtree(root)
-    if task == "cls":  # one shape per image; the folder name is the class (Ultralytics classify layout)
-        for split, n, seed in (("train", n_train, 1004), ("val", n_val, 2004)):
-            rng = np.random.default_rng(seed)
-            for i in range(n):
-                img, objs = make_sample(rng, "det", CLS_IMGSZ, CLS_IMGSZ, max_objects=1, min_size=20, max_size=40)
-                d = root / split / CLASSES["det"][objs[0].cls]
-                d.mkdir(parents=True, exist_ok=True)
-                cv2.imwrite(str(d / f"{i:05d}.png"), img[:, :, ::-1])
-        return root
-    for split, n, seed in (("train", n_train, 1000), ("val", n_val, 2000)):
-        (root / "images" / split).mkdir(parents=True)
-        (root / "labels" / split).mkdir(parents=True)
-        rng = np.random.default_rng(seed + list(TASK_NAMES).index(task))
-        for i in range(n):
-            img, objs = make_sample(rng, task, IMGSZ, IMGSZ)
-            cv2.imwrite(str(root / "images" / split / f"{i:05d}.png"), img[:, :, ::-1])
-            (root / "labels" / split / f"{i:05d}.txt").write_text("\n".join(yolo_label_lines(objs, task, IMGSZ, IMGSZ)) + "\n")
     names = "\n".join(f"  {i}: {n}" for i, n in enumerate(CLASSES[task]))
     extra = "kpt_shape: [3, 3]\nflip_idx: [0, 2, 1]\n" if task == "pose" else ""
     (root / "data.yaml").write_text(f"path: {root}\ntrain: images/train\nval: images/val\nnames:\n{names}\n{extra}")
@@ -77,7 +60,7 @@ def model_yaml(task: str, width: float, depth: float) -> Path:
     import yaml
     from ultralytics.nn.tasks import yaml_model_load
 
-    suffix = {"det": "", "seg": "-seg", "obb": "-obb", "pose": "-pose", "cls": "-cls"}[task]
+    suffix = {"det": "", "seg": "-seg", "obb": "-obb", "pose": "-pose"}[task]
     d = yaml_model_load(f"yolov8n{suffix}.yaml")
     d["scales"] = {"n": [depth, width, 1024]}
     d["scale"] = "n"
@@ -95,11 +78,11 @@ def train(task: str, epochs: int, n_train: int, width: float) -> Path:
     data = write_dataset(task, n_train, max(60, n_train // 6))
     model = YOLO(str(model_yaml(task, width, 0.33)), task=TASK_NAMES[task])
     t0 = time.time()
-    imgsz = CLS_IMGSZ if task == "cls" else IMGSZ
+    imgsz = IMGSZ
     model.train(data=str(data), epochs=epochs, imgsz=imgsz, batch=16, workers=0, device="cpu",
                 pretrained=False, amp=False, plots=False, project=str(WORK / "runs"), name=task,
                 exist_ok=True, verbose=False, seed=0, deterministic=False, fliplr=0.0 if task == "pose" else 0.5,
-                mosaic=0.0 if task == "cls" else 1.0, close_mosaic=max(1, epochs // 5), patience=1000, cache=True, val=True)
+                mosaic=1.0, close_mosaic=max(1, epochs // 5), patience=1000, cache=True, val=True)
     print(f"[train] {task}: {time.time() - t0:.0f} s", flush=True)
     best = WORK / "runs" / task / "weights" / "best.pt"
     onnx = YOLO(str(best)).export(format="onnx", imgsz=imgsz, opset=13, simplify=True, dynamic=False)
@@ -166,6 +149,66 @@ def v5_layout_model() -> None:
     print(f"[export] {dest}")
 
 
+def train_classifier(epochs: int, n_train: int) -> Path:
+    """A small CNN image classifier (one shape per image) in plain torch, exported with the same
+    contract as an Ultralytics classify export: ``images`` [1,3,64,64] RGB/255 -> class probabilities."""
+    import numpy as np
+    import torch
+    from torch import nn
+    sys.path.insert(0, str(REPO / "scripts"))
+    from synthetic_shapes import make_sample
+
+    def data(n: int, seed: int):
+        rng = np.random.default_rng(seed)
+        xs, ys = [], []
+        for _ in range(n):
+            img, objs = make_sample(rng, "det", CLS_IMGSZ, CLS_IMGSZ, max_objects=1, min_size=20, max_size=40)
+            xs.append(img.transpose(2, 0, 1) / 255.0)
+            ys.append(objs[0].cls)
+        return torch.tensor(np.stack(xs), dtype=torch.float32), torch.tensor(ys)
+
+    def block(i: int, o: int) -> nn.Module:
+        return nn.Sequential(nn.Conv2d(i, o, 3, padding=1, bias=False), nn.BatchNorm2d(o), nn.SiLU(), nn.MaxPool2d(2))
+
+    class Net(nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            self.features = nn.Sequential(block(3, 24), block(24, 48), block(48, 64), block(64, 64))
+            self.head = nn.Sequential(nn.Flatten(), nn.Dropout(0.2), nn.Linear(64 * 4 * 4, 3))  # keeps layout
+
+        def forward(self, x):  # type: ignore[no-untyped-def]
+            return torch.softmax(self.head(self.features(x)), dim=1)
+
+    torch.manual_seed(0)
+    x, y = data(n_train, 1004)
+    xv, yv = data(200, 2004)
+    net = Net()
+    opt = torch.optim.AdamW(net.parameters(), lr=1e-3, weight_decay=1e-4)
+    t0 = time.time()
+    for epoch in range(epochs):
+        net.train()
+        perm = torch.randperm(len(x))
+        for i in range(0, len(x), 32):
+            idx = perm[i:i + 32]
+            xb = x[idx]
+            if torch.rand(1) < 0.5:
+                xb = xb.flip(3)
+            loss = nn.functional.nll_loss(torch.log(net(xb) + 1e-9), y[idx])
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+        net.eval()
+        with torch.no_grad():
+            acc = (net(xv).argmax(1) == yv).float().mean().item()
+        print(f"[cls] epoch {epoch + 1}/{epochs} loss {loss.item():.3f} val top1 {acc:.3f}", flush=True)
+    print(f"[train] cls: {time.time() - t0:.0f} s", flush=True)
+    dest = REPO / "models" / "fixtures" / "shapes_cls.onnx"
+    torch.onnx.export(net, torch.zeros(1, 3, CLS_IMGSZ, CLS_IMGSZ), str(dest), input_names=["images"],
+                      output_names=["output0"], opset_version=13, dynamo=False)
+    print(f"[export] {dest} ({dest.stat().st_size / 1e6:.2f} MB)", flush=True)
+    return dest
+
+
 def bench_model() -> None:
     """An untrained YOLOv8n-shaped detector exported at 320 px (speed benchmarks only)."""
     from ultralytics import YOLO
@@ -185,7 +228,7 @@ def main() -> int:
     ap.add_argument("--tasks", nargs="+", default=["det", "seg", "obb", "pose", "cls"], choices=list(TASK_NAMES))
     ap.add_argument("--epochs", type=int, default=40)
     ap.add_argument("--images", type=int, default=400, help="training images per task")
-    ap.add_argument("--width", type=float, default=0.125, help="channel multiplier (yolov8n: 0.25)")
+    ap.add_argument("--width", type=float, default=None, help="channel multiplier (yolov8n: 0.25; default 0.125)")
     ap.add_argument("--bench-model", action="store_true")
     ap.add_argument("--v5-layout", action="store_true", help="re-wire the detect fixture to YOLOv5's output layout")
     args = ap.parse_args()
@@ -202,7 +245,10 @@ def main() -> int:
         v5_layout_model()
         return 0
     for task in args.tasks:
-        train(task, args.epochs, args.images, args.width)
+        if task == "cls":
+            train_classifier(min(args.epochs, 15), args.images)
+        else:
+            train(task, args.epochs, args.images, args.width or 0.125)
         write_config(task)
     return 0
 

@@ -212,9 +212,8 @@ def load_row(row: Row) -> ExportItem | tuple[str, str]:
         try:
             w, h = image_size(image)
         except Exception as exc:  # noqa: BLE001  # any decoder error means "unreadable image"
-            return str(
-                image
-            ), f"image size unknown: not in the label file and the image cannot be read ({exc})"
+            problem = f"image size unknown: not in the label file and the image cannot be read ({exc})"
+            return str(image), problem
     return ExportItem(image, (int(w), int(h)), ann.shapes)
 
 
@@ -326,7 +325,7 @@ def export_dataset(
             atomic_write_text(path, "".join(f"{c}\n" for c in classes))
             summary.outputs.append(path)
         if spec.task and options.split:
-            used = {subsets[item] for item in subsets}
+            used = set(subsets.values())
             summary.outputs.append(write_data_yaml(out, classes, used, spec.task, options))
     except (OSError, FormatError) as exc:
         summary.fail(out, f"cannot be written ({exc})")

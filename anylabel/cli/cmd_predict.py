@@ -57,7 +57,7 @@ def list_models() -> int:
 
     configs, errors = shipped_configs()
     for c in configs:
-        print(f"{c.name:32s} {c.type:14s} {c.provider}: {c.title}")
+        print(f"{c.name:28s} {c.type:18s} {c.provider}: {c.title}")
     for e in errors:
         print(f"(broken config) {e}", file=sys.stderr)
     return 0

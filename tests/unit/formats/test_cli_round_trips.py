@@ -229,3 +229,64 @@ def test_every_file_converted_except_the_bad_one(tmp_path):
     s = export_dataset("yolo-seg", src, tmp_path / "o")
     assert [Path(p).name for p, _ in s.failures] == ["f7.json"]
     assert s.images == 19 and len(list((tmp_path / "o").glob("f*.txt"))) == 19
+
+
+def test_pose_export_import_round_trip_with_pose_config(tmp_path):
+    from anylabel.core.shape import Shape
+
+    pose_yaml = tmp_path / "pose.yaml"
+    pose_yaml.write_text("classes:\n  person: [nose, left_eye, right_eye]\n", encoding="utf-8")
+    shapes = [
+        rect(10, 10, 50, 40, label="person", group_id=3),
+        Shape("point", np.array([[20.0, 15]]), label="nose", group_id=3),
+        Shape("point", np.array([[30.0, 15]]), label="right_eye", group_id=3, difficult=True),
+    ]
+    src = make_dataset(tmp_path / "src", {"a.png": shapes})
+    assert (
+        cli(
+            "export",
+            "--format",
+            "yolo-pose",
+            "--input",
+            src,
+            "--output",
+            tmp_path / "p",
+            "--pose-config",
+            pose_yaml,
+        )
+        == 0
+    )
+    assert (tmp_path / "p" / "a.txt").read_text().split()[5:] == [
+        "0.3125",
+        "0.3125",
+        "2",
+        "0",
+        "0",
+        "0",
+        "0.46875",
+        "0.3125",
+        "1",
+    ]
+    target = tmp_path / "t"
+    make_image(target / "a.png")
+    assert (
+        cli(
+            "import",
+            "--format",
+            "yolo-pose",
+            "--source",
+            tmp_path / "p",
+            "--output",
+            target,
+            "--pose-config",
+            pose_yaml,
+        )
+        == 0
+    )
+    back = read_label_file(target / "a.json").shapes
+    assert [(s.shape_type, s.label, s.difficult) for s in back] == [
+        ("rectangle", "person", False),
+        ("point", "nose", False),
+        ("point", "right_eye", True),
+    ]
+    assert len({s.group_id for s in back}) == 1 and np.allclose(back[2].points, [[30, 15]])

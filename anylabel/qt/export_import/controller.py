@@ -103,6 +103,10 @@ class ExportImportController(QObject):
             options = self._options(c.pose_config)
         except FormatError as exc:
             return self._refuse("import", c.fmt, str(exc))
+        if Path(c.images_dir) == getattr(getattr(self.window, "folder_index", None), "folder", None):
+            # Save first: the folder is reopened afterwards, and unsaved edits must neither be
+            # lost nor written over the imported labels.
+            self.window.save()
         return self._run(
             "import",
             c.fmt,

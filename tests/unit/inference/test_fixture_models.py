@@ -63,7 +63,8 @@ def test_obb_map50() -> None:
         for s in shapes:
             assert s.shape_type == "rotation" and len(s.points) == 4
             e = s.points[1] - s.points[0]
-            assert abs(np.arctan2(e[1], e[0]) % (2 * np.pi) - s.direction) < 1e-6
+            diff = (np.arctan2(e[1], e[0]) - s.direction + np.pi) % (2 * np.pi) - np.pi
+            assert abs(diff) < 1e-6
     samples = [([(names.index(s.label), s.score, s.points) for s in shapes],
                 [(o.cls, o.polygon) for o in objs]) for shapes, objs in results]
     score = map50(samples, len(names), polygon_overlap)

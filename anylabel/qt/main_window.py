@@ -232,4 +232,9 @@ class MainWindow(FileOpsMixin, EditOpsMixin, QMainWindow):
             return
         self._save_layout()
         self.settings.save()
+        self.canvas.shutdown()
+        pool = getattr(self, "_decode_pool", None)
+        if pool is not None:
+            pool.shutdown(wait=False, cancel_futures=True)
+            self._decode_pool = None
         super().closeEvent(event)

@@ -106,6 +106,16 @@ class Canvas(QWidget):
             self.grab()
         self.update()
 
+    def shutdown(self) -> None:
+        """Let a worker finish its picture before the window goes (painting must not outlive Qt)."""
+        job = self.shape_layer._job
+        if job is not None:
+            job[1].result()
+        self.shape_layer._job = None
+        if self.shape_layer._pool is not None:
+            self.shape_layer._pool.shutdown(wait=True)
+            self.shape_layer._pool = None
+
     # ------------------------------------------------------------------ model state
     def touch(self, selection_only: bool = False) -> None:
         """Something changed: repaint; unless only selected shapes changed, rebuild caches."""

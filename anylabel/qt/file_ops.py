@@ -15,6 +15,9 @@ from .document import ImageDocument
 from .image_loader import load_display_image
 
 
+VIDEO_SUFFIXES = frozenset({".mp4", ".avi", ".mov", ".mkv", ".webm", ".m4v", ".mpg", ".mpeg", ".wmv", ".flv"})
+
+
 class FileOpsMixin:
     # ------------------------------------------------------------------ opening
     def open_folder_dialog(self) -> None:
@@ -37,8 +40,21 @@ class FileOpsMixin:
             return self.open_folder(p)
         if p.is_file() and is_image_file(p.name):
             return self.open_folder(p.parent, select=p.name)
-        self.report_error(f"{p}: not a folder or an image file that AnyLabel can open")
+        if p.is_file():
+            for opener in list(getattr(self, "path_openers", [])):  # e.g. videos, from an extension
+                if opener(str(p)):
+                    return True
+            open_video = getattr(self, "open_video", None)
+            if open_video is not None and p.suffix.lower() in VIDEO_SUFFIXES:
+                return open_video(str(p)) is not None
+        self.report_error(f"{p}: not a folder or a file that AnyLabel can open")
         return False
+
+    def add_path_opener(self, opener) -> None:
+        """Extensions open other kinds of files (``opener(path) -> bool``: True when handled)."""
+        if not hasattr(self, "path_openers"):
+            self.path_openers = []
+        self.path_openers.append(opener)
 
     def open_folder(self, path: str | os.PathLike[str], select: str | None = None) -> bool:
         if not self.maybe_save():

@@ -209,3 +209,16 @@ def test_run_app_opens_the_path_and_remembers_it(qtbot, image_folder, tmp_path):
     assert code == 0 and seen["image"] == "img2.png"
     s = Settings(rc)
     assert s.get("last_folder") == str(image_folder.resolve()) and s.get("window.geometry")
+
+
+def test_other_files_go_to_path_openers(make_window, tmp_path):
+    w = make_window()
+    seen = []
+    w.add_path_opener(lambda p: seen.append(p) or p.endswith(".xyz"))
+    f = tmp_path / "scan.xyz"
+    f.write_text("x")
+    assert w.open_path(f) and seen == [str(f)]
+    g = tmp_path / "notes.txt"
+    g.write_text("x")
+    assert not w.open_path(g)
+    assert "notes.txt" in w.error_messages[-1]

@@ -17,7 +17,11 @@ What an extension may use on ``window`` (``anylabel.qt.main_window.MainWindow``)
 - ``window.current_shapes() -> list[anylabel.core.Shape]``
 - ``window.add_shapes(shapes, replace=False)``: one undoable edit; marks the image changed.
 - ``window.set_shapes(shapes)``: one undoable edit replacing all shapes.
-- ``window.open_folder(path)``, ``window.open_image(index)``, ``window.save()``
+- ``window.open_folder(path)``, ``window.open_image(index)``, ``window.save()``,
+  ``window.open_path(path)`` (folder, image, or a file an extension opens).
+- ``window.add_path_opener(fn)``: ``fn(path) -> bool`` is offered files that are neither
+  folders nor images (``anylabel PATH``, drag and drop); return True when handled. A
+  ``window.open_video(path)`` set by an extension is used for video suffixes too.
 - ``window.settings``: the settings object (read/write extension keys under their own name).
 - signals ``window.image_changed(str)`` (path of the image now shown) and
   ``window.folder_changed(str)``.

@@ -154,9 +154,10 @@ def main() -> int:
             for i in range(len(paths) - 1):
                 if prefetch:
                     store.prefetch(paths[i + 1: i + 1 + model.prefetch_count])
-                # The user looks at image i for a bit more than one encoder run (as measured
-                # on the last run: the machine's load changes while the benchmark runs).
-                dwell = 1.1 * max(enc_time, store.stats.last_encode_seconds)
+                # The user looks at image i for a bit more than one encoder run. The machine's
+                # load changes while the benchmark runs (other jobs), so "one encoder run" is
+                # the slowest of the last three runs.
+                dwell = 1.1 * max([enc_time] + store.stats.recent_encode_seconds[-3:])
                 dwells.append(dwell)
                 time.sleep(dwell)
                 t0 = time.perf_counter()

@@ -28,7 +28,7 @@ import threading
 import time
 from collections import OrderedDict, deque
 from concurrent.futures import Future
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Iterable, Protocol
 
@@ -62,6 +62,7 @@ class StoreStats:
     cancelled: int = 0     # prefetches dropped before they ran
     failures: int = 0
     last_encode_seconds: float = 0.0  # wall time of the latest encoder run (status bar, benchmarks)
+    recent_encode_seconds: list[float] = field(default_factory=list)  # the last 20 runs
 
 
 @dataclass
@@ -218,11 +219,18 @@ class EmbeddingStore:
             return self._cv.wait_for(lambda: not self._urgent and not self._prefetch and self._busy_key is None,
                                      timeout)
 
-    def close(self) -> None:
+    def close(self, timeout: float | None = 10.0) -> None:
+        """Stop the worker; queued work is cancelled. A run in the encoder cannot be
+        interrupted: ``timeout`` 0 returns at once and lets it finish in the background."""
         with self._cv:
             self._closed = True
+            for job in (*self._urgent, *self._prefetch):
+                job.future.cancel()
+            self._urgent.clear()
+            self._prefetch.clear()
             self._cv.notify_all()
-        self._thread.join(timeout=10)
+        if timeout is None or timeout > 0:
+            self._thread.join(timeout)
 
     # -- internals -----------------------------------------------------------------------
     def _new_entry(self, key: Key) -> "Future[ImageEmbedding]":
@@ -266,7 +274,10 @@ class EmbeddingStore:
                     self.stats.encoder_calls += 1
                 t0 = time.perf_counter()
                 result = encoder.encode(image)
-                self.stats.last_encode_seconds = time.perf_counter() - t0
+                took = time.perf_counter() - t0
+                with self._cv:
+                    self.stats.last_encode_seconds = took
+                    self.stats.recent_encode_seconds = (self.stats.recent_encode_seconds + [took])[-20:]
             except BaseException as exc:  # noqa: BLE001  # the error belongs to whoever waits on the future
                 with self._cv:
                     self.stats.failures += 1

@@ -119,9 +119,11 @@ class SamModel(Model):
         emb = self.embed(image_rgb, path)
         return Prediction(shapes=boxes_to_segments(self, emb, existing_shapes))
 
-    def close(self) -> None:
+    def close(self, wait: bool = True) -> None:
+        """Release the sessions; ``wait=False`` (the GUI switching models) does not wait
+        for an encoder run in progress."""
         if self._own_store:
-            self.store.close()
+            self.store.close(timeout=10.0 if wait else 0)
         super().close()
 
 

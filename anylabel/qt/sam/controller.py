@@ -88,7 +88,7 @@ class SamController(QObject):
     def _set_model(self, model: Any) -> None:
         old, self.model = self.model, model
         if old is not None:
-            old.close()
+            old.close(wait=False)  # never block the window on an encoder run of the old model
         self.session = None
         self.path = None
         self._pending.clear()
@@ -159,6 +159,8 @@ class SamController(QObject):
             for op in pending:
                 op()
             self.embedding_ready.emit(str(what))
+            if self.active:
+                self.status.emit(f"Segment Anything: {what.name} ready")
             self._refresh()
 
     def _when_ready(self, op: Callable[[], None]) -> None:
@@ -266,7 +268,7 @@ class SamController(QObject):
     def close(self) -> None:
         self.folder_cancel.set()
         if self.model is not None:
-            self.model.close()
+            self.model.close(wait=False)
             self.model = None
         self._loader.shutdown(wait=False, cancel_futures=True)
 

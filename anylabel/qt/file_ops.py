@@ -125,7 +125,9 @@ class FileOpsMixin:
             self.report_error(f"{doc.load_error}\nThe shapes in this file are not shown and the file will "
                               "not be overwritten.")
         self.canvas.setFocus()
+        self._keep_decoded(path, img)  # going back to it is instant too
         self._prefetch(index + 1)
+        self._prefetch(index - 1)
         self.image_changed.emit(str(path))
         return True
 
@@ -133,11 +135,11 @@ class FileOpsMixin:
     def _decode(self, path: Path):
         """The display image of ``path``: from the prefetch when it was decoded ahead, else now."""
         key = self._image_key(path)
-        cached = getattr(self, "_prefetched", None)
-        if cached is not None and cached[0] == key:
-            self._prefetched = None
+        ahead = getattr(self, "_prefetched", {})
+        fut = ahead.pop(key, None) if key is not None else None
+        if fut is not None:
             try:
-                return cached[1].result()
+                return fut.result()
             except (ValueError, OSError):
                 pass  # decode again in the foreground: its error is the one to report
         return load_display_image(path, int(self.settings.get("max_display_pixels", 64_000_000)))
@@ -150,8 +152,24 @@ class FileOpsMixin:
             return None
         return (str(path), st.st_mtime_ns, st.st_size)  # a changed file is decoded again
 
+    def _keep_decoded(self, path: Path, img) -> None:
+        from concurrent.futures import Future
+
+        key = self._image_key(path)
+        if key is None:
+            return
+        done: Future = Future()
+        done.set_result(img)
+        ahead = getattr(self, "_prefetched", None)
+        if ahead is None:
+            ahead = self._prefetched = {}
+        ahead.pop(key, None)
+        while len(ahead) >= 3:
+            ahead.pop(next(iter(ahead))).cancel()
+        ahead[key] = done
+
     def _prefetch(self, index: int) -> None:
-        """Decode the next image in a worker thread (OpenCV releases the GIL), so D is instant."""
+        """Decode a neighbour in a worker thread (OpenCV releases the GIL), so D and A are instant."""
         idx = self.folder_index
         if idx is None or not 0 <= index < len(idx):
             return
@@ -164,8 +182,15 @@ class FileOpsMixin:
         key = self._image_key(path)
         if key is None:
             return
+        ahead = getattr(self, "_prefetched", None)
+        if ahead is None:
+            ahead = self._prefetched = {}
+        if key in ahead:
+            return
+        while len(ahead) >= 3:  # the image shown and its two neighbours
+            ahead.pop(next(iter(ahead))).cancel()
         limit = int(self.settings.get("max_display_pixels", 64_000_000))
-        self._prefetched = (key, pool.submit(load_display_image, path, limit))
+        ahead[key] = pool.submit(load_display_image, path, limit)
 
     def next_image(self) -> None:
         if self.folder_index is not None and self.current_index + 1 < len(self.folder_index):

@@ -222,3 +222,23 @@ def test_other_files_go_to_path_openers(make_window, tmp_path):
     g.write_text("x")
     assert not w.open_path(g)
     assert "notes.txt" in w.error_messages[-1]
+
+
+def test_neighbours_are_decoded_ahead_and_a_changed_file_is_not_stale(make_window, image_folder):
+    import os
+
+    from PIL import Image
+
+    w = make_window()
+    w.open_folder(image_folder)
+    ahead = w._prefetched
+    assert any(k[0].endswith("img2.png") for k in ahead)
+    for fut in list(ahead.values()):
+        fut.result()
+    Image.new("RGB", (320, 200), (9, 9, 9)).save(image_folder / "img2.png")   # edited after the prefetch
+    st = os.stat(image_folder / "img2.png")
+    os.utime(image_folder / "img2.png", ns=(st.st_atime_ns, st.st_mtime_ns + 10_000_000))
+    w.next_image()
+    assert (w.canvas.image_width, w.canvas.image_height) == (320, 200)
+    w.prev_image()
+    assert w.canvas.image_width == 640

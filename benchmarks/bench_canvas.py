@@ -125,7 +125,6 @@ def run(n: int) -> None:
     drag = []
     sel = canvas.shapes[n // 2]
     for k in range(30):
-        from anylabel.qt.canvas.shape_ops import translated
         new = translated(sel, k, k / 2)
         canvas.shapes[n // 2] = new
         canvas.touch(selection_only=True)

@@ -23,7 +23,9 @@ from ...core.shape import DRAWABLE_TYPES, ROTATION, Shape
 from . import shape_ops
 from .draft import CLOSE_DISTANCE_PX, TOOLS, is_degenerate
 from .interactions import INTERACTIONS, EditInteraction, hit_shape, hit_vertex
-from .layers import LAYERS, REBUILD_DELAY_MS, ImageLayer, ShapeLayer, rotate_handle_pos
+from .image_layer import ImageLayer
+from .layers import LAYERS, REBUILD_DELAY_MS, rotate_handle_pos
+from .shape_layer import ShapeLayer
 from .scene_index import SceneIndex
 from .style import HIT_PX, Style
 

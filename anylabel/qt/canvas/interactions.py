@@ -14,7 +14,7 @@ from qtpy.QtCore import QPointF, QRectF, Qt
 from ...core.geometry import bounding_box, contains_point, nearest_edge, rotated_box_from_corners
 from ...core.shape import LINESTRIP, POLYGON, ROTATION
 from . import shape_ops
-from .draft import CLOSE_DISTANCE_PX, TOOLS, Draft
+from .draft import TOOLS, Draft
 from .style import HANDLE_PX, HIT_PX
 
 if TYPE_CHECKING:

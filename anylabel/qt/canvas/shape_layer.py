@@ -1,0 +1,230 @@
+"""The cached layer of committed shapes (see ShapeLayer)."""
+from __future__ import annotations
+
+import math
+from typing import TYPE_CHECKING
+
+import numpy as np
+from qtpy.QtCore import QPointF, QRectF, Qt
+from qtpy.QtGui import QFontMetricsF, QImage, QPainter
+
+from .shape_render import RenderData, render, render_image, snapshot_style
+from .style import POINT_PX
+
+if TYPE_CHECKING:
+    from .canvas import Canvas
+
+MAX_FULL_CACHE = 4096  # below this scaled size the whole image is cached; above, the visible area
+LABEL_MARGIN = 24
+
+
+def render_shapes(painter: QPainter, canvas: "Canvas", indices, scale: float,
+                  origin: tuple[float, float], with_labels: bool = True) -> None:
+    """Draw shapes ``indices`` of the canvas on the GUI thread."""
+    if len(indices):
+        render(painter, RenderData.gather(canvas, indices), scale, origin, canvas.style, with_labels)
+
+
+def _max_tag_width(canvas: "Canvas") -> float:
+    """Widest label tag (screen px): how far left of an area a shape whose tag reaches it can be."""
+    fm = QFontMetricsF(canvas.style.font)
+    texts = {f"{s.label} #{s.group_id}" if s.group_id is not None else s.label for s in canvas.shapes}
+    return max((fm.horizontalAdvance(t) for t in texts), default=0.0) + 10
+
+
+class ShapeLayer:
+    """The cached image of committed, unselected, visible shapes.
+
+    - After an edit only the areas of the shapes that left or entered the cache are
+      cleared and redrawn (``PARTIAL_LIMIT``): committing a move in a 2,000-polygon
+      scene repaints a few hundred pixels, not every polygon.
+    - A full build of a big scene (new image, zoom at rest, a pan past the cached
+      area) runs in a worker thread; until it lands the previous image is shown
+      (stretched or shifted), so the GUI never waits for it.
+    """
+
+    PARTIAL_LIMIT = 64
+    ASYNC_MIN_SHAPES = 150  # smaller scenes are built on the spot (a few ms)
+
+    def __init__(self) -> None:
+        self.pixmap: QImage | None = None
+        self.key: tuple | None = None
+        self.scale = 0.0
+        self.origin = (0.0, 0.0)  # scaled-image coords of the image's top-left
+        self.content: dict[int, object] = {}  # id -> shape drawn in the cache (kept alive so ids stay unique)
+        self.renders = 0          # full builds (benchmarks read these)
+        self.partial_renders = 0
+        self.async_enabled = True
+        self._job = None          # (target, future, content, scale, origin, key)
+        self._pool = None
+
+    def invalidate(self) -> None:
+        self.pixmap = None
+        self.key = None
+        self.content = {}
+        self._job = None
+
+    def _region(self, canvas: "Canvas") -> tuple[float, float, float, float]:
+        s = canvas.scale
+        W, H = canvas.image_width * s, canvas.image_height * s
+        if W <= MAX_FULL_CACHE and H <= MAX_FULL_CACHE:
+            return (-LABEL_MARGIN, -LABEL_MARGIN, W + 2 * LABEL_MARGIN, H + 2 * LABEL_MARGIN)
+        vw, vh = canvas.width(), canvas.height()
+        x0 = max(-canvas.offset.x() - vw, -LABEL_MARGIN)
+        y0 = max(-canvas.offset.y() - vh, -LABEL_MARGIN)
+        x1 = min(-canvas.offset.x() + 2 * vw, W + LABEL_MARGIN)
+        y1 = min(-canvas.offset.y() + 2 * vh, H + LABEL_MARGIN)
+        return (x0, y0, max(x1 - x0, 1), max(y1 - y0, 1))
+
+    def _covers(self, canvas: "Canvas", origin=None, size=None) -> bool:
+        if origin is None:
+            if self.pixmap is None:
+                return False
+            origin, size = self.origin, (self.pixmap.width(), self.pixmap.height())
+        x0, y0 = origin
+        vx, vy = -canvas.offset.x(), -canvas.offset.y()
+        W, H = canvas.image_width * canvas.scale, canvas.image_height * canvas.scale
+        need_x1 = min(vx + canvas.width(), W)
+        need_y1 = min(vy + canvas.height(), H)
+        return (x0 <= max(vx, 0) + 0.5 and y0 <= max(vy, 0) + 0.5
+                and x0 + size[0] >= need_x1 - 0.5 and y0 + size[1] >= need_y1 - 0.5)
+
+    def _wanted(self, canvas: "Canvas", x: float, y: float, w: float, h: float) -> np.ndarray:
+        s = canvas.scale
+        indices = canvas.cached_indices()
+        if len(indices):
+            vis = canvas.scene_index().visible(x / s, y / s, (x + w) / s, (y + h) / s, margin=LABEL_MARGIN / s)
+            indices = np.intersect1d(indices, vis, assume_unique=True)
+        return indices
+
+    def rebuild(self, canvas: "Canvas", allow_async: bool = False) -> None:
+        """Build the whole cache for the current zoom and view (in a worker when worth it)."""
+        x, y, w, h = self._region(canvas)
+        size = (max(int(math.ceil(w)), 1), max(int(math.ceil(h)), 1))
+        indices = self._wanted(canvas, x, y, w, h)
+        data = RenderData.gather(canvas, indices)
+        content = {id(canvas.shapes[i]): canvas.shapes[i] for i in indices.tolist()}
+        key = canvas.layer_key()
+        if allow_async and self.async_enabled and len(indices) >= self.ASYNC_MIN_SHAPES:
+            target = (key, canvas.scale, (x, y), size)
+            if self._job is not None:
+                return  # one at a time: when it lands, the next paint asks again if the view moved on
+            if self._pool is None:
+                from concurrent.futures import ThreadPoolExecutor
+
+                self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="anylabel-shapes")
+            fut = self._pool.submit(render_image, data, canvas.scale, (x, y), size, snapshot_style(canvas.style))
+            self._job = (target, fut, content, canvas.scale, (x, y), key)
+            fut.add_done_callback(lambda _f: canvas.render_finished.emit())  # queued to the GUI thread
+            return
+        self._install(render_image(data, canvas.scale, (x, y), size, canvas.style), canvas.scale, (x, y), content, key)
+
+    def _install(self, img: QImage, scale: float, origin, content, key) -> None:
+        self.pixmap, self.scale, self.origin, self.content, self.key = img, scale, origin, content, key
+        self.renders += 1
+
+    def collect(self, canvas: "Canvas", wait: bool = False) -> None:
+        """Take a finished worker build if it still fits the view (edits since are patched in)."""
+        job = self._job
+        if job is None or (not wait and not job[1].done()):
+            return
+        self._job = None
+        target, fut, content, scale, origin, key = job
+        img = fut.result()
+        if scale == canvas.scale:  # newer than what is shown; a pan past it asks for another
+            self._install(img, scale, origin, content, key)
+
+    def pending(self) -> bool:
+        return self._job is not None
+
+    def _extent(self, canvas: "Canvas", shape) -> QRectF:
+        """Screen area (cache coordinates) a shape and its label tag cover."""
+        from ...core.geometry import bounding_box
+
+        s = canvas.scale
+        x0, y0, x1, y1 = bounding_box(shape)
+        pad = canvas.style.line_width + POINT_PX + 2
+        r = QRectF(x0 * s - self.origin[0] - pad, y0 * s - self.origin[1] - pad,
+                   (x1 - x0) * s + 2 * pad, (y1 - y0) * s + 2 * pad)
+        if shape.label or shape.group_id is not None:
+            fm = QFontMetricsF(canvas.style.font)
+            text = f"{shape.label} #{shape.group_id}" if shape.group_id is not None else shape.label
+            th = fm.height() + 2
+            r = r.united(QRectF(x0 * s - self.origin[0] - 1, y0 * s - self.origin[1] - th - 1,
+                                fm.horizontalAdvance(text) + 8, 2 * th + 2))
+        return r
+
+    def _try_partial(self, canvas: "Canvas") -> bool:
+        """Redraw only where shapes left or entered the cache; False when a full build is better."""
+        old_key, key = self.key, canvas.layer_key()
+        if self.pixmap is None or old_key is None or old_key[3:] != key[3:]:
+            return False  # label visibility or style changed: everything looks different
+        x, y = self.origin
+        wanted = self._wanted(canvas, x, y, self.pixmap.width(), self.pixmap.height())
+        now = {id(canvas.shapes[i]): canvas.shapes[i] for i in wanted.tolist()}
+        gone = [sh for k, sh in self.content.items() if k not in now]
+        came = [sh for k, sh in now.items() if k not in self.content]
+        if len(gone) + len(came) > self.PARTIAL_LIMIT:
+            return False
+        s = canvas.scale
+        idx = canvas.scene_index()
+        tag_w = _max_tag_width(canvas) if gone or came else 0.0
+        th = QFontMetricsF(canvas.style.font).height() + 4
+        p = QPainter(self.pixmap)
+        try:
+            for sh in gone + came:
+                if len(sh.points) == 0:
+                    continue
+                r = self._extent(canvas, sh).intersected(QRectF(0, 0, self.pixmap.width(), self.pixmap.height()))
+                if r.isEmpty():
+                    continue
+                r = QRectF(math.floor(r.left()), math.floor(r.top()), math.ceil(r.width()) + 1, math.ceil(r.height()) + 1)
+                p.setClipRect(r)
+                p.setCompositionMode(QPainter.CompositionMode_Source)
+                p.fillRect(r, Qt.transparent)
+                p.setCompositionMode(QPainter.CompositionMode_SourceOver)
+                # shapes near the area (tags reach right of and above their shape)
+                ix0, iy0 = (r.left() + x) / s, (r.top() + y) / s
+                ix1, iy1 = (r.right() + x) / s, (r.bottom() + y) / s
+                b = idx.bboxes
+                pad = (canvas.style.line_width + POINT_PX + 2) / s  # strokes and point dots reach past the box
+                with np.errstate(invalid="ignore"):
+                    body = (b[:, 2] >= ix0 - pad) & (b[:, 0] <= ix1 + pad) & (b[:, 3] >= iy0 - pad) & (b[:, 1] <= iy1 + pad)
+                    # a tag sits on the shape's top-left corner and reaches up (or down, at the top
+                    # of the image) and to the right
+                    tag = ((b[:, 0] >= ix0 - tag_w / s) & (b[:, 0] <= ix1)
+                           & (b[:, 1] >= iy0 - th / s) & (b[:, 1] <= iy1 + th / s))
+                near = np.intersect1d(wanted, np.nonzero(body | tag)[0], assume_unique=True)
+                render_shapes(p, canvas, near, s, (x, y))
+        finally:
+            p.end()
+        self.content = now
+        self.key = key
+        self.partial_renders += 1
+        return True
+
+    def paint(self, canvas: "Canvas", painter: QPainter) -> None:
+        if canvas.image_width <= 0:
+            return
+        self.collect(canvas)
+        key = canvas.layer_key()
+        stale_scale = self.pixmap is not None and self.scale != canvas.scale
+        if self.pixmap is None or (not stale_scale and not self._covers(canvas)):
+            self.rebuild(canvas, allow_async=True)
+        elif stale_scale:
+            if canvas.interacting_zoom and self.key == key:
+                canvas.schedule_rebuild()
+            else:
+                self.rebuild(canvas, allow_async=True)
+        elif self.key != key and not self._try_partial(canvas):
+            self.rebuild(canvas, allow_async=True)
+        pm = self.pixmap
+        if pm is None:
+            return
+        k = canvas.scale / self.scale
+        ox, oy = self.origin
+        if k == 1.0:
+            painter.drawImage(QPointF(ox + canvas.offset.x(), oy + canvas.offset.y()), pm)
+        else:  # zoom in progress or a build on its way: stretch the last crisp image
+            target = QRectF(ox * k + canvas.offset.x(), oy * k + canvas.offset.y(), pm.width() * k, pm.height() * k)
+            painter.drawImage(target, pm, QRectF(pm.rect()))

@@ -151,7 +151,7 @@ def test_label_dialog_fills_shape_fields(make_window, image_folder, qtbot):
 
     from anylabel.qt.dialogs.label_dialog import LabelDialog
 
-    w = make_window("predefined_classes: [person, car]\n")
+    w = make_window("predefined_classes: [person, car]\nshape_flags: [occluded, truncated]\n")
     w.open_folder(image_folder)
     w.label_provider = w._dialog_label_provider      # the real dialog, answered by a timer
 
@@ -162,6 +162,7 @@ def test_label_dialog_fills_shape_fields(make_window, image_folder, qtbot):
         dlg.group.setText("7")
         dlg.difficult.setChecked(True)
         dlg.description.setPlainText("red")
+        dlg.flag_boxes["occluded"].setChecked(True)
         dlg.attrs.insertRow(0)
         from qtpy.QtWidgets import QTableWidgetItem
         dlg.attrs.setItem(0, 0, QTableWidgetItem("occluded"))
@@ -173,6 +174,7 @@ def test_label_dialog_fills_shape_fields(make_window, image_folder, qtbot):
     clicks(w.canvas, [(10, 10), (60, 60)])
     s = w.canvas.shapes[0]
     assert (s.label, s.group_id, s.difficult, s.description, s.attributes) == ("car", 7, True, "red", {"occluded": 0.5})
+    assert s.flags == {"occluded": True, "truncated": False}
     assert w.settings.get("label_history")[0] == "car"
 
 

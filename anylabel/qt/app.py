@@ -34,9 +34,28 @@ def create_main_window(settings_path: str | os.PathLike[str] | None = None, rese
     return window
 
 
+def install_excepthook(window) -> None:
+    """Report an unexpected error instead of letting PyQt abort the process (which would
+    lose unsaved labels): the traceback goes to the log, a message to the status bar."""
+    import logging
+    import traceback
+
+    log = logging.getLogger("anylabel")
+
+    def hook(exc_type, exc, tb) -> None:
+        log.error("unexpected error:\n%s", "".join(traceback.format_exception(exc_type, exc, tb)))
+        try:
+            window.statusBar().showMessage(f"Unexpected error: {exc_type.__name__}: {exc} (details in the log)", 20000)
+        except RuntimeError:  # the window is already gone
+            pass
+
+    sys.excepthook = hook
+
+
 def run_app(args: argparse.Namespace) -> int:
     app = ensure_app()
     window = create_main_window(getattr(args, "config", None), reset=bool(getattr(args, "reset_config", False)))
+    install_excepthook(window)
     window.setAcceptDrops(True)
     window.show()
     path = getattr(args, "path", None)

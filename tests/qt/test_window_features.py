@@ -242,3 +242,18 @@ def test_neighbours_are_decoded_ahead_and_a_changed_file_is_not_stale(make_windo
     assert (w.canvas.image_width, w.canvas.image_height) == (320, 200)
     w.prev_image()
     assert w.canvas.image_width == 640
+
+
+def test_unexpected_errors_are_reported_not_fatal(make_window, monkeypatch):
+    import sys
+
+    from anylabel.qt.app import install_excepthook
+
+    w = make_window()
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # restored after the test
+    install_excepthook(w)
+    try:
+        raise ZeroDivisionError("boom")
+    except ZeroDivisionError:
+        sys.excepthook(*sys.exc_info())
+    assert "ZeroDivisionError: boom" in w.statusBar().currentMessage()

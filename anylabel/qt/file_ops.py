@@ -69,6 +69,7 @@ class FileOpsMixin:
         self.folder_index = index
         self.file_dock.set_index(index)
         self.settings.add_recent_folder(str(folder.resolve()))
+        self.settings.save()  # the recent folder survives even if the app is killed
         self.update_recent_menu()
         self.folder_changed.emit(str(folder))
         if len(index):

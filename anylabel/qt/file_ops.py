@@ -111,7 +111,7 @@ class FileOpsMixin:
             self.report_error(str(exc))
             self.update_progress()
             return False
-        doc = ImageDocument(path, (img.width, img.height), int(self.settings.get("undo_limit", 1000)))
+        doc = ImageDocument(path, (img.width, img.height), max(int(self.settings.get("undo_limit", 1000)), 1))
         doc.load()
         self.document = doc
         self._image_rgb = img.rgb
@@ -143,7 +143,11 @@ class FileOpsMixin:
                 return fut.result()
             except (ValueError, OSError):
                 pass  # decode again in the foreground: its error is the one to report
-        return load_display_image(path, int(self.settings.get("max_display_pixels", 64_000_000)))
+        return load_display_image(path, self._display_limit())
+
+    def _display_limit(self) -> int:
+        """Pixels above which an image is shown from a reduced level (at least 1 megapixel)."""
+        return max(int(self.settings.get("max_display_pixels", 64_000_000)), 1_000_000)
 
     @staticmethod
     def _image_key(path: Path):
@@ -190,7 +194,7 @@ class FileOpsMixin:
             return
         while len(ahead) >= 3:  # the image shown and its two neighbours
             ahead.pop(next(iter(ahead))).cancel()
-        limit = int(self.settings.get("max_display_pixels", 64_000_000))
+        limit = self._display_limit()
         ahead[key] = pool.submit(load_display_image, path, limit)
 
     def next_image(self) -> None:

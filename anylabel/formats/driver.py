@@ -259,8 +259,10 @@ def _resolve_classes(
     return classes
 
 
-def _worker_count(options: ExportOptions, spec: Any, n: int) -> int:
-    if not spec.parallel or n < PARALLEL_MIN_IMAGES:
+def _worker_count(options: ExportOptions, spec: Any, n: int, classes_known: bool) -> int:
+    # Without a class list every label file would be read twice (once to find the classes),
+    # which costs more than the workers save on a few cores: then one process does it all.
+    if not spec.parallel or n < PARALLEL_MIN_IMAGES or not classes_known:
         return 1
     workers = options.workers or (os.cpu_count() or 1)
     return max(1, min(workers, 16, n // MIN_IMAGES_PER_WORKER))
@@ -296,7 +298,8 @@ def export_dataset(
     subsets = (
         assign_subsets([Path(r[0]).name for r in rows], options.split, options.seed) if options.split else {}
     )
-    workers = _worker_count(options, spec, len(rows))
+    classes_known = bool(classes_file) or bool(spec.needs_pose and options.pose_config)
+    workers = _worker_count(options, spec, len(rows), classes_known)
     state = None
     done_in_parallel = False
     if workers > 1:

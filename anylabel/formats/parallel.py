@@ -6,8 +6,9 @@ thread, and forking a process with Qt threads is unsafe). Each worker gets a con
 chunk of images, reads and converts them with the same functions as the serial path
 (``driver.load_row`` / ``driver.add_item``), writes per-image files itself and sends back
 its counts and its exporter ``state()``; the parent ``merge``s states in image order, so
-the output is identical to a serial run. When no class file is given, a first parallel
-pass collects the labels in use.
+the output is identical to a serial run. Workers are used only when the class list is
+known up front (a class file or a pose config): finding the classes would mean reading
+every label file twice, which costs more than it saves on a few cores.
 """
 
 from __future__ import annotations
@@ -17,7 +18,6 @@ import multiprocessing
 from pathlib import Path
 from typing import Any
 
-from ..core.label_file import ImageAnnotation
 from .base import CancelFn, ExportItem, ExportOptions, ProgressFn, Summary
 
 
@@ -37,14 +37,6 @@ def _worker_init() -> None:
         cv2.setNumThreads(1)
     except Exception:  # noqa: BLE001  # only a tuning knob
         pass
-
-
-def scan_labels(rows: list[tuple[str, str | None]]) -> set[str]:
-    """Labels of area shapes in these label files (unreadable files are reported later)."""
-    from .driver import collect_classes, load_row
-
-    anns = [ImageAnnotation(shapes=got.shapes) for got in map(load_row, rows) if isinstance(got, ExportItem)]
-    return set(collect_classes(anns))
 
 
 def export_chunk(
@@ -137,18 +129,9 @@ def _export_parallel(
     sizes = [len(c) for c in chunks]
     ctx = multiprocessing.get_context("spawn")
     with cf.ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_worker_init) as pool:
-
-        def found() -> list[str] | None:
-            from ..core.folder_index import natural_key
-
-            sets = _run_all(
-                pool, [pool.submit(scan_labels, c) for c in chunks], sizes, "read", progress, cancelled
-            )
-            return None if sets is None else sorted(set().union(*sets), key=natural_key)
-
-        classes = _resolve_classes(spec, classes_file, options, summary, found)
+        # Only called with a known class list (driver._worker_count): nothing to discover.
+        classes = _resolve_classes(spec, classes_file, options, summary, lambda: None)
         if classes is None:
-            summary.cancelled = summary.cancelled or cancelled()
             return None
         exporter = make_exporter(spec, out, classes, options, summary)
         if exporter is None:

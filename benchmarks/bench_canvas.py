@@ -8,6 +8,7 @@ Prints milliseconds per repaint (median and worst of the runs) for:
 - pan: panning at 200 % zoom (a new view offset every frame);
 - zoom: wheel zoom steps (the cache is stretched until the wheel rests), and the crisp
   rebuild once it rests;
+- hover: a mouse move in edit mode (hit test of vertices, edges and shapes, then a frame);
 - drag: moving one selected polygon (the selection is drawn live over the cache).
 Usage: QT_QPA_PLATFORM=offscreen python benchmarks/bench_canvas.py [N ...]
 """
@@ -119,6 +120,15 @@ def run(n: int) -> None:
     canvas.wait_for_render()
     report("zoom rest: GUI frame", [rest])
     report("zoom rest: crisp layer", [(time.perf_counter() - t0) * 1000.0])
+
+    hover = []
+    for k in range(40):  # mouse moves in edit mode: hit test (vertex, edge, shape) + repaint
+        x, y = rng.uniform(0, W), rng.uniform(0, H)
+        t0 = time.perf_counter()
+        canvas.update_hover(x, y)
+        canvas.repaint()
+        hover.append((time.perf_counter() - t0) * 1000.0)
+    report("hover (hit test+frame)", hover)
 
     canvas.select_indices([n // 2])
     frame(canvas)

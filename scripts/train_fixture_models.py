@@ -100,7 +100,8 @@ def write_config(task: str) -> None:
     classes = CLASSES["det" if task == "cls" else task]
 
     lines = [
-        f"# Tiny YOLOv8 {TASK_NAMES[task]} model trained on synthetic shapes by",
+        ("# Small CNN image classifier" if task == "cls" else f"# Tiny YOLOv8 {TASK_NAMES[task]} model")
+        + " trained on synthetic shapes by",
         "# scripts/train_fixture_models.py: a demo that works offline and a test fixture.",
         f"type: {TYPE_OF[task]}",
         f"name: fixture_shapes_{task}",

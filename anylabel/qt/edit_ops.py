@@ -120,11 +120,15 @@ class EditOpsMixin:
         sel = self.canvas.selected_shapes()
         if len(sel) == 1:
             s = sel[0]
-            self.selection_label.setText(f"{s.label or s.shape_type}: {size_text(s)}")
+            text = f"{s.label or s.shape_type}: {size_text(s)}"
         elif sel:
-            self.selection_label.setText(f"{len(sel)} shapes selected")
+            text = f"{len(sel)} shapes selected"
         else:
-            self.selection_label.setText("")
+            text = ""
+        hidden = len(self.canvas.shapes) if not self.canvas.show_all else self.canvas.hidden_count()
+        if hidden:  # say so, or hidden shapes look deleted
+            text = f"{text} · {hidden} hidden" if text else f"{hidden} hidden"
+        self.selection_label.setText(text)
 
     def update_actions(self) -> None:
         a = self.actions_by_name
@@ -229,9 +233,12 @@ class EditOpsMixin:
 
     def hide_selected(self) -> None:
         self.canvas.hide_selected()
+        self.update_selection_status()
 
     def show_hidden(self) -> None:
         self.canvas.show_hidden()
+        self.update_selection_status()
 
     def toggle_all_shapes(self) -> None:
         self.canvas.set_all_visible(not self.canvas.show_all)
+        self.update_selection_status()

@@ -108,8 +108,9 @@ def test_copy_paste_duplicate_delete_group_hide(win):
     top = c.selected_indices()[0]                     # the pasted copy lies on top of "a"
     key(c, Qt.Key_S)                                  # hide selected
     assert not c.is_visible(top) and c.shape_at(30, 30) != top
+    assert "1 hidden" in win.selection_label.text()
     key(c, Qt.Key_W)                                  # show hidden
-    assert c.is_visible(0)
+    assert c.is_visible(0) and "hidden" not in win.selection_label.text()
     key(c, Qt.Key_H, Qt.ControlModifier)
     assert not c.show_all
     key(c, Qt.Key_H, Qt.ControlModifier)

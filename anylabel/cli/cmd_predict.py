@@ -112,7 +112,7 @@ def make_tracker(name: str, model) -> Any:  # type: ignore[no-untyped-def]
     try:
         from ..inference.trackers import create_tracker  # type: ignore[attr-defined]
     except ImportError as exc:
-        raise SystemExit(f"anylabel predict: --tracker is not available in this build ({exc})") from None
+        raise RuntimeError(f"tracking is not available in this build ({exc})") from None
     return create_tracker(name, model.config.tracker)
 
 
@@ -155,7 +155,11 @@ def run(args: argparse.Namespace) -> int:
 
         def predictor(m, image, ann):  # type: ignore[no-untyped-def]
             return m.predict_with_annotation(image, list(ann.shapes) if ann is not None else [])
-    tracker = make_tracker(args.tracker, model) if args.tracker else None
+    try:
+        tracker = make_tracker(args.tracker, model) if args.tracker else None
+    except Exception as exc:  # noqa: BLE001  # unknown tracker name, bad tracker: settings
+        print(f"anylabel predict: --tracker {args.tracker}: {exc}", file=sys.stderr)
+        return 2
 
     full_resolution = tracker is not None or predictor is not None  # they work on full-image pixels
 

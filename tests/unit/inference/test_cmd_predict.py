@@ -98,3 +98,10 @@ def test_tracker_links_detections_across_frames(tmp_path: Path) -> None:
             ids.setdefault(s.label, set()).add(s.group_id)
     assert set(ids) == {"circle", "rectangle"}
     assert all(len(v) == 1 for v in ids.values()) and ids["circle"] != ids["rectangle"]
+
+
+def test_unknown_tracker_is_a_clean_error(folder: Path, capsys) -> None:
+    pytest.importorskip("anylabel.inference.trackers")
+    assert main(["predict", "--model", MODEL, "--input", str(folder), "--tracker", "nosuch", "--quiet"]) == 2
+    assert "--tracker nosuch" in capsys.readouterr().err
+    assert not (folder / "img1.json").exists()

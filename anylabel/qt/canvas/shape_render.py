@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 from qtpy.QtCore import QPointF, QRectF, Qt
-from qtpy.QtGui import QBrush, QColor, QFont, QFontMetricsF, QImage, QPainter, QPainterPath, QPen
+from qtpy.QtGui import QBrush, QColor, QFont, QFontMetricsF, QImage, QPainter, QPen
 
 from .colors import label_color, text_color_on
 from .qpoly import to_qpolygonf
@@ -95,34 +95,38 @@ def render(painter: QPainter, data: RenderData, scale: float, origin: tuple[floa
     if scale < 1.0:
         screen, offsets = _decimate(screen, offsets)
     painter.setRenderHint(QPainter.Antialiasing, True)
-    by_label: dict[str, list[int]] = {}
-    for j, label in enumerate(data.labels):
-        by_label.setdefault(label, []).append(j)
+    # Shapes are drawn in list order (the shape list's order is the z-order, and a partial
+    # redraw must composite like a full one); pens and brushes are made once per label.
+    tools: dict[str, tuple[QPen, QBrush, QBrush]] = {}
     lw = style.line_width
-    for label in sorted(by_label):  # a fixed order, so a partial redraw composites like a full one
-        members = by_label[label]
-        color = label_color(label)
-        pen = QPen(color, lw)
-        pen.setCosmetic(True)
-        fill = QColor(color)
-        fill.setAlpha(style.fill_alpha)
-        painter.setPen(pen)
-        painter.setBrush(QBrush(fill) if style.fill else QBrush(Qt.NoBrush))
-        points_path = QPainterPath()
-        for j in members:
-            a, b = offsets[j], offsets[j + 1]
-            if b <= a:
-                continue
-            if data.is_point[j]:
-                x, y = screen[a]
-                points_path.addEllipse(QPointF(x, y), POINT_PX, POINT_PX)
-            elif data.closed[j]:
-                painter.drawPolygon(to_qpolygonf(screen[a:b]))
-            else:
-                painter.drawPolyline(to_qpolygonf(screen[a:b]))
-        if not points_path.isEmpty():
-            painter.setBrush(QBrush(color))
-            painter.drawPath(points_path)
+    current = None
+    for j, label in enumerate(data.labels):
+        a, b = offsets[j], offsets[j + 1]
+        if b <= a:
+            continue
+        t = tools.get(label)
+        if t is None:
+            color = label_color(label)
+            pen = QPen(color, lw)
+            pen.setCosmetic(True)
+            fill = QColor(color)
+            fill.setAlpha(style.fill_alpha)
+            t = tools[label] = (pen, QBrush(fill) if style.fill else QBrush(Qt.NoBrush), QBrush(color))
+        if data.is_point[j]:
+            painter.setPen(t[0])
+            painter.setBrush(t[2])
+            current = None
+            x, y = screen[a]
+            painter.drawEllipse(QPointF(x, y), POINT_PX, POINT_PX)
+            continue
+        if current is not t:
+            painter.setPen(t[0])
+            painter.setBrush(t[1])
+            current = t
+        if data.closed[j]:
+            painter.drawPolygon(to_qpolygonf(screen[a:b]))
+        else:
+            painter.drawPolyline(to_qpolygonf(screen[a:b]))
     if with_labels and style.show_labels:
         draw_tags(painter, data, scale, origin, style)
 

@@ -48,7 +48,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         type=int,
         default=0,
         metavar="N",
-        help="processes for folders of 1,000+ images (default 0: one per CPU core; 1: no workers)",
+        help="processes for folders of 1,000+ images when --classes or --pose-config is given "
+        "(default 0: one per CPU core; 1: no workers)",
     )
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
 

@@ -168,6 +168,23 @@ def main() -> int:
             print(f"next image ready {label}: {fmt(waits)}  max {max(waits) * 1000:.1f} ms  "
                   f"(dwell {min(dwells) * 1000:.0f}-{max(dwells) * 1000:.0f} ms)")
 
+        # 2b. The user jumps to a far image while a prefetch is inside the encoder: the
+        # background run is aborted, so the wait is about one encoder run, not two.
+        jumps = []
+        for k in range(3):
+            store.clear()
+            store.prefetch([paths[1 + k]])
+            while store._busy is None or store._busy.run_options is None:
+                time.sleep(0.002)
+            time.sleep(enc_time * 0.3)  # well inside the run
+            t0 = time.perf_counter()
+            store.get(paths[-1 - k], images[paths[-1 - k]]).result()
+            jumps.append(time.perf_counter() - t0)
+            store.wait_idle()
+        print(f"jump elsewhere during a background run: {fmt(jumps)}  "
+              f"(encoder runs meanwhile {1000 * statistics.median(store.stats.recent_encode_seconds[-6:]):.0f} ms, "
+              f"{store.stats.aborted} runs aborted)")
+
         # 3. Browsing back and forth: encoder calls per distinct image.
         store.clear()
         calls0 = store.stats.encoder_calls

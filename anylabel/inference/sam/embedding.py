@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -33,9 +34,16 @@ class SamEncoder:
         self._dtype = session.input(spec.encoder_input).dtype
         self._wanted = [name for name, _ in spec.embeddings]
 
-    def encode(self, image_rgb: np.ndarray) -> ImageEmbedding:
+    def make_run_options(self) -> Any:
+        """Options whose ``terminate = True`` (from another thread) aborts a run in progress."""
+        import onnxruntime as ort
+
+        return ort.RunOptions()
+
+    def encode(self, image_rgb: np.ndarray, run_options: Any = None) -> ImageEmbedding:
         frame = frame_for(image_rgb.shape, self.spec.input_size)
         tensor = encoder_input(image_rgb, frame, self.spec.pixel_mean, self.spec.pixel_std,
                                self.spec.channels_last, self._dtype)
-        outs = self.session.run_dict({self.spec.encoder_input: tensor}, self._wanted)
-        return ImageEmbedding(outs, frame, self.model_id)
+        # The ORT session directly: OnnxModel.run has no run options (needed to abort).
+        outs = self.session.session.run(self._wanted, {self.spec.encoder_input: tensor}, run_options)
+        return ImageEmbedding(dict(zip(self._wanted, outs)), frame, self.model_id)

@@ -10,8 +10,9 @@ ready. So:
 - least-recently-used entries are evicted beyond ``capacity`` images or ``max_bytes``;
 - one background worker encodes, current-image requests first, then the prefetch list;
   ``prefetch(paths)`` replaces that list, so when the user jumps elsewhere the queued
-  work for the old neighbourhood is cancelled (a run already in the encoder finishes
-  and is cached, it cannot be interrupted);
+  work for the old neighbourhood is cancelled; a background run already in the encoder
+  is aborted (onnxruntime ``RunOptions.terminate``) when the user asks for another image
+  or the run is no longer wanted, and queued again when it still is;
 - ``pause_prefetch(seconds)`` (called on every click) keeps new prefetch runs from
   starting while the user is prompting, so the decoder does not share the CPU with the
   encoder; the image on screen is never paused;
@@ -22,15 +23,17 @@ Qt-free: the GUI wraps the futures in signals. Callers never block unless they a
 """
 from __future__ import annotations
 
+import atexit
 import logging
 import os
 import threading
 import time
+import weakref
 from collections import OrderedDict, deque
-from concurrent.futures import Future
+from concurrent.futures import CancelledError, Future
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Protocol
+from typing import Any, Callable, Iterable, Protocol
 
 import numpy as np
 
@@ -39,13 +42,32 @@ from .embedding import ImageEmbedding
 
 log = logging.getLogger(__name__)
 
+
+class _Aborted(Exception):
+    """A background run stopped before it reached the encoder."""
+
 DEFAULT_CAPACITY = 10
 
 
 class Encoder(Protocol):
+    """What the store needs. Encoders that also have ``make_run_options()`` and accept
+    ``encode(image, run_options)`` can have a run aborted (SamEncoder does)."""
+
     model_id: str
 
     def encode(self, image_rgb: np.ndarray) -> ImageEmbedding: ...
+
+
+_LIVE: "weakref.WeakSet[EmbeddingStore]" = weakref.WeakSet()
+
+
+def _close_all() -> None:
+    # At interpreter exit a worker still inside onnxruntime would abort the process.
+    for store in list(_LIVE):
+        store.close(timeout=5.0)
+
+
+atexit.register(_close_all)
 
 
 Key = tuple[str, int, int, str]
@@ -60,6 +82,7 @@ class StoreStats:
     misses: int = 0        # requests that had to queue a new encoder run
     evictions: int = 0
     cancelled: int = 0     # prefetches dropped before they ran
+    aborted: int = 0       # background runs stopped inside the encoder
     failures: int = 0
     last_encode_seconds: float = 0.0  # wall time of the latest encoder run (status bar, benchmarks)
     recent_encode_seconds: list[float] = field(default_factory=list)  # the last 20 runs
@@ -72,6 +95,10 @@ class _Job:
     future: "Future[ImageEmbedding]"
     generation: int
     image: np.ndarray | None = None
+    urgent: bool = False               # someone asked for it with get(): never aborted
+    run_options: Any = None            # onnxruntime RunOptions of the run in progress
+    encoding: bool = False
+    aborted: bool = False
 
 
 class EmbeddingStore:
@@ -92,11 +119,13 @@ class EmbeddingStore:
         self._cv = threading.Condition()
         self._generation = 0
         self._closed = False
-        self._busy_key: Key | None = None
+        self._busy: _Job | None = None
+        self._wanted: list[Key] = []
         self._paused_until = 0.0
         self.stats = StoreStats()
         self._thread = threading.Thread(target=self._work, name="sam-embeddings", daemon=True)
         self._thread.start()
+        _LIVE.add(self)
 
     # -- public API ----------------------------------------------------------------------
     @property
@@ -115,6 +144,8 @@ class EmbeddingStore:
             for fut in self._entries.values():
                 fut.cancel()
             self._entries.clear()
+            self._wanted = []
+            self._abort_busy(force=True)
             self._cv.notify_all()
 
     def clear(self) -> None:
@@ -139,17 +170,23 @@ class EmbeddingStore:
             if fut is not None and not fut.cancelled():
                 self._entries.move_to_end(key)
                 self.stats.hits += 1
+                if self._busy is not None and self._busy.key == key:
+                    self._busy.urgent = True  # the image on screen: let it finish
+                elif not fut.done():
+                    self._abort_busy()  # it is queued behind a background run
                 # A queued prefetch of this image becomes urgent.
                 for job in list(self._prefetch):
                     if job.key == key:
                         self._prefetch.remove(job)
+                        job.urgent = True
                         self._urgent.appendleft(job)
                         self._cv.notify_all()
                         break
                 return fut
             self.stats.misses += 1
+            self._abort_busy()  # a background run must not make the image on screen wait
             fut = self._new_entry(key)
-            self._urgent.appendleft(_Job(key, Path(key[0]), fut, self._generation, image))
+            self._urgent.appendleft(_Job(key, Path(key[0]), fut, self._generation, image, urgent=True))
             self._cv.notify_all()
             return fut
 
@@ -183,6 +220,9 @@ class EmbeddingStore:
         wanted = wanted[:limit]
         with self._cv:
             keep = {k for k, _ in wanted}
+            self._wanted = [k for k, _ in wanted]
+            if self._busy is not None and self._busy.key not in keep:
+                self._abort_busy()
             old = {job.key: job for job in self._prefetch}
             self._prefetch.clear()
             for job in old.values():
@@ -211,12 +251,12 @@ class EmbeddingStore:
 
     def pending(self) -> int:
         with self._cv:
-            return len(self._urgent) + len(self._prefetch) + (1 if self._busy_key else 0)
+            return len(self._urgent) + len(self._prefetch) + (1 if self._busy else 0)
 
     def wait_idle(self, timeout: float | None = None) -> bool:
         """Block until no work is queued or running (tests, benchmarks, the CLI)."""
         with self._cv:
-            return self._cv.wait_for(lambda: not self._urgent and not self._prefetch and self._busy_key is None,
+            return self._cv.wait_for(lambda: not self._urgent and not self._prefetch and self._busy is None,
                                      timeout)
 
     def close(self, timeout: float | None = 10.0) -> None:
@@ -228,11 +268,24 @@ class EmbeddingStore:
                 job.future.cancel()
             self._urgent.clear()
             self._prefetch.clear()
+            self._abort_busy(force=True)
             self._cv.notify_all()
         if timeout is None or timeout > 0:
             self._thread.join(timeout)
 
     # -- internals -----------------------------------------------------------------------
+    def _abort_busy(self, force: bool = False) -> None:
+        """Stop the background run in the encoder (never one somebody is waiting for,
+        unless ``force``). Called with the lock held."""
+        job = self._busy
+        if job is None or job.aborted or (job.urgent and not force):
+            return
+        if job.run_options is not None:
+            job.aborted = True
+            job.run_options.terminate = True
+        elif not job.encoding:
+            job.aborted = True  # still reading the image: the worker stops before encoding
+
     def _new_entry(self, key: Key) -> "Future[ImageEmbedding]":
         # Only one entry per image path: an edited file replaces the old entry.
         for k in [k for k in self._entries if k[0] == key[0] and k != key]:
@@ -255,7 +308,7 @@ class EmbeddingStore:
                 if queue:
                     job = queue.popleft()
                     if job.future.set_running_or_notify_cancel():
-                        self._busy_key = job.key
+                        self._busy = job
                         return job
                     continue
                 self._cv.wait(wait)
@@ -270,29 +323,57 @@ class EmbeddingStore:
                 if encoder is None:
                     raise RuntimeError("no SAM encoder is set")
                 image = job.image if job.image is not None else self._loader(job.path)
+                make = getattr(encoder, "make_run_options", None)
                 with self._cv:
+                    if job.aborted:  # aborted while the image was being read
+                        raise _Aborted()
                     self.stats.encoder_calls += 1
+                    job.run_options = make() if make is not None else None
+                    job.encoding = True
                 t0 = time.perf_counter()
-                result = encoder.encode(image)
+                result = encoder.encode(image, job.run_options) if job.run_options is not None else encoder.encode(image)
                 took = time.perf_counter() - t0
                 with self._cv:
                     self.stats.last_encode_seconds = took
                     self.stats.recent_encode_seconds = (self.stats.recent_encode_seconds + [took])[-20:]
             except BaseException as exc:  # noqa: BLE001  # the error belongs to whoever waits on the future
                 with self._cv:
-                    self.stats.failures += 1
-                    self._entries.pop(job.key, None)  # a later request may retry
-                    self._busy_key = None
+                    aborted = job.aborted
+                    if self._entries.get(job.key) is job.future:
+                        self._entries.pop(job.key)  # a later request may retry
+                    if aborted:
+                        self.stats.aborted += 1
+                        self._requeue(job)
+                    else:
+                        self.stats.failures += 1
+                    self._busy = None
                     self._cv.notify_all()
-                job.future.set_exception(exc)
+                if aborted:
+                    job.future.set_exception(CancelledError())
+                else:
+                    job.future.set_exception(exc)
                 continue
             with self._cv:
                 stale = job.generation != self._generation
                 if not stale:
                     self._evict(keep=job.key, incoming=result.nbytes)
-                self._busy_key = None
+                self._busy = None
                 self._cv.notify_all()
             job.future.set_result(result)
+
+    def _requeue(self, job: _Job) -> None:
+        """An aborted background run that is still wanted goes back to the prefetch queue."""
+        if job.generation != self._generation or self._closed or job.key not in self._wanted:
+            return
+        if job.key in self._entries:
+            return
+        fut = self._new_entry(job.key)
+        pos = self._wanted.index(job.key)
+        queued = [j for j in self._prefetch]
+        new = _Job(job.key, job.path, fut, self._generation)
+        # Keep the wish-list order.
+        idx = sum(1 for j in queued if j.key in self._wanted and self._wanted.index(j.key) < pos)
+        self._prefetch.insert(idx, new)
 
     def _evict(self, keep: Key, incoming: int) -> None:
         """Drop least-recently-used ready entries beyond the count and memory caps."""

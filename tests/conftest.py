@@ -28,3 +28,11 @@ def darknet_photo() -> Path:
     if not p.exists():
         pytest.skip("Debian package 'darknet' is not installed (scripts/bootstrap.sh dev installs it)")
     return p
+
+
+@pytest.fixture(autouse=True)
+def _isolated_user_files(tmp_path_factory, monkeypatch):
+    """No test reads or writes the real home: settings and the model cache go to temp folders."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("ANYLABEL_RC", str(home / ".anylabelrc"))
+    monkeypatch.setenv("ANYLABEL_MODELS_DIR", str(home / "models"))

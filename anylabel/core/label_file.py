@@ -59,10 +59,18 @@ def _points(raw: Any, where: str) -> np.ndarray:
     if not isinstance(raw, list):
         raise ValueError(f"{where}: 'points' must be a list of [x, y] pairs")
     try:
-        pts = np.array([[float(p[0]), float(p[1])] for p in raw], dtype=np.float64).reshape(-1, 2)
-    except (TypeError, ValueError, IndexError, KeyError):
-        raise ValueError(f"{where}: 'points' must be a list of [x, y] numbers") from None
-    if not np.all(np.isfinite(pts)):
+        # Fast path: one C-level conversion for the usual [[x, y], ...] list.
+        pts = np.asarray(raw, dtype=np.float64)
+    except (TypeError, ValueError):
+        pts = None
+    if pts is None or pts.ndim != 2 or pts.shape[1] != 2:
+        if not raw:
+            return np.zeros((0, 2), dtype=np.float64)
+        try:  # ragged or extra coordinates: take x and y of each point
+            pts = np.array([[float(p[0]), float(p[1])] for p in raw], dtype=np.float64).reshape(-1, 2)
+        except (TypeError, ValueError, IndexError, KeyError):
+            raise ValueError(f"{where}: 'points' must be a list of [x, y] numbers") from None
+    if not np.isfinite(pts).all():
         raise ValueError(f"{where}: points contain NaN or infinite coordinates")
     return pts
 

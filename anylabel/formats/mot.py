@@ -116,6 +116,19 @@ def seqinfo(name: str, im_dir: str, length: int, size: ImageSize, ext: str, fram
     )
 
 
+def source_frame_rate(frames_dir: Path, default: int = 30) -> int:
+    """The frame rate recorded when the frames were extracted from a video (seqinfo.ini
+    beside them, already divided by the extraction interval), else ``default``."""
+    from ..core.video_frames import read_seqinfo
+
+    info = read_seqinfo(frames_dir) or {}
+    try:
+        rate = float(info.get("frameRate", default))
+    except ValueError:
+        return default
+    return max(1, round(rate)) if rate > 0 else default
+
+
 class MotExporter:
     def __init__(self, ctx: ExportContext) -> None:
         self.ctx = ctx
@@ -153,7 +166,8 @@ class MotExporter:
             first = items[0]
             im_dir = os.path.relpath(first.image_path.parent.resolve(), seq.resolve()).replace(os.sep, "/")
             ini = seq / "seqinfo.ini"
-            atomic_write_text(ini, seqinfo(video, im_dir, len(items), first.size, first.image_path.suffix))
+            atomic_write_text(ini, seqinfo(video, im_dir, len(items), first.size, first.image_path.suffix,
+                                           source_frame_rate(first.image_path.parent)))
             written += [gt, ini]
         if new_ids:
             self.notes.append(f"{new_ids} box(es) had no group_id (track id) and got a new id each")

@@ -196,3 +196,12 @@ def test_ppocr_bad_lines_named(tmp_path):
     problems = " | ".join(p for _, p in s.failures)
     assert "line 1: box 0: needs at least 3 points" in problems and "line 2: no TAB" in problems
     assert "line 3: image 'x/b.png' not found" in problems and "line 4: not valid JSON" in problems
+
+
+def test_mot_export_takes_the_frame_rate_recorded_at_frame_extraction(tmp_path):
+    src = _video(tmp_path)
+    assert export_dataset("mot", src, tmp_path / "a").ok
+    assert "frameRate=30\n" in (tmp_path / "a" / "walk" / "seqinfo.ini").read_text()  # nothing recorded
+    (src / "seqinfo.ini").write_text("[Sequence]\nname=walk\nframeRate=12.5\n", encoding="utf-8")
+    assert export_dataset("mot", src, tmp_path / "b").ok
+    assert "frameRate=12\n" in (tmp_path / "b" / "walk" / "seqinfo.ini").read_text()

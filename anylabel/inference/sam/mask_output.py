@@ -95,12 +95,13 @@ def _rotated_box(m: np.ndarray, kw: dict) -> Shape:
 
 
 def _mask_shape(m: np.ndarray, kw: dict) -> Shape:
-    """LabelMe's ``mask`` shape: the bounding box as 2 points + the cropped mask as a PNG."""
+    """LabelMe's ``mask`` shape: the first and last pixel (inclusive, as LabelMe reads it:
+    the PNG is ``y1 - y0 + 1`` rows by ``x1 - x0 + 1`` columns) + the cropped mask as a PNG."""
     import cv2
 
     ys, xs = np.nonzero(m)
-    x0, y0, x1, y1 = xs.min(), ys.min(), xs.max() + 1, ys.max() + 1
-    ok, png = cv2.imencode(".png", m[y0:y1, x0:x1].astype(np.uint8) * 255)
+    x0, y0, x1, y1 = xs.min(), ys.min(), xs.max(), ys.max()
+    ok, png = cv2.imencode(".png", m[y0:y1 + 1, x0:x1 + 1].astype(np.uint8) * 255)
     if not ok:
         raise ValueError("could not encode the mask as PNG")
     shape = Shape(MASK, np.array([[x0, y0], [x1, y1]], dtype=np.float64), **kw)

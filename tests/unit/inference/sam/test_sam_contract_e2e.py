@@ -131,4 +131,13 @@ def test_polygon_parts_and_tolerance(contract_model):
     coarse = mask_to_shapes(np.pad(np.ones((50, 50), bool), 10), "polygon", tolerance=0)
     assert len(coarse[0].points) >= 4
     mask_shape = mask_to_shapes(m, "mask", "obj")[0]
-    assert mask_shape.shape_type == "mask" and mask_shape.extra["mask"]
+    assert mask_shape.shape_type == "mask"
+    # LabelMe's convention: inclusive first/last pixel, PNG of the crop (holes kept).
+    import base64
+
+    import cv2
+
+    assert mask_shape.points.tolist() == [[20, 20], [279, 179]]
+    png = cv2.imdecode(np.frombuffer(base64.b64decode(mask_shape.extra["mask"]), np.uint8), cv2.IMREAD_GRAYSCALE)
+    assert png.shape == (160, 260)
+    assert np.array_equal(png > 0, m[20:180, 20:280])

@@ -59,3 +59,21 @@ def test_detector_then_sam(tmp_path, contract_paths, iou_fn):
         model.close()
     assert found >= 0.8 * total
     assert np.mean(ious) > 0.85, ious
+
+
+def test_shipped_combo_config_names_existing_configs():
+    from anylabel.inference.config import load_config
+    from anylabel.inference.sam.detector_sam import _sub_config
+
+    cfg = load_config(shipped_config_dir() / "mobile_sam_yolov8n.yaml")
+    assert _sub_config(cfg, "detector").name == "yolov8n"
+    sam = _sub_config(cfg, "sam")
+    assert sam.type == "segment_anything" and sam.encoder_model_path.endswith("mobile_sam.encoder.onnx")
+
+
+def test_combo_without_sam_key_is_a_clear_error(tmp_path):
+    from anylabel.inference.config import ConfigError
+
+    (tmp_path / "c.yaml").write_text("type: detector_sam\nname: x\ndetector: yolov8n\n")
+    with pytest.raises(ConfigError, match="needs 'sam'"):
+        create_model(tmp_path / "c.yaml", device="cpu")

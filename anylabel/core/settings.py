@@ -56,6 +56,7 @@ DEFAULT_SHORTCUTS: dict[str, str | list[str] | None] = {
     "zoom_original": "Ctrl+0",
     "statistics": "Ctrl+G",
     "toggle_crosshair": None,
+    "toggle_track_colors": None,
     "rotate_left_coarse": "Z",
     "rotate_left_fine": "X",
     "rotate_right_fine": "C",
@@ -69,6 +70,7 @@ DEFAULTS: dict[str, Any] = {
     "show_crosshair": True,
     "show_label_text": True,
     "fill_shapes": True,
+    "color_by_track": False,  # video work: colour shapes by group_id (track id) instead of label
     "line_width": 2.0,
     "undo_limit": 1000,
     "max_display_pixels": 64_000_000,  # bigger images are shown from a downscaled level

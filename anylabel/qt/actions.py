@@ -80,6 +80,8 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("toggle_crosshair", "&Crosshair", "view", "toggle_setting", arg="show_crosshair", checkable=True),
     ActionSpec("toggle_label_text", "&Label Text", "view", "toggle_setting", arg="show_label_text", checkable=True),
     ActionSpec("toggle_fill", "&Fill Shapes", "view", "toggle_setting", arg="fill_shapes", checkable=True),
+    ActionSpec("toggle_track_colors", "Colour by &Track Id", "view", "toggle_setting", arg="color_by_track",
+               checkable=True),
     ActionSpec("edit_after_draw", "&Edit Mode After Drawing", "edit", "toggle_setting", arg="edit_after_draw",
                checkable=True),
     ActionSpec("statistics", "&Statistics...", "tools", "show_statistics"),

@@ -138,6 +138,7 @@ class MainWindow(FileOpsMixin, EditOpsMixin, QMainWindow):
         st.line_width = float(self.settings.get("line_width", 2.0))
         st.fill = bool(self.settings.get("fill_shapes", True))
         st.show_labels = bool(self.settings.get("show_label_text", True))
+        st.color_by_track = bool(self.settings.get("color_by_track", False))
         self.canvas.show_crosshair = bool(self.settings.get("show_crosshair", True))
         self.canvas.update()
 

@@ -19,6 +19,19 @@ def label_color(label: str) -> QColor:
     return QColor.fromHsvF(hue, sat, 0.95)
 
 
+@lru_cache(maxsize=4096)
+def track_color(track_id: int) -> QColor:
+    """The colour of a track id: hues spaced by the golden angle, so ids 1, 2, 3... that
+    appear together get far-apart colours; stable across sessions."""
+    hue = (0.13 + _GOLDEN * int(track_id)) % 1.0
+    return QColor.fromHsvF(hue, 0.75 + 0.2 * ((int(track_id) // 7) % 2), 0.95)
+
+
+def key_color(key: "str | int") -> QColor:
+    """Colour of a colour key (see ``shape_render.color_key``): a label name or a track id."""
+    return track_color(key) if isinstance(key, int) else label_color(key)
+
+
 def text_color_on(bg: QColor) -> QColor:
     """Black or white, whichever reads better on ``bg``."""
     lum = 0.299 * bg.redF() + 0.587 * bg.greenF() + 0.114 * bg.blueF()

@@ -17,10 +17,11 @@ from qtpy.QtGui import QBrush, QColor, QPainter, QPen
 
 from ...core.geometry import rotated_box_from_corners
 from ...core.shape import POINT, ROTATION
-from .colors import label_color
+from .colors import key_color
 from .draft import TOOLS
 from .qpoly import to_qpolygonf
 from .shape_layer import render_shapes
+from .shape_render import color_key
 from .shape_ops import handles
 from .style import (BACKGROUND, CROSSHAIR_COLOR, DRAFT_COLOR, HANDLE_PX, HOVER_VERTEX_COLOR,
                     ROTATE_HANDLE_PX, SELECT_COLOR)
@@ -81,7 +82,7 @@ def paint_selection(canvas: "Canvas", painter: QPainter) -> None:
     pen = QPen(SELECT_COLOR, 1.0)
     for i in sel:
         sh = canvas.shapes[i]
-        color = label_color(sh.label)
+        color = key_color(color_key(sh, canvas.style.color_by_track))
         painter.setPen(pen)
         painter.setBrush(QBrush(color))
         hs = HANDLE_PX

@@ -15,7 +15,7 @@ import numpy as np
 from qtpy.QtCore import QPointF, QRectF, Qt
 from qtpy.QtGui import QBrush, QColor, QFont, QFontMetricsF, QImage, QPainter, QPen
 
-from .colors import label_color, text_color_on
+from .colors import key_color, text_color_on
 from .qpoly import to_qpolygonf
 from .style import POINT_PX, Style
 
@@ -33,7 +33,7 @@ class RenderData:
     closed: np.ndarray      # (k,) bool
     is_point: np.ndarray    # (k,) bool
     bboxes: np.ndarray      # (k, 4) image pixels
-    labels: list[str]
+    labels: list[str | int]  # colour key of each shape: its label, or its track id in track mode
     tags: list[str]         # text of each shape's tag ("" for none)
     dense: bool
 
@@ -50,16 +50,25 @@ class RenderData:
         else:
             pts = np.zeros((0, 2))
         shapes = canvas.shapes
+        by_track = canvas.style.color_by_track
         labels, tags = [], []
         for i in ind.tolist():
             sh = shapes[i]
-            labels.append(sh.label)
+            labels.append(color_key(sh, by_track))
             tag = sh.label
             if sh.group_id is not None:
                 tag = f"{tag} #{sh.group_id}" if tag else f"#{sh.group_id}"
             tags.append(tag)
         return cls(pts, np.concatenate([[0], np.cumsum(counts)]).astype(np.int64), idx.closed[ind].copy(),
                    idx.is_point[ind].copy(), idx.bboxes[ind].copy(), labels, tags, len(shapes) > DENSE_SCENE)
+
+
+def color_key(shape, by_track: bool) -> str | int:
+    """What a shape's colour is derived from: its label, or in track mode its track id
+    (shapes without an id keep their label colour). See ``colors.key_color``."""
+    if by_track and shape.group_id is not None:
+        return int(shape.group_id)
+    return shape.label
 
 
 def snapshot_style(style: Style) -> Style:
@@ -106,7 +115,7 @@ def render(painter: QPainter, data: RenderData, scale: float, origin: tuple[floa
             continue
         t = tools.get(label)
         if t is None:
-            color = label_color(label)
+            color = key_color(label)
             pen = QPen(color, lw)
             pen.setCosmetic(True)
             fill = QColor(color)
@@ -151,7 +160,7 @@ def draw_tags(painter: QPainter, data: RenderData, scale: float, origin: tuple[f
         if ty < -origin[1]:
             ty = y0 * scale - origin[1]  # no room above the image: inside the shape
         tw = fm.horizontalAdvance(text) + 6
-        color = label_color(data.labels[j])
+        color = key_color(data.labels[j])
         bg = QColor(color)
         bg.setAlpha(220)
         painter.fillRect(QRectF(tx, ty, tw, th), bg)

@@ -19,6 +19,7 @@ class Style:
     selected_fill_alpha: int = 110
     show_labels: bool = True
     min_label_px: float = 14.0  # shapes smaller than this on screen get no label tag
+    color_by_track: bool = False  # video work: each group_id (track id) gets its own colour
 
     def __post_init__(self) -> None:
         self.font = QFont()
@@ -26,7 +27,7 @@ class Style:
         self.font.setBold(True)
 
     def key(self) -> tuple:
-        return (self.line_width, self.fill, self.fill_alpha, self.show_labels)
+        return (self.line_width, self.fill, self.fill_alpha, self.show_labels, self.color_by_track)
 
 
 DRAFT_COLOR = QColor(0, 255, 127)

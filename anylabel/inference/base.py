@@ -67,8 +67,10 @@ class Model:
         return resolve_model_file(self.config, key, self._progress)
 
     def load_session(self, key: str = "model_path", intra_threads: int | None = None) -> OnnxModel:
+        # Batch (pipelined) model types share the CPU with loader/writer threads: no busy-waiting.
         sess = OnnxModel(self.model_file(key), device=self.requested_device,  # type: ignore[arg-type]
-                         intra_threads=intra_threads)
+                         intra_threads=intra_threads,
+                         allow_spinning=not (self.pipelined and self.capabilities.batch))
         if sess.fallback_reason:
             self.notes.append(f"running on CPU: {sess.fallback_reason}")
         self._sessions.append(sess)

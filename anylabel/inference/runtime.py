@@ -55,7 +55,7 @@ class OnnxModel:
     """An onnxruntime session plus what callers need to know about it."""
 
     def __init__(self, path: str | os.PathLike[str], device: Device = "auto",
-                 intra_threads: int | None = None, inter_threads: int = 1) -> None:
+                 intra_threads: int | None = None, inter_threads: int = 1, allow_spinning: bool = True) -> None:
         import onnxruntime as ort
 
         self.path = Path(path)
@@ -66,6 +66,10 @@ class OnnxModel:
         opts.inter_op_num_threads = inter_threads
         opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
         opts.log_severity_level = 3
+        if not allow_spinning:
+            # Idle intra-op threads sleep instead of busy-waiting: a batch pipeline needs those
+            # cores for decoding and writing between runs (measured in benchmarks/bench_predict.py).
+            opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
         self.fallback_reason: str | None = None
         wants_cuda = device in ("auto", "cuda")
         has_cuda = "CUDAExecutionProvider" in available_providers()

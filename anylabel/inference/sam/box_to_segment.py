@@ -32,7 +32,7 @@ def boxes_to_segments(model: "SamModel", emb: ImageEmbedding, shapes: Sequence[S
             continue
         (x0, y0), (x1, y1) = s.points
         pred = model.segment(emb, Prompt(box=(float(x0), float(y0), float(x1), float(y1))))
-        new = model.to_shapes(pred.mask, s.label, s.group_id, s.score, mode)
+        new = model.to_shapes(pred, s.label, s.group_id, s.score, mode)
         if not new:
             out.append(s)
             continue

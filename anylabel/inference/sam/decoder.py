@@ -8,7 +8,7 @@ import numpy as np
 from ..runtime import OnnxModel
 from .embedding import ImageEmbedding
 from .spec import SamSpec
-from .transforms import upscale_low_res
+from .transforms import mask_size, upscale_low_res
 
 POSITIVE = 1
 NEGATIVE = 0
@@ -31,15 +31,34 @@ class Prompt:
 
 @dataclass
 class MaskPrediction:
-    mask: np.ndarray              # (H, W) bool at the image size
+    mask: np.ndarray              # (h, w) bool: the image size, or smaller for huge images
     score: float
     low_res: np.ndarray | None    # (1, 1, h, w) logits to feed back with the next click
+    image_size: tuple[int, int] = (0, 0)  # (width, height) of the image
+
+    @property
+    def scale(self) -> tuple[float, float]:
+        """Mask pixels -> image pixels, (sx, sy); (1, 1) unless the mask was computed smaller."""
+        w, h = self.image_size
+        mh, mw = self.mask.shape
+        return (w / mw if w else 1.0, h / mh if h else 1.0)
+
+    def full_mask(self) -> np.ndarray:
+        """The mask at the image size."""
+        import cv2
+
+        w, h = self.image_size
+        if not w or self.mask.shape == (h, w):
+            return self.mask
+        return cv2.resize(self.mask.view(np.uint8), (w, h), interpolation=cv2.INTER_NEAREST).astype(bool)
 
 
 class SamDecoder:
-    def __init__(self, session: OnnxModel, spec: SamSpec) -> None:
+    def __init__(self, session: OnnxModel, spec: SamSpec, mask_limit: tuple[int, int] | None = (2048, 2048)) -> None:
         self.session = session
         self.spec = spec
+        #: Largest mask (width, height) the decoder produces; see transforms.mask_size.
+        self.mask_limit = mask_limit
         dtypes = {i.name: i.dtype for i in session.inputs}
         self._dtypes = dtypes
         if spec.mask_input is not None:
@@ -74,7 +93,7 @@ class SamDecoder:
             if s.has_mask_input is not None:
                 f[s.has_mask_input] = np.array([1.0 if has else 0.0], dtype=self._dtypes[s.has_mask_input])
         if s.orig_size_input is not None:
-            f[s.orig_size_input] = np.array([emb.frame.orig_h, emb.frame.orig_w],
+            f[s.orig_size_input] = np.array(mask_size(emb.frame, self.mask_limit),
                                             dtype=self._dtypes[s.orig_size_input])
         return f
 
@@ -90,8 +109,9 @@ class SamDecoder:
         score = float(scores.reshape(-1)[best]) if scores is not None and scores.size else 1.0
         logits = masks[best]
         frame = emb.frame
-        if logits.shape != (frame.orig_h, frame.orig_w):
-            logits = upscale_low_res(logits, frame)
+        size = mask_size(frame, self.mask_limit)
+        if logits.shape != size:
+            logits = upscale_low_res(logits, frame, size)
         low = None
         if s.low_res_output is not None:
             lr = outs[s.low_res_output]
@@ -99,4 +119,4 @@ class SamDecoder:
             low = lr[min(best, lr.shape[0] - 1)][None, None]
         elif s.mask_input is not None and masks.shape[-2:] == self._mask_shape[-2:]:
             low = masks[best][None, None]
-        return MaskPrediction(logits > s.mask_threshold, score, low)
+        return MaskPrediction(logits > s.mask_threshold, score, low, (frame.orig_w, frame.orig_h))

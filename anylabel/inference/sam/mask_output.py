@@ -23,11 +23,29 @@ MASK = "mask"
 
 def mask_to_shapes(mask: np.ndarray, mode: str = "polygon", label: str = "", tolerance: float = 1.0,
                    group_id: int | None = None, score: float | None = None,
-                   min_part_fraction: float = 0.05, max_parts: int = 16) -> list[Shape]:
-    """Shapes for one object mask (empty list for an empty mask)."""
+                   min_part_fraction: float = 0.05, max_parts: int = 16,
+                   scale: tuple[float, float] = (1.0, 1.0)) -> list[Shape]:
+    """Shapes for one object mask (empty list for an empty mask). ``scale`` (sx, sy) maps
+    mask pixels to image pixels when the mask was computed smaller than the image;
+    ``tolerance`` is in image pixels."""
     m = np.asarray(mask, dtype=bool)
     if not m.any():
         return []
+    sx, sy = scale
+    if (sx, sy) != (1.0, 1.0):
+        if mode == MASK:  # the mask shape is pixels: bring it to the image size
+            import cv2
+
+            size = (max(1, round(m.shape[1] * sx)), max(1, round(m.shape[0] * sy)))
+            return mask_to_shapes(cv2.resize(m.view(np.uint8), size, interpolation=cv2.INTER_NEAREST).astype(bool),
+                                  mode, label, tolerance, group_id, score, min_part_fraction, max_parts)
+        shapes = mask_to_shapes(m, mode, label, tolerance / max(sx, sy), group_id, score, min_part_fraction,
+                                max_parts)
+        for sh in shapes:
+            sh.points = sh.points * np.array([sx, sy])
+            if sh.shape_type == ROTATION:
+                sh.direction = rotated_box_from_corners(sh.points).angle
+        return shapes
     kw = dict(label=label, group_id=group_id, score=score)
     if mode == "polygon":
         part_mask, (ox, oy) = _major_parts(m, min_part_fraction, max_parts)

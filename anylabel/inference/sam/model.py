@@ -66,7 +66,8 @@ class SamModel(Model):
                                        _triple(config, "pixel_std"), float(opts.get("mask_threshold", 0.0)))
         self.model_id = f"{config.name}:{_file_id(enc.path)}:{_file_id(dec.path)}"
         self.encoder = SamEncoder(enc, self.spec, self.model_id)
-        self.decoder = SamDecoder(dec, self.spec)
+        limit = (config.max_width or 2048, config.max_height or 2048)
+        self.decoder = SamDecoder(dec, self.spec, limit)
         self.output_mode = str(opts.get("output_mode", "polygon"))
         if self.output_mode not in OUTPUT_MODES:
             raise ConfigError(config.source, f"output_mode must be one of {', '.join(OUTPUT_MODES)}, "
@@ -88,9 +89,14 @@ class SamModel(Model):
                 mask_input: np.ndarray | None = None) -> MaskPrediction:
         return self.decoder.decode(embedding, prompt, mask_input)
 
-    def to_shapes(self, mask: np.ndarray, label: str = "", group_id: int | None = None,
+    def to_shapes(self, mask: np.ndarray | MaskPrediction, label: str = "", group_id: int | None = None,
                   score: float | None = None, mode: str | None = None) -> list[Shape]:
-        return mask_to_shapes(mask, mode or self.output_mode, label, self.tolerance, group_id, score)
+        """Shapes in image pixels from a prediction (or a mask at the image size)."""
+        scale = (1.0, 1.0)
+        if isinstance(mask, MaskPrediction):
+            scale, mask = mask.scale, mask.mask
+        return mask_to_shapes(mask, mode or self.output_mode, label, self.tolerance, group_id, score,
+                              scale=scale)
 
     def set_options(self, **changes: Any) -> None:
         """``output_mode`` and ``tolerance`` change live; other keys go to the config."""

@@ -51,7 +51,7 @@ class PromptSession:
         """Shapes of the current mask, then start a new object."""
         shapes: list[Shape] = []
         if self.prediction is not None:
-            shapes = self.model.to_shapes(self.prediction.mask, label, group_id,  # type: ignore[attr-defined]
+            shapes = self.model.to_shapes(self.prediction, label, group_id,  # type: ignore[attr-defined]
                                           round(self.prediction.score, 4), mode)
         self.clear()
         return shapes

@@ -81,16 +81,32 @@ def encoder_input(image_rgb: np.ndarray, frame: ResizeFrame, mean: tuple[float, 
     return np.ascontiguousarray(tensor, dtype=dtype)
 
 
-def upscale_low_res(logits: np.ndarray, frame: ResizeFrame) -> np.ndarray:
-    """Low-resolution mask logits (h', w') -> logits at the original image size, as SAM's
-    post-processing does: upscale to the input frame, crop the padding, resize."""
+def mask_size(frame: ResizeFrame, limit: tuple[int, int] | None) -> tuple[int, int]:
+    """(height, width) at which the decoder produces masks: the image size, or the image
+    scaled down to fit ``limit`` (width, height). SAM's masks come from 256 x 256 logits,
+    so a 6000-pixel mask holds no more detail than a 2000-pixel one, and costs 9 times as
+    much per click; shapes are scaled back to image pixels."""
+    h, w = frame.orig_h, frame.orig_w
+    if limit is None:
+        return h, w
+    f = min(1.0, limit[0] / w, limit[1] / h)
+    if f >= 1.0:
+        return h, w
+    return max(1, int(h * f + 0.5)), max(1, int(w * f + 0.5))
+
+
+def upscale_low_res(logits: np.ndarray, frame: ResizeFrame, size: tuple[int, int] | None = None) -> np.ndarray:
+    """Low-resolution mask logits (h', w') -> logits at ``size`` (height, width; default the
+    image size), as SAM's post-processing does: upscale to the input frame, crop the
+    padding, resize."""
     import cv2
 
+    out_h, out_w = size or (frame.orig_h, frame.orig_w)
     m = np.asarray(logits, dtype=np.float32)
     s = frame.input_size
     if m.shape != (s, s):
         m = cv2.resize(m, (s, s), interpolation=cv2.INTER_LINEAR)
     m = m[:frame.resized_h, :frame.resized_w]
-    if m.shape != (frame.orig_h, frame.orig_w):
-        m = cv2.resize(m, (frame.orig_w, frame.orig_h), interpolation=cv2.INTER_LINEAR)
+    if m.shape != (out_h, out_w):
+        m = cv2.resize(m, (out_w, out_h), interpolation=cv2.INTER_LINEAR)
     return m

@@ -141,3 +141,38 @@ def test_polygon_parts_and_tolerance(contract_model):
     png = cv2.imdecode(np.frombuffer(base64.b64decode(mask_shape.extra["mask"]), np.uint8), cv2.IMREAD_GRAYSCALE)
     assert png.shape == (160, 260)
     assert np.array_equal(png > 0, m[20:180, 20:280])
+
+
+@pytest.mark.parametrize("mode", ["polygon", "rectangle", "rotation", "mask"])
+def test_huge_images_get_smaller_masks_and_full_size_shapes(contract_paths, scene_factory, iou_fn, mode):
+    """Masks of big images are computed at most max_width x max_height (default 2048) and
+    the shapes are scaled back to image pixels."""
+    from anylabel.inference.config import config_from_dict
+    from anylabel.inference.registry import create_model
+
+    enc, dec = contract_paths
+    model = create_model(config_from_dict({
+        "type": "segment_anything", "name": "limited", "encoder_model_path": str(enc),
+        "decoder_model_path": str(dec), "max_width": 800, "max_height": 800}), device="cpu")
+    try:
+        scene = scene_factory(2400, 1500, seed=5)
+        emb = model.embed(scene.image)
+        k = 1 if mode in ("rectangle", "rotation") else 0   # the box-shaped object for box outputs
+        pred = model.segment(emb, Prompt([scene.inside[k]], [1]))
+        assert pred.mask.shape == (500, 800) and pred.scale == (3.0, 3.0)
+        assert iou_fn(pred.full_mask(), scene.objects[k]) > 0.9
+        shapes = model.to_shapes(pred, "o", mode=mode)
+        if mode == "mask":
+            import base64
+
+            import cv2
+
+            png = cv2.imdecode(np.frombuffer(base64.b64decode(shapes[0].extra["mask"]), np.uint8), 0)
+            full = np.zeros((1500, 2400), bool)
+            (x0, y0), (x1, y1) = shapes[0].points.astype(int)
+            full[y0:y1 + 1, x0:x1 + 1] = png > 0
+            assert iou_fn(full, scene.objects[k]) > 0.9
+        else:
+            assert iou_fn(_polys_mask(shapes, 1500, 2400), scene.objects[k]) > 0.9
+    finally:
+        model.close()

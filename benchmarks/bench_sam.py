@@ -10,7 +10,8 @@ Prints:
    opens while the store has the next images queued (with and without the GUI's pause);
 2. "next image" -> embedding ready, when the user dwelt at least one encoder time on
    the previous image (prefetch on), and without prefetch for comparison;
-3. encoder calls per image while browsing forward, back and forward again.
+3. encoder calls per image while browsing forward, back and forward again;
+4. click latency on a 6000 x 4500 photo with masks limited to 2048 px and at full size.
 """
 from __future__ import annotations
 
@@ -30,6 +31,7 @@ sys.path.insert(0, str(REPO))
 from anylabel.core.image_io import read_image_rgb  # noqa: E402
 from anylabel.inference.config import config_from_dict  # noqa: E402
 from anylabel.inference.registry import create_model  # noqa: E402
+from anylabel.inference.sam import Prompt  # noqa: E402
 from anylabel.inference.sam.session import PromptSession  # noqa: E402
 
 PHOTOS = Path("/usr/share/darknet/data")
@@ -109,8 +111,9 @@ def main() -> int:
     if len(photos) < 3:
         print("skipped: needs the darknet photos (scripts/bootstrap.sh dev)")
         return 0
-    cfg = config_from_dict({"type": "segment_anything", "name": "mobile_sam_bench",
-                            "encoder_model_path": str(enc_path), "decoder_model_path": str(dec_path)})
+    cfg_dict = {"type": "segment_anything", "name": "mobile_sam_bench",
+                "encoder_model_path": str(enc_path), "decoder_model_path": str(dec_path)}
+    cfg = config_from_dict(cfg_dict)
     model = create_model(cfg, device="cpu")
     store = model.store
     with tempfile.TemporaryDirectory() as tmp:
@@ -199,6 +202,24 @@ def main() -> int:
         print(f"browse {len(order)} views of {len(paths)} images (capacity {store.capacity}): "
               f"{calls} encoder calls = {calls / len(paths):.2f} per image")
     model.close()
+
+    # 4. A 6000 x 4500 photo: masks at most 2048 px (default) against full size.
+    import cv2
+
+    big = cv2.resize(read_image_rgb(photos[0]), (6000, 4500), interpolation=cv2.INTER_LINEAR)
+    for title, extra in (("mask limit 2048", {}), ("full-size masks", {"max_width": 10 ** 6, "max_height": 10 ** 6})):
+        m = create_model(config_from_dict({**cfg_dict, **extra}), device="cpu")
+        emb = m.embed(big)
+        dec, poly = [], []
+        for i, (x, y) in enumerate(click_points(big, 8, seed=3)):
+            t0 = time.perf_counter()
+            pred = m.segment(emb, Prompt([(x, y)], [1]))
+            t1 = time.perf_counter()
+            m.to_shapes(pred, "obj")
+            dec.append(t1 - t0)
+            poly.append(time.perf_counter() - t0)
+        print(f"6000x4500 image, {title}: click->mask {fmt(dec)}; click->polygon {fmt(poly)}")
+        m.close()
     return 0
 
 

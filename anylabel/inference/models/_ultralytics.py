@@ -121,12 +121,13 @@ class UltralyticsModel(Model):
 
         Returns (rows [n, C], class ids, scores, cxcywh boxes).
         """
-        rows = pred.T
-        cls_scores = rows[:, 4:4 + n_cls]
-        cls_id = cls_scores.argmax(axis=1)
-        score = cls_scores[np.arange(len(rows)), cls_id]
-        keep = score >= self.config.conf_threshold
-        return rows[keep], cls_id[keep], score[keep], rows[keep, :4]
+        # Filter on the best class score first, on the contiguous [C, N] layout; only the few
+        # survivors are transposed and arg-maxed.
+        best = pred[4:4 + n_cls].max(axis=0)
+        keep = np.flatnonzero(best >= self.config.conf_threshold)
+        rows = pred[:, keep].T
+        cls_id = rows[:, 4:4 + n_cls].argmax(axis=1)
+        return rows, cls_id, best[keep], rows[:, :4]
 
 
 def cxcywh_to_xyxy(b: np.ndarray) -> np.ndarray:

@@ -156,3 +156,28 @@ def test_rectangles_to_segments_whole_folder(sam_window, qtbot):
         assert shapes[0].label == "car" and shapes[0].group_id == i
         assert _iou(shape_to_mask(shapes[0], 420, 640), box) > 0.9
     assert (idx.path(3).with_suffix(".json")).read_text() == "{ broken"
+
+
+def test_clicks_before_the_embedding_is_ready_are_applied(sam_window, qtbot):
+    w, ctl = sam_window
+    ctl.activate()
+    ctl.model.store.clear()          # nothing cached: the next request must encode
+    ctl.on_image_changed()           # as when an image opens
+    assert ctl.session is None       # the embedding is not there yet
+    ctl.on_click(DISC[0][0], DISC[0][1], Qt.LeftButton, Qt.NoModifier)
+    qtbot.waitUntil(lambda: ctl.session is not None and ctl.session.prediction is not None, timeout=10000)
+    _, disc, _ = _scene()
+    assert _iou(ctl.session.mask, disc) > 0.9
+
+
+def test_broken_model_config_is_reported(sam_window, qtbot, tmp_path):
+    from anylabel.inference.config import config_from_dict
+
+    w, ctl = sam_window
+    good = ctl.model
+    bad = config_from_dict({"type": "segment_anything", "name": "missing",
+                            "encoder_model_path": str(tmp_path / "nope.onnx"),
+                            "decoder_model_path": str(tmp_path / "nope2.onnx")})
+    ctl.load_model(bad)
+    qtbot.waitUntil(lambda: any("nope.onnx" in m for m in w.error_messages), timeout=10000)
+    assert ctl.model is good         # the working model stays

@@ -97,7 +97,8 @@ def _make_obj(rng: np.random.Generator, task: str, cls: int, centre: np.ndarray,
     b2 = np.array([-size * 0.4, -size * 0.3])
     pts = _rot(np.array([apex, b1, b2]), angle, centre)
     # order base corners so that (apex -> base_a -> base_b) is counter-clockwise on screen
-    cross = np.cross(pts[1] - pts[0], pts[2] - pts[0])
+    a, b = pts[1] - pts[0], pts[2] - pts[0]
+    cross = a[0] * b[1] - a[1] * b[0]
     if cross > 0:  # y-down: positive cross = clockwise on screen
         pts = pts[[0, 2, 1]]
     return Obj(cls, pts, keypoints=pts.copy())

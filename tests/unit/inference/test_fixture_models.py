@@ -44,7 +44,7 @@ def test_detect_map50() -> None:
                 [(o.cls, tuple(o.box)) for o in objs]) for shapes, objs in results]
     score = map50(samples, len(names), box_overlap)
     print(f"det mAP50 = {score:.3f}")
-    assert score > 0.8
+    assert score > 0.83
     assert all(s.shape_type == "rectangle" for shapes, _ in results for s in shapes)
 
 
@@ -93,8 +93,10 @@ def test_pose_boxes_and_keypoints() -> None:
     box_map = map50(samples, 1, box_overlap)
     pck = hits / total
     print(f"pose box mAP50 = {box_map:.3f}, PCK@0.2 = {pck:.3f}")
-    assert box_map > 0.8
-    assert pck > 0.6
+    assert box_map > 0.9
+    # The tiny model places keypoints roughly (our decoding matches Ultralytics' own output
+    # for the same weights); measured 0.62.
+    assert pck > 0.55
 
 
 def test_classifier_sets_image_flags() -> None:

@@ -166,11 +166,12 @@ def run(args: argparse.Namespace) -> int:
     def load(path: Path):  # type: ignore[no-untyped-def]
         if full_resolution:
             image, scale = read_image_rgb(path), (1.0, 1.0)
+            size = (image.shape[1], image.shape[0])
         else:
-            image, scale = read_for_model(path, model)  # big JPEGs decode at a reduced size
+            image, scale, size = read_for_model(path, model)  # big JPEGs decode at a reduced size
         lp = label_path_for(path)
         ann = read_label_file(lp) if lp.exists() else None
-        return image, (ann, image if tracker is not None else None, scale)
+        return image, (ann, image if tracker is not None else None, scale, size)
 
     summary = Summary()
     lock = threading.Lock()
@@ -181,12 +182,12 @@ def run(args: argparse.Namespace) -> int:
             summary.images += 1
         if error is None:
             try:
-                ann, frame, scale = context
+                ann, frame, scale, size = context
                 pred = rescale(pred, scale)
                 if tracker is not None:
                     pred.shapes = tracker.update(pred.shapes, frame)
                 if ann is None:
-                    ann = new_annotation_for(path, [], None)
+                    ann = new_annotation_for(path, [], size)
                 if apply_prediction(ann, pred, args.replace, keep_group_ids=tracker is not None):
                     write_label_file(label_path_for(path), ann)
                     summary.written += 1

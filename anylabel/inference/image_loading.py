@@ -14,7 +14,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from ..core.image_io import image_size, read_image_rgb
+from ..core.image_io import read_image_rgb
 from .base import Model, Prediction
 
 _REDUCED = {2: cv2.IMREAD_REDUCED_COLOR_2, 4: cv2.IMREAD_REDUCED_COLOR_4, 8: cv2.IMREAD_REDUCED_COLOR_8}
@@ -30,21 +30,36 @@ def reduction_for(width: int, height: int, input_hw: tuple[int, int]) -> int:
     return 1
 
 
-def read_for_model(path: str | os.PathLike[str], model: Model) -> tuple[np.ndarray, tuple[float, float]]:
-    """(RGB image, (sx, sy)) where full-image coordinates = image coordinates * (sx, sy)."""
+def _header_size(path: Path) -> tuple[int, int]:
+    """(width, height) as stored, before EXIF rotation (PIL reads only the header; no EXIF parse)."""
+    from PIL import Image
+
+    Image.MAX_IMAGE_PIXELS = None
+    with Image.open(path) as im:
+        return im.size
+
+
+def read_for_model(path: str | os.PathLike[str],
+                   model: Model) -> tuple[np.ndarray, tuple[float, float], tuple[int, int]]:
+    """(RGB image, (sx, sy), (full width, full height)); full-image coordinates = image
+    coordinates * (sx, sy). The size is upright (EXIF rotation applied), as shown."""
     hint = model.input_size_hint()
     p = Path(path)
     if hint is None or p.suffix.lower() not in (".jpg", ".jpeg", ".jfif"):
-        return read_image_rgb(p), (1.0, 1.0)
-    w, h = image_size(p)
+        img = read_image_rgb(p)
+        return img, (1.0, 1.0), (img.shape[1], img.shape[0])
+    w, h = _header_size(p)
     f = reduction_for(w, h, hint)
     if f == 1:
-        return read_image_rgb(p), (1.0, 1.0)
-    img = cv2.imdecode(np.fromfile(p, dtype=np.uint8), _REDUCED[f])
+        img = read_image_rgb(p)
+        return img, (1.0, 1.0), (img.shape[1], img.shape[0])
+    img = cv2.imdecode(np.fromfile(p, dtype=np.uint8), _REDUCED[f])  # applies EXIF orientation
     if img is None:
         raise ValueError(f"{os.fspath(p)}: not a readable image")
     rh, rw = img.shape[:2]
-    return cv2.cvtColor(img, cv2.COLOR_BGR2RGB), (w / rw, h / rh)
+    if (rw >= rh) != (w >= h) and w != h:  # rotated by EXIF: the stored width is the shown height
+        w, h = h, w
+    return cv2.cvtColor(img, cv2.COLOR_BGR2RGB), (w / rw, h / rh), (w, h)
 
 
 def rescale(pred: Prediction, scale: tuple[float, float]) -> Prediction:

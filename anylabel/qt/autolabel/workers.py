@@ -133,10 +133,11 @@ class BatchRun(QThread):
         def load(path: Path):  # type: ignore[no-untyped-def]
             if uses_annotation:
                 image, scale = read_image_rgb(path), (1.0, 1.0)
+                size = (image.shape[1], image.shape[0])
             else:
-                image, scale = read_for_model(path, self.model)  # big JPEGs decode at a reduced size
+                image, scale, size = read_for_model(path, self.model)  # big JPEGs decode at a reduced size
             lp = label_path_for(path)
-            return image, ((read_label_file(lp) if lp.exists() else None), scale)
+            return image, ((read_label_file(lp) if lp.exists() else None), scale, size)
 
         def consume(path: Path, pred, context, error) -> None:  # type: ignore[no-untyped-def]
             ann = context[0] if context else None
@@ -144,7 +145,7 @@ class BatchRun(QThread):
                 try:
                     pred = rescale(pred, context[1])
                     if ann is None:
-                        ann = new_annotation_for(path, [], None)
+                        ann = new_annotation_for(path, [], context[2])
                     if apply_prediction(ann, pred, self.replace):
                         write_label_file(label_path_for(path), ann)
                         s.written += 1

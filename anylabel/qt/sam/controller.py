@@ -41,6 +41,8 @@ class SamController(QObject):
     embedding_ready = Signal(str)     # image path
     preview_changed = Signal()
     status = Signal(str)
+    #: Emitted from the loading thread; Qt queues it to the GUI thread.
+    _download_text = Signal(str)
 
     def __init__(self, window: Any) -> None:
         super().__init__(window)
@@ -56,6 +58,7 @@ class SamController(QObject):
         self._bridge.finished.connect(self._on_future)
         self._loading: str | None = None
         self.folder_cancel = threading.Event()
+        self._download_text.connect(self.status.emit)
 
     # ---------------------------------------------------------------- settings
     def option(self, key: str) -> Any:
@@ -75,8 +78,12 @@ class SamController(QObject):
         self._loading = title
         self.status.emit(f"Loading {title}...")
 
+        def progress(done: int, total: int | None, name: str) -> None:
+            size = f"{done / 1e6:.0f}/{total / 1e6:.0f} MB" if total else f"{done / 1e6:.0f} MB"
+            self._download_text.emit(f"Downloading {name}: {size}")
+
         def make() -> Any:
-            model = create_model(config)
+            model = create_model(config, progress=progress)
             model.set_options(output_mode=self.option("output_mode"), tolerance=float(self.option("tolerance")))
             model.store.capacity = max(1, int(self.option("cache_size")))
             return model
@@ -233,6 +240,9 @@ class SamController(QObject):
         if result is None:
             return []  # cancelled: keep the prompts so the user can go on
         shapes = self.session.finish(result.label, mode=mode)
+        remember = getattr(self.window, "remember_label", None) or getattr(self.window, "_remember_label", None)
+        if remember is not None and result.label:
+            remember(result.label)  # offered first in the next label dialog
         if not shapes:
             self._refresh()
             return []

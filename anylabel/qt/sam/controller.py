@@ -78,8 +78,14 @@ class SamController(QObject):
         self._loading = title
         self.status.emit(f"Loading {title}...")
 
+        shown = [-1]
+
         def progress(done: int, total: int | None, name: str) -> None:
-            size = f"{done / 1e6:.0f}/{total / 1e6:.0f} MB" if total else f"{done / 1e6:.0f} MB"
+            mb = done // 1_000_000
+            if mb == shown[0]:
+                return  # one status update per megabyte, not per chunk
+            shown[0] = mb
+            size = f"{mb}/{total // 1_000_000} MB" if total else f"{mb} MB"
             self._download_text.emit(f"Downloading {name}: {size}")
 
         def make() -> Any:

@@ -64,7 +64,7 @@ def main() -> int:
     ap.add_argument("--model", default=str(DEFAULT_MODEL))
     ap.add_argument("--images", type=int, default=150)
     ap.add_argument("--conf", type=float, default=1e-4)
-    ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--rounds", type=int, default=5)
     args = ap.parse_args()
     if not args.model.endswith((".yaml", ".yml")) and not Path(args.model).exists():
         print(f"{args.model} is missing: run 'python scripts/train_fixture_models.py --bench-model' first")
@@ -112,22 +112,30 @@ def main() -> int:
             assert rc == 0 and len(list(folder.glob("*.json"))) == args.images, err.getvalue()
             return float(re.search(r"\(([0-9.]+)/s\)", err.getvalue()).group(1))
 
-        # The machine may be shared: interleave the measurements and report best and median.
+        # The machine may be shared: every pipeline/sequential run sits between two floor runs
+        # and is compared with their mean (paired ratios); best and median are reported.
         res: dict[str, list[float]] = {"floor": [], "sequential": [], "pipeline": []}
+        ratios: dict[str, list[float]] = {"sequential": [], "pipeline": []}
+        prev_floor = floor_run()
+        res["floor"].append(prev_floor)
         for _ in range(args.rounds):
-            res["floor"].append(floor_run())
-            for j in folder.glob("*.json"):
-                j.unlink()
-            res["sequential"].append(sequential_run())
-            res["pipeline"].append(pipeline_run())
-            res["floor"].append(floor_run())
-        best = {k: max(v) for k, v in res.items()}
-        med = {k: float(np.median(v)) for k, v in res.items()}
-        print(f"{'':30s} {'best':>8s} {'median':>8s}  images/s  (ratio to floor: best/best, median/median)")
+            for key, fn in (("sequential", sequential_run), ("pipeline", pipeline_run)):
+                for j in folder.glob("*.json"):
+                    j.unlink()
+                ips = fn()
+                nxt = floor_run()
+                res[key].append(ips)
+                res["floor"].append(nxt)
+                ratios[key].append(ips / ((prev_floor + nxt) / 2))
+                prev_floor = nxt
+        print(f"{'':30s} {'best':>8s} {'median':>8s} images/s   paired ratio to floor: median (min-max)")
         for k, title in (("floor", "floor (session.run only)"), ("sequential", "sequential decode+run+write"),
                          ("pipeline", "anylabel predict (pipeline)")):
-            print(f"{title:30s} {best[k]:8.2f} {med[k]:8.2f}  ({best[k] / best['floor']:.2f} / "
-                  f"{med[k] / med['floor']:.2f} x floor)")
+            line = f"{title:30s} {max(res[k]):8.2f} {float(np.median(res[k])):8.2f}"
+            if k in ratios:
+                r = ratios[k]
+                line += f"   {float(np.median(r)):.2f} ({min(r):.2f}-{max(r):.2f})"
+            print(line)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return 0

@@ -75,8 +75,16 @@ def test_controls_follow_capabilities(qtbot, window) -> None:
     assert "CPU" in panel.status.text() and model.device == "cpu"
     assert panel.control_visible("conf") and panel.control_visible("iou") and panel.control_visible("nms")
     assert panel.conf.value() == pytest.approx(0.4)
+    assert panel.control_visible("sahi")
+    panel.sahi.setChecked(True)
+    panel.slice_size.setValue(320)
+    panel.nms.setCurrentIndex(panel.nms.findData("diou_nms"))
+    assert panel._ready()
+    cfg = panel.model.config
+    assert cfg.sahi and cfg.slice_width == 320 and cfg.nms == "diou_nms"
     load(qtbot, panel, "ppocr-v4")
     assert panel.control_visible("conf") and not panel.control_visible("iou") and not panel.control_visible("nms")
+    assert not panel.control_visible("sahi")
 
 
 def test_run_current_keeps_manual_shapes_and_is_undoable(qtbot, window, shapes_folder) -> None:

@@ -85,10 +85,19 @@ class AutoLabelPanel(QDockWidget):
         form.addRow("Suppression", self.nms)
         self.output_type = QComboBox(w)
         form.addRow("Output shapes", self.output_type)
+        self.sahi = QCheckBox("Sliced inference (small objects)", w)
+        self.slice_size = QSpinBox(w)
+        self.slice_size.setRange(64, 4096)
+        self.slice_size.setSingleStep(64)
+        self.slice_size.setValue(640)
+        self.slice_size.setSuffix(" px tiles")
+        form.addRow(self.sahi)
+        form.addRow("Tile size", self.slice_size)
         self.keep_existing = QCheckBox("Keep existing shapes", w)
         self.keep_existing.setChecked(True)
         form.addRow(self.keep_existing)
-        self._rows = {"conf": self.conf, "iou": self.iou, "nms": self.nms, "output": self.output_type}
+        self._rows = {"conf": self.conf, "iou": self.iou, "nms": self.nms, "output": self.output_type,
+                      "sahi": self.sahi, "slice": self.slice_size}
         self._form = form
 
         self.run_button = QPushButton("Run on this image", w)
@@ -236,6 +245,8 @@ class AutoLabelPanel(QDockWidget):
         self.conf.setValue(cfg.conf_threshold)
         self.iou.setValue(cfg.iou_threshold)
         self.nms.setCurrentIndex(max(0, self.nms.findData(cfg.nms)))
+        self.sahi.setChecked(cfg.sahi)
+        self.slice_size.setValue(cfg.slice_width or cfg.slice_height or 640)
         self._set_running(False)
         self.model_loaded.emit(model)
 
@@ -252,6 +263,8 @@ class AutoLabelPanel(QDockWidget):
         for t in caps.output_types:
             self.output_type.addItem(t)
         self._show_row("output", len(caps.output_types) > 1)
+        self._show_row("sahi", caps.sahi)
+        self._show_row("slice", caps.sahi)
 
     def _show_row(self, key: str, visible: bool) -> None:
         widget = self._rows[key]
@@ -272,6 +285,10 @@ class AutoLabelPanel(QDockWidget):
             opts["iou_threshold"] = round(self.iou.value(), 4)
         if caps.nms_methods:
             opts["nms"] = self.nms.currentData()
+        if caps.sahi:
+            opts["sahi"] = self.sahi.isChecked()
+            if opts["sahi"]:
+                opts["slice_height"] = opts["slice_width"] = self.slice_size.value()
         if len(caps.output_types) > 1:
             chosen = self.output_type.currentText()
             opts["output_type"] = None if chosen == caps.output_types[0] else chosen

@@ -53,6 +53,7 @@ class AutoLabelPanel(QDockWidget):
         self.search.textChanged.connect(self._filter)
         self.tree = QTreeWidget(w)
         self.tree.setHeaderHidden(True)
+        self.tree.setMinimumHeight(150)
         self.tree.itemDoubleClicked.connect(lambda item, _col: self.load_selected())
         row = QHBoxLayout()
         self.load_button = QPushButton("Load", w)

@@ -112,3 +112,15 @@ def test_classifier_sets_image_flags() -> None:
         correct += pred.flags.get(names[objs[0].cls], False)
     print(f"cls accuracy (top-1 above conf) = {correct / n:.3f}")
     assert correct / n > 0.8
+
+
+@pytest.mark.parametrize("method", ["soft_nms_linear", "soft_nms_gaussian", "weighted_nms", "diou_nms"])
+def test_every_nms_method_on_the_detector(method: str) -> None:
+    m = model("det")
+    m.set_options(nms=method)
+    names = synthetic().CLASSES["det"]
+    samples = [([(names.index(s.label), s.score, bounding_box(s)) for s in m.predict(img)],
+                [(o.cls, tuple(o.box)) for o in objs]) for img, objs in held_out("det")[:30]]
+    score = map50(samples, len(names), box_overlap)
+    print(f"det {method} mAP50 = {score:.3f}")
+    assert score > 0.8

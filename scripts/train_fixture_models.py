@@ -49,6 +49,15 @@ def write_dataset(task: str, n_train: int, n_val: int) -> Path:
     root = WORK / f"data_{task}"
     if root.exists():
         shutil.rmtree(root)
+    for split, n, seed in (("train", n_train, 1000), ("val", n_val, 2000)):
+        (root / "images" / split).mkdir(parents=True)
+        (root / "labels" / split).mkdir(parents=True)
+        rng = np.random.default_rng(seed + list(TASK_NAMES).index(task))
+        for i in range(n):
+            img, objs = make_sample(rng, task, IMGSZ, IMGSZ)
+            cv2.imwrite(str(root / "images" / split / f"{i:05d}.png"), img[:, :, ::-1])
+            lines = yolo_label_lines(objs, task, IMGSZ, IMGSZ)
+            (root / "labels" / split / f"{i:05d}.txt").write_text("\n".join(lines) + "\n")
     names = "\n".join(f"  {i}: {n}" for i, n in enumerate(CLASSES[task]))
     extra = "kpt_shape: [3, 3]\nflip_idx: [0, 2, 1]\n" if task == "pose" else ""
     (root / "data.yaml").write_text(f"path: {root}\ntrain: images/train\nval: images/val\nnames:\n{names}\n{extra}")

@@ -125,7 +125,7 @@ def run(args: argparse.Namespace) -> int:
     from ..core.errors import AnyLabelError
     from ..core.image_io import read_image_rgb
     from ..core.label_file import label_path_for, new_annotation_for, read_label_file, write_label_file
-    from ..inference.apply import apply_prediction
+    from ..inference.apply import apply_prediction, predict_with_existing
     from ..inference.image_loading import read_for_model, rescale
     from ..inference.pipeline import run_pipeline
     from ..inference.runtime import ModelLoadError
@@ -153,8 +153,7 @@ def run(args: argparse.Namespace) -> int:
                   file=sys.stderr)
             return 2
 
-        def predictor(m, image, ann):  # type: ignore[no-untyped-def]
-            return m.predict_with_annotation(image, list(ann.shapes) if ann is not None else [])
+        predictor = predict_with_existing
     try:
         tracker = make_tracker(args.tracker, model) if args.tracker else None
     except Exception as exc:  # noqa: BLE001  # unknown tracker name, bad tracker: settings
@@ -200,12 +199,9 @@ def run(args: argparse.Namespace) -> int:
             summary.failed.append(f"{path}: {error}")
         progress.advance()
 
-    def wrapped_predictor(m, image, context):  # type: ignore[no-untyped-def]
-        return predictor(m, image, context[0])  # type: ignore[misc]
-
     t0 = time.monotonic()
     with progress:
-        run_pipeline(model, images, load, consume, predictor=wrapped_predictor if predictor else None)
+        run_pipeline(model, images, load, consume, predictor=predictor)
     dt = time.monotonic() - t0
     print(f"{summary.images} images in {dt:.1f} s ({summary.images / max(dt, 1e-9):.1f}/s): "
           f"{summary.written} label files written, {summary.unchanged} unchanged, "

@@ -55,3 +55,10 @@ def apply_prediction(ann: ImageAnnotation, pred: Prediction, replace: bool = Fal
     changed = ann.flags != before_flags or len(ann.shapes) != len(before_shapes) or any(
         a != b for a, b in zip(ann.shapes, before_shapes))
     return changed
+
+
+def predict_with_existing(model, image, context) -> Prediction:  # type: ignore[no-untyped-def]
+    """Pipeline predictor for prompted models (SAM from boxes): the image's existing shapes
+    (``context[0]``, the annotation read from disk, or None) are the prompts."""
+    ann = context[0]
+    return model.predict_with_annotation(image, list(ann.shapes) if ann is not None else [])

@@ -14,7 +14,7 @@ from qtpy.QtCore import QThread, Signal
 from ...core.errors import AnyLabelError
 from ...core.image_io import read_image_rgb
 from ...core.label_file import label_path_for, new_annotation_for, read_label_file, write_label_file
-from ...inference.apply import apply_prediction
+from ...inference.apply import apply_prediction, predict_with_existing
 from ...inference.image_loading import read_for_model, rescale
 from ...inference.config import ModelConfig
 from ...inference.runtime import ModelLoadError
@@ -161,11 +161,7 @@ class BatchRun(QThread):
             eta = elapsed / s.processed * (s.total - s.processed)
             self.progress.emit(s.processed, s.total, eta)
 
-        predictor = None
-        if uses_annotation:
-            def predictor(m, image, context):  # type: ignore[no-untyped-def]
-                ann = context[0]
-                return m.predict_with_annotation(image, list(ann.shapes) if ann is not None else [])
+        predictor = predict_with_existing if uses_annotation else None
         try:
             run_pipeline(self.model, self.paths, load, consume, predictor=predictor, cancel=self.cancel_event)
         except Exception as exc:  # noqa: BLE001  # e.g. the disk is full: stop and say so

@@ -2,7 +2,6 @@
 survives a corrupt image and a corrupt label file."""
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import cv2

@@ -104,3 +104,23 @@ def test_unknown_tracker_is_a_clean_error(folder: Path, capsys) -> None:
     assert main(["predict", "--model", MODEL, "--input", str(folder), "--tracker", "nosuch", "--quiet"]) == 2
     assert "--tracker nosuch" in capsys.readouterr().err
     assert not (folder / "img1.json").exists()
+
+
+def test_prompt_from_boxes_feeds_existing_shapes_to_prompted_models(tmp_path: Path, shared_models, darknet_photo) -> None:
+    """Plumbing only (the shared MobileSAM has random weights): each rectangle becomes a prompt
+    and one new shape comes back per box; the boxes stay."""
+    import shutil
+
+    img = tmp_path / "dog.jpg"
+    shutil.copy(darknet_photo, img)
+    write_label_file(tmp_path / "dog.json", new_annotation_for(img, [rectangle(120, 200, 320, 540, "dog"),
+                                                                     rectangle(100, 100, 300, 300, "bike")]))
+    cfg = tmp_path / "sam.yaml"
+    cfg.write_text(f"type: segment_anything\nname: sam_test\n"
+                   f"encoder_model_path: {shared_models / 'mobile_sam.encoder.onnx'}\n"
+                   f"decoder_model_path: {shared_models / 'mobile_sam.decoder.onnx'}\n")
+    assert main(["predict", "--model", str(cfg), "--input", str(tmp_path), "--prompt-from-boxes", "--quiet"]) == 0
+    shapes = read_label_file(tmp_path / "dog.json").shapes
+    assert [s.label for s in shapes[:2]] == ["dog", "bike"] and len(shapes) == 4
+    assert {s.label for s in shapes[2:]} == {"dog", "bike"}
+    assert main(["predict", "--model", MODEL, "--input", str(tmp_path), "--prompt-from-boxes"]) == 2

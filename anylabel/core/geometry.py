@@ -167,41 +167,71 @@ def shape_to_mask(shape: Shape, height: int, width: int) -> np.ndarray:
     return polygon_to_mask(outline(shape), height, width)
 
 
+_PIXEL_CORNERS = [np.array(c) for c in ((-0.5, -0.5), (0.5, -0.5), (0.5, 0.5), (-0.5, 0.5))]
+_OUTWARD = -1.0  # side of an OpenCV border chain (CHAIN_APPROX_NONE) that is off the region
+
+
+def _offset_half_pixel(centres: np.ndarray, outward: float) -> np.ndarray:
+    """Move a closed chain of boundary-pixel centres half a pixel off the region.
+
+    Each vertex moves by 0.5 per axis along the sign of the chain's normal there, which
+    puts straight edges on the pixel edges and convex corners on the pixel corners. The
+    tip of a one-pixel-wide spike (where the chain turns back on itself) becomes the two
+    far corners of its pixel."""
+    prev = np.roll(centres, 1, axis=0)
+    nxt = np.roll(centres, -1, axis=0)
+    tangent = nxt - prev
+    spike = ~tangent.any(axis=1)
+    incoming = centres - prev
+    tangent[spike] = incoming[spike]
+    side = np.sign(np.stack([tangent[:, 1], -tangent[:, 0]], axis=1) * outward)
+    moved = centres + 0.5 * side
+    if not spike.any():
+        return moved
+    out = []
+    start = 0
+    for i in np.nonzero(spike)[0]:
+        # The tip pixel's corners that are not behind the direction of travel, swept from
+        # the side the chain arrives on to the side it leaves on.
+        d = np.sign(incoming[i])
+        tips = [c for c in _PIXEL_CORNERS if c @ d >= 0]
+        tips.sort(key=lambda c: -(c @ side[i]))
+        out.append(moved[start:i])
+        out.append(centres[i] + np.array(tips))
+        start = i + 1
+    out.append(moved[start:])
+    return np.concatenate(out)
+
+
 def mask_to_polygons(mask: np.ndarray, tolerance: float = 1.0, min_area: float = 1.0,
                      with_holes: bool = False) -> list[np.ndarray]:
     """Outline each connected region of a mask as a polygon in pixel-corner coordinates
     (a mask pixel (col, row) spans col..col+1, row..row+1), largest first.
 
-    Contours are traced through boundary pixel centres, then pushed out by half a pixel
-    so that the polygon encloses the pixels (``polygon_to_mask`` gives the mask back).
-    ``tolerance`` is the simplification epsilon in pixels (0 keeps every vertex).
+    Contours are traced through boundary pixel centres, then pushed half a pixel off the
+    region so that the polygon encloses its pixels (``polygon_to_mask`` gives the mask
+    back). ``tolerance`` is the Douglas-Peucker epsilon in pixels (0 keeps every vertex).
     With ``with_holes`` the boundaries of holes are returned too.
     """
-    from shapely.geometry import LineString, Point, Polygon
-
     m = np.ascontiguousarray(mask.astype(np.uint8))
     mode = cv2.RETR_CCOMP if with_holes else cv2.RETR_EXTERNAL
-    contours, hierarchy = cv2.findContours(m, mode, cv2.CHAIN_APPROX_NONE)
+    contours, _ = cv2.findContours(m, mode, cv2.CHAIN_APPROX_NONE)
     polys: list[np.ndarray] = []
-    for i, c in enumerate(contours):
+    for c in contours:
         centres = c.reshape(-1, 2).astype(np.float64) + 0.5
-        is_hole = with_holes and hierarchy is not None and hierarchy[0][i][3] >= 0
-        if len(centres) >= 3:
-            geom = Polygon(centres)
-        elif len(centres) == 2:
-            geom = LineString(centres)
+        if len(centres) < 3:
+            # A lone pixel or a 2-pixel run: its outline is the pixels' bounding square.
+            x0, y0 = centres.min(axis=0) - 0.5
+            x1, y1 = centres.max(axis=0) + 0.5
+            pts = np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]])
         else:
-            geom = Point(centres[0])
-        # Outer boundaries grow by half a pixel; hole boundaries (traced on the
-        # object pixels around the hole) shrink towards the hole by half a pixel.
-        grown = geom.buffer(-0.5 if is_hole else 0.5, join_style=2, cap_style=3, mitre_limit=2.0)
-        if grown.is_empty:
-            continue
-        if grown.geom_type == "MultiPolygon":
-            grown = max(grown.geoms, key=lambda g_: g_.area)
-        if tolerance > 0:
-            grown = grown.simplify(tolerance, preserve_topology=True)
-        pts = np.asarray(grown.exterior.coords, dtype=np.float64)[:-1]
+            # OpenCV traces outer borders and hole borders in opposite turning directions, so
+            # the region always lies on the same side of travel; a fixed sign also covers
+            # zero-area chains (one-pixel-wide lines), whose orientation cannot be measured.
+            pts = _offset_half_pixel(centres, _OUTWARD)
+        if tolerance > 0 and len(pts) > 4:
+            pts = cv2.approxPolyDP(pts.astype(np.float32).reshape(-1, 1, 2), tolerance, True)
+            pts = pts.reshape(-1, 2).astype(np.float64)
         if len(pts) >= 3 and polygon_area(pts) >= min_area:
             polys.append(pts)
     polys.sort(key=polygon_area, reverse=True)

@@ -103,3 +103,21 @@ def test_validate_rejects_nan_and_wrong_counts():
     with pytest.raises(ValueError, match="needs 2 points"):
         Shape("line", [[0, 0]]).validate()
     Shape("polygon", [[0, 0]]).validate()  # degenerate but well formed
+
+
+def test_mask_outline_follows_pixel_edges_for_thin_and_blobby_regions():
+    import cv2
+
+    line = np.zeros((10, 12), bool)
+    line[2, 1:8] = True  # one pixel high: both ends must keep their square corners
+    (poly,) = g.mask_to_polygons(line, tolerance=0)
+    assert (g.polygon_to_mask(poly, 10, 12) == line).all()
+    assert g.mask_to_polygons(np.pad(np.ones((1, 1), bool), 3), tolerance=0)[0].tolist() == [
+        [3, 3], [4, 3], [4, 4], [3, 4]]
+    rng = np.random.default_rng(0)
+    blobs = cv2.morphologyEx((rng.random((120, 160)) > 0.5).astype(np.uint8), cv2.MORPH_OPEN,
+                             np.ones((3, 3), np.uint8)).astype(bool)
+    back = np.zeros_like(blobs)
+    for p in g.mask_to_polygons(blobs, tolerance=0):
+        back |= g.polygon_to_mask(p, *blobs.shape)
+    assert (back & blobs).sum() / (back | blobs).sum() > 0.97

@@ -6,6 +6,17 @@ import tempfile
 from pathlib import Path
 
 
+def _read_umask() -> int:
+    # os.umask can only be read by setting it; do that once, at import, because the umask
+    # is process-wide and changing it while other threads create files would be a race.
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+_UMASK = _read_umask()
+
+
 def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
     """Write ``data`` to a temp file in the same folder, fsync it, then replace ``path``."""
     target = Path(path)
@@ -20,9 +31,7 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
             # Keep the permissions the user gave the file.
             os.chmod(tmp, target.stat().st_mode & 0o7777)
         else:
-            umask = os.umask(0)
-            os.umask(umask)
-            os.chmod(tmp, 0o666 & ~umask)
+            os.chmod(tmp, 0o666 & ~_UMASK)
         os.replace(tmp, target)
     except BaseException:
         try:

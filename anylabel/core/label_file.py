@@ -282,6 +282,10 @@ def write_label_file(path: str | os.PathLike[str], ann: ImageAnnotation) -> None
         atomic_write_text(path, dumps(ann))
     except OSError as exc:
         raise LabelFileError(path, f"cannot be written ({exc.strerror})") from None
+    except UnicodeEncodeError:
+        # A file name that is not valid UTF-8 (possible on Linux) cannot go into JSON text.
+        raise LabelFileError(os.fsdecode(path).encode("utf-8", "backslashreplace").decode("utf-8"),
+                             "the image file name is not valid UTF-8; rename the image to save its labels") from None
 
 
 def relative_image_path(label_path: str | os.PathLike[str], image_path: str | os.PathLike[str]) -> str:

@@ -147,3 +147,13 @@ def test_copied_peer_file_is_never_modified_by_reading(tmp_path):
         before = (tmp_path / name).read_bytes()
         read_label_file(tmp_path / name)
         assert (tmp_path / name).read_bytes() == before
+
+
+def test_image_name_that_is_not_utf8_gives_a_label_file_error_not_a_crash(tmp_path):
+    import os
+
+    bad = os.fsdecode(b"\xffbad.png")  # surrogate-escaped, as Linux hands such names to Python
+    ann = new_annotation_for(tmp_path / bad, [Shape("point", [[1, 2]], label="a")], size=(4, 4))
+    with pytest.raises(LabelFileError, match="not valid UTF-8"):
+        write_label_file(tmp_path / "x.json", ann)
+    assert not (tmp_path / "x.json").exists()

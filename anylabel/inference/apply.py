@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..core.label_file import ImageAnnotation
+from pathlib import Path
+
+from ..core.label_file import ImageAnnotation, label_path_for, new_annotation_for, write_label_file
 from ..core.shape import Shape
 from .base import Prediction
 
@@ -49,12 +51,25 @@ def apply_prediction(ann: ImageAnnotation, pred: Prediction, replace: bool = Fal
     """Update ``ann`` in place; returns whether anything changed."""
     before_shapes = list(ann.shapes)
     before_flags = dict(ann.flags)
-    ann.shapes = merge_shapes(ann.shapes, pred.shapes, replace, keep_group_ids)
+    ann.shapes = merge_shapes(ann.shapes, pred.shapes, replace, keep_group_ids or pred.keep_group_ids)
     if pred.flags:
         ann.flags = dict(pred.flags) if replace else {**ann.flags, **pred.flags}
     changed = ann.flags != before_flags or len(ann.shapes) != len(before_shapes) or any(
         a != b for a, b in zip(ann.shapes, before_shapes))
     return changed
+
+
+def write_prediction(image_path: Path, pred: Prediction, ann: ImageAnnotation | None,
+                     size: tuple[int, int], replace: bool = False, keep_group_ids: bool = False) -> bool:
+    """Merge a prediction into an image's label file and write it (atomically) only when
+    something changed; ``ann`` is the file as read before the run (None: no label file yet).
+    Returns whether the file was written. The one path the CLI and the GUI's batch runs share."""
+    if ann is None:
+        ann = new_annotation_for(image_path, [], size)
+    if not apply_prediction(ann, pred, replace, keep_group_ids):
+        return False
+    write_label_file(label_path_for(image_path), ann)
+    return True
 
 
 def predict_with_existing(model, image, context) -> Prediction:  # type: ignore[no-untyped-def]

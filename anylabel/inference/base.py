@@ -44,6 +44,9 @@ class Prediction:
     flags: dict[str, bool] = field(default_factory=dict)
     #: Image-level text (e.g. the top class with its score).
     description: str | None = None
+    #: The shapes' group ids are meaningful as they are (track ids, or ids carried over from
+    #: the user's own shapes by box-to-segment) and must not be renumbered when merged.
+    keep_group_ids: bool = False
 
 
 class Model:

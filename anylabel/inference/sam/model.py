@@ -123,7 +123,7 @@ class SamModel(Model):
         from .box_to_segment import boxes_to_segments
 
         emb = self.embed(image_rgb, path)
-        return Prediction(shapes=boxes_to_segments(self, emb, existing_shapes))
+        return Prediction(shapes=boxes_to_segments(self, emb, existing_shapes), keep_group_ids=True)
 
     def close(self, wait: bool = True) -> None:
         """Release the sessions; ``wait=False`` (the GUI switching models) does not wait

@@ -13,8 +13,8 @@ from qtpy.QtCore import QThread, Signal
 
 from ...core.errors import AnyLabelError
 from ...core.image_io import read_image_rgb
-from ...core.label_file import label_path_for, new_annotation_for, read_label_file, write_label_file
-from ...inference.apply import apply_prediction, predict_with_existing
+from ...core.label_file import label_path_for, read_label_file
+from ...inference.apply import predict_with_existing, write_prediction
 from ...inference.image_loading import read_for_model, rescale
 from ...inference.config import ModelConfig
 from ...inference.runtime import ModelLoadError
@@ -144,10 +144,7 @@ class BatchRun(QThread):
             if error is None:
                 try:
                     pred = rescale(pred, context[1])
-                    if ann is None:
-                        ann = new_annotation_for(path, [], context[2])
-                    if apply_prediction(ann, pred, self.replace):
-                        write_label_file(label_path_for(path), ann)
+                    if write_prediction(path, pred, ann, context[2], self.replace):
                         s.written += 1
                     else:
                         s.unchanged += 1

@@ -30,7 +30,7 @@ def folder(tmp_path: Path) -> Path:
 
 
 def test_predict_folder_keeps_manual_and_is_idempotent(folder: Path, capsys) -> None:
-    assert main(["predict", "--model", MODEL, "--input", str(folder), "--quiet"]) == 0
+    assert main(["predict", "--model", MODEL, "--input", str(folder), "--quiet"]) == 1  # broken.jpg
     err = capsys.readouterr().err
     assert "broken.jpg" in err and "1 failed" in err
     ann0 = read_label_file(folder / "img0.json")
@@ -40,6 +40,7 @@ def test_predict_folder_keeps_manual_and_is_idempotent(folder: Path, capsys) -> 
         assert read_label_file(folder / f"img{i}.json").shapes
     assert not (folder / "broken.json").exists()
     mtimes = {p: p.stat().st_mtime_ns for p in folder.glob("*.json")}
+    (folder / "broken.jpg").unlink()
     assert main(["predict", "--model", MODEL, "--input", str(folder), "--quiet"]) == 0
     assert "0 label files written" in capsys.readouterr().err
     assert {p: p.stat().st_mtime_ns for p in folder.glob("*.json")} == mtimes
@@ -50,7 +51,7 @@ def test_predict_folder_keeps_manual_and_is_idempotent(folder: Path, capsys) -> 
 
 def test_corrupt_label_file_is_reported_and_left_alone(folder: Path, capsys) -> None:
     (folder / "img1.json").write_text("{ broken")
-    assert main(["predict", "--model", MODEL, "--input", str(folder), "--quiet"]) == 0
+    assert main(["predict", "--model", MODEL, "--input", str(folder), "--quiet"]) == 1
     err = capsys.readouterr().err
     assert "img1.json" in err
     assert (folder / "img1.json").read_text() == "{ broken"

@@ -1,6 +1,6 @@
 """``anylabel predict --prompt-from-boxes`` with a SAM config: every rectangle of the
 folder becomes the object's polygon, labels kept; images without label files and
-broken files do not stop the run."""
+broken files do not stop the run (but make the exit code 1)."""
 from __future__ import annotations
 
 import cv2
@@ -28,14 +28,15 @@ def test_prompt_from_boxes_over_a_folder(tmp_path, contract_paths, scene_factory
         boxes = []
         for k, obj in enumerate(scene.objects):
             ys, xs = np.nonzero(obj)
-            boxes.append(rectangle(xs.min() - 3, ys.min() - 3, xs.max() + 4, ys.max() + 4, label=f"obj{k}"))
+            boxes.append(rectangle(xs.min() - 3, ys.min() - 3, xs.max() + 4, ys.max() + 4, label=f"obj{k}",
+                                   group_id=10 + k))
         if i < 2:  # the third image has no label file: nothing to prompt with
             write_label_file(data / f"im{i}.json", new_annotation_for(p, boxes, (w, h)))
         truth[i] = (scene.objects, (h, w))
     (data / "broken.png").write_bytes(b"not an image")
 
     rc = main(["predict", "--model", str(cfg), "--input", str(data), "--prompt-from-boxes", "--replace", "--quiet"])
-    assert rc == 0
+    assert rc == 1  # one image could not be read: a script must notice
     err = capsys.readouterr().err
     assert "broken.png" in err
     for i in range(2):
@@ -44,6 +45,7 @@ def test_prompt_from_boxes_over_a_folder(tmp_path, contract_paths, scene_factory
         assert all(s.shape_type == POLYGON for s in ann.shapes)
         for k, obj in enumerate(objects):
             mine = [s for s in ann.shapes if s.label == f"obj{k}"]
+            assert mine and all(s.group_id == 10 + k for s in mine)  # the user's ids survive --replace
             mask = np.zeros((h, w), bool)
             for s in mine:
                 mask |= shape_to_mask(s, h, w)

@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 
 from ..core.atomic import atomic_write_text
+from ..core.class_list import ClassListError, read_class_list
 from ..core.errors import LabelFileError
 from ..core.folder_index import natural_key, scan_folder
 from ..core.geometry import is_area_shape
@@ -58,26 +59,15 @@ def _never() -> bool:
 
 def load_classes(path: str | os.PathLike[str]) -> list[str]:
     """One label per line; the class index is the line number from 0. Trailing blank lines
-    are ignored; a blank line inside or a repeated label is an error (it would shift indices)."""
-    p = Path(path)
+    are ignored; a blank line inside or a repeated label is an error (it would shift indices).
+    The reading rules are ``core.class_list.read_class_list(strict=True)``'s; an empty file
+    is refused here because a dataset needs at least one class to mean anything."""
     try:
-        lines = p.read_text(encoding="utf-8-sig").splitlines()
-    except FileNotFoundError:
-        raise FormatError(f"{p}: class file not found") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise FormatError(f"{p}: class file cannot be read ({exc})") from None
-    names = [ln.strip() for ln in lines]
-    while names and not names[-1]:
-        names.pop()
-    seen: dict[str, int] = {}
-    for i, name in enumerate(names):
-        if not name:
-            raise FormatError(f"{p}: line {i + 1} is blank; every line up to the last must name a class")
-        if name in seen:
-            raise FormatError(f"{p}: {name!r} appears on lines {seen[name] + 1} and {i + 1}")
-        seen[name] = i
+        names = read_class_list(path, strict=True)
+    except ClassListError as exc:
+        raise FormatError(str(exc)) from None
     if not names:
-        raise FormatError(f"{p}: the class file is empty")
+        raise FormatError(f"{os.fspath(path)}: the class file is empty")
     return names
 
 

@@ -1,11 +1,16 @@
-"""``anylabel track``: give the boxes already in a folder of frames track ids."""
+"""``anylabel track``: give the boxes already in a folder of frames track ids.
+
+Only rectangles and rotated boxes get ids; ids already on boxes are kept and continued
+unless ``--reassign``; other shapes keep their group ids (see docs/video.md).
+"""
 from __future__ import annotations
 
 import argparse
 import sys
 
 NAME = "track"
-HELP = "assign track ids (group_id) to the boxes already in a folder of frames' label files"
+HELP = ("assign track ids (group_id) to the boxes (rectangles, rotated boxes) already in a folder of "
+        "frames' label files; ids already set are kept unless --reassign")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -19,6 +24,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="tracker settings: a model YAML with a 'tracker:' map, or a file holding just that map")
     parser.add_argument("--start", type=int, metavar="N", help="first frame (1-based position in the folder)")
     parser.add_argument("--end", type=int, metavar="N", help="last frame (1-based, inclusive)")
+    parser.add_argument("--reassign", action="store_true",
+                        help="recompute every box's id, also ids already set (by default a box's id is kept and "
+                             "its track continued); shapes grouped with a box follow its new id")
     parser.add_argument("--dry-run", action="store_true", help="report what would change, write nothing")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
 
@@ -64,7 +72,7 @@ def run(args: argparse.Namespace) -> int:
     total = len(frames.clamp_range(start, end))
     with Progress(total, "track", enabled=None if not args.quiet else False) as bar:
         report = track_folder(frames, tracker, start, end, progress=lambda d, t: bar.advance(d - bar.done),
-                              dry_run=args.dry_run)
+                              dry_run=args.dry_run, reassign=args.reassign)
     for line in report.lines():
         print(line, file=sys.stdout if not line.startswith("error") else sys.stderr)
     return 0 if report.ok else 1

@@ -117,12 +117,24 @@ class Tracker(ABC):
         self.tracks: list[Track] = []
         self.frame_id = 0
         self._next_id = 1
+        self._reserved: set[int] = set()
+        self._det_seeds: dict[int, int] = {}   # detection index -> id given by the user (this frame)
         if getattr(self, "camera", None) is not None:
             self.camera.reset()
 
     # ------------------------------------------------------------------ public API
-    def assign(self, shapes: list[Shape], frame_rgb: np.ndarray | None = None) -> list[int | None]:
-        """Advance one frame; the track id of each input shape (None: not tracked here)."""
+    def reserve_ids(self, ids) -> None:
+        """Ids new tracks must not get (ids already in use in the files, until ``reset``)."""
+        self._reserved.update(int(i) for i in ids if i is not None)
+
+    def assign(self, shapes: list[Shape], frame_rgb: np.ndarray | None = None,
+               seeds: list[int | None] | None = None) -> list[int | None]:
+        """Advance one frame; the track id of each input shape (None: not tracked here).
+
+        ``seeds`` (one per shape, None = no opinion) are ids someone already gave the
+        shapes: the track that takes such a shape carries that id from here on, so later
+        frames continue the user's track instead of starting a new numbering.
+        """
         dets = detections_from_shapes(shapes)
         self.frame_id += 1
         self._camera_motion = None
@@ -130,7 +142,14 @@ class Tracker(ABC):
             if frame_rgb is None:
                 raise ValueError("camera motion compensation (gmc_method) needs the frame image (frame_rgb)")
             self._camera_motion = self.camera.estimate(frame_rgb)
+        self._det_seeds = {}
+        if seeds is not None:
+            self._det_seeds = {k: int(seeds[i]) for k, i in enumerate(dets.shape_index)
+                               if i < len(seeds) and seeds[i] is not None}
         ids_per_det = self._step(dets, frame_rgb)
+        if self._det_seeds:
+            self._apply_seeds(dets)
+            ids_per_det = self._report(dets)
         out: list[int | None] = [None] * len(shapes)
         for k, tid in enumerate(ids_per_det):
             out[dets.shape_index[k]] = tid
@@ -179,8 +198,34 @@ class Tracker(ABC):
     def _confirm(self, t: Track) -> None:
         t.state = TRACKED
         if t.track_id == 0:
-            t.track_id = self._next_id
+            seed = self._det_seeds.get(t.det_index) if t.det_index is not None else None
+            t.track_id = seed if seed is not None else self._take_id()
+
+    def _take_id(self) -> int:
+        """The next free id (skipping reserved ones)."""
+        while self._next_id in self._reserved:
             self._next_id += 1
+        self._next_id += 1
+        return self._next_id - 1
+
+    def _apply_seeds(self, dets: Detections) -> None:
+        """Make the track of each seeded detection carry the seed id (see ``assign``)."""
+        used: set[int] = set()
+        for k, seed in sorted(self._det_seeds.items()):
+            if seed in used:
+                continue   # the same id on two boxes of one frame: only the first can carry it
+            used.add(seed)
+            self._reserved.add(seed)
+            t = next((t for t in self.tracks if t.det_index == k and t.frame_id == self.frame_id
+                      and t.state in (TRACKED, TENTATIVE)), None)
+            if t is None:   # the tracker let this box go (thresholds): the user says it is real
+                t = self._new_track(dets, k)
+                self.tracks.append(t)
+            for other in self.tracks:   # the user moved this id onto another object
+                if other is not t and other.track_id == seed:
+                    other.track_id = self._take_id() if other.state != TENTATIVE else 0
+            t.track_id = seed
+            t.state = TRACKED
 
     def _predict(self, tracks: list[Track]) -> None:
         if not tracks:

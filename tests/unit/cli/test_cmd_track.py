@@ -92,3 +92,57 @@ def test_unreadable_image_with_camera_motion_is_named_and_skipped(crossing, tmp_
     assert run("--input", str(folder), "--config", str(cfg)) == 1
     assert "v_000003.jpg" in capsys.readouterr().err
     assert {s["group_id"] for s in read_shapes(imgs[7]) if s["shape_type"] == "rectangle"} == {1, 2}
+
+
+def test_only_boxes_get_ids_other_shapes_keep_their_groups(tmp_path):
+    """A polygon in two parts (group 1, 1) and a circle in group 5 are the user's groups."""
+    imgs = make_frames(tmp_path, 5)
+    for f, img in enumerate(imgs):
+        x = 10 + 6 * f
+        parts = [{"label": "road", "points": [[0, 100], [20, 100], [20, 110]], "shape_type": "polygon", "group_id": 1},
+                 {"label": "road", "points": [[50, 100], [70, 100], [70, 110]], "shape_type": "polygon", "group_id": 1},
+                 {"label": "wheel", "points": [[100, 30], [105, 30]], "shape_type": "circle", "group_id": 5},
+                 {"label": "blob", "points": [[120, 20], [140, 20], [140, 40]], "shape_type": "polygon"}]
+        write_labels(img, parts + [rect(x, 10, x + 30, 40)])
+    assert run("--input", str(tmp_path)) == 0
+    box_ids = set()
+    for img in imgs:
+        shapes = read_shapes(img)
+        assert [s["group_id"] for s in shapes[:4]] == [1, 1, 5, None]
+        box_ids.add(shapes[4]["group_id"])
+    assert len(box_ids) == 1 and box_ids.isdisjoint({1, 5, None})   # a new id, not one of the user's groups
+
+
+def test_ids_set_by_hand_are_kept_and_their_tracks_continued(tmp_path):
+    imgs = make_frames(tmp_path, 8)
+    for f, img in enumerate(imgs):
+        a = rect(10 + 6 * f, 10, 40 + 6 * f, 40, gid=7 if f == 0 else None)
+        b = rect(150 - 6 * f, 60, 180 - 6 * f, 90, gid=3 if f == 4 else None)
+        nose = {"label": "nose", "points": [[12 + 6 * f, 12]], "shape_type": "point", "group_id": 7}
+        write_labels(img, [a, b, nose])
+    assert run("--input", str(tmp_path)) == 0
+    rows = [[s["group_id"] for s in read_shapes(img)] for img in imgs]
+    # a keeps 7 from its first frame on; b gets a new id (1) until the user's 3 on frame 5, then 3
+    assert rows == [[7, 1, 7]] * 4 + [[7, 3, 7]] * 4
+
+
+def test_reassign_recomputes_ids_and_grouped_shapes_follow_their_box(tmp_path):
+    """Ids the user got wrong (swapped halfway) are recomputed; keypoints and polygon parts
+    grouped with a box on a frame follow that box's new id; other groups stay."""
+    imgs = make_frames(tmp_path, 6)
+    for f, img in enumerate(imgs):
+        ga, gb = (5, 6) if f < 3 else (6, 5)
+        a = rect(10 + 6 * f, 10, 40 + 6 * f, 40, label="person", gid=ga)
+        b = rect(150 - 6 * f, 60, 180 - 6 * f, 90, label="person", gid=gb)
+        kp = {"label": "nose", "points": [[12 + 6 * f, 12]], "shape_type": "point", "group_id": ga}
+        arm = {"label": "arm", "points": [[150 - 6 * f, 70], [160 - 6 * f, 70], [160 - 6 * f, 80]],
+               "shape_type": "polygon", "group_id": gb}
+        sign = {"label": "sign", "points": [[0, 100], [9, 100], [9, 110]], "shape_type": "polygon", "group_id": 9}
+        write_labels(img, [b, kp, a, arm, sign] if f % 2 else [a, kp, b, arm, sign])
+    assert run("--input", str(tmp_path)) == 0   # default: the user's ids stay, even swapped
+    assert {s["group_id"] for s in read_shapes(imgs[4]) if s["label"] == "nose"} == {6}
+    assert run("--input", str(tmp_path), "--reassign") == 0
+    for img in imgs:
+        ids = {s["label"] if s["label"] != "person" else ("a" if s["points"][0][1] == 10 else "b"): s["group_id"]
+               for s in read_shapes(img)}
+        assert ids == {"a": 1, "b": 2, "nose": 1, "arm": 2, "sign": 9}

@@ -184,3 +184,17 @@ def test_detect_and_track_over_a_folder_spares_user_frames(tmp_path):
         assert ownership(read_label_file(imgs[f].with_suffix(".json"))) == MACHINE
     again = detect_and_track(tmp_path, BlobDetector(), create_tracker("bytetrack"))
     assert again.changed == [] and again.unchanged == 5
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_seed_ids_are_carried_on_and_reserved_ids_skipped(name):
+    """A user's id on a box becomes its track's id; a displaced track gets a fresh one."""
+    tr = create_tracker(name, {"min_hits": 1})
+    tr.reserve_ids({1})
+    a, b = (lambda f: box(10 + 8 * f, 10)), (lambda f: box(300 - 8 * f, 200, "person"))
+    assert tr.assign([a(0), b(0)]) == [2, 3]          # 1 is taken in the files
+    assert tr.assign([a(1), b(1)], seeds=[3, None]) == [3, 4]   # the user says a is 3; b moves on
+    assert tr.assign([a(2), b(2)]) == [3, 4]
+    assert tr.assign([a(3), b(3)], seeds=[None, 9]) == [3, 9]
+    assert tr.assign([a(4), b(4)]) == [3, 9]
+    assert tr.assign([a(5), b(5), box(150, 100, "bus")]) == [3, 9, 5]

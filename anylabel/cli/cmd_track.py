@@ -27,7 +27,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--reassign", action="store_true",
                         help="recompute every box's id, also ids already set (by default a box's id is kept and "
                              "its track continued); shapes grouped with a box follow its new id")
-    parser.add_argument("--dry-run", action="store_true", help="report what would change, write nothing")
+    parser.add_argument("--dry-run", action="store_true", help="list the label files that would change, write nothing")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
@@ -73,6 +73,13 @@ def run(args: argparse.Namespace) -> int:
     with Progress(total, "track", enabled=None if not args.quiet else False) as bar:
         report = track_folder(frames, tracker, start, end, progress=lambda d, t: bar.advance(d - bar.done),
                               dry_run=args.dry_run, reassign=args.reassign)
+    if args.dry_run:
+        print(f"would change {len(report.changed)} label file(s), {report.unchanged} unchanged (dry run: nothing written)")
+        for path in report.changed:
+            print(f"  {path}")
+        for err in report.errors:
+            print(f"error: {err}", file=sys.stderr)
+        return 0 if report.ok else 1
     for line in report.lines():
         print(line, file=sys.stdout if not line.startswith("error") else sys.stderr)
     return 0 if report.ok else 1

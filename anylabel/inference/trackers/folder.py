@@ -41,7 +41,8 @@ def track_folder(folder: str | Path | FrameFolder, tracker: Tracker, start: int 
     """Assign track ids to the boxes of positions ``start``..``end`` (0-based).
 
     By default a box that already has a ``group_id`` keeps it and the tracker continues
-    that track; ``reassign`` recomputes every box id.
+    that track; ``reassign`` recomputes every box id. With ``dry_run`` nothing is written
+    and ``report.changed`` lists the label files a real run would write.
     """
     frames = folder if isinstance(folder, FrameFolder) else FrameFolder(folder)
     positions = frames.clamp_range(start, end)
@@ -82,7 +83,10 @@ def track_folder(folder: str | Path | FrameFolder, tracker: Tracker, start: int 
             _write_ids(ann, boxes, ids, reassign)
             refresh_digest(ann, owner)
             if dry_run:
-                report.unchanged += 1
+                if snapshot(ann) == before:
+                    report.unchanged += 1
+                else:
+                    report.changed.append(frames.label_path(i))
             else:
                 frames.save_if_changed(i, ann, before, report)
         if progress is not None and progress(n, len(positions)) is False:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -92,6 +93,33 @@ def test_unreadable_image_with_camera_motion_is_named_and_skipped(crossing, tmp_
     assert run("--input", str(folder), "--config", str(cfg)) == 1
     assert "v_000003.jpg" in capsys.readouterr().err
     assert {s["group_id"] for s in read_shapes(imgs[7]) if s["shape_type"] == "rectangle"} == {1, 2}
+
+
+def written_count(out: str) -> int:
+    return int(re.search(r"(\d+) label file\(s\) written", out).group(1))
+
+
+def test_dry_run_lists_exactly_what_a_real_run_writes(crossing, capsys):
+    folder, imgs = crossing
+    # frame 3 already has its ids (as a previous run would leave them): nothing to do there
+    shapes = read_shapes(imgs[2])
+    for s in shapes:
+        if s["shape_type"] == "rectangle":
+            s["group_id"] = 1 if s["points"][0][1] == 10 else 2
+    write_labels(imgs[2], shapes, custom_key="kept")
+    texts = [img.with_suffix(".json").read_text() for img in imgs]
+    assert run("--input", str(folder), "--dry-run") == 0
+    out = capsys.readouterr().out
+    assert [img.with_suffix(".json").read_text() for img in imgs] == texts   # nothing written
+    assert "would change 7 label file(s)" in out
+    listed = {Path(line.strip()).name for line in out.splitlines() if line.startswith("  ")}
+    assert listed == {img.with_suffix(".json").name for i, img in enumerate(imgs) if i != 2}
+    assert run("--input", str(folder)) == 0
+    out = capsys.readouterr().out
+    assert written_count(out) == 7
+    assert [img.with_suffix(".json").read_text() for img in imgs][2] == texts[2]
+    assert run("--input", str(folder), "--dry-run") == 0
+    assert "would change 0 label file(s)" in capsys.readouterr().out
 
 
 def test_only_boxes_get_ids_other_shapes_keep_their_groups(tmp_path):

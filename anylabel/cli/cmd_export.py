@@ -25,8 +25,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--classes",
         metavar="CLASSES_TXT",
-        help="one label per line; class index = line number from 0 "
-        "(default: the labels found, in natural order)",
+        help="one label per line; class index = line number from 0 (default: classes.txt of "
+        "OUT_DIR, else of IMAGES_DIR, else the labels found, in natural order); an existing "
+        "OUT_DIR/classes.txt is never replaced by a different list",
+    )
+    parser.add_argument(
+        "--add-new-classes",
+        action="store_true",
+        help="append labels missing from the class list after its names (default: their shapes are skipped)",
     )
     parser.add_argument(
         "--pose-config", metavar="YAML", help="keypoint names per class, in order (yolo-pose, coco keypoints)"
@@ -60,7 +66,10 @@ def run(args: argparse.Namespace) -> int:
     from .progress import Progress
 
     options = ExportOptions(
-        seed=args.seed, include_unlabelled=not args.labelled_only, workers=max(0, args.workers)
+        seed=args.seed,
+        include_unlabelled=not args.labelled_only,
+        workers=max(0, args.workers),
+        add_new_classes=args.add_new_classes,
     )
     try:
         if args.split:

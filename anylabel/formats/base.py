@@ -54,6 +54,9 @@ class ExportOptions:
     seed: int = 0
     include_unlabelled: bool = True  # images without a label file become empty/background entries
     workers: int = 1  # processes for big folders (0 = one per CPU core); formats with spec.parallel only
+    # Labels missing from an existing class list are appended to it (new indices after the
+    # old ones) instead of being skipped; off by default so no index changes unasked.
+    add_new_classes: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
 
 

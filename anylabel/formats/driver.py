@@ -234,19 +234,79 @@ def add_item(exporter: Any, item: ExportItem, out: Path, tally: Summary) -> int:
 def _resolve_classes(
     spec: Any, classes_file: Any, options: ExportOptions, summary: Summary, found: Any
 ) -> list[str] | None:
-    """The class list: the file, else the pose config's classes, else ``found()`` (labels in use)."""
+    """The class list: the file, else the pose config's classes, else ``found()`` (labels in use).
+
+    With a file, labels in use but missing from it are skipped by the exporter (and named
+    here), or appended after the file's names when ``options.add_new_classes``."""
     if classes_file:
         try:
-            return load_classes(classes_file)
+            classes = load_classes(classes_file)
         except FormatError as exc:
             summary.fail(classes_file, str(exc))
             return None
+        in_use = found()
+        missing = [c for c in (in_use or []) if c not in set(classes)]
+        if missing and options.add_new_classes:
+            summary.notes.append(f"class(es) appended to the list of {classes_file}: {', '.join(missing)}")
+            classes = classes + missing
+        elif missing:
+            summary.notes.append(
+                f"label(s) not in {classes_file} are skipped: {', '.join(missing)} "
+                "(add them to the file, or use --add-new-classes to append them)"
+            )
+        return classes
     if spec.needs_pose and options.pose_config:
         return list(options.pose_config)
     classes = found()
     if classes is not None:
         summary.notes.append(f"{len(classes)} class(es) taken from the label files (no class file given)")
     return classes
+
+
+def _existing_class_list(path: Path) -> list[str] | None:
+    """The names of a class file that exists and is not empty; None otherwise (an empty file
+    fixes no index, so writing over it loses nothing). Raises FormatError when unreadable."""
+    if not path.is_file():
+        return None
+    try:
+        names = read_class_list(path, strict=True)
+    except ClassListError as exc:
+        raise FormatError(str(exc)) from None
+    return names or None
+
+
+def _choose_class_file(
+    spec: Any, src: Path, out: Path, classes_file: Any, options: ExportOptions
+) -> Path | None:
+    """The class file to export with, and a guard for the one already in the output folder.
+
+    Without ``classes_file`` an existing OUT/classes.txt (else IMAGES_DIR/classes.txt) is the
+    class list, so re-exporting never renumbers classes behind the user's back. A user's
+    OUT/classes.txt is never replaced by a different list: an explicit ``classes_file`` or a
+    pose config that disagrees with it is refused (one that only adds names after the
+    existing ones keeps every old index and is allowed). Raises FormatError."""
+    out_file, src_file = out / CLASSES_FILE, src / CLASSES_FILE
+    existing = _existing_class_list(out_file)
+    if classes_file or (spec.needs_pose and options.pose_config):
+        planned = load_classes(classes_file) if classes_file else list(options.pose_config or {})
+        if existing is not None and planned[: len(existing)] != existing:
+            given = f"--classes {classes_file}" if classes_file else "the pose config's classes"
+            raise FormatError(
+                f"{out_file} lists other classes than {given}; it is not overwritten "
+                "(remove it, make them agree, or choose another output folder)"
+            )
+        return Path(classes_file) if classes_file else None
+    if existing is not None:
+        if src_file.resolve() != out_file.resolve():
+            other = _existing_class_list(src_file)
+            if other is not None and other != existing:
+                raise FormatError(
+                    f"{out_file} and {src_file} list different classes; pass --classes to choose one"
+                )
+        return out_file
+    if _existing_class_list(src_file) is not None:
+        return src_file
+    return None
 
 
 def _worker_count(options: ExportOptions, spec: Any, n: int, classes_known: bool) -> int:
@@ -284,11 +344,24 @@ def export_dataset(
         summary.fail(out, f"{spec.name} needs a pose config (keypoint names per class)")
         return summary
 
+    if spec.uses_classes:
+        try:
+            auto = not classes_file
+            classes_file = _choose_class_file(spec, src, out, classes_file, options)
+        except FormatError as exc:
+            summary.fail(out / CLASSES_FILE, str(exc))
+            return summary
+        if auto and classes_file:
+            summary.notes.append(f"class list read from {classes_file} (index = line number)")
+
     rows = list_rows(src, options)
     subsets = (
         assign_subsets([Path(r[0]).name for r in rows], options.split, options.seed) if options.split else {}
     )
-    classes_known = bool(classes_file) or bool(spec.needs_pose and options.pose_config)
+    # Appending new classes needs every label first, which the parallel path does not read.
+    classes_known = (bool(classes_file) and not options.add_new_classes) or bool(
+        spec.needs_pose and options.pose_config
+    )
     workers = _worker_count(options, spec, len(rows), classes_known)
     state = None
     done_in_parallel = False
@@ -313,9 +386,12 @@ def export_dataset(
     try:
         summary.outputs.extend(exporter.finish())
         summary.notes.extend(getattr(exporter, "notes", []))
-        if spec.uses_classes:
+        if spec.uses_classes and classes:
+            # Never empty (our importer refuses an empty class file, and it fixes no index);
+            # rewritten only when it changes, so an unchanged user file keeps its bytes.
             path = out / CLASSES_FILE
-            atomic_write_text(path, "".join(f"{c}\n" for c in classes))
+            if _existing_class_list(path) != classes:
+                atomic_write_text(path, "".join(f"{c}\n" for c in classes))
             summary.outputs.append(path)
         if spec.task and options.split:
             used = set(subsets.values())
@@ -444,8 +520,11 @@ def import_dataset(
         if classes_file:
             classes = load_classes(classes_file)
         elif src.is_dir() and (src / CLASSES_FILE).is_file():
-            classes = load_classes(src / CLASSES_FILE)
-            summary.notes.append(f"class names read from {src / CLASSES_FILE}")
+            # An empty one (older exports of unlabelled folders wrote it) names no class:
+            # the same as no file, as on export.
+            classes = _existing_class_list(src / CLASSES_FILE)
+            if classes is not None:
+                summary.notes.append(f"class names read from {src / CLASSES_FILE}")
         elif src.is_dir() and spec.needs_class_names:
             found = _names_from_data_yaml(src)
             if found:

@@ -49,8 +49,16 @@ class VideoController(QObject):
             self.window.statusBar().showMessage(text, 10000)
 
     def reload_current(self) -> None:
-        """Show the current frame's labels as the job left them on disk."""
+        """Show the current frame's labels as the job left them on disk.
+
+        The main window's ``reload_current`` does it properly (view kept, one undoable
+        step); reopening the frame is the fallback for a window without it.
+        """
         w = self.window
+        reload = getattr(w, "reload_current", None)
+        if callable(reload):
+            reload()
+            return
         i = getattr(w, "current_index", -1)
         if w.folder_index is not None and i >= 0:
             w.document = None   # open_image() re-reads only when no document is open

@@ -29,7 +29,9 @@ class EditOpsMixin:
         dlg = LabelDialog(self.known_labels(), list(self.settings.get("shape_flags", []) or []), self)
         return dlg.ask(initial)
 
-    def _remember_label(self, label: str) -> None:
+    def remember_label(self, label: str) -> None:
+        """Put ``label`` first in the label history (offered first by the label dialog); public
+        for extensions that ask for a label themselves (e.g. Segment Anything)."""
         if not label:
             return
         hist = [label] + [x for x in self.settings.get("label_history", []) if x != label]
@@ -46,7 +48,7 @@ class EditOpsMixin:
             self.statusBar().showMessage("Shape discarded (no label)", 3000)
             return
         result.apply(shape)
-        self._remember_label(result.label)
+        self.remember_label(result.label)
         self.canvas.commit_new_shape(shape, select=False)
         if self.settings.get("edit_after_draw", True):
             self.set_mode(EDIT)
@@ -67,7 +69,7 @@ class EditOpsMixin:
             else:
                 new.label = result.label  # several shapes: rename only, keep their own details
             changes[i] = new
-        self._remember_label(result.label)
+        self.remember_label(result.label)
         self.canvas.replace_shapes(changes, "Edit label")
         self.canvas.select_indices(sel)
 

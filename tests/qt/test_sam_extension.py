@@ -76,6 +76,7 @@ def test_click_preview_finish_adds_polygon(sam_window, qtbot):
     assert len(polys) == 1 and polys[0].label == "disc"
     assert _iou(shape_to_mask(polys[0], 420, 640), disc) > 0.9
     assert w.canvas.overlay_image is None
+    assert w.settings.get("label_history")[0] == "disc"  # through window.remember_label
 
 
 def test_negative_click_box_drag_and_clear(sam_window, qtbot):

@@ -257,3 +257,17 @@ def test_unexpected_errors_are_reported_not_fatal(make_window, monkeypatch):
     except ZeroDivisionError:
         sys.excepthook(*sys.exc_info())
     assert "ZeroDivisionError: boom" in w.statusBar().currentMessage()
+
+
+def test_remember_label_is_public_and_feeds_the_label_dialog(make_window, image_folder):
+    w = make_window("keep_last_label: true\n")
+    w.open_folder(image_folder)
+    w.remember_label("dog")
+    w.remember_label("cat")
+    w.remember_label("dog")
+    w.remember_label("")                                   # ignored
+    assert w.settings.get("label_history")[:2] == ["dog", "cat"]
+    w.labels.push(None)
+    w.set_mode("rectangle")
+    drag(w.canvas, 10, 10, 60, 60)
+    assert w.labels.requests[-1][0].label == "dog"         # offered first in the dialog

@@ -246,9 +246,8 @@ class SamController(QObject):
         if result is None:
             return []  # cancelled: keep the prompts so the user can go on
         shapes = self.session.finish(result.label, mode=mode)
-        remember = getattr(self.window, "remember_label", None) or getattr(self.window, "_remember_label", None)
-        if remember is not None and result.label:
-            remember(result.label)  # offered first in the next label dialog
+        if result.label:
+            self.window.remember_label(result.label)  # offered first in the next label dialog
         if not shapes:
             self._refresh()
             return []

@@ -1,17 +1,90 @@
 """The open image's annotation document: what was loaded, the undo history, saving.
 
 No Qt here. Rules it enforces: a file is written only when the user changed
-something; a label file that could not be read is never overwritten.
+something; a label file that could not be read is never overwritten; a label file
+that changed on disk since it was read (a batch run, the SAM folder run, a tracker,
+another program) is never overwritten blindly: the user's unsaved edits are merged
+into what is on disk now (see ``merge_shapes``).
 """
 from __future__ import annotations
 
+import json
+import os
+from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..core.errors import LabelFileError
 from ..core.label_file import (ImageAnnotation, label_path_for, read_label_file, relative_image_path,
-                               write_label_file)
+                               shape_to_dict, write_label_file)
 from ..core.shape import Shape
 from ..core.undo import UndoHistory
+
+def disk_stamp(path: Path) -> tuple[int, int, int] | None:
+    """What identifies a label file's version on disk: (mtime_ns, size, inode); None: no file."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return (st.st_mtime_ns, st.st_size, st.st_ino)  # atomic writes replace the inode too
+
+
+def shape_key(shape: Shape) -> str:
+    """A hashable fingerprint of a shape's saved content (what the label file would hold)."""
+    return json.dumps(shape_to_dict(shape), sort_keys=True, default=str)
+
+
+@dataclass
+class Merge:
+    """How the user's unsaved edits were combined with a label file that changed on disk."""
+
+    shapes: list[Shape]
+    from_disk: int      # shapes kept from the file as it is now
+    mine: int           # the user's new or edited shapes added on top
+    dropped: int        # shapes of the file the user had deleted or edited (unchanged on disk)
+
+    def message(self, name: str) -> str:
+        text = (f"{name} was changed on disk by another program or a background run: kept its "
+                f"{self.from_disk} shapes and added your {self.mine} unsaved new/edited shapes")
+        if self.dropped:
+            text += f" (your deletion/edit of {self.dropped} of its shapes applied)"
+        return text
+
+
+def merge_shapes(base: list[Shape], mine: list[Shape], disk: list[Shape]) -> Merge:
+    """Three-way merge of shape lists: ``base`` as the user's copy was loaded (or last saved),
+    ``mine`` the user's current shapes, ``disk`` the file's shapes now.
+
+    Safe by construction: every shape on disk is kept, except one that is byte-for-byte what
+    was loaded (the other writer left it alone) and that the user deleted or edited; every
+    shape the user added or edited is appended unless the disk already has an identical one.
+    Nothing either side produced is lost; an edited shape moves to the end of the list.
+    """
+    base_n = Counter(shape_key(s) for s in base)
+    mine_keys = [shape_key(s) for s in mine]
+    mine_n = Counter(mine_keys)
+    removed = base_n - mine_n       # loaded shapes the user deleted or changed
+    added = mine_n - base_n         # the user's new or changed shapes
+    out: list[Shape] = []
+    disk_keys = [shape_key(s) for s in disk]
+    new_on_disk = Counter(disk_keys) - base_n  # what the other writer added
+    dropped = 0
+    for s, k in zip(disk, disk_keys):
+        if removed[k] > 0:
+            removed[k] -= 1
+            dropped += 1
+            continue
+        out.append(s)
+    kept = len(out)
+    for s, k in zip(mine, mine_keys):
+        if added[k] <= 0:
+            continue
+        added[k] -= 1
+        if new_on_disk[k] > 0:  # the other writer produced the very same shape
+            new_on_disk[k] -= 1
+            continue
+        out.append(s)
+    return Merge(out, kept, len(out) - kept, dropped)
 
 
 class ImageDocument:
@@ -22,10 +95,17 @@ class ImageDocument:
         self.annotation: ImageAnnotation | None = None
         self.load_error: str | None = None
         self.history = UndoHistory(undo_limit)
+        #: The label file as last read or written by this document (None: there was none).
+        self.stamp: tuple[int, int, int] | None = None
+        #: The shapes that file held then: the base of a merge when it changes on disk.
+        self.base: tuple[Shape, ...] = ()
+        #: Set by ``save`` when it had to merge with a file changed on disk (None otherwise).
+        self.last_merge: Merge | None = None
 
     def load(self) -> None:
         """Read the label file if there is one; on failure remember why and keep no shapes."""
-        if not self.label_path.exists():
+        self.stamp = disk_stamp(self.label_path)
+        if self.stamp is None:
             self.history.reset([])
             return
         try:
@@ -34,6 +114,7 @@ class ImageDocument:
             self.load_error = str(exc)
             self.history.reset([])
             return
+        self.base = tuple(self.annotation.shapes)
         self.history.reset(self.annotation.shapes)
 
     @property
@@ -44,25 +125,85 @@ class ImageDocument:
     def modified(self) -> bool:
         return self.history.modified
 
+    def changed_on_disk(self) -> bool:
+        """True when the label file is not the one this document last read or wrote."""
+        return disk_stamp(self.label_path) != self.stamp
+
+    def _read_changed(self) -> ImageAnnotation | None:
+        """The label file as it is now (None when it was deleted); raises LabelFileError naming
+        the file when it cannot be read, so that nothing is overwritten."""
+        if disk_stamp(self.label_path) is None:
+            return None
+        try:
+            return read_label_file(self.label_path)
+        except LabelFileError as exc:
+            raise LabelFileError(self.label_path, f"changed on disk and cannot be read now ({exc.problem}); "
+                                 "it is not overwritten and your edits are kept in the window") from None
+
+    def reload(self) -> Merge | None:
+        """Take the label file as it is on disk now, keeping the user's unsaved edits on top.
+
+        Without unsaved edits the file's shapes replace the current ones (one undoable step,
+        not modified). With unsaved edits the result is ``merge_shapes`` (modified: the next
+        save writes it). Returns the merge, or None when there was nothing to merge.
+        Raises LabelFileError when the file cannot be read (nothing changes then).
+        """
+        stamp = disk_stamp(self.label_path)
+        ann = self._read_changed()
+        disk = list(ann.shapes) if ann is not None else []
+        had_edits = self.history.modified
+        merge = merge_shapes(list(self.base), self.shapes, disk) if had_edits else None
+        self.annotation = ann
+        self.load_error = None
+        self.stamp = stamp
+        self.base = tuple(disk)
+        new = merge.shapes if merge is not None else disk
+        if [shape_key(s) for s in new] != [shape_key(s) for s in self.history.current]:
+            self.history.push(new, "Reload from disk")
+        if merge is None:
+            self.history.mark_saved()
+        return merge
+
     def save(self, shapes: list[Shape] | None = None) -> bool:
         """Write the current shapes. Returns False when nothing needed writing.
 
-        Raises LabelFileError when the file cannot be written or must not be (it failed to load).
+        When the file changed on disk since it was read, the user's edits are merged into it
+        (``last_merge`` tells how; the history gets the merged shapes as one step).
+        Raises LabelFileError when the file cannot be written or must not be (it failed to load,
+        or it changed on disk and cannot be read now).
         """
-        if self.load_error is not None:
+        self.last_merge = None
+        if self.load_error is not None and not self.changed_on_disk():
             raise LabelFileError(self.label_path, "was not readable when opened, so it is not overwritten "
                                  "(fix or move it, then reopen the image)")
         shapes = list(self.history.current) if shapes is None else shapes
         if not self.history.modified:
             return False
-        if self.annotation is None and not shapes and not self.label_path.exists():
+        ann = self.annotation
+        if self.changed_on_disk():
+            stamp_before = disk_stamp(self.label_path)
+            disk_ann = self._read_changed()
+            if disk_ann is not None:
+                merge = merge_shapes(list(self.base), shapes, list(disk_ann.shapes))
+                if disk_stamp(self.label_path) != stamp_before:  # still being written: try later
+                    raise LabelFileError(self.label_path, "is being changed by another program; "
+                                         "not saved now, your edits are kept in the window")
+                self.last_merge = merge
+                self.load_error = None
+                shapes = merge.shapes
+                ann = disk_ann
+        if ann is None and not shapes and not self.label_path.exists():
             self.history.mark_saved()  # drew and deleted: no need for an empty file
             return False
-        ann = self.annotation or ImageAnnotation()
+        ann = ann or ImageAnnotation()
         ann.shapes = [s.copy() for s in shapes]
         ann.image_path = relative_image_path(self.label_path, self.image_path)
         ann.image_width, ann.image_height = int(self.size[0]), int(self.size[1])
         write_label_file(self.label_path, ann)
         self.annotation = ann
+        self.stamp = disk_stamp(self.label_path)
+        self.base = tuple(ann.shapes)
+        if self.last_merge is not None:
+            self.history.push(shapes, "Merge with the file on disk")
         self.history.mark_saved()
         return True

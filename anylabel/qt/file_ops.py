@@ -222,14 +222,50 @@ class FileOpsMixin:
         except LabelFileError as exc:
             self.report_error(str(exc))
             return False
+        if doc.last_merge is not None:  # the file had changed on disk: show what was merged
+            self.canvas.set_shapes(doc.shapes)
+            self.refresh_shape_views()
+            self.update_actions()
+            self.statusBar().showMessage(doc.last_merge.message(doc.label_path.name), 15000)
+        elif wrote:
+            self.statusBar().showMessage(f"Saved {doc.label_path.name}", 4000)
         if wrote:
             if self.folder_index is not None and self.current_index >= 0:
                 name = self.folder_index.names[self.current_index]
                 self.folder_index.mark_labelled(name, doc.label_path.exists())
                 self.file_dock.model.refresh(self.current_index)
                 self.file_dock.update_position()
-            self.statusBar().showMessage(f"Saved {doc.label_path.name}", 4000)
         self.update_title()
+        self.update_progress()
+        return True
+
+    def reload_current(self) -> bool:
+        """Re-read the current image's label file from disk (after a background run wrote it).
+
+        The view (zoom, scroll, mode) stays. Without unsaved edits the file's shapes replace
+        the shown ones as one undoable step; with unsaved edits they are merged (the file's
+        shapes plus the user's new/edited ones; see ``document.merge_shapes``) and the status
+        bar says so. Nothing is saved here. Returns False when no image is open or the file
+        cannot be read (reported; the shown shapes are kept).
+        """
+        doc = self.document
+        if doc is None:
+            return False
+        try:
+            merge = doc.reload()
+        except LabelFileError as exc:
+            self.report_error(str(exc))
+            return False
+        self.canvas.set_shapes(doc.shapes)
+        if self.folder_index is not None and self.current_index >= 0:
+            name = self.folder_index.names[self.current_index]
+            self.folder_index.mark_labelled(name, doc.label_path.exists())
+            self.file_dock.model.refresh(self.current_index)
+        if merge is not None:
+            self.statusBar().showMessage(merge.message(doc.label_path.name), 15000)
+        else:
+            self.statusBar().showMessage(f"Reloaded {doc.label_path.name} ({len(doc.shapes)} shapes)", 6000)
+        self.after_shapes_changed()
         self.update_progress()
         return True
 

@@ -5,7 +5,7 @@ folders, images and saving; ``edit_ops`` for shape edits, labels and undo).
 Extension API (see ``anylabel/qt/extensions/__init__.py``): ``menu``, ``add_action``,
 ``canvas``, ``current_image_path``, ``current_image``, ``folder_index``,
 ``current_shapes``, ``add_shapes``, ``set_shapes``, ``open_folder``, ``open_image``,
-``save``, ``settings`` and the signals ``image_changed`` / ``folder_changed``.
+``save``, ``reload_current``, ``remember_label``, ``settings`` and the signals ``image_changed`` / ``folder_changed``.
 """
 from __future__ import annotations
 

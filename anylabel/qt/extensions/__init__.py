@@ -17,6 +17,15 @@ What an extension may use on ``window`` (``anylabel.qt.main_window.MainWindow``)
 - ``window.current_shapes() -> list[anylabel.core.Shape]``
 - ``window.add_shapes(shapes, replace=False)``: one undoable edit; marks the image changed.
 - ``window.set_shapes(shapes)``: one undoable edit replacing all shapes.
+- ``window.reload_current() -> bool``: re-read the shown image's label file from disk. Call it
+  after a background job wrote label files, for the file of the image on screen (``open_image``
+  returns at once for the image already open). The view stays; without unsaved edits the file's
+  shapes replace the shown ones (one undoable step, nothing written); with unsaved edits the
+  user's new/edited shapes are kept on top of the file's shapes and the status bar says so.
+  Saving also never overwrites a label file changed on disk since it was read: it merges the
+  same way. Must be called on the GUI thread (emit a signal from a worker).
+- ``window.remember_label(label)``: put a label first in the label history (offered first in
+  the label dialog), e.g. after an extension asked the user for a label.
 - ``window.open_folder(path)``, ``window.open_image(index)``, ``window.save()``,
   ``window.open_path(path)`` (folder, image, or a file an extension opens).
 - ``window.add_path_opener(fn)``: ``fn(path) -> bool`` is offered files that are neither

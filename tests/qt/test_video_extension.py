@@ -193,3 +193,18 @@ def test_without_the_windows_reload_the_frame_is_reopened(window, qtbot, tmp_pat
     wait_job(qtbot, window.video.track_boxes("bytetrack"))
     qtbot.waitUntil(lambda: [s.group_id for s in window.current_shapes()] == [1], timeout=5000)
     assert window.current_image_path() == imgs[2]
+
+
+def test_track_boxes_keeps_the_users_ids_unless_told_to_recompute(window, qtbot, tmp_path):
+    imgs = make_frames(tmp_path / "f", 4)
+    for i, img in enumerate(imgs):
+        kp = {"label": "nose", "points": [[12 + 5 * i, 12]], "shape_type": "point", "group_id": 7}
+        write_labels(img, [rect(10 + 5 * i, 10, 40 + 5 * i, 40, gid=7), kp])
+    window.open_folder(tmp_path / "f")
+    dock = window.tracks_dock
+    wait_job(qtbot, dock.track_boxes())
+    assert [[s["group_id"] for s in read_shapes(img)] for img in imgs] == [[7, 7]] * 4
+    dock.reassign.setChecked(True)
+    wait_job(qtbot, dock.track_boxes())
+    qtbot.waitUntil(lambda: [s.group_id for s in window.current_shapes()] == [1, 1], timeout=5000)
+    assert [[s["group_id"] for s in read_shapes(img)] for img in imgs] == [[1, 1]] * 4

@@ -54,7 +54,7 @@ def install(window: Any) -> None:
     window.menu("view").addAction(toggle)
 
     video_menu = window.menu("tools").addMenu("&Video")
-    for text, slot in (("Track Boxes in Folder", lambda: ctl.track_boxes(dock.tracker.currentText())),
+    for text, slot in (("Track Boxes in Folder", lambda: dock.track_boxes()),
                        ("Interpolate Keyframes", lambda: ctl.interpolate()),
                        ("Propagate Forward", lambda: ctl.propagate("forward")),
                        ("Propagate Backward", lambda: ctl.propagate("backward"))):

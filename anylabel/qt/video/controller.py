@@ -145,8 +145,10 @@ class VideoController(QObject):
                             lambda progress: extract_frames(p, progress=progress, **options), done)
 
     # ------------------------------------------------------------------ sequence tools
-    def track_boxes(self, tracker_name: str = "bytetrack", settings: dict | None = None) -> JobThread | None:
-        """Give the boxes already in the folder's label files track ids."""
+    def track_boxes(self, tracker_name: str = "bytetrack", settings: dict | None = None,
+                    reassign: bool = False) -> JobThread | None:
+        """Give the boxes already in the folder's label files track ids (``reassign``: also
+        recompute the ids already set; see ``track_folder``)."""
         from ...inference.runtime import ModelLoadError
         from ...inference.trackers import create_tracker
         from ...inference.trackers.folder import EXISTING_BOX_SETTINGS, track_folder
@@ -159,7 +161,8 @@ class VideoController(QObject):
         except (AnyLabelError, ModelLoadError, ValueError) as exc:
             self._say(str(exc), error=True)
             return None
-        return self.run_job("Tracking boxes...", lambda progress: track_folder(frames, tracker, progress=progress),
+        return self.run_job("Tracking boxes...",
+                            lambda progress: track_folder(frames, tracker, progress=progress, reassign=reassign),
                             lambda r: self._report_done(f"Tracked with {tracker_name}", r))
 
     def detect_and_track(self, tracker_name: str = "bytetrack", count: int = 0, model: Any = None) -> JobThread | None:

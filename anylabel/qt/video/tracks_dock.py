@@ -7,7 +7,7 @@ from typing import Any
 
 from qtpy.QtCore import Qt
 from qtpy.QtGui import QIcon, QPixmap
-from qtpy.QtWidgets import (QComboBox, QDockWidget, QGridLayout, QInputDialog, QLabel, QPushButton, QSpinBox,
+from qtpy.QtWidgets import (QCheckBox, QComboBox, QDockWidget, QGridLayout, QInputDialog, QLabel, QPushButton, QSpinBox,
                             QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
 
 from ...core.tracks import TrackListing, list_tracks
@@ -70,10 +70,15 @@ class TracksDock(QDockWidget):
         self.tracker.addItems(list(TRACKERS))
         tools.addWidget(self.tracker, 0, 0)
         b = QPushButton("Track boxes", body)
-        b.setToolTip("Assign track ids to the boxes already in this folder's label files")
-        b.clicked.connect(lambda *_: self.ctl.track_boxes(self.tracker.currentText()))
+        b.setToolTip("Assign track ids to the boxes (rectangles, rotated boxes) in this folder's label "
+                     "files; ids you set are kept and continued")
+        b.clicked.connect(lambda *_: self.track_boxes())
         tools.addWidget(b, 0, 1)
         self.buttons["track"] = b
+        self.reassign = QCheckBox("Recompute ids already set", body)
+        self.reassign.setToolTip("Track boxes gives every box a new id, also the ids you set; shapes grouped "
+                                 "with a box (keypoints, polygon parts) follow it")
+        tools.addWidget(self.reassign, 5, 0, 1, 2)
         b = QPushButton("Detect + track", body)
         b.setToolTip("Run the Auto Labeling panel's model with this tracker from the current frame "
                      "(the frame count below; your frames are never changed)")
@@ -101,6 +106,10 @@ class TracksDock(QDockWidget):
         lay.addLayout(tools)
         self.setWidget(body)
         controller.labels_changed.connect(self.refresh)
+
+    def track_boxes(self):
+        """Track the folder's boxes with the chosen tracker (and the "recompute" choice)."""
+        return self.ctl.track_boxes(self.tracker.currentText(), reassign=self.reassign.isChecked())
 
     # ------------------------------------------------------------------ listing
     def refresh(self) -> None:

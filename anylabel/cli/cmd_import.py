@@ -36,7 +36,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--pose-config", metavar="YAML", help="keypoint names per class (yolo-pose)")
     group = parser.add_mutually_exclusive_group()
-    group.add_argument("--merge", action="store_true", help="add the imported shapes to existing label files")
+    group.add_argument("--merge", action="store_true", help="add to existing label files the imported shapes they do not already have")
     group.add_argument("--overwrite", action="store_true", help="replace existing label files")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
 

@@ -40,6 +40,7 @@ from .base import (
     ProgressFn,
     Summary,
 )
+from .merge import shapes_to_add
 from .registry import get_format
 
 CLASSES_FILE = "classes.txt"
@@ -538,7 +539,7 @@ def import_dataset(
     if spec.uses_classes and classes is None and spec.needs_class_names:
         summary.notes.append("no class file: labels are the class indices")
     total = importer.count()
-    done = 0
+    done = present = unchanged = 0
     for entry in importer.items():
         if cancelled():
             summary.cancelled = True
@@ -556,9 +557,15 @@ def import_dataset(
                     label_path, "a label file already exists; not overwritten (choose merge or overwrite)"
                 )
                 continue
+            added = entry.shapes
             if label_path.exists() and on_exists == "merge":
                 ann = read_label_file(label_path)
-                ann.shapes.extend(entry.shapes)
+                added = shapes_to_add(ann.shapes, entry.shapes)
+                present += len(entry.shapes) - len(added)
+                if not added:  # nothing new: the file keeps its bytes (no version bump, no new keys)
+                    unchanged += 1
+                    continue
+                ann.shapes.extend(added)
             else:
                 ann = new_annotation_for(entry.image_path, entry.shapes, entry.size)
             if entry.size and not (ann.image_width and ann.image_height):
@@ -571,5 +578,9 @@ def import_dataset(
             summary.fail(entry.image_path, f"cannot be imported ({exc})")
             continue
         summary.files_written += 1
-        summary.shapes_written += len(entry.shapes)
+        summary.shapes_written += len(added)
+    if present:
+        summary.notes.append(f"{present} shape(s) already in the label files were not added again")
+    if unchanged:
+        summary.notes.append(f"{unchanged} label file(s) had nothing new and were left as they were")
     return summary

@@ -251,6 +251,8 @@ class FileOpsMixin:
         doc = self.document
         if doc is None:
             return False
+        if doc.load_error is None and not doc.changed_on_disk():
+            return True  # the very file shown: nothing to do (selection and history untouched)
         try:
             merge = doc.reload()
         except LabelFileError as exc:

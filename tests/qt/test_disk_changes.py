@@ -141,3 +141,15 @@ def test_merge_shapes_keeps_duplicates_apart():
     same = rectangle(7, 7, 9, 9, label="same")
     m = merge_shapes([], [same], [same.copy()])          # both produced the same shape: kept once
     assert len(m.shapes) == 1 and m.mine == 0
+
+
+def test_reload_current_of_an_unchanged_file_changes_nothing(make_window, image_folder):
+    img = image_folder / "img1.png"
+    _write(img, [rectangle(10, 10, 50, 50, label="a")])
+    w = make_window()
+    w.open_folder(image_folder)
+    w.add_shapes([rectangle(100, 100, 150, 150, label="mine")])
+    w.canvas.select_indices([1])
+    assert w.reload_current()
+    assert [s.label for s in w.current_shapes()] == ["a", "mine"] and w.canvas.selected_indices() == [1]
+    assert w.isWindowModified() and w.document.history.undo_label() == "Add shapes"

@@ -11,7 +11,7 @@ import pytest
 from qtpy.QtCore import Qt
 
 from anylabel.core.geometry import shape_to_mask
-from anylabel.core.shape import POLYGON, rectangle
+from anylabel.core.shape import POLYGON, RECTANGLE, rectangle
 
 pytestmark = pytest.mark.gui
 
@@ -182,3 +182,43 @@ def test_broken_model_config_is_reported(sam_window, qtbot, tmp_path):
     ctl.load_model(bad)
     qtbot.waitUntil(lambda: any("nope.onnx" in m for m in w.error_messages), timeout=10000)
     assert ctl.model is good         # the working model stays
+
+
+def test_folder_run_reloads_the_image_the_user_moved_to(sam_window, qtbot, monkeypatch):
+    """The run skips the image it started on, but the user may go to an image it is about to
+    rewrite: that image must show the run's result (with the user's unsaved shape on top)."""
+    import threading
+
+    from anylabel.core.label_file import new_annotation_for, read_label_file, write_label_file
+    from anylabel.inference.sam import box_to_segment
+    from anylabel.qt.extensions.sam import _folder_run
+
+    w, ctl = sam_window
+    idx = w.folder_index
+    x0, y0, x1, y1 = BOX
+    for i in (1, 2):
+        write_label_file(idx.label_path(i), new_annotation_for(
+            idx.path(i), [rectangle(x0 - 5, y0 - 5, x1 + 5, y1 + 5, label="car", group_id=i)], (640, 420)))
+        idx.mark_labelled(idx.path(i).name)
+    qtbot.waitUntil(lambda: ctl.session is not None, timeout=10000)
+    gate = threading.Event()
+    real = box_to_segment.segment_label_files
+
+    def gated(*a, **kw):
+        gate.wait(30)
+        return real(*a, **kw)
+
+    monkeypatch.setattr(box_to_segment, "segment_label_files", gated)
+    t = _folder_run(w, ctl)
+    w.open_image(1)
+    w.open_image(2)
+    assert [s.shape_type for s in w.current_shapes()] == [RECTANGLE]
+    w.add_shapes([rectangle(1, 1, 20, 20, label="mine")])
+    gate.set()
+    t.join(30)
+    qtbot.waitUntil(lambda: "label files written" in w.statusBar().currentMessage(), timeout=5000)
+    assert [(s.shape_type, s.label) for s in w.current_shapes()] == [(POLYGON, "car"), (RECTANGLE, "mine")]
+    assert w.isWindowModified()
+    w.open_image(1)                                     # auto-save of image 2: both kept
+    assert [s.shape_type for s in read_label_file(idx.label_path(2)).shapes] == [POLYGON, RECTANGLE]
+    assert [s.shape_type for s in w.current_shapes()] == [POLYGON]

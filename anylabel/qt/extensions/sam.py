@@ -139,7 +139,20 @@ def _folder_run(window: Any, ctl: SamController) -> threading.Thread | None:
              if idx.has_label(i) and (current is None or Path(idx.path(i)) != Path(current))]
     ctl.boxes_to_segments_here()
     sig = _FolderSignals(window)
-    sig.progress.connect(lambda i, n: window.statusBar().showMessage(f"Rectangles to segments: {i}/{n}", 3000))
+
+    def reload_if_shown(path: Path) -> None:
+        """The user may have moved to an image the run has just rewritten: show the new file
+        (unsaved edits are merged into it, never lost; see window.reload_current)."""
+        shown = window.current_image_path()
+        if shown is not None and Path(shown) == Path(path):
+            window.reload_current()
+
+    def progress(i: int, n: int) -> None:
+        window.statusBar().showMessage(f"Rectangles to segments: {i}/{n}", 3000)
+        if 0 < i <= len(paths):
+            reload_if_shown(paths[i - 1])  # emitted after file i was written
+
+    sig.progress.connect(progress)
 
     def done(res: Any) -> None:
         msg = f"Rectangles to segments: {res.written} label files written, {res.skipped} without rectangles"
@@ -147,6 +160,9 @@ def _folder_run(window: Any, ctl: SamController) -> threading.Thread | None:
             window.report_error(msg + f", {len(res.failed)} failed:\n" + "\n".join(res.failed[:10]))
         else:
             window.statusBar().showMessage(msg, 15000)
+        shown = window.current_image_path()
+        if shown is not None and Path(shown) in {Path(p) for p in paths}:
+            window.reload_current()  # no-op when the file did not change
 
     sig.done.connect(done)
     ctl.folder_cancel.clear()

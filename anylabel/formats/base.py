@@ -8,6 +8,7 @@ files, progress, error collection and the summary live in ``driver.py`` only.
 from __future__ import annotations
 
 import math
+import os
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -153,7 +154,7 @@ class Summary:
         self.skipped.update(other.skipped)
 
     def fail(self, path: str | Path, problem: str) -> None:
-        self.failures.append((str(path), problem))
+        self.failures.append((printable_path(path), problem))
 
     def skip(self, skips: list[Skip]) -> None:
         for s in skips:
@@ -173,6 +174,17 @@ class Summary:
             out.append(f"  {len(self.failures)} file(s) failed:")
             out.extend(f"    {path}: {problem}" for path, problem in self.failures)
         return out
+
+
+def printable_path(path: str | os.PathLike[str]) -> str:
+    """The path as text that can be printed and saved: a file name that is not valid UTF-8
+    (its bytes were decoded with surrogate escapes) shows its odd bytes as ``\\xff``."""
+    text = os.fsdecode(path)
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        return os.fsencode(text).decode("utf-8", "backslashreplace")
 
 
 def finite(values: Any) -> bool:

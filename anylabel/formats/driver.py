@@ -191,6 +191,12 @@ def list_rows(images_dir: Path, options: ExportOptions) -> list[Row]:
 def load_row(row: Row) -> ExportItem | tuple[str, str]:
     """The image with its shapes and size, or (file, problem) when it cannot be exported."""
     image, label = Path(row[0]), row[1]
+    bad_name = next((n for n in (image.name, image.parent.name) if not _is_utf8(n)), None)
+    if bad_name is not None:
+        # Dataset files (json, xml, txt lists) are UTF-8 text: such a name cannot be written
+        # into them, so the image is reported instead of crashing the whole export.
+        what = "file" if bad_name == image.name else "folder"
+        return str(image), f"the {what} name is not valid UTF-8; rename it to export this image"
     if label is not None:
         try:
             ann = read_label_file(label)
@@ -206,6 +212,14 @@ def load_row(row: Row) -> ExportItem | tuple[str, str]:
             problem = f"image size unknown: not in the label file and the image cannot be read ({exc})"
             return str(image), problem
     return ExportItem(image, (int(w), int(h)), ann.shapes)
+
+
+def _is_utf8(name: str) -> bool:
+    try:
+        name.encode("utf-8")
+        return True
+    except UnicodeEncodeError:  # undecodable bytes of the file system name (surrogate escapes)
+        return False
 
 
 def add_item(exporter: Any, item: ExportItem, out: Path, tally: Summary) -> int:

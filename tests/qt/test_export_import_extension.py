@@ -174,3 +174,34 @@ def test_the_main_window_installs_the_extension_itself(make_window):
     w = make_window(install_extensions=True)
     assert hasattr(w, "export_import")
     assert not [m for m in w.error_messages if m.startswith("export_import")]
+
+
+
+def test_import_through_a_symlink_to_the_open_folder_refreshes_it(window, qtbot, tmp_path):
+    src = _labelled_folder(tmp_path / "a")
+    export_dataset("yolo", src, tmp_path / "y")
+    target = tmp_path / "b"
+    target.mkdir()
+    for p in src.glob("*.png"):
+        Image.new("RGB", (64, 48)).save(target / p.name)
+    link = tmp_path / "link to b"
+    link.symlink_to(target, target_is_directory=True)
+    window.open_folder(target)
+    ctl = window.export_import
+    summary = _wait(
+        qtbot, ctl, lambda: ctl.start_import(ImportChoices("yolo", str(tmp_path / "y"), str(link)))
+    )
+    assert summary.ok and summary.files_written == 3
+    assert [s.label for s in window.current_shapes()] == ["猫"]  # refreshed
+
+
+def test_export_by_a_relative_path_saves_the_open_images_edits_first(window, qtbot, tmp_path, monkeypatch):
+    src = _labelled_folder(tmp_path / "b")
+    window.open_folder(src)
+    window.add_shapes([Shape("rectangle", np.array([[30.0, 5], [40, 15]]), label="dog")])
+    monkeypatch.chdir(tmp_path)
+    ctl = window.export_import
+    summary = _wait(qtbot, ctl, lambda: ctl.start_export(ExportChoices("coco", "b", str(tmp_path / "o"))))
+    assert summary.ok, summary.lines()
+    data = json.loads((tmp_path / "o" / "annotations.json").read_text(encoding="utf-8"))
+    assert sorted(c["name"] for c in data["categories"]) == ["dog", "猫"]

@@ -51,6 +51,17 @@ class ExportImportController(QObject):
         if dlg.exec_() == QDialog.Accepted:
             self.start_import(dlg.choices())
 
+    def _is_open_folder(self, path: str) -> bool:
+        """Whether ``path`` is the folder open in the window. Both sides are resolved: a
+        relative path, a symlink or ``..`` must still save first and refresh afterwards."""
+        folder = getattr(getattr(self.window, "folder_index", None), "folder", None)
+        if not path or folder is None:
+            return False
+        try:
+            return Path(path).resolve() == Path(folder).resolve()
+        except (OSError, RuntimeError):  # unresolvable (e.g. a symlink loop): not the open folder
+            return False
+
     # ------------------------------------------------------------ runs
     @property
     def busy(self) -> bool:
@@ -83,7 +94,7 @@ class ExportImportController(QObject):
             options = self._options(c.pose_config, c.split, c.seed, c.labelled_only)
         except FormatError as exc:
             return self._refuse("export", c.fmt, str(exc))
-        if Path(c.input_dir) == getattr(getattr(self.window, "folder_index", None), "folder", None):
+        if self._is_open_folder(c.input_dir):
             self.window.save()  # export what the user sees, including unsaved edits of this image
         return self._run(
             "export",
@@ -103,7 +114,7 @@ class ExportImportController(QObject):
             options = self._options(c.pose_config)
         except FormatError as exc:
             return self._refuse("import", c.fmt, str(exc))
-        if Path(c.images_dir) == getattr(getattr(self.window, "folder_index", None), "folder", None):
+        if self._is_open_folder(c.images_dir):
             # Save first: the folder is reopened afterwards, and unsaved edits must neither be
             # lost nor written over the imported labels.
             self.window.save()
@@ -165,7 +176,7 @@ class ExportImportController(QObject):
             self.thread.wait()
         self.last_summary = summary
         index = getattr(self.window, "folder_index", None)
-        if refresh and index is not None and Path(refresh) == index.folder and summary.files_written:
+        if refresh and index is not None and self._is_open_folder(refresh) and summary.files_written:
             current = self.window.current_image_path()
             self.window.open_folder(index.folder, select=current.name if current else None)
         lines = summary.lines()

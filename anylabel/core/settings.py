@@ -61,7 +61,36 @@ DEFAULT_SHORTCUTS: dict[str, str | list[str] | None] = {
     "rotate_left_fine": "X",
     "rotate_right_fine": "C",
     "rotate_right_coarse": "V",
+    # Extensions read their keys from the same table (so that they are in the rc file and in
+    # Help > Keyboard Shortcuts). The SAM keys act only while Segment Anything is on (Q / E
+    # switch it on).
+    "sam_positive": "Q",
+    "sam_negative": "E",
+    "sam_clear": "B",
+    "sam_finish": "F",
+    "open_video": "Ctrl+Shift+O",
 }
+
+#: Titles for the shortcut help of keys that belong to extensions (the built-in actions
+#: have their own menu texts).
+EXTENSION_SHORTCUT_TITLES: dict[str, str] = {
+    "sam_positive": "Segment Anything: positive clicks (switches it on)",
+    "sam_negative": "Segment Anything: negative clicks (switches it on)",
+    "sam_clear": "Segment Anything: clear the prompts",
+    "sam_finish": "Segment Anything: finish the object",
+    "open_video": "Open Video",
+}
+
+
+def normalise_key(seq: str) -> str:
+    """A key sequence in a comparable form: ``shift+ctrl+z`` and ``Ctrl+Shift+Z`` are equal."""
+    s = str(seq).strip()
+    if s.endswith("++"):
+        mods, key = s[:-2], "+"
+    else:
+        mods, _, key = s.rpartition("+")
+    parts = sorted(m.strip().lower() for m in mods.split("+") if m.strip())
+    return "+".join(parts + [key.strip().lower()])
 
 DEFAULTS: dict[str, Any] = {
     "auto_save": True,
@@ -209,6 +238,20 @@ class Settings:
         if keys is None:
             return []
         return [keys] if isinstance(keys, str) else [str(k) for k in keys]
+
+    def shortcut_conflicts(self) -> list[str]:
+        """Keys given to more than one action (Qt would then run neither), one line each."""
+        names = list(DEFAULT_SHORTCUTS) + [n for n in (self.get("shortcuts") or {}) if n not in DEFAULT_SHORTCUTS]
+        owners: dict[str, list[str]] = {}
+        shown: dict[str, str] = {}
+        for name in names:
+            for key in self.shortcut(name):
+                if not key.strip():
+                    continue
+                k = normalise_key(key)
+                owners.setdefault(k, []).append(name)
+                shown.setdefault(k, key)
+        return [f"{shown[k]}: {', '.join(v)}" for k, v in owners.items() if len(v) > 1]
 
     def add_recent_folder(self, folder: str) -> None:
         recent = [f for f in self.get("recent_folders", []) if f != folder]

@@ -372,14 +372,17 @@ class FileOpsMixin:
         return folder_statistics(self.folder_index,
                                  override=lambda i: list(self.canvas.shapes) if i == cur and self.document else None)
 
-    def show_shortcuts(self) -> None:
+    def shortcut_rows(self) -> list[tuple[str, str]]:
+        """(what, keys) for every action with a key: built-in actions, then extensions' keys."""
+        from ..core.settings import EXTENSION_SHORTCUT_TITLES
         from .actions import ACTIONS
 
-        rows = []
-        for spec in ACTIONS:
-            keys = ", ".join(self.settings.shortcut(spec.name))
-            if keys:
-                rows.append(f"<tr><td>{spec.text.replace('&', '')}</td><td><b>{keys}</b></td></tr>")
+        rows = [(spec.text.replace("&", ""), ", ".join(self.settings.shortcut(spec.name))) for spec in ACTIONS]
+        rows += [(title, ", ".join(self.settings.shortcut(name))) for name, title in EXTENSION_SHORTCUT_TITLES.items()]
+        return [(t, k) for t, k in rows if k]
+
+    def show_shortcuts(self) -> None:
+        rows = [f"<tr><td>{text}</td><td><b>{keys}</b></td></tr>" for text, keys in self.shortcut_rows()]
         extra = ("<tr><td>Finish polygon / line strip</td><td><b>Enter</b>, double-click</td></tr>"
                  "<tr><td>Cancel drawing</td><td><b>Esc</b></td></tr>"
                  "<tr><td>Remove last vertex while drawing</td><td><b>Backspace</b></td></tr>"

@@ -93,6 +93,12 @@ class MainWindow(FileOpsMixin, EditOpsMixin, QMainWindow):
         self._restore_layout()
         if settings.load_error:
             self.report_error(settings.load_error)
+        conflicts = settings.shortcut_conflicts()
+        if conflicts:  # Qt runs neither action of an ambiguous key: say which ones
+            text = f"Keys given to several actions in {settings.path}: " + "; ".join(conflicts)
+            log.warning("%s", text)
+            self.error_messages.append(text)
+            self.statusBar().showMessage(text, 20000)
         if install_extensions:
             from . import extensions
 

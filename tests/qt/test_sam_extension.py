@@ -222,3 +222,24 @@ def test_folder_run_reloads_the_image_the_user_moved_to(sam_window, qtbot, monke
     w.open_image(1)                                     # auto-save of image 2: both kept
     assert [s.shape_type for s in read_label_file(idx.label_path(2)).shapes] == [POLYGON, RECTANGLE]
     assert [s.shape_type for s in w.current_shapes()] == [POLYGON]
+
+
+def test_sam_keys_b_and_f_only_act_in_prompt_mode(sam_window, qtbot):
+    from anylabel.qt.testing import key
+
+    w, ctl = sam_window
+    w.add_shapes([rectangle(10, 10, 60, 60, label="box")])
+    w.statusBar().showMessage("untouched")
+    key(w.canvas, Qt.Key_F)                     # edit mode: F and B do nothing
+    key(w.canvas, Qt.Key_B)
+    assert not ctl.active and w.statusBar().currentMessage() == "untouched"
+    assert w.labels.requests == []
+    key(w.canvas, Qt.Key_Q)
+    assert ctl.active
+    key(w.canvas, Qt.Key_F)                     # in prompt mode F is Finish
+    assert "nothing to finish" in w.statusBar().currentMessage()
+    w.set_mode("edit")                          # leaving prompt mode frees the keys again
+    assert not ctl.active
+    w.statusBar().showMessage("untouched")
+    key(w.canvas, Qt.Key_F)
+    assert w.statusBar().currentMessage() == "untouched"

@@ -271,3 +271,24 @@ def test_remember_label_is_public_and_feeds_the_label_dialog(make_window, image_
     w.set_mode("rectangle")
     drag(w.canvas, 10, 10, 60, 60)
     assert w.labels.requests[-1][0].label == "dog"         # offered first in the dialog
+
+
+def test_extension_shortcuts_are_in_the_rc_file_and_the_help(make_window, tmp_path):
+    import yaml
+
+    w = make_window()
+    saved = yaml.safe_load((tmp_path / "anylabelrc.yaml").read_text())["shortcuts"]
+    assert {k: saved[k] for k in ("sam_positive", "sam_negative", "sam_clear", "sam_finish")} == {
+        "sam_positive": "Q", "sam_negative": "E", "sam_clear": "B", "sam_finish": "F"}
+    rows = dict(w.shortcut_rows())
+    assert rows["Segment Anything: finish the object"] == "F" and rows["Segment Anything: clear the prompts"] == "B"
+    assert w.settings.shortcut_conflicts() == []           # the defaults never collide
+    assert not any("several actions" in m for m in w.error_messages)
+
+
+def test_conflicting_shortcuts_are_reported(make_window):
+    w = make_window("shortcuts:\n  sam_finish: D\n  group: shift+ctrl+z\n")
+    conflicts = w.settings.shortcut_conflicts()
+    assert "D: next_image, sam_finish" in conflicts
+    assert any(c.endswith("redo, group") for c in conflicts)  # same keys, other spelling
+    assert "next_image, sam_finish" in w.statusBar().currentMessage()

@@ -22,7 +22,7 @@ SAM_TYPES = ("segment_anything", "segment_anything_model", "sam", "mobile_sam", 
 
 
 def _keys(window: Any, name: str) -> list[QKeySequence]:
-    keys = window.settings.get(f"shortcuts.{name}", SHORTCUTS[name])
+    keys = window.settings.get(f"shortcuts.{name}", SHORTCUTS[name])  # defaults: core.settings
     if keys is None:
         return []
     return [QKeySequence(k) for k in ([keys] if isinstance(keys, str) else keys)]
@@ -89,9 +89,14 @@ def install(window: Any) -> None:
     menu.addSeparator()
     _action(window, menu, "&Positive Point", lambda: start(False), "sam_positive")
     _action(window, menu, "&Negative Point", lambda: start(True), "sam_negative")
-    _action(window, menu, "&Clear Prompts", ctl.clear, "sam_clear")
-    _action(window, menu, "&Finish Object", ctl.finish, "sam_finish")
-    _action(window, menu, "&Leave Segment Anything", ctl.deactivate)
+    # B / F act only while Segment Anything is on: otherwise the keys stay free (a disabled
+    # action's shortcut does not fire).
+    in_mode = [_action(window, menu, "&Clear Prompts", ctl.clear, "sam_clear"),
+               _action(window, menu, "&Finish Object", ctl.finish, "sam_finish"),
+               _action(window, menu, "&Leave Segment Anything", ctl.deactivate)]
+    for act in in_mode:
+        act.setEnabled(ctl.active)
+        ctl.active_changed.connect(act.setEnabled)
     menu.addSeparator()
 
     out = menu.addMenu("&Output")

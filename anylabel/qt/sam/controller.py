@@ -41,6 +41,7 @@ class SamController(QObject):
     embedding_ready = Signal(str)     # image path
     preview_changed = Signal()
     status = Signal(str)
+    active_changed = Signal(bool)     # prompt mode on / off
     #: Emitted from the loading thread; Qt queues it to the GUI thread.
     _download_text = Signal(str)
 
@@ -196,6 +197,7 @@ class SamController(QObject):
         if not self.active:
             self.active = True
             self.window.canvas.set_prompt_handler(self)
+            self.active_changed.emit(True)
         self.status.emit("Segment Anything: " + ("negative" if negative else "positive")
                          + " clicks (right click: negative, drag: box, F: finish, B: clear)")
 
@@ -203,6 +205,7 @@ class SamController(QObject):
         if self.active:
             self.active = False
             self.window.canvas.set_prompt_handler(None)
+            self.active_changed.emit(False)
         self.clear()
 
     def on_click(self, x: float, y: float, button: Any, modifiers: Any = None) -> None:

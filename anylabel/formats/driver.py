@@ -41,6 +41,7 @@ from .base import (
     Summary,
 )
 from .merge import shapes_to_add
+from .output import path_for
 from .registry import get_format
 
 CLASSES_FILE = "classes.txt"
@@ -228,7 +229,7 @@ def add_item(exporter: Any, item: ExportItem, out: Path, tally: Summary) -> int:
     try:
         skips = exporter.add(item)
         if item.subset:
-            dest = out / "images" / item.subset / item.image_path.name
+            dest = path_for(out, "images", item, item.image_path.suffix)
             dest.parent.mkdir(parents=True, exist_ok=True)
             if dest.resolve() != item.image_path.resolve():
                 shutil.copyfile(item.image_path, dest)

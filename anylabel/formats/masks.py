@@ -35,7 +35,7 @@ from .base import (
     Skip,
 )
 from .convert import as_polygon, classify
-from .output import write_bytes
+from .output import path_for, write_bytes
 
 BACKGROUND_NAMES = ("_background_", "background", "__background__")
 MAPPING_FILE = "mapping.json"
@@ -104,15 +104,12 @@ class MaskExporter:
         self.colours = palette(max(self.values.values(), default=0) + 1)
         self.files_written = 0
 
-    def _folder(self, kind: str, item: ExportItem) -> Path:
-        return self.ctx.out_dir / kind / item.subset if item.subset else self.ctx.out_dir / kind
-
     def add(self, item: ExportItem) -> list[Skip]:
         mask, skips = dump(item.shapes, item.size, self.values)
-        write_bytes(self._folder("masks", item) / f"{item.stem}.png", encode_png(mask))
+        write_bytes(path_for(self.ctx.out_dir, "masks", item, ".png"), encode_png(mask))
         colour = self.colours[mask][:, :, ::-1]  # RGB -> BGR for OpenCV
         write_bytes(
-            self._folder("colour", item) / f"{item.stem}.png", encode_png(np.ascontiguousarray(colour))
+            path_for(self.ctx.out_dir, "colour", item, ".png"), encode_png(np.ascontiguousarray(colour))
         )
         self.files_written += 2
         return skips

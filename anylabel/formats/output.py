@@ -11,6 +11,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from .base import ExportItem
+
 
 def write_bytes(path: Path, data: bytes) -> None:
     tmp = path.parent / f".{path.name}.{os.getpid()}.tmp"
@@ -33,3 +35,14 @@ def write_bytes(path: Path, data: bytes) -> None:
 
 def write_text(path: Path, text: str) -> None:
     write_bytes(path, text.encode("utf-8"))
+
+
+def path_for(out_dir: Path, kind: str, item: ExportItem, suffix: str, flat: bool = False) -> Path:
+    """Where an image's ``kind`` file goes: ``<out>/<kind>/<subset>/<stem><suffix>`` in a
+    train/val/test split (the Ultralytics layout), else ``<out>/<kind>/<stem><suffix>``, or
+    ``<out>/<stem><suffix>`` when ``flat`` (YOLO/VOC/DOTA files sit in OUT_DIR itself)."""
+    if item.subset:
+        folder = out_dir / kind / item.subset
+    else:
+        folder = out_dir if flat else out_dir / kind
+    return folder / (item.stem + suffix)

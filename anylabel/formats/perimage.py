@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 from typing import Callable, Iterator
 
-from .output import write_text
+from .output import path_for, write_text
 from ..core.folder_index import scan_folder
 from ..core.image_io import image_size
 from ..core.shape import Shape
@@ -37,8 +37,7 @@ class PerImageExporter:
         self.files_written = 0
 
     def path_for(self, item: ExportItem) -> Path:
-        folder = self.ctx.out_dir / "labels" / item.subset if item.subset else self.ctx.out_dir
-        return folder / (item.stem + self.suffix)
+        return path_for(self.ctx.out_dir, "labels", item, self.suffix, flat=True)
 
     def add(self, item: ExportItem) -> list[Skip]:
         text, skips = self.dump(item, self.ctx)

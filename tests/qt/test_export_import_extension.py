@@ -146,6 +146,10 @@ def test_dialogs_round_trip_their_choices(qtbot):
     d = ExportDialog(c)
     qtbot.addWidget(d)
     assert d.choices() == c
+    appending = ExportChoices("yolo", "/in", "/out", add_new_classes=True)
+    d.set_choices(appending)
+    assert d.choices() == appending
+    d.set_choices(c)
     d.fmt.setCurrentIndex(d.fmt.findData("voc"))  # voc has no split: the split is dropped
     assert d.choices().split == "" and not d.split_on.isEnabled()
     ic = ImportChoices("coco", "/a.json", "/imgs", "", "", "merge")
@@ -205,3 +209,19 @@ def test_export_by_a_relative_path_saves_the_open_images_edits_first(window, qtb
     assert summary.ok, summary.lines()
     data = json.loads((tmp_path / "o" / "annotations.json").read_text(encoding="utf-8"))
     assert sorted(c["name"] for c in data["categories"]) == ["dog", "猫"]
+
+
+def test_export_from_the_gui_keeps_the_output_class_list_or_appends_when_asked(window, qtbot, tmp_path):
+    src = _labelled_folder(tmp_path / "imgs")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "classes.txt").write_text("dog\n", encoding="utf-8")
+    ctl = window.export_import
+    summary = _wait(qtbot, ctl, lambda: ctl.start_export(ExportChoices("yolo", str(src), str(out))))
+    assert summary.ok and (out / "classes.txt").read_text(encoding="utf-8") == "dog\n"
+    assert any("猫" in n for n in summary.notes)
+    summary = _wait(
+        qtbot, ctl, lambda: ctl.start_export(ExportChoices("yolo", str(src), str(out), add_new_classes=True))
+    )
+    assert summary.ok and (out / "classes.txt").read_text(encoding="utf-8") == "dog\n猫\n"
+    assert (out / "im0.txt").read_text(encoding="utf-8").split()[0] == "1"

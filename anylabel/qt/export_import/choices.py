@@ -18,6 +18,7 @@ class ExportChoices:
     split: str = ""  # "" = no split, else "0.8,0.2" or "0.7,0.2,0.1"
     seed: int = 0
     labelled_only: bool = False
+    add_new_classes: bool = False  # append labels missing from the class list (else skipped)
 
 
 @dataclass

@@ -68,12 +68,19 @@ class ExportImportController(QObject):
         return self.thread is not None and self.thread.isRunning()
 
     def _options(
-        self, pose_path: str, split: str = "", seed: int = 0, labelled_only: bool = False
+        self,
+        pose_path: str,
+        split: str = "",
+        seed: int = 0,
+        labelled_only: bool = False,
+        add_new_classes: bool = False,
     ) -> ExportOptions:
         # Worker processes (spawned, never forked) for big folders; a frozen build would need
         # multiprocessing.freeze_support() in its entry point, so it stays in one process.
         workers = 1 if getattr(sys, "frozen", False) else 0
-        options = ExportOptions(seed=seed, include_unlabelled=not labelled_only, workers=workers)
+        options = ExportOptions(
+            seed=seed, include_unlabelled=not labelled_only, workers=workers, add_new_classes=add_new_classes
+        )
         if split:
             options.split = parse_split(split)
         if pose_path:
@@ -91,7 +98,7 @@ class ExportImportController(QObject):
         if not c.input_dir or not c.output_dir:
             return self._refuse("export", c.fmt, "choose the images folder and the output folder")
         try:
-            options = self._options(c.pose_config, c.split, c.seed, c.labelled_only)
+            options = self._options(c.pose_config, c.split, c.seed, c.labelled_only, c.add_new_classes)
         except FormatError as exc:
             return self._refuse("export", c.fmt, str(exc))
         if self._is_open_folder(c.input_dir):

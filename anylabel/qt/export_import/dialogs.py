@@ -70,7 +70,10 @@ class ExportDialog(_Form):
         self.input_dir = QLineEdit(self)
         self.output_dir = QLineEdit(self)
         self.classes_file = QLineEdit(self)
-        self.classes_file.setPlaceholderText("optional: one label per line (default: labels found)")
+        self.classes_file.setPlaceholderText(
+            "optional: one label per line (default: classes.txt of the output, else of the images "
+            "folder, else the labels found)"
+        )
         self.pose_config = QLineEdit(self)
         self.pose_config.setPlaceholderText("yolo-pose / coco keypoints: YAML of keypoint names per class")
         self.split_on = QCheckBox("Split into train/val/test", self)
@@ -79,6 +82,7 @@ class ExportDialog(_Form):
         self.seed = QSpinBox(self)
         self.seed.setRange(0, 2**31 - 1)
         self.labelled_only = QCheckBox("Leave out images without a label file", self)
+        self.add_new_classes = QCheckBox("Append labels missing from the class list (else skipped)", self)
         self.form.addRow("Format", self.fmt)
         self.form.addRow(
             "Images folder",
@@ -107,6 +111,7 @@ class ExportDialog(_Form):
         self.form.addRow(self.split_on, self.split)
         self.form.addRow("Split seed", self.seed)
         self.form.addRow(self.labelled_only)
+        self.form.addRow(self.add_new_classes)
         self.form.addRow(self.buttons)
         self.split_on.toggled.connect(self.split.setEnabled)
         self.fmt.currentIndexChanged.connect(lambda *_: self._update())
@@ -129,6 +134,7 @@ class ExportDialog(_Form):
         self.split.setText(c.split or "0.8,0.2")
         self.seed.setValue(c.seed)
         self.labelled_only.setChecked(c.labelled_only)
+        self.add_new_classes.setChecked(c.add_new_classes)
         self._update()
 
     def choices(self) -> ExportChoices:
@@ -142,6 +148,7 @@ class ExportDialog(_Form):
             split,
             self.seed.value(),
             self.labelled_only.isChecked(),
+            self.add_new_classes.isChecked(),
         )
 
 

@@ -279,6 +279,19 @@ def _resolve_classes(
     return classes
 
 
+class ClassFileProblem(FormatError):
+    """A class file that cannot be used, or would be replaced by a different list."""
+
+    def __init__(self, path: str | os.PathLike[str], problem: str) -> None:
+        self.path, self.problem = os.fspath(path), problem
+        super().__init__(f"{self.path}: {problem}")
+
+    @classmethod
+    def from_error(cls, path: str | os.PathLike[str], exc: Exception) -> "ClassFileProblem":
+        text, prefix = str(exc), f"{os.fspath(path)}: "
+        return cls(path, text[len(prefix) :] if text.startswith(prefix) else text)
+
+
 def _existing_class_list(path: Path) -> list[str] | None:
     """The names of a class file that exists and is not empty; None otherwise (an empty file
     fixes no index, so writing over it loses nothing). Raises FormatError when unreadable."""
@@ -287,7 +300,7 @@ def _existing_class_list(path: Path) -> list[str] | None:
     try:
         names = read_class_list(path, strict=True)
     except ClassListError as exc:
-        raise FormatError(str(exc)) from None
+        raise ClassFileProblem.from_error(path, exc) from None
     return names or None
 
 
@@ -300,24 +313,28 @@ def _choose_class_file(
     class list, so re-exporting never renumbers classes behind the user's back. A user's
     OUT/classes.txt is never replaced by a different list: an explicit ``classes_file`` or a
     pose config that disagrees with it is refused (one that only adds names after the
-    existing ones keeps every old index and is allowed). Raises FormatError."""
+    existing ones keeps every old index and is allowed). Raises ClassFileProblem."""
     out_file, src_file = out / CLASSES_FILE, src / CLASSES_FILE
     existing = _existing_class_list(out_file)
     if classes_file or (spec.needs_pose and options.pose_config):
-        planned = load_classes(classes_file) if classes_file else list(options.pose_config or {})
+        try:
+            planned = load_classes(classes_file) if classes_file else list(options.pose_config or {})
+        except FormatError as exc:
+            raise ClassFileProblem.from_error(classes_file, exc) from None
         if existing is not None and planned[: len(existing)] != existing:
             given = f"--classes {classes_file}" if classes_file else "the pose config's classes"
-            raise FormatError(
-                f"{out_file} lists other classes than {given}; it is not overwritten "
-                "(remove it, make them agree, or choose another output folder)"
+            raise ClassFileProblem(
+                out_file,
+                f"lists other classes than {given}; it is not overwritten "
+                "(remove it, make them agree, or choose another output folder)",
             )
         return Path(classes_file) if classes_file else None
     if existing is not None:
         if src_file.resolve() != out_file.resolve():
             other = _existing_class_list(src_file)
             if other is not None and other != existing:
-                raise FormatError(
-                    f"{out_file} and {src_file} list different classes; pass --classes to choose one"
+                raise ClassFileProblem(
+                    out_file, f"{src_file} lists different classes; pass --classes to choose one"
                 )
         return out_file
     if _existing_class_list(src_file) is not None:
@@ -364,8 +381,8 @@ def export_dataset(
         try:
             auto = not classes_file
             classes_file = _choose_class_file(spec, src, out, classes_file, options)
-        except FormatError as exc:
-            summary.fail(out / CLASSES_FILE, str(exc))
+        except ClassFileProblem as exc:
+            summary.fail(exc.path, exc.problem)
             return summary
         if auto and classes_file:
             summary.notes.append(f"class list read from {classes_file} (index = line number)")

@@ -142,3 +142,18 @@ def test_an_empty_class_file_in_the_import_source_means_no_class_list(tmp_path):
     s = import_dataset("yolo", src, images)
     assert s.ok, s.lines()
     assert [sh.label for sh in read_label_file(images / "a.json").shapes] == ["0"]
+
+
+def test_class_file_problems_name_the_file_they_are_about(tmp_path):
+    ds = _three_labels(tmp_path / "ds")
+    bad = tmp_path / "bad.txt"
+    bad.write_text("cat\n\ndog\n", encoding="utf-8")
+    s = export_dataset("yolo", ds, tmp_path / "o1", bad)
+    assert s.failures == [(str(bad), "line 2 is blank; every line up to the last must name a class")]
+    out = tmp_path / "o2"
+    out.mkdir()
+    (out / "classes.txt").write_text("cat\ndog\ncat\n", encoding="utf-8")
+    s = export_dataset("yolo", ds, out)
+    assert s.failures == [(str(out / "classes.txt"), "'cat' appears on lines 1 and 3")]
+    assert (out / "classes.txt").read_text(encoding="utf-8") == "cat\ndog\ncat\n"
+    assert sorted(p.name for p in out.iterdir()) == ["classes.txt"]

@@ -416,6 +416,7 @@ def export_dataset(
     if state is None:
         return summary
     exporter, classes, copied = state
+    kept = 0  # outputs already on disk as they should be (not rewritten, not counted as written)
     try:
         summary.outputs.extend(exporter.finish())
         summary.notes.extend(getattr(exporter, "notes", []))
@@ -425,13 +426,15 @@ def export_dataset(
             path = out / CLASSES_FILE
             if _existing_class_list(path) != classes:
                 atomic_write_text(path, "".join(f"{c}\n" for c in classes))
+            else:
+                kept += 1
             summary.outputs.append(path)
         if spec.task and options.split:
             used = set(subsets.values())
             summary.outputs.append(write_data_yaml(out, classes, used, spec.task, options))
     except (OSError, FormatError) as exc:
         summary.fail(out, f"cannot be written ({exc})")
-    summary.files_written = exporter.files_written + len(summary.outputs) + copied
+    summary.files_written = exporter.files_written + len(summary.outputs) - kept + copied
     if summary.skipped:
         summary.notes.append("skipped shapes are not errors: the format cannot hold them (listed above)")
     return summary

@@ -30,7 +30,8 @@ def test_export_in_place_keeps_the_users_classes_txt_and_its_indices(tmp_path):
     ds = _three_labels(tmp_path / "ds3")
     user_list = "zebra\ndog\ncat\n猫\n".encode("utf-8")
     (ds / "classes.txt").write_bytes(user_list)
-    assert cli("export", "--format", "yolo", "--input", ds, "--output", ds) == 0
+    s = export_dataset("yolo", ds, ds)
+    assert s.ok and s.files_written == 3  # the three .txt files; classes.txt is kept as it is
     assert (ds / "classes.txt").read_bytes() == user_list
     assert [_first_class(ds / f"{s}.txt") for s in "abc"] == [2, 1, 3]
 

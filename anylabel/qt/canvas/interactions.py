@@ -13,7 +13,7 @@ from qtpy.QtCore import QPointF, QRectF, Qt
 
 from ...core.geometry import bounding_box, contains_point, nearest_edge, rotated_box_from_corners
 from ...core.shape import LINESTRIP, POLYGON, ROTATION
-from . import shape_ops
+from . import mask_shapes, shape_ops
 from .draft import TOOLS, Draft
 from .style import HANDLE_PX, HIT_PX
 
@@ -279,7 +279,8 @@ def hit_vertex(canvas: "Canvas", indices, x: float, y: float) -> tuple[int, int]
 def hit_shape(canvas: "Canvas", candidates, x: float, y: float) -> int | None:
     tol = HIT_PX / canvas.scale
     for i in candidates:
-        if contains_point(canvas.shapes[i], x, y, tolerance=tol):
+        sh = canvas.shapes[i]
+        if mask_shapes.contains(sh, x, y, tol) if mask_shapes.is_mask(sh) else contains_point(sh, x, y, tolerance=tol):
             return int(i)
     return None
 

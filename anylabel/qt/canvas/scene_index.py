@@ -10,8 +10,16 @@ import numpy as np
 
 from ...core.geometry import outline
 from ...core.shape import CIRCLE, LINE, LINESTRIP, POINT, Shape
+from .mask_shapes import is_mask, mask_outline
 
 OPEN_TYPES = frozenset({LINE, LINESTRIP, POINT})
+
+
+def shape_outline(shape: Shape) -> np.ndarray:
+    """What the canvas draws and hit-tests: the core outline, or a mask's pixel box."""
+    if is_mask(shape):
+        return mask_outline(shape)
+    return outline(shape, circle_segments=72)
 
 
 class SceneIndex:
@@ -19,7 +27,7 @@ class SceneIndex:
         # The shapes themselves, not their ids: holding them keeps an id from being reused by a
         # new object while this index still describes the old one.
         self.objs: list[Shape] = list(shapes)
-        outlines = [outline(s, circle_segments=72) if len(s.points) else np.zeros((0, 2)) for s in shapes]
+        outlines = [shape_outline(s) if len(s.points) else np.zeros((0, 2)) for s in shapes]
         counts = np.array([len(o) for o in outlines], dtype=np.int64)
         self.offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
         self.points = np.concatenate(outlines) if outlines and counts.sum() else np.zeros((0, 2))
@@ -35,12 +43,14 @@ class SceneIndex:
         self.closed = np.array([s.shape_type not in OPEN_TYPES for s in shapes], dtype=bool)
         self.is_point = np.array([s.shape_type == POINT for s in shapes], dtype=bool)
         self.is_circle = np.array([s.shape_type == CIRCLE for s in shapes], dtype=bool)
+        self.is_mask = np.array([is_mask(s) for s in shapes], dtype=bool)
 
     def patch(self, i: int, shape: Shape) -> bool:
         """Update shape ``i`` in place when its outline keeps its length (a drag); else False."""
-        if (shape.shape_type not in OPEN_TYPES) != self.closed[i] or (shape.shape_type == POINT) != self.is_point[i]:
+        if ((shape.shape_type not in OPEN_TYPES) != self.closed[i] or (shape.shape_type == POINT) != self.is_point[i]
+                or is_mask(shape) != self.is_mask[i]):
             return False
-        o = outline(shape, circle_segments=72)
+        o = shape_outline(shape)
         a, b = self.offsets[i], self.offsets[i + 1]
         if len(o) != b - a or len(o) == 0:
             return False

@@ -13,6 +13,7 @@ from ...core.geometry import RotatedBox, rotate_corners, rotated_box_corners, ro
 from ...core.shape import CIRCLE, LINESTRIP, POLYGON, RECTANGLE, ROTATION, Shape
 
 MIN_VERTICES = {POLYGON: 3, LINESTRIP: 2}
+MASK = "mask"  # LabelMe's bitmap shape (see mask_shapes): moved in whole pixels, never reshaped
 
 
 def handles(shape: Shape) -> np.ndarray:
@@ -20,10 +21,14 @@ def handles(shape: Shape) -> np.ndarray:
     if shape.shape_type == RECTANGLE and len(shape.points) == 2:
         (x0, y0), (x1, y1) = shape.points
         return np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], dtype=np.float64)
+    if shape.shape_type == MASK:
+        return np.zeros((0, 2))  # stretching the box would not stretch the bitmap
     return shape.points
 
 
 def translated(shape: Shape, dx: float, dy: float) -> Shape:
+    if shape.shape_type == MASK:
+        dx, dy = round(dx), round(dy)  # a bitmap stays on the pixel grid
     s = shape.copy()
     s.points = s.points + np.array([dx, dy])
     return s
@@ -116,6 +121,13 @@ def size_text(shape: Shape) -> str:
         return f"r {r:.0f} ({2 * r:.0f} x {2 * r:.0f})"
     if len(shape.points) == 0:
         return ""
+    if shape.shape_type == MASK:
+        from .mask_shapes import mask_box, decode_mask
+
+        x0, y0, x1, y1 = mask_box(shape)
+        bits = decode_mask(shape)
+        px = f", {int(bits.sum())} px" if bits is not None else ""
+        return f"{x1 - x0:.0f} x {y1 - y0:.0f}{px}"
     x0, y0 = shape.points.min(axis=0)
     x1, y1 = shape.points.max(axis=0)
     return f"{x1 - x0:.0f} x {y1 - y0:.0f}"

@@ -16,6 +16,7 @@ from qtpy.QtCore import QPointF, QRectF, Qt
 from qtpy.QtGui import QBrush, QColor, QFont, QFontMetricsF, QImage, QPainter, QPen
 
 from .colors import key_color, text_color_on
+from .mask_shapes import decode_mask, is_mask, tinted
 from .qpoly import to_qpolygonf
 from .style import POINT_PX, Style
 
@@ -36,6 +37,7 @@ class RenderData:
     labels: list[str | int]  # colour key of each shape: its label, or its track id in track mode
     tags: list[str]         # text of each shape's tag ("" for none)
     dense: bool
+    masks: list[np.ndarray | None] | None = None  # bitmap of each LabelMe mask shape (None: not a mask)
 
     @classmethod
     def gather(cls, canvas: "Canvas", indices) -> "RenderData":
@@ -51,16 +53,18 @@ class RenderData:
             pts = np.zeros((0, 2))
         shapes = canvas.shapes
         by_track = canvas.style.color_by_track
-        labels, tags = [], []
+        labels, tags, masks = [], [], []
         for i in ind.tolist():
             sh = shapes[i]
+            masks.append(decode_mask(sh) if is_mask(sh) else None)
             labels.append(color_key(sh, by_track))
             tag = sh.label
             if sh.group_id is not None:
                 tag = f"{tag} #{sh.group_id}" if tag else f"#{sh.group_id}"
             tags.append(tag)
         return cls(pts, np.concatenate([[0], np.cumsum(counts)]).astype(np.int64), idx.closed[ind].copy(),
-                   idx.is_point[ind].copy(), idx.bboxes[ind].copy(), labels, tags, len(shapes) > DENSE_SCENE)
+                   idx.is_point[ind].copy(), idx.bboxes[ind].copy(), labels, tags, len(shapes) > DENSE_SCENE,
+                   masks if any(m is not None for m in masks) else None)
 
 
 def color_key(shape, by_track: bool) -> str | int:
@@ -121,6 +125,11 @@ def render(painter: QPainter, data: RenderData, scale: float, origin: tuple[floa
             fill = QColor(color)
             fill.setAlpha(style.fill_alpha)
             t = tools[label] = (pen, QBrush(fill) if style.fill else QBrush(Qt.NoBrush), QBrush(color))
+        bits = data.masks[j] if data.masks is not None else None
+        if bits is not None:
+            _draw_mask(painter, bits, data.bboxes[j], scale, origin, label, style, t[0])
+            current = None
+            continue
         if data.is_point[j]:
             painter.setPen(t[0])
             painter.setBrush(t[2])
@@ -138,6 +147,22 @@ def render(painter: QPainter, data: RenderData, scale: float, origin: tuple[floa
             painter.drawPolyline(to_qpolygonf(screen[a:b]))
     if with_labels and style.show_labels:
         draw_tags(painter, data, scale, origin, style)
+
+
+def _draw_mask(painter: QPainter, bits: np.ndarray, box: np.ndarray, scale: float, origin: tuple[float, float],
+               label: str | int, style: Style, pen: QPen) -> None:
+    """A LabelMe mask: its bitmap tinted with the label colour, stretched over its box (pixels
+    stay sharp when zoomed in), and the box outline."""
+    x0, y0, x1, y1 = (float(v) for v in box)
+    target = QRectF(x0 * scale - origin[0], y0 * scale - origin[1], (x1 - x0) * scale, (y1 - y0) * scale)
+    alpha = max(style.fill_alpha * 3, 120) if style.fill else 90  # the bitmap is the shape: never invisible
+    smooth = painter.testRenderHint(QPainter.SmoothPixmapTransform)
+    painter.setRenderHint(QPainter.SmoothPixmapTransform, scale < 1.0)
+    painter.drawImage(target, tinted(bits, key_color(label), min(alpha, 200)))
+    painter.setRenderHint(QPainter.SmoothPixmapTransform, smooth)
+    painter.setPen(pen)
+    painter.setBrush(Qt.NoBrush)
+    painter.drawRect(target)
 
 
 def draw_tags(painter: QPainter, data: RenderData, scale: float, origin: tuple[float, float], style: Style) -> None:

@@ -1,0 +1,99 @@
+"""LabelMe ``mask`` shapes on the canvas: a bitmap inside a box.
+
+LabelMe 7 writes a mask as ``shape_type: "mask"`` with 2 points, the inclusive top-left and
+bottom-right pixel of its box, and ``mask``: a base64 PNG of exactly that box (pixel
+(col, row) of the PNG is image pixel (x1 + col, y1 + row); non-zero = inside). Our reader
+keeps the PNG in ``shape.extra["mask"]``. The canvas shows the bitmap tinted with the label
+colour, outlines its box, and lets the user select and move it like a rectangle (moves are
+whole pixels, so the bitmap stays on the pixel grid); it has no vertex handles, because
+stretching a bitmap would change the mask.
+
+Decoded bitmaps are cached by their base64 text (moving a mask keeps the text), so a
+frame decodes nothing; the cache is small and thread-safe enough for the render worker
+(dict operations under the GIL, values never mutated).
+"""
+from __future__ import annotations
+
+import base64
+import binascii
+from collections import OrderedDict
+
+import cv2
+import numpy as np
+from qtpy.QtGui import QColor, QImage
+
+from ...core.shape import Shape
+
+MASK = "mask"
+_CACHE_LIMIT = 512
+_decoded: "OrderedDict[str, np.ndarray | None]" = OrderedDict()
+_tinted: "OrderedDict[tuple[int, int], tuple[np.ndarray, QImage]]" = OrderedDict()
+
+
+def is_mask(shape: Shape) -> bool:
+    return shape.shape_type == MASK and len(shape.points) >= 2
+
+
+def decode_mask(shape: Shape) -> np.ndarray | None:
+    """The shape's bitmap as a (h, w) bool array, or None when it has none or it is not a PNG."""
+    text = shape.extra.get("mask")
+    if not isinstance(text, str) or not text:
+        return None
+    hit = _decoded.get(text)
+    if hit is not None or text in _decoded:
+        return hit
+    arr = None
+    try:
+        raw = np.frombuffer(base64.b64decode(text, validate=False), dtype=np.uint8)
+        img = cv2.imdecode(raw, cv2.IMREAD_UNCHANGED) if raw.size else None
+        if img is not None:
+            if img.ndim == 3:  # RGB(A): any non-zero channel counts (alpha when present)
+                img = img[..., 3] if img.shape[2] == 4 else img.max(axis=2)
+            arr = np.ascontiguousarray(img > 0)
+    except (binascii.Error, ValueError, cv2.error):
+        arr = None
+    _decoded[text] = arr
+    while len(_decoded) > _CACHE_LIMIT:
+        _decoded.popitem(last=False)
+    return arr
+
+
+def mask_box(shape: Shape) -> tuple[float, float, float, float]:
+    """The box the bitmap covers, in pixel-corner image coordinates (x0, y0, x1, y1): the
+    inclusive corner pixels x1, y1 of the file give x1 + 1, y1 + 1 here."""
+    x0, y0 = np.round(shape.points.min(axis=0))
+    bits = decode_mask(shape)
+    if bits is not None:
+        h, w = bits.shape
+    else:
+        x1, y1 = np.round(shape.points.max(axis=0))
+        w, h = x1 - x0 + 1, y1 - y0 + 1
+    return float(x0), float(y0), float(x0 + w), float(y0 + h)
+
+
+def mask_outline(shape: Shape) -> np.ndarray:
+    x0, y0, x1, y1 = mask_box(shape)
+    return np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], dtype=np.float64)
+
+
+def contains(shape: Shape, x: float, y: float, tolerance: float = 0.0) -> bool:
+    """Inside the mask's box (grown by ``tolerance``), like a rectangle."""
+    x0, y0, x1, y1 = mask_box(shape)
+    return x0 - tolerance <= x <= x1 + tolerance and y0 - tolerance <= y <= y1 + tolerance
+
+
+def tinted(bits: np.ndarray, color: QColor, alpha: int) -> QImage:
+    """The bitmap as a premultiplied ARGB image: ``color`` at ``alpha`` inside, transparent outside."""
+    key = (id(bits), (color.rgb() & 0xFFFFFF) | (int(alpha) << 24))
+    hit = _tinted.get(key)
+    if hit is not None and hit[0] is bits:  # the entry holds its array, so the id is not reused
+        return hit[1]
+    a = int(alpha)
+    r, g, b = (c * a // 255 for c in (color.red(), color.green(), color.blue()))  # premultiplied
+    argb = np.where(bits, np.uint32((a << 24) | (r << 16) | (g << 8) | b), np.uint32(0)).astype(np.uint32)
+    h, w = bits.shape
+    img = QImage(argb.data, w, h, 4 * w, QImage.Format_ARGB32_Premultiplied).copy()  # own the pixels
+    _tinted[key] = (bits, img)
+    while len(_tinted) > _CACHE_LIMIT:
+        _tinted.popitem(last=False)
+    return img

@@ -25,9 +25,13 @@ from qtpy.QtGui import QColor, QImage
 from ...core.shape import Shape
 
 MASK = "mask"
-_CACHE_LIMIT = 512
+_CACHE_LIMIT = 512             # entries per cache
+_TINT_BUDGET = 32_000_000      # pixels of tinted images kept (4 bytes each): big masks evict early
+_DECODED_BUDGET = 128_000_000  # pixels of decoded bitmaps kept (1 byte each)
+_decoded_pixels = 0
 _decoded: "OrderedDict[str, np.ndarray | None]" = OrderedDict()
 _tinted: "OrderedDict[tuple[int, int], tuple[np.ndarray, QImage]]" = OrderedDict()
+_tinted_pixels = 0
 
 
 def is_mask(shape: Shape) -> bool:
@@ -53,8 +57,11 @@ def decode_mask(shape: Shape) -> np.ndarray | None:
     except (binascii.Error, ValueError, cv2.error):
         arr = None
     _decoded[text] = arr
-    while len(_decoded) > _CACHE_LIMIT:
-        _decoded.popitem(last=False)
+    global _decoded_pixels
+    _decoded_pixels += arr.size if arr is not None else 0
+    while len(_decoded) > 1 and (len(_decoded) > _CACHE_LIMIT or _decoded_pixels > _DECODED_BUDGET):
+        old = _decoded.popitem(last=False)[1]
+        _decoded_pixels -= old.size if old is not None else 0
     return arr
 
 
@@ -94,6 +101,9 @@ def tinted(bits: np.ndarray, color: QColor, alpha: int) -> QImage:
     h, w = bits.shape
     img = QImage(argb.data, w, h, 4 * w, QImage.Format_ARGB32_Premultiplied).copy()  # own the pixels
     _tinted[key] = (bits, img)
-    while len(_tinted) > _CACHE_LIMIT:
-        _tinted.popitem(last=False)
+    global _tinted_pixels
+    _tinted_pixels += h * w
+    while len(_tinted) > 1 and (len(_tinted) > _CACHE_LIMIT or _tinted_pixels > _TINT_BUDGET):
+        old_bits, _ = _tinted.popitem(last=False)[1]
+        _tinted_pixels -= old_bits.size
     return img

@@ -79,3 +79,11 @@ def test_mask_selects_moves_in_whole_pixels_and_saves_intact(mask_window):
     saved = read_label_file(label_path_for(img)).shapes[0]
     assert saved.shape_type == "mask" and saved.extra["mask"] == text
     assert np.array_equal(saved.points, pts)
+
+
+def test_a_mask_cannot_be_dragged_off_the_image(mask_window):
+    w, _ = mask_window
+    drag(w.canvas, X1 + 10, Y1 + 10, X1 + 10 + 1000, Y1 + 10 + 1000)
+    x0, y0 = w.current_shapes()[0].points[0]
+    x1, y1 = w.current_shapes()[0].points[1]
+    assert (x1, y1) == (639, 479) and (x0, y0) == (640 - W, 480 - H)  # last pixel column/row of the image

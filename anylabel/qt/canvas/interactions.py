@@ -192,7 +192,8 @@ class EditInteraction(Interaction):
             return
         if self.drag == "move":
             dx, dy = x - self.start[0], y - self.start[1]
-            boxes = [bounding_box(s) for s in self.originals if len(s.points)]
+            boxes = [mask_shapes.mask_box(s) if mask_shapes.is_mask(s) else bounding_box(s)
+                     for s in self.originals if len(s.points)]
             dx, dy = shape_ops.clamp_translation(boxes, dx, dy, c.image_width, c.image_height)
             sel = c.selected_indices()
             for j, orig in zip(sel, self.originals):

@@ -96,6 +96,8 @@ class FileOpsMixin:
         if idx is None or not 0 <= index < len(idx):
             return False
         if index == self.current_index and self.document is not None:
+            if self.document.changed_on_disk():  # "open it again" after a job wrote its labels
+                self.reload_current()
             return True
         if not self.maybe_save():
             self.file_dock.set_current(self.current_index)

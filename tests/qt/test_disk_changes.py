@@ -153,3 +153,13 @@ def test_reload_current_of_an_unchanged_file_changes_nothing(make_window, image_
     assert w.reload_current()
     assert [s.label for s in w.current_shapes()] == ["a", "mine"] and w.canvas.selected_indices() == [1]
     assert w.isWindowModified() and w.document.history.undo_label() == "Add shapes"
+
+
+def test_opening_the_shown_image_again_shows_its_file_as_on_disk(make_window, image_folder):
+    img = image_folder / "img1.png"
+    w = make_window()
+    w.open_folder(image_folder)
+    w.add_shapes([rectangle(100, 100, 150, 150, label="mine")])
+    _write(img, [rectangle(5, 5, 40, 40, label="run")])
+    assert w.open_image(0)                              # what a job does when it is done
+    assert [s.label for s in w.current_shapes()] == ["run", "mine"] and w.isWindowModified()

@@ -22,6 +22,7 @@ What an extension may use on ``window`` (``anylabel.qt.main_window.MainWindow``)
   returns at once for the image already open). The view stays; without unsaved edits the file's
   shapes replace the shown ones (one undoable step, nothing written); with unsaved edits the
   user's new/edited shapes are kept on top of the file's shapes and the status bar says so.
+  ``open_image(index)`` of the image already shown does the same when its file changed.
   Saving also never overwrites a label file changed on disk since it was read: it merges the
   same way. Must be called on the GUI thread (emit a signal from a worker).
 - ``window.remember_label(label)``: put a label first in the label history (offered first in

@@ -8,15 +8,16 @@ into what is on disk now (see ``merge_shapes``).
 """
 from __future__ import annotations
 
-import json
 import os
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 from ..core.errors import LabelFileError
 from ..core.label_file import (ImageAnnotation, label_path_for, read_label_file, relative_image_path,
-                               shape_to_dict, write_label_file)
+                               write_label_file)
 from ..core.shape import Shape
 from ..core.undo import UndoHistory
 
@@ -29,9 +30,14 @@ def disk_stamp(path: Path) -> tuple[int, int, int] | None:
     return (st.st_mtime_ns, st.st_size, st.st_ino)  # atomic writes replace the inode too
 
 
-def shape_key(shape: Shape) -> str:
-    """A hashable fingerprint of a shape's saved content (what the label file would hold)."""
-    return json.dumps(shape_to_dict(shape), sort_keys=True, default=str)
+def shape_key(shape: Shape) -> tuple:
+    """A hashable fingerprint of a shape's content. Two shapes read from the same JSON, or a
+    shape and its copy, have equal keys; anything else that differs makes keys differ (at
+    worst a dict written in another key order counts as different: both copies are kept)."""
+    return (shape.shape_type, shape.label, shape.group_id, shape.description, bool(shape.difficult),
+            shape.score, float(shape.direction), shape.saved_as, shape.points.shape,
+            np.ascontiguousarray(shape.points, dtype=np.float64).tobytes(),
+            repr(shape.flags), repr(shape.attributes), repr(shape.kie_linking), repr(shape.extra))
 
 
 @dataclass

@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 
 from ..core.atomic import atomic_write_text
+from ..core.bulk import with_paused_gc
 from ..core.class_list import ClassListError, read_class_list
 from ..core.errors import LabelFileError
 from ..core.folder_index import natural_key, scan_folder
@@ -351,6 +352,7 @@ def _worker_count(options: ExportOptions, spec: Any, n: int, classes_known: bool
     return max(1, min(workers, 16, n // MIN_IMAGES_PER_WORKER))
 
 
+@with_paused_gc
 def export_dataset(
     fmt: str,
     images_dir: str | os.PathLike[str],
@@ -525,6 +527,7 @@ def _names_from_data_yaml(src: Path) -> tuple[list[str], Path] | None:
     return None
 
 
+@with_paused_gc
 def import_dataset(
     fmt: str,
     source: str | os.PathLike[str],

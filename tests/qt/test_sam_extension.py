@@ -218,7 +218,7 @@ def test_folder_run_reloads_the_image_the_user_moved_to(sam_window, qtbot, monke
     t.join(30)
     qtbot.waitUntil(lambda: "label files written" in w.statusBar().currentMessage(), timeout=5000)
     assert [(s.shape_type, s.label) for s in w.current_shapes()] == [(POLYGON, "car"), (RECTANGLE, "mine")]
-    assert w.isWindowModified()
+    assert w.isWindowModified() and "unsaved shapes on p2.png were kept" in w.statusBar().currentMessage()
     w.open_image(1)                                     # auto-save of image 2: both kept
     assert [s.shape_type for s in read_label_file(idx.label_path(2)).shapes] == [POLYGON, RECTANGLE]
     assert [s.shape_type for s in w.current_shapes()] == [POLYGON]

@@ -144,13 +144,16 @@ def _folder_run(window: Any, ctl: SamController) -> threading.Thread | None:
              if idx.has_label(i) and (current is None or Path(idx.path(i)) != Path(current))]
     ctl.boxes_to_segments_here()
     sig = _FolderSignals(window)
+    merged: list[str] = []  # images on screen whose unsaved edits were merged into the run's file
 
     def reload_if_shown(path: Path) -> None:
         """The user may have moved to an image the run has just rewritten: show the new file
         (unsaved edits are merged into it, never lost; see window.reload_current)."""
         shown = window.current_image_path()
         if shown is not None and Path(shown) == Path(path):
-            window.reload_current()
+            had_edits = window.isWindowModified()
+            if window.reload_current() and had_edits:
+                merged.append(Path(path).name)
 
     def progress(i: int, n: int) -> None:
         window.statusBar().showMessage(f"Rectangles to segments: {i}/{n}", 3000)
@@ -161,6 +164,8 @@ def _folder_run(window: Any, ctl: SamController) -> threading.Thread | None:
 
     def done(res: Any) -> None:
         msg = f"Rectangles to segments: {res.written} label files written, {res.skipped} without rectangles"
+        if merged:
+            msg += f"; your unsaved shapes on {', '.join(dict.fromkeys(merged))} were kept on top of its new shapes"
         if res.failed:
             window.report_error(msg + f", {len(res.failed)} failed:\n" + "\n".join(res.failed[:10]))
         else:

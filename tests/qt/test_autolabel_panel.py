@@ -172,3 +172,19 @@ def test_cancel_run_all(qtbot, window, shapes_folder) -> None:
     summary = sig.args[0]
     assert summary.cancelled and summary.processed < summary.total == 66
     assert "Cancelled" in panel.summary.text()
+
+
+def test_run_all_results_on_the_open_image_survive_the_next_autosave(qtbot, window, shapes_folder) -> None:
+    panel = window.autolabel_panel
+    window.open_folder(shapes_folder)
+    window.open_image(0)
+    load(qtbot, panel, "fixture_shapes_det")
+    with qtbot.waitSignal(panel.batch_finished, timeout=60000):
+        panel.run_all()
+    on_disk = [s.label for s in read_label_file(shapes_folder / "s0.json").shapes]
+    assert len(on_disk) > 1  # manual + detections
+    assert [s.label for s in window.current_shapes()] == on_disk  # the screen shows the run's result
+    window.add_shapes([rectangle(20, 20, 40, 40, "mine")])
+    window.open_image(1)  # autosave of image 0
+    after = [s.label for s in read_label_file(shapes_folder / "s0.json").shapes]
+    assert after == on_disk + ["mine"]

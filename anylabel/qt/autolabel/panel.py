@@ -387,10 +387,10 @@ class AutoLabelPanel(QDockWidget):
         self._batch = None
         self.summary.setText(summary.text())
         self.eta.setText("")
-        # Reload the image on screen: its label file may have changed on disk.
-        idx = getattr(self.window_, "current_index", -1)
-        if idx is not None and idx >= 0 and hasattr(self.window_, "open_image"):
-            self.window_.open_image(idx)
+        # The image on screen: its label file may have changed on disk (merged with any
+        # edits made meanwhile, so neither the run's shapes nor the user's are lost).
+        if hasattr(self.window_, "reload_current"):
+            self.window_.reload_current()
         self.batch_finished.emit(summary)
 
     def cancel_batch(self) -> None:

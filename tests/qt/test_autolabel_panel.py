@@ -188,3 +188,15 @@ def test_run_all_results_on_the_open_image_survive_the_next_autosave(qtbot, wind
     window.open_image(1)  # autosave of image 0
     after = [s.label for s in read_label_file(shapes_folder / "s0.json").shapes]
     assert after == on_disk + ["mine"]
+
+
+def test_panel_opens_as_a_tab_beside_the_file_list_and_stays_open(qtbot, window) -> None:
+    panel = window.autolabel_panel
+    window.resize(1440, 900)
+    qtbot.keyClick(window, Qt.Key_A, Qt.ControlModifier)
+    qtbot.waitUntil(panel.isVisible)
+    assert panel in window.tabifiedDockWidgets(window.file_dock)
+    assert window.height() <= 900  # the panel scrolls instead of stretching the window
+    window.file_dock.raise_()  # another tab in front must not close the panel
+    qtbot.wait(50)
+    assert not panel.isHidden()

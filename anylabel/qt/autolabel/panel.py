@@ -13,8 +13,8 @@ from pathlib import Path
 
 from qtpy.QtCore import Qt, Signal
 from qtpy.QtWidgets import (QCheckBox, QComboBox, QDockWidget, QDoubleSpinBox, QFileDialog, QFormLayout, QHBoxLayout,
-                            QLabel, QLineEdit, QProgressBar, QPushButton, QSpinBox, QTreeWidget, QTreeWidgetItem,
-                            QVBoxLayout, QWidget)
+                            QLabel, QLineEdit, QProgressBar, QPushButton, QScrollArea, QSpinBox, QTreeWidget,
+                            QTreeWidgetItem, QVBoxLayout, QWidget)
 
 from ...inference.config import NMS_METHODS, ConfigError, ModelConfig, load_config, shipped_configs
 from ...inference.registry import Capabilities, capabilities_of
@@ -135,7 +135,13 @@ class AutoLabelPanel(QDockWidget):
         v.addWidget(self.eta)
         v.addWidget(self.summary)
         v.addStretch(1)
-        self.setWidget(w)
+        # Scrollable, so the panel never forces the window taller than a laptop screen.
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QScrollArea.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)  # the controls follow the dock's width
+        scroll.setWidget(w)
+        self.setWidget(scroll)
         self._apply_capabilities(None)
         self._set_running(False)
 

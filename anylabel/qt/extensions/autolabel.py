@@ -15,6 +15,11 @@ def install(window) -> None:  # type: ignore[no-untyped-def]
         set_mirror(settings.get("autolabel.model_mirror"))
     panel = AutoLabelPanel(window)
     window.addDockWidget(Qt.RightDockWidgetArea, panel)
+    files = getattr(window, "file_dock", None)
+    if files is not None:
+        # A tab beside the file list: the panel gets the column's height instead of a sliver.
+        window.tabifyDockWidget(files, panel)
+        files.raise_()
     panel.hide()
     window.autolabel_panel = panel
     window.folder_changed.connect(panel.on_folder_changed)
@@ -22,8 +27,15 @@ def install(window) -> None:  # type: ignore[no-untyped-def]
     toggle = QAction("&Auto Labeling Panel", window)
     toggle.setShortcut("Ctrl+A")
     toggle.setCheckable(True)
-    toggle.toggled.connect(panel.setVisible)
-    panel.visibilityChanged.connect(toggle.setChecked)
+    def show_panel(on: bool) -> None:
+        panel.setVisible(on)
+        if on:
+            panel.raise_()  # bring its tab to the front
+
+    toggle.toggled.connect(show_panel)
+    # Follow open/closed, not "tab in front": a tabbed dock reports itself invisible when
+    # another tab is in front, which must not close it.
+    panel.toggleViewAction().toggled.connect(toggle.setChecked)
     window.add_action(toggle, menu="tools")
 
     run_one = QAction("Auto Label This &Image", window)
@@ -34,7 +46,7 @@ def install(window) -> None:  # type: ignore[no-untyped-def]
     run_all.setShortcut("Ctrl+B")
 
     def start_all() -> None:
-        panel.show()
+        show_panel(True)
         panel.run_all()
 
     run_all.triggered.connect(start_all)

@@ -157,6 +157,22 @@ def shape_from_dict(d: dict[str, Any], where: str = "shape") -> Shape:
     )
 
 
+class _Where:
+    """Names a shape in error messages ("shape 3 ('cat')"); formatted only when an error
+    is raised, not for each of the hundreds of thousands of shapes an export reads."""
+
+    __slots__ = ("index", "raw")
+
+    def __init__(self, index: int, raw: Any) -> None:
+        self.index, self.raw = index, raw
+
+    def __format__(self, spec: str) -> str:
+        label = self.raw.get("label") if isinstance(self.raw, dict) else None
+        return f"shape {self.index}" + (f" ({label!r})" if label else "")
+
+    __str__ = __repr__ = lambda self: format(self)  # noqa: E731
+
+
 def annotation_from_dict(data: Any, source: str = "<memory>") -> ImageAnnotation:
     """Interpret a parsed label-file object; raises LabelFileError naming ``source``."""
     if not isinstance(data, dict):
@@ -168,9 +184,8 @@ def annotation_from_dict(data: Any, source: str = "<memory>") -> ImageAnnotation
         raise LabelFileError(source, "'shapes' is not a list")
     shapes = []
     for i, d in enumerate(raw_shapes):
-        label = d.get("label") if isinstance(d, dict) else None
         try:
-            shapes.append(shape_from_dict(d, where=f"shape {i}" + (f" ({label!r})" if label else "")))
+            shapes.append(shape_from_dict(d, where=_Where(i, d)))
         except ValueError as exc:
             raise LabelFileError(source, str(exc)) from None
 

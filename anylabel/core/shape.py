@@ -58,13 +58,19 @@ class Shape:
     saved_as: str | None = None
 
     def __post_init__(self) -> None:
-        pts = np.asarray(self.points, dtype=np.float64)
-        if pts.size == 0:
-            pts = pts.reshape(0, 2)
-        if pts.ndim != 2 or pts.shape[1] != 2:
-            raise ValueError(f"points must be an (N, 2) array, got shape {pts.shape}")
+        pts = self.points
+        # Label files and models hand over ready (N, 2) float64 arrays; only convert otherwise
+        # (this runs for every shape of every file a dataset export reads).
+        if type(pts) is not np.ndarray or pts.dtype != np.float64 or pts.ndim != 2 or pts.shape[1:] != (2,):
+            pts = np.asarray(pts, dtype=np.float64)
+            if pts.size == 0:
+                pts = pts.reshape(0, 2)
+            if pts.ndim != 2 or pts.shape[1] != 2:
+                raise ValueError(f"points must be an (N, 2) array, got shape {pts.shape}")
         if self.shape_type == RECTANGLE and len(pts) == 2:
-            pts = np.array([pts.min(axis=0), pts.max(axis=0)])
+            x0, y0, x1, y1 = pts.ravel().tolist()
+            if x0 > x1 or y0 > y1:
+                pts = np.array([[min(x0, x1), min(y0, y1)], [max(x0, x1), max(y0, y1)]])
         self.points = pts
 
     # Equality compares data, not identity; numpy arrays need an explicit comparison.

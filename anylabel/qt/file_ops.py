@@ -5,7 +5,8 @@ import os
 from pathlib import Path
 
 from qtpy.QtCore import Qt
-from qtpy.QtWidgets import QFileDialog, QMessageBox
+from qtpy.QtGui import QKeySequence
+from qtpy.QtWidgets import QAction, QFileDialog
 
 from ..core.class_list import ClassListError, read_class_list, write_class_list
 from ..core.errors import LabelFileError
@@ -376,25 +377,31 @@ class FileOpsMixin:
 
     def shortcut_rows(self) -> list[tuple[str, str]]:
         """(what, keys) for every action with a key: built-in actions, then extensions' keys."""
-        from ..core.settings import EXTENSION_SHORTCUT_TITLES
+        from ..core.settings import EXTENSION_SHORTCUT_TITLES, normalise_key
         from .actions import ACTIONS
 
         rows = [(spec.text.replace("&", ""), ", ".join(self.settings.shortcut(spec.name))) for spec in ACTIONS]
         rows += [(title, ", ".join(self.settings.shortcut(name))) for name, title in EXTENSION_SHORTCUT_TITLES.items()]
-        return [(t, k) for t, k in rows if k]
+        rows = [(t, k) for t, k in rows if k]
+        # Keys that extensions set on their own actions (Ctrl+A for the auto-labeling panel...).
+        def norm(k: str) -> str:  # "Delete" and "Del" are one key
+            return normalise_key(QKeySequence(k).toString() or k)
+
+        listed = {norm(k) for _, keys in rows for k in keys.split(", ")}
+        for act in self.findChildren(QAction):
+            keys = [s.toString() for s in act.shortcuts() if not s.isEmpty()]
+            text = act.text().replace("&", "")
+            if keys and text and not any(norm(k) in listed for k in keys):
+                rows.append((text, ", ".join(keys)))
+                listed.update(norm(k) for k in keys)
+        return rows
 
     def show_shortcuts(self) -> None:
-        rows = [f"<tr><td>{text}</td><td><b>{keys}</b></td></tr>" for text, keys in self.shortcut_rows()]
-        extra = ("<tr><td>Finish polygon / line strip</td><td><b>Enter</b>, double-click</td></tr>"
-                 "<tr><td>Cancel drawing</td><td><b>Esc</b></td></tr>"
-                 "<tr><td>Remove last vertex while drawing</td><td><b>Backspace</b></td></tr>"
-                 "<tr><td>Nudge selection</td><td><b>Arrows</b> (Shift: 10 px)</td></tr>"
-                 "<tr><td>Pan</td><td><b>Space</b>+drag, middle drag</td></tr>")
-        box = QMessageBox(QMessageBox.Information, "Keyboard shortcuts",
-                          f"<table>{''.join(rows)}{extra}</table><p>Override any key in {self.settings.path}.</p>",
-                          QMessageBox.Ok, self)
-        box.setAttribute(Qt.WA_DeleteOnClose)
-        box.open()
+        from .dialogs.shortcuts_dialog import ShortcutsDialog
+
+        dlg = ShortcutsDialog(self.shortcut_rows(), str(self.settings.path), self)
+        dlg.setAttribute(Qt.WA_DeleteOnClose)
+        dlg.open()
 
     # ------------------------------------------------------------------ drag and drop
     def dragEnterEvent(self, event) -> None:  # noqa: N802

@@ -1,0 +1,24 @@
+"""Things a user sees: the shortcuts help fits on the screen and lists extension keys."""
+from __future__ import annotations
+
+import pytest
+from qtpy.QtWidgets import QDialog, QDialogButtonBox
+
+pytestmark = pytest.mark.gui
+
+
+def test_shortcuts_help_fits_the_screen_and_lists_extension_keys(make_window, qtbot):
+    from anylabel.qt.extensions import autolabel
+
+    w = make_window()
+    autolabel.install(w)
+    rows = dict(w.shortcut_rows())
+    assert rows["Auto Labeling Panel"] == "Ctrl+A"          # set by an extension on its own action
+    assert list(rows.values()).count("Del") + list(rows.values()).count("Delete") == 1  # one key, one row
+    w.show_shortcuts()
+    dlg = next(d for d in w.findChildren(QDialog) if d.isVisible())
+    screen = w.screen().availableGeometry()
+    assert dlg.height() <= screen.height() * 0.8 + 1 and dlg.width() <= screen.width()
+    assert "Ctrl+A" in dlg.view.toPlainText() and "Backspace" in dlg.view.toPlainText()
+    assert dlg.findChild(QDialogButtonBox).isVisible()    # the close button is on the screen
+    dlg.close()

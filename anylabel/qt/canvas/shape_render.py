@@ -165,29 +165,6 @@ def _draw_mask(painter: QPainter, bits: np.ndarray, box: np.ndarray, scale: floa
     painter.drawRect(target)
 
 
-class TagSpace:
-    """Tags drawn so far, bucketed by screen row, to move a tag that would cover another.
-
-    A tag that would sit on an earlier one goes just inside its shape's top edge instead (the
-    cache's redraw area for a shape already covers both places)."""
-
-    def __init__(self, row_h: float) -> None:
-        self.row_h = max(row_h, 1.0)
-        self.rows: dict[int, list[tuple[float, float, float, float]]] = {}
-
-    def hits(self, x: float, y: float, w: float, h: float) -> bool:
-        r0, r1 = int(math.floor(y / self.row_h)), int(math.floor((y + h) / self.row_h))
-        for r in range(r0, r1 + 1):
-            for ax, ay, aw, ah in self.rows.get(r, ()):
-                if x < ax + aw and ax < x + w and y < ay + ah and ay < y + h:
-                    return True
-        return False
-
-    def add(self, x: float, y: float, w: float, h: float) -> None:
-        for r in range(int(math.floor(y / self.row_h)), int(math.floor((y + h) / self.row_h)) + 1):
-            self.rows.setdefault(r, []).append((x, y, w, h))
-
-
 def draw_tags(painter: QPainter, data: RenderData, scale: float, origin: tuple[float, float], style: Style) -> None:
     """Each shape's label on a filled tag in the label colour, above the shape's top-left."""
     painter.setFont(style.font)
@@ -195,7 +172,6 @@ def draw_tags(painter: QPainter, data: RenderData, scale: float, origin: tuple[f
     th = fm.height() + 2
     painter.setRenderHint(QPainter.Antialiasing, False)
     min_px = style.min_label_px * (3 if data.dense else 1)  # dense scenes: tags only on the bigger shapes
-    placed = TagSpace(th)
     for j, text in enumerate(data.tags):
         if not text:
             continue
@@ -206,11 +182,9 @@ def draw_tags(painter: QPainter, data: RenderData, scale: float, origin: tuple[f
             continue  # too small at this zoom: a tag would hide the shape
         tx = x0 * scale - origin[0]
         ty = y0 * scale - origin[1] - th
+        if ty < -origin[1]:
+            ty = y0 * scale - origin[1]  # no room above the image: inside the shape
         tw = fm.horizontalAdvance(text) + 6
-        inside = y0 * scale - origin[1]
-        if ty < -origin[1] or placed.hits(tx, ty, tw, th):
-            ty = inside  # no room above the image, or another tag is there: inside the shape
-        placed.add(tx, ty, tw, th)
         color = key_color(data.labels[j])
         bg = QColor(color)
         bg.setAlpha(220)

@@ -97,6 +97,8 @@ def test_run_current_keeps_manual_shapes_and_is_undoable(qtbot, window, shapes_f
     added = sig.args[0]
     shapes = window.current_shapes()
     assert added > 0 and shapes[0].label == "manual" and len(shapes) == added + 1
+    # the result is also in the status bar: the panel's own line may be scrolled out of view
+    assert f"{added} shapes added" in window.statusBar().currentMessage()
     assert {s.label for s in shapes[1:]} <= {"circle", "rectangle", "triangle"}
     # Running again adds nothing new (same shapes are recognised).
     with qtbot.waitSignal(panel.prediction_applied, timeout=30000) as sig:

@@ -145,6 +145,16 @@ class AutoLabelPanel(QDockWidget):
         self._apply_capabilities(None)
         self._set_running(False)
 
+    def _tell(self, text: str) -> None:
+        self.status.setText(text)
+        self._tell_window(text)
+
+    def _tell_window(self, text: str) -> None:
+        """Results also go to the window's status bar: the panel's own line may be scrolled away."""
+        bar = getattr(self.window_, "statusBar", None)
+        if callable(bar):
+            bar().showMessage(text.replace("\n", " "), 10000)
+
     def _setting(self, key: str, default=None):  # type: ignore[no-untyped-def]
         settings = getattr(self.window_, "settings", None)
         return settings.get(f"autolabel.{key}", default) if settings is not None else default
@@ -247,7 +257,7 @@ class AutoLabelPanel(QDockWidget):
         self.model = model
         cfg = model.config
         note = f" ({model.fallback_reason})" if model.fallback_reason else ""
-        self.status.setText(f"{cfg.title} ({cfg.type}) on {model.device.upper()}{note}")
+        self._tell(f"{cfg.title} ({cfg.type}) on {model.device.upper()}{note}")
         self._apply_capabilities(model.capabilities)
         self.conf.setValue(cfg.conf_threshold)
         self.iou.setValue(cfg.iou_threshold)
@@ -333,7 +343,7 @@ class AutoLabelPanel(QDockWidget):
         self._set_running(False)
         current = self.window_.current_image_path()
         if current is None or str(current) != path:
-            self.status.setText("The image changed while the model ran; nothing was added.")
+            self._tell("The image changed while the model ran; nothing was added.")
             return
         existing = self.window_.current_shapes()
         replace = not self.keep_existing.isChecked()
@@ -345,7 +355,7 @@ class AutoLabelPanel(QDockWidget):
             self.window_.add_shapes(added)
         flags = ", ".join(k for k, v in pred.flags.items() if v)
         extra = f"; image: {flags}" if flags else ""
-        self.status.setText(f"{self.model.config.title}: {len(added)} shapes{' (replaced)' if replace else ' added'}{extra}")
+        self._tell(f"{self.model.config.title}: {len(added)} shapes{' (replaced)' if replace else ' added'}{extra}")
         self.prediction_applied.emit(len(added))
 
     def on_folder_changed(self, *_args) -> None:
@@ -392,6 +402,7 @@ class AutoLabelPanel(QDockWidget):
         self._set_running(False)
         self._batch = None
         self.summary.setText(summary.text())
+        self._tell_window(summary.text())
         self.eta.setText("")
         # The image on screen: its label file may have changed on disk (merged with any
         # edits made meanwhile, so neither the run's shapes nor the user's are lost).
@@ -419,7 +430,7 @@ class AutoLabelPanel(QDockWidget):
         self.cancel_button.setEnabled(running and batch)
 
     def _error(self, message: str) -> None:
-        self.status.setText(message)
+        self._tell(message)
         report = getattr(self.window_, "report_error", None)
         if report is not None:
             report(message)

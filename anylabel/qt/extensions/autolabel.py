@@ -31,6 +31,9 @@ def install(window) -> None:  # type: ignore[no-untyped-def]
         panel.setVisible(on)
         if on:
             panel.raise_()  # bring its tab to the front
+            # The files tab is the short bottom of the column: give the panel most of it so
+            # Load, Run and the status line are on screen without scrolling.
+            window.resizeDocks([panel], [int(window.height() * 0.62)], Qt.Vertical)
 
     toggle.toggled.connect(show_panel)
     # Follow open/closed, not "tab in front": a tabbed dock reports itself invisible when

@@ -174,7 +174,7 @@ class SamController(QObject):
                 op()
             self.embedding_ready.emit(str(what))
             if self.active:
-                self.status.emit(f"Segment Anything: {what.name} ready")
+                self.status.emit(f"Segment Anything: {what.name} ready; {self._keys_hint()}")
             self._refresh()
 
     def _when_ready(self, op: Callable[[], None]) -> None:
@@ -198,8 +198,18 @@ class SamController(QObject):
             self.active = True
             self.window.canvas.set_prompt_handler(self)
             self.active_changed.emit(True)
-        self.status.emit("Segment Anything: " + ("negative" if negative else "positive")
-                         + " clicks (right click: negative, drag: box, F: finish, B: clear)")
+        self.status.emit("Segment Anything: " + ("negative" if negative else "positive") + f" clicks ({self._keys_hint()})")
+
+    def _keys_hint(self) -> str:
+        """The prompt-mode keys for the status line, as the user set them."""
+        settings = getattr(self.window, "settings", None)
+
+        def key(name: str, default: str) -> str:
+            keys = settings.shortcut(name) if hasattr(settings, "shortcut") else []
+            return keys[0] if keys else default
+
+        return (f"right click: negative, drag: box, {key('sam_finish', 'F')}: finish, "
+                f"{key('sam_clear', 'B')}: clear")
 
     def deactivate(self) -> None:
         if self.active:
@@ -231,6 +241,12 @@ class SamController(QObject):
             c.set_overlay(None)
         else:
             c.set_overlay(render_overlay(self.session.mask, self.session.prompt, (c.image_width, c.image_height)))
+            if self.active:  # what the clicks made and what to do next
+                pr, mask = self.session.prompt, self.session.mask
+                pos = sum(1 for lab in pr.labels if lab == 1)
+                what = f"{pos} positive, {len(pr.labels) - pos} negative point(s)" + (", a box" if pr.box else "")
+                area = int(mask.sum()) if mask is not None else 0
+                self.status.emit(f"Segment Anything: {what}, mask {area:,} px; {self._keys_hint()}")
         self.preview_changed.emit()
 
     def finish(self) -> list[Shape]:

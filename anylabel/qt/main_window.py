@@ -233,6 +233,24 @@ class MainWindow(FileOpsMixin, EditOpsMixin, QMainWindow):
                                  QMessageBox.Save | QMessageBox.Discard | QMessageBox.Cancel, QMessageBox.Save)
         return {QMessageBox.Save: "save", QMessageBox.Discard: "discard"}.get(r, "cancel")
 
+    def resizeEvent(self, event) -> None:  # noqa: N802
+        super().resizeEvent(event)
+        self.fit_toolbar()
+
+    def fit_toolbar(self) -> None:
+        """Text under the icons when the side toolbar has the height for it, else text beside
+        them: at 1280x720 the tall buttons pushed Undo/Redo into the overflow menu."""
+        tb = self.toolbar
+        under, beside = Qt.ToolButtonTextUnderIcon, Qt.ToolButtonTextBesideIcon
+        if tb.orientation() != Qt.Vertical or tb.toolButtonStyle() not in (under, beside):
+            return  # moved to the top, or the user's own style
+        room = self.height() - self.menuBar().sizeHint().height()
+        if self.statusBar().isVisible():
+            room -= self.statusBar().sizeHint().height()
+        if tb.toolButtonStyle() != under:
+            tb.setToolButtonStyle(under)  # measure the tall layout
+        tb.setToolButtonStyle(under if tb.sizeHint().height() <= room else beside)
+
     def closeEvent(self, event) -> None:  # noqa: N802
         if not self.maybe_save():
             event.ignore()

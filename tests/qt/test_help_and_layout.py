@@ -22,3 +22,19 @@ def test_shortcuts_help_fits_the_screen_and_lists_extension_keys(make_window, qt
     assert "Ctrl+A" in dlg.view.toPlainText() and "Backspace" in dlg.view.toPlainText()
     assert dlg.findChild(QDialogButtonBox).isVisible()    # the close button is on the screen
     dlg.close()
+
+
+def test_every_toolbar_button_is_on_screen_at_1280x720(make_window, qtbot):
+    from qtpy.QtCore import Qt
+    from qtpy.QtWidgets import QToolButton
+
+    w = make_window(install_extensions=True)
+    w.show()
+    for size, style in (((1280, 720), Qt.ToolButtonTextBesideIcon), ((1440, 900), Qt.ToolButtonTextUnderIcon)):
+        w.resize(*size)
+        qtbot.waitUntil(lambda: w.toolbar.toolButtonStyle() == style, timeout=3000)
+        qtbot.wait(20)
+        overflow = w.toolbar.findChild(QToolButton, "qt_toolbar_ext_button")
+        assert overflow is None or not overflow.isVisible(), size
+        undo = w.toolbar.widgetForAction(w.actions_by_name["undo"])
+        assert undo.isVisible() and undo.geometry().bottom() <= w.toolbar.height(), size

@@ -72,7 +72,7 @@ def test_click_preview_finish_adds_polygon(sam_window, qtbot):
     assert _iou(ctl.session.mask, disc) > 0.9
     # the status line says what the click made and which keys come next
     msg = w.statusBar().currentMessage()
-    assert "1 positive, 0 negative point(s)" in msg and f"mask {int(ctl.session.mask.sum()):,} px" in msg
+    assert "1 point(s), mask" in msg and f"mask {int(ctl.session.mask.sum()):,} px" in msg
     assert "F: finish" in msg and "B: clear" in msg
     w.labels.push("disc")
     key(w.canvas, Qt.Key_F)

@@ -200,7 +200,7 @@ class SamController(QObject):
             self.active_changed.emit(True)
         self.status.emit("Segment Anything: " + ("negative" if negative else "positive") + f" clicks ({self._keys_hint()})")
 
-    def _keys_hint(self) -> str:
+    def _keys_hint(self, short: bool = False) -> str:
         """The prompt-mode keys for the status line, as the user set them."""
         settings = getattr(self.window, "settings", None)
 
@@ -208,8 +208,8 @@ class SamController(QObject):
             keys = settings.shortcut(name) if hasattr(settings, "shortcut") else []
             return keys[0] if keys else default
 
-        return (f"right click: negative, drag: box, {key('sam_finish', 'F')}: finish, "
-                f"{key('sam_clear', 'B')}: clear")
+        keys = f"{key('sam_finish', 'F')}: finish, {key('sam_clear', 'B')}: clear"
+        return keys if short else keys + ", right click: negative, drag: box"
 
     def deactivate(self) -> None:
         if self.active:
@@ -243,10 +243,11 @@ class SamController(QObject):
             c.set_overlay(render_overlay(self.session.mask, self.session.prompt, (c.image_width, c.image_height)))
             if self.active:  # what the clicks made and what to do next
                 pr, mask = self.session.prompt, self.session.mask
-                pos = sum(1 for lab in pr.labels if lab == 1)
-                what = f"{pos} positive, {len(pr.labels) - pos} negative point(s)" + (", a box" if pr.box else "")
+                neg = sum(1 for lab in pr.labels if lab != 1)
+                what = f"{len(pr.labels)} point(s)" + (f" ({neg} negative)" if neg else "") + (", a box" if pr.box else "")
                 area = int(mask.sum()) if mask is not None else 0
-                self.status.emit(f"Segment Anything: {what}, mask {area:,} px; {self._keys_hint()}")
+                # short: the status bar's right side holds the cursor, zoom and image count
+                self.status.emit(f"Segment Anything: {what}, mask {area:,} px; {self._keys_hint(short=True)}")
         self.preview_changed.emit()
 
     def finish(self) -> list[Shape]:

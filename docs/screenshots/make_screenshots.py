@@ -9,18 +9,20 @@ import os
 import shutil
 import sys
 import tempfile
+import time
 from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import numpy as np  # noqa: E402
-from qtpy.QtWidgets import QApplication  # noqa: E402
+from qtpy.QtWidgets import QAction, QApplication  # noqa: E402
 
 from anylabel.core.geometry import rotate_corners, sync_direction  # noqa: E402
 from anylabel.core.shape import Shape  # noqa: E402
 from anylabel.qt.app import create_main_window  # noqa: E402
 
 OUT = Path(__file__).resolve().parent
+ROOT = OUT.parents[1]
 PHOTOS = Path("/usr/share/darknet/data")
 
 
@@ -73,10 +75,115 @@ def main() -> int:
         if dlg.isVisible():
             dlg.grab().save(str(OUT / "statistics.png"))
             dlg.close()
-    print("wrote", OUT / "main_window.png", OUT / "statistics.png")
     w.close()
+    autolabel_shot(app, tmp)
+    sam_shot(app, tmp, folder)
+    tracks_shot(app, tmp)
+    print("wrote", *(OUT / n for n in ("main_window.png", "statistics.png", "autolabel.png", "sam.png", "tracks.png")))
     shutil.rmtree(tmp, ignore_errors=True)
     return 0
+
+
+def _pump(app, seconds: float = 0.3, until=None) -> None:
+    """Process events for a while, or until a condition holds (30 s at most)."""
+    end = time.time() + (30 if until else seconds)
+    while time.time() < end and not (until and until()):
+        app.processEvents()
+        time.sleep(0.01)
+    app.processEvents()
+
+
+def _window(tmp: Path, name: str, size=(1440, 900)):
+    w = create_main_window(tmp / f"{name}.yaml", install_extensions=True)
+    w.show_error_dialogs = False
+    w.resize(*size)
+    w.show()
+    return w
+
+
+def autolabel_shot(app, tmp: Path) -> None:
+    """The pose demo model on a synthetic image: boxes and keypoints linked by group id."""
+    import importlib.util
+
+    import cv2
+
+    spec = importlib.util.spec_from_file_location("synthetic_shapes", ROOT / "scripts" / "synthetic_shapes.py")
+    syn = importlib.util.module_from_spec(spec)
+    sys.modules["synthetic_shapes"] = syn
+    spec.loader.exec_module(syn)
+    folder = tmp / "synthetic"
+    folder.mkdir()
+    rng = np.random.default_rng(5)
+    syn.make_sample(rng, "obb", 480, 640, max_objects=5, min_size=70, max_size=150)  # same image as the QA pass
+    img, _ = syn.make_sample(rng, "pose", 480, 640, max_objects=4, min_size=90, max_size=160)
+    cv2.imwrite(str(folder / "arrows.png"), img[:, :, ::-1])
+    w = _window(tmp, "autolabel")
+    w.open_folder(folder)
+    panel = w.autolabel_panel
+    next(a for a in w.findChildren(QAction) if a.shortcut().toString() == "Ctrl+A").trigger()
+    panel.select_model("fixture_shapes_pose")
+    panel.load_selected()
+    _pump(app, until=lambda: panel.model is not None)
+    panel.run_current()
+    _pump(app, until=lambda: bool(w.current_shapes()))
+    _pump(app)
+    w.grab().save(str(OUT / "autolabel.png"))
+    w.close()
+
+
+def sam_shot(app, tmp: Path, folder: Path) -> None:
+    """Segment Anything prompt mode (the SAM-contract test models) after two clicks on the dog."""
+    from qtpy.QtCore import Qt
+
+    from anylabel.inference.config import config_from_dict
+    from anylabel.qt.testing import click, key
+
+    (folder / "dog.json").unlink(missing_ok=True)  # the photo without the main screenshot's shapes
+    w = _window(tmp, "sam")
+    w.open_folder(folder)
+    fixtures = ROOT / "models" / "fixtures"
+    w.sam.load_model(config_from_dict({"type": "segment_anything", "name": "sam-contract",
+                                       "encoder_model_path": str(fixtures / "sam_contract_encoder.onnx"),
+                                       "decoder_model_path": str(fixtures / "sam_contract_decoder.onnx")}))
+    _pump(app, until=lambda: w.sam.model is not None)
+    key(w.canvas, Qt.Key_Q)
+    click(w.canvas, 220, 380)
+    _pump(app, until=lambda: w.sam.session is not None and w.sam.session.prediction is not None)
+    click(w.canvas, 300, 300)
+    _pump(app, 1.0)
+    w.grab().save(str(OUT / "sam.png"))
+    w.sam.close()
+    w.close()
+
+
+def tracks_shot(app, tmp: Path) -> None:
+    """Boxes tracked over six frames, the Tracks dock, View > Colour by Track Id on."""
+    from anylabel.core.label_file import new_annotation_for, write_label_file
+    from anylabel.core.shape import rectangle
+
+    frames = tmp / "frames"
+    frames.mkdir()
+    for i in range(6):
+        p = frames / f"frame_{i + 1:06d}.png"
+        cv2_img = np.full((240, 320, 3), 60 + 8 * i, np.uint8)
+        from PIL import Image
+
+        Image.fromarray(cv2_img).save(p)
+        boxes = [rectangle(10 + 8 * i, 20, 70 + 8 * i, 80, "car"), rectangle(250 - 8 * i, 120, 300 - 8 * i, 180, "person"),
+                 rectangle(120, 60 + 5 * i, 180, 120 + 5 * i, "car")]
+        write_label_file(frames / f"frame_{i + 1:06d}.json", new_annotation_for(p, boxes, (320, 240)))
+    w = _window(tmp, "tracks", (1280, 720))
+    w.open_folder(frames)
+    w.tracks_dock.show()
+    w.tracks_dock.raise_()
+    job = w.video.track_boxes("ocsort")
+    _pump(app, until=job.isFinished)
+    _pump(app, 0.5)
+    w.actions_by_name["toggle_track_colors"].setChecked(True)
+    w.open_image(3)
+    _pump(app)
+    w.grab().save(str(OUT / "tracks.png"))
+    w.close()
 
 
 if __name__ == "__main__":

@@ -200,6 +200,8 @@ class ExportImportController(QObject):
             )
             if len(lines) > 12:
                 box.setDetailedText("\n".join(lines))
+            # a message box is ~400 px wide by default: the indented skip lines wrapped mid-phrase
+            box.setStyleSheet("QLabel#qt_msgbox_label { min-width: 660px; }")
             box.setAttribute(Qt.WA_DeleteOnClose)
             box.show()
         self.finished.emit(summary)

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
-from typing import Callable
+from typing import Any, Callable
 
 import numpy as np
 
@@ -43,50 +43,48 @@ def _norm_points(pts: np.ndarray, size: ImageSize) -> str:
 # ----------------------------------------------------------------------------- dump
 
 
+def _dump_lines(
+    shapes: list[Shape],
+    class_index: dict[str, int],
+    geometry: Callable[[Shape], Any],
+    line: Callable[[int, Any], str],
+) -> tuple[list[str], list[Skip]]:
+    """One label line per shape the format can hold (``geometry`` gives its coordinates or a
+    Skip, ``line`` formats them); the others are returned as skips with their reason."""
+    lines, skips = [], []
+    for s in shapes:
+        got = classify(s, class_index, geometry)
+        if isinstance(got, Skip):
+            skips.append(got)
+        else:
+            lines.append(line(*got))
+    return lines, skips
+
+
 def dump_detect(
     shapes: list[Shape], size: ImageSize, class_index: dict[str, int]
 ) -> tuple[list[str], list[Skip]]:
     w, h = size
-    lines, skips = [], []
-    for s in shapes:
-        got = classify(s, class_index, lambda sh: as_box(sh, size))
-        if isinstance(got, Skip):
-            skips.append(got)
-            continue
-        cls, box = got
+
+    def line(cls: int, box: Any) -> str:
         x0, y0, x1, y1 = box
-        lines.append(
-            f"{cls} {_n((x0 + x1) / 2 / w)} {_n((y0 + y1) / 2 / h)} {_n((x1 - x0) / w)} {_n((y1 - y0) / h)}"
-        )
-    return lines, skips
+        return f"{cls} {_n((x0 + x1) / 2 / w)} {_n((y0 + y1) / 2 / h)} {_n((x1 - x0) / w)} {_n((y1 - y0) / h)}"
+
+    return _dump_lines(shapes, class_index, lambda sh: as_box(sh, size), line)
 
 
 def dump_segment(
     shapes: list[Shape], size: ImageSize, class_index: dict[str, int]
 ) -> tuple[list[str], list[Skip]]:
-    lines, skips = [], []
-    for s in shapes:
-        got = classify(s, class_index, lambda sh: as_polygon(sh, size))
-        if isinstance(got, Skip):
-            skips.append(got)
-            continue
-        cls, poly = got
-        lines.append(f"{cls} {_norm_points(poly, size)}")
-    return lines, skips
+    return _dump_lines(shapes, class_index, lambda sh: as_polygon(sh, size),
+                       lambda cls, poly: f"{cls} {_norm_points(poly, size)}")
 
 
 def dump_obb(
     shapes: list[Shape], size: ImageSize, class_index: dict[str, int]
 ) -> tuple[list[str], list[Skip]]:
-    lines, skips = [], []
-    for s in shapes:
-        got = classify(s, class_index, lambda sh: as_rotated(sh))
-        if isinstance(got, Skip):
-            skips.append(got)
-            continue
-        cls, corners = got
-        lines.append(f"{cls} {_norm_points(corners, size)}")
-    return lines, skips
+    return _dump_lines(shapes, class_index, as_rotated,
+                       lambda cls, corners: f"{cls} {_norm_points(corners, size)}")
 
 
 def keypoint_count(pose: PoseConfig) -> int:

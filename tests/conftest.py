@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -11,6 +12,9 @@ from PIL import Image
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 REPO = Path(__file__).resolve().parents[1]
+# Tests use the project's own generators in scripts/ (e.g. synthetic_shapes, the images the
+# demo models were trained on) as plain modules.
+sys.path.insert(0, str(REPO / "scripts"))
 SHARED_MODELS = REPO.parent / "shared" / "models"
 DARKNET_PHOTOS = Path("/usr/share/darknet/data")
 

@@ -2,7 +2,6 @@
 run on the current image (keeps manual shapes), run all images in the background."""
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import cv2
@@ -14,18 +13,13 @@ from anylabel.core.label_file import new_annotation_for, read_label_file, write_
 from anylabel.core.shape import rectangle
 
 pytestmark = pytest.mark.gui
-REPO = Path(__file__).resolve().parents[2]
 
 
 def synthetic():
-    import sys
+    """scripts/synthetic_shapes.py (the generator the demo models were trained on)."""
+    import synthetic_shapes
 
-    if "synthetic_shapes" not in sys.modules:
-        spec = importlib.util.spec_from_file_location("synthetic_shapes", REPO / "scripts" / "synthetic_shapes.py")
-        mod = importlib.util.module_from_spec(spec)
-        sys.modules["synthetic_shapes"] = mod  # dataclasses look their module up here
-        spec.loader.exec_module(mod)
-    return sys.modules["synthetic_shapes"]
+    return synthetic_shapes
 
 
 @pytest.fixture

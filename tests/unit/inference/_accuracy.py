@@ -1,25 +1,17 @@
 """Accuracy measures for the fixture-model tests: AP at IoU 0.5 with any overlap function."""
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
 from typing import Callable, Sequence
 
 import numpy as np
 
-REPO = Path(__file__).resolve().parents[3]
 
 
 def synthetic():
-    """scripts/synthetic_shapes.py (the generator the fixture models were trained on)."""
-    name = "synthetic_shapes"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, REPO / "scripts" / "synthetic_shapes.py")
-        mod = importlib.util.module_from_spec(spec)
-        sys.modules[name] = mod
-        spec.loader.exec_module(mod)
-    return sys.modules[name]
+    """scripts/synthetic_shapes.py (the generator the demo models were trained on)."""
+    import synthetic_shapes
+
+    return synthetic_shapes
 
 
 def average_precision(tp: np.ndarray, scores: np.ndarray, n_gt: int) -> float:

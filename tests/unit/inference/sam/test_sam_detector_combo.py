@@ -2,9 +2,6 @@
 shapes, the SAM-contract pair outlines them; polygons match the drawn shapes."""
 from __future__ import annotations
 
-import importlib.util
-import sys
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -15,17 +12,13 @@ from anylabel.core.shape import POLYGON
 from anylabel.inference.config import shipped_config_dir
 from anylabel.inference.registry import create_model
 
-REPO = Path(__file__).resolve().parents[4]
 
 
 def _synthetic():
-    name = "synthetic_shapes"
-    if name not in sys.modules:
-        spec = importlib.util.spec_from_file_location(name, REPO / "scripts" / "synthetic_shapes.py")
-        mod = importlib.util.module_from_spec(spec)
-        sys.modules[name] = mod
-        spec.loader.exec_module(mod)
-    return sys.modules[name]
+    """scripts/synthetic_shapes.py (the generator the demo models were trained on)."""
+    import synthetic_shapes
+
+    return synthetic_shapes
 
 
 def test_detector_then_sam(tmp_path, contract_paths, iou_fn):

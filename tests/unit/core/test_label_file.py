@@ -98,6 +98,25 @@ def test_bad_files_raise_an_error_naming_file_and_problem_and_are_untouched(tmp_
     assert p.read_text(encoding="utf-8") == content
 
 
+def test_bom_whitespace_and_what_strict_parsers_refuse_still_read_as_before(tmp_path):
+    # The fast parser refuses some JSON the standard one accepts; those files must read the
+    # same, and bad bytes must still be reported with their position.
+    shape = '{"label": "a\\ud800b", "points": [[1, 2], [3, 4]], "shape_type": "rectangle"}'
+    p = tmp_path / "x.json"
+    p.write_bytes(b"\xef\xbb\xbf  " + ('{"shapes": [%s], "big": 123456789012345678901234567890}' % shape).encode())
+    ann = read_label_file(p)
+    assert ann.shapes[0].label == "a\ud800b" and ann.extra["big"] == 123456789012345678901234567890
+    p.write_bytes(b"\xef\xbb\xbf \n\t")
+    with pytest.raises(LabelFileError, match="empty"):
+        read_label_file(p)
+    p.write_bytes(b'{"shapes": [], "x": "\xff"}')
+    with pytest.raises(LabelFileError, match=r"not UTF-8 text .* at byte 21"):
+        read_label_file(p)
+    p.write_bytes(b'{\n  "shapes": [\n    }')
+    with pytest.raises(LabelFileError, match=r"not valid JSON .* line 3, column 5"):
+        read_label_file(p)
+
+
 def test_one_point_polygon_is_kept_not_dropped(tmp_path):
     p = tmp_path / "one.json"
     p.write_text('{"shapes": [{"label": "dot", "points": [[3, 4]], "shape_type": "polygon"}]}')

@@ -1,8 +1,8 @@
 """Export time for N images x S shapes (default 10,000 x 20) to coco and yolo.
 
 Usage: python benchmarks/bench_export.py [N] [S] [FORMAT ...]
-BENCH_WORKERS=1 forces one process; BENCH_CLASSES=1 passes a class file (worker processes
-are used only when the classes are known up front).
+BENCH_WORKERS=1 forces one process; BENCH_CLASSES=1 passes a class file; BENCH_ROUNDS=3
+exports each format three times from the same folder (the spread shows the machine's noise).
 The label files state the image size, so no image is decoded; the image files are
 empty placeholders. Shapes: half rectangles, half 6-point polygons, 5 labels.
 Prints the wall and CPU time of each export (reading the label files included) and the
@@ -15,6 +15,7 @@ import cProfile
 import json
 import os
 import pstats
+import resource
 import sys
 import tempfile
 import time
@@ -74,6 +75,12 @@ def make_folder(folder: Path, n: int, shapes_per_image: int) -> None:
         (folder / f"im_{i:05d}.json").write_text(json.dumps(doc), encoding="utf-8")
 
 
+def _children_cpu() -> float:
+    """CPU seconds of finished worker processes (counted once they have exited)."""
+    use = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return use.ru_utime + use.ru_stime
+
+
 def main() -> None:
     args = sys.argv[1:]
     n = int(args.pop(0)) if args and args[0].isdigit() else 10_000
@@ -86,10 +93,12 @@ def main() -> None:
         t0 = time.perf_counter()
         make_folder(src, n, s)
         print(f"generated {n} label files x {s} shapes in {time.perf_counter() - t0:.1f} s")
-        for fmt in formats:
-            out = Path(tmp) / f"out_{fmt}"
+        rounds = int(os.environ.get("BENCH_ROUNDS", "1"))
+        for fmt, r in ((f, r) for f in formats for r in range(rounds)):
+            out = Path(tmp) / f"out_{fmt}_{r}"
             prof = cProfile.Profile() if profile else None
             t0, c0 = time.perf_counter(), time.process_time()
+            k0 = _children_cpu()
             if prof:
                 prof.enable()
             workers = int(os.environ.get("BENCH_WORKERS", "0"))
@@ -101,10 +110,12 @@ def main() -> None:
             if prof:
                 prof.disable()
             dt, cpu = time.perf_counter() - t0, time.process_time() - c0
+            kids = _children_cpu() - k0
             assert summary.ok, summary.lines()[:5]
             print(
                 f"export {fmt} (workers={workers or 'auto'}): {n} images x {s} shapes "
                 f"({summary.shapes_written} shapes) in {dt:.2f} s wall, {cpu:.2f} s CPU in this process "
+                f"+ {kids:.2f} s in workers "
                 f"({n / dt:.0f} images/s); load average {os.getloadavg()[0]:.1f}"
             )
             if prof:

@@ -64,11 +64,23 @@ class ExportOptions:
 @dataclass
 class ExportContext:
     out_dir: Path
-    classes: list[str]
+    # None in a worker process exporting without a class file, for formats whose spec says
+    # ``classes_at_end``: the driver learns the list from every worker's labels.
+    classes: list[str] | None
     options: ExportOptions
+    _class_set: set[str] | None = field(default=None, init=False, repr=False, compare=False)
 
     def class_index(self) -> dict[str, int]:
-        return {name: i for i, name in enumerate(self.classes)}
+        return {name: i for i, name in enumerate(self.classes or [])}
+
+    def class_set(self) -> set[str] | None:
+        """The labels that may be written; None when the list is learnt at the end (every
+        label goes). Built once: it is asked for each of thousands of images."""
+        if self.classes is None:
+            return None
+        if self._class_set is None:
+            self._class_set = set(self.classes)
+        return self._class_set
 
 
 class Exporter(Protocol):

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 import numpy as np
+import orjson
 
 from .. import __version__
 from ..core.atomic import atomic_write_text
@@ -298,24 +299,36 @@ class CocoExporter:
 
     def __init__(self, ctx: ExportContext) -> None:
         self.ctx = ctx
-        self.class_index = ctx.class_index()
+        # None: the class list is learnt at the end (a worker process exporting without a
+        # class file); every label is accepted and its category id is given by text().
+        self.class_index = None if ctx.classes is None else ctx.class_index()
         self.pose = ctx.options.pose_config
-        # subset -> [(image fragment, [annotation fragments])]
-        self.parts: dict[str, list[tuple[str, list[str]]]] = {}
+        # subset -> [(image fragment, [(label, annotation fragment)])]
+        self.parts: dict[str, list[tuple[str, list[tuple[str, str]]]]] = {}
         self.files_written = 0  # per-image files; the json is reported by finish()
 
     def add(self, item: ExportItem) -> list[Skip]:
         file_name = f"{item.subset}/{item.image_path.name}" if item.subset else item.image_path.name
-        new, skips = dump_image(item.shapes, item.size, self.class_index, 0, 0, self.pose)
+        index = self.class_index
+        if index is None:
+            index = {}
+            for s in item.shapes:
+                index.setdefault(s.label, len(index))
+        names = list(index)  # the index values are positions in this order
+        new, skips = dump_image(item.shapes, item.size, index, 0, 0, self.pose)
         image = _body({"file_name": file_name, "width": int(item.size[0]), "height": int(item.size[1])})
-        anns = [_body({k: v for k, v in a.items() if k not in ("id", "image_id")}) for a in new]
+        # Ids and the category id are given when the file is written (see text()).
+        anns = [
+            (names[a["category_id"] - 1], _body({k: v for k, v in a.items() if k not in _IDS}))
+            for a in new
+        ]
         self.parts.setdefault(item.subset, []).append((image, anns))
         return skips
 
-    def state(self) -> dict[str, list[tuple[str, list[str]]]]:
+    def state(self) -> dict[str, list[tuple[str, list[tuple[str, str]]]]]:
         return self.parts
 
-    def merge(self, parts: dict[str, list[tuple[str, list[str]]]]) -> None:
+    def merge(self, parts: dict[str, list[tuple[str, list[tuple[str, str]]]]]) -> None:
         for subset, entries in parts.items():
             self.parts.setdefault(subset, []).extend(entries)
 
@@ -329,11 +342,12 @@ class CocoExporter:
         head = _body(dataset([], [], cats))
         images, anns = [], []
         ann_id = 0
+        category = {name: i + 1 for i, name in enumerate(self.ctx.classes or [])}
         for image_id, (image, ann_bodies) in enumerate(self.parts.get(subset, []), 1):
             images.append(f'{{"id":{image_id},{image}}}')
-            for body in ann_bodies:
+            for label, body in ann_bodies:
                 ann_id += 1
-                anns.append(f'{{"id":{ann_id},"image_id":{image_id},{body}}}')
+                anns.append(f'{{"id":{ann_id},"image_id":{image_id},"category_id":{category[label]},{body}}}')
         head = head.replace('"images":[],"annotations":[]', "")
         return f'{{{head}"images":[{",".join(images)}],"annotations":[{",".join(anns)}]}}'
 
@@ -346,14 +360,21 @@ class CocoExporter:
         return written
 
 
+_IDS = ("id", "image_id", "category_id")
 _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False)
 
 
 def _body(d: dict[str, Any]) -> str:
     """A JSON object without its braces (``"a":1,"b":2``), for assembling the file by parts.
-    One shared encoder: ``json.dumps`` with options builds a new one per call, which costs
-    more than encoding a small annotation."""
-    return _ENCODER.encode(d)[1:-1]
+
+    orjson encodes an annotation about ten times faster than the standard library (which
+    spends most of it writing floats); both write the same shortest round-trip floats.
+    What orjson refuses (integers beyond 64 bits in user attributes) goes to the standard
+    encoder."""
+    try:
+        return orjson.dumps(d, option=orjson.OPT_SERIALIZE_NUMPY)[1:-1].decode("utf-8")
+    except orjson.JSONEncodeError:
+        return _ENCODER.encode(d)[1:-1]
 
 
 class CocoImporter:

@@ -61,9 +61,7 @@ def parse(lines: list[str]) -> list[Shape]:
 
 
 def export_item(item: ExportItem, ctx: ExportContext) -> tuple[str, list[Skip]]:
-    classes = ctx.__dict__.get("_cset")
-    if classes is None:
-        classes = ctx.__dict__["_cset"] = set(ctx.classes)
+    classes = ctx.class_set()
     lines, skips = dump(item.shapes, classes)
     return "\n".join(lines) + ("\n" if lines else ""), skips
 

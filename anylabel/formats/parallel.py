@@ -1,23 +1,32 @@
 """Big exports on several processes: reading 10,000 label files and converting 200,000
 shapes is CPU-bound Python, so threads would not help.
 
-Workers are started with ``spawn`` (never ``fork``: the GUI runs exports from a Qt
-thread, and forking a process with Qt threads is unsafe). Each worker gets a contiguous
+Workers are forked when the process has no other threads (the command line) and
+spawned otherwise (the GUI runs exports from a Qt thread, and forking a process with Qt
+threads is unsafe): see ``_start_context``. Each worker gets a contiguous
 chunk of images, reads and converts them with the same functions as the serial path
 (``driver.load_row`` / ``driver.add_item``), writes per-image files itself and sends back
 its counts and its exporter ``state()``; the parent ``merge``s states in image order, so
-the output is identical to a serial run. Workers are used only when the class list is
-known up front (a class file or a pose config): finding the classes would mean reading
-every label file twice, which costs more than it saves on a few cores.
+the output is identical to a serial run.
+
+The class list: with a class file (or a pose config) the workers get it. Without one, it
+is made from the labels of every file, which only the workers read: formats whose spec
+says ``classes_at_end`` (their files hold names, or their ids are given when the dataset
+file is written) run the workers with no list, each worker sends back the labels it saw,
+and the parent makes the list from all of them before it merges. Other formats (YOLO's
+files hold class indices) export in one process when the list is not known.
 """
 
 from __future__ import annotations
 
 import concurrent.futures as cf
 import multiprocessing
+import sys
+import threading
 from pathlib import Path
 from typing import Any
 
+from ..core.bulk import with_paused_gc
 from .base import CancelFn, ExportItem, ExportOptions, ProgressFn, Summary
 
 
@@ -30,6 +39,27 @@ def _chunks(rows: list[Any], workers: int) -> list[list[Any]]:
     return [rows[i : i + size] for i in range(0, len(rows), size)]
 
 
+_THREADED_LIBRARIES = ("PyQt5", "PyQt6", "PySide2", "PySide6", "qtpy", "onnxruntime")
+
+
+def _start_context() -> multiprocessing.context.BaseContext:
+    """``fork`` where it is safe, else ``spawn``.
+
+    A forked worker starts at once (no interpreter start, no re-import: about a third of a
+    second each), but only a process with no other threads may fork. So: only where fork is
+    the platform's default (Linux), with one Python thread, and with no library loaded that
+    runs its own threads (Qt: the GUI exports from a QThread; ONNX Runtime's pools)."""
+    if (
+        multiprocessing.get_start_method(allow_none=True) in (None, "fork")
+        and "fork" in multiprocessing.get_all_start_methods()
+        and sys.platform.startswith("linux")
+        and threading.active_count() == 1
+        and not any(name in sys.modules for name in _THREADED_LIBRARIES)
+    ):
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("spawn")
+
+
 def _worker_init() -> None:
     try:  # one process per core already: keep OpenCV from starting its own thread pool
         import cv2
@@ -39,32 +69,36 @@ def _worker_init() -> None:
         pass
 
 
+@with_paused_gc  # as in the parent (driver.export_dataset): a worker builds as many objects
 def export_chunk(
     fmt: str,
     out: str,
-    classes: list[str],
+    classes: list[str] | None,
     options: ExportOptions,
     rows: list[tuple[str, str | None]],
     subsets: dict[str, str],
-) -> tuple[Summary, Any, int]:
-    """Convert one chunk in a worker: (counts and failures, exporter state, images copied)."""
-    from .driver import add_item, load_row, make_exporter
+) -> tuple[Summary, Any, int, set[str]]:
+    """Convert one chunk in a worker: (counts and failures, exporter state, images copied,
+    labels of the area shapes read: the parent makes the class list from them)."""
+    from .driver import add_item, area_labels, load_row, make_exporter
     from .registry import get_format
 
     spec = get_format(fmt)
     tally = Summary("export", fmt)
+    labels: set[str] = set()
     exporter = make_exporter(spec, Path(out), classes, options, tally)
     if exporter is None:
-        return tally, None, 0
+        return tally, None, 0, labels
     copied = 0
     for row in rows:
         got = load_row(row)
         if isinstance(got, ExportItem):
             got.subset = subsets.get(got.image_path.name, "")
+            labels |= area_labels(got.shapes)
             copied += add_item(exporter, got, Path(out), tally)
         else:
             tally.fail(*got)
-    return tally, exporter.state(), copied
+    return tally, exporter.state(), copied, labels
 
 
 def _run_all(
@@ -102,10 +136,12 @@ def export_parallel(
     summary: Summary,
     progress: ProgressFn,
     cancelled: CancelFn,
+    classes_known: bool = True,
 ) -> tuple[Any, list[str], int] | None:
     try:
         return _export_parallel(
-            spec, rows, subsets, out, classes_file, options, workers, summary, progress, cancelled
+            spec, rows, subsets, out, classes_file, options, workers, summary, progress, cancelled,
+            classes_known,
         )
     except (cf.process.BrokenProcessPool, OSError) as exc:
         raise PoolUnavailable(f"{type(exc).__name__}: {exc}") from exc
@@ -122,29 +158,45 @@ def _export_parallel(
     summary: Summary,
     progress: ProgressFn,
     cancelled: CancelFn,
+    classes_known: bool,
 ) -> tuple[Any, list[str], int] | None:
-    from .driver import _resolve_classes, make_exporter
+    from .driver import _resolve_classes, class_names, make_exporter
 
+    worker_classes = None
+    if classes_known:
+        # Read here for the workers; the summary's notes come from the call after the run,
+        # which knows the labels in use.
+        scratch = Summary("export", spec.name)
+        worker_classes = _resolve_classes(spec, classes_file, options, scratch, lambda: None)
+        if worker_classes is None:
+            summary.absorb(scratch)
+            return None
+    elif not spec.classes_at_end:
+        raise ValueError(f"{spec.name} needs its class list before the workers start")
     chunks = _chunks(rows, workers)
     sizes = [len(c) for c in chunks]
-    ctx = multiprocessing.get_context("spawn")
-    with cf.ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_worker_init) as pool:
-        # Only called with a known class list (driver._worker_count): nothing to discover.
-        classes = _resolve_classes(spec, classes_file, options, summary, lambda: None)
-        if classes is None:
-            return None
-        exporter = make_exporter(spec, out, classes, options, summary)
-        if exporter is None:
-            return None
+    with cf.ProcessPoolExecutor(
+        max_workers=workers, mp_context=_start_context(), initializer=_worker_init
+    ) as pool:
         futures = [
-            pool.submit(export_chunk, spec.name, str(out), classes, options, c, subsets) for c in chunks
+            pool.submit(export_chunk, spec.name, str(out), worker_classes, options, c, subsets)
+            for c in chunks
         ]
         results = _run_all(pool, futures, sizes, "write", progress, cancelled)
     if results is None:
         summary.cancelled = True
         return None
+    found: set[str] = set()
+    for *_, labels in results:
+        found |= labels
+    classes = _resolve_classes(spec, classes_file, options, summary, lambda: class_names(found))
+    if classes is None:
+        return None
+    exporter = make_exporter(spec, out, classes, options, summary)
+    if exporter is None:
+        return None
     copied = 0
-    for tally, state, n_copied in results:
+    for tally, state, n_copied, _ in results:
         summary.absorb(tally)
         if state is not None:
             exporter.merge(state)

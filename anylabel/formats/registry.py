@@ -25,6 +25,9 @@ class FormatSpec:
     needs_class_names: bool = False  # the files hold indices, not names (YOLO)
     needs_pose: bool = False
     parallel: bool = False  # the exporter has state()/merge(): big folders use worker processes
+    # The exporter also works with ``ctx.classes`` None (files hold names, or ids are given at
+    # the end), so workers run before the class list is known: no class file, still parallel.
+    classes_at_end: bool = False
 
 
 def _per_image(suffix: str, dump, parse):
@@ -93,6 +96,7 @@ register(
         coco.CocoImporter,
         splittable=True,
         parallel=True,
+        classes_at_end=True,
     )
 )
 register(
@@ -101,6 +105,7 @@ register(
         "Pascal VOC xml, one per image (boxes, difficult)",
         *_per_image(".xml", voc.export_item, voc.import_item),
         parallel=True,
+        classes_at_end=True,
     )
 )
 register(
@@ -109,6 +114,7 @@ register(
         "DOTA txt, one per image (4 absolute corners, class, difficult)",
         *_per_image(".txt", dota.export_item, dota.import_item),
         parallel=True,
+        classes_at_end=True,
     )
 )
 register(

@@ -120,9 +120,7 @@ def parse(text: str) -> tuple[list[Shape], ImageSize | None, str]:
 
 
 def export_item(item: ExportItem, ctx: ExportContext) -> tuple[str, list[Skip]]:
-    classes = ctx.__dict__.get("_cset")
-    if classes is None:
-        classes = ctx.__dict__["_cset"] = set(ctx.classes)
+    classes = ctx.class_set()
     return dump(item.shapes, item.size, item.image_path.name, item.image_path.parent.name, classes)
 
 

@@ -196,3 +196,20 @@ def test_broken_rle_is_reported():
         coco.rle_decode({"size": [2, 2], "counts": [1, 9]})
     with pytest.raises(coco.FormatError, match="unreadable RLE"):
         coco.rle_decode({"size": [2, 2]})
+
+
+def test_fast_encoder_writes_the_same_values_and_falls_back_for_huge_integers(tmp_path):
+    rng = np.random.default_rng(3)
+    d = {
+        "segmentation": [rng.uniform(-1e6, 1e6, 12).tolist() + [1e16, 1e-7, 0.1]],
+        "area": 12.5,
+        "attributes": {"difficult": True, "description": 'é "猫"\n\\', "group_id": 7},
+    }
+    assert json.loads("{" + coco._body(d) + "}") == d
+    huge = dict(d, attributes={"group_id": 10**20})
+    assert json.loads("{" + coco._body(huge) + "}") == huge
+    src = make_dataset(tmp_path / "src", {"a.png": [poly([[1, 1], [9, 1], [5, 8]], label="cat", group_id=10**20)]})
+    s = export_dataset("coco", src, tmp_path / "out", options=ExportOptions())
+    assert s.ok, s.lines()
+    (ann,) = json.loads((tmp_path / "out" / "annotations.json").read_text("utf-8"))["annotations"]
+    assert ann["attributes"]["group_id"] == 10**20

@@ -51,13 +51,8 @@ def test_parallel_export_matches_serial(tmp_path, small_thresholds, classes):
         two = driver.export_dataset(
             fmt, src, tmp_path / f"{fmt}2", classes, options=ExportOptions(workers=2, **opts)
         )
-        assert [p for p, _ in one.failures] == [p for p, _ in two.failures] == [str(src / "f13.json")]
-        assert (one.images, one.shapes_written, one.files_written, one.skipped) == (
-            two.images,
-            two.shapes_written,
-            two.files_written,
-            two.skipped,
-        )
+        assert [p for p, _ in one.failures] == [str(src / "f13.json")]
+        _same_run(one, two)
         a, b = _tree(tmp_path / f"{fmt}1"), _tree(tmp_path / f"{fmt}2")
         if fmt == "coco":
             ja, jb = (json.loads(x["annotations.json"]) for x in (a, b))
@@ -78,9 +73,62 @@ def test_parallel_export_can_be_cancelled(tmp_path, small_thresholds, classes):
     assert small_thresholds == [1]
 
 
-def test_without_a_class_list_one_process_reads_each_file_once(tmp_path, small_thresholds):
+def _same_run(one, two):
+    assert one.failures == two.failures and one.notes == two.notes
+    assert (one.images, one.shapes_written, one.files_written, one.skipped) == (
+        two.images,
+        two.shapes_written,
+        two.files_written,
+        two.skipped,
+    )
+
+
+@pytest.mark.parametrize("fmt", ["coco", "voc", "dota"])
+def test_without_a_class_list_workers_learn_the_classes(tmp_path, small_thresholds, fmt):
+    # No class file: the list is made from the labels every worker saw, in natural order,
+    # exactly as one process makes it.
+    shapes = {f"f{i}.png": mixed_shapes(i % 5) for i in range(40)}
+    for name, label in (("f7.png", "cls10"), ("f31.png", "cls2")):
+        extra = shapes[name][0].copy()
+        extra.label = label
+        shapes[name].append(extra)
+    src = make_dataset(tmp_path / "src", shapes)
+    (src / "f13.json").write_text("{broken", encoding="utf-8")
+    one = driver.export_dataset(fmt, src, tmp_path / "o1", options=ExportOptions(workers=1))
+    two = driver.export_dataset(fmt, src, tmp_path / "o2", options=ExportOptions(workers=2))
+    assert small_thresholds == [1]
+    _same_run(one, two)
+    a, b = _tree(tmp_path / "o1"), _tree(tmp_path / "o2")
+    classes = a["classes.txt"].decode("utf-8").splitlines()
+    assert classes.index("cls2") < classes.index("cls10")
+    if fmt == "coco":
+        ja, jb = (json.loads(x["annotations.json"]) for x in (a, b))
+        ja["info"].pop("date_created"), jb["info"].pop("date_created")
+        assert ja == jb and [c["name"] for c in ja["categories"]] == classes
+    else:
+        assert a == b
+
+
+def test_new_classes_appended_by_workers_match_one_process(tmp_path, small_thresholds):
+    src = make_dataset(tmp_path / "src", {f"f{i}.png": mixed_shapes(i % 5) for i in range(30)})
+    partial = tmp_path / "partial.txt"
+    partial.write_text("zebra\ncat\n", encoding="utf-8")
+    runs = []
+    for workers in (1, 2):
+        opts = ExportOptions(workers=workers, add_new_classes=True)
+        runs.append(driver.export_dataset("coco", src, tmp_path / f"o{workers}", partial, options=opts))
+    assert small_thresholds == [1]
+    _same_run(*runs)
+    names = (tmp_path / "o2" / "classes.txt").read_text(encoding="utf-8").split("\n")
+    assert names[:2] == ["zebra", "cat"] and len(names) > 3
+    ja, jb = (json.loads((tmp_path / f"o{w}" / "annotations.json").read_text("utf-8")) for w in (1, 2))
+    assert ja["annotations"] == jb["annotations"] and ja["categories"] == jb["categories"]
+
+
+def test_yolo_without_a_class_list_reads_each_file_once_in_one_process(tmp_path, small_thresholds):
+    # YOLO files hold class indices, so the list must be known before any file is written.
     src = make_dataset(tmp_path / "src", {f"f{i}.png": mixed_shapes(0) for i in range(20)})
-    s = driver.export_dataset("coco", src, tmp_path / "o", options=ExportOptions(workers=2))
+    s = driver.export_dataset("yolo", src, tmp_path / "o", options=ExportOptions(workers=2))
     assert s.ok and s.images == 20 and small_thresholds == []
 
 
@@ -98,3 +146,64 @@ def test_broken_worker_pool_falls_back_to_one_process(tmp_path, small_thresholds
     assert small_thresholds == [1]
     assert s.ok and s.images == 20 and any("converted in one process" in n for n in s.notes)
     assert len(list((tmp_path / "o").glob("f*.txt"))) == 20
+
+
+_FORKED_EXPORT = """
+import sys
+from anylabel.formats import driver, parallel
+from anylabel.formats.base import ExportOptions
+
+driver.PARALLEL_MIN_IMAGES, driver.MIN_IMAGES_PER_WORKER = 10, 5
+used = []
+real = parallel._start_context
+parallel._start_context = lambda: used.append(real()) or used[-1]
+s = driver.export_dataset("coco", sys.argv[1], sys.argv[2], options=ExportOptions(workers=2))
+print(s.ok, s.images, [c.get_start_method() for c in used])
+"""
+
+
+def test_a_process_without_threads_forks_its_workers(tmp_path):
+    # The command line: no Qt, one thread. Forked workers skip the interpreter start and
+    # the imports, and must give the output of one process.
+    import subprocess
+    import sys
+
+    src = make_dataset(tmp_path / "src", {f"f{i}.png": mixed_shapes(i % 5) for i in range(30)})
+    run = subprocess.run(
+        [sys.executable, "-c", _FORKED_EXPORT, str(src), str(tmp_path / "forked")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.split("\n")[-2] == "True 30 ['fork']"
+    one = driver.export_dataset("coco", src, tmp_path / "one", options=ExportOptions(workers=1))
+    ja, jb = (json.loads((tmp_path / d / "annotations.json").read_text("utf-8")) for d in ("one", "forked"))
+    ja["info"].pop("date_created"), jb["info"].pop("date_created")
+    assert one.ok and ja == jb
+
+
+def test_processes_with_threads_or_qt_spawn_their_workers(monkeypatch):
+    import sys
+    import threading
+
+    from anylabel.formats import parallel
+
+    monkeypatch.delitem(sys.modules, "PyQt5", raising=False)
+    monkeypatch.delitem(sys.modules, "qtpy", raising=False)
+    monkeypatch.delitem(sys.modules, "onnxruntime", raising=False)
+    for name in ("PyQt6", "PySide2", "PySide6"):
+        monkeypatch.delitem(sys.modules, name, raising=False)
+    if threading.active_count() == 1:
+        assert parallel._start_context().get_start_method() == "fork"
+    monkeypatch.setitem(sys.modules, "qtpy", object())
+    assert parallel._start_context().get_start_method() == "spawn"
+    monkeypatch.delitem(sys.modules, "qtpy")
+    stop = threading.Event()
+    t = threading.Thread(target=stop.wait)
+    t.start()
+    try:
+        assert parallel._start_context().get_start_method() == "spawn"
+    finally:
+        stop.set()
+        t.join()

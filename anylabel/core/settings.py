@@ -110,6 +110,8 @@ DEFAULTS: dict[str, Any] = {
     "label_history": [],
     "predefined_classes": [],
     "shape_flags": [],  # flag names offered as checkboxes in the label dialog
+    "image_flags": [],  # image-level flag names always listed in the Flags dock
+    "theme": "system",  # View > Theme: system, light or dark
     "shortcuts": DEFAULT_SHORTCUTS,
 }
 

@@ -1,6 +1,7 @@
 """Render the main window offscreen with labelled shapes into docs/screenshots/.
 
-Usage: QT_QPA_PLATFORM=offscreen python docs/screenshots/make_screenshots.py
+Usage: QT_QPA_PLATFORM=offscreen python docs/screenshots/make_screenshots.py [NAME ...]
+(NAME: main_window_dark renders only that one; no name renders them all.)
 Uses Debian's darknet photos (/usr/share/darknet/data); settings go to a temporary file.
 """
 from __future__ import annotations
@@ -46,7 +47,7 @@ def dog_shapes() -> list[Shape]:
     ]
 
 
-def main() -> int:
+def main(only: list[str] | None = None) -> int:
     if not PHOTOS.is_dir():
         print(f"{PHOTOS} is missing (install Debian's darknet package)", file=sys.stderr)
         return 1
@@ -56,6 +57,11 @@ def main() -> int:
     for name in ("dog.jpg", "eagle.jpg", "giraffe.jpg", "horses.jpg", "person.jpg"):
         shutil.copy(PHOTOS / name, folder / name)
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    if only == ["main_window_dark"]:
+        dark_shot(app, tmp, folder)
+        print("wrote", OUT / "main_window_dark.png")
+        shutil.rmtree(tmp, ignore_errors=True)
+        return 0
     w = create_main_window(tmp / "rc.yaml", install_extensions=True)
     w.show_error_dialogs = False
     w.resize(1440, 900)
@@ -79,9 +85,30 @@ def main() -> int:
     autolabel_shot(app, tmp)
     sam_shot(app, tmp, folder)
     tracks_shot(app, tmp)
-    print("wrote", *(OUT / n for n in ("main_window.png", "statistics.png", "autolabel.png", "sam.png", "tracks.png")))
+    dark_shot(app, tmp, folder)
+    print("wrote", *(OUT / n for n in ("main_window.png", "statistics.png", "autolabel.png", "sam.png", "tracks.png",
+                                       "main_window_dark.png")))
     shutil.rmtree(tmp, ignore_errors=True)
     return 0
+
+
+def dark_shot(app, tmp: Path, folder: Path) -> None:
+    """The main window's scene (the dog photo and its shapes) with View > Theme > Dark."""
+    from anylabel.qt.theme import set_theme
+
+    w = _window(tmp, "dark")
+    app.processEvents()
+    w.open_folder(folder)
+    w.set_shapes(dog_shapes())
+    w.canvas.select_indices([2])
+    w.update_selection_status()
+    w.canvas.cursor_moved.emit(512.0, 300.0)
+    set_theme(w, "dark")
+    _pump(app)
+    w.grab().save(str(OUT / "main_window_dark.png"))
+    set_theme(w, "system")
+    w.document.history.mark_saved()  # leave the photo's label file as it was
+    w.close()
 
 
 def _pump(app, seconds: float = 0.3, until=None) -> None:
@@ -187,4 +214,4 @@ def tracks_shot(app, tmp: Path) -> None:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(main(sys.argv[1:] or None))

@@ -27,6 +27,7 @@ from .docks import FileListDock, LabelListDock, ShapeListDock
 from .document import ImageDocument
 from .edit_ops import EditOpsMixin
 from .file_ops import FileOpsMixin
+from .theme import install_theme_menu
 
 log = logging.getLogger(__name__)
 
@@ -81,6 +82,7 @@ class MainWindow(FileOpsMixin, EditOpsMixin, QMainWindow):
         self.actions_by_name: dict[str, QAction] = build_actions(self)
         self.recent_menu = self.menu("file").addMenu("Open &Recent Folder")
         self.menu("file").insertMenu(self.actions_by_name["save"], self.recent_menu)
+        install_theme_menu(self)  # View > Theme; applies the saved theme
         self._build_status_bar()
         self._apply_view_settings()
         self._connect()

@@ -176,3 +176,31 @@ def test_image_name_that_is_not_utf8_gives_a_label_file_error_not_a_crash(tmp_pa
     with pytest.raises(LabelFileError, match="not valid UTF-8"):
         write_label_file(tmp_path / "x.json", ann)
     assert not (tmp_path / "x.json").exists()
+
+
+def test_fast_writer_gives_the_standard_encoders_bytes_and_its_errors():
+    from anylabel.core.label_file import dumps, dumps_indented
+
+    shapes = [
+        Shape("rectangle", [[1.5, 2.25], [300.125, 400.0]], label="猫 \"cat\"\t\\ \x01 \u2028 😀",
+              group_id=3, attributes={"k": [1, {"x": None, "y": True}], "e": {}, "l": []}),
+        Shape("rotation", [[10, 10], [20, 14], [16, 24], [6, 20]], label="car", direction=0.3805),
+        Shape("polygon", [[0.1, 0.2], [1234.5678901234, 2], [3, 1e3]], label="p", score=0.91),
+        Shape("point", [[-0.0, 7]], label="dot", description="line1\nline2"),
+    ]
+    ann = new_annotation_for("x.png", shapes, size=(640, 480))
+    ann.flags = {"a": True}
+    d = annotation_to_dict(ann)
+    standard = json.dumps(d, ensure_ascii=False, indent=2, allow_nan=False)
+    assert dumps_indented(d) == standard and dumps(ann) == standard + "\n"
+    # Same values, other spelling, only for very small or very large floats.
+    tiny = {"score": 1e-05, "big": 1e16}
+    assert json.loads(dumps_indented(tiny)) == tiny
+    # What the fast path cannot write goes to the standard encoder, errors included.
+    assert json.loads(dumps_indented({"id": 10**20})) == {"id": 10**20}
+    assert dumps_indented({1: "a"}) == json.dumps({1: "a"}, indent=2)
+    with pytest.raises(ValueError):
+        dumps_indented({"attributes": {"w": [1.0, math.nan]}})
+    with pytest.raises(TypeError):
+        dumps_indented({"v": np.float32(1.5)})
+    assert dumps_indented({"v": np.float64(1.5)}) == json.dumps({"v": 1.5}, indent=2)

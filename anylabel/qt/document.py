@@ -5,6 +5,12 @@ something; a label file that could not be read is never overwritten; a label fil
 that changed on disk since it was read (a batch run, the SAM folder run, a tracker,
 another program) is never overwritten blindly: the user's unsaved edits are merged
 into what is on disk now (see ``merge_shapes``).
+
+Image-level flags (the label file's ``flags``: set in the Flags dock or by a classifier)
+live in the same undo history as the shapes (``DocumentHistory``): every step holds the
+shapes and the flags, so a flag change is a step of its own that marks the image
+modified, is saved like a shape edit and is undone by Ctrl+Z; shape edits carry the
+current flags forward.
 """
 from __future__ import annotations
 
@@ -12,6 +18,7 @@ import os
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable, Mapping, Sequence
 
 import numpy as np
 
@@ -93,6 +100,88 @@ def merge_shapes(base: list[Shape], mine: list[Shape], disk: list[Shape]) -> Mer
     return Merge(out, kept, len(out) - kept, dropped)
 
 
+_MISSING = object()
+
+
+def merge_flags(base: Mapping[str, bool], mine: Mapping[str, bool], disk: Mapping[str, bool]) -> dict[str, bool]:
+    """Three-way merge of image flags, like ``merge_shapes``: the file's flags as they are now,
+    with the flags the user changed since ``base`` (set, cleared or removed) applied on top."""
+    out = dict(disk)
+    for name in list(base) + [k for k in mine if k not in base]:
+        if mine.get(name, _MISSING) == base.get(name, _MISSING):
+            continue  # the user left this one alone: the file's value wins
+        if name in mine:
+            out[name] = bool(mine[name])
+        else:
+            out.pop(name, None)
+    return out
+
+
+class DocumentHistory(UndoHistory):
+    """The shapes' undo history, with the image flags of every step beside the shapes.
+
+    A subclass rather than a field of ``Step`` so that every caller that pushes shapes only
+    (the canvas, the edit actions, extensions) keeps working: its step carries the current
+    flags forward. The flags of step i are ``_flag_steps[i]``, kept in step with the base
+    class through its public cursor (``len(self)``). Listeners are called after every change
+    of the current step (push, undo, redo, reset), so views such as the Flags dock follow.
+    """
+
+    def __init__(self, limit: int = 1000) -> None:
+        super().__init__(limit)
+        self._flag_steps: list[dict[str, bool]] = [{}]
+        #: Counts pushes: tells a caller whether an edit it triggered made a new step.
+        self.pushes = 0
+        self.listeners: list[Callable[[], None]] = []
+
+    @property
+    def flags(self) -> dict[str, bool]:
+        """The image flags of the current step (a copy)."""
+        return dict(self._flag_steps[len(self)])
+
+    def reset(self, shapes: Sequence[Shape], label: str = "open", flags: Mapping[str, bool] | None = None) -> None:
+        super().reset(shapes, label)
+        self._flag_steps = [dict(flags or {})]
+        self._notify()
+
+    def push(self, shapes: Sequence[Shape], label: str, flags: Mapping[str, bool] | None = None) -> None:
+        """Record an edit; ``flags`` None keeps the current flags."""
+        pos = len(self)
+        new_flags = dict(self._flag_steps[pos] if flags is None else flags)
+        super().push(shapes, label)
+        overflow = pos + 1 - len(self)  # steps the depth limit dropped from the front
+        del self._flag_steps[pos + 1:]
+        self._flag_steps.append(new_flags)
+        del self._flag_steps[:overflow]
+        self.pushes += 1
+        self._notify()
+
+    def amend_flags(self, flags: Mapping[str, bool]) -> None:
+        """Change the flags of the current step in place: for an edit that changes shapes and
+        flags at once (a prediction) and must stay one undo step. Only for a step just pushed
+        (the saved step must keep what the file holds)."""
+        if not self.modified:
+            raise ValueError("amend_flags on the saved step; push a new step instead")
+        self._flag_steps[len(self)] = dict(flags)
+        self._notify()
+
+    def undo(self):  # type: ignore[no-untyped-def]
+        snap = super().undo()
+        if snap is not None:
+            self._notify()
+        return snap
+
+    def redo(self):  # type: ignore[no-untyped-def]
+        snap = super().redo()
+        if snap is not None:
+            self._notify()
+        return snap
+
+    def _notify(self) -> None:
+        for listener in list(self.listeners):
+            listener()
+
+
 class ImageDocument:
     def __init__(self, image_path: Path, size: tuple[int, int], undo_limit: int = 1000) -> None:
         self.image_path = Path(image_path)
@@ -100,11 +189,12 @@ class ImageDocument:
         self.size = size
         self.annotation: ImageAnnotation | None = None
         self.load_error: str | None = None
-        self.history = UndoHistory(undo_limit)
+        self.history = DocumentHistory(undo_limit)
         #: The label file as last read or written by this document (None: there was none).
         self.stamp: tuple[int, int, int] | None = None
-        #: The shapes that file held then: the base of a merge when it changes on disk.
+        #: The shapes and image flags that file held then: the base of a merge when it changes on disk.
         self.base: tuple[Shape, ...] = ()
+        self.base_flags: dict[str, bool] = {}
         #: Set by ``save`` when it had to merge with a file changed on disk (None otherwise).
         self.last_merge: Merge | None = None
 
@@ -121,11 +211,25 @@ class ImageDocument:
             self.history.reset([])
             return
         self.base = tuple(self.annotation.shapes)
-        self.history.reset(self.annotation.shapes)
+        self.base_flags = dict(self.annotation.flags)
+        self.history.reset(self.annotation.shapes, flags=self.annotation.flags)
 
     @property
     def shapes(self) -> list[Shape]:
         return list(self.history.current)
+
+    @property
+    def flags(self) -> dict[str, bool]:
+        """The image-level flags as edited (a copy)."""
+        return self.history.flags
+
+    def set_flags(self, flags: Mapping[str, bool], label: str = "Image flags") -> bool:
+        """Replace the image flags as one undoable step; False when nothing changes."""
+        new = {str(k): bool(v) for k, v in flags.items()}
+        if new == self.history.flags:
+            return False
+        self.history.push(self.history.current, label, flags=new)
+        return True
 
     @property
     def modified(self) -> bool:
@@ -157,15 +261,19 @@ class ImageDocument:
         stamp = disk_stamp(self.label_path)
         ann = self._read_changed()
         disk = list(ann.shapes) if ann is not None else []
+        disk_flags = dict(ann.flags) if ann is not None else {}
         had_edits = self.history.modified
         merge = merge_shapes(list(self.base), self.shapes, disk) if had_edits else None
+        new_flags = merge_flags(self.base_flags, self.flags, disk_flags) if had_edits else disk_flags
         self.annotation = ann
         self.load_error = None
         self.stamp = stamp
         self.base = tuple(disk)
+        self.base_flags = disk_flags
         new = merge.shapes if merge is not None else disk
-        if [shape_key(s) for s in new] != [shape_key(s) for s in self.history.current]:
-            self.history.push(new, "Reload from disk")
+        if ([shape_key(s) for s in new] != [shape_key(s) for s in self.history.current]
+                or new_flags != self.flags):
+            self.history.push(new, "Reload from disk", flags=new_flags)
         if merge is None:
             self.history.mark_saved()
         return merge
@@ -185,6 +293,7 @@ class ImageDocument:
         shapes = list(self.history.current) if shapes is None else shapes
         if not self.history.modified:
             return False
+        flags = self.flags
         ann = self.annotation
         if self.changed_on_disk():
             stamp_before = disk_stamp(self.label_path)
@@ -197,19 +306,22 @@ class ImageDocument:
                 self.last_merge = merge
                 self.load_error = None
                 shapes = merge.shapes
+                flags = merge_flags(self.base_flags, flags, disk_ann.flags)
                 ann = disk_ann
-        if ann is None and not shapes and not self.label_path.exists():
+        if ann is None and not shapes and not flags and not self.label_path.exists():
             self.history.mark_saved()  # drew and deleted: no need for an empty file
             return False
         ann = ann or ImageAnnotation()
         ann.shapes = [s.copy() for s in shapes]
+        ann.flags = dict(flags)
         ann.image_path = relative_image_path(self.label_path, self.image_path)
         ann.image_width, ann.image_height = int(self.size[0]), int(self.size[1])
         write_label_file(self.label_path, ann)
         self.annotation = ann
         self.stamp = disk_stamp(self.label_path)
         self.base = tuple(ann.shapes)
+        self.base_flags = dict(flags)
         if self.last_merge is not None:
-            self.history.push(shapes, "Merge with the file on disk")
+            self.history.push(shapes, "Merge with the file on disk", flags=flags)
         self.history.mark_saved()
         return True

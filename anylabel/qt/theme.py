@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from qtpy.QtGui import QColor, QPalette
-from qtpy.QtWidgets import QAction, QActionGroup, QApplication, QStyleFactory
+from qtpy.QtCore import Qt
+from qtpy.QtGui import QColor, QPalette, QPen
+from qtpy.QtWidgets import QAction, QActionGroup, QApplication, QProxyStyle, QStyle, QStyleFactory
 
 if TYPE_CHECKING:
     from .main_window import MainWindow
@@ -50,6 +51,33 @@ def dark_palette() -> QPalette:
     return p
 
 
+class DarkFusionStyle(QProxyStyle):
+    """Fusion with a visible outline on check boxes and radio buttons. Fusion outlines them
+    with the window colour darkened, which on a dark palette is the colour of the list
+    behind them: an unticked box in the Labels or Flags dock was invisible."""
+
+    OUTLINED = (QStyle.PE_IndicatorCheckBox, QStyle.PE_IndicatorItemViewItemCheck)
+
+    def __init__(self) -> None:
+        super().__init__(QStyleFactory.create("Fusion"))
+
+    def drawPrimitive(self, element, option, painter, widget=None) -> None:  # noqa: N802
+        super().drawPrimitive(element, option, painter, widget)
+        if element in self.OUTLINED or element == QStyle.PE_IndicatorRadioButton:
+            painter.save()
+            painter.setRenderHint(painter.Antialiasing, element == QStyle.PE_IndicatorRadioButton)
+            painter.setPen(QPen(option.palette.color(QPalette.Disabled, QPalette.Text), 1))
+            painter.setBrush(Qt.NoBrush)
+            r = option.rect
+            if element == QStyle.PE_IndicatorRadioButton:
+                side = min(r.width(), r.height()) - 2
+                painter.drawEllipse(r.center().x() - side / 2 + 0.5, r.center().y() - side / 2 + 0.5, side, side)
+            else:
+                side = min(r.width(), r.height()) - 1
+                painter.drawRect(r.x() + (r.width() - side) // 2, r.y() + (r.height() - side) // 2, side - 1, side - 1)
+            painter.restore()
+
+
 def normalise(name: object) -> str:
     """A known theme name; anything else (a typo in the rc file) is the default."""
     text = str(name or "").strip().lower()
@@ -72,9 +100,13 @@ def apply_theme(name: str, app: QApplication | None = None) -> str:
         app.setStyle(QStyleFactory.create(style_name) or QStyleFactory.create("Fusion"))
         app.setPalette(palette)
         return name
-    fusion = QStyleFactory.create("Fusion")
-    app.setStyle(fusion)
-    app.setPalette(dark_palette() if name == "dark" else fusion.standardPalette())
+    if name == "dark":
+        app.setStyle(DarkFusionStyle())
+        app.setPalette(dark_palette())
+    else:
+        fusion = QStyleFactory.create("Fusion")
+        app.setStyle(fusion)
+        app.setPalette(fusion.standardPalette())
     return name
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import yaml
 from qtpy.QtGui import QPalette
-from qtpy.QtWidgets import QApplication
+from qtpy.QtWidgets import QApplication, QProxyStyle
 
 from anylabel.qt.theme import apply_theme, is_dark
 
@@ -32,7 +32,8 @@ def test_theme_menu_switches_palette_and_persists(make_window, tmp_path) -> None
 
     actions["dark"].trigger()
     assert is_dark()
-    assert QApplication.style().objectName().lower() == "fusion"
+    style = QApplication.style()
+    assert (style.baseStyle() if isinstance(style, QProxyStyle) else style).objectName().lower() == "fusion"
     # Docks and lists follow the application palette (nothing sets its own).
     assert lightness(QPalette.Window, w.shape_dock) < 80
     assert lightness(QPalette.Text, w.shape_dock.view) > 200

@@ -349,14 +349,35 @@ class AutoLabelPanel(QDockWidget):
         replace = not self.keep_existing.isChecked()
         merged = merge_shapes(existing, pred.shapes, replace)
         added = merged if replace else merged[len(existing):]
+        doc = getattr(self.window_, "document", None)
+        pushes = getattr(getattr(doc, "history", None), "pushes", None)
         if replace:
             self.window_.set_shapes(merged)
         elif added:
             self.window_.add_shapes(added)
+        if pred.flags and doc is not None:
+            self._apply_image_flags(doc, pred.flags, joins_last_step=doc.history.pushes != pushes)
         flags = ", ".join(k for k, v in pred.flags.items() if v)
         extra = f"; image: {flags}" if flags else ""
         self._tell(f"{self.model.config.title}: {len(added)} shapes{' (replaced)' if replace else ' added'}{extra}")
         self.prediction_applied.emit(len(added))
+
+    def _apply_image_flags(self, doc, predicted: dict, joins_last_step: bool) -> None:  # type: ignore[no-untyped-def]
+        """Put a classifier's image flags on the open image, as the batch run writes them to the
+        file: the predicted names take the model's values, flags it does not mention are kept
+        (also with "Keep existing shapes" off: those may be the user's own, e.g. "blurry").
+        An undoable edit; with shapes added by the same run it is the same undo step."""
+        flags = {**doc.flags, **{str(k): bool(v) for k, v in predicted.items()}}
+        if flags == doc.flags:
+            return  # the same run twice: no new step, the image stays as it was
+        if joins_last_step:
+            doc.history.amend_flags(flags)
+        else:
+            doc.set_flags(flags, f"{self.model.config.title}: image flags")
+        for refresh in ("update_title", "update_actions"):
+            fn = getattr(self.window_, refresh, None)
+            if callable(fn):
+                fn()
 
     def on_folder_changed(self, *_args) -> None:
         """New folder: the range defaults to every image."""

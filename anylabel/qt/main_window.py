@@ -24,6 +24,7 @@ from .actions import build_actions
 from .canvas import EDIT, Canvas, CanvasArea
 from .dialogs.label_dialog import LabelResult
 from .docks import FileListDock, LabelListDock, ShapeListDock
+from .docks.image_flags import ImageFlagsDock
 from .document import ImageDocument
 from .edit_ops import EditOpsMixin
 from .file_ops import FileOpsMixin
@@ -42,6 +43,7 @@ UnsavedPrompt = Callable[[str], str]
 class MainWindow(FileOpsMixin, EditOpsMixin, QMainWindow):
     image_changed = Signal(str)
     folder_changed = Signal(str)
+    document_changed = Signal()  # an image was opened or closed (``document`` replaced)
 
     def __init__(self, settings: Settings, label_provider: LabelProvider | None = None,
                  ask_unsaved: UnsavedPrompt | None = None, install_extensions: bool = True) -> None:
@@ -65,6 +67,8 @@ class MainWindow(FileOpsMixin, EditOpsMixin, QMainWindow):
         self.file_dock = FileListDock(self)
         self.label_dock = LabelListDock(self)
         self.shape_dock = ShapeListDock(self)
+        self.flags_dock = ImageFlagsDock(self)
+        self.addDockWidget(Qt.RightDockWidgetArea, self.flags_dock)
         self.addDockWidget(Qt.RightDockWidgetArea, self.label_dock)
         self.addDockWidget(Qt.RightDockWidgetArea, self.shape_dock)
         self.addDockWidget(Qt.RightDockWidgetArea, self.file_dock)
@@ -140,6 +144,7 @@ class MainWindow(FileOpsMixin, EditOpsMixin, QMainWindow):
         self.shape_dock.selection_changed.connect(c.select_indices)
         self.shape_dock.rename_requested.connect(self.edit_label)
         self.shape_dock.move_requested.connect(self.reorder_selected)
+        self.document_changed.connect(lambda: self.flags_dock.set_document(self.document))
 
     def _apply_view_settings(self) -> None:
         st = self.canvas.style
@@ -176,6 +181,16 @@ class MainWindow(FileOpsMixin, EditOpsMixin, QMainWindow):
         for name in ("edit_label", "copy", "duplicate", "delete", "group", "ungroup", "hide_selected"):
             m.addAction(self.actions_by_name[name])
         m.popup(pos)
+
+    @property
+    def document(self) -> ImageDocument | None:
+        """The open image's document; replacing it emits ``document_changed``."""
+        return self._document
+
+    @document.setter
+    def document(self, doc: ImageDocument | None) -> None:
+        self._document = doc
+        self.document_changed.emit()
 
     # ------------------------------------------------------------------ extension API
     def menu(self, name: str) -> QMenu:

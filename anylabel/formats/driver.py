@@ -17,7 +17,7 @@ from typing import Any
 import yaml
 
 from ..core.atomic import atomic_write_text
-from ..core.bulk import with_paused_gc
+from ..core.bulk import OrderedWrites, with_paused_gc
 from ..core.class_list import ClassListError, read_class_list
 from ..core.errors import LabelFileError
 from ..core.folder_index import natural_key, scan_folder
@@ -591,45 +591,60 @@ def import_dataset(
         summary.notes.append("no class file: labels are the class indices")
     total = importer.count()
     done = present = unchanged = 0
-    for entry in importer.items():
-        if cancelled():
-            summary.cancelled = True
-            break
-        done += 1
-        progress("import", min(done, total), total)
-        if isinstance(entry, ImportFailure):
-            summary.fail(entry.path, entry.problem)
-            continue
-        summary.images += 1
-        label_path = label_path_for(entry.image_path)
-        try:
-            if label_path.exists() and on_exists == "refuse":
-                summary.fail(
-                    label_path, "a label file already exists; not overwritten (choose merge or overwrite)"
-                )
+
+    def record(outcome: tuple[tuple[Path, int], BaseException | None]) -> None:
+        (image_path, n_added), error = outcome
+        if error is None:
+            summary.files_written += 1
+            summary.shapes_written += n_added
+        elif isinstance(error, LabelFileError):
+            summary.fail(error.path, error.problem)
+        else:  # e.g. an unwritable folder; name the image and go on
+            summary.fail(image_path, f"cannot be imported ({error})")
+
+    with OrderedWrites() as writes:
+        for entry in importer.items():
+            if cancelled():
+                summary.cancelled = True
+                break
+            done += 1
+            progress("import", min(done, total), total)
+            if isinstance(entry, ImportFailure):
+                summary.fail(entry.path, entry.problem)
                 continue
-            added = entry.shapes
-            if label_path.exists() and on_exists == "merge":
-                ann = read_label_file(label_path)
-                added = shapes_to_add(ann.shapes, entry.shapes)
-                present += len(entry.shapes) - len(added)
-                if not added:  # nothing new: the file keeps its bytes (no version bump, no new keys)
-                    unchanged += 1
+            summary.images += 1
+            label_path = label_path_for(entry.image_path)
+            writes.wait_for(str(label_path))  # a second entry for the same image sees the first's file
+            try:
+                if label_path.exists() and on_exists == "refuse":
+                    summary.fail(
+                        label_path, "a label file already exists; not overwritten (choose merge or overwrite)"
+                    )
                     continue
-                ann.shapes.extend(added)
-            else:
-                ann = new_annotation_for(entry.image_path, entry.shapes, entry.size)
-            if entry.size and not (ann.image_width and ann.image_height):
-                ann.image_width, ann.image_height = entry.size
-            write_label_file(label_path, ann)
-        except LabelFileError as exc:
-            summary.fail(exc.path, exc.problem)
-            continue
-        except Exception as exc:  # noqa: BLE001  # e.g. an unreadable image header; name it and go on
-            summary.fail(entry.image_path, f"cannot be imported ({exc})")
-            continue
-        summary.files_written += 1
-        summary.shapes_written += len(added)
+                added = entry.shapes
+                if label_path.exists() and on_exists == "merge":
+                    ann = read_label_file(label_path)
+                    added = shapes_to_add(ann.shapes, entry.shapes)
+                    present += len(entry.shapes) - len(added)
+                    if not added:  # nothing new: the file keeps its bytes (no version bump, no new keys)
+                        unchanged += 1
+                        continue
+                    ann.shapes.extend(added)
+                else:
+                    ann = new_annotation_for(entry.image_path, entry.shapes, entry.size)
+                if entry.size and not (ann.image_width and ann.image_height):
+                    ann.image_width, ann.image_height = entry.size
+            except LabelFileError as exc:
+                summary.fail(exc.path, exc.problem)
+                continue
+            except Exception as exc:  # noqa: BLE001  # e.g. an unreadable image header; name it and go on
+                summary.fail(entry.image_path, f"cannot be imported ({exc})")
+                continue
+            tag = (entry.image_path, len(added))
+            for outcome in writes.submit(tag, str(label_path), write_label_file, label_path, ann):
+                record(outcome)
+        for outcome in writes.finish():
+            record(outcome)
     if present:
         summary.notes.append(f"{present} shape(s) already in the label files were not added again")
     if unchanged:

@@ -1,7 +1,7 @@
 """Render the main window offscreen with labelled shapes into docs/screenshots/.
 
 Usage: QT_QPA_PLATFORM=offscreen python docs/screenshots/make_screenshots.py [NAME ...]
-(NAME: main_window_dark renders only that one; no name renders them all.)
+(NAME: main_window_dark or classifier_flags renders only that one; no name renders them all.)
 Uses Debian's darknet photos (/usr/share/darknet/data); settings go to a temporary file.
 """
 from __future__ import annotations
@@ -57,9 +57,12 @@ def main(only: list[str] | None = None) -> int:
     for name in ("dog.jpg", "eagle.jpg", "giraffe.jpg", "horses.jpg", "person.jpg"):
         shutil.copy(PHOTOS / name, folder / name)
     app = QApplication.instance() or QApplication(sys.argv[:1])
-    if only == ["main_window_dark"]:
-        dark_shot(app, tmp, folder)
-        print("wrote", OUT / "main_window_dark.png")
+    if only:  # just the named ones (those that need no other shot first)
+        shots = {"main_window_dark": lambda: dark_shot(app, tmp, folder),
+                 "classifier_flags": lambda: classifier_shot(app, tmp)}
+        for name in only:
+            shots[name]()
+            print("wrote", OUT / f"{name}.png")
         shutil.rmtree(tmp, ignore_errors=True)
         return 0
     w = create_main_window(tmp / "rc.yaml", install_extensions=True)
@@ -86,8 +89,9 @@ def main(only: list[str] | None = None) -> int:
     sam_shot(app, tmp, folder)
     tracks_shot(app, tmp)
     dark_shot(app, tmp, folder)
+    classifier_shot(app, tmp)
     print("wrote", *(OUT / n for n in ("main_window.png", "statistics.png", "autolabel.png", "sam.png", "tracks.png",
-                                       "main_window_dark.png")))
+                                       "main_window_dark.png", "classifier_flags.png")))
     shutil.rmtree(tmp, ignore_errors=True)
     return 0
 
@@ -96,10 +100,12 @@ def dark_shot(app, tmp: Path, folder: Path) -> None:
     """The main window's scene (the dog photo and its shapes) with View > Theme > Dark."""
     from anylabel.qt.theme import set_theme
 
+    (tmp / "dark.yaml").write_text("image_flags: [outdoor, blurry]\n")  # listed in the Flags dock
     w = _window(tmp, "dark")
     app.processEvents()
     w.open_folder(folder)
     w.set_shapes(dog_shapes())
+    w.document.set_flags({"outdoor": True, "dog": True})
     w.canvas.select_indices([2])
     w.update_selection_status()
     w.canvas.cursor_moved.emit(512.0, 300.0)
@@ -109,6 +115,48 @@ def dark_shot(app, tmp: Path, folder: Path) -> None:
     set_theme(w, "system")
     w.document.history.mark_saved()  # leave the photo's label file as it was
     w.close()
+
+
+def classifier_shot(app, tmp: Path) -> None:
+    """The demo classifier run on the open image: its classes in the Flags dock, beside a
+    flag of the user's own that the run keeps."""
+    import cv2
+
+    from anylabel.core.label_file import new_annotation_for, write_label_file
+
+    syn = _synthetic_shapes()
+    folder = tmp / "classify"
+    folder.mkdir()
+    img, _ = syn.make_sample(np.random.default_rng(11), "det", 160, 160, max_objects=1, min_size=35, max_size=50)
+    cv2.imwrite(str(folder / "shape.png"), img[:, :, ::-1])
+    ann = new_annotation_for(folder / "shape.png", [], (160, 160))
+    ann.flags = {"reviewed": True}
+    write_label_file(folder / "shape.json", ann)
+    w = _window(tmp, "classify", (1280, 720))
+    w.open_folder(folder)
+    panel = w.autolabel_panel
+    next(a for a in w.findChildren(QAction) if a.shortcut().toString() == "Ctrl+A").trigger()
+    panel.select_model("fixture_shapes_cls")
+    panel.load_selected()
+    _pump(app, until=lambda: panel.model is not None)
+    panel.run_current()
+    _pump(app, until=lambda: "triangle" in w.document.flags)
+    _pump(app)
+    w.grab().save(str(OUT / "classifier_flags.png"))
+    w.document.history.mark_saved()
+    w.close()
+
+
+def _synthetic_shapes():
+    """scripts/synthetic_shapes.py, the generator the demo models were trained on."""
+    import importlib.util
+
+    if "synthetic_shapes" not in sys.modules:
+        spec = importlib.util.spec_from_file_location("synthetic_shapes", ROOT / "scripts" / "synthetic_shapes.py")
+        mod = importlib.util.module_from_spec(spec)
+        sys.modules["synthetic_shapes"] = mod
+        spec.loader.exec_module(mod)
+    return sys.modules["synthetic_shapes"]
 
 
 def _pump(app, seconds: float = 0.3, until=None) -> None:

@@ -359,7 +359,11 @@ class AutoLabelPanel(QDockWidget):
             self._apply_image_flags(doc, pred.flags, joins_last_step=doc.history.pushes != pushes)
         flags = ", ".join(k for k, v in pred.flags.items() if v)
         extra = f"; image: {flags}" if flags else ""
-        self._tell(f"{self.model.config.title}: {len(added)} shapes{' (replaced)' if replace else ' added'}{extra}")
+        if pred.flags and not pred.shapes:  # a classifier: the class, short enough for the status bar
+            self._tell(f"{self.model.config.title}: image flag {flags}" if flags else
+                       f"{self.model.config.title}: no class above the confidence threshold (best: {pred.description})")
+        else:
+            self._tell(f"{self.model.config.title}: {len(added)} shapes{' (replaced)' if replace else ' added'}{extra}")
         self.prediction_applied.emit(len(added))
 
     def _apply_image_flags(self, doc, predicted: dict, joins_last_step: bool) -> None:  # type: ignore[no-untyped-def]

@@ -54,8 +54,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         type=int,
         default=0,
         metavar="N",
-        help="processes for folders of 1,000+ images when --classes or --pose-config is given "
-        "(default 0: one per CPU core; 1: no workers)",
+        help="processes for folders of 1,000+ images (default 0: one per CPU core; 1: no workers); "
+        "yolo formats use them only when the class list is known (--classes, a classes.txt, "
+        "or --pose-config)",
     )
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
 

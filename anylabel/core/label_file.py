@@ -81,6 +81,8 @@ def _group_id(raw: Any, where: str) -> int | None:
         return None
     if isinstance(raw, bool):
         raise ValueError(f"{where}: 'group_id' must be an integer or null")
+    if isinstance(raw, int):  # exact: a float would merge ids beyond 2**53
+        return raw
     try:
         value = float(raw)
     except (TypeError, ValueError):
@@ -196,7 +198,7 @@ def annotation_from_dict(data: Any, source: str = "<memory>") -> ImageAnnotation
             return None
         try:
             return int(v)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):  # OverflowError: 1e400 reads as inf
             raise LabelFileError(source, f"'{key}' must be an integer") from None
 
     flags = data.get("flags") or {}
@@ -229,6 +231,8 @@ def read_label_file(path: str | os.PathLike[str]) -> ImageAnnotation:
 
 
 _BOM = b"\xef\xbb\xbf"
+_DIGITS_AS_ZERO = bytes(0x30 if 0x30 <= b <= 0x39 else 0x20 for b in range(256))
+_LONG_DIGIT_RUN = b"0" * 19
 
 
 def parse_json_bytes(raw: bytes, path: str | os.PathLike[str]) -> Any:
@@ -241,15 +245,20 @@ def parse_json_bytes(raw: bytes, path: str | os.PathLike[str]) -> Any:
     body = raw[len(_BOM):] if raw.startswith(_BOM) else raw
     if not body.strip():
         raise LabelFileError(path, "the file is empty")
-    try:
-        return orjson.loads(body)
-    except orjson.JSONDecodeError:
-        pass
+    # orjson reads integers beyond 64 bits as floats, silently: a file with a run of 19 or
+    # more digits (such an integer, or a nanosecond timestamp) goes to the standard parser.
+    if _LONG_DIGIT_RUN not in body.translate(_DIGITS_AS_ZERO):
+        try:
+            return orjson.loads(body)
+        except orjson.JSONDecodeError:
+            pass
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError as exc:
         start = exc.start + len(raw) - len(body)
         raise LabelFileError(path, f"not UTF-8 text ({exc.reason} at byte {start})") from None
+    if not text.strip():  # Unicode spaces only (no-break space, ideographic space)
+        raise LabelFileError(path, "the file is empty")
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:

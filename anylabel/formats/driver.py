@@ -191,7 +191,7 @@ def list_rows(images_dir: Path, options: ExportOptions) -> list[Row]:
     """The images to export, in natural order, with their label files."""
     index = scan_folder(images_dir)
     # Plain string joins: a Path per image costs a fifth of a second at 10,000 images.
-    folder = os.path.join(str(index.folder), "")
+    folder = "" if str(index.folder) == "." else os.path.join(str(index.folder), "")  # "a.json", not "./a.json"
     rows: list[Row] = []
     for name in index.names:
         if name in index.labelled:
@@ -406,8 +406,8 @@ def export_dataset(
         assign_subsets([Path(r[0]).name for r in rows], options.split, options.seed) if options.split else {}
     )
     # Appending new classes needs every label first: the list is then known only at the end.
-    classes_known = (bool(classes_file) and not options.add_new_classes) or bool(
-        spec.needs_pose and options.pose_config
+    classes_known = not (classes_file and options.add_new_classes) and bool(
+        classes_file or (spec.needs_pose and options.pose_config)
     )
     workers = _worker_count(options, spec, len(rows), classes_known)
     state = None

@@ -25,11 +25,14 @@ def write_bytes(path: Path, data: bytes) -> None:
         with fh:
             fh.write(data)
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         try:
             tmp.unlink()
         except OSError:
             pass
+        if isinstance(exc, OSError) and exc.errno is not None:
+            # Name the file the user asked for, not the temporary one.
+            raise OSError(exc.errno, exc.strerror, str(path)) from None
         raise
 
 

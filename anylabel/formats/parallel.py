@@ -49,10 +49,11 @@ def _start_context() -> multiprocessing.context.BaseContext:
     second each), but only a process with no other threads may fork. So: only where fork is
     the platform's default (Linux), with one Python thread, and with no library loaded that
     runs its own threads (Qt: the GUI exports from a QThread; ONNX Runtime's pools)."""
+    chosen = multiprocessing.get_start_method(allow_none=True)  # None: the platform default
+    default_is_fork = sys.platform.startswith("linux") and sys.version_info < (3, 14)
     if (
-        multiprocessing.get_start_method(allow_none=True) in (None, "fork")
+        (chosen == "fork" or (chosen is None and default_is_fork))
         and "fork" in multiprocessing.get_all_start_methods()
-        and sys.platform.startswith("linux")
         and threading.active_count() == 1
         and not any(name in sys.modules for name in _THREADED_LIBRARIES)
     ):

@@ -204,3 +204,23 @@ def test_fast_writer_gives_the_standard_encoders_bytes_and_its_errors():
     with pytest.raises(TypeError):
         dumps_indented({"v": np.float32(1.5)})
     assert dumps_indented({"v": np.float64(1.5)}) == json.dumps({"v": 1.5}, indent=2)
+
+
+def test_integers_beyond_64_bits_and_huge_sizes(tmp_path):
+    p = tmp_path / "big.json"
+    p.write_text(
+        '{"shapes": [{"label": "a", "points": [[1, 2]], "shape_type": "point", "group_id": 18014398509481985}],'
+        ' "track": 98765432109876543210, "neg": -9223372036854775809, "ts": 1700000000123456789}',
+        encoding="utf-8",
+    )
+    ann = read_label_file(p)
+    assert ann.extra == {"track": 98765432109876543210, "neg": -9223372036854775809, "ts": 1700000000123456789}
+    assert ann.shapes[0].group_id == 2**54 + 1  # not rounded through a float
+    write_label_file(p, ann)
+    assert '"track": 98765432109876543210' in p.read_text(encoding="utf-8")
+    p.write_text('{"shapes": [], "imageWidth": 1e400, "imageHeight": 10}', encoding="utf-8")
+    with pytest.raises(LabelFileError, match="imageWidth"):
+        read_label_file(p)
+    p.write_text("\u00a0\u3000\n", encoding="utf-8")
+    with pytest.raises(LabelFileError, match="empty"):
+        read_label_file(p)

@@ -9,6 +9,7 @@ import pytest
 from pycocotools.coco import COCO
 from pycocotools.cocoeval import COCOeval
 
+from anylabel.core.geometry import polygon_area
 from anylabel.core.shape import Shape
 from anylabel.formats import coco
 from anylabel.formats.driver import export_dataset
@@ -188,7 +189,7 @@ def test_rle_segmentations_from_pycocotools_are_read_as_polygons():
     ann = {"id": 3, "bbox": [10, 5, 45, 30], "segmentation": compressed, "iscrowd": 1}
     shapes = coco.parse_annotation(ann, "crowd", None, 9)
     assert [s.shape_type for s in shapes] == ["polygon", "polygon"] and {s.group_id for s in shapes} == {9}
-    assert sorted(round(float(coco.polygon_area(s.points))) for s in shapes) == [150, 300]
+    assert sorted(round(polygon_area(s.points)) for s in shapes) == [150, 300]
 
 
 def test_broken_rle_is_reported():
@@ -213,3 +214,9 @@ def test_fast_encoder_writes_the_same_values_and_falls_back_for_huge_integers(tm
     assert s.ok, s.lines()
     (ann,) = json.loads((tmp_path / "out" / "annotations.json").read_text("utf-8"))["annotations"]
     assert ann["attributes"]["group_id"] == 10**20
+
+
+def test_instances_whose_area_overflows_are_skipped_not_written_as_null():
+    huge = rect(0, 0, 1e300, 1e300, label="cat")
+    anns, skips = coco.dump_image([huge, rect(1, 1, 5, 5, label="dog")], (1e300, 1e300), CI, 1, 1)
+    assert [a["category_id"] for a in anns] == [2] and [s.reason for s in skips] == [coco.NOT_FINITE]

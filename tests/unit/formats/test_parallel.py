@@ -207,3 +207,43 @@ def test_processes_with_threads_or_qt_spawn_their_workers(monkeypatch):
     finally:
         stop.set()
         t.join()
+
+
+def test_pose_with_new_classes_appended_matches_one_process(tmp_path, small_thresholds):
+    # A pose config makes the list known, but --add-new-classes with a class file still
+    # needs every label first: the run must not skip the labels it then appends.
+    from anylabel.core.shape import Shape
+    from formats_helpers import rect
+
+    per_image = {
+        f"p{i}.png": [
+            rect(1, 1, 20, 20, label="person", group_id=1),
+            Shape("point", [[5, 5]], label="b", group_id=1),
+            rect(30, 5, 40, 30, label="dog"),
+        ]
+        for i in range(30)
+    }
+    src = make_dataset(tmp_path / "src", per_image)
+    listed = tmp_path / "c.txt"
+    listed.write_text("person\n", encoding="utf-8")
+    runs = []
+    for workers in (1, 2):
+        opts = ExportOptions(workers=workers, add_new_classes=True, pose_config={"person": ["a", "b"]})
+        runs.append(driver.export_dataset("yolo-pose", src, tmp_path / f"o{workers}", listed, options=opts))
+    _same_run(*runs)
+    assert runs[0].shapes_written == 90 and not runs[0].skipped
+    assert _tree(tmp_path / "o1") == _tree(tmp_path / "o2")
+
+
+def test_write_failures_name_the_output_file_not_a_temporary_one(tmp_path, small_thresholds, classes):
+    src = make_dataset(tmp_path / "src", {f"f{i}.png": mixed_shapes(0) for i in range(20)})
+    (tmp_path / "o" / "f3.xml").mkdir(parents=True)  # a folder where f3's file should go
+    for workers in (1, 2):
+        s = driver.export_dataset("voc", src, tmp_path / "o", classes, options=ExportOptions(workers=workers))
+        assert [p for p, _ in s.failures] == [str(tmp_path / "o" / "f3.xml")], s.failures
+
+
+def test_rows_of_the_current_folder_have_plain_names(tmp_path, monkeypatch):
+    make_dataset(tmp_path, {"a.png": mixed_shapes(0)})
+    monkeypatch.chdir(tmp_path)
+    assert driver.list_rows(driver.Path("."), ExportOptions()) == [("a.png", "a.json")]

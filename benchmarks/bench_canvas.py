@@ -9,7 +9,10 @@ Prints milliseconds per repaint (median and worst of the runs) for:
 - zoom: wheel zoom steps (the cache is stretched until the wheel rests), and the crisp
   rebuild once it rests;
 - hover: a mouse move in edit mode (hit test of vertices, edges and shapes, then a frame);
-- drag: moving one selected polygon (the selection is drawn live over the cache).
+- drag: moving one selected polygon (the selection is drawn live over the cache);
+- select all (Ctrl+A): the call (canvas plus the shape-list dock, synced through the
+  canvas's selection signal as the main window does), the next frame and the one after;
+  then the same for deselecting.
 Usage: QT_QPA_PLATFORM=offscreen python benchmarks/bench_canvas.py [N ...]
 """
 from __future__ import annotations
@@ -140,7 +143,45 @@ def run(n: int) -> None:
         canvas.touch(selection_only=True)
         drag.append(frame(canvas))
     report("drag selected shape", drag)
+    select_all(canvas)
     canvas.close()
+
+
+def select_all(canvas: Canvas) -> None:
+    """Ctrl+A and Esc, with the shape-list dock following the canvas as in the main window."""
+    from anylabel.qt.docks.shape_list import ShapeListDock
+
+    dock = ShapeListDock()
+    dock.resize(300, 900)
+    dock.show()
+    dock.set_shapes(canvas.shapes, [])
+    sync = lambda: dock.set_selection(canvas.selected_indices())  # noqa: E731 - edit_ops.on_selection_changed
+    canvas.selection_changed.connect(sync)
+    canvas.select_indices([])
+    canvas.wait_for_render()
+    rows = {k: [] for k in ("select all: call", "select all: dock sync", "select all: next frame",
+                            "select all: frame after", "deselect: call", "deselect: next frame",
+                            "deselect: frame after")}
+    for _ in range(5):
+        canvas.selection_tint.key = None  # a cold tint every round, as after an edit
+        for name, action in (("select all", canvas.select_all), ("deselect", lambda: canvas.select_indices([]))):
+            canvas.selection_changed.disconnect(sync)
+            t0 = time.perf_counter()
+            action()
+            t1 = time.perf_counter()
+            sync()
+            t2 = time.perf_counter()
+            canvas.selection_changed.connect(sync)
+            rows[f"{name}: call"].append((t2 - t0) * 1000.0)
+            if name == "select all":
+                rows["select all: dock sync"].append((t2 - t1) * 1000.0)
+            rows[f"{name}: next frame"].append(frame(canvas))
+            rows[f"{name}: frame after"].append(frame(canvas))
+            canvas.wait_for_render()
+    for name, times in rows.items():
+        report(name, times)
+    canvas.selection_changed.disconnect(sync)
+    dock.close()
 
 
 def main(argv: list[str]) -> None:

@@ -20,6 +20,7 @@ from ...core.shape import POINT, ROTATION
 from .colors import key_color
 from .draft import TOOLS
 from .qpoly import to_qpolygonf
+from .selection_tint import HANDLES_MAX
 from .shape_layer import render_shapes
 from .shape_render import color_key
 from .shape_ops import handles
@@ -62,13 +63,38 @@ def rotate_handle_pos(canvas: "Canvas", shape) -> QPointF | None:
     return QPointF(c[0] + up[0] * d, c[1] + up[1] * d)
 
 
+def draw_handles(painter: QPainter, canvas: "Canvas", indices, scale: float, offset: tuple[float, float]) -> None:
+    """Vertex handles of shapes ``indices``: squares in the shape's colour with a white rim.
+    Two ``drawPoints`` calls per shape (square pen caps) instead of one ``drawRect`` per
+    vertex: a 50-vertex polygon costs two calls, not fifty."""
+    painter.setRenderHint(QPainter.Antialiasing, False)
+    rim = QPen(SELECT_COLOR, HANDLE_PX + 1, Qt.SolidLine, Qt.SquareCap)
+    by_track = canvas.style.color_by_track
+    o = np.array(offset)
+    for i in indices:
+        sh = canvas.shapes[i]
+        pts = handles(sh)
+        if len(pts) == 0:
+            continue
+        poly = to_qpolygonf(pts * scale + o)
+        painter.setPen(rim)
+        painter.drawPoints(poly)
+        painter.setPen(QPen(key_color(color_key(sh, by_track)), HANDLE_PX - 1, Qt.SolidLine, Qt.SquareCap))
+        painter.drawPoints(poly)
+
+
 def paint_selection(canvas: "Canvas", painter: QPainter) -> None:
-    """Selected shapes are not in the cache: drawn every frame so that drags are live."""
+    """A small selection is not in the cache: drawn every frame so that drags are live.
+    A big one stays in the cache and gets a cached tint (selection_tint.py)."""
     sel = canvas.selected_indices()
     if not sel:
         return
+    live = canvas.live_indices()
+    if not live:
+        canvas.selection_tint.paint(canvas, painter, sel)
+        return
     o = (-canvas.offset.x(), -canvas.offset.y())
-    arr = np.array(sel, dtype=np.int64)
+    arr = np.array(live, dtype=np.int64)
     style = canvas.style
     saved = style.fill_alpha
     style.fill_alpha = style.selected_fill_alpha
@@ -76,18 +102,13 @@ def paint_selection(canvas: "Canvas", painter: QPainter) -> None:
         render_shapes(painter, canvas, arr, canvas.scale, o)
     finally:
         style.fill_alpha = saved
-    painter.setRenderHint(QPainter.Antialiasing, True)
-    if len(sel) > 200:
+    if len(live) > HANDLES_MAX:
         return  # handles of a select-all would hide the image
+    draw_handles(painter, canvas, live, canvas.scale, (canvas.offset.x(), canvas.offset.y()))
+    painter.setRenderHint(QPainter.Antialiasing, True)
     pen = QPen(SELECT_COLOR, 1.0)
-    for i in sel:
+    for i in live:
         sh = canvas.shapes[i]
-        color = key_color(color_key(sh, canvas.style.color_by_track))
-        painter.setPen(pen)
-        painter.setBrush(QBrush(color))
-        hs = HANDLE_PX
-        for x, y in _to_widget(canvas, handles(sh)):
-            painter.drawRect(QRectF(x - hs / 2, y - hs / 2, hs, hs))
         hp = rotate_handle_pos(canvas, sh)
         if hp is not None:
             top = _to_widget(canvas, (sh.points[0:1] + sh.points[1:2]) / 2.0)[0]

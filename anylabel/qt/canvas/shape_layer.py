@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 from qtpy.QtCore import QPointF, QRectF, Qt
-from qtpy.QtGui import QFontMetricsF, QImage, QPainter
+from qtpy.QtGui import QImage, QPainter
 
 from .shape_render import RenderData, render, render_image, snapshot_style
 from .style import POINT_PX
@@ -25,19 +25,13 @@ def render_shapes(painter: QPainter, canvas: "Canvas", indices, scale: float,
         render(painter, RenderData.gather(canvas, indices), scale, origin, canvas.style, with_labels)
 
 
-def _max_tag_width(canvas: "Canvas") -> float:
-    """Widest label tag (screen px): how far left of an area a shape whose tag reaches it can be."""
-    fm = QFontMetricsF(canvas.style.font)
-    texts = {f"{s.label} #{s.group_id}" if s.group_id is not None else s.label for s in canvas.shapes}
-    return max((fm.horizontalAdvance(t) for t in texts), default=0.0) + 10
-
-
 class ShapeLayer:
     """The cached image of committed, unselected, visible shapes.
 
     - After an edit only the areas of the shapes that left or entered the cache are
       cleared and redrawn (``PARTIAL_LIMIT``): committing a move in a 2,000-polygon
-      scene repaints a few hundred pixels, not every polygon.
+      scene repaints a few hundred pixels, not every polygon. Tags whose place in the tag
+      layout changed (stacking, see ``tag_layout.py``) are repainted too, at both places.
     - A full build of a big scene (new image, zoom at rest, a pan past the cached
       area) runs in a worker thread; until it lands the previous image is shown
       (stretched or shifted), so the GUI never waits for it.
@@ -52,6 +46,7 @@ class ShapeLayer:
         self.scale = 0.0
         self.origin = (0.0, 0.0)  # scaled-image coords of the image's top-left
         self.content: dict[int, object] = {}  # id -> shape drawn in the cache (kept alive so ids stay unique)
+        self.tags = None          # the TagLayout the cache was drawn with
         self.renders = 0          # full builds (benchmarks read these)
         self.partial_renders = 0
         self.async_enabled = True
@@ -62,6 +57,7 @@ class ShapeLayer:
         self.pixmap = None
         self.key = None
         self.content = {}
+        self.tags = None
         self._job = None
 
     def _region(self, canvas: "Canvas") -> tuple[float, float, float, float]:
@@ -104,7 +100,7 @@ class ShapeLayer:
         indices = self._wanted(canvas, x, y, w, h)
         data = RenderData.gather(canvas, indices)
         content = {id(canvas.shapes[i]): canvas.shapes[i] for i in indices.tolist()}
-        key = canvas.layer_key()
+        key = (canvas.layer_key(), canvas.tag_layout())
         if allow_async and self.async_enabled and len(indices) >= self.ASYNC_MIN_SHAPES:
             target = (key, canvas.scale, (x, y), size)
             if self._job is not None:
@@ -120,7 +116,8 @@ class ShapeLayer:
         self._install(render_image(data, canvas.scale, (x, y), size, canvas.style), canvas.scale, (x, y), content, key)
 
     def _install(self, img: QImage, scale: float, origin, content, key) -> None:
-        self.pixmap, self.scale, self.origin, self.content, self.key = img, scale, origin, content, key
+        (key, tags) = key
+        self.pixmap, self.scale, self.origin, self.content, self.key, self.tags = img, scale, origin, content, key, tags
         self.renders += 1
 
     def collect(self, canvas: "Canvas", wait: bool = False) -> None:
@@ -137,45 +134,58 @@ class ShapeLayer:
     def pending(self) -> bool:
         return self._job is not None
 
-    def _extent(self, canvas: "Canvas", shape) -> QRectF:
-        """Screen area (cache coordinates) a shape and its label tag cover."""
+    def _body(self, canvas: "Canvas", shape) -> QRectF:
+        """Screen area (cache coordinates) a shape's outline covers."""
         from ...core.geometry import bounding_box
 
         s = canvas.scale
         x0, y0, x1, y1 = bounding_box(shape)
         pad = canvas.style.line_width + POINT_PX + 2
-        r = QRectF(x0 * s - self.origin[0] - pad, y0 * s - self.origin[1] - pad,
-                   (x1 - x0) * s + 2 * pad, (y1 - y0) * s + 2 * pad)
-        if shape.label or shape.group_id is not None:
-            fm = QFontMetricsF(canvas.style.font)
-            text = f"{shape.label} #{shape.group_id}" if shape.group_id is not None else shape.label
-            th = fm.height() + 2
-            r = r.united(QRectF(x0 * s - self.origin[0] - 1, y0 * s - self.origin[1] - th - 1,
-                                fm.horizontalAdvance(text) + 8, 2 * th + 2))
-        return r
+        return QRectF(x0 * s - self.origin[0] - pad, y0 * s - self.origin[1] - pad,
+                      (x1 - x0) * s + 2 * pad, (y1 - y0) * s + 2 * pad)
+
+    def _tag_area(self, r) -> QRectF:
+        return QRectF(r[0] - self.origin[0] - 1, r[1] - self.origin[1] - 1, r[2] + 2, r[3] + 2)
 
     def _try_partial(self, canvas: "Canvas") -> bool:
-        """Redraw only where shapes left or entered the cache; False when a full build is better."""
+        """Redraw only where shapes left or entered the cache or a tag moved; False when a full
+        build is better."""
         old_key, key = self.key, canvas.layer_key()
-        if self.pixmap is None or old_key is None or old_key[3:] != key[3:]:
+        if self.pixmap is None or old_key is None or old_key[3:] != key[3:] or self.tags is None:
             return False  # label visibility or style changed: everything looks different
         x, y = self.origin
         wanted = self._wanted(canvas, x, y, self.pixmap.width(), self.pixmap.height())
-        now = {id(canvas.shapes[i]): canvas.shapes[i] for i in wanted.tolist()}
-        gone = [sh for k, sh in self.content.items() if k not in now]
-        came = [sh for k, sh in now.items() if k not in self.content]
+        shapes = canvas.shapes
+        now = {id(shapes[i]): shapes[i] for i in wanted.tolist()}
+        content = self.content
+        gone = [sh for k, sh in content.items() if k not in now]
+        came = [sh for k, sh in now.items() if k not in content]
         if len(gone) + len(came) > self.PARTIAL_LIMIT:
             return False
+        old_tags, tags = self.tags, canvas.tag_layout()
+        areas = []
+        for sh, layout in [(sh, old_tags) for sh in gone] + [(sh, tags) for sh in came]:
+            if len(sh.points) == 0:
+                continue
+            areas.append(self._body(canvas, sh))
+            r = layout.rect_of(sh)
+            if r is not None:
+                areas.append(self._tag_area(r))
+        if tags is not old_tags:
+            moved = tags.moved_since(old_tags, now.keys() & content.keys())
+            if len(moved) + len(areas) > 2 * self.PARTIAL_LIMIT:
+                return False
+            areas += [self._tag_area(r) for pair in moved for r in pair if r is not None]
         s = canvas.scale
         idx = canvas.scene_index()
-        tag_w = _max_tag_width(canvas) if gone or came else 0.0
-        th = QFontMetricsF(canvas.style.font).height() + 4
+        b = idx.bboxes
+        tr = tags.rects
+        pad = (canvas.style.line_width + POINT_PX + 2) / s  # strokes and point dots reach past the box
+        full = QRectF(0, 0, self.pixmap.width(), self.pixmap.height())
         p = QPainter(self.pixmap)
         try:
-            for sh in gone + came:
-                if len(sh.points) == 0:
-                    continue
-                r = self._extent(canvas, sh).intersected(QRectF(0, 0, self.pixmap.width(), self.pixmap.height()))
+            for r in areas:
+                r = r.intersected(full)
                 if r.isEmpty():
                     continue
                 r = QRectF(math.floor(r.left()), math.floor(r.top()), math.ceil(r.width()) + 1, math.ceil(r.height()) + 1)
@@ -183,23 +193,20 @@ class ShapeLayer:
                 p.setCompositionMode(QPainter.CompositionMode_Source)
                 p.fillRect(r, Qt.transparent)
                 p.setCompositionMode(QPainter.CompositionMode_SourceOver)
-                # shapes near the area (tags reach right of and above their shape)
-                ix0, iy0 = (r.left() + x) / s, (r.top() + y) / s
-                ix1, iy1 = (r.right() + x) / s, (r.bottom() + y) / s
-                b = idx.bboxes
-                pad = (canvas.style.line_width + POINT_PX + 2) / s  # strokes and point dots reach past the box
+                # the shapes whose outline or tag (from the layout) reaches into the area
+                ax0, ay0, ax1, ay1 = r.left() + x, r.top() + y, r.right() + x, r.bottom() + y
                 with np.errstate(invalid="ignore"):
-                    body = (b[:, 2] >= ix0 - pad) & (b[:, 0] <= ix1 + pad) & (b[:, 3] >= iy0 - pad) & (b[:, 1] <= iy1 + pad)
-                    # a tag sits on the shape's top-left corner and reaches up (or down, at the top
-                    # of the image) and to the right
-                    tag = ((b[:, 0] >= ix0 - tag_w / s) & (b[:, 0] <= ix1)
-                           & (b[:, 1] >= iy0 - th / s) & (b[:, 1] <= iy1 + th / s))
+                    body = ((b[:, 2] >= ax0 / s - pad) & (b[:, 0] <= ax1 / s + pad)
+                            & (b[:, 3] >= ay0 / s - pad) & (b[:, 1] <= ay1 / s + pad))
+                    tag = ((tr[:, 0] <= ax1) & (tr[:, 0] + tr[:, 2] >= ax0)
+                           & (tr[:, 1] <= ay1) & (tr[:, 1] + tr[:, 3] >= ay0))
                 near = np.intersect1d(wanted, np.nonzero(body | tag)[0], assume_unique=True)
                 render_shapes(p, canvas, near, s, (x, y))
         finally:
             p.end()
         self.content = now
         self.key = key
+        self.tags = tags
         self.partial_renders += 1
         return True
 

@@ -7,23 +7,22 @@ showing the previous one (QPainter on a QImage is allowed off the GUI thread).
 """
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 import numpy as np
 from qtpy.QtCore import QPointF, QRectF, Qt
-from qtpy.QtGui import QBrush, QColor, QFont, QFontMetricsF, QImage, QPainter, QPen
+from qtpy.QtGui import QBrush, QColor, QFont, QImage, QPainter, QPen
 
 from .colors import key_color, text_color_on
 from .mask_shapes import decode_mask, is_mask, tinted
 from .qpoly import to_qpolygonf
 from .style import POINT_PX, Style
+from .tag_layout import tag_text
 
 if TYPE_CHECKING:
     from .canvas import Canvas
 
-DENSE_SCENE = 400  # more shapes than this on the image: label tags only on the bigger ones
 DECIMATE_GRID = 1.5  # screen px: at low zoom consecutive vertices closer than this merge
 
 
@@ -36,7 +35,7 @@ class RenderData:
     bboxes: np.ndarray      # (k, 4) image pixels
     labels: list[str | int]  # colour key of each shape: its label, or its track id in track mode
     tags: list[str]         # text of each shape's tag ("" for none)
-    dense: bool
+    tag_rects: np.ndarray   # (k, 4) x, y, w, h of each tag in scaled-image px (NaN: no tag), see tag_layout
     masks: list[np.ndarray | None] | None = None  # bitmap of each LabelMe mask shape (None: not a mask)
 
     @classmethod
@@ -58,12 +57,10 @@ class RenderData:
             sh = shapes[i]
             masks.append(decode_mask(sh) if is_mask(sh) else None)
             labels.append(color_key(sh, by_track))
-            tag = sh.label
-            if sh.group_id is not None:
-                tag = f"{tag} #{sh.group_id}" if tag else f"#{sh.group_id}"
-            tags.append(tag)
+            tags.append(tag_text(sh))
         return cls(pts, np.concatenate([[0], np.cumsum(counts)]).astype(np.int64), idx.closed[ind].copy(),
-                   idx.is_point[ind].copy(), idx.bboxes[ind].copy(), labels, tags, len(shapes) > DENSE_SCENE,
+                   idx.is_point[ind].copy(), idx.bboxes[ind].copy(), labels, tags,
+                   canvas.tag_layout().rects_for(ind, shapes, idx.bboxes),
                    masks if any(m is not None for m in masks) else None)
 
 
@@ -166,31 +163,20 @@ def _draw_mask(painter: QPainter, bits: np.ndarray, box: np.ndarray, scale: floa
 
 
 def draw_tags(painter: QPainter, data: RenderData, scale: float, origin: tuple[float, float], style: Style) -> None:
-    """Each shape's label on a filled tag in the label colour, above the shape's top-left."""
+    """Each shape's label on a filled tag in the label colour, where the tag layout put it."""
     painter.setFont(style.font)
-    fm = QFontMetricsF(style.font)
-    th = fm.height() + 2
     painter.setRenderHint(QPainter.Antialiasing, False)
-    min_px = style.min_label_px * (3 if data.dense else 1)  # dense scenes: tags only on the bigger shapes
-    for j, text in enumerate(data.tags):
-        if not text:
-            continue
-        x0, y0, x1, y1 = data.bboxes[j]
-        if not math.isfinite(x0):
-            continue
-        if (x1 - x0) * scale < min_px and (y1 - y0) * scale < min_px and not data.is_point[j]:
-            continue  # too small at this zoom: a tag would hide the shape
-        tx = x0 * scale - origin[0]
-        ty = y0 * scale - origin[1] - th
-        if ty < -origin[1]:
-            ty = y0 * scale - origin[1]  # no room above the image: inside the shape
-        tw = fm.horizontalAdvance(text) + 6
+    rects = data.tag_rects
+    ox, oy = origin
+    for j in np.nonzero(np.isfinite(rects[:, 0]))[0].tolist():
+        text = data.tags[j]
+        x, y, w, h = rects[j].tolist()
         color = key_color(data.labels[j])
         bg = QColor(color)
         bg.setAlpha(220)
-        painter.fillRect(QRectF(tx, ty, tw, th), bg)
+        painter.fillRect(QRectF(x - ox, y - oy, w, h), bg)
         painter.setPen(text_color_on(color))
-        painter.drawText(QRectF(tx + 3, ty, tw - 3, th), Qt.AlignVCenter | Qt.AlignLeft, text)
+        painter.drawText(QRectF(x - ox + 3, y - oy, w - 3, h), Qt.AlignVCenter | Qt.AlignLeft, text)
 
 
 def render_image(data: RenderData, scale: float, origin: tuple[float, float], size: tuple[int, int],

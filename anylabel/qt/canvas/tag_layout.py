@@ -1,0 +1,227 @@
+"""Where each shape's label tag goes, decided from the whole scene.
+
+A tag sits above its shape's top-left corner (inside the shape when there is no room
+above the image). Where tags would start at (nearly) the same place -- corners closer
+than one tag height in both directions, e.g. shapes sharing a top-left corner -- the
+later tag would hide the earlier one, so those are stacked: in shape-list order, each
+takes the first slot one tag height further up (then further down, inside the shape,
+once the image's top is reached) whose corner is clear of every tag placed. Tags that
+merely overlap at their ends keep their place (the start of each stays readable, and a
+crowded scene does not turn into towers of displaced tags). Uncrowded tags stay put, so
+the layout is a pure function of the visible shapes, the zoom and the style: the
+cached shape layer, its partial redraws and the live selection all read the same
+rectangles, and a partial redraw repaints every tag whose rectangle changed
+(``TagLayout.moved_since``).
+
+Finding crowded corners is a sort-and-sweep in numpy; only the crowded tags go through
+the Python placement loop.
+"""
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+from qtpy.QtGui import QFontMetricsF
+
+from .style import Style
+
+if TYPE_CHECKING:
+    from .canvas import Canvas
+
+DENSE_SCENE = 400  # more shapes than this on the image: label tags only on the bigger ones
+TAG_PAD_X = 6      # text width + this = tag width (3 px each side)
+MAX_SLOTS = 12     # stacking gives up after this many tries (the tag then keeps its first place)
+_MAX_PAIRS = 4_000_000  # sweep pairs computed at once (bounded memory for pathological rows)
+
+
+def tag_text(shape) -> str:
+    """What a shape's tag says: its label, and its group id when it has one."""
+    if shape.group_id is not None:
+        return f"{shape.label} #{shape.group_id}" if shape.label else f"#{shape.group_id}"
+    return shape.label
+
+
+def tag_height(style: Style) -> float:
+    return QFontMetricsF(style.font).height() + 2
+
+
+class _Widths:
+    """Text widths per font (a scene has a handful of distinct tag texts)."""
+
+    def __init__(self) -> None:
+        self.font_key = None
+        self.fm: QFontMetricsF | None = None
+        self.cache: dict[str, float] = {}
+
+    def of(self, style: Style, texts: list[str]) -> np.ndarray:
+        key = style.font.key()
+        if key != self.font_key:
+            self.font_key, self.fm, self.cache = key, QFontMetricsF(style.font), {}
+        cache, fm = self.cache, self.fm
+        for t in set(texts) - cache.keys():
+            cache[t] = fm.horizontalAdvance(t) + TAG_PAD_X
+        return np.fromiter((cache[t] for t in texts), dtype=np.float64, count=len(texts))
+
+
+_widths = _Widths()
+
+
+class TagLayout:
+    """Tag rectangles of all shapes, in scaled-image pixels (image pixel * scale)."""
+
+    def __init__(self, objs: list, rects: np.ndarray, corners: np.ndarray, scale: float) -> None:
+        self.objs = objs        # the shapes the layout was made for (held: their ids stay unique)
+        self.rects = rects      # (n, 4) x, y, w, h; NaN rows: no tag
+        self.corners = corners  # (n, 2) each shape's top-left (image px) when the layout was made
+        self.scale = scale
+        self._row_of: dict[int, int] | None = None
+
+    def rects_for(self, indices: np.ndarray, shapes: list, bboxes: np.ndarray) -> np.ndarray:
+        """Tag rectangles of ``shapes[indices]`` (bboxes: the scene's current boxes). A shape being
+        dragged (a copy the layout was not made for, drawn live until the drag ends and the layout
+        is remade) keeps its tag's place relative to its top-left corner."""
+        out = self.rects[indices]
+        objs = self.objs
+        for j, i in enumerate(indices.tolist()):
+            if objs[i] is not shapes[i]:
+                out[j, :2] += (bboxes[i, :2] - self.corners[i]) * self.scale
+        return out
+
+    def rect_of(self, shape) -> np.ndarray | None:
+        """The tag rectangle of ``shape`` in this layout (None: no tag, or not in the scene)."""
+        if self._row_of is None:
+            self._row_of = {id(s): k for k, s in enumerate(self.objs)}
+        k = self._row_of.get(id(shape))
+        if k is None or not np.isfinite(self.rects[k, 0]):
+            return None
+        return self.rects[k]
+
+    def moved_since(self, old: "TagLayout", keep: set[int]) -> list[tuple[np.ndarray | None, np.ndarray | None]]:
+        """(old rect, new rect) of the shapes with ids in ``keep`` whose tag changed between the two."""
+        out = []
+        if len(old.objs) == len(self.objs):
+            r0, r1 = old.rects, self.rects
+            same = (r0 == r1) | (np.isnan(r0) & np.isnan(r1))
+            for k in np.nonzero(~same.all(axis=1))[0].tolist():
+                s = self.objs[k]
+                if old.objs[k] is s and id(s) in keep:
+                    out.append((_finite(r0[k]), _finite(r1[k])))
+            return out
+        for s in self.objs:  # shapes added or removed: match by identity
+            if id(s) not in keep:
+                continue
+            a, b = old.rect_of(s), self.rect_of(s)
+            if (a is None) != (b is None) or (a is not None and not np.array_equal(a, b)):
+                out.append((a, b))
+        return out
+
+
+def _finite(r: np.ndarray) -> np.ndarray | None:
+    return r if np.isfinite(r[0]) else None
+
+
+def compute(canvas: "Canvas") -> TagLayout:
+    """The layout of the canvas's visible shapes at its current zoom and style."""
+    shapes = list(canvas.shapes)
+    n = len(shapes)
+    rects = np.full((n, 4), np.nan)
+    style = canvas.style
+    s = canvas.scale
+    idx = canvas.scene_index()
+    b = idx.bboxes
+    corners = b[:, :2].copy()
+    if n == 0 or not style.show_labels:
+        return TagLayout(shapes, rects, corners, s)
+    texts = [tag_text(sh) for sh in shapes]
+    has = canvas.visible_mask() & np.array([bool(t) for t in texts]) & np.isfinite(b[:, 0])
+    # too small at this zoom: a tag would hide the shape (dense scenes: only the bigger shapes)
+    min_px = style.min_label_px * (3 if n > DENSE_SCENE else 1)
+    with np.errstate(invalid="ignore"):
+        big = ((b[:, 2] - b[:, 0]) * s >= min_px) | ((b[:, 3] - b[:, 1]) * s >= min_px) | idx.is_point
+    has &= big
+    rows = np.nonzero(has)[0]
+    if len(rows) == 0:
+        return TagLayout(shapes, rects, corners, s)
+    th = tag_height(style)
+    x = b[rows, 0] * s
+    top = b[rows, 1] * s
+    y = top - th
+    y = np.where(y < 0, top, y)  # no room above the image: inside the shape
+    w = _widths.of(style, [texts[i] for i in rows.tolist()])
+    rects[rows, 0], rects[rows, 1], rects[rows, 2], rects[rows, 3] = x, y, w, th
+    movers = _crowded(x, y, th)
+    if len(movers):
+        _stack(rects, rows, movers, th)
+    return TagLayout(shapes, rects, corners, s)
+
+
+def _crowded(x: np.ndarray, y: np.ndarray, th: float) -> np.ndarray:
+    """Positions (into x/y) of the tags whose corner is within ``th`` of another tag's corner
+    in both directions: there the later tag would hide the start of the earlier one.
+
+    Sorted by y, the tags that can be that close to tag i are the ones after it with
+    y < y_i + th, a window found with searchsorted."""
+    m = len(x)
+    order = np.argsort(y, kind="stable")
+    ys, xs = y[order], x[order]
+    ends = np.searchsorted(ys, ys + th, side="left")
+    counts = np.maximum(ends - np.arange(m) - 1, 0)
+    hit = np.zeros(m, dtype=bool)
+    start = 0
+    while start < m:  # in chunks, so that many tags on one row cannot exhaust memory
+        stop = start + 1
+        total = counts[start]
+        while stop < m and total + counts[stop] <= _MAX_PAIRS:
+            total += counts[stop]
+            stop += 1
+        c = counts[start:stop]
+        ii = np.repeat(np.arange(start, stop), c)
+        jj = ii + 1 + (np.arange(int(c.sum())) - np.repeat(np.cumsum(c) - c, c))
+        near = np.abs(xs[ii] - xs[jj]) < th
+        hit[ii[near]] = True
+        hit[jj[near]] = True
+        start = stop
+    return np.sort(order[hit])
+
+
+def _stack(rects: np.ndarray, rows: np.ndarray, movers: np.ndarray, th: float) -> None:
+    """Place the crowded tags in shape-list order, each at the first slot (one tag height
+    apart, upwards, then downwards into the shape) whose corner is not within ``th`` of a
+    tag already placed. Corners are kept in a grid of ``th``-sized cells; of the tags that
+    stay put only those in the movers' columns can matter."""
+    fixed = np.ones(len(rows), dtype=bool)
+    fixed[movers] = False
+    mx = np.floor(rects[rows[movers], 0] / th).astype(np.int64)
+    fr = rows[fixed]
+    fcx = np.floor(rects[fr, 0] / th).astype(np.int64)
+    near = np.isin(fcx, np.concatenate([mx - 1, mx, mx + 1]))
+    grid: dict[tuple[int, int], list[tuple[float, float]]] = {}
+    for x, y in zip(rects[fr[near], 0].tolist(), rects[fr[near], 1].tolist()):
+        grid.setdefault((int(x // th), int(y // th)), []).append((x, y))
+    get = grid.get
+
+    for i in rows[movers].tolist():
+        x, y0 = float(rects[i, 0]), float(rects[i, 1])
+        cx = int(x // th)
+        cols = (cx - 1, cx, cx + 1)
+        y = y0
+        up = int(y0 // th) + 1  # slots upwards that stay inside the image (y >= 0)
+        for j in range(MAX_SLOTS):
+            c = y0 - j * th if j < up else y0 + (j - up + 1) * th
+            cy = int(c // th)
+            clash = False
+            for gx in cols:
+                for gy in (cy - 1, cy, cy + 1):
+                    for px, py in get((gx, gy), ()):
+                        if abs(px - x) < th and abs(py - c) < th:
+                            clash = True
+                            break
+                    if clash:
+                        break
+                if clash:
+                    break
+            if not clash:
+                y = c
+                break
+        rects[i, 1] = y
+        grid.setdefault((cx, int(y // th)), []).append((x, y))

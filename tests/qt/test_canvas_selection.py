@@ -1,0 +1,79 @@
+"""A big selection (Ctrl+A) stays in the cached shape layer and is shown by a tint that
+looks like a live-drawn selection; a small one is drawn live (checked on pixels)."""
+from __future__ import annotations
+
+import pytest
+from qtpy.QtGui import QImage
+
+from anylabel.core.shape import rectangle
+from anylabel.qt.canvas import Canvas
+from anylabel.qt.canvas.canvas import LIVE_SELECTION_MAX
+from anylabel.qt.canvas.selection_tint import tint_alpha
+from anylabel.qt.canvas.shape_ops import translated
+
+pytestmark = pytest.mark.gui
+
+
+@pytest.fixture
+def grid(qtbot):
+    c = Canvas()
+    qtbot.addWidget(c)
+    c.resize(800, 800)
+    c.show()
+    c.style.show_labels = False
+    img = QImage(2000, 2000, QImage.Format_RGB32)
+    img.fill(0xFFFFFF)
+    c.set_image(img)
+    c.set_shapes([rectangle(40 + 90 * (i % 20), 40 + 90 * (i // 20), 80 + 90 * (i % 20), 80 + 90 * (i // 20),
+                            label="a") for i in range(400)])
+    c.wait_for_render()
+    return c
+
+
+def _rgb(c, x, y):
+    col = c.grab().toImage().pixelColor(c.image_to_widget(x, y).toPoint())
+    return col.red(), col.green(), col.blue()
+
+
+def test_tint_alpha_composes_to_the_selected_fill():
+    for base, target in ((50, 110), (0, 90), (80, 200)):
+        t = tint_alpha(base, target)
+        assert abs(255 * (1 - (1 - base / 255) * (1 - t / 255)) - target) < 1
+
+
+def test_select_all_keeps_the_cache_and_looks_like_a_live_selection(grid):
+    c = grid
+    unselected = _rgb(c, 60, 60)
+    c.select_indices([0])                                   # small: drawn live
+    c.wait_for_render()
+    live = _rgb(c, 60, 60)
+    assert live != unselected
+    c.select_indices([])
+    c.wait_for_render()
+    renders, partials = c.shape_layer.renders, c.shape_layer.partial_renders
+    c.select_all()
+    assert len(c.selected_indices()) > LIVE_SELECTION_MAX and c.live_indices() == []
+    c.wait_for_render()
+    assert (c.shape_layer.renders, c.shape_layer.partial_renders) == (renders, partials)  # cache untouched
+    assert c.selection_tint.builds >= 1
+    for x, y in ((60, 60), (60 + 90 * 7, 60 + 90 * 3)):
+        tinted = _rgb(c, x, y)
+        assert all(abs(a - b) <= 3 for a, b in zip(tinted, live)), (tinted, live)
+    assert _rgb(c, 85, 60) == (255, 255, 255)              # a gap stays untouched
+    c.select_indices([])
+    c.wait_for_render()
+    assert _rgb(c, 60, 60) == unselected
+
+
+def test_dragging_a_big_selection_draws_it_live(grid):
+    c = grid
+    c.select_all()
+    c.wait_for_render()
+    c._edit().changed = True                                 # what the first move of a drag sets
+    for i in c.selected_indices():
+        c.shapes[i] = translated(c.shapes[i], 45, 0)        # into the gaps on the right
+    c.touch(selection_only=True)
+    assert len(c.live_indices()) == 400
+    c.wait_for_render()
+    assert _rgb(c, 105, 60) != (255, 255, 255) and _rgb(c, 42, 60) == (255, 255, 255)
+    c._edit().changed = False

@@ -1,0 +1,89 @@
+"""Label tags of shapes that start at the same corner are stacked, not drawn over each other,
+and the cached layer's partial redraws place them exactly like a full build."""
+from __future__ import annotations
+
+import os
+
+import numpy as np
+import pytest
+from qtpy.QtCore import QRectF
+from qtpy.QtGui import QImage
+
+from anylabel.core.shape import Shape, rectangle
+from anylabel.qt.canvas import Canvas
+from anylabel.qt.canvas.colors import label_color
+from anylabel.qt.canvas.shape_ops import translated
+
+pytestmark = pytest.mark.gui
+
+
+def _white(w, h):
+    img = QImage(w, h, QImage.Format_RGB32)
+    img.fill(0xFFFFFF)
+    return img
+
+
+def _canvas(qtbot, shapes, size=(400, 300)):
+    c = Canvas()
+    qtbot.addWidget(c)
+    c.resize(*size)
+    c.show()
+    c.set_image(_white(*size))
+    c.set_shapes(shapes)
+    c.wait_for_render()
+    return c
+
+
+def _tag_rects(c) -> list[QRectF]:
+    """Tag rectangles in widget pixels."""
+    out = []
+    for x, y, w, h in c.tag_layout().rects.tolist():
+        out.append(QRectF(x + c.offset.x(), y + c.offset.y(), w, h) if np.isfinite(x) else None)
+    return out
+
+
+def _close(c1, c2, tol=40) -> bool:
+    return all(abs(a - b) <= tol for a, b in zip(c1, c2))
+
+
+def test_tags_of_shapes_with_the_same_corner_do_not_overlap(qtbot, tmp_path):
+    shapes = [rectangle(100, 120, 300, 260, label="alpha"), rectangle(100, 120, 220, 200, label="beta"),
+              Shape("polygon", [[100, 120], [180, 120], [140, 240]], label="gamma")]
+    c = _canvas(qtbot, shapes)
+    assert c.scale == 1.0
+    rects = _tag_rects(c)
+    assert all(r is not None for r in rects)
+    for a in range(3):
+        for b in range(a + 1, 3):
+            assert not rects[a].intersects(rects[b]), (rects[a], rects[b])
+    assert rects[0].left() == rects[1].left() == rects[2].left() == 100  # stacked, each at its corner's x
+    img = c.grab().toImage()
+    if os.environ.get("ANYLABEL_SAVE_PNG"):
+        img.save(str(tmp_path / "stacked_tags.png"))
+        print(tmp_path / "stacked_tags.png")
+    # every tag shows its own colour on its left padding (the text starts 3 px in)
+    for r, label in zip(rects, ("alpha", "beta", "gamma")):
+        px = img.pixelColor(int(r.left()) + 1, int(r.center().y()))
+        want = label_color(label)
+        assert _close((px.red(), px.green(), px.blue()), (want.red(), want.green(), want.blue())), label
+
+
+def test_moving_a_shape_away_unstacks_the_other_tags_in_a_partial_redraw(qtbot):
+    """The second tag was stacked above the first; once the first shape moves away it drops back
+    to its own corner. A partial redraw must clear it at the old place too."""
+    shapes = [rectangle(100, 120, 300, 260, label="alpha"), rectangle(100, 120, 220, 200, label="beta")]
+    shapes += [rectangle(20 + 30 * k, 10, 40 + 30 * k, 30, label="") for k in range(10)]  # unlabelled filler
+    c = _canvas(qtbot, shapes)
+    stacked = _tag_rects(c)[1]
+    partial = c.shape_layer.partial_renders
+    c.shapes[0] = translated(c.shapes[0], 0, 40)
+    c.touch()
+    c.wait_for_render()
+    assert c.shape_layer.partial_renders == partial + 1
+    dropped = _tag_rects(c)[1]
+    assert dropped.top() > stacked.top()
+    patched = c.grab().toImage()
+    c.shape_layer.invalidate()
+    c.wait_for_render()
+    full = c.grab().toImage()
+    assert patched == full

@@ -231,8 +231,10 @@ def read_label_file(path: str | os.PathLike[str]) -> ImageAnnotation:
 
 
 _BOM = b"\xef\xbb\xbf"
-_DIGITS_AS_ZERO = bytes(0x30 if 0x30 <= b <= 0x39 else 0x20 for b in range(256))
-_LONG_DIGIT_RUN = b"0" * 19
+# Digits -> "0", "." kept, anything else -> " ": an integer of 19 or more digits becomes
+# " 000..." while the long fractions of small floats (0.0028339283970946205) stay ".000...".
+_DIGITS_AS_ZERO = bytes(0x30 if 0x30 <= b <= 0x39 else b if b == 0x2E else 0x20 for b in range(256))
+_LONG_INTEGER = b"0" * 19
 
 
 def parse_json_bytes(raw: bytes, path: str | os.PathLike[str]) -> Any:
@@ -245,9 +247,10 @@ def parse_json_bytes(raw: bytes, path: str | os.PathLike[str]) -> Any:
     body = raw[len(_BOM):] if raw.startswith(_BOM) else raw
     if not body.strip():
         raise LabelFileError(path, "the file is empty")
-    # orjson reads integers beyond 64 bits as floats, silently: a file with a run of 19 or
-    # more digits (such an integer, or a nanosecond timestamp) goes to the standard parser.
-    if _LONG_DIGIT_RUN not in body.translate(_DIGITS_AS_ZERO):
+    # orjson reads integers beyond 64 bits as floats, silently: a file with an integer of 19
+    # or more digits (or a nanosecond timestamp) goes to the standard parser.
+    shape = body.translate(_DIGITS_AS_ZERO)
+    if b" " + _LONG_INTEGER not in shape and not shape.startswith(_LONG_INTEGER):
         try:
             return orjson.loads(body)
         except orjson.JSONDecodeError:

@@ -616,13 +616,14 @@ def import_dataset(
             label_path = label_path_for(entry.image_path)
             writes.wait_for(str(label_path))  # a second entry for the same image sees the first's file
             try:
-                if label_path.exists() and on_exists == "refuse":
+                exists = label_path.exists()
+                if exists and on_exists == "refuse":
                     summary.fail(
                         label_path, "a label file already exists; not overwritten (choose merge or overwrite)"
                     )
                     continue
                 added = entry.shapes
-                if label_path.exists() and on_exists == "merge":
+                if exists and on_exists == "merge":
                     ann = read_label_file(label_path)
                     added = shapes_to_add(ann.shapes, entry.shapes)
                     present += len(entry.shapes) - len(added)

@@ -224,3 +224,18 @@ def test_integers_beyond_64_bits_and_huge_sizes(tmp_path):
     p.write_text("\u00a0\u3000\n", encoding="utf-8")
     with pytest.raises(LabelFileError, match="empty"):
         read_label_file(p)
+
+
+def test_long_fractions_keep_the_fast_parser_and_long_integers_do_not(tmp_path, monkeypatch):
+    import anylabel.core.label_file as lf
+
+    long_ints = (b'{"v": [1, 98765432109876543210]}', b"12345678901234567890", b'{"v":-9223372036854775809}')
+    expected = [json.loads(t) for t in long_ints]
+    calls = []
+    decoder = json.JSONDecoder()
+    monkeypatch.setattr(lf.json, "loads", lambda text: calls.append(1) or decoder.decode(text))
+    small = b'{"v": [0.0028339283970946205, -0.00012345678901234567]}'
+    assert lf.parse_json_bytes(small, "s.json") == {"v": [0.0028339283970946205, -0.00012345678901234567]}
+    assert calls == []
+    assert [lf.parse_json_bytes(t, "b.json") for t in long_ints] == expected
+    assert len(calls) == 3

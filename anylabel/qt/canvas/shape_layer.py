@@ -5,8 +5,8 @@ import math
 from typing import TYPE_CHECKING
 
 import numpy as np
-from qtpy.QtCore import QPointF, QRectF, Qt
-from qtpy.QtGui import QImage, QPainter
+from qtpy.QtCore import QPointF, QRect, QRectF, Qt
+from qtpy.QtGui import QImage, QPainter, QRegion
 
 from .shape_render import RenderData, render, render_image, snapshot_style
 from .style import POINT_PX
@@ -156,23 +156,28 @@ class ShapeLayer:
         x, y = self.origin
         wanted = self._wanted(canvas, x, y, self.pixmap.width(), self.pixmap.height())
         shapes = canvas.shapes
-        now = {id(shapes[i]): shapes[i] for i in wanted.tolist()}
+        now = {id(shapes[i]): i for i in wanted.tolist()}
         content = self.content
         gone = [sh for k, sh in content.items() if k not in now]
-        came = [sh for k, sh in now.items() if k not in content]
+        came = [i for k, i in now.items() if k not in content]
         if len(gone) + len(came) > self.PARTIAL_LIMIT:
             return False
         old_tags, tags = self.tags, canvas.tag_layout()
         areas = []
-        for sh, layout in [(sh, old_tags) for sh in gone] + [(sh, tags) for sh in came]:
-            if len(sh.points) == 0:
-                continue
-            areas.append(self._body(canvas, sh))
-            r = layout.rect_of(sh)
-            if r is not None:
-                areas.append(self._tag_area(r))
+        for sh in gone:  # an edited shape's copy usually sits where it was: try those rows first
+            if len(sh.points):
+                areas.append(self._body(canvas, sh))
+                r = old_tags.rect_of(sh, hints=came)
+                if r is not None:
+                    areas.append(self._tag_area(r))
+        for i in came:
+            if len(shapes[i].points):
+                areas.append(self._body(canvas, shapes[i]))
+                r = tags.rect_at(i)
+                if r is not None:
+                    areas.append(self._tag_area(r))
         if tags is not old_tags:
-            moved = tags.moved_since(old_tags, now.keys() & content.keys())
+            moved = tags.moved_since(old_tags, now)
             if len(moved) + len(areas) > 2 * self.PARTIAL_LIMIT:
                 return False
             areas += [self._tag_area(r) for pair in moved for r in pair if r is not None]
@@ -182,29 +187,39 @@ class ShapeLayer:
         tr = tags.rects
         pad = (canvas.style.line_width + POINT_PX + 2) / s  # strokes and point dots reach past the box
         full = QRectF(0, 0, self.pixmap.width(), self.pixmap.height())
-        p = QPainter(self.pixmap)
-        try:
-            for r in areas:
-                r = r.intersected(full)
-                if r.isEmpty():
-                    continue
-                r = QRectF(math.floor(r.left()), math.floor(r.top()), math.ceil(r.width()) + 1, math.ceil(r.height()) + 1)
-                p.setClipRect(r)
+        # Clear every area, then draw once, clipped to their union, each shape whose outline or
+        # tag (from the layout) reaches into one of them: a small move's old and new areas
+        # overlap, and drawing their shapes once instead of per area halves the work.
+        region = QRegion()
+        near = []
+        for r in areas:
+            r = r.intersected(full)
+            if r.isEmpty():
+                continue
+            ir = QRect(math.floor(r.left()), math.floor(r.top()), math.ceil(r.width()) + 1, math.ceil(r.height()) + 1)
+            region = region.united(ir)
+            ax0, ay0, ax1, ay1 = ir.left() + x, ir.top() + y, ir.left() + ir.width() + x, ir.top() + ir.height() + y
+            with np.errstate(invalid="ignore"):
+                body = ((b[:, 2] >= ax0 / s - pad) & (b[:, 0] <= ax1 / s + pad)
+                        & (b[:, 3] >= ay0 / s - pad) & (b[:, 1] <= ay1 / s + pad))
+                tag = ((tr[:, 0] <= ax1) & (tr[:, 0] + tr[:, 2] >= ax0)
+                       & (tr[:, 1] <= ay1) & (tr[:, 1] + tr[:, 3] >= ay0))
+            near.append(np.nonzero(body | tag)[0])
+        if near:
+            p = QPainter(self.pixmap)
+            try:
                 p.setCompositionMode(QPainter.CompositionMode_Source)
-                p.fillRect(r, Qt.transparent)
+                for ir in region.rects():
+                    p.fillRect(ir, Qt.transparent)
                 p.setCompositionMode(QPainter.CompositionMode_SourceOver)
-                # the shapes whose outline or tag (from the layout) reaches into the area
-                ax0, ay0, ax1, ay1 = r.left() + x, r.top() + y, r.right() + x, r.bottom() + y
-                with np.errstate(invalid="ignore"):
-                    body = ((b[:, 2] >= ax0 / s - pad) & (b[:, 0] <= ax1 / s + pad)
-                            & (b[:, 3] >= ay0 / s - pad) & (b[:, 1] <= ay1 / s + pad))
-                    tag = ((tr[:, 0] <= ax1) & (tr[:, 0] + tr[:, 2] >= ax0)
-                           & (tr[:, 1] <= ay1) & (tr[:, 1] + tr[:, 3] >= ay0))
-                near = np.intersect1d(wanted, np.nonzero(body | tag)[0], assume_unique=True)
-                render_shapes(p, canvas, near, s, (x, y))
-        finally:
-            p.end()
-        self.content = now
+                p.setClipRegion(region)
+                render_shapes(p, canvas, np.intersect1d(wanted, np.concatenate(near)), s, (x, y))
+            finally:
+                p.end()
+        for sh in gone:
+            del content[id(sh)]
+        for i in came:
+            content[id(shapes[i])] = shapes[i]
         self.key = key
         self.tags = tags
         self.partial_renders += 1

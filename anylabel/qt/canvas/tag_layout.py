@@ -87,17 +87,25 @@ class TagLayout:
                 out[j, :2] += (bboxes[i, :2] - self.corners[i]) * self.scale
         return out
 
-    def rect_of(self, shape) -> np.ndarray | None:
-        """The tag rectangle of ``shape`` in this layout (None: no tag, or not in the scene)."""
+    def rect_of(self, shape, hints=()) -> np.ndarray | None:
+        """The tag rectangle of ``shape`` in this layout (None: no tag, or not in the scene).
+        ``hints``: rows to try before looking the shape up."""
+        objs = self.objs
+        for k in hints:
+            if k < len(objs) and objs[k] is shape:
+                return self.rect_at(k)
         if self._row_of is None:
-            self._row_of = {id(s): k for k, s in enumerate(self.objs)}
+            self._row_of = {id(s): k for k, s in enumerate(objs)}
         k = self._row_of.get(id(shape))
-        if k is None or not np.isfinite(self.rects[k, 0]):
-            return None
-        return self.rects[k]
+        return None if k is None else self.rect_at(k)
 
-    def moved_since(self, old: "TagLayout", keep: set[int]) -> list[tuple[np.ndarray | None, np.ndarray | None]]:
-        """(old rect, new rect) of the shapes with ids in ``keep`` whose tag changed between the two."""
+    def rect_at(self, k: int) -> np.ndarray | None:
+        r = self.rects[k]
+        return r if np.isfinite(r[0]) else None
+
+    def moved_since(self, old: "TagLayout", keep) -> list[tuple[np.ndarray | None, np.ndarray | None]]:
+        """(old rect, new rect) of the shapes with ids in ``keep`` (a set or dict of ids) whose tag
+        changed between the two."""
         out = []
         if len(old.objs) == len(self.objs):
             r0, r1 = old.rects, self.rects
@@ -132,8 +140,8 @@ def compute(canvas: "Canvas") -> TagLayout:
     corners = b[:, :2].copy()
     if n == 0 or not style.show_labels:
         return TagLayout(shapes, rects, corners, s)
-    texts = [tag_text(sh) for sh in shapes]
-    has = canvas.visible_mask() & np.array([bool(t) for t in texts]) & np.isfinite(b[:, 0])
+    texts = [sh.label if sh.group_id is None else tag_text(sh) for sh in shapes]
+    has = canvas.visible_mask() & np.fromiter(map(bool, texts), dtype=bool, count=n) & np.isfinite(b[:, 0])
     # too small at this zoom: a tag would hide the shape (dense scenes: only the bigger shapes)
     min_px = style.min_label_px * (3 if n > DENSE_SCENE else 1)
     with np.errstate(invalid="ignore"):

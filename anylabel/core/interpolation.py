@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 
 from .errors import LabelFileError
-from .frame_folder import EditReport, FrameFolder, snapshot
+from .frame_folder import EditReport, FrameFolder, saves_in_background, snapshot
 from .geometry import RotatedBox, normalize_angle, rotated_box_corners, rotated_box_from_corners
 from .label_file import ImageAnnotation
 from .provenance import MACHINE, USER, interpolated_ids, mark_generated, ownership
@@ -63,6 +63,7 @@ def _track_shape(ann, tid: int) -> Shape | None:
     return None
 
 
+@saves_in_background
 def interpolate_folder(folder: str | FrameFolder, start: int | None = None, end: int | None = None,
                        track_ids: set[int] | None = None) -> EditReport:
     """Fill the gaps between keyframes of each track (or of ``track_ids``) in positions

@@ -21,7 +21,7 @@ import cv2
 import numpy as np
 
 from .errors import LabelFileError
-from .frame_folder import EditReport, FrameFolder, snapshot
+from .frame_folder import EditReport, FrameFolder, saves_in_background, snapshot
 from .geometry import bounding_box, sync_direction
 from .image_io import read_image_rgb
 from .provenance import USER, mark_generated, ownership, refresh_digest
@@ -144,6 +144,7 @@ def _load(frames: FrameFolder, i: int, report: EditReport):
         return None, False
 
 
+@saves_in_background
 def propagate(folder: str | FrameFolder, source: int, *, start: int | None = None, end: int | None = None,
               direction: str = "forward", track_ids: set[int] | None = None,
               progress: ProgressFn | None = None) -> PropagationReport:

@@ -75,21 +75,22 @@ def next_track_id(folder: str | FrameFolder) -> int:
 
 def _edit(frames: FrameFolder, positions: range, change: Callable[[int, ImageAnnotation], None]) -> EditReport:
     report = EditReport()
-    for i in positions:
-        if not frames.index.has_label(i):
-            continue
-        try:
-            ann = frames.load(i)
-        except LabelFileError as exc:
-            report.errors.append(str(exc))
-            continue
-        if ann is None:
-            continue
-        before = snapshot(ann)
-        owner = ownership(ann)
-        change(i, ann)
-        refresh_digest(ann, owner)
-        frames.save_if_changed(i, ann, before, report)
+    with frames.saves_in_background():
+        for i in positions:
+            if not frames.index.has_label(i):
+                continue
+            try:
+                ann = frames.load(i)
+            except LabelFileError as exc:
+                report.errors.append(str(exc))
+                continue
+            if ann is None:
+                continue
+            before = snapshot(ann)
+            owner = ownership(ann)
+            change(i, ann)
+            refresh_digest(ann, owner)
+            frames.save_if_changed(i, ann, before, report)
     return report
 
 

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Callable
 
 from ...core.errors import LabelFileError
-from ...core.frame_folder import EditReport, FrameFolder, snapshot
+from ...core.frame_folder import EditReport, FrameFolder, saves_in_background, snapshot
 from ...core.image_io import read_image_rgb
 from ...core.label_file import ImageAnnotation
 from ...core.provenance import ownership, refresh_digest
@@ -35,6 +35,7 @@ EXISTING_BOX_SETTINGS = {"min_hits": 1, "track_high_thresh": 0.0, "track_low_thr
 ProgressFn = Callable[[int, int], "bool | None"]
 
 
+@saves_in_background
 def track_folder(folder: str | Path | FrameFolder, tracker: Tracker, start: int | None = None,
                  end: int | None = None, progress: ProgressFn | None = None, dry_run: bool = False,
                  reassign: bool = False) -> EditReport:
@@ -119,6 +120,7 @@ def _write_ids(ann: ImageAnnotation, boxes: list, ids: list[int | None], reassig
                 s.group_id = moved[s.group_id]
 
 
+@saves_in_background
 def detect_and_track(folder: str | Path | FrameFolder, model, tracker: Tracker, start: int | None = None,
                      end: int | None = None, progress: ProgressFn | None = None) -> EditReport:
     """Run a detector (any ``anylabel.inference`` model with ``predict_result``) and a tracker

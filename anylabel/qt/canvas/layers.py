@@ -4,7 +4,8 @@ The two expensive layers keep caches that survive between frames: the image laye
 (``image_layer.py``: a zoomed-out copy from a mipmap pyramid) and the shape layer
 (``shape_layer.py``: committed, unselected shapes rendered at the current zoom, patched
 after edits, rebuilt in a worker for big scenes). The other layers (selection, hover,
-draft, overlay, rubber band, crosshair) are cheap and drawn every frame.
+draft, overlay, rubber band, crosshair) are cheap and drawn every frame; a big selection
+is a cached tint over the shape layer (``selection_tint.py``), a small one is drawn live.
 """
 from __future__ import annotations
 

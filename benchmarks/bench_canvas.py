@@ -10,10 +10,14 @@ Prints milliseconds per repaint (median and worst of the runs) for:
   rebuild once it rests;
 - hover: a mouse move in edit mode (hit test of vertices, edges and shapes, then a frame);
 - drag: moving one selected polygon (the selection is drawn live over the cache);
-- select all (Ctrl+A): the call (canvas plus the shape-list dock, synced through the
+- select all: the call (canvas plus the shape-list dock, synced through the
   canvas's selection signal as the main window does), the next frame and the one after;
   then the same for deselecting.
 Usage: QT_QPA_PLATFORM=offscreen python benchmarks/bench_canvas.py [N ...]
+       QT_QPA_PLATFORM=offscreen python benchmarks/bench_canvas.py --window [N ...]
+The second form opens an image with N polygons in the main window and times its
+Select All action (canvas, Shapes dock, status bar and actions all react), the frames
+after it, and deselecting.
 """
 from __future__ import annotations
 
@@ -148,7 +152,7 @@ def run(n: int) -> None:
 
 
 def select_all(canvas: Canvas) -> None:
-    """Ctrl+A and Esc, with the shape-list dock following the canvas as in the main window."""
+    """Select all and Esc, with the shape-list dock following the canvas as in the main window."""
     from anylabel.qt.docks.shape_list import ShapeListDock
 
     dock = ShapeListDock()
@@ -184,11 +188,55 @@ def select_all(canvas: Canvas) -> None:
     dock.close()
 
 
+def run_window(n: int) -> None:
+    import tempfile
+
+    import cv2
+
+    from anylabel.core.label_file import ImageAnnotation, write_label_file
+    from anylabel.qt.app import create_main_window
+
+    with tempfile.TemporaryDirectory() as d:
+        img = np.zeros((H, W, 3), np.uint8)
+        img[:] = (90, 100, 110)
+        cv2.imwrite(os.path.join(d, "a.png"), img)
+        write_label_file(os.path.join(d, "a.json"), ImageAnnotation(
+            shapes=make_shapes(n, np.random.default_rng(n)), image_path="a.png", image_width=W, image_height=H))
+        w = create_main_window(settings_path=os.path.join(d, "rc.yaml"), install_extensions=False)
+        w.resize(1800, 1000)
+        w.show()
+        QApplication.processEvents()
+        w.open_path(os.path.join(d, "a.png"))
+        canvas = w.canvas
+        while len(canvas.shapes) < n:
+            QApplication.processEvents()
+            time.sleep(0.01)
+        canvas.wait_for_render()
+        print(f"main window: {n} polygons x 50 vertices on {W}x{H}, fit zoom {canvas.scale:.3f}")
+        rows = {k: [] for k in ("select all action", "next frame", "frame after", "deselect", "frame after deselect")}
+        for _ in range(5):
+            canvas.selection_tint.key = None  # a cold tint every round
+            t0 = time.perf_counter()
+            w.actions_by_name["select_all"].trigger()
+            rows["select all action"].append((time.perf_counter() - t0) * 1000.0)
+            rows["next frame"].append(frame(canvas))
+            rows["frame after"].append(frame(canvas))
+            t0 = time.perf_counter()
+            canvas.select_indices([])  # Esc
+            rows["deselect"].append((time.perf_counter() - t0) * 1000.0)
+            rows["frame after deselect"].append(frame(canvas))
+            canvas.wait_for_render()
+        for name, times in rows.items():
+            report(name, times)
+        w.close()
+
+
 def main(argv: list[str]) -> None:
     app = QApplication.instance() or QApplication(sys.argv[:1])
-    counts = [int(a) for a in argv] or [200, 2000]
+    window = "--window" in argv
+    counts = [int(a) for a in argv if a != "--window"] or [200, 2000]
     for n in counts:
-        run(n)
+        run_window(n) if window else run(n)
     del app
 
 

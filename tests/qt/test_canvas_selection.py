@@ -1,4 +1,4 @@
-"""A big selection (Ctrl+A) stays in the cached shape layer and is shown by a tint that
+"""A big selection (Select All) stays in the cached shape layer and is shown by a tint that
 looks like a live-drawn selection; a small one is drawn live (checked on pixels)."""
 from __future__ import annotations
 

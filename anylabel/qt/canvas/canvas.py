@@ -34,7 +34,7 @@ from .view import ViewMixin
 
 EDIT = "edit"
 # A selection up to this size is drawn live over the cached layer (drags move it without
-# touching the cache). A bigger one (Ctrl+A) stays in the cache and is shown by a tint
+# touching the cache). A bigger one (Select All) stays in the cache and is shown by a tint
 # (selection_tint.py): drawing 2,000 selected polygons every frame took ~200 ms.
 LIVE_SELECTION_MAX = 50
 

@@ -1,4 +1,4 @@
-"""How a big selection (Ctrl+A on a dense image) is shown without redrawing its shapes.
+"""How a big selection (Select All on a dense image) is shown without redrawing its shapes.
 
 A big selection stays in the cached shape layer (``Canvas.live_indices``), where the
 shapes already have their outlines, fills and tags. What makes them look selected is a

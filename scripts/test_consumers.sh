@@ -16,14 +16,14 @@ if [ ! -x "$VENV/bin/python" ]; then
   echo "[consumers] creating $VENV"
   "$PYTHON" -m venv "$VENV"
 fi
-stamp="$VENV/.installed-consumers-2"
+stamp="$VENV/.installed-consumers-3"
 if [ ! -f "$stamp" ]; then
   pip="$VENV/bin/python -m pip install -q --disable-pip-version-check"
   $pip torch==2.14.1 torchvision==0.29.1
   # ultralytics and supervision ask for opencv-python (GUI build); the project uses the
   # headless build everywhere, so their other dependencies are installed by name and the
   # packages themselves without dependencies.
-  $pip opencv-python-headless numpy Pillow PyYAML shapely matplotlib scipy requests psutil polars \
+  $pip opencv-python-headless numpy Pillow PyYAML shapely orjson matplotlib scipy requests psutil polars \
        ultralytics-thop nvidia-ml-py defusedxml tqdm av "pydeprecate>=0.9,<0.14" pytest pytest-timeout
   $pip --no-deps ultralytics ultralytics-platform supervision
   touch "$stamp"

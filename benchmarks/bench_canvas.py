@@ -3,7 +3,8 @@
 Prints milliseconds per repaint (median and worst of the runs) for:
 - full build: building the whole shape cache (new image, zoom rest, style change), on the
   GUI thread, and in the worker thread used for big scenes (with the GUI frame meanwhile);
-- edit commit: the frame after one shape changed (only its area is redrawn);
+- edit commit: the frame after one shape changed (only its area is redrawn), at fit zoom
+  and at 100 % (where about four times as many shapes are big enough for a tag);
 - fit: a repaint at fit zoom with nothing changed (hover, cursor, crosshair);
 - pan: panning at 200 % zoom (a new view offset every frame);
 - zoom: wheel zoom steps (the cache is stretched until the wheel rests), and the crisp
@@ -103,6 +104,20 @@ def run(n: int) -> None:
         canvas.touch()
         commit.append(frame(canvas))
     report("edit commit (partial)", commit)
+    canvas.set_scale(1.0)  # more and bigger tags: the tag layout has ~4x the tags to place
+    canvas.wait_for_render()
+    x0, y0 = canvas.widget_to_image(QPointF(0, 0))
+    x1, y1 = canvas.widget_to_image(QPointF(*VIEW))
+    on_screen = canvas.scene_index().visible(x0, y0, x1, y1).tolist()
+    commit = []
+    for k in range(20):
+        i = on_screen[(k * 7) % len(on_screen)]
+        canvas.shapes[i] = translated(canvas.shapes[i], 3, 2)
+        canvas.touch()
+        commit.append(frame(canvas))
+    report("edit commit at 100%", commit)
+    canvas.zoom_fit()
+    canvas.wait_for_render()
     report("fit, unchanged", [frame(canvas) for _ in range(30)])
 
     canvas.set_scale(2.0)

@@ -87,3 +87,50 @@ def test_moving_a_shape_away_unstacks_the_other_tags_in_a_partial_redraw(qtbot):
     c.wait_for_render()
     full = c.grab().toImage()
     assert patched == full
+
+
+def test_a_wheel_zoom_scales_the_layout_and_remakes_it_when_the_wheel_rests(qtbot):
+    shapes = [rectangle(100, 120, 300, 260, label="alpha"), rectangle(100, 120, 220, 200, label="beta")]
+    c = _canvas(qtbot, shapes)
+    c.select_indices([1])                       # drawn live: its tag is needed at every zoom step
+    c.wait_for_render()
+    exact = c.tag_layout()
+    c.interacting_zoom = True
+    c.zoom_by(1.5)
+    c.grab()
+    during = c.tag_layout()
+    assert not during.exact and during.scale == c.scale
+    assert np.allclose(during.rects[:, :2], exact.rects[:, :2] * 1.5)
+    c._rest()                                   # the wheel rests
+    c.wait_for_render()
+    after = c.tag_layout()
+    assert after.exact and after.scale == c.scale
+    shown = c.grab().toImage()
+    c.shape_layer.invalidate()
+    c.wait_for_render()
+    assert shown == c.grab().toImage()
+
+
+def test_restacking_after_edits_equals_stacking_from_scratch(qtbot):
+    """After an edit only the stacking near it is redone; the result must be the same."""
+    from anylabel.qt.canvas.tag_layout import compute
+
+    rng = np.random.default_rng(7)
+    # corners on a coarse grid: many shapes share one, and stacks run into their neighbours
+    shapes = []
+    for i in range(300):
+        x0, y0 = 20 * rng.integers(0, 30), 16 * rng.integers(0, 30)
+        shapes.append(rectangle(x0, y0, x0 + rng.uniform(30, 120), y0 + rng.uniform(30, 120), label=f"l{i % 4}"))
+    c = _canvas(qtbot, shapes, size=(700, 600))
+    assert c.tag_layout().mover.sum() > 50
+    for step in range(60):
+        i = int(rng.integers(0, len(c.shapes)))
+        kind = step % 6
+        if kind == 4:
+            c.set_label_visible(f"l{step % 4}", step % 12 != 4)
+        else:
+            c.shapes[i] = translated(c.shapes[i], float(rng.choice([-20, 0, 20])), float(rng.choice([-16, 0, 16])))
+            c.touch()
+        got = c.tag_layout()
+        want = compute(c)
+        assert np.array_equal(np.nan_to_num(got.rects, nan=-1), np.nan_to_num(want.rects, nan=-1)), step

@@ -238,7 +238,7 @@ class ShapeLayer:
                 canvas.schedule_rebuild()
             else:
                 self.rebuild(canvas, allow_async=True)
-        elif self.key != key and not self._try_partial(canvas):
+        elif (self.key != key or self.tags is not canvas.tag_layout()) and not self._try_partial(canvas):
             self.rebuild(canvas, allow_async=True)
         pm = self.pixmap
         if pm is None:

@@ -18,6 +18,7 @@ the Python placement loop.
 """
 from __future__ import annotations
 
+import heapq
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -74,7 +75,20 @@ class TagLayout:
         self.rects = rects      # (n, 4) x, y, w, h; NaN rows: no tag
         self.corners = corners  # (n, 2) each shape's top-left (image px) when the layout was made
         self.scale = scale
+        self.exact = True       # False: scaled from another zoom's layout (see ``scaled``)
+        self.default_y: np.ndarray | None = None  # (n,) each tag's y before stacking (NaN: no tag)
+        self.mover: np.ndarray | None = None      # (n,) bool: crowded, placed by stacking
+        self.th = 0.0
         self._row_of: dict[int, int] | None = None
+
+    def scaled(self, scale: float) -> "TagLayout":
+        """This layout moved to another zoom (tags keep their size): a stand-in while the wheel
+        turns, not the layout that zoom would get."""
+        rects = self.rects.copy()
+        rects[:, :2] *= scale / self.scale
+        out = TagLayout(self.objs, rects, self.corners, scale)
+        out.exact = False
+        return out
 
     def rects_for(self, indices: np.ndarray, shapes: list, bboxes: np.ndarray) -> np.ndarray:
         """Tag rectangles of ``shapes[indices]`` (bboxes: the scene's current boxes). A shape being
@@ -128,8 +142,11 @@ def _finite(r: np.ndarray) -> np.ndarray | None:
     return r if np.isfinite(r[0]) else None
 
 
-def compute(canvas: "Canvas") -> TagLayout:
-    """The layout of the canvas's visible shapes at its current zoom and style."""
+def compute(canvas: "Canvas", previous: TagLayout | None = None) -> TagLayout:
+    """The layout of the canvas's visible shapes at its current zoom and style.
+
+    ``previous``: the layout before an edit at the same zoom; only the stacking near what
+    changed is redone (``_restack``), with the same result as stacking from scratch."""
     shapes = list(canvas.shapes)
     n = len(shapes)
     rects = np.full((n, 4), np.nan)
@@ -138,8 +155,9 @@ def compute(canvas: "Canvas") -> TagLayout:
     idx = canvas.scene_index()
     b = idx.bboxes
     corners = b[:, :2].copy()
+    out = TagLayout(shapes, rects, corners, s)
     if n == 0 or not style.show_labels:
-        return TagLayout(shapes, rects, corners, s)
+        return out
     texts = [sh.label if sh.group_id is None else tag_text(sh) for sh in shapes]
     has = canvas.visible_mask() & np.fromiter(map(bool, texts), dtype=bool, count=n) & np.isfinite(b[:, 0])
     # too small at this zoom: a tag would hide the shape (dense scenes: only the bigger shapes)
@@ -149,7 +167,7 @@ def compute(canvas: "Canvas") -> TagLayout:
     has &= big
     rows = np.nonzero(has)[0]
     if len(rows) == 0:
-        return TagLayout(shapes, rects, corners, s)
+        return out
     th = tag_height(style)
     x = b[rows, 0] * s
     top = b[rows, 1] * s
@@ -157,10 +175,95 @@ def compute(canvas: "Canvas") -> TagLayout:
     y = np.where(y < 0, top, y)  # no room above the image: inside the shape
     w = _widths.of(style, [texts[i] for i in rows.tolist()])
     rects[rows, 0], rects[rows, 1], rects[rows, 2], rects[rows, 3] = x, y, w, th
-    movers = _crowded(x, y, th)
-    if len(movers):
-        _stack(rects, rows, movers, th)
-    return TagLayout(shapes, rects, corners, s)
+    out.default_y = rects[:, 1].copy()
+    out.th = th
+    mover = np.zeros(n, dtype=bool)
+    mover[rows[_crowded(x, y, th)]] = True
+    out.mover = mover
+    if mover.any():
+        if (previous is not None and previous.mover is not None and len(previous.objs) == n
+                and previous.scale == s and previous.th == th and previous.exact):
+            _restack(rects, out.default_y, mover, previous, th)
+        else:
+            _stack(rects, rows, np.nonzero(mover[rows])[0], th)
+    return out
+
+
+def _same(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    return (a == b) | (np.isnan(a) & np.isnan(b))
+
+
+def _slots(y0: float, th: float) -> list[float]:
+    """Where a crowded tag may go, in the order tried: up while inside the image, then down."""
+    up = int(y0 // th) + 1  # slots upwards that stay inside the image (y >= 0)
+    return [y0 - j * th if j < up else y0 + (j - up + 1) * th for j in range(MAX_SLOTS)]
+
+
+def _restack(rects: np.ndarray, default_y: np.ndarray, mover: np.ndarray, previous: TagLayout, th: float) -> None:
+    """Stacking after an edit, reusing the previous layout's placements where nothing near changed.
+
+    Stacking places the crowded tags in list order; a tag's place depends only on the tags
+    whose corner is within ``th`` horizontally and within its slot range (plus ``th``)
+    vertically, and among crowded tags only on the earlier ones. So a crowded tag whose
+    range holds no "dirty" corner -- a tag that changed (position, presence or being
+    crowded) at its old or new place, or a crowded tag placed anew earlier in the order --
+    gets its previous place; the others are placed again, in order."""
+    x = rects[:, 0]
+    old_y = previous.rects[:, 1]
+    changed = ~(_same(previous.default_y, default_y) & _same(previous.rects[:, 0], x) & (previous.mover == mover))
+    tagged = np.isfinite(x)
+    # previous places of the crowded tags that did not change (the others are placed below)
+    keep = mover & ~changed
+    rects[keep, 1] = old_y[keep]
+    dirty_x: list[float] = []
+    dirty_y: list[float] = []
+    for i in np.nonzero(changed)[0].tolist():
+        if np.isfinite(previous.rects[i, 0]):
+            dirty_x.append(previous.rects[i, 0])
+            dirty_y.append(old_y[i])
+        if tagged[i]:
+            dirty_x.append(x[i])
+            dirty_y.append(default_y[i])
+    movers = np.nonzero(mover)[0]
+    reach = (MAX_SLOTS + 1) * th
+
+    def near_dirty(cand: np.ndarray, px: list[float], py: list[float]) -> np.ndarray:
+        if not px or not len(cand):
+            return cand[:0]
+        dx = np.abs(x[cand][:, None] - np.array(px)[None, :]) < th
+        dy = np.abs(default_y[cand][:, None] - np.array(py)[None, :]) < reach
+        return cand[(dx & dy).any(axis=1)]
+
+    todo = set(near_dirty(movers, dirty_x, dirty_y).tolist()) | set(np.nonzero(mover & changed)[0].tolist())
+    trow = np.nonzero(tagged)[0]
+    tx = x[trow]
+    is_mover = mover[trow]
+    heap = sorted(todo)
+    heapq.heapify(heap)
+    done = set()
+    while heap:
+        i = heapq.heappop(heap)
+        if i in done:
+            continue
+        done.add(i)
+        xi, y0 = x[i], default_y[i]
+        # the tags that can block a slot: fixed ones, and crowded ones earlier in the order
+        ty = rects[trow, 1]
+        sel = (np.abs(tx - xi) < th) & (ty > y0 - reach) & (ty < y0 + reach) & (~is_mover | (trow < i))
+        sel &= trow != i
+        block = ty[sel].tolist()
+        y = next((c for c in _slots(y0, th) if all(abs(py - c) >= th for py in block)), y0)
+        rects[i, 1] = y
+        if y != old_y[i] or changed[i]:
+            later = movers[movers > i]
+            px, py = [xi], [y]
+            if np.isfinite(old_y[i]):  # where it was may be free now
+                px.append(xi)
+                py.append(old_y[i])
+            more = near_dirty(later, px, py)
+            for j in more.tolist():
+                if j not in done:
+                    heapq.heappush(heap, j)
 
 
 def _crowded(x: np.ndarray, y: np.ndarray, th: float) -> np.ndarray:

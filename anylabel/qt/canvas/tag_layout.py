@@ -14,7 +14,8 @@ rectangles, and a partial redraw repaints every tag whose rectangle changed
 (``TagLayout.moved_since``).
 
 Finding crowded corners is a sort-and-sweep in numpy; only the crowded tags go through
-the Python placement loop.
+the Python placement loop, and after an edit only those near it (``_restack``, exact:
+a test compares it with stacking from scratch).
 """
 from __future__ import annotations
 
@@ -311,28 +312,19 @@ def _stack(rects: np.ndarray, rows: np.ndarray, movers: np.ndarray, th: float) -
         grid.setdefault((int(x // th), int(y // th)), []).append((x, y))
     get = grid.get
 
+    def blocked(x: float, c: float, cols: tuple[int, int, int]) -> bool:
+        cy = int(c // th)
+        for gx in cols:
+            for gy in (cy - 1, cy, cy + 1):
+                for px, py in get((gx, gy), ()):
+                    if abs(px - x) < th and abs(py - c) < th:
+                        return True
+        return False
+
     for i in rows[movers].tolist():
         x, y0 = float(rects[i, 0]), float(rects[i, 1])
         cx = int(x // th)
         cols = (cx - 1, cx, cx + 1)
-        y = y0
-        up = int(y0 // th) + 1  # slots upwards that stay inside the image (y >= 0)
-        for j in range(MAX_SLOTS):
-            c = y0 - j * th if j < up else y0 + (j - up + 1) * th
-            cy = int(c // th)
-            clash = False
-            for gx in cols:
-                for gy in (cy - 1, cy, cy + 1):
-                    for px, py in get((gx, gy), ()):
-                        if abs(px - x) < th and abs(py - c) < th:
-                            clash = True
-                            break
-                    if clash:
-                        break
-                if clash:
-                    break
-            if not clash:
-                y = c
-                break
+        y = next((c for c in _slots(y0, th) if not blocked(x, c, cols)), y0)
         rects[i, 1] = y
         grid.setdefault((cx, int(y // th)), []).append((x, y))

@@ -48,12 +48,18 @@ def merge_shapes(existing: list[Shape], new: list[Shape], replace: bool = False,
 
 def apply_prediction(ann: ImageAnnotation, pred: Prediction, replace: bool = False,
                      keep_group_ids: bool = False) -> bool:
-    """Update ``ann`` in place; returns whether anything changed."""
+    """Update ``ann`` in place; returns whether anything changed.
+
+    A classifier's prediction (image flags, no shapes) never replaces the shapes, even with
+    ``replace``: there is nothing to replace them with. Flags the model does not name (the
+    user's own, such as "blurry") are always kept; the model's names take its values."""
     before_shapes = list(ann.shapes)
     before_flags = dict(ann.flags)
-    ann.shapes = merge_shapes(ann.shapes, pred.shapes, replace, keep_group_ids or pred.keep_group_ids)
+    classifier = bool(pred.flags) and not pred.shapes
+    if not classifier:
+        ann.shapes = merge_shapes(ann.shapes, pred.shapes, replace, keep_group_ids or pred.keep_group_ids)
     if pred.flags:
-        ann.flags = dict(pred.flags) if replace else {**ann.flags, **pred.flags}
+        ann.flags = {**ann.flags, **pred.flags}
     changed = ann.flags != before_flags or len(ann.shapes) != len(before_shapes) or any(
         a != b for a, b in zip(ann.shapes, before_shapes))
     return changed

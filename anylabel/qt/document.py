@@ -111,7 +111,7 @@ def merge_flags(base: Mapping[str, bool], mine: Mapping[str, bool], disk: Mappin
         if mine.get(name, _MISSING) == base.get(name, _MISSING):
             continue  # the user left this one alone: the file's value wins
         if name in mine:
-            out[name] = bool(mine[name])
+            out[name] = mine[name]  # as the user left it (other tools write non-bool values)
         else:
             out.pop(name, None)
     return out
@@ -147,7 +147,10 @@ class DocumentHistory(UndoHistory):
     def push(self, shapes: Sequence[Shape], label: str, flags: Mapping[str, bool] | None = None) -> None:
         """Record an edit; ``flags`` None keeps the current flags."""
         pos = len(self)
-        new_flags = dict(self._flag_steps[pos] if flags is None else flags)
+        # No copy when the flags stay: the dict is never changed in place (``flags`` hands out
+        # copies, ``amend_flags`` replaces the slot), and a 1,000-class classifier's flags
+        # copied on every edit cost megabytes of history.
+        new_flags = self._flag_steps[pos] if flags is None else dict(flags)
         super().push(shapes, label)
         overflow = pos + 1 - len(self)  # steps the depth limit dropped from the front
         del self._flag_steps[pos + 1:]
@@ -225,7 +228,9 @@ class ImageDocument:
 
     def set_flags(self, flags: Mapping[str, bool], label: str = "Image flags") -> bool:
         """Replace the image flags as one undoable step; False when nothing changes."""
-        new = {str(k): bool(v) for k, v in flags.items()}
+        # Values as given: callers set True/False on the names they change, and the flags of
+        # other tools ("weather": "sunny", "score": 0.9) must not become booleans on save.
+        new = {str(k): v for k, v in flags.items()}
         if new == self.history.flags:
             return False
         self.history.push(self.history.current, label, flags=new)
@@ -271,6 +276,10 @@ class ImageDocument:
         self.base = tuple(disk)
         self.base_flags = disk_flags
         new = merge.shapes if merge is not None else disk
+        if merge is not None:
+            # No earlier step matches the file now: undoing back to the one read before must
+            # not look saved while the file holds something else.
+            self.history.mark_modified()
         if ([shape_key(s) for s in new] != [shape_key(s) for s in self.history.current]
                 or new_flags != self.flags):
             self.history.push(new, "Reload from disk", flags=new_flags)
@@ -308,7 +317,8 @@ class ImageDocument:
                 shapes = merge.shapes
                 flags = merge_flags(self.base_flags, flags, disk_ann.flags)
                 ann = disk_ann
-        if ann is None and not shapes and not flags and not self.label_path.exists():
+        no_flags = all(v is False for v in flags.values())  # ticked and unticked again is none
+        if ann is None and not shapes and no_flags and not self.label_path.exists():
             self.history.mark_saved()  # drew and deleted: no need for an empty file
             return False
         ann = ann or ImageAnnotation()

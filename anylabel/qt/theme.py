@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from qtpy.QtCore import Qt
+from qtpy.QtCore import QRectF, Qt
 from qtpy.QtGui import QColor, QPalette, QPen
 from qtpy.QtWidgets import QAction, QActionGroup, QApplication, QProxyStyle, QStyle, QStyleFactory
 
@@ -71,7 +71,8 @@ class DarkFusionStyle(QProxyStyle):
             r = option.rect
             if element == QStyle.PE_IndicatorRadioButton:
                 side = min(r.width(), r.height()) - 2
-                painter.drawEllipse(r.center().x() - side / 2 + 0.5, r.center().y() - side / 2 + 0.5, side, side)
+                c = r.center()
+                painter.drawEllipse(QRectF(c.x() - side / 2 + 0.5, c.y() - side / 2 + 0.5, side, side))
             else:
                 side = min(r.width(), r.height()) - 1
                 painter.drawRect(r.x() + (r.width() - side) // 2, r.y() + (r.height() - side) // 2, side - 1, side - 1)

@@ -28,6 +28,7 @@ class ImageFlagsDock(QDockWidget):
         self.list.setSelectionMode(QAbstractItemView.NoSelection)
         self.setWidget(self.list)
         self._document: ImageDocument | None = None
+        self._shown: tuple | None = None  # (document id, names, flags) the rows show
         self.list.itemChanged.connect(self._toggled)
         self.refresh()
 
@@ -60,6 +61,10 @@ class ImageFlagsDock(QDockWidget):
         doc = self._document
         flags = doc.flags if doc is not None else {}
         names = self.names()
+        shown = (id(doc), names, flags)
+        if shown == self._shown:
+            return  # a shape edit: the flags did not change (1,000 rows would be redrawn)
+        self._shown = shown
         self.list.blockSignals(True)
         try:
             if names and list(self.checked()) == names:

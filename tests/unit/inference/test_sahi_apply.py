@@ -46,7 +46,7 @@ def test_merge_keeps_manual_shapes_and_skips_repeats() -> None:
 def test_replace_and_flags() -> None:
     ann = ImageAnnotation(shapes=[rectangle(0, 0, 5, 5, "manual")], flags={"old": True})
     assert apply_prediction(ann, Prediction(shapes=[rectangle(1, 1, 2, 2, "x")], flags={"cat": True}), replace=True)
-    assert [s.label for s in ann.shapes] == ["x"] and ann.flags == {"cat": True}
+    assert [s.label for s in ann.shapes] == ["x"] and ann.flags == {"old": True, "cat": True}
     assert not apply_prediction(ann, Prediction(shapes=[rectangle(1, 1, 2, 2, "x")], flags={"cat": True}),
                                 replace=True)
     assert merge_shapes([], [], replace=False) == []

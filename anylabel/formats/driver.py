@@ -355,10 +355,10 @@ def _choose_class_file(
 
 
 def _worker_count(options: ExportOptions, spec: Any, n: int, classes_known: bool) -> int:
-    # Without a class list every label file would be read twice (once to find the classes),
-    # which costs more than the workers save on a few cores: then one process does it all,
-    # unless the format can be written before the list is known (spec.classes_at_end).
-    if not spec.parallel or n < PARALLEL_MIN_IMAGES or not (classes_known or spec.classes_at_end):
+    # Without a class list, formats that cannot learn it at the end (YOLO) read every label
+    # file twice in the workers (once for the classes): worth it only for bigger folders.
+    needs_scan = not (classes_known or spec.classes_at_end)
+    if not spec.parallel or n < PARALLEL_MIN_IMAGES * (3 if needs_scan else 1):
         return 1
     workers = options.workers or (os.cpu_count() or 1)
     return max(1, min(workers, 16, n // MIN_IMAGES_PER_WORKER))

@@ -14,7 +14,8 @@ is made from the labels of every file, which only the workers read: formats whos
 says ``classes_at_end`` (their files hold names, or their ids are given when the dataset
 file is written) run the workers with no list, each worker sends back the labels it saw,
 and the parent makes the list from all of them before it merges. Other formats (YOLO's
-files hold class indices) export in one process when the list is not known.
+files hold class indices) first have the workers read the labels in use (``scan_chunk``),
+then export with the list made from them.
 """
 
 from __future__ import annotations
@@ -102,6 +103,19 @@ def export_chunk(
     return tally, exporter.state(), copied, labels
 
 
+def scan_chunk(rows: list[tuple[str, str | None]]) -> set[str]:
+    """The labels of the area shapes of a chunk's images that can be exported: what one
+    process makes the class list from."""
+    from .driver import area_labels, load_row
+
+    labels: set[str] = set()
+    for row in rows:
+        got = load_row(row)
+        if isinstance(got, ExportItem):
+            labels |= area_labels(got.shapes)
+    return labels
+
+
 def _run_all(
     pool: cf.ProcessPoolExecutor,
     futures: list[cf.Future],
@@ -164,21 +178,31 @@ def _export_parallel(
     from .driver import _resolve_classes, class_names, make_exporter
 
     worker_classes = None
+    scratch = Summary("export", spec.name)  # the notes come from the call after the run
     if classes_known:
-        # Read here for the workers; the summary's notes come from the call after the run,
-        # which knows the labels in use.
-        scratch = Summary("export", spec.name)
         worker_classes = _resolve_classes(spec, classes_file, options, scratch, lambda: None)
         if worker_classes is None:
             summary.absorb(scratch)
             return None
-    elif not spec.classes_at_end:
-        raise ValueError(f"{spec.name} needs its class list before the workers start")
     chunks = _chunks(rows, workers)
     sizes = [len(c) for c in chunks]
     with cf.ProcessPoolExecutor(
         max_workers=workers, mp_context=_start_context(), initializer=_worker_init
     ) as pool:
+        if not classes_known and not spec.classes_at_end:
+            # Files that hold class indices (YOLO) need the list before any is written: the
+            # workers first read the labels in use (a second read of each file, cheap next to
+            # converting and writing it).
+            scans = [pool.submit(scan_chunk, c) for c in chunks]
+            seen = _run_all(pool, scans, sizes, "read", progress, cancelled)
+            if seen is None:
+                summary.cancelled = True
+                return None
+            in_use = class_names(set().union(*seen))
+            worker_classes = _resolve_classes(spec, classes_file, options, scratch, lambda: in_use)
+            if worker_classes is None:
+                summary.absorb(scratch)
+                return None
         futures = [
             pool.submit(export_chunk, spec.name, str(out), worker_classes, options, c, subsets)
             for c in chunks

@@ -125,11 +125,42 @@ def test_new_classes_appended_by_workers_match_one_process(tmp_path, small_thres
     assert ja["annotations"] == jb["annotations"] and ja["categories"] == jb["categories"]
 
 
-def test_yolo_without_a_class_list_reads_each_file_once_in_one_process(tmp_path, small_thresholds):
-    # YOLO files hold class indices, so the list must be known before any file is written.
+@pytest.mark.parametrize("fmt", ["yolo", "yolo-seg", "yolo-obb"])
+def test_yolo_without_a_class_list_scans_the_labels_in_the_workers(tmp_path, small_thresholds, fmt):
+    # YOLO files hold class indices: the workers first read the labels in use, then export
+    # with the list made from them, as one process does.
+    shapes = {f"f{i}.png": mixed_shapes(i % 5) for i in range(40)}
+    extra = shapes["f33.png"][0].copy()
+    extra.label = "zebra"
+    shapes["f33.png"].append(extra)
+    src = make_dataset(tmp_path / "src", shapes)
+    (src / "f13.json").write_text("{broken", encoding="utf-8")
+    one = driver.export_dataset(fmt, src, tmp_path / "o1", options=ExportOptions(workers=1))
+    two = driver.export_dataset(fmt, src, tmp_path / "o2", options=ExportOptions(workers=2))
+    assert small_thresholds == [1]
+    _same_run(one, two)
+    assert _tree(tmp_path / "o1") == _tree(tmp_path / "o2")
+    assert "zebra" in (tmp_path / "o2" / "classes.txt").read_text(encoding="utf-8").split("\n")
+
+
+def test_small_yolo_folders_without_a_class_list_stay_in_one_process(tmp_path, small_thresholds):
+    # Reading every file twice pays off only for bigger folders (three times the threshold).
     src = make_dataset(tmp_path / "src", {f"f{i}.png": mixed_shapes(0) for i in range(20)})
     s = driver.export_dataset("yolo", src, tmp_path / "o", options=ExportOptions(workers=2))
     assert s.ok and s.images == 20 and small_thresholds == []
+
+
+def test_cancelling_during_the_label_scan_writes_nothing(tmp_path, small_thresholds):
+    src = make_dataset(tmp_path / "src", {f"f{i}.png": mixed_shapes(0) for i in range(40)})
+    stages = []
+
+    def progress(stage, done, total):
+        stages.append(stage)
+
+    s = driver.export_dataset(
+        "yolo", src, tmp_path / "o", options=ExportOptions(workers=2), progress=progress, cancelled=lambda: True
+    )
+    assert s.cancelled and set(stages) <= {"read"} and not list((tmp_path / "o").glob("*.txt"))
 
 
 def test_broken_worker_pool_falls_back_to_one_process(tmp_path, small_thresholds, classes, monkeypatch):

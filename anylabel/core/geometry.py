@@ -168,39 +168,78 @@ def shape_to_mask(shape: Shape, height: int, width: int) -> np.ndarray:
 
 
 _PIXEL_CORNERS = [np.array(c) for c in ((-0.5, -0.5), (0.5, -0.5), (0.5, 0.5), (-0.5, 0.5))]
-_OUTWARD = -1.0  # side of an OpenCV border chain (CHAIN_APPROX_NONE) that is off the region
+_OUTWARD = -1  # side of an OpenCV border chain (CHAIN_APPROX_NONE) that is off the region
 
 
-def _offset_half_pixel(centres: np.ndarray, outward: float) -> np.ndarray:
-    """Move a closed chain of boundary-pixel centres half a pixel off the region.
+def _spike_tip_corners(d: tuple[int, int]) -> np.ndarray:
+    """Offsets from the tip pixel's centre to the corners that replace it when a chain
+    arrives at a one-pixel-wide spike tip moving along ``d`` (and turns back): the corners
+    not behind the direction of travel, swept from the side the chain arrives on to the
+    side it leaves on."""
+    d_arr = np.array(d, dtype=np.float64)
+    side = np.sign(np.array([d[1], -d[0]], dtype=np.float64) * _OUTWARD)
+    tips = [c for c in _PIXEL_CORNERS if c @ d_arr >= 0]
+    tips.sort(key=lambda c: -(c @ side))
+    return np.array(tips)
 
-    Each vertex moves by 0.5 per axis along the sign of the chain's normal there, which
-    puts straight edges on the pixel edges and convex corners on the pixel corners. The
-    tip of a one-pixel-wide spike (where the chain turns back on itself) becomes the two
-    far corners of its pixel."""
-    prev = np.roll(centres, 1, axis=0)
-    nxt = np.roll(centres, -1, axis=0)
-    tangent = nxt - prev
+
+# The tip corners for each of the 8 steps a chain can take, indexed by (dx + 1) * 3 + (dy + 1).
+_SPIKE_TIPS = {(dx + 1) * 3 + (dy + 1): _spike_tip_corners((dx, dy))
+               for dx in (-1, 0, 1) for dy in (-1, 0, 1) if (dx, dy) != (0, 0)}
+
+
+def _offset_half_pixel(chains: np.ndarray, lengths: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Move closed chains of boundary pixels half a pixel off their region.
+
+    ``chains`` holds the pixel coordinates of every chain, one after the other
+    (``lengths`` of them each, at least 3); returns the outlines in the same layout.
+    Each vertex moves from its pixel centre by 0.5 per axis along the sign of the chain's
+    normal there, which puts straight edges on the pixel edges and convex corners on the
+    pixel corners. The tip of a one-pixel-wide spike (where the chain turns back on
+    itself) becomes the two or three far corners of its pixel. All chains are done in one
+    pass: a mask outline has many small chains, and per-chain numpy calls cost more than
+    the arithmetic."""
+    n = len(chains)
+    ends = np.cumsum(lengths)
+    starts = ends - lengths
+    prev_idx = np.arange(-1, n - 1)
+    prev_idx[starts] = ends - 1
+    next_idx = np.arange(1, n + 1)
+    next_idx[ends - 1] = starts
+    prev = chains[prev_idx]
+    tangent = chains[next_idx] - prev
+    incoming = chains - prev  # one 8-neighbour step: each coordinate is -1, 0 or 1
     spike = ~tangent.any(axis=1)
-    incoming = centres - prev
     tangent[spike] = incoming[spike]
-    side = np.sign(np.stack([tangent[:, 1], -tangent[:, 0]], axis=1) * outward)
+    side = np.sign(np.stack([tangent[:, 1], -tangent[:, 0]], axis=1) * _OUTWARD)
+    centres = chains + 0.5
     moved = centres + 0.5 * side
     if not spike.any():
-        return moved
-    out = []
-    start = 0
-    for i in np.nonzero(spike)[0]:
-        # The tip pixel's corners that are not behind the direction of travel, swept from
-        # the side the chain arrives on to the side it leaves on.
-        d = np.sign(incoming[i])
-        tips = [c for c in _PIXEL_CORNERS if c @ d >= 0]
-        tips.sort(key=lambda c: -(c @ side[i]))
-        out.append(moved[start:i])
-        out.append(centres[i] + np.array(tips))
-        start = i + 1
-    out.append(moved[start:])
-    return np.concatenate(out)
+        return moved, lengths
+    spikes = np.flatnonzero(spike)
+    codes = (incoming[spikes, 0] + 1) * 3 + (incoming[spikes, 1] + 1)
+    groups = [(spikes[codes == c], _SPIKE_TIPS[int(c)]) for c in np.unique(codes)]
+    counts = np.ones(n, dtype=np.int64)  # output points per chain vertex
+    for sel, tips in groups:
+        counts[sel] = len(tips)
+    first = np.cumsum(counts) - counts  # where each vertex's points start in the output
+    out = np.repeat(moved, counts, axis=0)
+    for sel, tips in groups:
+        out[first[sel][:, None] + np.arange(len(tips))] = centres[sel][:, None, :] + tips
+    return out, np.add.reduceat(counts, starts)
+
+
+def _polygon_areas(points: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """``polygon_area`` of each polygon of a concatenated layout (lengths >= 1). Outline
+    vertices are on half pixels, so every product is a multiple of 1/4 and the sums are
+    exact: the result does not depend on the order of the additions."""
+    ends = np.cumsum(lengths)
+    starts = ends - lengths
+    next_idx = np.arange(1, len(points) + 1)
+    next_idx[ends - 1] = starts
+    x, y = points[:, 0], points[:, 1]
+    cross = x * y[next_idx] - y * x[next_idx]
+    return np.abs(np.add.reduceat(cross, starts)) / 2.0
 
 
 def mask_to_polygons(mask: np.ndarray, tolerance: float = 1.0, min_area: float = 1.0,
@@ -213,29 +252,46 @@ def mask_to_polygons(mask: np.ndarray, tolerance: float = 1.0, min_area: float =
     back). ``tolerance`` is the Douglas-Peucker epsilon in pixels (0 keeps every vertex).
     With ``with_holes`` the boundaries of holes are returned too.
     """
-    m = np.ascontiguousarray(mask.astype(np.uint8))
+    mask = np.asarray(mask)
+    m = np.ascontiguousarray(mask).view(np.uint8) if mask.dtype == bool else np.ascontiguousarray(
+        mask.astype(np.uint8))
     mode = cv2.RETR_CCOMP if with_holes else cv2.RETR_EXTERNAL
     contours, _ = cv2.findContours(m, mode, cv2.CHAIN_APPROX_NONE)
-    polys: list[np.ndarray] = []
-    for c in contours:
-        centres = c.reshape(-1, 2).astype(np.float64) + 0.5
-        if len(centres) < 3:
-            # A lone pixel or a 2-pixel run: its outline is the pixels' bounding square.
-            x0, y0 = centres.min(axis=0) - 0.5
-            x1, y1 = centres.max(axis=0) + 0.5
-            pts = np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]])
+    if not contours:
+        return []
+    lengths = np.array([len(c) for c in contours], dtype=np.int64)
+    long = lengths >= 3
+    # OpenCV traces outer borders and hole borders in opposite turning directions, so the
+    # region always lies on the same side of travel; a fixed side also covers zero-area
+    # chains (one-pixel-wide lines), whose orientation cannot be measured.
+    outlines: list[np.ndarray] = []
+    if long.any():
+        chains = np.concatenate([c for c, ok in zip(contours, long) if ok]).reshape(-1, 2).astype(np.int64)
+        moved, moved_lengths = _offset_half_pixel(chains, lengths[long])
+        outlines_long = np.split(moved, np.cumsum(moved_lengths)[:-1])
+    else:
+        outlines_long = []
+    it = iter(outlines_long)
+    for c, ok in zip(contours, long):
+        if ok:
+            outlines.append(next(it))
         else:
-            # OpenCV traces outer borders and hole borders in opposite turning directions, so
-            # the region always lies on the same side of travel; a fixed sign also covers
-            # zero-area chains (one-pixel-wide lines), whose orientation cannot be measured.
-            pts = _offset_half_pixel(centres, _OUTWARD)
-        if tolerance > 0 and len(pts) > 4:
-            pts = cv2.approxPolyDP(pts.astype(np.float32).reshape(-1, 1, 2), tolerance, True)
-            pts = pts.reshape(-1, 2).astype(np.float64)
-        if len(pts) >= 3 and polygon_area(pts) >= min_area:
-            polys.append(pts)
-    polys.sort(key=polygon_area, reverse=True)
-    return polys
+            # A lone pixel or a 2-pixel run: its outline is the pixels' bounding square.
+            px = c.reshape(-1, 2)
+            x0, y0 = px.min(axis=0).astype(np.float64)
+            x1, y1 = px.max(axis=0).astype(np.float64) + 1.0
+            outlines.append(np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]]))
+    if tolerance > 0:
+        outlines = [cv2.approxPolyDP(p.astype(np.float32).reshape(-1, 1, 2), tolerance, True)
+                    .reshape(-1, 2).astype(np.float64) if len(p) > 4 else p for p in outlines]
+    outlines = [p for p in outlines if len(p) >= 3]
+    if not outlines:
+        return []
+    areas = _polygon_areas(np.concatenate(outlines), np.array([len(p) for p in outlines], dtype=np.int64))
+    keep = np.flatnonzero(areas >= min_area)
+    # Largest first; equal areas keep the tracing order (a stable sort, as before).
+    keep = keep[np.argsort(-areas[keep], kind="stable")]
+    return [outlines[i] for i in keep]
 
 
 def _point_segment_distance(px: float, py: float, a: np.ndarray, b: np.ndarray) -> np.ndarray:

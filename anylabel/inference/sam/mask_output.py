@@ -115,32 +115,26 @@ def _major_parts(m: np.ndarray, min_fraction: float, max_parts: int) -> tuple[np
     crop = m8[y0:y + h, x0:x + w]
     n, labels = cv2.connectedComponents(crop, connectivity=8)
     runs = _row_runs(crop)
-    run_label = labels.ravel()[runs[:, 0] * crop.shape[1] + runs[:, 1]]
-    areas = np.bincount(run_label, weights=runs[:, 2] - runs[:, 1], minlength=n)[1:]
+    run_label = labels[runs[:, 1], runs[:, 0]]
+    areas = np.bincount(run_label, weights=runs[:, 2] - runs[:, 0], minlength=n)[1:]
     keep = np.flatnonzero(areas >= max(1.0, min_fraction * areas.max()))
     keep = keep[np.argsort(-areas[keep], kind="stable")][:max_parts] + 1
     if len(keep) == n - 1:
         return crop.view(bool), (x0, y0)
-    boxes = _run_boxes(runs, run_label, keep)  # (left, top, right, bottom) per kept part
-    bx0, by0 = boxes[:, 0].min(), boxes[:, 1].min()
-    region = labels[by0:boxes[:, 3].max(), bx0:boxes[:, 2].max()]
-    origin = (x0 + int(bx0), y0 + int(by0))
-    boxes -= [bx0, by0, bx0, by0]
-    if int(((boxes[:, 2] - boxes[:, 0]) * (boxes[:, 3] - boxes[:, 1])).sum()) > region.size:
-        # Large overlapping parts: one lookup over the region is cheaper than a pass per part.
-        lut = np.zeros(n, dtype=bool)
-        lut[keep] = True
-        return np.take(lut, region), origin
-    part = np.zeros(region.shape, dtype=bool)
-    for k, (left, top, right, bottom) in zip(keep, boxes):
-        part[top:bottom, left:right] |= region[top:bottom, left:right] == k
-    return part, origin
+    lut = np.zeros(n, dtype=bool)
+    lut[keep] = True
+    kept_runs = runs[lut[run_label]]
+    top, bottom = int(kept_runs[0, 1]), int(kept_runs[-1, 1]) + 1  # runs are in raster order
+    left, right = int(kept_runs[:, 0].min()), int(kept_runs[:, 2].max())
+    # One lookup over the kept parts' box: a handful of numpy calls whatever the number
+    # of parts (after a decoder run each call costs several microseconds).
+    return np.take(lut, labels[top:bottom, left:right]), (x0 + left, y0 + top)
 
 
 def _row_runs(m8: np.ndarray) -> np.ndarray:
-    """The horizontal runs of set pixels of a 0/1 uint8 image as rows (row, first column,
-    end column), in raster order. Counting part sizes over runs (a ragged 768 x 576 mask
-    has about 20 000) costs a third of counting every pixel's label."""
+    """The horizontal runs of set pixels of a 0/1 uint8 image as rows (first column, row,
+    end column, row), in raster order. Counting part sizes over runs (a ragged 768 x 576
+    mask has about 20 000) is cheaper than counting every pixel's label."""
     import cv2
 
     h, w = m8.shape
@@ -148,21 +142,7 @@ def _row_runs(m8: np.ndarray) -> np.ndarray:
     padded[:, 1:-1] = m8
     # 1 at column c when pixels c - 1 and c differ: a run starts or ends (exclusive) there.
     edges = cv2.bitwise_xor(padded[:, 1:], padded[:, :-1])
-    pts = cv2.findNonZero(edges).reshape(-1, 2).astype(np.int64)  # raster order: start, end, ...
-    return np.stack([pts[0::2, 1], pts[0::2, 0], pts[1::2, 0]], axis=1)
-
-
-def _run_boxes(runs: np.ndarray, run_label: np.ndarray, labels: np.ndarray) -> np.ndarray:
-    """(left, top, right, bottom), right and bottom exclusive, of each of ``labels``."""
-    index = np.full(int(run_label.max()) + 1, -1, dtype=np.int64)
-    index[labels] = np.arange(len(labels))
-    which = index[run_label]
-    sel = np.flatnonzero(which >= 0)
-    order = sel[np.argsort(which[sel], kind="stable")]
-    starts = np.flatnonzero(np.diff(which[order], prepend=-1))  # every label has runs
-    r = runs[order]
-    return np.stack([np.minimum.reduceat(r[:, 1], starts), np.minimum.reduceat(r[:, 0], starts),
-                     np.maximum.reduceat(r[:, 2], starts), np.maximum.reduceat(r[:, 0], starts) + 1], axis=1)
+    return cv2.findNonZero(edges).reshape(-1, 4)  # raster order: (x, y) of a start, then of its end
 
 
 def _rotated_box(m: np.ndarray, kw: dict) -> Shape:

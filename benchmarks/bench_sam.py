@@ -6,8 +6,9 @@ Usage: python benchmarks/bench_sam.py [--models DIR] [--clicks 40] [--images 7]
 Prints:
 1. click latency against the bare decoder ``session.run`` with the same feeds, p50/p95,
    on a cached image: click -> preview (decoder with the fed-back mask + the overlay)
-   and click -> polygon (decoder + mask -> polygon); and the same right after an image
-   opens while the store has the next images queued (with and without the GUI's pause);
+   and click -> polygon (decoder + mask -> polygon), and mask -> polygon alone; and the
+   same right after an image opens while the store has the next images queued (with and
+   without the GUI's pause);
 2. "next image" -> embedding ready, when the user dwelt at least one encoder time on
    the previous image (prefetch on), and without prefetch for comparison;
 3. encoder calls per image while browsing forward, back and forward again;
@@ -60,7 +61,7 @@ def bench_clicks(model, image: np.ndarray, emb, n: int, pause: float = 0.0) -> d
     """
     from anylabel.qt.sam.overlay import render_overlay  # numpy + OpenCV only, no Qt
 
-    out: dict[str, list[float]] = {"bare": [], "preview": [], "polygon": []}
+    out: dict[str, list[float]] = {"bare": [], "preview": [], "polygon": [], "to_shapes": []}
     pts = click_points(image, n)
     h, w = image.shape[:2]
     session = PromptSession(model, emb)
@@ -85,6 +86,7 @@ def bench_clicks(model, image: np.ndarray, emb, n: int, pause: float = 0.0) -> d
         t2 = time.perf_counter()
         out["preview"].append(t1 - t0)               # decode + overlay
         out["polygon"].append((td - t0) + (t2 - t1))  # decode + polygon
+        out["to_shapes"].append(t2 - t1)              # mask -> polygon alone
     return out
 
 
@@ -95,6 +97,7 @@ def report(title: str, r: dict[str, list[float]]) -> None:
         v = r[key]
         print(f"{title} click->{key:8s} {fmt(v)}   ratio p50 {pct(v, 50) / pct(bare, 50):.2f}x  "
               f"p95 {pct(v, 95) / pct(bare, 95):.2f}x")
+    print(f"{title} mask->polygon alone: {fmt(r['to_shapes'])}")
 
 
 def main() -> int:

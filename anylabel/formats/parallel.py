@@ -21,14 +21,18 @@ then export with the list made from them.
 from __future__ import annotations
 
 import concurrent.futures as cf
+import functools
 import multiprocessing
 import sys
 import threading
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable, TypeVar
 
 from ..core.bulk import with_paused_gc
 from .base import CancelFn, ExportItem, ExportOptions, ProgressFn, Summary
+
+
+F = TypeVar("F", bound=Callable[..., Any])
 
 
 class PoolUnavailable(RuntimeError):
@@ -140,6 +144,21 @@ def _run_all(
     return [f.result() for f in futures]
 
 
+def _pool_failure_is_unavailable(fn: F) -> F:
+    """A pool that cannot start or whose worker dies raises PoolUnavailable: the driver then
+    converts in one process (e.g. a host program whose main module cannot be re-imported)."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except (cf.process.BrokenProcessPool, OSError) as exc:
+            raise PoolUnavailable(f"{type(exc).__name__}: {exc}") from exc
+
+    return wrapper  # type: ignore[return-value]
+
+
+@_pool_failure_is_unavailable
 def export_parallel(
     spec: Any,
     rows: list[tuple[str, str | None]],
@@ -152,28 +171,6 @@ def export_parallel(
     progress: ProgressFn,
     cancelled: CancelFn,
     classes_known: bool = True,
-) -> tuple[Any, list[str], int] | None:
-    try:
-        return _export_parallel(
-            spec, rows, subsets, out, classes_file, options, workers, summary, progress, cancelled,
-            classes_known,
-        )
-    except (cf.process.BrokenProcessPool, OSError) as exc:
-        raise PoolUnavailable(f"{type(exc).__name__}: {exc}") from exc
-
-
-def _export_parallel(
-    spec: Any,
-    rows: list[tuple[str, str | None]],
-    subsets: dict[str, str],
-    out: Path,
-    classes_file: Any,
-    options: ExportOptions,
-    workers: int,
-    summary: Summary,
-    progress: ProgressFn,
-    cancelled: CancelFn,
-    classes_known: bool,
 ) -> tuple[Any, list[str], int] | None:
     from .driver import _resolve_classes, class_names, make_exporter
 

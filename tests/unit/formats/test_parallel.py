@@ -171,7 +171,7 @@ def test_broken_worker_pool_falls_back_to_one_process(tmp_path, small_thresholds
     def broken(*args, **kwargs):
         raise cfp.BrokenProcessPool("a worker died at start")
 
-    monkeypatch.setattr(parallel, "_export_parallel", broken)
+    monkeypatch.setattr(parallel.cf, "ProcessPoolExecutor", broken)
     src = make_dataset(tmp_path / "src", {f"f{i}.png": mixed_shapes(0) for i in range(20)})
     s = driver.export_dataset("yolo", src, tmp_path / "o", classes, options=ExportOptions(workers=2))
     assert small_thresholds == [1]

@@ -223,7 +223,10 @@ class Canvas(ViewMixin, QWidget):
         self._hidden = {k: v for k, v in self._hidden.items() if k in present}
         self._hidden_version += 1
         old_sel = self._selected
-        self._selected = [i for i in old_sel if i < len(self.shapes)] if keep_selection else []
+        # Kept positions may now hold shapes the user hid (an undo brings back a hidden label's
+        # shapes): those are not selected.
+        self._selected = ([i for i in old_sel if i < len(self.shapes) and self.is_visible(i)]
+                          if keep_selection else [])
         self.hover = Hover()
         self.touch()
         if old_sel != self._selected:

@@ -15,6 +15,7 @@ from ...core.geometry import bounding_box, contains_point, nearest_edge, rotated
 from ...core.shape import LINESTRIP, POLYGON, ROTATION
 from . import mask_shapes, shape_ops
 from .draft import TOOLS, Draft
+from .layers import rotate_handles_shown
 from .style import HANDLE_PX, HIT_PX
 
 if TYPE_CHECKING:
@@ -122,8 +123,8 @@ class EditInteraction(Interaction):
         self.start = (x, y)
         self.start_widget = QPointF(event.pos())
         self.changed = False
-        # 1. the rotate handle of a selected rotated box
-        for i in c.selected_indices():
+        # 1. the rotate handle of a selected rotated box (only where it is drawn)
+        for i in c.selected_indices() if rotate_handles_shown(c) else ():
             hp = c.rotate_handle_pos(i)
             if hp is not None and (hp - QPointF(event.pos())).manhattanLength() <= HANDLE_PX * 1.5:
                 self._begin(i, "rotate")

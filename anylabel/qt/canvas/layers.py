@@ -93,6 +93,8 @@ def paint_selection(canvas: "Canvas", painter: QPainter) -> None:
     live = canvas.live_indices()
     if not live:
         canvas.selection_tint.paint(canvas, painter, sel)
+        if len(sel) <= HANDLES_MAX:  # the tint has the vertex handles; rotate handles are drawn here
+            draw_rotate_handles(canvas, painter, sel)
         return
     o = (-canvas.offset.x(), -canvas.offset.y())
     arr = np.array(live, dtype=np.int64)
@@ -106,9 +108,18 @@ def paint_selection(canvas: "Canvas", painter: QPainter) -> None:
     if len(live) > HANDLES_MAX:
         return  # handles of a select-all would hide the image
     draw_handles(painter, canvas, live, canvas.scale, (canvas.offset.x(), canvas.offset.y()))
+    draw_rotate_handles(canvas, painter, live)
+
+
+def rotate_handles_shown(canvas: "Canvas") -> bool:
+    """Whether the selection's rotate handles are drawn (and so may be grabbed)."""
+    return len(canvas.selected_indices()) <= HANDLES_MAX
+
+
+def draw_rotate_handles(canvas: "Canvas", painter: QPainter, indices) -> None:
     painter.setRenderHint(QPainter.Antialiasing, True)
     pen = QPen(SELECT_COLOR, 1.0)
-    for i in live:
+    for i in indices:
         sh = canvas.shapes[i]
         hp = rotate_handle_pos(canvas, sh)
         if hp is not None:

@@ -162,6 +162,12 @@ class ShapeLayer:
         came = [i for k, i in now.items() if k not in content]
         if len(gone) + len(came) > self.PARTIAL_LIMIT:
             return False
+        # the shapes kept in the cache must keep their drawing order (a reorder or its undo
+        # permutes the same objects: nothing left or came, yet overlaps must be redrawn)
+        kept_now = [k for k in now if k in content]
+        kept_before = [k for k in content if k in now]
+        if kept_now != kept_before:
+            return False
         old_tags, tags = self.tags, canvas.tag_layout()
         areas = []
         for sh in gone:  # an edited shape's copy usually sits where it was: try those rows first
@@ -216,10 +222,7 @@ class ShapeLayer:
                 render_shapes(p, canvas, np.intersect1d(wanted, np.concatenate(near)), s, (x, y))
             finally:
                 p.end()
-        for sh in gone:
-            del content[id(sh)]
-        for i in came:
-            content[id(shapes[i])] = shapes[i]
+        self.content = {id(shapes[i]): shapes[i] for i in wanted.tolist()}  # in drawing order
         self.key = key
         self.tags = tags
         self.partial_renders += 1
@@ -239,7 +242,11 @@ class ShapeLayer:
             else:
                 self.rebuild(canvas, allow_async=True)
         elif (self.key != key or self.tags is not canvas.tag_layout()) and not self._try_partial(canvas):
-            self.rebuild(canvas, allow_async=True)
+            # An edit too big to patch (delete, hide, undo or drag of a big selection): built
+            # on the spot. The cached image shows shapes that are gone or moved, and showing
+            # it while a worker builds flashes them for a tenth of a second; a pan or zoom
+            # (above) only leaves an edge uncovered, so those keep building in the worker.
+            self.rebuild(canvas, allow_async=False)
         pm = self.pixmap
         if pm is None:
             return

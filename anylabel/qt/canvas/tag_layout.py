@@ -127,8 +127,14 @@ class TagLayout:
             same = (r0 == r1) | (np.isnan(r0) & np.isnan(r1))
             for k in np.nonzero(~same.all(axis=1))[0].tolist():
                 s = self.objs[k]
-                if old.objs[k] is s and id(s) in keep:
+                if id(s) not in keep:
+                    continue
+                if old.objs[k] is s:
                     out.append((_finite(r0[k]), _finite(r1[k])))
+                else:  # the list was reordered (same shapes, other rows): compare by identity
+                    a, b = old.rect_of(s), _finite(r1[k])
+                    if (a is None) != (b is None) or (a is not None and not np.array_equal(a, b)):
+                        out.append((a, b))
             return out
         for s in self.objs:  # shapes added or removed: match by identity
             if id(s) not in keep:

@@ -107,6 +107,7 @@ def export_chunk(
     return tally, exporter.state(), copied, labels
 
 
+@with_paused_gc
 def scan_chunk(rows: list[tuple[str, str | None]]) -> set[str]:
     """The labels of the area shapes of a chunk's images that can be exported: what one
     process makes the class list from."""

@@ -3,19 +3,11 @@ partial redraws, selection and zoom changes (checked on rendered pixels)."""
 from __future__ import annotations
 
 import pytest
-from qtpy.QtGui import QImage
 
-from anylabel.core.shape import rectangle
-from anylabel.qt.canvas import Canvas
 from anylabel.qt.canvas.shape_ops import translated
+from canvas_helpers import grid_rectangles, shown_canvas
 
 pytestmark = pytest.mark.gui
-
-
-def _white(w, h):
-    img = QImage(w, h, QImage.Format_RGB32)
-    img.fill(0xFFFFFF)
-    return img
 
 
 def _tinted(canvas, x, y) -> bool:
@@ -25,16 +17,7 @@ def _tinted(canvas, x, y) -> bool:
 
 @pytest.fixture
 def grid_canvas(qtbot):
-    c = Canvas()
-    qtbot.addWidget(c)
-    c.resize(800, 800)
-    c.show()
-    c.style.show_labels = False
-    c.set_image(_white(2000, 2000))
-    shapes = [rectangle(40 + 90 * (i % 20), 40 + 90 * (i // 20), 80 + 90 * (i % 20), 80 + 90 * (i // 20), label="a")
-              for i in range(400)]
-    c.set_shapes(shapes)
-    return c
+    return shown_canvas(qtbot, grid_rectangles(), (800, 800), (2000, 2000), labels=False, wait=False)
 
 
 def test_worker_build_then_partial_redraw(grid_canvas):
@@ -86,11 +69,7 @@ def test_partial_redraws_match_a_full_build(qtbot):
 
     from anylabel.core.shape import Shape
 
-    c = Canvas()
-    qtbot.addWidget(c)
-    c.resize(700, 500)
-    c.show()
-    c.set_image(_white(1400, 1000))
+    c = shown_canvas(qtbot, [], (700, 500), (1400, 1000), wait=False)
     rng = np.random.default_rng(3)
     t = np.linspace(0, 2 * np.pi, 12, endpoint=False)
     shapes = []

@@ -4,39 +4,17 @@ dragged, rotate handles of big selections, hidden shapes after an undo."""
 import numpy as np
 import pytest
 from qtpy.QtCore import Qt
-from qtpy.QtGui import QImage
 from qtpy.QtTest import QTest
 
 from anylabel.core.shape import Shape, rectangle
-from anylabel.qt.canvas import Canvas
 from anylabel.qt.testing import move, widget_point
+from canvas_helpers import pixels, shown_canvas
 
 TOL = 6  # antialiasing rounding (1-2 levels) is not a visible difference
 
 
-def _white(w, h):
-    img = QImage(w, h, QImage.Format_RGB32)
-    img.fill(0xFFFFFF)
-    return img
-
-
 def _canvas(qtbot, shapes, size=(900, 700), image=(1400, 1000)):
-    c = Canvas()
-    qtbot.addWidget(c)
-    c.resize(*size)
-    c.show()
-    c.set_image(_white(*image))
-    c.set_shapes(shapes)
-    c.wait_for_render()
-    return c
-
-
-def _pixels(c) -> np.ndarray:
-    img = c.grab().toImage().convertToFormat(QImage.Format_ARGB32)
-    w, h = img.width(), img.height()
-    ptr = img.constBits()
-    ptr.setsize(img.byteCount())
-    return np.frombuffer(ptr, np.uint8).reshape(h, img.bytesPerLine() // 4, 4)[:, :w].copy()
+    return shown_canvas(qtbot, shapes, size, image)
 
 
 def _fresh(c) -> np.ndarray:
@@ -46,7 +24,7 @@ def _fresh(c) -> np.ndarray:
     c._tags_key = None
     c.selection_tint.key = None
     c.wait_for_render()
-    return _pixels(c)
+    return pixels(c)
 
 
 def _differ(a, b) -> int:
@@ -69,7 +47,7 @@ def test_reorder_and_its_undo_restack_tags_and_overlaps(make_window, image_folde
     c.select_indices([0])
     w.reorder_selected(2)  # Bring to front: the stacked tags change order
     c.wait_for_render()
-    assert _differ(_pixels(c), _fresh(c)) == 0
+    assert _differ(pixels(c), _fresh(c)) == 0
     c.select_indices([2])
     w.reorder_selected(-2)  # Send to back, Esc, Undo
     c.wait_for_render()
@@ -77,7 +55,7 @@ def test_reorder_and_its_undo_restack_tags_and_overlaps(make_window, image_folde
     c.wait_for_render()
     w.undo()
     c.wait_for_render()
-    assert _differ(_pixels(c), _fresh(c)) == 0
+    assert _differ(pixels(c), _fresh(c)) == 0
 
 
 def test_undo_of_send_to_back_repaints_the_overlap_order(make_window, image_folder):
@@ -96,7 +74,7 @@ def test_undo_of_send_to_back_repaints_the_overlap_order(make_window, image_fold
     c.wait_for_render()
     w.undo()
     c.wait_for_render()
-    assert _differ(_pixels(c), _fresh(c)) == 0
+    assert _differ(pixels(c), _fresh(c)) == 0
 
 
 @pytest.mark.parametrize("action", ["delete_selected", "hide_selected"])
@@ -107,7 +85,7 @@ def test_the_first_frame_after_deleting_or_hiding_a_big_selection_is_right(qtbot
     getattr(c, action)()
     first = c.grab()  # no waiting: what the user sees at once
     c.wait_for_render()
-    assert _differ(_pixels_of(first), _pixels(c)) == 0
+    assert _differ(pixels(first), pixels(c)) == 0
 
 
 def test_the_first_frames_of_dragging_a_big_selection_are_right(qtbot):
@@ -120,19 +98,12 @@ def test_the_first_frames_of_dragging_a_big_selection_are_right(qtbot):
     move(c, x + 15, y + 15, buttons=Qt.LeftButton)
     first = c.grab()
     c.wait_for_render()
-    assert _differ(_pixels_of(first), _pixels(c)) == 0
+    assert _differ(pixels(first), pixels(c)) == 0
     QTest.mouseRelease(c, Qt.LeftButton, Qt.NoModifier, widget_point(c, x + 15, y + 15))
     released = c.grab()
     c.wait_for_render()
-    assert _differ(_pixels_of(released), _pixels(c)) == 0
-    assert _differ(_pixels(c), _fresh(c)) == 0
-
-
-def _pixels_of(pixmap) -> np.ndarray:
-    img = pixmap.toImage().convertToFormat(QImage.Format_ARGB32)
-    ptr = img.constBits()
-    ptr.setsize(img.byteCount())
-    return np.frombuffer(ptr, np.uint8).reshape(img.height(), img.bytesPerLine() // 4, 4)[:, :img.width()].copy()
+    assert _differ(pixels(released), pixels(c)) == 0
+    assert _differ(pixels(c), _fresh(c)) == 0
 
 
 @pytest.mark.parametrize("n", [50, 51, 120])
@@ -145,7 +116,7 @@ def test_rotate_handles_of_a_big_selection_are_drawn_and_grabbed(qtbot, n):
     c.select_indices(list(range(n)))
     c.wait_for_render()
     hp = c.rotate_handle_pos(0)
-    patch = _pixels(c)[int(hp.y()) - 3:int(hp.y()) + 4, int(hp.x()) - 3:int(hp.x()) + 4, :3]  # BGR
+    patch = pixels(c)[int(hp.y()) - 3:int(hp.y()) + 4, int(hp.x()) - 3:int(hp.x()) + 4, :3]  # BGR
     handle_yellow = (patch[..., 2] > 230) & (patch[..., 1] > 180) & (patch[..., 1] < 220) & (patch[..., 0] < 40)
     assert handle_yellow.any()
     QTest.mousePress(c, Qt.LeftButton, Qt.NoModifier, hp.toPoint())
@@ -200,4 +171,4 @@ def test_random_edits_show_what_a_fresh_build_shows(qtbot):
             history.pop()
             c.set_shapes(history.pop(), keep_selection=True)
         c.wait_for_render()
-        assert _differ(_pixels(c), _fresh(c)) == 0, f"step {step} ({op})"
+        assert _differ(pixels(c), _fresh(c)) == 0, f"step {step} ({op})"

@@ -3,31 +3,18 @@ looks like a live-drawn selection; a small one is drawn live (checked on pixels)
 from __future__ import annotations
 
 import pytest
-from qtpy.QtGui import QImage
 
-from anylabel.core.shape import rectangle
-from anylabel.qt.canvas import Canvas
 from anylabel.qt.canvas.canvas import LIVE_SELECTION_MAX
 from anylabel.qt.canvas.selection_tint import tint_alpha
 from anylabel.qt.canvas.shape_ops import translated
+from canvas_helpers import grid_rectangles, shown_canvas
 
 pytestmark = pytest.mark.gui
 
 
 @pytest.fixture
 def grid(qtbot):
-    c = Canvas()
-    qtbot.addWidget(c)
-    c.resize(800, 800)
-    c.show()
-    c.style.show_labels = False
-    img = QImage(2000, 2000, QImage.Format_RGB32)
-    img.fill(0xFFFFFF)
-    c.set_image(img)
-    c.set_shapes([rectangle(40 + 90 * (i % 20), 40 + 90 * (i // 20), 80 + 90 * (i % 20), 80 + 90 * (i // 20),
-                            label="a") for i in range(400)])
-    c.wait_for_render()
-    return c
+    return shown_canvas(qtbot, grid_rectangles(), (800, 800), (2000, 2000), labels=False)
 
 
 def _rgb(c, x, y):

@@ -7,31 +7,17 @@ import os
 import numpy as np
 import pytest
 from qtpy.QtCore import QRectF
-from qtpy.QtGui import QImage
 
 from anylabel.core.shape import Shape, rectangle
-from anylabel.qt.canvas import Canvas
 from anylabel.qt.canvas.colors import label_color
 from anylabel.qt.canvas.shape_ops import translated
+from canvas_helpers import shown_canvas
 
 pytestmark = pytest.mark.gui
 
 
-def _white(w, h):
-    img = QImage(w, h, QImage.Format_RGB32)
-    img.fill(0xFFFFFF)
-    return img
-
-
 def _canvas(qtbot, shapes, size=(400, 300)):
-    c = Canvas()
-    qtbot.addWidget(c)
-    c.resize(*size)
-    c.show()
-    c.set_image(_white(*size))
-    c.set_shapes(shapes)
-    c.wait_for_render()
-    return c
+    return shown_canvas(qtbot, shapes, size)
 
 
 def _tag_rects(c) -> list[QRectF]:

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import cv2
 import numpy as np
-import pytest
 from qtpy.QtCore import Qt
 
 from anylabel.core.label_file import new_annotation_for, read_label_file, write_label_file
@@ -66,6 +65,7 @@ def test_flag_on_then_off_on_unlabelled_image_writes_no_file(qtbot, make_window,
     w.next_image()  # autosave
     p = image_folder / "img1.json"
     assert not p.exists()
+    assert w.folder_index.labelled_count == before
 
 
 def test_save_merge_keeps_other_writers_update_of_a_flag_the_user_did_not_touch(tmp_path: Path) -> None:

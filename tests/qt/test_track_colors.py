@@ -2,10 +2,9 @@
 from __future__ import annotations
 
 import pytest
-from qtpy.QtGui import QImage
 
 from anylabel.core.shape import rectangle
-from anylabel.qt.canvas import Canvas
+from canvas_helpers import shown_canvas
 
 pytestmark = pytest.mark.gui
 
@@ -16,16 +15,9 @@ def _fill_color(canvas, x, y):
 
 
 def test_shapes_of_one_label_get_track_colours_only_in_track_mode(qtbot):
-    c = Canvas()
-    qtbot.addWidget(c)
-    c.resize(600, 400)
-    c.show()
-    c.style.show_labels = False
-    img = QImage(600, 400, QImage.Format_RGB32)
-    img.fill(0xFFFFFF)
-    c.set_image(img)
-    c.set_shapes([rectangle(20, 20, 200, 200, label="car", group_id=1),
-                  rectangle(300, 20, 480, 200, label="car", group_id=2)])
+    c = shown_canvas(qtbot, [rectangle(20, 20, 200, 200, label="car", group_id=1),
+                             rectangle(300, 20, 480, 200, label="car", group_id=2)],
+                     (600, 400), labels=False, wait=False)
     qtbot.waitUntil(lambda: _fill_color(c, 100, 100) != (255, 255, 255))
     assert _fill_color(c, 100, 100) == _fill_color(c, 400, 100)  # same label, same colour
     c.style.color_by_track = True

@@ -134,13 +134,7 @@ def classifier_shot(app, tmp: Path) -> None:
     write_label_file(folder / "shape.json", ann)
     w = _window(tmp, "classify", (1280, 720))
     w.open_folder(folder)
-    panel = w.autolabel_panel
-    next(a for a in w.findChildren(QAction) if a.shortcut().toString() == "Ctrl+A").trigger()
-    panel.select_model("fixture_shapes_cls")
-    panel.load_selected()
-    _pump(app, until=lambda: panel.model is not None)
-    panel.run_current()
-    _pump(app, until=lambda: "triangle" in w.document.flags)
+    _run_model(app, w, "fixture_shapes_cls", until=lambda: "triangle" in w.document.flags)
     _pump(app)
     w.grab().save(str(OUT / "classifier_flags.png"))
     w.document.history.mark_saved()
@@ -166,6 +160,17 @@ def _pump(app, seconds: float = 0.3, until=None) -> None:
         app.processEvents()
         time.sleep(0.01)
     app.processEvents()
+
+
+def _run_model(app, w, name: str, until) -> None:
+    """Open the auto-labeling panel (Ctrl+A), load model ``name``, run it on the open image."""
+    panel = w.autolabel_panel
+    next(a for a in w.findChildren(QAction) if a.shortcut().toString() == "Ctrl+A").trigger()
+    panel.select_model(name)
+    panel.load_selected()
+    _pump(app, until=lambda: panel.model is not None)
+    panel.run_current()
+    _pump(app, until=until)
 
 
 def _window(tmp: Path, name: str, size=(1440, 900)):
@@ -194,13 +199,7 @@ def autolabel_shot(app, tmp: Path) -> None:
     cv2.imwrite(str(folder / "arrows.png"), img[:, :, ::-1])
     w = _window(tmp, "autolabel")
     w.open_folder(folder)
-    panel = w.autolabel_panel
-    next(a for a in w.findChildren(QAction) if a.shortcut().toString() == "Ctrl+A").trigger()
-    panel.select_model("fixture_shapes_pose")
-    panel.load_selected()
-    _pump(app, until=lambda: panel.model is not None)
-    panel.run_current()
-    _pump(app, until=lambda: bool(w.current_shapes()))
+    _run_model(app, w, "fixture_shapes_pose", until=lambda: bool(w.current_shapes()))
     _pump(app)
     w.grab().save(str(OUT / "autolabel.png"))
     w.close()

@@ -57,6 +57,25 @@ class _Form(QDialog):
         if path:
             edit.setText(path)
 
+    def _add_class_and_pose_rows(self) -> None:
+        """The "Classes file" and "Pose config" rows both dialogs have (after their folder rows)."""
+        self.form.addRow(
+            "Classes file",
+            _path_row(
+                self,
+                self.classes_file,
+                lambda: self._file(self.classes_file, "Classes file", "Text files (*.txt);;All files (*)"),
+            ),
+        )
+        self.form.addRow(
+            "Pose config",
+            _path_row(
+                self,
+                self.pose_config,
+                lambda: self._file(self.pose_config, "Pose config", "YAML (*.yaml *.yml);;All files (*)"),
+            ),
+        )
+
     def _set_format(self, name: str) -> None:
         i = self.fmt.findData(name)
         self.fmt.setCurrentIndex(max(i, 0))
@@ -92,22 +111,7 @@ class ExportDialog(_Form):
             "Output folder",
             _path_row(self, self.output_dir, lambda: self._folder(self.output_dir, "Output folder")),
         )
-        self.form.addRow(
-            "Classes file",
-            _path_row(
-                self,
-                self.classes_file,
-                lambda: self._file(self.classes_file, "Classes file", "Text files (*.txt);;All files (*)"),
-            ),
-        )
-        self.form.addRow(
-            "Pose config",
-            _path_row(
-                self,
-                self.pose_config,
-                lambda: self._file(self.pose_config, "Pose config", "YAML (*.yaml *.yml);;All files (*)"),
-            ),
-        )
+        self._add_class_and_pose_rows()
         self.form.addRow(self.split_on, self.split)
         self.form.addRow("Split seed", self.seed)
         self.form.addRow(self.labelled_only)
@@ -174,22 +178,7 @@ class ImportDialog(_Form):
             "Images folder",
             _path_row(self, self.images_dir, lambda: self._folder(self.images_dir, "Images folder")),
         )
-        self.form.addRow(
-            "Classes file",
-            _path_row(
-                self,
-                self.classes_file,
-                lambda: self._file(self.classes_file, "Classes file", "Text files (*.txt);;All files (*)"),
-            ),
-        )
-        self.form.addRow(
-            "Pose config",
-            _path_row(
-                self,
-                self.pose_config,
-                lambda: self._file(self.pose_config, "Pose config", "YAML (*.yaml *.yml);;All files (*)"),
-            ),
-        )
+        self._add_class_and_pose_rows()
         self.form.addRow("Existing labels", self.on_exists)
         self.form.addRow(self.buttons)
         self.set_choices(choices)

@@ -55,8 +55,7 @@ def apply_prediction(ann: ImageAnnotation, pred: Prediction, replace: bool = Fal
     user's own, such as "blurry") are always kept; the model's names take its values."""
     before_shapes = list(ann.shapes)
     before_flags = dict(ann.flags)
-    classifier = bool(pred.flags) and not pred.shapes
-    if not classifier:
+    if not pred.classifies_only:
         ann.shapes = merge_shapes(ann.shapes, pred.shapes, replace, keep_group_ids or pred.keep_group_ids)
     if pred.flags:
         ann.flags = {**ann.flags, **pred.flags}

@@ -48,6 +48,12 @@ class Prediction:
     #: the user's own shapes by box-to-segment) and must not be renumbered when merged.
     keep_group_ids: bool = False
 
+    @property
+    def classifies_only(self) -> bool:
+        """Image flags and no shapes: a classifier's result. It never replaces shapes (there
+        is nothing to put in their place), also when the user asked to replace them."""
+        return bool(self.flags) and not self.shapes
+
 
 class Model:
     """Base class of model types. Subclasses are registered with ``registry.register``."""

@@ -346,8 +346,7 @@ class AutoLabelPanel(QDockWidget):
             self._tell("The image changed while the model ran; nothing was added.")
             return
         existing = self.window_.current_shapes()
-        # A classifier (flags, no shapes) never wipes the shapes, as in batch runs.
-        replace = not self.keep_existing.isChecked() and not (pred.flags and not pred.shapes)
+        replace = not self.keep_existing.isChecked() and not pred.classifies_only  # as in batch runs
         merged = merge_shapes(existing, pred.shapes, replace)
         added = merged if replace else merged[len(existing):]
         doc = getattr(self.window_, "document", None)
@@ -360,7 +359,7 @@ class AutoLabelPanel(QDockWidget):
             self._apply_image_flags(doc, pred.flags, joins_last_step=doc.history.pushes != pushes)
         flags = ", ".join(k for k, v in pred.flags.items() if v)
         extra = f"; image: {flags}" if flags else ""
-        if pred.flags and not pred.shapes:  # a classifier: the class, short enough for the status bar
+        if pred.classifies_only:  # the class, short enough for the status bar
             self._tell(f"{self.model.config.title}: image flag {flags}" if flags else
                        f"{self.model.config.title}: no class above the confidence threshold (best: {pred.description})")
         else:

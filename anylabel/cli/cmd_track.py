@@ -33,10 +33,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def load_tracker_settings(path: str) -> dict:
     """The ``tracker:`` map of a model YAML, or the whole file when it is just the map."""
-    import yaml
+    from ..core.safe_yaml import load_yaml_file
 
-    with open(path, encoding="utf-8") as fh:
-        data = yaml.safe_load(fh) or {}
+    data = load_yaml_file(path) or {}
     if not isinstance(data, dict):
         raise ValueError(f"{path}: expected a mapping")
     if "tracker" in data:

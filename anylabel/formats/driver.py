@@ -31,6 +31,7 @@ from ..core.label_file import (
     read_label_file,
     write_label_file,
 )
+from ..core.safe_yaml import load_yaml_file
 from .base import (
     CancelFn,
     ExportContext,
@@ -87,7 +88,7 @@ def load_pose_config(path: str | os.PathLike[str]) -> tuple[dict[str, list[str]]
     A plain ``{class: [names]}`` mapping is accepted too. Returns (keypoints, extras)."""
     p = Path(path)
     try:
-        data = yaml.safe_load(p.read_text(encoding="utf-8-sig"))
+        data = load_yaml_file(p)
     except FileNotFoundError:
         raise FormatError(f"{p}: pose config not found") from None
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
@@ -527,7 +528,7 @@ def _names_from_data_yaml(src: Path) -> tuple[list[str], Path] | None:
         if not path.is_file():
             continue
         try:
-            names = (yaml.safe_load(path.read_text(encoding="utf-8-sig")) or {}).get("names")
+            names = (load_yaml_file(path) or {}).get("names")
         except (OSError, UnicodeDecodeError, yaml.YAMLError, AttributeError):
             return None
         if isinstance(names, dict):

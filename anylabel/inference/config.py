@@ -294,13 +294,15 @@ def load_config(path: str | os.PathLike[str], extra_keys: Iterable[str] | None =
     """Read and validate one YAML config."""
     import yaml
 
+    from ..core.safe_yaml import load_yaml_text
+
     p = Path(path).expanduser().resolve()
     try:
         text = p.read_text(encoding="utf-8")
     except OSError as exc:
         raise ConfigError(p, f"cannot read the config ({exc.strerror or exc})") from exc
     try:
-        data = yaml.safe_load(text)
+        data = load_yaml_text(text, p)
     except yaml.YAMLError as exc:
         raise ConfigError(p, f"not valid YAML ({exc})") from exc
     return config_from_dict(data, p, extra_keys)

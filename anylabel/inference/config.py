@@ -146,14 +146,9 @@ def _resolve_classes(value: Any, base: Path, path: Path | None) -> list[str]:
     if value is None:
         return []
     if isinstance(value, str):
-        candidates = [base / value, shipped_config_dir() / "classes" / f"{value}.txt",
-                      shipped_config_dir() / "classes" / value]
-        for c in candidates:
-            if c.is_file():
-                names = [ln.strip() for ln in c.read_text(encoding="utf-8").splitlines()]
-                return [n for n in names if n]
-        raise ConfigError(path, f"classes: no class list named {value!r} (looked for "
-                          f"{', '.join(str(c) for c in candidates)})")
+        from .config_paths import read_class_list  # here: config_paths imports this module
+
+        return read_class_list(value, base, path)
     if isinstance(value, Mapping):
         try:
             items = sorted((int(k), str(v)) for k, v in value.items())

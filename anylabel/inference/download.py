@@ -18,7 +18,6 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import hashlib
-import importlib.util
 import logging
 import os
 import threading
@@ -26,9 +25,10 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 from typing import Callable, Iterator
-from urllib.parse import urlparse
+from urllib.parse import unquote, urlparse
 
 from .config import ModelConfig
+from .config_paths import cache_file, package_file
 from .runtime import ModelLoadError
 
 log = logging.getLogger(__name__)
@@ -82,24 +82,14 @@ def is_url(ref: str) -> bool:
 
 
 def resolve_package_path(ref: str) -> Path:
-    """``pkg://package/sub/file`` -> the file inside the installed package."""
-    rest = ref[len("pkg://"):]
-    pkg, _, inner = rest.partition("/")
-    try:
-        spec = importlib.util.find_spec(pkg)
-    except (ImportError, ValueError):
-        spec = None
-    if spec is None or not spec.submodule_search_locations:
-        raise ModelLoadError(f"{ref}: the Python package {pkg!r} is not installed (pip install {pkg.replace('_', '-')})")
-    path = Path(list(spec.submodule_search_locations)[0]) / inner
-    if not path.is_file():
-        raise ModelLoadError(f"{ref}: {path} is missing from the installed package {pkg!r}")
-    return path
+    """``pkg://package/sub/file`` -> the file inside the installed package (never outside it)."""
+    return package_file(ref)
 
 
 def cached_path(config: ModelConfig, url: str) -> Path:
-    name = Path(urlparse(url).path).name or "model.onnx"
-    return cache_root() / config.name / name
+    """Where the download of ``url`` is kept: inside the cache, whatever the config says."""
+    name = urlparse(url).path.rstrip("/").rsplit("/", 1)[-1] or "model.onnx"
+    return cache_file(cache_root(), config.name, unquote(name), config.source)
 
 
 def _lock_for(path: Path) -> threading.Lock:

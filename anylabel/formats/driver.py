@@ -236,10 +236,18 @@ def _is_utf8(name: str) -> bool:
         return False
 
 
+def _check_inside_input(image: Path) -> None:
+    real = image.resolve()
+    if not real.is_relative_to(image.parent.resolve()):
+        raise FormatError(f"is a link to {real}, outside the input folder; not copied into the dataset")
+
+
 def add_item(exporter: Any, item: ExportItem, out: Path, tally: Summary) -> int:
     """Hand one image to the exporter (and copy it in a split); returns images copied."""
     copied = 0
     try:
+        if item.subset:  # a split copies the image: a link out of the input folder is not followed
+            _check_inside_input(item.image_path)
         skips = exporter.add(item)
         if item.subset:
             dest = path_for(out, "images", item, item.image_path.suffix)

@@ -73,8 +73,9 @@ def confusion_svg(confusion: dict[str, Any]) -> str:
         keep_r, keep_c = keep + [len(rows) - 1], keep + [len(cols) - 1]
         rows, cols = [rows[i] for i in keep_r], [cols[i] for i in keep_c]
         matrix = [[matrix[i][j] for j in keep_c] for i in keep_r]
-    cell, left, top = 34, 110, 100
-    width, height = left + cell * len(cols) + 10, top + cell * len(rows) + 30
+    cell, left, top = 34, 110, 84
+    width = max(left + cell * len(cols) + 90, 340)  # room for the last column's slanted name
+    height = top + cell * len(rows) + 30
     peak = max([max(r) for r in matrix] + [1])
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
              f'role="img" aria-label="label confusion matrix">']

@@ -8,9 +8,9 @@ out; the other files are still compared.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 from ..core.agreement import Agreement, ImageComparison, MatchOptions, comparable, compare_shapes
 from ..core.errors import AnyLabelError, LabelFileError

@@ -24,8 +24,7 @@ from ..core.errors import AnyLabelError, LabelFileError
 from ..core.folder_index import scan_folder
 from ..core.label_file import LABEL_SUFFIX, dumps_indented, read_label_file
 from ..core.review import ACCEPTED, REJECTED, review_state
-from .manifest import (MANIFEST_NAME, Job, JobImage, Manifest, check_plain_name, label_digest,
-                       read_manifest)
+from .manifest import MANIFEST_NAME, Job, JobImage, Manifest, check_plain_name, label_digest, read_manifest
 
 COPY, HARDLINK, SYMLINK = "copy", "hardlink", "symlink"
 TRANSFERS = (COPY, HARDLINK, SYMLINK)

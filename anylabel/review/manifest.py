@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ..core.errors import AnyLabelError, LabelFileError
-from ..core.label_file import annotation_to_dict, parse_json_bytes, annotation_from_dict
+from ..core.label_file import annotation_from_dict, annotation_to_dict, parse_json_bytes
 
 MANIFEST_NAME = "manifest.json"
 MANIFEST_KIND = "anylabel-jobs"

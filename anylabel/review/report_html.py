@@ -89,12 +89,12 @@ def confusion_svg(confusion: dict[str, Any]) -> str:
                      f'{_esc(name[:18])}</text>')
         for j, v in enumerate(matrix[i]):
             x = left + j * cell
-            agree = rows[i] == cols[j] and rows[i] not in (EXTRA, MISSING)
+            agree = name == cols[j] and name not in (EXTRA, MISSING)
             shade = v / peak
             fill = (f"rgba(85,168,104,{0.15 + 0.85 * shade:.2f})" if agree else
                     f"rgba(196,78,82,{0.15 + 0.85 * shade:.2f})") if v else "#fafafa"
             parts.append(f'<rect x="{x}" y="{y}" width="{cell - 2}" height="{cell - 2}" fill="{fill}">'
-                         f'<title>reference {_esc(rows[i])}, candidate {_esc(cols[j])}: {v}</title></rect>')
+                         f'<title>reference {_esc(name)}, candidate {_esc(cols[j])}: {v}</title></rect>')
             if v:
                 parts.append(f'<text x="{x + cell / 2 - 1}" y="{y + cell / 2 + 4}" font-size="11" '
                              f'text-anchor="middle">{v}</text>')

@@ -4,8 +4,7 @@ import math
 import numpy as np
 import pytest
 
-from anylabel.core.agreement import (EXTRA, MISSING, Agreement, MatchOptions, compare_shapes,
-                                     similarity_matrix)
+from anylabel.core.agreement import EXTRA, MISSING, Agreement, MatchOptions, compare_shapes, similarity_matrix
 from anylabel.core.geometry import RotatedBox, rotated_box_corners
 from anylabel.core.shape import Shape, rectangle
 

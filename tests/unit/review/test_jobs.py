@@ -218,3 +218,22 @@ def test_status_counts_labelled_reviewed_accepted(tmp_path, capsys):
     assert [r["name"] for r in data] == ["ann", "bob"] and data[0]["accepted"] == 1
     assert main(["jobs", "status", "--manifest", str(jobs)]) == 0
     assert "accepted" in capsys.readouterr().out
+
+
+def test_a_resave_is_not_an_edit_and_a_deleted_label_is(tmp_path):
+    src = make_folder(tmp_path, n=6, labelled=6)
+    jobs = tmp_path / "jobs"
+    split_jobs(src, jobs, 2, overlap=0.0)
+    m = read_manifest(jobs)
+    a, b = m.images[0], m.images[1]
+    path = m.job_folder(a.jobs[0]) / a.label
+    raw = json.loads(path.read_text())
+    raw["version"] = "9.9.9"          # another tool's re-save: other version, other layout
+    path.write_text(json.dumps(raw, indent=4))
+    (m.job_folder(b.jobs[0]) / b.label).unlink()
+    rows = job_status(jobs)
+    assert sum(r.edited for r in rows) == 1
+    before = (src / a.label).read_bytes()
+    result = merge_jobs(jobs, src)
+    assert result.written == [] and result.removed == [b.label]
+    assert (src / a.label).read_bytes() == before and not (src / b.label).exists()

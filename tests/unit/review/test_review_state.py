@@ -5,8 +5,16 @@ from datetime import datetime, timezone
 import pytest
 
 from anylabel.core.label_file import ImageAnnotation, read_label_file, write_label_file
-from anylabel.core.review import (ACCEPTED, REJECTED, UNCHECKED, review_comment, review_state,
-                                  set_review_state, set_shape_comment, shape_comment)
+from anylabel.core.review import (
+    ACCEPTED,
+    REJECTED,
+    UNCHECKED,
+    review_comment,
+    review_state,
+    set_review_state,
+    set_shape_comment,
+    shape_comment,
+)
 from anylabel.core.shape import rectangle
 
 

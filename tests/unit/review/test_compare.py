@@ -65,7 +65,7 @@ def _coco_counts(root, iou=0.5):
                 if side == "ref":
                     ann.update(id=len(store) + 1, area=(x1 - x0) * (y1 - y0), iscrowd=0)
                 else:
-                    ann["score"] = s.score
+                    ann["score"] = 1.0 if s.score is None else s.score
                 store.append(ann)
     coco_gt = COCO()
     coco_gt.dataset = gt
@@ -91,9 +91,9 @@ def _coco_counts(root, iou=0.5):
     return counts, recall
 
 
-@pytest.mark.parametrize("seed", [0, 1, 2])
-def test_boxes_agree_with_cocoeval(tmp_path, seed):
-    expected = make_box_folders(tmp_path, images=8, seed=seed)
+@pytest.mark.parametrize("seed,scores", [(0, True), (1, True), (2, False)])
+def test_boxes_agree_with_cocoeval(tmp_path, seed, scores):
+    expected = make_box_folders(tmp_path, images=8, seed=seed, scores=scores)
     result = compare_folders(tmp_path / "ref", tmp_path / "cand", MatchOptions(iou=0.5))
     ours = {k: v.to_dict() for k, v in result.agreement.classes.items()}
     counts, recall = _coco_counts(tmp_path)
@@ -172,3 +172,19 @@ def test_labels_are_escaped_in_the_html(tmp_path):
                  "--output", str(out)]) == 0
     html = (out / "report.html").read_text()
     assert "<script>" not in html and "&lt;script&gt;" in html
+
+
+def test_thumbnails_draw_both_sets_in_their_colours(tmp_path):
+    from anylabel.review.thumbnails import CANDIDATE_RGB, REFERENCE_RGB, render_pair
+
+    write(tmp_path / "ref", "a", [rectangle(10, 10, 100, 100, "cat")])
+    write(tmp_path / "cand", "a", [rectangle(300, 200, 400, 300, "cat")])
+    entry = compare_folders(tmp_path / "ref", tmp_path / "cand").images[0]
+    img = render_pair(entry, max_side=320)  # no image file: a blank page of the labels' 640 x 480
+    assert img.shape == (240, 320, 3)
+    for rgb in (REFERENCE_RGB, CANDIDATE_RGB):
+        assert (np.abs(img.astype(int) - rgb).sum(axis=2) < 30).sum() > 50
+    # the reference box is drawn where it is (scaled by 0.5), the candidate's elsewhere
+    ref_px = np.abs(img.astype(int) - REFERENCE_RGB).sum(axis=2) < 30
+    ys, xs = np.nonzero(ref_px)
+    assert xs.min() >= 3 and xs.max() <= 53 and ys.max() <= 53

@@ -27,6 +27,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--worst", type=int, default=12, metavar="N",
                         help="thumbnails of the N images with the most disagreement (default 12)")
     parser.add_argument("--no-html", action="store_true", help="write report.json only")
+    parser.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
 def run(args: argparse.Namespace) -> int:
@@ -34,6 +35,7 @@ def run(args: argparse.Namespace) -> int:
     from ..core.errors import AnyLabelError
     from ..review.folders import compare_folders, load_class_map
     from ..review.report import write_report
+    from .progress import Progress
 
     try:
         options = MatchOptions(iou=args.iou, point_distance=args.point_distance,
@@ -43,7 +45,20 @@ def run(args: argparse.Namespace) -> int:
         return 2
     try:
         class_map = load_class_map(args.classes_map) if args.classes_map else None
-        result = compare_folders(args.reference, args.candidate, options, class_map, skip=args.output)
+        bar: Progress | None = None
+
+        def on_image(done: int, total: int) -> None:
+            nonlocal bar
+            if bar is None:
+                bar = Progress(total, "compare", enabled=False if args.quiet else None)
+            bar.advance()
+
+        try:
+            result = compare_folders(args.reference, args.candidate, options, class_map, skip=args.output,
+                                     on_image=on_image)
+        finally:
+            if bar is not None:
+                bar.close()
         data = write_report(result, args.output, worst=max(0, args.worst), html=not args.no_html)
     except AnyLabelError as exc:
         print(f"anylabel compare: {exc}", file=sys.stderr)

@@ -39,6 +39,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                        help="on a conflict: the job's version (the first annotator's when two jobs "
                        "differ), the output's, or the most recently saved")
     merge.add_argument("--iou", type=float, default=0.5, help="IoU for the overlap agreement (default 0.5)")
+    merge.add_argument("--report", metavar="OUT",
+                       help="also write the overlap agreement as report.json and report.html into OUT "
+                       "(as 'anylabel compare' does)")
 
     status = sub.add_parser("status", help="progress per annotator: labelled, reviewed, accepted")
     status.add_argument("--manifest", required=True, metavar="M", help="the manifest.json of the split (or its folder)")
@@ -68,9 +71,18 @@ def _split(args: argparse.Namespace) -> int:
 
 def _merge(args: argparse.Namespace) -> int:
     from ..core.agreement import MatchOptions
-    from ..review.jobs import merge_jobs
+    from ..core.errors import AnyLabelError
+    from ..review.jobs import merge_jobs, overlap_comparison
+    from ..review.report import write_report
 
-    result = merge_jobs(args.manifest, args.output, args.prefer, MatchOptions(iou=args.iou))
+    try:
+        options = MatchOptions(iou=args.iou)
+    except ValueError as exc:
+        raise AnyLabelError(str(exc)) from None
+    result = merge_jobs(args.manifest, args.output, args.prefer, options)
+    if args.report:
+        write_report(overlap_comparison(args.manifest, result, options), args.report)
+        print(f"overlap report: {args.report}")
     for err in result.errors:
         print(f"anylabel jobs: {err}", file=sys.stderr)
     if result.overlap_images:

@@ -61,18 +61,23 @@ def load_class_map(path: str | os.PathLike[str]) -> dict[str, str | None]:
 
 def apply_class_map(shapes: list[Shape], class_map: dict[str, str | None] | None) -> list[Shape]:
     """Shapes with their labels mapped (copies; the loaded annotation is not changed)."""
-    if not class_map:
-        return shapes
+    return [s for _, s in select_shapes(shapes, class_map)]
+
+
+def select_shapes(shapes: list[Shape], class_map: dict[str, str | None] | None) -> list[tuple[int, Shape]]:
+    """(index in the file, shape) of the shapes that take part, labels mapped."""
     out = []
-    for s in shapes:
-        new = class_map.get(s.label, s.label)
-        if new is None:
-            continue
-        if new != s.label:
-            s = s.copy()
-            s.label = new
-        out.append(s)
-    return out
+    for i, s in enumerate(shapes):
+        if class_map:
+            new = class_map.get(s.label, s.label)
+            if new is None:
+                continue
+            if new != s.label:
+                s = s.copy()
+                s.label = new
+        out.append((i, s))
+    kept = {id(s) for s in comparable([s for _, s in out])}
+    return [(i, s) for i, s in out if id(s) in kept]
 
 
 @dataclass
@@ -87,6 +92,9 @@ class ImageEntry:
     comparison: ImageComparison
     ref_annotation: ImageAnnotation | None = None
     cand_annotation: ImageAnnotation | None = None
+    #: Index in its label file of each compared shape (a classes map can leave some out).
+    ref_index: list[int] = field(default_factory=list)
+    cand_index: list[int] = field(default_factory=list)
 
 
 @dataclass
@@ -114,7 +122,8 @@ def compare_folders(reference: str | os.PathLike[str], candidate: str | os.PathL
                     keys: list[str] | None = None,
                     on_image: Callable[[int, int], None] | None = None) -> FolderComparison:
     """Compare every label file of ``reference`` with its namesake in ``candidate``
-    (only ``keys``, relative paths without ``.json``, when given)."""
+    (only ``keys``, relative paths without ``.json``, when given). ``on_image(done, total)``
+    is called after each image."""
     ref_dir, cand_dir = Path(reference), Path(candidate)
     for d, role in ((ref_dir, "reference"), (cand_dir, "candidate")):
         if not d.is_dir():
@@ -127,7 +136,7 @@ def compare_folders(reference: str | os.PathLike[str], candidate: str | os.PathL
     all_keys = sorted(set(ref_files) | set(cand_files), key=natural_key) if keys is None else list(keys)
     result.only_in_reference = [k for k in all_keys if k in ref_files and k not in cand_files]
     result.only_in_candidate = [k for k in all_keys if k in cand_files and k not in ref_files]
-    for n, key in enumerate(all_keys):
+    for n, key in enumerate(all_keys, start=1):
         if on_image is not None:
             on_image(n, len(all_keys))
         rp, cp = ref_files.get(key), cand_files.get(key)
@@ -137,9 +146,11 @@ def compare_folders(reference: str | os.PathLike[str], candidate: str | os.PathL
         except LabelFileError as exc:
             result.errors.append(str(exc))
             continue
-        rs = comparable(apply_class_map(ra.shapes if ra else [], class_map))
-        cs = comparable(apply_class_map(ca.shapes if ca else [], class_map))
+        rsel = select_shapes(ra.shapes if ra else [], class_map)
+        csel = select_shapes(ca.shapes if ca else [], class_map)
+        rs, cs = [s for _, s in rsel], [s for _, s in csel]
         comparison = compare_shapes(rs, cs, options)
         result.agreement.add(comparison)
-        result.images.append(ImageEntry(key, rp, cp, rs, cs, comparison, ra, ca))
+        result.images.append(ImageEntry(key, rp, cp, rs, cs, comparison, ra, ca,
+                                        [i for i, _ in rsel], [j for j, _ in csel]))
     return result

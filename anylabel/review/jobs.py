@@ -18,12 +18,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from ..core.agreement import Agreement, MatchOptions, comparable, compare_shapes
+from ..core.agreement import Agreement, MatchOptions, compare_shapes
 from ..core.atomic import atomic_write_bytes, atomic_write_text
 from ..core.errors import AnyLabelError, LabelFileError
 from ..core.folder_index import scan_folder
 from ..core.label_file import LABEL_SUFFIX, dumps_indented, read_label_file
 from ..core.review import ACCEPTED, REJECTED, review_state
+from .folders import FolderComparison, ImageEntry, select_shapes
 from .manifest import MANIFEST_NAME, Job, JobImage, Manifest, check_plain_name, label_digest, read_manifest
 
 COPY, HARDLINK, SYMLINK = "copy", "hardlink", "symlink"
@@ -173,6 +174,7 @@ class MergeResult:
     agreement: Agreement = field(default_factory=Agreement)
     pair_agreement: dict[tuple[str, str], Agreement] = field(default_factory=dict)
     overlap_images: int = 0
+    overlap_entries: list[ImageEntry] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     refused: bool = False
 
@@ -229,19 +231,31 @@ def _decide(entry: JobImage, manifest: Manifest, out_dir: Path, prefer: str | No
 
 
 def _measure_overlap(entry: JobImage, manifest: Manifest, options: MatchOptions, result: MergeResult) -> None:
+    """Compare the two annotators of a shared image, the first taken as the reference."""
     a, b = entry.jobs[0], entry.jobs[1]
-    shapes = []
-    for name in (a, b):
-        path = manifest.job_folder(name) / entry.label
-        try:
-            shapes.append(comparable(read_label_file(path).shapes) if path.exists() else [])
-        except LabelFileError as exc:
-            result.errors.append(str(exc))
-            return
+    paths = [manifest.job_folder(name) / entry.label for name in (a, b)]
+    try:
+        anns = [read_label_file(p) if p.exists() else None for p in paths]
+    except LabelFileError as exc:
+        result.errors.append(str(exc))
+        return
+    sel = [select_shapes(ann.shapes if ann else [], None) for ann in anns]
+    shapes = [[s for _, s in x] for x in sel]
     comparison = compare_shapes(shapes[0], shapes[1], options)
     result.agreement.add(comparison)
     result.pair_agreement.setdefault((a, b), Agreement()).add(comparison)
     result.overlap_images += 1
+    result.overlap_entries.append(ImageEntry(
+        f"{entry.image} ({a} / {b})", paths[0] if anns[0] else None, paths[1] if anns[1] else None,
+        shapes[0], shapes[1], comparison, anns[0], anns[1], [i for i, _ in sel[0]], [j for j, _ in sel[1]]))
+
+
+def overlap_comparison(manifest_file: str | os.PathLike[str], result: MergeResult,
+                       options: MatchOptions | None = None) -> FolderComparison:
+    """The overlap agreement of a merge in the form ``compare`` reports (for ``write_report``)."""
+    root = read_manifest(manifest_file).root
+    return FolderComparison(root, root, options or MatchOptions(), list(result.overlap_entries),
+                            result.agreement, list(result.errors))
 
 
 def merge_jobs(manifest_file: str | os.PathLike[str], output: str | os.PathLike[str],

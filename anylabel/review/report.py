@@ -10,13 +10,26 @@ from typing import Any
 
 from ..core.atomic import atomic_write_text
 from ..core.folder_index import natural_key
-from .folders import FolderComparison
+from .folders import FolderComparison, ImageEntry
 
 REPORT_VERSION = 1
 
 
 def _labels(result: FolderComparison) -> list[str]:
     return sorted(result.agreement.classes, key=natural_key)
+
+
+def _detail(e: ImageEntry) -> dict[str, Any]:
+    """Which shapes paired up, as indices into each label file's ``shapes``, so a viewer can
+    show an image's disagreement without matching again."""
+    c, ri, ci = e.comparison, e.ref_index, e.cand_index
+
+    def pairs(matches: list) -> list[list[Any]]:
+        return [[ri[m.ref], ci[m.cand], None if m.iou is None else round(m.iou, 6),
+                 None if m.distance is None else round(m.distance, 6)] for m in matches]
+
+    return {"matched": pairs(c.matches), "relabelled": pairs(c.relabelled),
+            "missed": [ri[i] for i in c.missed], "extra": [ci[j] for j in c.extra]}
 
 
 def report_dict(result: FolderComparison) -> dict[str, Any]:
@@ -39,6 +52,7 @@ def report_dict(result: FolderComparison) -> dict[str, Any]:
             "relabelled": len(c.relabelled),
             "f1": c.f1,
             "mean_iou": c.mean_iou,
+            "detail": _detail(e),
         })
     return {
         "version": REPORT_VERSION,

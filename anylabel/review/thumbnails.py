@@ -80,9 +80,9 @@ def render_pair(entry: ImageEntry, max_side: int = 360) -> np.ndarray:
     lone_ref |= {m.ref for m in c.relabelled}
     lone_cand |= {m.cand for m in c.relabelled}
     for i, s in enumerate(entry.ref_shapes):
-        _draw(img, s, scale, REFERENCE_RGB, 3 if i in lone_ref else 1)
+        _draw(img, s, scale, REFERENCE_RGB, 4 if i in lone_ref else 2)
     for j, s in enumerate(entry.cand_shapes):
-        _draw(img, s, scale, CANDIDATE_RGB, 3 if j in lone_cand else 1)
+        _draw(img, s, scale, CANDIDATE_RGB, 4 if j in lone_cand else 2)
     return img
 
 

@@ -129,6 +129,21 @@ def test_classes_map_merges_and_drops_labels(tmp_path):
     assert not (out / "report.html").exists()
 
 
+def test_report_names_the_shapes_of_each_file_that_paired(tmp_path):
+    # the dropped label shifts the compared shapes; the detail still indexes the files
+    write(tmp_path / "ref", "a", [rectangle(50, 0, 60, 10, "tree"), rectangle(0, 0, 10, 10, "cat"),
+                                  rectangle(100, 0, 110, 10, "cat")])
+    write(tmp_path / "cand", "a", [rectangle(300, 0, 310, 10, "dog"), rectangle(1, 0, 11, 10, "cat"),
+                                   rectangle(100, 0, 110, 10, "dog")])
+    (tmp_path / "map.yaml").write_text("tree: null\n")
+    out = tmp_path / "out"
+    assert main(["compare", "--reference", str(tmp_path / "ref"), "--candidate", str(tmp_path / "cand"),
+                 "--output", str(out), "--classes-map", str(tmp_path / "map.yaml"), "--quiet"]) == 0
+    detail = json.loads((out / "report.json").read_text())["images"][0]["detail"]
+    assert detail == {"matched": [[1, 1, pytest.approx(9 / 11), None]], "relabelled": [[2, 2, 1.0, None]],
+                      "missed": [], "extra": [0]}
+
+
 def test_a_corrupt_file_is_named_and_the_rest_compared(tmp_path, capsys):
     make_mixed_folders(tmp_path)
     (tmp_path / "cand" / "points.json").write_text("{not json")

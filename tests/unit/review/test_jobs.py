@@ -61,6 +61,11 @@ def test_split_then_merge_is_lossless(tmp_path, capsys):
     assert tree_digest(merged) == before
     out = capsys.readouterr().out
     assert "agreement on 5 shared images: F1 1.000" in out
+    # the same agreement as a compare report
+    assert main(["jobs", "merge", "--manifest", str(jobs), "--output", str(merged), "--report",
+                 str(tmp_path / "overlap")]) == 0
+    report = json.loads((tmp_path / "overlap" / "report.json").read_text())
+    assert report["image_count"] == 5 and (tmp_path / "overlap" / "report.html").exists()
     # merging back into the input with no edits writes nothing
     result = merge_jobs(jobs, src)
     assert result.written == [] and result.images_copied == 0 and not result.refused

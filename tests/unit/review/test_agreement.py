@@ -109,3 +109,9 @@ def test_empty_sides():
     c = compare_shapes([], [rectangle(0, 0, 1, 1, "a")])
     assert (c.tp, c.fp, c.fn, c.f1) == (0, 1, 0, 0.0)
     assert compare_shapes([], []).f1 == 1.0
+
+
+def test_a_self_crossing_polygon_still_has_an_iou():
+    bow = Shape("polygon", np.array([[0.0, 0.0], [10.0, 10.0], [10.0, 0.0], [0.0, 10.0]]))  # two triangles
+    sim, _ = similarity_matrix([bow], [rectangle(0, 0, 10, 10)], MatchOptions())
+    assert sim[0, 0] == pytest.approx(0.5)  # 50 of the square's 100 square pixels

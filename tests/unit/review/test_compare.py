@@ -203,3 +203,14 @@ def test_thumbnails_draw_both_sets_in_their_colours(tmp_path):
     ref_px = np.abs(img.astype(int) - REFERENCE_RGB).sum(axis=2) < 30
     ys, xs = np.nonzero(ref_px)
     assert xs.min() >= 3 and xs.max() <= 53 and ys.max() <= 53
+
+
+def test_bad_options_are_a_clear_message(tmp_path, capsys):
+    write(tmp_path / "ref", "a", [])
+    rc = main(["compare", "--reference", str(tmp_path / "ref"), "--candidate", str(tmp_path / "ref"),
+               "--output", str(tmp_path / "o"), "--iou", "1.5"])
+    assert rc == 2 and "IoU threshold must be in (0, 1]" in capsys.readouterr().err
+    (tmp_path / "map.yaml").write_text("- a\n- b\n")
+    rc = main(["compare", "--reference", str(tmp_path / "ref"), "--candidate", str(tmp_path / "ref"),
+               "--output", str(tmp_path / "o"), "--classes-map", str(tmp_path / "map.yaml")])
+    assert rc == 2 and "map.yaml: the classes map must map each label" in capsys.readouterr().err

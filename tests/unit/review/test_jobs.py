@@ -242,3 +242,14 @@ def test_a_resave_is_not_an_edit_and_a_deleted_label_is(tmp_path):
     result = merge_jobs(jobs, src)
     assert result.written == [] and result.removed == [b.label]
     assert (src / a.label).read_bytes() == before and not (src / b.label).exists()
+
+
+def test_a_corrupt_label_file_is_named_and_the_split_goes_on(tmp_path, capsys):
+    src = make_folder(tmp_path, n=4, labelled=4)
+    (src / "img_01.json").write_text("{broken")
+    jobs = tmp_path / "jobs"
+    rc = main(["jobs", "split", "--input", str(src), "--annotators", "2", "--overlap", "0", "--output", str(jobs)])
+    assert rc == 1 and "img_01.json: not a readable label file" in capsys.readouterr().err
+    copies = list(jobs.rglob("img_01.json"))
+    assert len(copies) == 1 and copies[0].read_text() == "{broken"
+    assert len(list(jobs.rglob("*.png"))) == 4

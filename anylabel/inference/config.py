@@ -257,6 +257,13 @@ def config_from_dict(data: Any, source: str | os.PathLike[str] | None = None,
         elif key not in known:
             raise ConfigError(path, f"unknown key {key!r}{_closest(key, known | set(ALIASES))} "
                               f"for model type {mtype!r}")
+        elif key == "classes" and isinstance(value, Mapping) and value and all(
+                isinstance(v, list) for v in value.values()):
+            # X-AnyLabeling's keypoint form {class: [keypoint names]} (face models): the names
+            # are the classes, the first class's list the keypoints unless ``keypoints`` is set.
+            kwargs[key] = [str(k) for k in value]
+            if "keypoints" not in raw:
+                kwargs["keypoints"] = [str(v) for v in next(iter(value.values()))]
         elif key == "classes":
             kwargs[key] = _resolve_classes(value, base, path)
         elif key in ("filter_classes", "keypoints"):

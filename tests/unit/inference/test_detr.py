@@ -26,9 +26,8 @@ from anylabel.inference.registry import get_model_type
 
 pytest.importorskip("onnx", reason="building the DETR contract fixtures needs the onnx package (requirements-dev.txt)")
 import build_detr_family_fixtures as fx  # noqa: E402  (scripts/ is on sys.path, see tests/conftest.py)
+from _squares import CLASSES, scene  # noqa: E402
 
-CLASSES = ["red", "green", "blue"]
-COLOURS = [(255, 0, 0), (0, 255, 0), (0, 0, 255)]
 XAL_CONFIGS = Path("/work/xal-configs/anylabeling/configs/auto_labeling")
 
 #: model type -> (fixture file, extra config keys)
@@ -50,31 +49,6 @@ def fixtures(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("detr_fixtures")
     fx.write_all(out)
     return out
-
-
-def scene(h: int = 300, w: int = 500, seed: int = 0, base: np.ndarray | None = None):
-    """Noise (or a photo) with one square per class; returns the image and {class: xyxy}."""
-    rng = np.random.default_rng(seed)
-    img = base.copy() if base is not None else rng.integers(60, 200, (h, w, 3), dtype=np.uint8)
-    h, w = img.shape[:2]
-    truth = {}
-    for k, colour in enumerate(COLOURS):
-        for _ in range(100):
-            s = int(rng.integers(min(h, w) // 8, min(h, w) // 3))
-            x, y = int(rng.integers(0, w - s)), int(rng.integers(0, h - s))
-            box = np.array([x, y, x + s, y + s], float)
-            if all(_iou(box, b) == 0 for b in truth.values()):
-                break
-        img[y:y + s, x:x + s] = colour
-        truth[CLASSES[k]] = box
-    return img, truth
-
-
-def _iou(a: np.ndarray, b: np.ndarray) -> float:
-    iw = max(0.0, min(a[2], b[2]) - max(a[0], b[0]))
-    ih = max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
-    inter = iw * ih
-    return inter / ((a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter)
 
 
 def make_config(mtype: str, fixtures: Path, **extra):

@@ -55,7 +55,7 @@ def apply_prediction(ann: ImageAnnotation, pred: Prediction, replace: bool = Fal
     user's own, such as "blurry") are always kept; the model's names take its values."""
     before_shapes = list(ann.shapes)
     before_flags = dict(ann.flags)
-    if not pred.classifies_only:
+    if not pred.leaves_shapes:
         ann.shapes = merge_shapes(ann.shapes, pred.shapes, replace, keep_group_ids or pred.keep_group_ids)
     if pred.flags:
         ann.flags = {**ann.flags, **pred.flags}
@@ -71,7 +71,12 @@ def write_prediction(image_path: Path, pred: Prediction, ann: ImageAnnotation | 
     Returns whether the file was written. The one path the CLI and the GUI's batch runs share."""
     if ann is None:
         ann = new_annotation_for(image_path, [], size)
-    if not apply_prediction(ann, pred, replace, keep_group_ids):
+    changed = apply_prediction(ann, pred, replace, keep_group_ids)
+    if pred.layers:
+        from .layers import save_layers
+
+        changed = save_layers(image_path, pred.layers, ann) or changed
+    if not changed:
         return False
     write_label_file(label_path_for(image_path), ann)
     return True

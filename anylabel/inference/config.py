@@ -42,6 +42,9 @@ TRACKER_KEYS: frozenset[str] = frozenset({
     "model", "max_age", "min_hits", "iou_threshold", "det_thresh", "delta_t", "asso_func", "inertia",
 })
 
+#: Upper bound of class indices in a {index: name} map (the list is allocated densely).
+MAX_CLASS_INDEX = 100_000
+
 #: Where the shipped configs and shared class lists live (``models/configs`` in the repo).
 def shipped_config_dir() -> Path:
     from .. import model_configs  # type: ignore[attr-defined]  # mapped by setup.py
@@ -151,10 +154,14 @@ def _resolve_classes(value: Any, base: Path, path: Path | None) -> list[str]:
         return read_class_list(value, base, path)
     if isinstance(value, Mapping):
         try:
-            items = sorted((int(k), str(v)) for k, v in value.items())
+            items = {int(k): str(v) for k, v in value.items()}
         except (TypeError, ValueError):
             raise ConfigError(path, "classes: a map must be {index: name}") from None
-        return [v for _, v in items]
+        if items and (min(items) < 0 or max(items) >= MAX_CLASS_INDEX):
+            raise ConfigError(path, f"classes: indices must be between 0 and {MAX_CLASS_INDEX - 1}")
+        # The index is the model's class id (RF-DETR's COCO ids run 1..90 with gaps): keep it
+        # as the list position; ids the map skips are named by their number.
+        return [items.get(i, str(i)) for i in range(max(items) + 1)] if items else []
     if isinstance(value, list):
         return [str(v) for v in value]
     raise ConfigError(path, f"classes: expected a list, a map or a class-list name, got {type(value).__name__}")
@@ -245,6 +252,13 @@ def config_from_dict(data: Any, source: str | os.PathLike[str] | None = None,
         elif key not in known:
             raise ConfigError(path, f"unknown key {key!r}{_closest(key, known | set(ALIASES))} "
                               f"for model type {mtype!r}")
+        elif key == "classes" and isinstance(value, Mapping) and value and all(
+                isinstance(v, list) for v in value.values()):
+            # X-AnyLabeling's keypoint form {class: [keypoint names]} (face models): the names
+            # are the classes, the first class's list the keypoints unless ``keypoints`` is set.
+            kwargs[key] = [str(k) for k in value]
+            if "keypoints" not in raw:
+                kwargs["keypoints"] = [str(v) for v in next(iter(value.values()))]
         elif key == "classes":
             kwargs[key] = _resolve_classes(value, base, path)
         elif key in ("filter_classes", "keypoints"):

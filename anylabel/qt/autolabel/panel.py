@@ -346,7 +346,7 @@ class AutoLabelPanel(QDockWidget):
             self._tell("The image changed while the model ran; nothing was added.")
             return
         existing = self.window_.current_shapes()
-        replace = not self.keep_existing.isChecked() and not pred.classifies_only  # as in batch runs
+        replace = not self.keep_existing.isChecked() and not pred.leaves_shapes  # as in batch runs
         merged = merge_shapes(existing, pred.shapes, replace)
         added = merged if replace else merged[len(existing):]
         doc = getattr(self.window_, "document", None)

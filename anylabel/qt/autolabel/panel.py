@@ -413,6 +413,9 @@ class AutoLabelPanel(QDockWidget):
         self._batch = BatchRun(self.model, paths, replace=not self.keep_existing.isChecked(), parent=self)
         self._batch.progress.connect(self._on_batch_progress)
         self._batch.finished_run.connect(self._on_batch_finished)
+        written = getattr(self.window_, "label_file_written", None)
+        if written is not None:  # the file list's check marks and count follow the run
+            self._batch.file_written.connect(written)
         self.progress.setRange(0, len(paths))
         self.progress.setValue(0)
         self.summary.setText("")

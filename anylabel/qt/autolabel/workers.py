@@ -109,6 +109,7 @@ class BatchRun(QThread):
 
     progress = Signal(int, int, float)  # done, total, ETA seconds
     finished_run = Signal(object)        # BatchSummary
+    file_written = Signal(str)           # image path whose label file was just written
 
     def __init__(self, model, paths: list[Path], replace: bool, parent=None) -> None:
         super().__init__(parent)
@@ -146,6 +147,7 @@ class BatchRun(QThread):
                     pred = rescale(pred, context[1])
                     if write_prediction(path, pred, ann, context[2], self.replace):
                         s.written += 1
+                        self.file_written.emit(str(path))
                     else:
                         s.unchanged += 1
                     s.shapes += len(pred.shapes)

@@ -82,8 +82,16 @@ class UltralyticsModel(Model):
         self.session = self.load_session("model_path")
         inp = self.session.inputs[0]
         self.input_name = inp.name
+        # A fixed input shape wins; a dynamic one takes the config's size (X-AnyLabeling's
+        # input_height / input_width, or input_size), else 640.
         default = config.input_size or 640
-        self.input_hw = (inp.fixed_dim(2) or default, inp.fixed_dim(3) or default)
+        self.input_hw = (inp.fixed_dim(2) or config.input_height or default,
+                         inp.fixed_dim(3) or config.input_width or default)
+        fixed = (inp.fixed_dim(2), inp.fixed_dim(3))
+        asked = (config.input_height or fixed[0], config.input_width or fixed[1])
+        if None not in fixed and asked != fixed:
+            self.notes.append(f"the model's input is fixed at {fixed[1]}x{fixed[0]}; "
+                              f"input_width/input_height {asked[1]}x{asked[0]} of the config are not used")
         self.input_dtype = inp.dtype
         self.dynamic_batch = inp.fixed_dim(0) is None
         if not config.classes:

@@ -9,6 +9,7 @@ CTC, characters in the ONNX metadata key ``character`` (index 0 = blank, a space
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import cv2
 import numpy as np
@@ -69,6 +70,8 @@ def _crop_quad(img: np.ndarray, quad: np.ndarray) -> np.ndarray:
 
 
 @register("ppocr_v4", aliases=("ppocr_v3", "ppocr"),
+          config_keys=("drop_score", "rec_char_dict_path", "use_angle_cls"),
+          ignored_keys={"lang": "the character set comes from the rec model (or rec_char_dict_path)"},
           capabilities=Capabilities(conf=True, iou=False, output_types=("polygon", "rotation", "rectangle")))
 class PPOCR(Model):
     """Detects text lines, straightens each, fixes upside-down ones, reads them."""
@@ -79,13 +82,31 @@ class PPOCR(Model):
         super().__init__(config, device, progress)
         self.det = self.load_session("det_model_path")
         self.rec = self.load_session("rec_model_path")
-        self.cls = self.load_session("cls_model_path") if config.cls_model_path else None
-        chars = self.rec.metadata.get("character")
+        use_cls = config.options.get("use_angle_cls", True)
+        self.cls = self.load_session("cls_model_path") if config.cls_model_path and use_cls else None
+        #: Lines read with a lower mean character confidence are dropped (X-AnyLabeling: drop_score).
+        self.drop_score = float(config.options.get("drop_score", 0.0))
+        chars = self._dictionary(config) or self.rec.metadata.get("character")
         if not chars:
             from ..runtime import ModelLoadError
 
             raise ModelLoadError(f"{self.rec.path}: no 'character' list in the ONNX metadata; not a PP-OCR rec model")
         self.characters = ["<blank>"] + chars.splitlines() + [" "]
+
+    @staticmethod
+    def _dictionary(config: ModelConfig) -> str | None:
+        """A custom character list (one character per line), relative to the YAML."""
+        ref = config.options.get("rec_char_dict_path")
+        if not ref:
+            return None
+        p = Path(str(ref)).expanduser()
+        p = p if p.is_absolute() else config.base_dir() / p
+        try:
+            return p.read_text(encoding="utf-8").rstrip("\n")
+        except OSError as exc:
+            from ..config import ConfigError
+
+            raise ConfigError(config.source, f"rec_char_dict_path: cannot read {p} ({exc.strerror or exc})") from None
 
     # -- detection -------------------------------------------------------------------------
     def detect(self, img_bgr: np.ndarray) -> list[np.ndarray]:
@@ -179,7 +200,7 @@ class PPOCR(Model):
         texts = self.recognise(crops) if crops else []
         shapes = []
         for quad, (text, score) in zip(quads, texts):
-            if not text.strip():
+            if not text.strip() or score < self.drop_score:
                 continue
             shapes.append(Shape(POLYGON, quad.astype(np.float64), label="text", description=text,
                                 score=round(score, 4)))

@@ -13,7 +13,7 @@ from ..registry import Capabilities, register
 from ._ultralytics import Letterbox, UltralyticsModel, cxcywh_to_xyxy, nms_options
 
 
-@register("yolov8_pose", aliases=("yolo11_pose",),
+@register("yolov8_pose", aliases=("yolo11_pose",), config_keys=("has_visible",),
           capabilities=Capabilities(conf=True, iou=True, batch=True, nms_methods=True, tracking=True,
                                     output_types=("rectangle",)))
 class YoloPose(UltralyticsModel):
@@ -27,8 +27,9 @@ class YoloPose(UltralyticsModel):
         if self.kpt_shape:
             k, dims = self.kpt_shape
         else:
+            # Without metadata: X-AnyLabeling's has_visible says whether each keypoint has a score.
             k = len(self.config.keypoints) or 17
-            dims = 3
+            dims = 3 if self.config.options.get("has_visible", True) else 2
         n_cls = pred.shape[0] - 4 - k * dims
         rows, cls_id, score, cxcywh = self.candidates(pred, n_cls)
         kept = suppress(cxcywh_to_xyxy(cxcywh), score, cls_id, **nms_options(self.config))

@@ -30,6 +30,15 @@ SAM_CONFIG_KEYS = ("cache_size", "output_mode", "tolerance", "pixel_mean", "pixe
 #: stretch to the square (SAM-Med2D).
 RESIZE_MODES = ("longest", "stretch")
 
+#: Keys of X-AnyLabeling's EdgeSAM / EfficientViT-SAM configs that mean nothing here.
+SAM_IGNORED_KEYS = {
+    "model_arch": "the architecture is read from the ONNX files",
+    "img_model_path": "EdgeSAM's CLIP image tower (text-prompted SAM) is not used",
+    "img_extra_path": "EdgeSAM's CLIP image tower (text-prompted SAM) is not used",
+    "txt_model_path": "EdgeSAM's CLIP text tower (text-prompted SAM) is not used",
+    "txt_extra_path": "EdgeSAM's CLIP text tower (text-prompted SAM) is not used",
+}
+
 SAM_CAPABILITIES = Capabilities(conf=False, point_prompts=True, box_prompts=True,
                                 output_types=OUTPUT_MODES, uses_annotation=True)
 
@@ -50,6 +59,7 @@ def _file_id(path: Path) -> str:
 
 
 @register("segment_anything", capabilities=SAM_CAPABILITIES, config_keys=SAM_CONFIG_KEYS,
+          ignored_keys=SAM_IGNORED_KEYS,
           aliases=("segment_anything_model", "sam", "mobile_sam", "edge_sam", "efficientvit_sam", "sam_hq"))
 class SamModel(Model):
     """Point/box-prompted segmentation with a cached, prefetched image encoder."""

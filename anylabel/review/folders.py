@@ -38,16 +38,18 @@ def find_label_files(folder: Path, skip: Path | None = None) -> dict[str, Path]:
 
 def load_class_map(path: str | os.PathLike[str]) -> dict[str, str | None]:
     """A YAML (or JSON) mapping ``label: canonical label``; ``null`` leaves a label out."""
-    import yaml
+    from ..core.safe_yaml import YamlError, load_yaml_file
 
     p = Path(path)
     try:
         if p.stat().st_size > _CLASS_MAP_MAX_BYTES:
             raise AnyLabelError(f"{p}: a classes map larger than 1 MB is not plausible; not read")
-        data = yaml.safe_load(p.read_text(encoding="utf-8-sig"))
+        data = load_yaml_file(p)
     except FileNotFoundError:
         raise AnyLabelError(f"{p}: classes map not found") from None
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
+    except YamlError as exc:
+        raise AnyLabelError(f"{p}: classes map cannot be read ({exc.problem})") from None
+    except OSError as exc:
         raise AnyLabelError(f"{p}: classes map cannot be read ({exc})") from None
     if not isinstance(data, dict) or not data:
         raise AnyLabelError(f"{p}: the classes map must map each label to its canonical label (or null)")

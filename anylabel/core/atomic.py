@@ -1,8 +1,22 @@
-"""Atomic file writes: a failed or interrupted save leaves the old file intact."""
+"""Atomic file writes: a failed or interrupted save leaves the old file intact.
+
+Every temp file this tool writes is named by ``temp_path_for``:
+``.<target name>.<pid of the writer>.<8 random characters>.tmp`` beside the target. A
+process killed between writing and renaming leaves one behind (an export's can be
+megabytes), so the first write into a folder (and ``scan_folder``) in a process removes
+the stale ones there (``remove_stale_temp_files``): a temp file of this tool's pattern
+whose writer is no longer running, or that is older than a day. Temp files of live
+writers (another AnyLabel saving there now) are left alone.
+"""
 from __future__ import annotations
 
+import errno
 import os
+import re
+import secrets
 import tempfile
+import threading
+import time
 from pathlib import Path
 
 
@@ -16,12 +30,90 @@ def _read_umask() -> int:
 
 _UMASK = _read_umask()
 
+#: ``.<target>.<pid>.<random>.tmp``; also ``.<target>.<pid>.tmp`` written by earlier versions.
+_TEMP_NAME = re.compile(r"^\.(?P<target>.+)\.(?P<pid>\d+)(?:\.[a-z0-9_]{8})?\.tmp$")
+#: A temp file whose writer still runs is removed only after this long (its pid was reused).
+STALE_AFTER_S = 24 * 3600
+#: A temp file of a writer that has gone is removed once it is this old: a writer on another
+#: computer sharing the folder (whose pid means nothing here) is given time to finish.
+DEAD_WRITER_GRACE_S = 2.0
+
+_cleaned: set[str] = set()
+_cleaned_guard = threading.Lock()
+
+
+def temp_path_for(target: Path) -> Path:
+    """A fresh temp name beside ``target`` (first use of a folder cleans stale ones there)."""
+    clean_folder_once(target.parent)
+    return target.parent / f".{target.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp"
+
+
+def _writer_running(pid: int) -> bool:
+    if os.name == "nt":  # os.kill(pid, 0) would end the process there: keep the file (age rule only)
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's process: it exists
+        return True
+    except OSError:
+        return True  # cannot tell (e.g. Windows before the process check): keep the file
+    return True
+
+
+def remove_stale_temp_files(folder: str | os.PathLike[str], now: float | None = None) -> list[Path]:
+    """Remove this tool's temp files in ``folder`` whose writer is gone; returns them."""
+    now = time.time() if now is None else now
+    removed: list[Path] = []
+    me = os.getpid()
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return removed
+    for entry in entries:
+        m = _TEMP_NAME.match(entry.name)
+        if m is None:
+            continue
+        try:
+            if not entry.is_file(follow_symlinks=False):
+                continue
+            age = now - entry.stat(follow_symlinks=False).st_mtime
+        except OSError:
+            continue
+        pid = int(m["pid"])
+        if age >= STALE_AFTER_S:
+            stale = True
+        elif pid == me:
+            stale = False  # another thread of this process may be writing it now
+        else:
+            stale = age >= DEAD_WRITER_GRACE_S and not _writer_running(pid)
+        if stale:
+            try:
+                os.unlink(entry.path)
+                removed.append(Path(entry.path))
+            except OSError as exc:
+                if exc.errno not in (errno.ENOENT, errno.EACCES, errno.EPERM):
+                    raise
+    return removed
+
+
+def clean_folder_once(folder: str | os.PathLike[str]) -> None:
+    """``remove_stale_temp_files`` the first time this process writes into or opens ``folder``."""
+    key = os.path.abspath(folder)
+    with _cleaned_guard:
+        if key in _cleaned:
+            return
+        _cleaned.add(key)
+    remove_stale_temp_files(key)
+
 
 def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:
     """Write ``data`` to a temp file in the same folder, fsync it, then replace ``path``."""
     target = Path(path)
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    clean_folder_once(target.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.{os.getpid()}.", suffix=".tmp", dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)

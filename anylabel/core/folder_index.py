@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .atomic import clean_folder_once
 from .image_io import IMAGE_EXTENSIONS
 from .label_file import LABEL_SUFFIX
 
@@ -71,6 +72,7 @@ class FolderIndex:
 def scan_folder(folder: str | os.PathLike[str]) -> FolderIndex:
     """List the images of ``folder`` (not recursive) and which have labels."""
     root = Path(folder)
+    clean_folder_once(root)  # temp files left by a killed save (see core.atomic)
     images: list[str] = []
     label_stems: set[str] = set()
     for name in os.listdir(root):

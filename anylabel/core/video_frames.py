@@ -20,7 +20,7 @@ from typing import Callable
 
 import numpy as np
 
-from .atomic import atomic_write_text
+from .atomic import atomic_write_text, temp_path_for
 from .errors import AnyLabelError
 
 VIDEO_EXTENSIONS: frozenset[str] = frozenset({
@@ -132,7 +132,7 @@ def _write_frame(path: Path, bgr: np.ndarray, ext: str, quality: int) -> None:
     ok, buf = cv2.imencode(ext, bgr, params)
     if not ok:
         raise VideoError(path, f"cannot encode a frame as {ext}")
-    tmp = path.with_name(f".{path.name}.tmp")
+    tmp = temp_path_for(path)
     try:
         with open(tmp, "wb") as fh:
             fh.write(buf.tobytes())

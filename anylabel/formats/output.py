@@ -11,11 +11,12 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from ..core.atomic import temp_path_for
 from .base import ExportItem
 
 
 def write_bytes(path: Path, data: bytes) -> None:
-    tmp = path.parent / f".{path.name}.{os.getpid()}.tmp"
+    tmp = temp_path_for(path)
     try:
         try:
             fh = open(tmp, "wb")

@@ -21,10 +21,14 @@ then export with the list made from them.
 from __future__ import annotations
 
 import concurrent.futures as cf
+import ctypes
 import functools
 import multiprocessing
+import os
+import signal
 import sys
 import threading
+import time
 from pathlib import Path
 from typing import Any, Callable, TypeVar
 
@@ -66,13 +70,56 @@ def _start_context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context("spawn")
 
 
-def _worker_init() -> None:
+def _worker_init(parent_pid: int) -> None:
+    end_with_parent(parent_pid)
     try:  # one process per core already: keep OpenCV from starting its own thread pool
         import cv2
 
         cv2.setNumThreads(1)
     except Exception:  # noqa: BLE001  # only a tuning knob
         pass
+
+
+#: Linux prctl option: the signal a process gets when its parent thread ends.
+_PR_SET_PDEATHSIG = 1
+#: How often a worker looks whether its parent is still there (where prctl is missing).
+PARENT_WATCH_S = 0.5
+
+
+def end_with_parent(parent_pid: int) -> None:
+    """Make this worker end when the process that started it ends, even by ``kill -9``.
+
+    A pool's workers otherwise outlive a killed parent: each finishes its chunk and, when
+    forked, waits for more work on a queue whose other end its siblings still hold open.
+    On Linux the kernel sends SIGKILL on the parent's death (PR_SET_PDEATHSIG; the pools
+    here are started and shut down by one thread, which is what that option follows); on
+    every POSIX system a daemon thread also checks that the parent is still the parent.
+    Written label files are not at risk: every write is a temp file and a rename."""
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)
+        except (OSError, AttributeError):  # no usable libc (unusual builds): the watch below remains
+            pass
+    if os.name != "posix":
+        return  # Windows: no re-parenting to observe (the pool's pipes end the worker there)
+    if os.getppid() != parent_pid:  # the parent died before the signal was armed
+        os._exit(1)
+    threading.Thread(target=_watch_parent, args=(parent_pid,), name="anylabel-parent-watch", daemon=True).start()
+
+
+def _watch_parent(parent_pid: int) -> None:
+    while os.getppid() == parent_pid:
+        time.sleep(PARENT_WATCH_S)
+    os._exit(1)
+
+
+def make_pool(workers: int) -> cf.ProcessPoolExecutor:
+    """The worker pool of an export: fork or spawn (``_start_context``), workers that end with
+    their parent."""
+    return cf.ProcessPoolExecutor(
+        max_workers=workers, mp_context=_start_context(), initializer=_worker_init, initargs=(os.getpid(),)
+    )
 
 
 @with_paused_gc  # as in the parent (driver.export_dataset): a worker builds as many objects
@@ -184,9 +231,7 @@ def export_parallel(
             return None
     chunks = _chunks(rows, workers)
     sizes = [len(c) for c in chunks]
-    with cf.ProcessPoolExecutor(
-        max_workers=workers, mp_context=_start_context(), initializer=_worker_init
-    ) as pool:
+    with make_pool(workers) as pool:
         if not classes_known and not spec.classes_at_end:
             # Files that hold class indices (YOLO) need the list before any is written: the
             # workers first read the labels in use (a second read of each file, cheap next to

@@ -68,6 +68,8 @@ def shape_kind(shape: Shape) -> str | None:
         return DOT
     if shape.shape_type in (LINE, LINESTRIP) or not is_area_shape(shape):
         return STROKE
+    if n < 3 and shape.shape_type not in (RECTANGLE, CIRCLE):
+        return STROKE  # a polygon of two points covers no area: compare it as the line it is
     return AREA
 
 

@@ -68,6 +68,8 @@ def shape_kind(shape: Shape) -> str | None:
         return DOT
     if shape.shape_type in (LINE, LINESTRIP) or not is_area_shape(shape):
         return STROKE
+    if n < 3 and shape.shape_type not in (RECTANGLE, CIRCLE):
+        return STROKE  # a polygon of two points covers no area: compare it as the line it is
     return AREA
 
 
@@ -78,9 +80,10 @@ def comparable(shapes: list[Shape]) -> list[Shape]:
 
 # ----------------------------------------------------------------------------- similarity
 
-def _box_iou(a: Shape, b: Shape) -> float:
-    ax0, ay0, ax1, ay1 = bounding_box(a)
-    bx0, by0, bx1, by1 = bounding_box(b)
+def _box_iou(a: np.ndarray, b: np.ndarray) -> float:
+    """IoU of two (xmin, ymin, xmax, ymax) boxes."""
+    ax0, ay0, ax1, ay1 = a.tolist()
+    bx0, by0, bx1, by1 = b.tolist()
     iw = min(ax1, bx1) - max(ax0, bx0)
     ih = min(ay1, by1) - max(ay0, by0)
     if iw <= 0 or ih <= 0:
@@ -121,8 +124,6 @@ def _pair_similarity(a: Shape, b: Shape, kind: str, ga: Any, gb: Any, options: M
     if kind == DOT:
         d = float(np.hypot(*(a.points[0] - b.points[0])))
         return max(0.0, 1.0 - d / options.point_distance) if d <= options.point_distance else -1.0
-    if kind == AREA and a.shape_type == RECTANGLE and b.shape_type == RECTANGLE:
-        return _box_iou(a, b)
     if kind == AREA and a.shape_type == CIRCLE and b.shape_type == CIRCLE:
         return _circle_iou(a, b)
     import shapely
@@ -163,7 +164,10 @@ def similarity_matrix(ref: list[Shape], cand: list[Shape], options: MatchOptions
             gb = geo_c.get(j)
             if gb is None:
                 gb = geo_c[j] = _geometry(cand[j], kind, options)
-        s = _pair_similarity(ref[i], cand[j], kind, ga, gb, options)
+        if kind == AREA and ref[i].shape_type == RECTANGLE and cand[j].shape_type == RECTANGLE:
+            s = _box_iou(boxes_r[i], boxes_c[j])
+        else:
+            s = _pair_similarity(ref[i], cand[j], kind, ga, gb, options)
         sim[i, j] = s
         ok[i, j] = s >= 0.0 if kind == DOT else s >= options.iou
     return sim, ok

@@ -115,3 +115,10 @@ def test_a_self_crossing_polygon_still_has_an_iou():
     bow = Shape("polygon", np.array([[0.0, 0.0], [10.0, 10.0], [10.0, 0.0], [0.0, 10.0]]))  # two triangles
     sim, _ = similarity_matrix([bow], [rectangle(0, 0, 10, 10)], MatchOptions())
     assert sim[0, 0] == pytest.approx(0.5)  # 50 of the square's 100 square pixels
+
+
+def test_a_two_point_polygon_is_compared_as_a_line():
+    a = Shape("polygon", np.array([[0.0, 0.0], [50.0, 0.0]]))
+    b = Shape("linestrip", np.array([[0.0, 1.0], [50.0, 1.0]]))
+    sim, ok = similarity_matrix([a], [b], MatchOptions())
+    assert ok[0, 0] and 0.5 < sim[0, 0] < 1.0

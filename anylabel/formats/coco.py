@@ -1,6 +1,7 @@
 """COCO instances JSON: categories, images and annotations in one file.
 
-Each annotation has ``bbox`` (x, y, w, h), ``area`` (polygon area in square pixels),
+Each annotation has ``bbox`` (x, y, w, h), ``area`` (the pixels pycocotools rasterises
+from the segmentation, see coco_area.py),
 ``iscrowd`` 0 and ``segmentation`` polygons; rectangles, rotated boxes and circles are
 written as polygons so that every annotation has a mask. Shapes that share a label and
 a group_id become ONE instance with several polygons. When a pose config is given, the
@@ -28,7 +29,8 @@ from ..core.errors import LabelFileError
 from ..core.folder_index import scan_folder
 from ..core.label_file import parse_json_bytes
 from ..core.geometry import mask_to_polygons, rotated_box_from_corners
-from ..core.shape import CIRCLE, POINT, POLYGON, RECTANGLE, ROTATION, Shape
+from ..core.size_limits import DeclaredSizeError, checked_size, confirmed_size
+from ..core.shape import CIRCLE, MASK, POINT, POLYGON, RECTANGLE, ROTATION, Shape
 from .base import (
     ExportContext,
     ExportItem,
@@ -39,7 +41,8 @@ from .base import (
     ImportItem,
     Skip,
 )
-from .convert import NOT_FINITE, classify, flat_polygon, shoelace, skip
+from .coco_area import polygon_areas, rectangle_area, union_area
+from .convert import NOT_FINITE, classify, flat_polygon, mask_parts, shoelace, skip
 from .yolo import NO_BOX_FOR_KEYPOINT, NOT_A_KEYPOINT_NAME, group_keypoints, keypoints_for
 
 PoseConfig = dict[str, list[str]]
@@ -82,35 +85,42 @@ def dump_image(
             skips += [skip(p, NO_POSE_CONFIG) for p in pts]
         points = {}
     # Group instances: (label, group_id) for grouped shapes, one instance per ungrouped shape.
-    groups: dict[Any, list[tuple[Shape, tuple[list[float], float]]]] = {}
+    groups: dict[Any, list[tuple[Shape, list[list[float]]]]] = {}
     for n, s in enumerate(others):
-        got = classify(s, class_index, lambda sh: flat_polygon(sh, size))
+        got = classify(s, class_index, lambda sh: _flat_parts(sh, size))
         if isinstance(got, Skip):
             skips.append(got)
             continue
         key = (s.label, s.group_id) if s.group_id is not None else ("", n)
         groups.setdefault(key, []).append((s, got[1]))
+    instances = []
+    for members in groups.values():
+        segs: list[list[float]] = []
+        x0 = y0 = math.inf
+        x1 = y1 = -math.inf
+        for s, flats in members:  # plain Python over a few vertices beats numpy's call overhead
+            for flat in flats:
+                xs, ys = flat[0::2], flat[1::2]
+                x0, y0, x1, y1 = min(x0, *xs), min(y0, *ys), max(x1, *xs), max(y1, *ys)
+                # Drawn vertices are written as they are; computed ones (circle outlines) rounded.
+                segs.append([round(v, 3) for v in flat] if s.shape_type in _COMPUTED_OUTLINES else flat)
+        if not math.isfinite(x0 + y0 + x1 + y1):  # absurd sizes (1e300) overflow to inf
+            skips += [skip(s, NOT_FINITE) for s, _ in members]
+            continue
+        instances.append((members, segs, (x0, y0, x1, y1)))
+    areas = instance_areas([segs for _, segs, _ in instances], size)
     anns = []
     ann_id = first_ann_id
     claimed: set[int] = set()
-    for members in groups.values():
-        first = members[0][0]
-        segs, area = [], 0.0
-        x0 = y0 = math.inf
-        x1 = y1 = -math.inf
-        for s, (flat, a) in members:  # plain Python over a few vertices beats numpy's call overhead
-            xs, ys = flat[0::2], flat[1::2]
-            x0, y0, x1, y1 = min(x0, *xs), min(y0, *ys), max(x1, *xs), max(y1, *ys)
-            # Drawn vertices are written as they are; computed ones (circle outlines) rounded.
-            segs.append([round(v, 3) for v in flat] if s.shape_type == CIRCLE else flat)
-            area += a
-        if not math.isfinite(area + x0 + y0 + x1 + y1):  # absurd sizes (1e300) overflow to inf
+    for (members, segs, (x0, y0, x1, y1)), area in zip(instances, areas):
+        if not math.isfinite(area):  # absurd sizes (1e300) overflow to inf
             skips += [skip(s, NOT_FINITE) for s, _ in members]
             continue
+        first = members[0][0]
         attrs: dict[str, Any] = {"difficult": any(s.difficult for s, _ in members)}
         if first.group_id is not None:
             attrs["group_id"] = first.group_id
-        if len(members) == 1 and first.shape_type in (RECTANGLE, ROTATION, CIRCLE):
+        if len(members) == 1 and first.shape_type in (RECTANGLE, ROTATION, CIRCLE, MASK):
             attrs["shape_type"] = first.shape_type
         if first.description:
             attrs["description"] = first.description
@@ -119,7 +129,7 @@ def dump_image(
             "image_id": image_id,
             "category_id": class_index[first.label] + 1,
             "segmentation": segs,
-            "area": round(area, 3),
+            "area": area,
             "bbox": [round(x0, 3), round(y0, 3), round(x1 - x0, 3), round(y1 - y0, 3)],
             "iscrowd": 0,
             "attributes": attrs,
@@ -140,6 +150,54 @@ def dump_image(
         if gid not in claimed:
             skips += [skip(p, NO_BOX_FOR_KEYPOINT) for p in pts]
     return anns, skips
+
+
+_COMPUTED_OUTLINES = (CIRCLE, MASK)
+RASTER_WIDTH_LIMIT = 1 << 20  # pixels; see instance_areas
+
+
+def _flat_parts(shape: Shape, size: ImageSize) -> list[list[float]] | Skip:
+    """The flat polygons an area shape is written as: one, or one per part of a mask."""
+    if shape.shape_type == MASK:
+        parts = mask_parts(shape, size)
+        return parts if isinstance(parts, Skip) else [p.ravel().tolist() for p in parts]
+    got = flat_polygon(shape, size)
+    return got if isinstance(got, Skip) else [got[0]]
+
+
+def instance_areas(instances: list[list[list[float]]], size: ImageSize) -> list[float]:
+    """The ``area`` of each instance (its flat polygons) as pycocotools computes it from the
+    segmentation (see coco_area.py): one batch for the single-polygon instances of an image,
+    the union for instances of several polygons.
+    The rasterisation costs about two elements per pixel of a polygon's width: an instance
+    wider than ``RASTER_WIDTH_LIMIT`` pixels (only a crafted file has one) gets the
+    geometric area of its polygons instead, and may be infinite (the caller skips it)."""
+    out = [0.0] * len(instances)
+    single, rest = [], []
+    for i, segs in enumerate(instances):
+        xs = [v for flat in segs for v in flat[0::2]]
+        if not (max(xs) - min(xs) <= RASTER_WIDTH_LIMIT and max(xs) <= 2 * RASTER_WIDTH_LIMIT
+                and size[0] * size[1] <= 2 ** 62):
+            out[i] = sum(shoelace(np.array(flat).reshape(-1, 2)) for flat in segs)
+        elif len(segs) == 1 and len(segs[0]) == 8 and _is_box_outline(segs[0]):
+            x0, y0, x1, _, _, y1, _, _ = segs[0]
+            out[i] = float(rectangle_area(x0, y0, x1, y1, int(size[0]), int(size[1])))
+        elif len(segs) == 1:
+            single.append(i)
+        else:
+            rest.append(i)
+    w, h = int(size[0]), int(size[1])
+    if single:
+        for i, a in zip(single, polygon_areas([instances[i][0] for i in single], w, h).tolist()):
+            out[i] = a
+    for i in rest:
+        out[i] = union_area(instances[i], w, h)
+    return out
+
+
+def _is_box_outline(f: list[float]) -> bool:
+    """[x0, y0, x1, y0, x1, y1, x0, y1]: how rectangles are written (half of most datasets)."""
+    return f[1] == f[3] and f[2] == f[4] and f[5] == f[7] and f[0] == f[6] and f[0] <= f[2] and f[1] <= f[5]
 
 
 def dataset(
@@ -321,8 +379,12 @@ class CocoExporter:
             for s in item.shapes:
                 index.setdefault(s.label, len(index))
         names = list(index)  # the index values are positions in this order
-        new, skips = dump_image(item.shapes, item.size, index, 0, 0, self.pose)
-        image = _body({"file_name": file_name, "width": int(item.size[0]), "height": int(item.size[1])})
+        try:
+            size = confirmed_size(item.size, item.image_path)
+        except DeclaredSizeError as exc:
+            raise FormatError(str(exc)) from None
+        new, skips = dump_image(item.shapes, size, index, 0, 0, self.pose)
+        image = _body({"file_name": file_name, "width": size[0], "height": size[1]})
         # Ids and the category id are given when the file is written (see text()).
         anns = [
             (names[a["category_id"] - 1], _body({k: v for k, v in a.items() if k not in _IDS}))

@@ -7,8 +7,12 @@ the line numbers are used as they are. More than 255 classes give 16-bit PNGs.
 
 Overlap order (docs/adr/0002-dataset-format-conventions.md): shapes are painted in the order
 of the label file, so a later shape covers an earlier one where they overlap, exactly as the
-canvas draws them. Rectangles, rotated boxes and circles are filled; lines and points
-cover no pixels and are reported.
+canvas draws them. Rectangles, rotated boxes and circles are filled, mask shapes paint
+their bitmap; lines and points cover no pixels and are reported.
+
+The index image is as large as the image, so the size a label file declares is checked
+against the image itself before it is allocated (and never beyond
+``core.size_limits.MAX_PIXELS``).
 """
 
 from __future__ import annotations
@@ -20,10 +24,13 @@ from typing import Iterator
 import cv2
 import numpy as np
 
+from ..core import mask_shape
 from ..core.atomic import atomic_write_text
 from ..core.folder_index import scan_folder
 from ..core.geometry import mask_to_polygons, polygon_to_mask
-from ..core.shape import POLYGON, Shape
+from ..core.image_io import image_size
+from ..core.shape import MASK, POLYGON, Shape
+from ..core.size_limits import DeclaredSizeError, checked_size
 from .base import (
     ExportContext,
     ExportItem,
@@ -69,13 +76,47 @@ def dump(shapes: list[Shape], size: ImageSize, values: dict[str, int]) -> tuple[
     out = np.zeros((h, w), dtype=dtype)
     skips = []
     for s in shapes:
-        got = classify(s, values, lambda sh: as_polygon(sh, size))
+        if s.shape_type == MASK:
+            got = classify(s, values, lambda sh: _mask_check(sh, size))
+            if not isinstance(got, Skip):
+                mask_shape.paint(s, out, got[0])
+                continue
+        else:
+            got = classify(s, values, lambda sh: as_polygon(sh, size))
         if isinstance(got, Skip):
             skips.append(got)
             continue
         value, poly = got
         out[polygon_to_mask(poly, h, w)] = value
     return out, skips
+
+
+def _mask_check(shape: Shape, size: ImageSize) -> bool | Skip:
+    """A mask shape whose bitmap fits its box and the image (checked from the PNG header)."""
+    try:
+        mask_shape.declared_size(shape, size)
+    except mask_shape.MaskShapeError as exc:
+        return Skip(shape.label, shape.shape_type, str(exc))
+    return True
+
+
+def export_size(item: ExportItem) -> ImageSize:
+    """The size of the index image: the image's own size when it can be read (a label file
+    that declares another size is refused: its shapes were drawn on another image), else the
+    declared size within the limit."""
+    try:
+        real = image_size(item.image_path)
+    except Exception:  # noqa: BLE001  # any decoder error: only the declared size is left
+        real = None
+    try:
+        if real is not None and tuple(real) != tuple(item.size):
+            raise FormatError(
+                f"the label file declares {item.size[0]} x {item.size[1]} pixels but the image is "
+                f"{real[0]} x {real[1]}"
+            )
+        return checked_size(*(real or item.size), what="image size")
+    except DeclaredSizeError as exc:
+        raise FormatError(str(exc)) from None
 
 
 def parse(mask: np.ndarray, labels: dict[int, str], tolerance: float = 0.5) -> list[Shape]:
@@ -105,7 +146,7 @@ class MaskExporter:
         self.files_written = 0
 
     def add(self, item: ExportItem) -> list[Skip]:
-        mask, skips = dump(item.shapes, item.size, self.values)
+        mask, skips = dump(item.shapes, export_size(item), self.values)
         write_bytes(path_for(self.ctx.out_dir, "masks", item, ".png"), encode_png(mask))
         colour = self.colours[mask][:, :, ::-1]  # RGB -> BGR for OpenCV
         write_bytes(

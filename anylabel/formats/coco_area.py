@@ -1,0 +1,184 @@
+"""COCO ``area`` of polygon annotations, computed as pycocotools computes it.
+
+COCOeval splits objects into small / medium / large by ``area``, and pycocotools takes
+it as the pixel count of its own rasterisation of the polygons (``rleFrPoly`` in
+``maskApi.c``), not the polygon's geometric area: the shoelace area is 0.4-6.4 % off on
+ordinary label polygons. The rasterisation works on a grid 5 times finer than the
+pixels: vertices are rounded to it, every edge is walked one fine step at a time along
+its longer axis (the other coordinate rounded), and wherever the walk crosses from one
+fine column to the next at a pixel column's centre, the pixel row just below the edge
+there toggles the mask in that column. The area is what those toggles enclose.
+
+Walking every fine step costs thousands of numpy elements per polygon; here only the
+crossings at pixel column centres are generated (about two per pixel of width), with
+the same floating-point arithmetic as the C code, so the result is the same integer.
+All polygons of an image go through one batch of array operations.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Sequence
+
+import numpy as np
+
+_SCALE = 5  # pycocotools' upsampling factor
+_CENTRE = 2  # a fine column m is a pixel column's centre when m % 5 == 2: (m + .5) / 5 - .5 = (m - 2) / 5
+
+
+def polygon_areas(polygons: Sequence[Sequence[float]], width: int, height: int) -> np.ndarray:
+    """pycocotools' area (``mask.area(mask.frPyObjects([p], h, w))``) of each flat polygon
+    ``[x1, y1, x2, y2, ...]`` (at least 3 points each) on a ``width`` x ``height`` image."""
+    n_poly = len(polygons)
+    if n_poly == 0:
+        return np.zeros(0)
+    poly, col, row = _toggles(polygons, width, height)
+    return _enclosed(col * height + row, poly, n_poly, width * height)
+
+
+def rectangle_area(x0: float, y0: float, x1: float, y1: float, width: int, height: int) -> int:
+    """``polygon_areas`` of the axis-aligned box [x0, x1] x [y0, y1] (inside the image), in
+    closed form: its two vertical edges toggle nothing, its top and bottom edges toggle
+    the same pixel columns (centres m % 5 == 2 of the fine columns they walk), at one row
+    each."""
+    fx0, fx1 = int(_SCALE * x0 + 0.5), int(_SCALE * x1 + 0.5)
+    fy0, fy1 = int(_SCALE * y0 + 0.5), int(_SCALE * y1 + 0.5)
+    first, last = max((fx0 - _CENTRE + _SCALE - 1) // _SCALE, 0), min((fx1 - 1 - _CENTRE) // _SCALE, width - 1)
+    if last < first:
+        return 0
+    top = math.ceil(min(max((fy0 + 0.5) / _SCALE - 0.5, 0.0), height))
+    bottom = math.ceil(min(max((fy1 + 0.5) / _SCALE - 0.5, 0.0), height))
+    return (last - first + 1) * abs(bottom - top)
+
+
+def union_area(polygons: Sequence[Sequence[float]], width: int, height: int) -> float:
+    """pycocotools' area of the union of several polygons (``mask.merge`` of their RLEs),
+    which is what COCO tools compute for a multi-polygon annotation."""
+    if len(polygons) == 1:
+        return float(polygon_areas(polygons, width, height)[0])
+    poly, col, row = _toggles(polygons, width, height)
+    pos = col * height + row
+    total = width * height
+    starts, ends = [], []
+    for k in range(len(polygons)):
+        p = np.sort(pos[poly == k])
+        if len(p) % 2:
+            p = np.append(p, total)
+        starts.append(p[0::2])
+        ends.append(p[1::2])
+    s, e = np.concatenate(starts), np.concatenate(ends)
+    keep = e > s
+    s, e = s[keep], e[keep]
+    if len(s) == 0:
+        return 0.0
+    order = np.argsort(s, kind="stable")
+    s, e = s[order], np.maximum.accumulate(e[order])
+    # A new run starts where an interval begins after every earlier one has ended.
+    new = np.concatenate([[True], s[1:] > e[:-1]])
+    run_start = s[new]
+    run_end = np.append(e[np.flatnonzero(new)[1:] - 1], e[-1])
+    return float((run_end - run_start).sum())
+
+
+def _enclosed(pos: np.ndarray, poly: np.ndarray, n_poly: int, total: int) -> np.ndarray:
+    """Pixels enclosed by each polygon's toggles (positions ``column * height + row``):
+    sorted, the runs between the 1st and 2nd, 3rd and 4th, ... toggle are inside, and an
+    odd last toggle runs to the end of the image (as the RLE does)."""
+    key = np.sort(poly * (total + 1) + pos)  # one int64 sort: several times faster than lexsort
+    poly = key // (total + 1)
+    pos = key - poly * (total + 1)
+    counts = np.bincount(poly, minlength=n_poly)
+    first = np.cumsum(counts) - counts
+    rank = np.arange(len(pos)) - np.repeat(first, counts)
+    sign = np.where(rank % 2 == 1, 1.0, -1.0)
+    areas = np.bincount(poly, weights=sign * pos, minlength=n_poly)
+    return areas + (counts % 2) * float(total)
+
+
+def _toggles(polygons: Sequence[Sequence[float]], width: int,
+             height: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Every toggle: its polygon, pixel column and row."""
+    lengths = np.array([len(p) // 2 for p in polygons], dtype=np.int64)
+    xy = np.array([v for p in polygons for v in p[: 2 * (len(p) // 2)]], dtype=np.float64).reshape(-1, 2)
+    # (int)(scale * v + .5): C truncates toward zero.
+    fine = np.trunc(_SCALE * xy + 0.5).astype(np.int64)
+    ends = np.cumsum(lengths)
+    nxt = np.arange(1, len(fine) + 1)
+    nxt[ends - 1] = ends - lengths
+    poly_of_edge = np.repeat(np.arange(len(lengths)), lengths)
+    xs, ys = fine[:, 0], fine[:, 1]
+    xe, ye = xs[nxt], ys[nxt]
+    along_x = np.abs(xe - xs) >= np.abs(ye - ys)
+    ax, ay = _along_x_edges(xs[along_x], ys[along_x], xe[along_x], ye[along_x])
+    bx, by = _along_y_edges(xs[~along_x], ys[~along_x], xe[~along_x], ye[~along_x])
+    m = np.concatenate([ax[1], bx[1]])
+    fine_row = np.concatenate([ay, by])
+    poly = np.concatenate([poly_of_edge[along_x][ax[0]], poly_of_edge[~along_x][bx[0]]])
+    col = (m - _CENTRE) // _SCALE
+    keep = col <= width - 1  # fine columns from 0 on give columns from 0 on
+    # ceil((v + .5) / 5 - .5) of a whole v is (v + 2) // 5 (the C code's float steps are exact here).
+    row = np.clip((fine_row[keep] + _CENTRE) // _SCALE, 0, height)
+    return poly[keep], col[keep], row
+
+
+def _centres(lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For each range of fine columns [lo, hi] (clipped at 0), the index of the range and
+    each pixel-centre fine column m in it (m % 5 == 2)."""
+    lo = np.maximum(lo, 0)
+    first = lo + (_CENTRE - lo) % _SCALE
+    counts = np.maximum((hi - first) // _SCALE + 1, 0)
+    which = np.repeat(np.arange(len(lo)), counts)
+    starts = np.cumsum(counts) - counts
+    k = np.arange(len(which)) - starts[which]
+    return which, first[which] + _SCALE * k
+
+
+def _along_x_edges(xs, ys, xe, ye):
+    """Edges walked along x (|dx| >= |dy|): the walk steps x by one fine column, from the
+    left end; y at step t is (int)(y_left + s * t + .5) with s = (y_right - y_left) / dx. A
+    crossing from column m to m + 1 toggles the row of min(y(m), y(m + 1)): y(m) when y
+    falls to the right, else y(m + 1) (|s| <= 1). Returns ((edge, m), fine row) per toggle."""
+    flip = xs > xe
+    x0, y0 = np.where(flip, xe, xs), np.where(flip, ye, ys)
+    dx = np.abs(xe - xs)
+    dyr = np.where(flip, ys - ye, ye - ys)
+    s = dyr / np.maximum(dx, 1)  # dx == 0: a point, which walks no columns
+    which, m = _centres(x0, x0 + dx - 1)
+    sw = s[which]
+    t = m - x0[which] + (sw < 0)
+    return (which, m), np.trunc(y0[which] + sw * t + 0.5).astype(np.int64)
+
+
+def _along_y_edges(xs, ys, xe, ye):
+    """Edges walked along y (|dx| < |dy|): y steps by one from the top end; x at step t is
+    (int)(x_top + s * t + .5) with s = (x_bottom - x_top) / dy, so x changes by at most one
+    per step. A crossing between columns m and m + 1 at step t (from t - 1) toggles the
+    row y_top + t - 1."""
+    flip = ys > ye
+    x0, y0 = np.where(flip, xe, xs), np.where(flip, ye, ys)
+    x1 = np.where(flip, xs, xe)
+    dy = np.where(flip, ys - ye, ye - ys)
+    s = (x1 - x0) / dy  # dy > dx >= 0
+    which, m = _centres(np.minimum(x0, x1), np.maximum(x0, x1) - 1)
+    xb, sw = x0[which].astype(np.float64), s[which]
+    rising = sw > 0
+
+    def x_at(t: np.ndarray) -> np.ndarray:
+        return np.trunc(xb + sw * t + 0.5)
+
+    # The first step whose x is past the crossing: x >= m + 1 when x rises, x <= m when it
+    # falls. Estimated from the real-valued line, then settled with the C arithmetic.
+    with np.errstate(divide="ignore", invalid="ignore"):
+        est = (m + 0.5 - xb) / sw
+    guess = np.where(rising, np.ceil(est), np.floor(est) + 1) - 1
+    t = guess
+    for _ in range(3):  # the estimate is off by at most one step either way
+        x = x_at(t)
+        past = np.where(rising, x >= m + 1, x <= m)
+        t = np.where(past, t, t + 1)
+    # Step back while the previous step is already past (the estimate was late).
+    for _ in range(2):
+        prev = x_at(t - 1)
+        past_prev = np.where(rising, prev >= m + 1, prev <= m)
+        t = np.where(past_prev & (t > 0), t - 1, t)
+    return (which, m), (y0[which] + t - 1).astype(np.int64)

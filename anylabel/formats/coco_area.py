@@ -32,8 +32,7 @@ def polygon_areas(polygons: Sequence[Sequence[float]], width: int, height: int) 
     n_poly = len(polygons)
     if n_poly == 0:
         return np.zeros(0)
-    poly, col, row = _toggles(polygons, width, height)
-    return _enclosed(col * height + row, poly, n_poly, width * height)
+    return _enclosed(_toggles(polygons, width, height), n_poly, width * height)
 
 
 def rectangle_area(x0: float, y0: float, x1: float, y1: float, width: int, height: int) -> int:
@@ -56,17 +55,10 @@ def union_area(polygons: Sequence[Sequence[float]], width: int, height: int) -> 
     which is what COCO tools compute for a multi-polygon annotation."""
     if len(polygons) == 1:
         return float(polygon_areas(polygons, width, height)[0])
-    poly, col, row = _toggles(polygons, width, height)
-    pos = col * height + row
     total = width * height
-    starts, ends = [], []
-    for k in range(len(polygons)):
-        p = np.sort(pos[poly == k])
-        if len(p) % 2:
-            p = np.append(p, total)
-        starts.append(p[0::2])
-        ends.append(p[1::2])
-    s, e = np.concatenate(starts), np.concatenate(ends)
+    keys = np.sort(_toggles(polygons, width, height))
+    base = (keys[0::2] // (total + 1)) * (total + 1)  # each pair's polygon offset (see _enclosed)
+    s, e = keys[0::2] - base, keys[1::2] - base
     keep = e > s
     s, e = s[keep], e[keep]
     if len(s) == 0:
@@ -80,24 +72,26 @@ def union_area(polygons: Sequence[Sequence[float]], width: int, height: int) -> 
     return float((run_end - run_start).sum())
 
 
-def _enclosed(pos: np.ndarray, poly: np.ndarray, n_poly: int, total: int) -> np.ndarray:
-    """Pixels enclosed by each polygon's toggles (positions ``column * height + row``):
-    sorted, the runs between the 1st and 2nd, 3rd and 4th, ... toggle are inside, and an
-    odd last toggle runs to the end of the image (as the RLE does)."""
-    key = np.sort(poly * (total + 1) + pos)  # one int64 sort: several times faster than lexsort
-    poly = key // (total + 1)
-    pos = key - poly * (total + 1)
-    counts = np.bincount(poly, minlength=n_poly)
-    first = np.cumsum(counts) - counts
-    rank = np.arange(len(pos)) - np.repeat(first, counts)
-    sign = np.where(rank % 2 == 1, 1.0, -1.0)
-    areas = np.bincount(poly, weights=sign * pos, minlength=n_poly)
-    return areas + (counts % 2) * float(total)
+def _enclosed(keys: np.ndarray, n_poly: int, total: int) -> np.ndarray:
+    """Pixels enclosed by each polygon's toggles, from their keys ``polygon * (total + 1) +
+    column * height + row``: sorted, the runs between a polygon's 1st and 2nd, 3rd and 4th,
+    ... toggle are inside (what its RLE counts). A closed walk crosses every column boundary
+    an even number of times, so each polygon has an even number of toggles and the pairs of
+    the sorted keys never straddle two polygons."""
+    keys = np.sort(keys)
+    if len(keys) % 2:  # cannot happen for closed walks; kept exact all the same
+        poly = keys // (total + 1)
+        counts = np.bincount(poly, minlength=n_poly)
+        rank = np.arange(len(keys)) - np.repeat(np.cumsum(counts) - counts, counts)
+        pos = keys - poly * (total + 1)
+        out = np.bincount(poly, weights=np.where(rank % 2 == 1, 1.0, -1.0) * pos, minlength=n_poly)
+        return out + (counts % 2) * float(total)
+    start, end = keys[0::2], keys[1::2]
+    return np.bincount(start // (total + 1), weights=(end - start).astype(np.float64), minlength=n_poly)
 
 
-def _toggles(polygons: Sequence[Sequence[float]], width: int,
-             height: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Every toggle: its polygon, pixel column and row."""
+def _toggles(polygons: Sequence[Sequence[float]], width: int, height: int) -> np.ndarray:
+    """Every toggle as ``polygon * (width * height + 1) + column * height + row``."""
     lengths = np.array([len(p) // 2 for p in polygons], dtype=np.int64)
     xy = np.array([v for p in polygons for v in p[: 2 * (len(p) // 2)]], dtype=np.float64).reshape(-1, 2)
     # (int)(scale * v + .5): C truncates toward zero.
@@ -105,51 +99,54 @@ def _toggles(polygons: Sequence[Sequence[float]], width: int,
     ends = np.cumsum(lengths)
     nxt = np.arange(1, len(fine) + 1)
     nxt[ends - 1] = ends - lengths
-    poly_of_edge = np.repeat(np.arange(len(lengths)), lengths)
+    # Each edge's part of the key: its polygon's offset (a pixel column's is added per toggle).
+    offset = np.repeat(np.arange(len(lengths)) * (width * height + 1), lengths)
     xs, ys = fine[:, 0], fine[:, 1]
     xe, ye = xs[nxt], ys[nxt]
     along_x = np.abs(xe - xs) >= np.abs(ye - ys)
-    ax, ay = _along_x_edges(xs[along_x], ys[along_x], xe[along_x], ye[along_x])
-    bx, by = _along_y_edges(xs[~along_x], ys[~along_x], xe[~along_x], ye[~along_x])
-    m = np.concatenate([ax[1], bx[1]])
-    fine_row = np.concatenate([ay, by])
-    poly = np.concatenate([poly_of_edge[along_x][ax[0]], poly_of_edge[~along_x][bx[0]]])
-    col = (m - _CENTRE) // _SCALE
-    keep = col <= width - 1  # fine columns from 0 on give columns from 0 on
-    # ceil((v + .5) / 5 - .5) of a whole v is (v + 2) // 5 (the C code's float steps are exact here).
-    row = np.clip((fine_row[keep] + _CENTRE) // _SCALE, 0, height)
-    return poly[keep], col[keep], row
+    last = _SCALE * (width - 1) + _CENTRE  # the fine column of the last pixel column's centre
+    ax = _along_x_edges(xs[along_x], ys[along_x], xe[along_x], ye[along_x], offset[along_x], last, height)
+    ay = _along_y_edges(xs[~along_x], ys[~along_x], xe[~along_x], ye[~along_x], offset[~along_x], last,
+                        height)
+    return np.concatenate([ax, ay])
 
 
-def _centres(lo: np.ndarray, hi: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """For each range of fine columns [lo, hi] (clipped at 0), the index of the range and
-    each pixel-centre fine column m in it (m % 5 == 2)."""
+def _centres(lo: np.ndarray, hi: np.ndarray, last: int) -> tuple[np.ndarray, np.ndarray]:
+    """For each range of fine columns [lo, hi] (clipped to the image's columns, 0..last),
+    the index of the range and each pixel-centre fine column m in it (m % 5 == 2)."""
     lo = np.maximum(lo, 0)
     first = lo + (_CENTRE - lo) % _SCALE
-    counts = np.maximum((hi - first) // _SCALE + 1, 0)
+    counts = np.maximum((np.minimum(hi, last) - first) // _SCALE + 1, 0)
     which = np.repeat(np.arange(len(lo)), counts)
-    starts = np.cumsum(counts) - counts
-    k = np.arange(len(which)) - starts[which]
+    k = np.arange(len(which)) - np.repeat(np.cumsum(counts) - counts, counts)
     return which, first[which] + _SCALE * k
 
 
-def _along_x_edges(xs, ys, xe, ye):
+def _key(offset: np.ndarray, m: np.ndarray, fine_row: np.ndarray, height: int) -> np.ndarray:
+    # ceil((v + .5) / 5 - .5) of a whole v is (v + 2) // 5 (the C code's float steps are exact
+    # here), clamped to 0..height as the C code clamps.
+    row = np.clip((fine_row + _CENTRE) // _SCALE, 0, height)
+    return offset + ((m - _CENTRE) // _SCALE) * height + row
+
+
+def _along_x_edges(xs, ys, xe, ye, offset, last, height):
     """Edges walked along x (|dx| >= |dy|): the walk steps x by one fine column, from the
     left end; y at step t is (int)(y_left + s * t + .5) with s = (y_right - y_left) / dx. A
     crossing from column m to m + 1 toggles the row of min(y(m), y(m + 1)): y(m) when y
-    falls to the right, else y(m + 1) (|s| <= 1). Returns ((edge, m), fine row) per toggle."""
+    falls to the right, else y(m + 1) (|s| <= 1)."""
     flip = xs > xe
     x0, y0 = np.where(flip, xe, xs), np.where(flip, ye, ys)
     dx = np.abs(xe - xs)
     dyr = np.where(flip, ys - ye, ye - ys)
     s = dyr / np.maximum(dx, 1)  # dx == 0: a point, which walks no columns
-    which, m = _centres(x0, x0 + dx - 1)
+    which, m = _centres(x0, x0 + dx - 1, last)
     sw = s[which]
     t = m - x0[which] + (sw < 0)
-    return (which, m), np.trunc(y0[which] + sw * t + 0.5).astype(np.int64)
+    v = np.trunc(y0[which] + sw * t + 0.5).astype(np.int64)
+    return _key(offset[which], m, v, height)
 
 
-def _along_y_edges(xs, ys, xe, ye):
+def _along_y_edges(xs, ys, xe, ye, offset, last, height):
     """Edges walked along y (|dx| < |dy|): y steps by one from the top end; x at step t is
     (int)(x_top + s * t + .5) with s = (x_bottom - x_top) / dy, so x changes by at most one
     per step. A crossing between columns m and m + 1 at step t (from t - 1) toggles the
@@ -159,7 +156,7 @@ def _along_y_edges(xs, ys, xe, ye):
     x1 = np.where(flip, xs, xe)
     dy = np.where(flip, ys - ye, ye - ys)
     s = (x1 - x0) / dy  # dy > dx >= 0
-    which, m = _centres(np.minimum(x0, x1), np.maximum(x0, x1) - 1)
+    which, m = _centres(np.minimum(x0, x1), np.maximum(x0, x1) - 1, last)
     xb, sw = x0[which].astype(np.float64), s[which]
     rising = sw > 0
 
@@ -181,4 +178,4 @@ def _along_y_edges(xs, ys, xe, ye):
         prev = x_at(t - 1)
         past_prev = np.where(rising, prev >= m + 1, prev <= m)
         t = np.where(past_prev & (t > 0), t - 1, t)
-    return (which, m), (y0[which] + t - 1).astype(np.int64)
+    return _key(offset[which], m, (y0[which] + t - 1).astype(np.int64), height)

@@ -115,7 +115,7 @@ def dump_image(
             skips += [skip(s, NOT_FINITE) for s, _ in members]
             continue
         instances.append((members, segs, (x0, y0, x1, y1)))
-    areas = instance_areas([segs for _, segs, _ in instances], size)
+    areas = instance_areas([segs for _, segs, _ in instances], size, [box for *_, box in instances])
     anns = []
     ann_id = first_ann_id
     claimed: set[int] = set()
@@ -181,7 +181,8 @@ def _flat_parts(shape: Shape, size: ImageSize) -> list[list[float]] | Skip:
     return got if isinstance(got, Skip) else [got[0]]
 
 
-def instance_areas(instances: list[list[list[float]]], size: ImageSize) -> list[float]:
+def instance_areas(instances: list[list[list[float]]], size: ImageSize,
+                   boxes: list[tuple[float, float, float, float]] | None = None) -> list[float]:
     """The ``area`` of each instance (its flat polygons) as pycocotools computes it from the
     segmentation (see coco_area.py): one batch for the single-polygon instances of an image,
     the union for instances of several polygons.
@@ -190,10 +191,12 @@ def instance_areas(instances: list[list[list[float]]], size: ImageSize) -> list[
     geometric area of its polygons instead, and may be infinite (the caller skips it)."""
     out = [0.0] * len(instances)
     single, rest = [], []
-    for i, segs in enumerate(instances):
-        xs = [v for flat in segs for v in flat[0::2]]
-        if not (max(xs) - min(xs) <= RASTER_WIDTH_LIMIT and max(xs) <= 2 * RASTER_WIDTH_LIMIT
-                and size[0] * size[1] <= 2 ** 62):
+    if boxes is None:
+        boxes = [(min(v for f in segs for v in f[0::2]), 0.0, max(v for f in segs for v in f[0::2]), 0.0)
+                 for segs in instances]
+    sane_size = size[0] * size[1] <= 2 ** 62
+    for i, (segs, (x0, _, x1, _)) in enumerate(zip(instances, boxes)):
+        if not (sane_size and x1 - x0 <= RASTER_WIDTH_LIMIT and x1 <= 2 * RASTER_WIDTH_LIMIT):
             out[i] = sum(shoelace(np.array(flat).reshape(-1, 2)) for flat in segs)
         elif len(segs) == 1 and len(segs[0]) == 8 and _is_box_outline(segs[0]):
             x0, y0, x1, _, _, y1, _, _ = segs[0]

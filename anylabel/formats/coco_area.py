@@ -125,7 +125,8 @@ def _centres(lo: np.ndarray, hi: np.ndarray, last: int) -> tuple[np.ndarray, np.
 def _key(offset: np.ndarray, m: np.ndarray, fine_row: np.ndarray, height: int) -> np.ndarray:
     # ceil((v + .5) / 5 - .5) of a whole v is (v + 2) // 5 (the C code's float steps are exact
     # here), clamped to 0..height as the C code clamps.
-    row = np.clip((fine_row + _CENTRE) // _SCALE, 0, height)
+    row = (fine_row + _CENTRE) // _SCALE
+    np.minimum(np.maximum(row, 0, out=row), height, out=row)  # np.clip costs more per call
     return offset + ((m - _CENTRE) // _SCALE) * height + row
 
 
@@ -159,23 +160,18 @@ def _along_y_edges(xs, ys, xe, ye, offset, last, height):
     which, m = _centres(np.minimum(x0, x1), np.maximum(x0, x1) - 1, last)
     xb, sw = x0[which].astype(np.float64), s[which]
     rising = sw > 0
-
-    def x_at(t: np.ndarray) -> np.ndarray:
-        return np.trunc(xb + sw * t + 0.5)
-
     # The first step whose x is past the crossing: x >= m + 1 when x rises, x <= m when it
-    # falls. Estimated from the real-valued line, then settled with the C arithmetic.
+    # falls. Estimated from the real-valued line (off by at most one step either way), then
+    # settled with the C arithmetic.
     with np.errstate(divide="ignore", invalid="ignore"):
         est = (m + 0.5 - xb) / sw
-    guess = np.where(rising, np.ceil(est), np.floor(est) + 1) - 1
-    t = guess
-    for _ in range(3):  # the estimate is off by at most one step either way
-        x = x_at(t)
-        past = np.where(rising, x >= m + 1, x <= m)
-        t = np.where(past, t, t + 1)
-    # Step back while the previous step is already past (the estimate was late).
-    for _ in range(2):
-        prev = x_at(t - 1)
-        past_prev = np.where(rising, prev >= m + 1, prev <= m)
-        t = np.where(past_prev & (t > 0), t - 1, t)
+    t = np.where(rising, np.ceil(est), np.floor(est) + 1)
+
+    def past(t: np.ndarray) -> np.ndarray:
+        x = np.trunc(xb + sw * t + 0.5)
+        return np.where(rising, x >= m + 1, x <= m)
+
+    early = past(t - 1) & (t > 0)  # already past one step before the estimate
+    late = ~past(t)  # not yet past at the estimate
+    t = t - early + (late & ~early)
     return _key(offset[which], m, (y0[which] + t - 1).astype(np.int64), height)

@@ -42,7 +42,7 @@ from .base import (
     ImportItem,
     Skip,
 )
-from .convert import as_polygon, classify
+from .convert import OUTSIDE, as_polygon, classify
 from .output import path_for, write_bytes
 
 BACKGROUND_NAMES = ("_background_", "background", "__background__")
@@ -98,6 +98,9 @@ def _mask_check(shape: Shape, size: ImageSize) -> bool | Skip:
         mask_shape.declared_size(shape, size)
     except mask_shape.MaskShapeError as exc:
         return Skip(shape.label, shape.shape_type, str(exc))
+    x0, y0, x1, y1 = mask_shape.box(shape)
+    if x1 <= 0 or y1 <= 0 or x0 >= size[0] or y0 >= size[1]:
+        return Skip(shape.label, shape.shape_type, OUTSIDE)
     return True
 
 

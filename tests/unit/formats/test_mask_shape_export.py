@@ -80,3 +80,11 @@ def test_mask_export_refuses_an_image_beyond_the_limit(tmp_path, monkeypatch):
     assert not s.ok and "exceeds" in s.failures[0][1] and "megapixels" in s.failures[0][1]
     assert masks.MaskExporter  # the limit is the core's one constant
     assert MAX_PIXELS == 400_000_000
+
+
+def test_a_mask_shape_outside_the_image_is_reported_not_counted(tmp_path):
+    shape = mask_shape.from_image_mask(_blob(), label="cat")
+    shape.points = shape.points - 200  # entirely left of and above the image
+    src = make_dataset(tmp_path / "src", {"a.png": [shape]})
+    s = export_dataset("mask", src, tmp_path / "out")
+    assert s.shapes_written == 0 and list(s.skipped) == [("mask", "entirely outside the image")]

@@ -403,6 +403,11 @@ def rle_decode(seg: dict[str, Any], where: str = "annotation", image_size: Image
     return flat.reshape(w, h).T  # COCO runs go down the columns
 
 
+def _is_id(v: Any) -> bool:
+    """Ids are numbers or text (a list or an object cannot be looked up)."""
+    return isinstance(v, (int, float, str))
+
+
 def _is_text(s: str) -> bool:
     try:
         s.encode("utf-8")
@@ -560,6 +565,8 @@ class CocoImporter:
             or not isinstance(data.get("annotations", []), list)
         ):
             raise FormatError(f"{path}: not a COCO file (needs 'images' and 'annotations' lists)")
+        if not isinstance(data.get("categories", []), list):
+            raise FormatError(f"{path}: 'categories' must be a list")
         self.data = data
         self.notes: list[str] = []
 
@@ -568,11 +575,19 @@ class CocoImporter:
 
     def items(self) -> Iterator[ImportItem | ImportFailure]:
         src = str(self.ctx.source)
-        cats = {c.get("id"): c for c in self.data.get("categories", []) if isinstance(c, dict)}
+        cats = {}
+        for c in self.data.get("categories", []):
+            if isinstance(c, dict) and _is_id(c.get("id")):
+                cats[c.get("id")] = c
+            else:
+                yield ImportFailure(src, f"a 'categories' entry without a usable id: {str(c)[:60]}")
         by_image: dict[Any, list[dict[str, Any]]] = {}
         for ann in self.data.get("annotations", []):
-            if isinstance(ann, dict):
+            if isinstance(ann, dict) and _is_id(ann.get("image_id")):
                 by_image.setdefault(ann.get("image_id"), []).append(ann)
+            else:
+                what = f"annotation {ann.get('id')!r}" if isinstance(ann, dict) else "an 'annotations' entry"
+                yield ImportFailure(src, f"{what} has no usable image_id")
         index = scan_folder(self.ctx.images_dir)
         names = set(index.names)
         by_stem: dict[str, str | None] = {}  # stem -> the one image of that stem (None: several)
@@ -585,6 +600,9 @@ class CocoImporter:
                 yield ImportFailure(src, "an 'images' entry is not an object")
                 continue
             file_name = str(img.get("file_name", ""))
+            if not _is_id(img.get("id")):
+                yield ImportFailure(src, f"image {file_name!r}: id {img.get('id')!r} is not a number or text")
+                continue
             anns = by_image.get(img.get("id"), [])
             if not anns:
                 continue
@@ -617,7 +635,7 @@ class CocoImporter:
                 }
                 fresh = max([g for g in used if isinstance(g, int)] + [0]) + 1
                 for ann in anns:
-                    cat = cats.get(ann.get("category_id"))
+                    cat = cats.get(ann.get("category_id")) if _is_id(ann.get("category_id")) else None
                     if cat is None:
                         raise FormatError(
                             f"annotation {ann.get('id')}: unknown category_id {ann.get('category_id')!r}"
@@ -628,7 +646,11 @@ class CocoImporter:
                             f"category {cat.get('id')!r}: its name {name!r} is not valid text "
                             "(a lone UTF-16 surrogate or not a string)"
                         )
-                    new = parse_annotation(ann, name, cat.get("keypoints"), fresh, size)
+                    kp_names = cat.get("keypoints")
+                    if kp_names is not None and not (
+                            isinstance(kp_names, list) and all(isinstance(n, str) for n in kp_names)):
+                        raise FormatError(f"category {cat.get('id')!r}: 'keypoints' must be a list of names")
+                    new = parse_annotation(ann, name, kp_names, fresh, size)
                     if any(s.group_id == fresh for s in new):
                         fresh += 1
                     shapes.extend(new)

@@ -139,3 +139,27 @@ def test_keypoints_without_a_pose_config_take_their_names_from_the_points(tmp_pa
     assert b["keypoints"] == [0, 0, 0, 22, 10, 2, 23, 11, 2] and b["num_keypoints"] == 2
     assert "keypoints" not in car
     assert "None" not in (tmp_path / "out" / "annotations.json").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("where, value", [
+    (("images", 0, "id"), [1]), (("categories", 0, "id"), {"a": 1}), (("annotations", 0, "image_id"), [1, 2]),
+    (("annotations", 0, "category_id"), []), (("categories", 0, "keypoints"), 5), (("categories", 0, "keypoints"), {"a": 1}),
+])
+def test_wrongly_typed_ids_and_keypoint_names_are_named_not_a_traceback(tmp_path, where, value):
+    target = tmp_path / "imgs"
+    make_image(target / "a.png")
+    make_image(target / "b.png")
+    data = {"images": [{"id": 1, "file_name": "a.png", "width": 64, "height": 48},
+                       {"id": 2, "file_name": "b.png", "width": 64, "height": 48}],
+            "categories": [{"id": 1, "name": "cat"}], "annotations": [_box(1, 1), _box(2, 2)]}
+    (top, i, key) = where
+    data[top][i][key] = value
+    s = import_dataset("coco", _coco(tmp_path, [], [], raw=json.dumps(data)), target)
+    assert not s.ok and s.failures, s.lines()
+
+
+def test_categories_that_are_not_a_list_are_a_clear_error(tmp_path):
+    make_image(tmp_path / "imgs" / "a.png")
+    raw = json.dumps({"images": [], "annotations": [], "categories": 5})
+    s = import_dataset("coco", _coco(tmp_path, [], [], raw=raw), tmp_path / "imgs")
+    assert s.failures and "'categories' must be a list" in s.failures[0][1]

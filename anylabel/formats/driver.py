@@ -655,6 +655,7 @@ def import_dataset(
                 record(outcome)
         for outcome in writes.finish():
             record(outcome)
+    summary.notes.extend(getattr(importer, "notes", []))  # e.g. COCO images matched by stem
     if present:
         summary.notes.append(f"{present} shape(s) already in the label files were not added again")
     if unchanged:

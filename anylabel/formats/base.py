@@ -226,9 +226,14 @@ class Summary:
 LISTED = 20
 
 
+#: Files named on one "in a.json, b.json ..." line (a comma list wraps into many lines).
+LISTED_INLINE = 5
+
+
 def _some(files: list[str]) -> str:
-    shown = ", ".join(files[:LISTED])
-    return shown if len(files) <= LISTED else f"{shown} and {len(files) - LISTED} more file(s)"
+    shown = ", ".join(files[:LISTED_INLINE])
+    more = len(files) - LISTED_INLINE
+    return shown if more <= 0 else f"{shown} and {more} more file(s)"
 
 
 def printable_path(path: str | os.PathLike[str]) -> str:

@@ -153,3 +153,13 @@ def test_import_reads_a_relative_class_file_from_the_current_folder(tmp_path, mo
     from anylabel.core.label_file import read_label_file
 
     assert read_label_file(images / "a.json").shapes[0].label == "zebra"
+
+
+def test_a_long_list_of_files_is_shortened_in_the_lines_but_kept_whole(tmp_path):
+    from anylabel.formats.base import Skip, Summary
+
+    s = Summary("export", "yolo")
+    for i in range(8):
+        s.skip([Skip("edge", "line", "no area"), Skip("edge", "line", "no area")], f"f{i}.json")
+    assert s.skipped[("line", "no area")] == 16 and len(s.skipped_in[("line", "no area")]) == 8
+    assert "    in f0.json, f1.json, f2.json, f3.json, f4.json and 3 more file(s)" in s.lines()

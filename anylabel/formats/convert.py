@@ -24,6 +24,11 @@ NOT_FINITE = "NaN or infinite coordinates"
 NOT_ROTATED = "only rotated boxes, rectangles and 4-point polygons are rotated boxes"
 NOT_IN_CLASSES = "label not in the class list"
 EMPTY_MASK = "the mask bitmap has no set pixels inside the image"
+#: Coordinates farther than this from the origin are no position in any image (a broken or
+#: hostile file: 1e308, 25-digit numbers); beyond it float32 (OpenCV) and products of
+#: coordinates (areas) lose all meaning, so such shapes are left out and reported.
+COORD_LIMIT = 1e9
+TOO_FAR = "coordinates beyond ±1e9 pixels"
 
 T = TypeVar("T")
 
@@ -51,8 +56,11 @@ def _check_common(shape: Shape) -> Skip | None:
     if shape.shape_type in _OPEN_TYPES:
         return skip(shape, NOT_AN_AREA)
     n = len(shape.points)
-    if n == 0 or not all(map(math.isfinite, shape.points.ravel().tolist())):
+    flat = shape.points.ravel().tolist()
+    if n == 0 or not all(map(math.isfinite, flat)):
         return skip(shape, NOT_FINITE if n else TOO_FEW_POINTS)
+    if max(flat) > COORD_LIMIT or min(flat) < -COORD_LIMIT:
+        return skip(shape, TOO_FAR)
     if shape.shape_type not in (RECTANGLE, CIRCLE, ROTATION, MASK) and n < 3:
         return skip(shape, TOO_FEW_POINTS)
     return None

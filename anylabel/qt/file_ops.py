@@ -366,6 +366,9 @@ class FileOpsMixin:
         names += sorted({s.label for s in self.canvas.shapes if s.label} - set(names))
         try:
             write_class_list(path, names)
+        except ClassListError as exc:
+            self.report_error(str(exc))
+            return False
         except OSError as exc:
             self.report_error(f"{path}: cannot be written ({exc.strerror})")
             return False

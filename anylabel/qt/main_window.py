@@ -28,6 +28,7 @@ from .docks.image_flags import ImageFlagsDock
 from .document import ImageDocument
 from .edit_ops import EditOpsMixin
 from .file_ops import FileOpsMixin
+from .focus import CanvasFocusAfterDialogs
 from .theme import install_theme_menu
 
 log = logging.getLogger(__name__)
@@ -90,6 +91,7 @@ class MainWindow(FileOpsMixin, EditOpsMixin, QMainWindow):
         self._build_status_bar()
         self._apply_view_settings()
         self._connect()
+        self._focus_after_dialogs = CanvasFocusAfterDialogs(self, self.canvas)
         self.update_recent_menu()
         self.set_mode(EDIT)
         self.update_title()

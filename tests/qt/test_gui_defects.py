@@ -199,3 +199,44 @@ def test_keys_reach_the_canvas_after_panel_buttons_and_dialogs(qtbot, al_window,
     qtbot.waitUntil(lambda: QApplication.focusWidget() is w.canvas, timeout=2000)
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key_D)
     assert w.current_index == 2
+
+
+# ---------------------------------------------------------------- 3. Q right after a restart
+
+def test_first_q_after_a_restart_enters_sam_mode_while_the_model_loads(qtbot, make_window, tmp_path) -> None:
+    from anylabel.qt.extensions import sam
+
+    fixtures = Path(__file__).resolve().parents[2] / "models" / "fixtures"
+    cfg = tmp_path / "sam-contract.yaml"
+    cfg.write_text(f"type: segment_anything\nname: sam-contract\n"
+                   f"encoder_model_path: {fixtures / 'sam_contract_encoder.onnx'}\n"
+                   f"decoder_model_path: {fixtures / 'sam_contract_decoder.onnx'}\n")
+    folder = tmp_path / "photos"
+    folder.mkdir()
+    img = np.full((300, 400, 3), (70, 150, 80), np.uint8)
+    cv2.circle(img, (150, 150), 70, (40, 40, 220), -1)
+    cv2.imwrite(str(folder / "p.png"), img)
+    write_label_file(folder / "p.json", new_annotation_for(folder / "p.png", [rectangle(100, 100, 200, 200, "box")]))
+    w = make_window(f"sam:\n  model: {cfg}\n")  # the model remembered from the last session
+    sam.install(w)
+    w.open_folder(folder)
+    ctl = w.sam
+    assert ctl.model is None
+    w.canvas.setFocus()
+    qtbot.keyClick(w.canvas, Qt.Key_Q)
+    assert ctl.active and w.canvas.prompt_handler is ctl, "Q entered the mode at once"
+    sam_button = next(a for a in w.toolbar.actions() if a.objectName() == "sam_mode")
+    assert sam_button.isChecked() and not w.actions_by_name["edit_mode"].isChecked()
+    assert "loading" in w.statusBar().currentMessage()
+    before = [s.points.tolist() for s in w.current_shapes()]
+    qtbot.mouseClick(w.canvas, Qt.LeftButton, pos=w.canvas.image_to_widget(150, 150).toPoint())  # on the labelled box
+    assert not w.canvas.selected_indices(), "the click is a prompt, not a selection"
+    qtbot.waitUntil(lambda: ctl.session is not None and ctl.session.prediction is not None, timeout=20000)
+    disc = np.zeros((300, 400), np.uint8)
+    cv2.circle(disc, (150, 150), 70, 1, -1)
+    inter = np.logical_and(ctl.session.mask, disc).sum() / np.logical_or(ctl.session.mask, disc).sum()
+    assert inter > 0.8
+    assert [s.points.tolist() for s in w.current_shapes()] == before
+    w.actions_by_name["edit_mode"].trigger()  # back to editing: the toolbar follows
+    assert not ctl.active and not sam_button.isChecked()
+    ctl.close()

@@ -126,3 +126,49 @@ def test_auto_label_this_image_without_a_model_opens_the_panel(qtbot, full_windo
     act.trigger()
     assert panel.isVisible()
     assert "model" in panel.status.text().lower()
+
+
+# ---------------------------------------------------------------- the label dialog
+
+def test_label_dialog_beside_the_drawn_shape_which_stays_drawn_and_one_enter_accepts(
+        qtbot, make_window, image_folder) -> None:
+    from qtpy.QtCore import QPoint, QRect, QTimer
+    from qtpy.QtGui import QColor
+    from qtpy.QtWidgets import QApplication
+
+    from anylabel.qt.canvas.style import DRAFT_COLOR
+    from anylabel.qt.dialogs.label_dialog import LabelDialog
+    from anylabel.qt.testing import drag
+
+    w = make_window()
+    w.label_provider = w._dialog_label_provider  # the real dialog, not the test queue
+    w.open_folder(image_folder)
+    w.remember_label("door")
+    w.remember_label("dog")
+    w.set_mode("rectangle")
+    seen = {}
+
+    def answer() -> None:
+        dlg = next(d for d in QApplication.topLevelWidgets() if isinstance(d, LabelDialog) and d.isVisible())
+        c = w.canvas
+        a, b = c.image_to_widget(200, 150).toPoint(), c.image_to_widget(400, 330).toPoint()
+        shape = QRect(c.mapToGlobal(a), c.mapToGlobal(b)).normalized()
+        seen["covers"] = dlg.frameGeometry().intersects(shape)
+        screen = QApplication.primaryScreen().grabWindow(w.winId()).toImage()
+        edge = c.mapTo(w, c.image_to_widget(300, 150).toPoint())
+        seen["edge"] = QColor(screen.pixel(edge.x(), edge.y())).name()
+        qtbot.keyClicks(dlg.edit, "do")
+        popup = dlg.edit.completer().popup()
+        qtbot.waitUntil(popup.isVisible, timeout=2000)
+        qtbot.keyClick(popup, Qt.Key_Down)
+        qtbot.keyClick(popup, Qt.Key_Return)  # one Enter: the highlighted name, accepted
+        seen["open_after_enter"] = dlg.isVisible()
+        if dlg.isVisible():
+            dlg.reject()
+
+    QTimer.singleShot(150, answer)
+    drag(w.canvas, 200, 150, 400, 330)
+    assert seen["covers"] is False, "the dialog is beside the shape, not over it"
+    assert seen["edge"] == DRAFT_COLOR.name(), "the shape stays drawn while it is labelled"
+    assert seen["open_after_enter"] is False
+    assert [s.label for s in w.current_shapes()] == ["dog"]

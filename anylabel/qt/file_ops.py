@@ -289,6 +289,12 @@ class FileOpsMixin:
         self.file_dock.refresh_labelled(i)
         self.update_progress()
 
+    def label_files_changed(self) -> None:
+        """A job marked the files it wrote in ``folder_index``: repaint the check marks and counts."""
+        if self.folder_index is not None:
+            self.file_dock.refresh_all()
+            self.update_progress()
+
     def maybe_save(self) -> bool:
         """Before leaving an image: True when it is safe to go on (saved, discarded or unchanged)."""
         doc = self.document

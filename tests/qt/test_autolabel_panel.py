@@ -116,7 +116,7 @@ def test_run_all_in_background_with_summary(qtbot, window, shapes_folder) -> Non
     timer.stop()
     summary = sig.args[0]
     assert summary.processed == 6 and len(summary.failed) == 1 and "s3.png" in summary.failed[0]
-    assert summary.written == 5 and "5 label files written" in panel.summary.text()
+    assert summary.written == 5 and "5 label files written" in panel.summary.toPlainText()
     assert read_label_file(shapes_folder / "s0.json").shapes[0].label == "manual"
     assert read_label_file(shapes_folder / "s5.json").shapes
     assert ticks, "the event loop kept running during the batch"
@@ -167,7 +167,7 @@ def test_cancel_run_all(qtbot, window, shapes_folder) -> None:
         panel.cancel_batch()
     summary = sig.args[0]
     assert summary.cancelled and summary.processed < summary.total == 66
-    assert "Cancelled" in panel.summary.text()
+    assert "Cancelled" in panel.summary.toPlainText()
 
 
 def test_run_all_results_on_the_open_image_survive_the_next_autosave(qtbot, window, shapes_folder) -> None:

@@ -87,6 +87,7 @@ def install(window: Any) -> None:
         ctl.activate(negative)
 
     menu.addSeparator()
+    _mode_button(window, ctl, lambda: start(False))
     _action(window, menu, "&Positive Point", lambda: start(False), "sam_positive")
     _action(window, menu, "&Negative Point", lambda: start(True), "sam_negative")
     # B / F act only while Segment Anything is on: otherwise the keys stay free (a disabled
@@ -118,6 +119,41 @@ def install(window: Any) -> None:
     menu.addSeparator()
     _action(window, menu, "Rectangles to Segments (This &Image)", ctl.boxes_to_segments_here)
     _action(window, menu, "Rectangles to Segments (Whole &Folder)", lambda: _folder_run(window, ctl))
+
+
+def _mode_button(window: Any, ctl: SamController, start) -> QAction:  # type: ignore[no-untyped-def]
+    """A toolbar button among the drawing tools that shows when Segment Anything is on (one
+    exclusive group with them: "Edit Shapes" no longer stays highlighted) and turns it on."""
+    from ..icons import tool_icon
+
+    act = QAction("Segment Anything", window)
+    act.setObjectName("sam_mode")
+    act.setCheckable(True)
+    act.setIcon(tool_icon("sam"))
+    keys = _keys(window, "sam_positive")
+    act.setToolTip("Segment Anything: click on an object" + (f" ({keys[0].toString()})" if keys else ""))
+    group = getattr(window, "mode_group", None)
+    if group is not None:
+        group.addAction(act)
+    toolbar = getattr(window, "toolbar", None)
+    edit_mode = getattr(window, "actions_by_name", {}).get("edit_mode")
+    if toolbar is not None:
+        toolbar.insertAction(edit_mode, act) if edit_mode is not None else toolbar.addAction(act)
+    act.triggered.connect(lambda on: start() if on else ctl.deactivate())
+
+    def follow(on: bool) -> None:
+        if on:
+            act.setChecked(True)
+        elif act.isChecked():  # back to the canvas mode the tools show
+            mode = window.canvas.mode
+            back = window.actions_by_name.get("edit_mode" if mode == "edit" else f"create_{mode}")
+            if back is not None:
+                back.setChecked(True)
+            else:
+                act.setChecked(False)
+
+    ctl.active_changed.connect(follow)
+    return act
 
 
 def _restore_model(window: Any, ctl: SamController) -> None:

@@ -96,8 +96,7 @@ class DetectorSam(Model):
 
 
 @register("yolov5_sam", capabilities=Capabilities(conf=True, iou=True, output_types=OUTPUT_MODES),
-          config_keys=("output_mode", "tolerance"),
-          ignored_keys={"target_size": "the encoder's input size is read from the encoder ONNX"})
+          config_keys=("output_mode", "tolerance", "target_size"))
 class YoloV5Sam(DetectorSam):
     """X-AnyLabeling's one-file form: the YOLOv5 detector's ``model_path``, thresholds and
     classes, and the SAM pair's ``encoder_model_path`` / ``decoder_model_path`` side by side."""
@@ -111,6 +110,7 @@ class YoloV5Sam(DetectorSam):
                 raise ConfigError(config.source, f"a yolov5_sam config needs {key}")
         det = dataclasses.replace(config, type="yolov5", encoder_model_path=None, decoder_model_path=None,
                                   options={}, ignored={}, warnings=[])
-        sam = dataclasses.replace(config, type="segment_anything", model_path=None, options={}, ignored={},
+        sam_opts = {k: config.options[k] for k in ("target_size",) if k in config.options}
+        sam = dataclasses.replace(config, type="segment_anything", model_path=None, options=sam_opts, ignored={},
                                   warnings=[], classes=[], filter_classes=[])
         return det, sam

@@ -83,8 +83,8 @@ def test_xanylabeling_yolov5_sam_one_file_form(tmp_path, contract_paths, iou_fn)
         f"target_size: 1024\nmax_width: 1024\nmax_height: 682\nmodel_path: {fixtures / 'shapes_det_v5layout.onnx'}\n"
         "nms_threshold: 0.45\nconfidence_threshold: 0.4\nclasses: [circle, rectangle, triangle]\n")
     cfg = load_config(tmp_path / "combo.yaml")
-    assert "target_size" in cfg.ignored
     model = create_model(cfg, device="cpu")
+    assert model.sam.config.options == {"target_size": 1024} and model.detector.config.type == "yolov5"
     rng = np.random.default_rng(778)
     found = total = 0
     try:

@@ -44,6 +44,9 @@ class Prediction:
     flags: dict[str, bool] = field(default_factory=dict)
     #: Image-level text (e.g. the top class with its score).
     description: str | None = None
+    #: Dense results, {kind: H x W (x 3) uint8 RGB image} (e.g. "depth"), saved beside the
+    #: image and named in its label file by ``anylabel.inference.layers.save_layers``.
+    layers: dict[str, np.ndarray] = field(default_factory=dict)
     #: The shapes' group ids are meaningful as they are (track ids, or ids carried over from
     #: the user's own shapes by box-to-segment) and must not be renumbered when merged.
     keep_group_ids: bool = False
@@ -53,6 +56,13 @@ class Prediction:
         """Image flags and no shapes: a classifier's result. It never replaces shapes (there
         is nothing to put in their place), also when the user asked to replace them."""
         return bool(self.flags) and not self.shapes
+
+    @property
+    def leaves_shapes(self) -> bool:
+        """No shapes, but image flags or layers (a classifier, a depth map): there is nothing
+        to put in place of the image's shapes, so they stay also when the user asked to
+        replace them."""
+        return not self.shapes and bool(self.flags or self.layers)
 
 
 class Model:

@@ -52,6 +52,9 @@ TRACKER_KEYS: frozenset[str] = frozenset({
     "model", "max_age", "min_hits", "iou_threshold", "det_thresh", "delta_t", "asso_func", "inertia",
 })
 
+#: Upper bound of class indices in a {index: name} map (the list is allocated densely).
+MAX_CLASS_INDEX = 100_000
+
 #: ``tracker:`` keys of X-AnyLabeling's TrackTrack settings, which the trackers here do not
 #: use: accepted and reported as ignored (``lost_match_thr``, the weights of its cost terms...).
 IGNORED_TRACKER_KEYS: frozenset[str] = frozenset({
@@ -176,20 +179,19 @@ def _resolve_classes(value: Any, base: Path, path: Path | None) -> list[str]:
     if value is None:
         return []
     if isinstance(value, str):
-        candidates = [base / value, shipped_config_dir() / "classes" / f"{value}.txt",
-                      shipped_config_dir() / "classes" / value]
-        for c in candidates:
-            if c.is_file():
-                names = [ln.strip() for ln in c.read_text(encoding="utf-8").splitlines()]
-                return [n for n in names if n]
-        raise ConfigError(path, f"classes: no class list named {value!r} (looked for "
-                          f"{', '.join(str(c) for c in candidates)})")
+        from .config_paths import read_class_list  # here: config_paths imports this module
+
+        return read_class_list(value, base, path)
     if isinstance(value, Mapping):
         try:
-            items = sorted((int(k), str(v)) for k, v in value.items())
+            items = {int(k): str(v) for k, v in value.items()}
         except (TypeError, ValueError):
             raise ConfigError(path, "classes: a map must be {index: name}") from None
-        return [v for _, v in items]
+        if items and (min(items) < 0 or max(items) >= MAX_CLASS_INDEX):
+            raise ConfigError(path, f"classes: indices must be between 0 and {MAX_CLASS_INDEX - 1}")
+        # The index is the model's class id (RF-DETR's COCO ids run 1..90 with gaps): keep it
+        # as the list position; ids the map skips are named by their number.
+        return [items.get(i, str(i)) for i in range(max(items) + 1)] if items else []
     if isinstance(value, list):
         return [str(v) for v in value]
     raise ConfigError(path, f"classes: expected a list, a map or a class-list name, got {type(value).__name__}")
@@ -397,13 +399,15 @@ def load_config(path: str | os.PathLike[str], extra_keys: Iterable[str] | None =
     """Read and validate one YAML config."""
     import yaml
 
+    from ..core.safe_yaml import load_yaml_text
+
     p = Path(path).expanduser().resolve()
     try:
         text = p.read_text(encoding="utf-8")
     except OSError as exc:
         raise ConfigError(p, f"cannot read the config ({exc.strerror or exc})") from exc
     try:
-        data = yaml.safe_load(text)
+        data = load_yaml_text(text, p)
     except yaml.YAMLError as exc:
         raise ConfigError(p, f"not valid YAML ({exc})") from exc
     cfg = config_from_dict(data, p, extra_keys)

@@ -64,7 +64,8 @@ class SamDecoder:
         if spec.mask_input is not None:
             shape = session.input(spec.mask_input).shape
             dims = [d if isinstance(d, int) and d > 0 else None for d in shape]
-            self._mask_shape = tuple(d or 1 for d in dims[:-2]) + tuple(d or 256 for d in dims[-2:])
+            low = spec.input_size // 4  # SAM's low-resolution masks: a quarter of the input
+            self._mask_shape = tuple(d or 1 for d in dims[:-2]) + tuple(d or low for d in dims[-2:])
         else:
             self._mask_shape = (1, 1, 256, 256)
 
@@ -86,6 +87,8 @@ class SamDecoder:
              s.labels_input: np.array([labs], dtype=self._dtypes[s.labels_input])}
         for out_name, in_name in s.embeddings:
             f[in_name] = emb.tensors[out_name]
+        if s.stacked:
+            f[s.stacked[0]] = emb.tensors[s.stacked[0]]
         if s.mask_input is not None:
             has = mask_input is not None
             m = mask_input if has else np.zeros(self._mask_shape, np.float32)
@@ -100,7 +103,9 @@ class SamDecoder:
     def decode(self, emb: ImageEmbedding, prompt: Prompt, mask_input: np.ndarray | None = None) -> MaskPrediction:
         s = self.spec
         outs = self.session.run_dict(self.feeds(emb, prompt, mask_input))
-        masks = outs[s.masks_output]
+        # A stretched frame: full-size masks from an export may have been cropped as if the
+        # image were resized by its longest side; the low-resolution logits are upscaled here.
+        masks = outs[s.low_res_output if s.stretch and s.low_res_output else s.masks_output]
         scores = outs.get(s.scores_output) if s.scores_output else None
         masks = masks.reshape((-1,) + masks.shape[-2:])
         best = 0

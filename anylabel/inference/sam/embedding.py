@@ -32,7 +32,7 @@ class SamEncoder:
         self.spec = spec
         self.model_id = model_id
         self._dtype = session.input(spec.encoder_input).dtype
-        self._wanted = [name for name, _ in spec.embeddings]
+        self._wanted = [name for name, _ in spec.embeddings] + list(spec.stacked[1] if spec.stacked else ())
 
     def make_run_options(self) -> Any:
         """Options whose ``terminate = True`` (from another thread) aborts a run in progress."""
@@ -41,9 +41,13 @@ class SamEncoder:
         return ort.RunOptions()
 
     def encode(self, image_rgb: np.ndarray, run_options: Any = None) -> ImageEmbedding:
-        frame = frame_for(image_rgb.shape, self.spec.input_size)
-        tensor = encoder_input(image_rgb, frame, self.spec.pixel_mean, self.spec.pixel_std,
-                               self.spec.channels_last, self._dtype)
+        s = self.spec
+        frame = frame_for(image_rgb.shape, s.input_size, s.stretch)
+        tensor = encoder_input(image_rgb, frame, s.pixel_mean, s.pixel_std, s.channels_last, self._dtype,
+                               raw=s.raw_image)
         # The ORT session directly: OnnxModel.run has no run options (needed to abort).
-        outs = self.session.session.run(self._wanted, {self.spec.encoder_input: tensor}, run_options)
-        return ImageEmbedding(dict(zip(self._wanted, outs)), frame, self.model_id)
+        outs = dict(zip(self._wanted, self.session.session.run(self._wanted, {s.encoder_input: tensor}, run_options)))
+        if s.stacked:
+            name, parts = s.stacked
+            outs[name] = np.stack([outs.pop(p) for p in parts])
+        return ImageEmbedding(outs, frame, self.model_id)

@@ -25,11 +25,13 @@ from .spec import SamSpec, read_spec
 
 #: Config keys SAM configs may use besides the common schema.
 SAM_CONFIG_KEYS = ("cache_size", "output_mode", "tolerance", "pixel_mean", "pixel_std", "mask_threshold",
-                   "prefetch")
+                   "prefetch", "target_size", "resize")
+#: How the image is fitted into the encoder input: SAM's longest-side resize + padding, or a
+#: stretch to the square (SAM-Med2D).
+RESIZE_MODES = ("longest", "stretch")
 
 #: Keys of X-AnyLabeling's EdgeSAM / EfficientViT-SAM configs that mean nothing here.
 SAM_IGNORED_KEYS = {
-    "target_size": "the encoder's input size is read from the encoder ONNX",
     "model_arch": "the architecture is read from the ONNX files",
     "img_model_path": "EdgeSAM's CLIP image tower (text-prompted SAM) is not used",
     "img_extra_path": "EdgeSAM's CLIP image tower (text-prompted SAM) is not used",
@@ -58,11 +60,12 @@ def _file_id(path: Path) -> str:
 
 @register("segment_anything", capabilities=SAM_CAPABILITIES, config_keys=SAM_CONFIG_KEYS,
           ignored_keys=SAM_IGNORED_KEYS,
-          aliases=("segment_anything_model", "sam", "mobile_sam", "edge_sam", "efficientvit_sam"))
+          aliases=("segment_anything_model", "sam", "mobile_sam", "edge_sam", "efficientvit_sam", "sam_hq"))
 class SamModel(Model):
     """Point/box-prompted segmentation with a cached, prefetched image encoder."""
 
     pipelined = False
+    default_resize = "longest"
 
     def __init__(self, config: ModelConfig, device: str = "auto", progress: ProgressCallback | None = None,
                  store: EmbeddingStore | None = None, **_: Any) -> None:
@@ -73,8 +76,14 @@ class SamModel(Model):
         enc = self.load_session("encoder_model_path")
         dec = self.load_session("decoder_model_path")
         opts = config.options
-        self.spec: SamSpec = read_spec(enc, dec, config.input_size, _triple(config, "pixel_mean"),
-                                       _triple(config, "pixel_std"), float(opts.get("mask_threshold", 0.0)))
+        resize = str(opts.get("resize", self.default_resize))
+        if resize not in RESIZE_MODES:
+            raise ConfigError(config.source, f"resize must be one of {', '.join(RESIZE_MODES)}, got {resize!r}")
+        # ``target_size`` (EfficientViT-SAM configs) is the longest side the encoder works at.
+        size = config.input_size or (int(opts["target_size"]) if opts.get("target_size") else None)
+        self.spec: SamSpec = read_spec(enc, dec, size, _triple(config, "pixel_mean"),
+                                       _triple(config, "pixel_std"), float(opts.get("mask_threshold", 0.0)),
+                                       stretch=resize == "stretch")
         self.model_id = f"{config.name}:{_file_id(enc.path)}:{_file_id(dec.path)}"
         self.encoder = SamEncoder(enc, self.spec, self.model_id)
         limit = (config.max_width or 2048, config.max_height or 2048)
@@ -146,3 +155,10 @@ class SamModel(Model):
 
 def rectangles(shapes: Sequence[Shape]) -> list[Shape]:
     return [s for s in shapes if s.shape_type == RECTANGLE]
+
+
+@register("sam_med2d", capabilities=SAM_CAPABILITIES, config_keys=SAM_CONFIG_KEYS)
+class SamMed2d(SamModel):
+    """SAM-Med2D: SAM's interface at a 256 input, the image stretched to the square."""
+
+    default_resize = "stretch"

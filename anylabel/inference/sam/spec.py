@@ -8,6 +8,11 @@ found from the tensors: the decoder inputs that the encoder produces are the
 embeddings, the rest are matched by their SAM names, and the input size comes from the
 encoder's fixed input shape. Anything that cannot be matched is an error naming the file
 and the tensors, not a guess.
+
+Two more layouts X-AnyLabeling ships: encoders exported with in-graph pre-processing
+(samexporter ``--use-preprocess``: a 3-D ``[h, w, 3]`` RGB 0..255 input, the image resized
+by its longest side, normalised and padded inside), and SAM-HQ's decoder, which takes the
+encoder's intermediate embeddings stacked into one ``interm_embeddings`` tensor.
 """
 from __future__ import annotations
 
@@ -46,6 +51,14 @@ class SamSpec:
     pixel_mean: tuple[float, float, float] = SAM_PIXEL_MEAN
     pixel_std: tuple[float, float, float] = SAM_PIXEL_STD
     mask_threshold: float = 0.0
+    #: The encoder takes the resized RGB image as it is ([h, w, 3], 0..255) and normalises
+    #: and pads it itself.
+    raw_image: bool = False
+    #: The image is stretched to the square input (SAM-Med2D) instead of resized by its
+    #: longest side and padded.
+    stretch: bool = False
+    #: (decoder input, encoder outputs) fed as ``np.stack`` of those outputs (SAM-HQ).
+    stacked: tuple[str, tuple[str, ...]] | None = None
 
     @property
     def accepts_mask_feedback(self) -> bool:
@@ -63,18 +76,23 @@ def _pick(infos: list[TensorInfo], names: tuple[str, ...]) -> str | None:
 def read_spec(encoder: OnnxModel, decoder: OnnxModel, input_size: int | None = None,
               pixel_mean: tuple[float, float, float] | None = None,
               pixel_std: tuple[float, float, float] | None = None,
-              mask_threshold: float = 0.0) -> SamSpec:
+              mask_threshold: float = 0.0, stretch: bool = False) -> SamSpec:
     """Match the roles of a pair's tensors; raise ModelLoadError naming what is missing."""
     if len(encoder.inputs) != 1:
         raise ModelLoadError(f"{encoder.path}: a SAM encoder takes one image input, this one takes "
                              f"{encoder.input_names}")
     enc_in = encoder.inputs[0]
-    if len(enc_in.shape) != 4:
-        raise ModelLoadError(f"{encoder.path}: image input {enc_in.name!r} has shape {enc_in.shape}, expected 4-D")
-    channels_last = enc_in.fixed_dim(3) == 3 and enc_in.fixed_dim(1) != 3
-    h_axis = 1 if channels_last else 2
-    fixed = enc_in.fixed_dim(h_axis) or enc_in.fixed_dim(h_axis + 1)
-    size = fixed or input_size or 1024  # the model's own shape wins over the config
+    raw = len(enc_in.shape) == 3 and enc_in.fixed_dim(2) == 3
+    if len(enc_in.shape) != 4 and not raw:
+        raise ModelLoadError(f"{encoder.path}: image input {enc_in.name!r} has shape {enc_in.shape}, "
+                             f"expected [1, 3, S, S], [1, S, S, 3] or [h, w, 3]")
+    if raw:  # the graph resizes nothing: it is fed the image resized by its longest side
+        channels_last, size = True, input_size or 1024
+    else:
+        channels_last = enc_in.fixed_dim(3) == 3 and enc_in.fixed_dim(1) != 3
+        h_axis = 1 if channels_last else 2
+        fixed = enc_in.fixed_dim(h_axis) or enc_in.fixed_dim(h_axis + 1)
+        size = fixed or input_size or 1024  # the model's own shape wins over the config
 
     enc_outs = set(encoder.output_names)
     embeddings = tuple((i.name, i.name) for i in decoder.inputs if i.name in enc_outs)
@@ -89,6 +107,12 @@ def read_spec(encoder: OnnxModel, decoder: OnnxModel, input_size: int | None = N
     if not embeddings and len(unknown) == 1 and len(encoder.outputs) == 1:
         # Renamed embedding tensor (one output, one unmatched input): that is the pairing.
         embeddings = ((encoder.output_names[0], unknown[0].name),)
+        unknown = []
+    stacked = None
+    spare = [n for n in encoder.output_names if n not in {e for e, _ in embeddings}]
+    if embeddings and len(unknown) == 1 and len(spare) > 1:
+        # SAM-HQ: the encoder's other outputs, stacked in their order, feed the one input left.
+        stacked = (unknown[0].name, tuple(spare))
         unknown = []
     problems = []
     if not embeddings:
@@ -111,4 +135,4 @@ def read_spec(encoder: OnnxModel, decoder: OnnxModel, input_size: int | None = N
         scores_output=_pick(decoder.outputs, _SCORES), low_res_output=_pick(decoder.outputs, _LOW_RES),
         pixel_mean=tuple(pixel_mean or SAM_PIXEL_MEAN),  # type: ignore[arg-type]
         pixel_std=tuple(pixel_std or SAM_PIXEL_STD),  # type: ignore[arg-type]
-        mask_threshold=mask_threshold)
+        mask_threshold=mask_threshold, raw_image=raw, stretch=stretch, stacked=stacked)

@@ -24,6 +24,8 @@ class ResizeFrame:
     orig_h: int
     orig_w: int
     input_size: int
+    #: Stretched to the square (SAM-Med2D) instead of resized by the longest side.
+    stretch: bool = False
 
     @property
     def scale(self) -> float:
@@ -33,11 +35,11 @@ class ResizeFrame:
     def resized_h(self) -> int:
         # Same rounding as SAM's ResizeLongestSide (int(x + 0.5)), so the crop of the
         # decoder's upscaled mask matches the pixels the encoder saw.
-        return int(self.orig_h * self.scale + 0.5)
+        return self.input_size if self.stretch else int(self.orig_h * self.scale + 0.5)
 
     @property
     def resized_w(self) -> int:
-        return int(self.orig_w * self.scale + 0.5)
+        return self.input_size if self.stretch else int(self.orig_w * self.scale + 0.5)
 
     def to_model(self, points: np.ndarray) -> np.ndarray:
         """Image pixel coordinates (x, y) -> coordinates in the resized frame."""
@@ -51,17 +53,18 @@ class ResizeFrame:
         return p / np.array([self.resized_w / self.orig_w, self.resized_h / self.orig_h])
 
 
-def frame_for(image_shape: tuple[int, ...], input_size: int) -> ResizeFrame:
+def frame_for(image_shape: tuple[int, ...], input_size: int, stretch: bool = False) -> ResizeFrame:
     h, w = int(image_shape[0]), int(image_shape[1])
     if h < 1 or w < 1:
         raise ValueError(f"image of size {w}x{h} cannot be segmented")
-    return ResizeFrame(h, w, int(input_size))
+    return ResizeFrame(h, w, int(input_size), stretch)
 
 
 def encoder_input(image_rgb: np.ndarray, frame: ResizeFrame, mean: tuple[float, ...] = SAM_PIXEL_MEAN,
                   std: tuple[float, ...] = SAM_PIXEL_STD, channels_last: bool = False,
-                  dtype: type = np.float32) -> np.ndarray:
-    """The encoder tensor [1, 3, S, S] (or [1, S, S, 3]): resized, normalised, zero-padded."""
+                  dtype: type = np.float32, raw: bool = False) -> np.ndarray:
+    """The encoder tensor [1, 3, S, S] (or [1, S, S, 3]): resized, normalised, zero-padded;
+    with ``raw`` the resized RGB image as it is, [h, w, 3] (the graph does the rest)."""
     import cv2
 
     img = np.asarray(image_rgb)
@@ -73,6 +76,8 @@ def encoder_input(image_rgb: np.ndarray, frame: ResizeFrame, mean: tuple[float, 
     if (img.shape[1], img.shape[0]) != size:
         shrink = size[0] < img.shape[1]
         img = cv2.resize(img, size, interpolation=cv2.INTER_AREA if shrink else cv2.INTER_LINEAR)
+    if raw:
+        return np.ascontiguousarray(img, dtype=dtype)
     out = np.zeros((frame.input_size, frame.input_size, 3), dtype=np.float32)
     # Normalise then pad with zeros (SAM pads the normalised tensor, so padding = mean colour).
     norm = (img.astype(np.float32) - np.asarray(mean, np.float32)) / np.asarray(std, np.float32)

@@ -62,9 +62,18 @@ class Rmbg(Model):
         lo, hi = float(full.min()), float(full.max())
         if hi - lo < 1e-6:  # a flat alpha: no foreground to separate
             return Prediction()
-        mask = (full - lo) / (hi - lo) > 0.5
+        mask = ((full - lo) / (hi - lo) > 0.5).astype(np.uint8)
+        # Drop specks before tracing: a noisy alpha has thousands of one-pixel regions, and
+        # tracing each costs far more than labelling them all at once.
+        n, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+        areas = stats[1:, cv2.CC_STAT_AREA]
+        if not len(areas):
+            return Prediction()
+        big = np.flatnonzero(areas >= max(16, MIN_PART * areas.max())) + 1
+        keep = np.zeros(n, bool)
+        keep[big] = True
         tol = self.config.epsilon_factor * 2 * (w + h) if self.config.epsilon_factor else 1.0
-        polys = mask_to_polygons(mask, tolerance=tol, min_area=16.0)
+        polys = mask_to_polygons(keep[labels], tolerance=tol, min_area=16.0)
         if not polys:
             return Prediction()
         biggest = polygon_area(polys[0])

@@ -155,8 +155,14 @@ def _resolve_classes(value: Any, base: Path, path: Path | None) -> list[str]:
             if c.is_file():
                 names = [ln.strip() for ln in c.read_text(encoding="utf-8").splitlines()]
                 return [n for n in names if n]
-        raise ConfigError(path, f"classes: no class list named {value!r} (looked for "
-                          f"{', '.join(str(c) for c in candidates)})")
+        shared = sorted(p.stem for p in (shipped_config_dir() / "classes").glob("*.txt"))
+        if not value.isalpha() or difflib.get_close_matches(value, shared, n=1, cutoff=0.8):
+            raise ConfigError(path, f"classes: no class list named {value!r}{_closest(value, shared)} (looked for "
+                              f"{', '.join(str(c) for c in candidates)})")
+        # A plain word (letters only) that names no list is the one class of the model
+        # (X-AnyLabeling's attribute models: ``classes: person``); file-like names and near
+        # misses of a shared list stay errors.
+        return [value]
     if isinstance(value, Mapping):
         try:
             items = {int(k): str(v) for k, v in value.items()}

@@ -108,7 +108,7 @@ def build_model(args: argparse.Namespace):
     return create_model(cfg, device=args.device, progress=show_download)
 
 
-def make_tracker(name: str, model) -> Any:  # type: ignore[no-untyped-def]
+def make_tracker(name: str | None, model) -> Any:  # type: ignore[no-untyped-def]
     try:
         from ..inference.trackers import create_tracker  # type: ignore[attr-defined]
     except ImportError as exc:
@@ -148,14 +148,16 @@ def run(args: argparse.Namespace) -> int:
         print(f"anylabel predict: {model.fallback_reason}; running on CPU", file=sys.stderr)
     predictor = None
     if args.prompt_from_boxes:
-        if not hasattr(model, "predict_with_annotation"):
+        if not (model.capabilities.uses_annotation and hasattr(model, "predict_with_annotation")):
             print(f"anylabel predict: model {args.model} ({model.config.type}) does not take box prompts",
                   file=sys.stderr)
             return 2
 
         predictor = predict_with_existing
     try:
-        tracker = make_tracker(args.tracker, model) if args.tracker else None
+        # A tracking-capable model whose config has a tracker: map tracks without --tracker.
+        own = model.capabilities.tracking and bool(model.config.tracker)
+        tracker = make_tracker(args.tracker or None, model) if args.tracker or own else None
     except Exception as exc:  # noqa: BLE001  # unknown tracker name, bad tracker: settings
         print(f"anylabel predict: --tracker {args.tracker}: {exc}", file=sys.stderr)
         return 2

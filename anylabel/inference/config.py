@@ -5,14 +5,22 @@ user thinks is set and is not. Every unknown key is an error that names the file
 key and the closest known key.
 
 The schema is X-AnyLabeling's "custom model" schema (so a user's YAML + ONNX pair loads
-here unchanged), including old aliases (``confidence_threshold``, ``nms_threshold``),
+here unchanged), including old spellings (``confidence_threshold``, ``nms_threshold``),
 the SAM, OCR, SAHI and ``tracker:`` keys, plus AnyLabel's own additions (``nms``,
-``max_det``, ``sha256``, ...). A model type can declare extra keys it accepts
-(``register(..., config_keys=...)``); those land in ``ModelConfig.options``.
+``max_det``, ``sha256``, ...). A model type declares the extra keys it uses
+(``register(..., config_keys=...)``, they land in ``ModelConfig.options``) and the keys
+X-AnyLabeling's configs set for it that mean nothing here (``register(...,
+ignored_keys=...)``): those are accepted, kept in ``ModelConfig.ignored`` and reported
+once as a warning (``ModelConfig.warnings``; ``anylabel models check`` prints them).
+
+A type that is not registered here cannot tell a typo from a key of its own, so its
+extra keys are kept unchecked in ``options``; creating the model then fails with the
+reason (see ``registry.unsupported_reason``).
 """
 from __future__ import annotations
 
 import difflib
+import logging
 import os
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -20,12 +28,14 @@ from typing import Any, Iterable, Mapping
 
 from ..core.errors import AnyLabelError
 
-#: Old key names that existing configs use, mapped to the current names.
+log = logging.getLogger(__name__)
+
+#: Old key names that existing configs use, mapped to the current names. (``model_type``
+#: is not one: beside ``type`` it names a sub-variant, e.g. EdgeSAM's or Grounding-DINO's.)
 ALIASES: dict[str, str] = {
     "confidence_threshold": "conf_threshold",
     "score_threshold": "conf_threshold",
     "nms_threshold": "iou_threshold",
-    "model_type": "type",
 }
 
 #: NMS variants a config or the panel may choose (see anylabel.inference.postprocess).
@@ -44,6 +54,16 @@ TRACKER_KEYS: frozenset[str] = frozenset({
 
 #: Upper bound of class indices in a {index: name} map (the list is allocated densely).
 MAX_CLASS_INDEX = 100_000
+
+#: ``tracker:`` keys of X-AnyLabeling's TrackTrack settings, which the trackers here do not
+#: use: accepted and reported as ignored (``lost_match_thr``, the weights of its cost terms...).
+IGNORED_TRACKER_KEYS: frozenset[str] = frozenset({
+    "angle_weight", "conf_weight", "iou_weight", "lost_match_thr", "min_track_len", "penalty_p",
+    "reduce_step", "tai_thr",
+})
+
+#: Tracker types of X-AnyLabeling's configs that are not implemented here -> the one used instead.
+TRACKER_SUBSTITUTES: dict[str, str] = {"tracktrack": "bytetrack"}
 
 #: Where the shipped configs and shared class lists live (``models/configs`` in the repo).
 def shipped_config_dir() -> Path:
@@ -96,6 +116,11 @@ class ModelConfig:
     input_size: int | None = None
     max_width: int | None = None
     max_height: int | None = None
+    #: Network input size for exports with a dynamic input shape (a fixed shape wins).
+    input_width: int | None = None
+    input_height: int | None = None
+    #: Sub-variant of the type (X-AnyLabeling: EdgeSAM's, Grounding-DINO's model_type).
+    model_type: str | None = None
     # OCR
     det_model_path: str | None = None
     rec_model_path: str | None = None
@@ -114,6 +139,10 @@ class ModelConfig:
     device: str | None = None
     #: Keys declared by the model type (``register(..., config_keys=...)``).
     options: dict[str, Any] = field(default_factory=dict)
+    #: Keys that were accepted but mean nothing here (X-AnyLabeling settings) -> their values.
+    ignored: dict[str, Any] = field(default_factory=dict)
+    #: Things a user should know about this config (ignored keys, substitutions).
+    warnings: list[str] = field(default_factory=list)
     #: The YAML this came from (None for configs built in code); relative paths resolve against it.
     source: Path | None = None
 
@@ -136,7 +165,8 @@ class ModelConfig:
         return new
 
 
-_FIELD_NAMES: frozenset[str] = frozenset(f.name for f in fields(ModelConfig)) - {"options", "source"}
+_FIELD_NAMES: frozenset[str] = (frozenset(f.name for f in fields(ModelConfig))
+                                 - {"options", "source", "ignored", "warnings"})
 
 
 def _closest(key: str, known: Iterable[str]) -> str:
@@ -155,14 +185,8 @@ def _resolve_classes(value: Any, base: Path, path: Path | None) -> list[str]:
             if c.is_file():
                 names = [ln.strip() for ln in c.read_text(encoding="utf-8").splitlines()]
                 return [n for n in names if n]
-        shared = sorted(p.stem for p in (shipped_config_dir() / "classes").glob("*.txt"))
-        if not value.isalpha() or difflib.get_close_matches(value, shared, n=1, cutoff=0.8):
-            raise ConfigError(path, f"classes: no class list named {value!r}{_closest(value, shared)} (looked for "
-                              f"{', '.join(str(c) for c in candidates)})")
-        # A plain word (letters only) that names no list is the one class of the model
-        # (X-AnyLabeling's attribute models: ``classes: person``); file-like names and near
-        # misses of a shared list stay errors.
-        return [value]
+        raise ConfigError(path, f"classes: no class list named {value!r} (looked for "
+                          f"{', '.join(str(c) for c in candidates)})")
     if isinstance(value, Mapping):
         try:
             items = {int(k): str(v) for k, v in value.items()}
@@ -188,7 +212,8 @@ def _check_values(cfg: ModelConfig, path: Path | None) -> None:
         raise ConfigError(path, f"nms must be one of {', '.join(NMS_METHODS)}, got {cfg.nms!r}{_closest(cfg.nms, NMS_METHODS)}")
     if cfg.max_det < 1:
         raise ConfigError(path, f"max_det must be >= 1, got {cfg.max_det}")
-    for key in ("slice_height", "slice_width", "input_size", "max_width", "max_height"):
+    for key in ("slice_height", "slice_width", "input_size", "max_width", "max_height", "input_width",
+                "input_height"):
         v = getattr(cfg, key)
         if v is not None and v < 1:
             raise ConfigError(path, f"{key} must be a positive integer, got {v}")
@@ -227,50 +252,109 @@ _FIELD_TYPES: dict[str, str] = {f.name: str(f.type) for f in fields(ModelConfig)
 _DEFAULTS: dict[str, Any] = {f.name: f.default for f in fields(ModelConfig) if not callable(f.default_factory)}  # type: ignore[misc]
 
 
+def _type_keys(mtype: str, extra_keys: Iterable[str] | None,
+               ignored_keys: Mapping[str, str] | Iterable[str] | None) -> tuple[frozenset[str], dict[str, str], bool]:
+    """(keys the type uses, keys it ignores -> why, whether the type is registered here)."""
+    if extra_keys is not None:
+        ignored = _as_reasons(ignored_keys or ())
+        return frozenset(extra_keys), ignored, True
+    from . import registry  # here: registry imports this module
+
+    entry = registry.model_types().get(mtype)
+    if entry is None:
+        return frozenset(), _as_reasons(ignored_keys or ()), False
+    return entry.config_keys, {**entry.ignored_keys, **_as_reasons(ignored_keys or ())}, True
+
+
+def _as_reasons(keys: Mapping[str, str] | Iterable[str]) -> dict[str, str]:
+    if isinstance(keys, Mapping):
+        return {str(k): str(v) for k, v in keys.items()}
+    return {str(k): "" for k in keys}
+
+
+def _ignore(cfg_ignored: dict[str, Any], warnings: list[str], key: str, value: Any, why: str) -> None:
+    cfg_ignored[key] = value
+    warnings.append(f"ignored key {key!r}" + (f": {why}" if why else " (not used here)"))
+
+
+def _tracker_map(value: Any, path: Path | None, ignored: dict[str, Any], warnings: list[str]) -> dict[str, Any]:
+    if value is None:
+        return {}
+    if not isinstance(value, Mapping):
+        raise ConfigError(path, "tracker: expected a map of tracker settings")
+    out: dict[str, Any] = {}
+    for tk, tv in value.items():
+        tk = str(tk)
+        if tk in IGNORED_TRACKER_KEYS:
+            _ignore(ignored, warnings, f"tracker.{tk}", tv, "a TrackTrack setting; the trackers here do not use it")
+        elif tk not in TRACKER_KEYS:
+            raise ConfigError(path, f"unknown key 'tracker.{tk}'{_closest(tk, TRACKER_KEYS | IGNORED_TRACKER_KEYS)}")
+        else:
+            out[tk] = tv
+    kind = str(out.get("tracker_type", "")).lower()
+    if kind in TRACKER_SUBSTITUTES:
+        out["tracker_type"] = TRACKER_SUBSTITUTES[kind]
+        warnings.append(f"tracker.tracker_type {kind!r} is not implemented here; {TRACKER_SUBSTITUTES[kind]} is used")
+    return out
+
+
 def config_from_dict(data: Any, source: str | os.PathLike[str] | None = None,
-                     extra_keys: Iterable[str] | None = None) -> ModelConfig:
+                     extra_keys: Iterable[str] | None = None,
+                     ignored_keys: Mapping[str, str] | Iterable[str] | None = None) -> ModelConfig:
     """Build a validated config from parsed YAML.
 
-    ``extra_keys`` are keys the model type accepts beyond the common schema; when None
-    they are looked up from the registry (which may import the model type's module).
+    ``extra_keys`` are keys the model type uses beyond the common schema and
+    ``ignored_keys`` ({key: why} or names) the ones it accepts without using; when
+    ``extra_keys`` is None both are looked up from the registry (which may import the
+    model type's module).
     """
     path = Path(source) if source is not None else None
     if not isinstance(data, Mapping):
         raise ConfigError(path, "a model config must be a YAML mapping (key: value lines)")
+    for required in ("type", "name"):
+        if not data.get(required):
+            raise ConfigError(path, f"missing required key {required!r}")
+    mtype = str(data["type"])
+    extras, ignored_reasons, registered = _type_keys(mtype, extra_keys, ignored_keys)
     raw: dict[str, Any] = {}
+    unchecked: dict[str, Any] = {}
     for key, value in data.items():
         key = str(key)
-        new = ALIASES.get(key, key)
-        if new in raw:
-            raise ConfigError(path, f"{key!r} and {new!r} both given; keep only {new!r}")
+        new = key if key in extras else ALIASES.get(key, key)  # a type may claim an old name
+        clash = (new in raw and raw[new] != value) or (new != key and new in data and data[new] != value)
+        if clash:
+            if not registered:  # e.g. a detector and a pose threshold of a two-stage type
+                unchecked[key] = value
+                continue
+            raise ConfigError(path, f"{key!r} and {new!r} both given with different values; keep only {new!r}")
         raw[new] = value
-    for required in ("type", "name"):
-        if not raw.get(required):
-            raise ConfigError(path, f"missing required key {required!r}")
-    mtype = str(raw["type"])
-    if extra_keys is None:
-        from .registry import config_keys_for  # here: registry imports this module
-
-        extra_keys = config_keys_for(mtype)
-    extras = frozenset(extra_keys)
-    known = _FIELD_NAMES | extras
+    known = _FIELD_NAMES | extras | set(ignored_reasons)
     kwargs: dict[str, Any] = {}
-    options: dict[str, Any] = {}
+    options: dict[str, Any] = dict(unchecked)
+    ignored: dict[str, Any] = {}
+    warnings: list[str] = []
     base = path.parent if path else Path.cwd()
     for key, value in raw.items():
-        if key in extras and key not in _FIELD_NAMES:
+        if key in extras:  # a type may claim a common key to read it its own way
             options[key] = value
+        elif key in ignored_reasons and key not in _FIELD_NAMES:
+            _ignore(ignored, warnings, key, value, ignored_reasons[key])
         elif key not in known:
+            if not registered:  # nothing to check it against; the type error comes at load
+                options[key] = value
+                continue
             raise ConfigError(path, f"unknown key {key!r}{_closest(key, known | set(ALIASES))} "
                               f"for model type {mtype!r}")
-        elif key == "classes" and isinstance(value, Mapping) and value and all(
-                isinstance(v, list) for v in value.values()):
-            # X-AnyLabeling's keypoint form {class: [keypoint names]} (face models): the names
-            # are the classes, the first class's list the keypoints unless ``keypoints`` is set.
-            kwargs[key] = [str(k) for k in value]
-            if "keypoints" not in raw:
-                kwargs["keypoints"] = [str(v) for v in next(iter(value.values()))]
         elif key == "classes":
+            if not registered and not isinstance(value, (list, Mapping)):
+                options[key] = value  # a class-list name only the (missing) type knows
+                continue
+            if isinstance(value, Mapping) and value and all(isinstance(v, list) for v in value.values()):
+                # X-AnyLabeling pose configs: {class name: [keypoint names]}
+                kwargs[key] = [str(k) for k in value]
+                if not raw.get("keypoints"):
+                    kwargs["keypoints"] = [str(v) for v in next(iter(value.values()))]
+                continue
             kwargs[key] = _resolve_classes(value, base, path)
         elif key in ("filter_classes", "keypoints"):
             if value is None:
@@ -281,14 +365,7 @@ def config_from_dict(data: Any, source: str | os.PathLike[str] | None = None,
         elif key == "skeleton":
             kwargs[key] = [list(map(int, pair)) for pair in (value or [])]
         elif key == "tracker":
-            if value is None:
-                value = {}
-            if not isinstance(value, Mapping):
-                raise ConfigError(path, "tracker: expected a map of tracker settings")
-            for tk in value:
-                if tk not in TRACKER_KEYS:
-                    raise ConfigError(path, f"unknown key 'tracker.{tk}'{_closest(str(tk), TRACKER_KEYS)}")
-            kwargs[key] = dict(value)
+            kwargs[key] = _tracker_map(value, path, ignored, warnings)
         elif key == "sha256":
             if isinstance(value, str):
                 value = {"model_path": value}
@@ -300,14 +377,27 @@ def config_from_dict(data: Any, source: str | os.PathLike[str] | None = None,
             kwargs[key] = _coerce(key, value, path)
     if raw.get("slice_height") or raw.get("slice_width"):
         kwargs.setdefault("sahi", True)
-    cfg = ModelConfig(**kwargs, options=options, source=path)
+    cfg = ModelConfig(**kwargs, options=options, ignored=ignored, warnings=warnings, source=path)
     if not cfg.display_name:
         cfg.display_name = cfg.name
     unknown_filter = [c for c in cfg.filter_classes if cfg.classes and c not in cfg.classes]
     if unknown_filter:
         raise ConfigError(path, f"filter_classes: {unknown_filter} are not in classes")
-    _check_values(cfg, path)
+    if registered:
+        _check_values(cfg, path)
     return cfg
+
+
+_WARNED: set[tuple[str, str]] = set()
+
+
+def report_warnings(cfg: ModelConfig) -> None:
+    """Log a config's warnings, each once per file for the life of the process."""
+    where = str(cfg.source) if cfg.source else cfg.name
+    for w in cfg.warnings:
+        if (where, w) not in _WARNED:
+            _WARNED.add((where, w))
+            log.warning("%s: %s", where, w)
 
 
 def load_config(path: str | os.PathLike[str], extra_keys: Iterable[str] | None = None) -> ModelConfig:
@@ -323,7 +413,9 @@ def load_config(path: str | os.PathLike[str], extra_keys: Iterable[str] | None =
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
         raise ConfigError(p, f"not valid YAML ({exc})") from exc
-    return config_from_dict(data, p, extra_keys)
+    cfg = config_from_dict(data, p, extra_keys)
+    report_warnings(cfg)
+    return cfg
 
 
 def shipped_configs(directory: str | os.PathLike[str] | None = None) -> tuple[list[ModelConfig], list[ConfigError]]:

@@ -10,9 +10,18 @@ imports every module of the packages in ``MODEL_PACKAGES`` (they only import num
 module level, so this is cheap). Adding a model type therefore touches one Python file
 and one YAML. A module that fails to import is remembered and named in the error for
 the types it would have provided, instead of breaking every other model.
+
+Config keys: ``config_keys`` are the extra YAML keys a type uses (they land in
+``ModelConfig.options``); ``ignored_keys`` ({key: why} or a list of names) are keys
+X-AnyLabeling's configs set for the type that mean nothing here: accepted, kept in
+``ModelConfig.ignored`` and reported once as a warning. Any other key is an error.
+
+Types of X-AnyLabeling's zoo that are not registered here have a reason
+(``unsupported_reason``): ``anylabel models check`` prints it and ``create_model`` raises it.
 """
 from __future__ import annotations
 
+import difflib
 import importlib
 import logging
 import os
@@ -20,7 +29,7 @@ import pkgutil
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterable, TypeVar
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, TypeVar
 
 from .config import ConfigError, ModelConfig, find_config, load_config
 
@@ -63,6 +72,8 @@ class ModelType:
     capabilities: Capabilities
     config_keys: frozenset[str] = field(default_factory=frozenset)
     module: str = ""
+    #: Keys accepted without being used -> why (may be empty).
+    ignored_keys: dict[str, str] = field(default_factory=dict)
 
 
 _TYPES: dict[str, ModelType] = {}
@@ -74,11 +85,18 @@ C = TypeVar("C", bound=type)
 
 
 def register(name: str, capabilities: Capabilities | None = None, config_keys: Iterable[str] = (),
-             aliases: Iterable[str] = ()) -> Callable[[C], C]:
-    """Class decorator: make ``name`` (and ``aliases``) create this model type."""
+             aliases: Iterable[str] = (), ignored_keys: Mapping[str, str] | Iterable[str] = ()) -> Callable[[C], C]:
+    """Class decorator: make ``name`` (and ``aliases``) create this model type.
+
+    ``config_keys``: extra keys the type reads from ``config.options``; ``ignored_keys``:
+    keys accepted but not used ({key: why} or names), reported once as warnings.
+    """
+    reasons = ({str(k): str(v) for k, v in ignored_keys.items()} if isinstance(ignored_keys, Mapping)
+               else {str(k): "" for k in ignored_keys})
 
     def deco(cls: C) -> C:
-        entry = ModelType(name, cls, capabilities or Capabilities(), frozenset(config_keys), cls.__module__)
+        entry = ModelType(name, cls, capabilities or Capabilities(), frozenset(config_keys), cls.__module__,
+                          reasons)
         with _lock:
             for n in (name, *aliases):
                 old = _TYPES.get(n)
@@ -121,19 +139,48 @@ def model_types() -> dict[str, ModelType]:
     return dict(_TYPES)
 
 
+def unsupported_reason(name: str) -> str | None:
+    """Why a model type cannot run here (None when it can, or when nobody knows the name)."""
+    from .zoo_types import OUT_OF_SCOPE, XAL_TYPES
+
+    _discover()
+    if name in _TYPES:
+        return None
+    if name in OUT_OF_SCOPE:
+        return OUT_OF_SCOPE[name]
+    if name in XAL_TYPES:
+        return "an X-AnyLabeling model type that is not implemented here yet"
+    return None
+
+
 def get_model_type(name: str) -> ModelType:
     _discover()
     entry = _TYPES.get(name)
     if entry is None:
+        reason = unsupported_reason(name)
+        if reason:
+            raise ConfigError(None, f"model type {name!r} is not supported: {reason}")
         known = ", ".join(sorted(_TYPES))
+        close = difflib.get_close_matches(name, sorted(_TYPES), n=1, cutoff=0.6)
+        if close:
+            known = f"did you mean {close[0]!r}? known types: {known}"
+        else:
+            known = f"known types: {known}"
         broken = "".join(f"\n  {m}: {e}" for m, e in _IMPORT_ERRORS.items())
         hint = f"\nModules that failed to import:{broken}" if broken else ""
-        raise ConfigError(None, f"unknown model type {name!r}; known types: {known}{hint}")
+        raise ConfigError(None, f"unknown model type {name!r}; {known}{hint}")
     return entry
 
 
 def capabilities_of(name: str) -> Capabilities:
     return get_model_type(name).capabilities
+
+
+def types_with(**wanted: bool) -> list[str]:
+    """Names (aliases included) of the registered types whose capabilities match, e.g.
+    ``types_with(point_prompts=True)``: the GUI and CLI ask this instead of listing names."""
+    return sorted(n for n, e in model_types().items()
+                  if all(getattr(e.capabilities, k) == v for k, v in wanted.items()))
 
 
 def config_keys_for(name: str) -> frozenset[str]:
@@ -156,6 +203,9 @@ def create_model(config: ModelConfig | str | os.PathLike[str], device: str | Non
         cfg = load_config(config)
     else:
         cfg = find_config(str(config))
-    entry = get_model_type(cfg.type)
+    try:
+        entry = get_model_type(cfg.type)
+    except ConfigError as exc:
+        raise ConfigError(cfg.source, exc.problem) from None
     dev = device or cfg.device or "auto"
     return entry.cls(cfg, device=dev, progress=progress, **options)

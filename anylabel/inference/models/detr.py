@@ -34,8 +34,6 @@ from ..registry import Capabilities, register
 IMAGENET_MEAN = np.array([0.485, 0.456, 0.406], np.float32).reshape(1, 3, 1, 1)
 IMAGENET_STD = np.array([0.229, 0.224, 0.225], np.float32).reshape(1, 3, 1, 1)
 
-#: Keys X-AnyLabeling's DETR configs use besides the common ones.
-SIZE_KEYS = ("input_width", "input_height")
 
 BOX_CAPS = Capabilities(conf=True, output_types=("rectangle", "polygon", "rotation"))
 SEG_CAPS = Capabilities(conf=True, iou=True, output_types=("polygon", "rectangle", "rotation"))
@@ -265,12 +263,12 @@ class PostprocessedDetr(DetrModel):
         return shapes
 
 
-@register("rtdetrv2", capabilities=BOX_CAPS, config_keys=SIZE_KEYS)
+@register("rtdetrv2", capabilities=BOX_CAPS)
 class RtDetrV2(PostprocessedDetr):
     """RT-DETRv2 export: stretched input /255, ``orig_target_sizes`` = image (w, h)."""
 
 
-@register("dfine", capabilities=BOX_CAPS, config_keys=SIZE_KEYS, aliases=("deimv2",))
+@register("dfine", capabilities=BOX_CAPS, aliases=("deimv2",))
 class DFine(PostprocessedDetr):
     """D-FINE / DEIMv2 export: aspect kept, centred on black, sizes = the input (w, h)."""
 
@@ -278,8 +276,7 @@ class DFine(PostprocessedDetr):
     sizes_feed = "input_wh"
 
 
-@register("rio_detr", capabilities=Capabilities(conf=True, output_types=("rotation", "polygon", "rectangle")),
-          config_keys=SIZE_KEYS)
+@register("rio_detr", capabilities=Capabilities(conf=True, output_types=("rotation", "polygon", "rectangle")))
 class RioDetr(PostprocessedDetr):
     """RiO-DETR (oriented RT-DETRv2): aspect kept, padded right/below, sizes = image (h, w);
     ``boxes`` [1,Q,5] cx cy w h angle in image pixels."""
@@ -289,13 +286,13 @@ class RioDetr(PostprocessedDetr):
     default_size = 800
 
 
-@register("dfine_seg", capabilities=SEG_CAPS, config_keys=(*SIZE_KEYS, "mask_threshold"))
+@register("dfine_seg", capabilities=SEG_CAPS, config_keys=("mask_threshold",))
 class DFineSeg(PostprocessedDetr):
     """D-FINE-seg export: input ``input`` only (stretched /255); boxes in input pixels,
     ``masks`` [1,Q,H/4,W/4] probabilities; duplicates are removed by class-wise NMS."""
 
 
-@register("rtdetr", capabilities=BOX_CAPS, config_keys=SIZE_KEYS, aliases=("u_rtdetr",))
+@register("rtdetr", capabilities=BOX_CAPS, aliases=("u_rtdetr",))
 class QueryTableDetr(DetrModel):
     """Paddle RT-DETR (``image`` -> ``outputs``) and Ultralytics RT-DETR (``images`` ->
     ``output0``): [1,Q,4+nc], normalised cx cy w h then class logits or probabilities."""
@@ -314,7 +311,7 @@ class QueryTableDetr(DetrModel):
         return Prediction(shapes=self.box_shapes(meta.fit.boxes_to_image(xyxy), ids[keep], scores[keep]))
 
 
-@register("rfdetr", config_keys=(*SIZE_KEYS, "num_select"), aliases=("rfdetr_seg",),
+@register("rfdetr", config_keys=("num_select",), aliases=("rfdetr_seg",),
           capabilities=Capabilities(conf=True, output_types=("rectangle", "polygon", "rotation")))
 class RfDetr(DetrModel):
     """RF-DETR: ImageNet-normalised stretched input; ``dets`` + class logits (+ mask logits).

@@ -35,7 +35,7 @@ def face_shapes(boxes: np.ndarray, scores: np.ndarray, landmarks: np.ndarray, la
     return shapes
 
 
-@register("scrfd", capabilities=FACE_CAPS, config_keys=("input_width", "input_height"))
+@register("scrfd", capabilities=FACE_CAPS)
 class Scrfd(Model):
     """InsightFace SCRFD: per stride (8, 16, 32; or 5 strides without / with key points)
     ``score_s`` [1,N,1], ``bbox_s`` [1,N,4] distances from the anchor centre and ``kps_s``

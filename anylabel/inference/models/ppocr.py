@@ -14,6 +14,7 @@ X-AnyLabeling's DB and recognition keys are used: ``det_db_thresh``, ``det_db_bo
 from __future__ import annotations
 
 import math
+from pathlib import Path
 
 import cv2
 import numpy as np
@@ -76,7 +77,7 @@ def _crop_quad(img: np.ndarray, quad: np.ndarray) -> np.ndarray:
 #: X-AnyLabeling's PP-OCR config keys (``lang`` names a dictionary bundled with it; the rec
 #: model's own character list or ``rec_char_dict_path`` is used instead).
 OCR_KEYS = ("det_db_thresh", "det_db_box_thresh", "det_db_unclip_ratio", "det_db_max_candidates",
-            "drop_score", "use_angle_cls", "rec_char_dict_path", "lang")
+            "drop_score", "use_angle_cls", "rec_char_dict_path")
 #: Largest character dictionary read (PP-OCRv6's has 18,708 lines, about 80 kB).
 MAX_DICT_BYTES = 4 * 1024 * 1024
 
@@ -84,8 +85,6 @@ MAX_DICT_BYTES = 4 * 1024 * 1024
 def read_char_dict(config: ModelConfig, value: str) -> list[str] | None:
     """The characters of a dictionary file (relative to the config's folder); None when the
     file does not exist. One character per line, as PaddleOCR writes them."""
-    from pathlib import Path
-
     from ..config import ConfigError
 
     path = Path(value).expanduser()
@@ -103,6 +102,7 @@ def read_char_dict(config: ModelConfig, value: str) -> list[str] | None:
 
 
 @register("ppocr_v4", aliases=("ppocr_v3", "ppocr", "ppocr_v5", "ppocr_v6"), config_keys=OCR_KEYS,
+          ignored_keys={"lang": "the character set comes from the rec model (or rec_char_dict_path)"},
           capabilities=Capabilities(conf=True, iou=False, output_types=("polygon", "rotation", "rectangle")))
 class PPOCR(Model):
     """Detects text lines, straightens each, fixes upside-down ones, reads them."""
@@ -137,7 +137,8 @@ class PPOCR(Model):
         if not listed:
             from ..runtime import ModelLoadError
 
-            hint = (f" (lang {opts['lang']!r} names a dictionary bundled with X-AnyLabeling)" if opts.get("lang") else "")
+            lang = config.ignored.get("lang")
+            hint = f" (lang {lang!r} names a dictionary bundled with X-AnyLabeling)" if lang else ""
             raise ModelLoadError(f"{self.rec.path}: no 'character' list in the ONNX metadata; give the character "
                                  f"dictionary as rec_char_dict_path{hint}")
         self.characters = ["<blank>"] + listed + [" "]

@@ -77,7 +77,7 @@ def parse_attributes(config: ModelConfig) -> list[tuple[str, list[str], float]]:
     return out
 
 
-@register("pulc_attribute", config_keys=("attributes",),
+@register("pulc_attribute", config_keys=("attributes", "classes"),
           capabilities=Capabilities(conf=False, output_types=("rectangle",)))
 class PulcAttribute(StretchedImageModel):
     def __init__(self, config: ModelConfig, device: str = "auto", progress: ProgressCallback | None = None) -> None:
@@ -88,7 +88,9 @@ class PulcAttribute(StretchedImageModel):
         if have is not None and have != need:
             raise ConfigError(config.source, f"attributes: they read {need} scores but "
                               f"{self.session.path.name} gives {have}")
-        self.label = config.classes[0] if config.classes else "object"
+        # X-AnyLabeling's form ``classes: person`` (the label, not a class-list name) or a list.
+        named = config.options.get("classes")
+        self.label = str(named[0] if isinstance(named, list) and named else named or "object")
 
     def choices(self) -> dict[str, list[str]]:
         """Each attribute's possible values (for an attribute editor)."""

@@ -48,8 +48,10 @@ class DetectorSam(Model):
                  **_: Any) -> None:
         super().__init__(config, device, progress)
         det_cfg, sam_cfg = _sub_config(config, "detector"), _sub_config(config, "sam")
-        if sam_cfg.type not in ("segment_anything", "segment_anything_model", "sam", "mobile_sam", "edge_sam",
-                                "efficientvit_sam"):
+        from ..registry import model_types
+
+        entry = model_types().get(sam_cfg.type)
+        if entry is None or not entry.capabilities.box_prompts:
             raise ConfigError(config.source, f"sam: {sam_cfg.name} is a {sam_cfg.type} model, not a SAM model")
         self.detector = create_model(det_cfg, device=device, progress=progress)
         self.sam = create_model(sam_cfg, device=device, progress=progress)

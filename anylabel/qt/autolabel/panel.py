@@ -94,11 +94,20 @@ class AutoLabelPanel(QDockWidget):
         self.slice_size.setSuffix(" px tiles")
         form.addRow(self.sahi)
         form.addRow("Tile size", self.slice_size)
+        # Shown from the model's capabilities: text prompts (open vocabulary: the classes to
+        # look for) and, for click/box-prompted models, where their prompts are given.
+        self.text_prompt = QLineEdit(w)
+        self.text_prompt.setPlaceholderText("e.g. person, red car, dog")
+        form.addRow("Text prompt", self.text_prompt)
+        self.prompt_hint = QLabel("Prompt on the canvas: Tools ▸ Segment Anything (points, boxes)", w)
+        self.prompt_hint.setWordWrap(True)
+        form.addRow(self.prompt_hint)
         self.keep_existing = QCheckBox("Keep existing shapes", w)
         self.keep_existing.setChecked(True)
         form.addRow(self.keep_existing)
         self._rows = {"conf": self.conf, "iou": self.iou, "nms": self.nms, "output": self.output_type,
-                      "sahi": self.sahi, "slice": self.slice_size}
+                      "sahi": self.sahi, "slice": self.slice_size, "text": self.text_prompt,
+                      "prompts": self.prompt_hint}
         self._form = form
 
         self.run_button = QPushButton("Run on this image", w)
@@ -263,6 +272,8 @@ class AutoLabelPanel(QDockWidget):
         self.iou.setValue(cfg.iou_threshold)
         self.nms.setCurrentIndex(max(0, self.nms.findData(cfg.nms)))
         self.sahi.setChecked(cfg.sahi)
+        if model.capabilities.text_prompts:
+            self.text_prompt.setText(", ".join(cfg.classes))
         self.slice_size.setValue(cfg.slice_width or cfg.slice_height or 640)
         self._set_running(False)
         self.model_loaded.emit(model)
@@ -282,6 +293,8 @@ class AutoLabelPanel(QDockWidget):
         self._show_row("output", len(caps.output_types) > 1)
         self._show_row("sahi", caps.sahi)
         self._show_row("slice", caps.sahi)
+        self._show_row("text", caps.text_prompts)
+        self._show_row("prompts", caps.point_prompts or caps.box_prompts)
 
     def _show_row(self, key: str, visible: bool) -> None:
         widget = self._rows[key]
@@ -309,6 +322,10 @@ class AutoLabelPanel(QDockWidget):
         if len(caps.output_types) > 1:
             chosen = self.output_type.currentText()
             opts["output_type"] = None if chosen == caps.output_types[0] else chosen
+        if caps.text_prompts:
+            words = [t.strip() for t in self.text_prompt.text().split(",") if t.strip()]
+            if words:  # an open-vocabulary model looks for these classes
+                opts["classes"] = words
         return opts
 
     # ------------------------------------------------------------------ running

@@ -18,7 +18,6 @@ from qtpy.QtWidgets import QAction, QActionGroup, QFileDialog, QInputDialog, QMe
 from ..sam.controller import SamController, output_modes
 
 SHORTCUTS = {"sam_positive": "Q", "sam_negative": "E", "sam_clear": "B", "sam_finish": "F"}
-SAM_TYPES = ("segment_anything", "segment_anything_model", "sam", "mobile_sam", "edge_sam", "efficientvit_sam")
 
 
 def _keys(window: Any, name: str) -> list[QKeySequence]:
@@ -43,8 +42,11 @@ def sam_configs() -> list[Any]:
     picker of the auto-labelling panel reports them)."""
     from ...inference.config import shipped_configs
 
+    from ...inference.registry import types_with
+
+    prompted = set(types_with(point_prompts=True))  # the registry knows which types take clicks
     configs, _errors = shipped_configs()
-    return [c for c in configs if c.type in SAM_TYPES]
+    return [c for c in configs if c.type in prompted]
 
 
 class _FolderSignals(QObject):

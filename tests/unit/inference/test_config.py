@@ -92,9 +92,15 @@ def test_shared_class_list_by_name_and_relative_file(tmp_path: Path) -> None:
     assert c.classes == ["a", "b"]
 
 
-def test_alias_and_new_name_together_is_an_error() -> None:
+def test_alias_and_new_name_with_different_values_is_an_error() -> None:
     with pytest.raises(ConfigError, match="both given"):
         config_from_dict({"type": "yolov8", "name": "x", "nms_threshold": 0.5, "iou_threshold": 0.4}, "a.yaml")
+    with pytest.raises(ConfigError, match="both given"):
+        config_from_dict({"type": "yolov8", "name": "x", "confidence_threshold": 0.5, "score_threshold": 0.4},
+                         "a.yaml")
+    c = config_from_dict({"type": "yolov8", "name": "x", "confidence_threshold": 0.3, "conf_threshold": 0.3},
+                         "a.yaml")
+    assert c.conf_threshold == 0.3
 
 
 def test_every_shipped_config_loads() -> None:
@@ -113,3 +119,80 @@ def test_with_overrides_validates() -> None:
     assert c.with_overrides(conf_threshold=0.7).conf_threshold == 0.7
     with pytest.raises(ConfigError):
         c.with_overrides(nms="bogus")
+
+
+def test_xanylabeling_documented_custom_yolov8_form(tmp_path: Path) -> None:
+    """The custom-model form of X-AnyLabeling's docs: input_width/input_height, both thresholds."""
+    p = write(tmp_path, """
+type: yolov8
+name: my-yolov8-320
+display_name: My YOLOv8 320
+model_path: my.onnx
+input_width: 320
+input_height: 320
+conf_threshold: 0.3
+iou_threshold: 0.5
+classes:
+  - cat
+  - dog
+""")
+    c = load_config(p)
+    assert (c.input_width, c.input_height) == (320, 320) and c.classes == ["cat", "dog"]
+    assert c.warnings == []
+    with pytest.raises(ConfigError, match="input_width must be a positive integer"):
+        config_from_dict({"type": "yolov8", "name": "x", "input_width": 0}, "a.yaml")
+
+
+def test_model_type_beside_type_is_a_sub_variant() -> None:
+    c = config_from_dict({"type": "edge_sam", "name": "x", "model_type": "cn_clip",
+                          "encoder_model_path": "e.onnx", "decoder_model_path": "d.onnx"}, "a.yaml")
+    assert c.type == "edge_sam" and c.model_type == "cn_clip"
+
+
+def test_ignored_keys_are_accepted_and_reported_once(tmp_path: Path, caplog) -> None:
+    data = {"type": "t", "name": "x", "engine": "trt", "special": 2}
+    with pytest.raises(ConfigError, match="unknown key 'engine'"):
+        config_from_dict(data, "a.yaml", extra_keys=("special",))
+    c = config_from_dict(data, "a.yaml", extra_keys=("special",), ignored_keys={"engine": "always ONNX Runtime"})
+    assert c.options == {"special": 2} and c.ignored == {"engine": "trt"}
+    assert c.warnings == ["ignored key 'engine': always ONNX Runtime"]
+    p = write(tmp_path, "type: segment_anything\nname: s\nencoder_model_path: e.onnx\n"
+                        "decoder_model_path: d.onnx\ntarget_size: 512\n")
+    import logging
+
+    with caplog.at_level(logging.WARNING, logger="anylabel.inference.config"):
+        load_config(p)
+        load_config(p)
+    hits = [r for r in caplog.records if "target_size" in r.getMessage()]
+    assert len(hits) == 1 and str(p.resolve()) in hits[0].getMessage()
+
+
+def test_a_type_may_claim_an_old_spelling_for_itself() -> None:
+    c = config_from_dict({"type": "t", "name": "x", "nms_threshold": 50, "iou_threshold": 0.4}, "a.yaml",
+                         extra_keys=("nms_threshold",))
+    assert c.options == {"nms_threshold": 50} and c.iou_threshold == 0.4
+
+
+def test_tracker_options_of_xanylabeling(tmp_path: Path) -> None:
+    c = config_from_dict({"type": "yolov8", "name": "x", "tracker": {
+        "tracker_type": "tracktrack", "track_high_thresh": 0.6, "lost_match_thr": 0.0, "tai_thr": 0.55,
+        "gmc_method": "sparseOptFlow"}}, "a.yaml")
+    assert c.tracker == {"tracker_type": "bytetrack", "track_high_thresh": 0.6, "gmc_method": "sparseOptFlow"}
+    assert set(c.ignored) == {"tracker.lost_match_thr", "tracker.tai_thr"}
+    assert any("tracktrack" in w for w in c.warnings)
+    from anylabel.inference.trackers import create_tracker
+
+    create_tracker(None, c.tracker)  # what is kept is valid for the trackers
+    with pytest.raises(ConfigError, match="tracker.lost_match_tr.*lost_match_thr"):
+        config_from_dict({"type": "yolov8", "name": "x", "tracker": {"lost_match_tr": 0}}, "a.yaml")
+
+
+def test_pose_classes_map_names_keypoints() -> None:
+    c = config_from_dict({"type": "yolov8_pose", "name": "x", "has_visible": True,
+                          "classes": {"person": ["nose", "left_eye"]}}, "a.yaml")
+    assert c.classes == ["person"] and c.keypoints == ["nose", "left_eye"] and c.options["has_visible"] is True
+
+
+def test_unregistered_type_keeps_its_keys_unchecked() -> None:
+    c = config_from_dict({"type": "not_here_type", "name": "x", "whatever": 1, "classes": "vehicle"}, "a.yaml")
+    assert c.options == {"whatever": 1, "classes": "vehicle"}

@@ -55,3 +55,20 @@ def test_output_type_rotation(ocr) -> None:
     finally:
         ocr.set_options(output_type=None)
     assert shapes and shapes[0].shape_type == "rotation" and shapes[0].description == "AnyLabel"
+
+
+def test_drop_score_and_custom_dictionary_of_xanylabeling_configs(ocr, tmp_path) -> None:
+    from anylabel.inference import create_model
+    from anylabel.inference.config import find_config
+
+    img = render([("AnyLabel 2026", (30, 40))])
+    base = find_config("ppocr-v4")
+    strict = base.with_overrides(options={"drop_score": 0.9999})
+    assert create_model(strict, device="cpu").predict(img) == []  # every line under the bar is dropped
+    # A dictionary with the characters shifted by one: the same ids now read as other letters.
+    chars = ocr.characters[1:-1]
+    (tmp_path / "dict.txt").write_text("\n".join(chars[1:] + chars[:1]) + "\n", encoding="utf-8")
+    shifted = base.with_overrides(options={"rec_char_dict_path": "dict.txt"}, source=tmp_path / "m.yaml")
+    text = create_model(shifted, device="cpu").predict(img)[0].description
+    assert text and text != "AnyLabel 2026"
+    assert text == "".join(chars[(chars.index(c) + 1) % len(chars)] if c in chars else c for c in "AnyLabel 2026")

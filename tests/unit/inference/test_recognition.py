@@ -121,4 +121,4 @@ def test_x_anylabeling_recognition_configs_load(path: Path) -> None:
     if cfg.type == "pulc_attribute":
         from anylabel.inference.models.recognition import parse_attributes
 
-        assert cfg.classes in (["person"], ["vehicle"]) and parse_attributes(cfg)
+        assert cfg.options["classes"] in ("person", "vehicle") and parse_attributes(cfg)

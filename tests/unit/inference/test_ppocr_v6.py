@@ -97,3 +97,16 @@ def test_x_anylabeling_ocr_configs_load(path: Path) -> None:
     cfg = load_config(path)
     assert cfg.type.startswith("ppocr") and cfg.rec_model_path
     assert yaml.safe_load(path.read_text()).get("drop_score", 0.5) == cfg.options.get("drop_score", 0.5)
+
+
+@pytest.mark.parametrize("mtype", ["ppocr_v5", "ppocr_v6"])
+def test_every_ocr_alias_loads_an_x_anylabeling_style_config(mtype: str, tmp_path: Path) -> None:
+    from anylabel.inference.models.ppocr import PPOCR
+    from anylabel.inference.registry import get_model_type
+
+    cfg = config_from_dict({"type": mtype, "name": "o", "det_model_path": "d.onnx", "rec_model_path": "r.onnx",
+                            "cls_model_path": "c.onnx", "drop_score": 0.5, "lang": "ppocrv5_dict",
+                            "use_angle_cls": True, "rec_char_dict_path": "ppocrv5_dict.txt",
+                            "det_db_thresh": 0.2, "det_db_box_thresh": 0.45, "det_db_unclip_ratio": 1.4,
+                            "det_db_max_candidates": 3000}, tmp_path / "o.yaml")
+    assert get_model_type(mtype).cls is PPOCR and cfg.options["drop_score"] == 0.5 and "lang" in cfg.ignored

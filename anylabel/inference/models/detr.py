@@ -30,6 +30,7 @@ from ..download import ProgressCallback
 from ..postprocess.convert import rotation_shape
 from ..postprocess.nms import suppress
 from ..registry import Capabilities, register
+from ._layout import ranks, require_outputs
 
 IMAGENET_MEAN = np.array([0.485, 0.456, 0.406], np.float32).reshape(1, 3, 1, 1)
 IMAGENET_STD = np.array([0.229, 0.224, 0.225], np.float32).reshape(1, 3, 1, 1)
@@ -210,6 +211,9 @@ class PostprocessedDetr(DetrModel):
         super().__init__(config, device, progress)
         sizes = [i for i in self.session.inputs if i is not self.image_input]
         self.sizes_input = sizes[0].name if sizes else None
+        r = ranks(self.session)
+        require_outputs(self.session, config.type, r.count(2) == 2 and r.count(3) == 1 and r.count(4) <= 1,
+                        "labels [1,Q], boxes [1,Q,4 or 5], scores [1,Q] (+ masks [1,Q,h,w])")
 
     def preprocess(self, image_rgb: np.ndarray) -> tuple[dict[str, np.ndarray], Meta]:
         feeds, meta = super().preprocess(image_rgb)
@@ -297,6 +301,12 @@ class QueryTableDetr(DetrModel):
     """Paddle RT-DETR (``image`` -> ``outputs``) and Ultralytics RT-DETR (``images`` ->
     ``output0``): [1,Q,4+nc], normalised cx cy w h then class logits or probabilities."""
 
+    def __init__(self, config: ModelConfig, device: str = "auto", progress: ProgressCallback | None = None) -> None:
+        super().__init__(config, device, progress)
+        out = self.session.outputs
+        require_outputs(self.session, config.type, len(out) == 1 and len(out[0].shape) == 3
+                        and (out[0].fixed_dim(2) or 5) > 4, "one [1,Q,4+nc] output (cx cy w h, class scores)")
+
     def decode(self, outputs: dict[str, np.ndarray], meta: Meta) -> Prediction:
         rows = next(iter(outputs.values()))[0].astype(np.float64)
         cls = rows[:, 4:]
@@ -321,6 +331,12 @@ class RfDetr(DetrModel):
     """
 
     normalise = "imagenet"
+
+    def __init__(self, config: ModelConfig, device: str = "auto", progress: ProgressCallback | None = None) -> None:
+        super().__init__(config, device, progress)
+        r = ranks(self.session)
+        require_outputs(self.session, config.type, r.count(3) == 2 and r.count(4) <= 1 and len(r) <= 3,
+                        "dets [1,Q,4], class logits [1,Q,C] (+ mask logits [1,Q,h,w])")
 
     def default_input_size(self) -> int:
         # X-AnyLabeling's defaults for exports with dynamic axes (multiples of the patch grid).

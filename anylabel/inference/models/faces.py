@@ -14,6 +14,7 @@ from ..config import ModelConfig
 from ..download import ProgressCallback
 from ..postprocess.nms import suppress
 from ..registry import Capabilities, register
+from ._layout import require_outputs
 from ._ultralytics import Letterbox, UltralyticsModel, cxcywh_to_xyxy
 from .detr import Fit, config_option, fit_image
 
@@ -109,6 +110,12 @@ class Scrfd(Model):
 class YoloV6Face(UltralyticsModel):
     """YOLOv6-face: ``outputs`` [1,N,15+nc] = cx cy w h, 5 x (x, y) landmarks, objectness,
     class scores, in letterboxed input pixels; score = objectness x class score, then NMS."""
+
+    def __init__(self, config: ModelConfig, device: str = "auto", progress: ProgressCallback | None = None) -> None:
+        super().__init__(config, device, progress)
+        out = self.session.outputs
+        require_outputs(self.session, config.type, len(out[0].shape) == 3 and (out[0].fixed_dim(2) or 16) >= 16,
+                        "outputs [1,N,15+nc] (cx cy w h, 5 landmarks, objectness, class scores)")
 
     def decode(self, outputs: list[np.ndarray], meta: Letterbox) -> Prediction:
         rows = outputs[0][0].astype(np.float64)

@@ -23,6 +23,7 @@ from ..base import Model, Prediction
 from ..config import ModelConfig
 from ..download import ProgressCallback
 from ..registry import Capabilities, register
+from ._layout import require_outputs
 
 LANE_KEYS = ("n_offsets", "max_lanes", "cut_height", "image_width", "image_height", "nms_threshold")
 
@@ -54,6 +55,11 @@ class ClrNet(Model):
 
             raise ConfigError(config.source, f"cut_height must be between 0 and image_height - 1, got {self.cut_height}")
         self.prior_ys = np.linspace(1, 0, self.n_offsets)
+        out = self.session.outputs
+        width = out[0].fixed_dim(2) if out and len(out[0].shape) == 3 else None
+        require_outputs(self.session, config.type, bool(out) and len(out[0].shape) == 3
+                        and width in (None, 6 + self.n_offsets),
+                        f"[1,N,6+n_offsets] = [1,N,{6 + self.n_offsets}] lane rows (n_offsets: {self.n_offsets})")
 
     def preprocess(self, image_rgb: np.ndarray) -> tuple[dict[str, np.ndarray], tuple[int, int]]:
         tw, th = self.train_wh

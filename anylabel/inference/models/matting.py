@@ -20,6 +20,7 @@ from ..base import Model, Prediction
 from ..config import ConfigError, ModelConfig
 from ..download import ProgressCallback
 from ..registry import Capabilities, register
+from ._layout import ranks, require_outputs
 
 VERSIONS = ("1.4", "2.0")
 SIDE = 1024
@@ -41,6 +42,7 @@ class Rmbg(Model):
         self.session = self.load_session("model_path")
         inp = self.session.inputs[0]
         self.input_name = inp.name
+        require_outputs(self.session, config.type, ranks(self.session)[:1] == [4], "an alpha map [b,1,h,w]")
         fixed = self.version == "1.4"  # v2.0 is always fed 1024 x 1024 (X-AnyLabeling hard-codes it)
         self.input_hw = ((inp.fixed_dim(2) if fixed else None) or SIDE, (inp.fixed_dim(3) if fixed else None) or SIDE)
         self.label = config.classes[0] if config.classes else "foreground"

@@ -27,6 +27,7 @@ from ..base import Model, Prediction
 from ..config import ConfigError, ModelConfig
 from ..download import ProgressCallback
 from ..registry import Capabilities, register
+from ._layout import ranks, require_outputs
 
 IMAGENET_MEAN = np.array([0.485, 0.456, 0.406], np.float32)
 IMAGENET_STD = np.array([0.229, 0.224, 0.225], np.float32)
@@ -42,6 +43,7 @@ class StretchedImageModel(Model):
         self.session = self.load_session("model_path")
         inp = self.session.inputs[0]
         self.input_name = inp.name
+        require_outputs(self.session, config.type, ranks(self.session)[:1] == [2], "scores [b,K]")
         side = config.input_size or 384
         self.input_hw = (inp.fixed_dim(2) or side, inp.fixed_dim(3) or side)
 

@@ -32,6 +32,7 @@ RESIZE_MODES = ("longest", "stretch")
 
 #: Keys of X-AnyLabeling's EdgeSAM / EfficientViT-SAM configs that mean nothing here.
 SAM_IGNORED_KEYS = {
+    "target_size": "the encoder's input size is read from the encoder ONNX",
     "model_arch": "the architecture is read from the ONNX files",
     "img_model_path": "EdgeSAM's CLIP image tower (text-prompted SAM) is not used",
     "img_extra_path": "EdgeSAM's CLIP image tower (text-prompted SAM) is not used",

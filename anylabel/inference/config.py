@@ -406,6 +406,8 @@ def load_config(path: str | os.PathLike[str], extra_keys: Iterable[str] | None =
         text = p.read_text(encoding="utf-8")
     except OSError as exc:
         raise ConfigError(p, f"cannot read the config ({exc.strerror or exc})") from exc
+    except UnicodeDecodeError as exc:
+        raise ConfigError(p, f"not a text file in UTF-8 (byte {exc.start}: {exc.reason})") from None
     try:
         data = load_yaml_text(text, p)
     except yaml.YAMLError as exc:

@@ -1,17 +1,16 @@
 """``anylabel predict``: auto-label images with a model, writing label files next to them.
 
-Existing (manual) shapes are kept unless ``--replace``; a label file is written only when
-its content changes, atomically. One unreadable image or label file is reported and
-skipped; the others are labelled. Decoding, inference and writing overlap (see
-``anylabel.inference.pipeline``).
+The run is a ``anylabel.inference.batch.BatchJob`` (the panel's "run all images" runs the
+same): existing (manual) shapes are kept unless ``--replace``; ``--replace-own`` swaps this
+model's earlier predictions for the new ones; a label file is written only when its content
+changes, atomically, with a record of the model and settings, so ``--skip-done`` resumes an
+interrupted run. One unreadable image or label file is reported and skipped; the others are
+labelled. ``--engine ray`` runs the model on a Ray cluster; the files written are the same.
 """
 from __future__ import annotations
 
 import argparse
 import sys
-import threading
-import time
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -41,15 +40,18 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--no-download", action="store_true", help="fail instead of downloading model files")
     p.add_argument("--list-models", action="store_true", help="list the shipped models and exit")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
-
-
-@dataclass
-class Summary:
-    images: int = 0
-    written: int = 0
-    unchanged: int = 0
-    shapes: int = 0
-    failed: list[str] = field(default_factory=list)
+    p.add_argument("--replace-own", action="store_true",
+                   help="replace this model's earlier predictions (those nobody edited) instead of adding "
+                        "beside them; other shapes stay")
+    p.add_argument("--skip-done", action="store_true",
+                   help="skip images whose label file records a run of this model, with these settings, "
+                        "on this very image file (resumes an interrupted run)")
+    p.add_argument("--engine", choices=["local", "ray"], default="local",
+                   help="where the model runs: this machine (default) or a Ray cluster (pip install anylabel[ray])")
+    p.add_argument("--ray-address", metavar="ADDRESS",
+                   help="Ray cluster to join, e.g. 10.0.0.5:6379 or auto (default: start a local Ray)")
+    p.add_argument("--workers", type=int, metavar="N",
+                   help="--engine ray: model actors, each holding one loaded model (default: one per 2 CPUs)")
 
 
 def list_models() -> int:
@@ -116,6 +118,17 @@ def make_tracker(name: str | None, model) -> Any:  # type: ignore[no-untyped-def
     return create_tracker(name, model.config.tracker)
 
 
+def make_engine(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from ..inference.engines import make_engine as engine_named
+
+    if args.engine == "ray":
+        return engine_named("ray", address=args.ray_address, workers=args.workers, device=args.device,
+                            no_download=args.no_download)
+    if args.ray_address or args.workers:
+        raise ValueError("--ray-address and --workers need --engine ray")
+    return engine_named("local")
+
+
 def run(args: argparse.Namespace) -> int:
     if args.list_models:
         return list_models()
@@ -123,17 +136,22 @@ def run(args: argparse.Namespace) -> int:
         print("anylabel predict: --model and --input are required (or --list-models)", file=sys.stderr)
         return 2
     from ..core.errors import AnyLabelError
-    from ..core.image_io import read_image_rgb
-    from ..core.label_file import label_path_for, read_label_file
-    from ..inference.apply import predict_with_existing, write_prediction
-    from ..inference.image_loading import read_for_model, rescale
-    from ..inference.pipeline import run_pipeline
+    from ..inference.batch import BatchJob, BatchOptions
     from ..inference.runtime import ModelLoadError
     from .progress import Progress
 
     src = Path(args.input).expanduser()
     if not src.exists():
         print(f"anylabel predict: {src}: no such file or folder", file=sys.stderr)
+        return 2
+    if args.tracker and args.engine != "local":
+        print("anylabel predict: --tracker needs the images in order on one machine: use --engine local",
+              file=sys.stderr)
+        return 2
+    try:
+        engine = make_engine(args)
+    except (AnyLabelError, ValueError) as exc:
+        print(f"anylabel predict: {exc}", file=sys.stderr)
         return 2
     images = collect_images(src)
     if not images:
@@ -146,14 +164,6 @@ def run(args: argparse.Namespace) -> int:
         return 2
     if model.fallback_reason and args.device == "cuda":
         print(f"anylabel predict: {model.fallback_reason}; running on CPU", file=sys.stderr)
-    predictor = None
-    if args.prompt_from_boxes:
-        if not (model.capabilities.uses_annotation and hasattr(model, "predict_with_annotation")):
-            print(f"anylabel predict: model {args.model} ({model.config.type}) does not take box prompts",
-                  file=sys.stderr)
-            return 2
-
-        predictor = predict_with_existing
     try:
         # A tracking-capable model whose config has a tracker: map tracks without --tracker.
         own = model.capabilities.tracking and bool(model.config.tracker)
@@ -161,50 +171,25 @@ def run(args: argparse.Namespace) -> int:
     except Exception as exc:  # noqa: BLE001  # unknown tracker name, bad tracker: settings
         print(f"anylabel predict: --tracker {args.tracker}: {exc}", file=sys.stderr)
         return 2
-
-    full_resolution = tracker is not None or predictor is not None  # they work on full-image pixels
-
-    def load(path: Path):  # type: ignore[no-untyped-def]
-        if full_resolution:
-            image, scale = read_image_rgb(path), (1.0, 1.0)
-            size = (image.shape[1], image.shape[0])
-        else:
-            image, scale, size = read_for_model(path, model)  # big JPEGs decode at a reduced size
-        lp = label_path_for(path)
-        ann = read_label_file(lp) if lp.exists() else None
-        return image, (ann, image if tracker is not None else None, scale, size)
-
-    summary = Summary()
-    lock = threading.Lock()
+    options = BatchOptions(replace=args.replace, replace_own=args.replace_own, skip_done=args.skip_done,
+                           prompt_from_boxes=args.prompt_from_boxes, tracker=tracker)
     progress = Progress(len(images), f"predict {model.config.name}", enabled=None if not args.quiet else False)
 
-    def consume(path: Path, pred, context, error) -> None:  # type: ignore[no-untyped-def]
-        with lock:
-            summary.images += 1
-        if error is None:
-            try:
-                ann, frame, scale, size = context
-                pred = rescale(pred, scale)
-                if tracker is not None:
-                    pred.shapes = tracker.update(pred.shapes, frame)
-                if write_prediction(path, pred, ann, size, args.replace, keep_group_ids=tracker is not None):
-                    summary.written += 1
-                else:
-                    summary.unchanged += 1
-                summary.shapes += len(pred.shapes)
-            except (AnyLabelError, OSError, ValueError) as exc:
-                error = exc
-        if error is not None:
-            summary.failed.append(f"{path}: {error}")
-        progress.advance()
+    def show(done: int, total: int, eta: float) -> None:
+        progress.advance(done - progress.done)
 
-    t0 = time.monotonic()
-    with progress:
-        run_pipeline(model, images, load, consume, predictor=predictor)
-    dt = time.monotonic() - t0
-    print(f"{summary.images} images in {dt:.1f} s ({summary.images / max(dt, 1e-9):.1f}/s): "
-          f"{summary.written} label files written, {summary.unchanged} unchanged, "
-          f"{summary.shapes} shapes predicted, {len(summary.failed)} failed", file=sys.stderr)
+    try:
+        job = BatchJob(model, images, options, on_progress=show)
+    except AnyLabelError as exc:  # e.g. --prompt-from-boxes with a model that takes no prompts
+        print(f"anylabel predict: {exc}", file=sys.stderr)
+        return 2
+    try:
+        with progress:
+            summary = job.run(engine)
+    except AnyLabelError as exc:  # the engine could not start (Ray missing, cluster unreachable)
+        print(f"anylabel predict: {exc}", file=sys.stderr)
+        return 2
+    print(summary.line(), file=sys.stderr)
     for f in summary.failed[:20]:
         print(f"  failed: {f}", file=sys.stderr)
     if len(summary.failed) > 20:

@@ -33,10 +33,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def load_tracker_settings(path: str) -> dict:
     """The ``tracker:`` map of a model YAML, or the whole file when it is just the map."""
-    import yaml
+    from ..core.safe_yaml import load_yaml_file
 
-    with open(path, encoding="utf-8") as fh:
-        data = yaml.safe_load(fh) or {}
+    data = load_yaml_file(path) or {}
     if not isinstance(data, dict):
         raise ValueError(f"{path}: expected a mapping")
     if "tracker" in data:
@@ -73,6 +72,9 @@ def run(args: argparse.Namespace) -> int:
     with Progress(total, "track", enabled=None if not args.quiet else False) as bar:
         report = track_folder(frames, tracker, start, end, progress=lambda d, t: bar.advance(d - bar.done),
                               dry_run=args.dry_run, reassign=args.reassign)
+    if not report.changed and not report.unchanged and not report.protected and not report.errors:
+        print(no_boxes_message(frames, start, end))
+        return 0
     if args.dry_run:
         print(f"would change {len(report.changed)} label file(s), {report.unchanged} unchanged (dry run: nothing written)")
         for path in report.changed:
@@ -83,3 +85,12 @@ def run(args: argparse.Namespace) -> int:
     for line in report.lines():
         print(line, file=sys.stdout if not line.startswith("error") else sys.stderr)
     return 0 if report.ok else 1
+
+
+def no_boxes_message(frames, start: int | None, end: int | None) -> str:
+    """Why a run wrote nothing when no frame in the range had a box to track."""
+    positions = frames.clamp_range(start, end)
+    labelled = sum(1 for i in positions if frames.index.has_label(i))
+    return (f"nothing to track: none of the {len(positions)} frame(s) in {frames.folder} "
+            f"({labelled} with a label file) has a rectangle or rotated box. 'track' gives ids to "
+            "boxes already drawn: draw them, or run 'anylabel predict' with a detector first.")

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import pkgutil
 import sys
 from types import ModuleType
+from typing import Mapping
 
 from .. import __version__
 
@@ -51,7 +53,32 @@ def add_gui_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--reset-config", action="store_true", help="start from default settings")
 
 
+def display_problem(environ: Mapping[str, str] | None = None, platform: str | None = None) -> str | None:
+    """Why Qt would abort for lack of a display (Linux without a graphical session), or None.
+
+    Qt's own failure is an abort with a core dump after a few lines about xcb plugins;
+    a newcomer on a server or in a container deserves a sentence instead."""
+    env = os.environ if environ is None else environ
+    platform = sys.platform if platform is None else platform
+    if not platform.startswith(("linux", "freebsd", "openbsd")):
+        return None  # Windows and macOS always have their own window system
+    qpa = env.get("QT_QPA_PLATFORM", "").split(":")[0]
+    if qpa in ("", "xcb") and (env.get("DISPLAY") or (not qpa and env.get("WAYLAND_DISPLAY"))):
+        return None
+    if qpa.startswith("wayland") and env.get("WAYLAND_DISPLAY"):
+        return None
+    if qpa not in ("", "xcb") and not qpa.startswith("wayland"):
+        return None  # offscreen, vnc, eglfs, ...: the user chose a platform that needs no display
+    return ("the desktop app needs a display, and this session has none (DISPLAY is not set). Start it "
+            "from a desktop session, over 'ssh -X', or under a virtual display ('xvfb-run anylabel'). "
+            "The sub-commands work without a display: see 'anylabel --help'.")
+
+
 def run_gui(args: argparse.Namespace) -> int:
+    problem = display_problem()
+    if problem:
+        print(f"anylabel: {problem}", file=sys.stderr)
+        return 2
     try:
         from ..qt.app import run_app  # imported here so that headless commands never load Qt
     except ImportError as exc:
@@ -61,6 +88,18 @@ def run_gui(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    try:
+        code = _main(argv)
+        sys.stdout.flush()  # here, not at exit: a closed pipe must be caught below
+        return code
+    except BrokenPipeError:
+        # `anylabel predict --list-models | head`: the reader stopped reading, which is no
+        # error of ours. Point stdout at /dev/null so that Python's final flush stays quiet.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141  # what a shell reports for a command ended by SIGPIPE (128 + 13)
+
+
+def _main(argv: list[str] | None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     subcommands = discover_subcommands()
     if not argv or (argv[0] not in subcommands and argv[0] not in ("gui", "-h", "--help", "--version")):

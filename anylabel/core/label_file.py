@@ -21,6 +21,19 @@ from .. import __version__
 from .atomic import atomic_write_text
 from .errors import LabelFileError
 from .geometry import rotated_box_from_corners
+from .label_values import (
+    MAX_IMAGE_SIDE,
+    MAX_NESTING,
+    read_bool,
+    read_image_side,
+    read_label,
+    read_linking,
+    read_object,
+    read_score,
+    read_text,
+    show,
+    too_deep,
+)
 from .shape import CIRCLE, LINE, POINT, RECTANGLE, ROTATION, Shape
 
 LABEL_SUFFIX = ".json"
@@ -93,7 +106,10 @@ def _group_id(raw: Any, where: str) -> int | None:
 
 
 def shape_from_dict(d: dict[str, Any], where: str = "shape") -> Shape:
-    """Build a Shape from one entry of a label file's ``shapes`` list."""
+    """Build a Shape from one entry of a label file's ``shapes`` list.
+
+    Every value is checked for its type (``label_values``): the usual types take an
+    inline test, anything else goes to the reader that accepts it or says what is wrong."""
     if not isinstance(d, dict):
         raise ValueError(f"{where}: must be a JSON object")
     shape_type = d.get("shape_type") or "polygon"  # LabelMe writes null for polygons in old files
@@ -101,10 +117,15 @@ def shape_from_dict(d: dict[str, Any], where: str = "shape") -> Shape:
         raise ValueError(f"{where}: 'shape_type' must be a string")
     pts = _points(d.get("points", []), where)
     label = d.get("label", "")
-    label = "" if label is None else str(label)
+    if type(label) is not str:
+        label = read_label(label, where)
     extra = {k: v for k, v in d.items() if k not in _SHAPE_KEYS}
+    if extra and too_deep(extra):
+        raise ValueError(f"{where}: its values nest more than {MAX_NESTING} levels deep")
 
     description = d.get("description")
+    if description is not None and type(description) is not str:
+        description = read_text(description, "description", where)
     if "description" not in d and isinstance(d.get("text"), str):
         description = d["text"]  # AnyLabeling keeps OCR text in 'text'; it stays in extra too
     saved_as = None
@@ -127,33 +148,43 @@ def shape_from_dict(d: dict[str, Any], where: str = "shape") -> Shape:
     elif shape_type == POINT and len(pts) != 1:
         raise ValueError(f"{where}: a point needs 1 point, got {len(pts)}")
 
-    try:
-        direction = float(direction)
-    except (TypeError, ValueError):
-        raise ValueError(f"{where}: 'direction' must be a number") from None
+    if type(direction) is not float:
+        if isinstance(direction, bool) or direction is None:  # float(True) is not an angle
+            raise ValueError(f"{where}: 'direction' must be a number, got {show(direction)}")
+        try:
+            direction = float(direction)
+        except (TypeError, ValueError, OverflowError):
+            raise ValueError(f"{where}: 'direction' must be a number") from None
     if not math.isfinite(direction):
         raise ValueError(f"{where}: 'direction' is not a finite number")
     score = d.get("score")
-    if score is not None:
-        try:
-            score = float(score)
-        except (TypeError, ValueError):
-            raise ValueError(f"{where}: 'score' must be a number or null") from None
+    if score is not None and type(score) is not float:
+        score = read_score(score, where)
+    elif score is not None and not math.isfinite(score):
+        raise ValueError(f"{where}: 'score' must be a finite number, got {score}")
+    difficult = d.get("difficult", False)
+    if difficult is not False and difficult is not True:
+        difficult = read_bool(difficult, "difficult", where)
     flags = d.get("flags") or {}
     attributes = d.get("attributes") or {}
-    if not isinstance(flags, dict) or not isinstance(attributes, dict):
-        raise ValueError(f"{where}: 'flags' and 'attributes' must be JSON objects")
+    if type(flags) is not dict:
+        flags = read_object(flags, "flags", where)
+    if type(attributes) is not dict:
+        attributes = read_object(attributes, "attributes", where)
+    if attributes and too_deep(attributes):
+        raise ValueError(f"{where}: 'attributes' nest more than {MAX_NESTING} levels deep")
+    linking = d.get("kie_linking")
     return Shape(
         shape_type=shape_type,
         points=pts,
         label=label,
         group_id=_group_id(d.get("group_id"), where),
         description=description,
-        difficult=bool(d.get("difficult", False)),
+        difficult=difficult,
         flags=dict(flags),
         attributes=dict(attributes),
         score=score,
-        kie_linking=list(d.get("kie_linking") or []),
+        kie_linking=[] if linking is None or linking == [] else read_linking(linking, where),
         direction=direction,
         extra=extra,
         saved_as=saved_as,
@@ -192,29 +223,44 @@ def annotation_from_dict(data: Any, source: str = "<memory>") -> ImageAnnotation
         except ValueError as exc:
             raise LabelFileError(source, str(exc)) from None
 
-    def _int_or_none(key: str) -> int | None:
+    def _side(key: str) -> int | None:
         v = data.get(key)
-        if v is None:
-            return None
+        if v is None or type(v) is int and 0 <= v <= MAX_IMAGE_SIDE:
+            return v
         try:
-            return int(v)
-        except (TypeError, ValueError, OverflowError):  # OverflowError: 1e400 reads as inf
-            raise LabelFileError(source, f"'{key}' must be an integer") from None
+            return read_image_side(v, key)
+        except ValueError as exc:
+            raise LabelFileError(source, str(exc)) from None
+
+    def _text(key: str, none: str | None) -> str | None:
+        v = data.get(key)
+        if v is None or type(v) is str:
+            return none if v is None else v
+        if key == "version" and type(v) in (int, float):
+            return str(v)  # a hand-made file's "version": 5
+        raise LabelFileError(source, f"'{key}' must be a string, got {show(v)}")
 
     flags = data.get("flags") or {}
-    if not isinstance(flags, dict):
-        raise LabelFileError(source, "'flags' is not a JSON object")
+    if type(flags) is not dict:
+        raise LabelFileError(source, f"'flags' must be a JSON object, got {show(flags)}")
     checked = data.get("checked")
+    try:
+        checked = None if checked is None else read_bool(checked, "checked", "the file")
+    except ValueError as exc:
+        raise LabelFileError(source, str(exc)) from None
+    extra = {k: v for k, v in data.items() if k not in _TOP_KEYS}
+    if (extra and too_deep(extra)) or (flags and too_deep(flags)):
+        raise LabelFileError(source, f"its values nest more than {MAX_NESTING} levels deep")
     return ImageAnnotation(
         shapes=shapes,
-        image_path=str(data.get("imagePath") or ""),
-        image_width=_int_or_none("imageWidth"),
-        image_height=_int_or_none("imageHeight"),
+        image_path=_text("imagePath", "") or "",
+        image_width=_side("imageWidth"),
+        image_height=_side("imageHeight"),
         flags=dict(flags),
-        version=str(data.get("version") or __version__),
-        checked=None if checked is None else bool(checked),
-        image_data=data.get("imageData"),
-        extra={k: v for k, v in data.items() if k not in _TOP_KEYS},
+        version=_text("version", None) or __version__,
+        checked=checked,
+        image_data=_text("imageData", None),
+        extra=extra,
     )
 
 
@@ -263,9 +309,29 @@ def parse_json_bytes(raw: bytes, path: str | os.PathLike[str]) -> Any:
     if not text.strip():  # Unicode spaces only (no-break space, ideographic space)
         raise LabelFileError(path, "the file is empty")
     try:
-        return json.loads(text)
+        value = json.loads(text)
     except json.JSONDecodeError as exc:
         raise LabelFileError(path, f"not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})") from None
+    except RecursionError:  # orjson stops at 1024 levels, the standard parser at the stack's end
+        raise LabelFileError(path, f"not a label file: lists or objects nest more than {MAX_NESTING} levels deep") from None
+    if "\\u" in text:  # only an escape can spell a lone surrogate in UTF-8 text
+        _refuse_lone_surrogates(value, path)
+    return value
+
+
+def _refuse_lone_surrogates(value: Any, path: str | os.PathLike[str]) -> None:
+    """A ``\\ud800`` escape without its pair is valid JSON but no Unicode text: it could be
+    neither written to a dataset nor saved again, so the file is refused when read."""
+    try:
+        json.dumps(value, ensure_ascii=False, allow_nan=True).encode("utf-8")
+    except UnicodeEncodeError as exc:
+        char = exc.object[exc.start : exc.start + 1]
+        raise LabelFileError(
+            path, f"a text holds {char.encode('unicode_escape').decode()}, half of a UTF-16 surrogate pair "
+            "(not a character); replace it"
+        ) from None
+    except (RecursionError, ValueError):
+        pass  # nesting is checked where the values are interpreted
 
 
 # ----------------------------------------------------------------------------- writing
@@ -358,10 +424,24 @@ def write_label_file(path: str | os.PathLike[str], ann: ImageAnnotation) -> None
         atomic_write_text(path, dumps(ann))
     except OSError as exc:
         raise LabelFileError(path, f"cannot be written ({exc.strerror})") from None
+    except UnicodeEncodeError as exc:
+        printable = os.fsdecode(path).encode("utf-8", "backslashreplace").decode("utf-8")
+        if printable != os.fsdecode(path) or not _is_unicode(ann.image_path):
+            # A file name that is not valid UTF-8 (possible on Linux) cannot go into JSON text.
+            raise LabelFileError(printable, "the image file name is not valid UTF-8; rename the image to save its labels") from None
+        char = exc.object[exc.start : exc.start + 1].encode("unicode_escape").decode()
+        raise LabelFileError(printable, f"a text holds {char}, half of a UTF-16 surrogate pair (not a character); "
+                             "not saved") from None
+    except RecursionError:
+        raise LabelFileError(path, f"values nest more than {MAX_NESTING} levels deep; not saved") from None
+
+
+def _is_unicode(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+        return True
     except UnicodeEncodeError:
-        # A file name that is not valid UTF-8 (possible on Linux) cannot go into JSON text.
-        raise LabelFileError(os.fsdecode(path).encode("utf-8", "backslashreplace").decode("utf-8"),
-                             "the image file name is not valid UTF-8; rename the image to save its labels") from None
+        return False
 
 
 def relative_image_path(label_path: str | os.PathLike[str], image_path: str | os.PathLike[str]) -> str:

@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+from dataclasses import dataclass
 from typing import Any
 
 from .label_file import ImageAnnotation, shape_to_dict
@@ -83,3 +85,78 @@ def interpolated_ids(ann: ImageAnnotation) -> set[int]:
     if rec is None or ownership(ann) != MACHINE:
         return set()
     return {int(i) for i in rec.get("interpolated", []) if isinstance(i, (int, float))}
+
+
+# ---------------------------------------------------------------- which model predicted what
+#
+# A batch run (``anylabel predict``, the panel's "run all images") records in each label file
+# it writes which model and config produced its predictions, for the image as it was::
+#
+#     "predicted_by": {"<model name>": {"config": "<hash of the model's settings>",
+#                      "image": {"size": 123456, "mtime_ns": 1700000000000000000},
+#                      "shapes": ["<digest of one shape>", ...]}}
+#
+# The record makes a job resumable (``--skip-done`` skips an image whose record matches the
+# model, its settings and the image file) and lets a later run replace this model's earlier
+# predictions without touching anything else: a shape is the model's while it still hashes to
+# one of the recorded digests; once the user edits it, it is theirs (as with ``generated``).
+
+PREDICTED_KEY = "predicted_by"
+
+
+def shape_digest(shape: Shape) -> str:
+    """One shape's digest (as ``shapes_digest``, shortened: it only has to tell the shapes of one file apart)."""
+    return shapes_digest([shape])[:16]
+
+
+@dataclass(frozen=True)
+class PredictionSource:
+    """Who produced a prediction, from what: written into the label file with the prediction."""
+
+    model: str
+    config: str          # ``batch.config_digest`` of the model's settings
+    image_size: int      # bytes of the image file when it was read
+    image_mtime_ns: int
+
+    @classmethod
+    def for_image(cls, model: str, config: str, image: str | os.PathLike[str]) -> "PredictionSource":
+        st = os.stat(image)
+        return cls(model, config, int(st.st_size), int(st.st_mtime_ns))
+
+    def image_record(self) -> dict[str, int]:
+        return {"size": self.image_size, "mtime_ns": self.image_mtime_ns}
+
+
+def prediction_records(ann: ImageAnnotation) -> dict[str, Any]:
+    rec = ann.extra.get(PREDICTED_KEY)
+    return rec if isinstance(rec, dict) else {}
+
+
+def prediction_record(ann: ImageAnnotation | None, model: str) -> dict[str, Any] | None:
+    if ann is None:
+        return None
+    rec = prediction_records(ann).get(model)
+    return rec if isinstance(rec, dict) else None
+
+
+def is_done(ann: ImageAnnotation | None, source: PredictionSource) -> bool:
+    """Whether the label file already holds this model's prediction, with these settings, for
+    this very image file (same size and modification time)."""
+    rec = prediction_record(ann, source.model)
+    return (rec is not None and rec.get("config") == source.config
+            and rec.get("image") == source.image_record())
+
+
+def predicted_shapes(ann: ImageAnnotation | None, model: str) -> set[str]:
+    """Digests of the shapes ``model`` wrote into this file on earlier runs (edited ones no longer match)."""
+    rec = prediction_record(ann, model)
+    digests = rec.get("shapes") if rec is not None else None
+    return {d for d in digests if isinstance(d, str)} if isinstance(digests, list) else set()
+
+
+def record_prediction(ann: ImageAnnotation, source: PredictionSource, shapes: list[Shape]) -> None:
+    """Record that ``source`` produced ``shapes`` (as they are in ``ann``); call right before saving."""
+    records = dict(prediction_records(ann))
+    records[source.model] = {"config": source.config, "image": source.image_record(),
+                             "shapes": [shape_digest(s) for s in shapes]}
+    ann.extra[PREDICTED_KEY] = records

@@ -15,6 +15,7 @@ from typing import Any
 import yaml
 
 from .atomic import atomic_write_text
+from .safe_yaml import YamlError, load_yaml_file
 
 ENV_VAR = "ANYLABEL_RC"
 RC_NAME = ".anylabelrc"
@@ -151,14 +152,12 @@ class Settings:
             self.save()
             return
         try:
-            raw = yaml.safe_load(self.path.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError) as exc:
+            raw = load_yaml_file(self.path, encoding="utf-8")
+        except OSError as exc:
             self._fail(f"cannot be read ({exc})")
             return
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-            self._fail(f"is not valid YAML{where}: {getattr(exc, 'problem', exc)}")
+        except YamlError as exc:
+            self._fail(f"is refused: {exc.problem}")
             return
         if raw is None:
             raw = {}

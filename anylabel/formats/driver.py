@@ -31,6 +31,7 @@ from ..core.label_file import (
     read_label_file,
     write_label_file,
 )
+from ..core.safe_yaml import load_yaml_file
 from .base import (
     CancelFn,
     ExportContext,
@@ -87,7 +88,7 @@ def load_pose_config(path: str | os.PathLike[str]) -> tuple[dict[str, list[str]]
     A plain ``{class: [names]}`` mapping is accepted too. Returns (keypoints, extras)."""
     p = Path(path)
     try:
-        data = yaml.safe_load(p.read_text(encoding="utf-8-sig"))
+        data = load_yaml_file(p)
     except FileNotFoundError:
         raise FormatError(f"{p}: pose config not found") from None
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
@@ -235,10 +236,18 @@ def _is_utf8(name: str) -> bool:
         return False
 
 
+def _check_inside_input(image: Path) -> None:
+    real = image.resolve()
+    if not real.is_relative_to(image.parent.resolve()):
+        raise FormatError(f"is a link to {real}, outside the input folder; not copied into the dataset")
+
+
 def add_item(exporter: Any, item: ExportItem, out: Path, tally: Summary) -> int:
     """Hand one image to the exporter (and copy it in a split); returns images copied."""
     copied = 0
     try:
+        if item.subset:  # a split copies the image: a link out of the input folder is not followed
+            _check_inside_input(item.image_path)
         skips = exporter.add(item)
         if item.subset:
             dest = path_for(out, "images", item, item.image_path.suffix)
@@ -527,7 +536,7 @@ def _names_from_data_yaml(src: Path) -> tuple[list[str], Path] | None:
         if not path.is_file():
             continue
         try:
-            names = (yaml.safe_load(path.read_text(encoding="utf-8-sig")) or {}).get("names")
+            names = (load_yaml_file(path) or {}).get("names")
         except (OSError, UnicodeDecodeError, yaml.YAMLError, AttributeError):
             return None
         if isinstance(names, dict):

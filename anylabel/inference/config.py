@@ -179,14 +179,9 @@ def _resolve_classes(value: Any, base: Path, path: Path | None) -> list[str]:
     if value is None:
         return []
     if isinstance(value, str):
-        candidates = [base / value, shipped_config_dir() / "classes" / f"{value}.txt",
-                      shipped_config_dir() / "classes" / value]
-        for c in candidates:
-            if c.is_file():
-                names = [ln.strip() for ln in c.read_text(encoding="utf-8").splitlines()]
-                return [n for n in names if n]
-        raise ConfigError(path, f"classes: no class list named {value!r} (looked for "
-                          f"{', '.join(str(c) for c in candidates)})")
+        from .config_paths import read_class_list  # here: config_paths imports this module
+
+        return read_class_list(value, base, path)
     if isinstance(value, Mapping):
         try:
             items = {int(k): str(v) for k, v in value.items()}
@@ -404,13 +399,15 @@ def load_config(path: str | os.PathLike[str], extra_keys: Iterable[str] | None =
     """Read and validate one YAML config."""
     import yaml
 
+    from ..core.safe_yaml import load_yaml_text
+
     p = Path(path).expanduser().resolve()
     try:
         text = p.read_text(encoding="utf-8")
     except OSError as exc:
         raise ConfigError(p, f"cannot read the config ({exc.strerror or exc})") from exc
     try:
-        data = yaml.safe_load(text)
+        data = load_yaml_text(text, p)
     except yaml.YAMLError as exc:
         raise ConfigError(p, f"not valid YAML ({exc})") from exc
     cfg = config_from_dict(data, p, extra_keys)

@@ -8,17 +8,23 @@ A path in a config is one of
   package (e.g. the PP-OCR models inside ``rapidocr_onnxruntime``), found without
   importing the package.
 
-Downloads resume a partial file with an HTTP Range request, check the sha256 when the
-config gives one, can go through a mirror (``ANYLABEL_MODEL_MIRROR`` or
-``set_mirror()``: a base URL that serves the same file names) and, when the network is
-unreachable, fail with a message that says what to download by hand and where to put it.
+Downloads resume a partial file with an HTTP Range request, can go through a mirror
+(``ANYLABEL_MODEL_MIRROR`` or ``set_mirror()``: a base URL that serves the same file
+names) and, when the network is unreachable, fail with a message that says what to
+download by hand and where to put it.
+
+Nothing is kept unchecked, whichever source sent it: a download must be a model file
+(an HTML error page is not: see ``download_checks``) and have the config's sha256 when it
+gives one; the hash of what was kept is pinned beside it (``<file>.pin``). A cached file
+is verified again (once per process) before use: against the config's sha256 (a wrong or
+broken file is deleted and downloaded again) or else against its pin (a file changed
+since its download is refused, with what to do). Where a download lands is confined to
+the cache (``config_paths.cache_file``).
 """
 from __future__ import annotations
 
 import contextlib
 import contextvars
-import hashlib
-import importlib.util
 import logging
 import os
 import threading
@@ -26,9 +32,11 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 from typing import Callable, Iterator
-from urllib.parse import urlparse
+from urllib.parse import unquote, urlparse
 
 from .config import ModelConfig
+from .config_paths import cache_file, package_file
+from .download_checks import Pin, model_file_problem, sha256_of
 from .runtime import ModelLoadError
 
 log = logging.getLogger(__name__)
@@ -46,6 +54,8 @@ _mirror_setting: str | None = None
 _no_download: contextvars.ContextVar[bool] = contextvars.ContextVar("anylabel_no_download", default=False)
 _locks: dict[Path, threading.Lock] = {}
 _locks_guard = threading.Lock()
+#: Cached files verified in this process: path -> (size, mtime_ns) when verified.
+_verified: dict[Path, tuple[int, int]] = {}
 
 
 class DownloadError(ModelLoadError):
@@ -82,37 +92,19 @@ def is_url(ref: str) -> bool:
 
 
 def resolve_package_path(ref: str) -> Path:
-    """``pkg://package/sub/file`` -> the file inside the installed package."""
-    rest = ref[len("pkg://"):]
-    pkg, _, inner = rest.partition("/")
-    try:
-        spec = importlib.util.find_spec(pkg)
-    except (ImportError, ValueError):
-        spec = None
-    if spec is None or not spec.submodule_search_locations:
-        raise ModelLoadError(f"{ref}: the Python package {pkg!r} is not installed (pip install {pkg.replace('_', '-')})")
-    path = Path(list(spec.submodule_search_locations)[0]) / inner
-    if not path.is_file():
-        raise ModelLoadError(f"{ref}: {path} is missing from the installed package {pkg!r}")
-    return path
+    """``pkg://package/sub/file`` -> the file inside the installed package (never outside it)."""
+    return package_file(ref)
 
 
 def cached_path(config: ModelConfig, url: str) -> Path:
-    name = Path(urlparse(url).path).name or "model.onnx"
-    return cache_root() / config.name / name
+    """Where the download of ``url`` is kept: inside the cache, whatever the config says."""
+    name = urlparse(url).path.rstrip("/").rsplit("/", 1)[-1] or "model.onnx"
+    return cache_file(cache_root(), config.name, unquote(name), config.source)
 
 
 def _lock_for(path: Path) -> threading.Lock:
     with _locks_guard:
         return _locks.setdefault(path, threading.Lock())
-
-
-def sha256_of(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def offline_message(url: str, dest: Path, reason: str, config: ModelConfig | None = None) -> str:
@@ -158,7 +150,19 @@ def _fetch(url: str, part: Path, progress: ProgressCallback | None, timeout: flo
 
 def download(url: str, dest: Path, sha256: str | None = None, progress: ProgressCallback | None = None,
              timeout: float = 30.0, config: ModelConfig | None = None) -> Path:
-    """Fetch ``url`` to ``dest`` (via the mirror first when one is set); returns ``dest``."""
+    """Fetch ``url`` to ``dest`` (via the mirror first when one is set); returns ``dest``.
+
+    A file is kept only when it is a model (``model_file_problem``) and, when ``sha256`` is
+    given, has that hash, whichever source sent it; a bad file is deleted and the next
+    source tried. The kept file's hash is pinned beside it (``Pin``)."""
+    with _lock_for(dest):
+        if dest.is_file():
+            return dest
+        return _download(url, dest, sha256, progress, timeout, config)
+
+
+def _download(url: str, dest: Path, sha256: str | None, progress: ProgressCallback | None,
+              timeout: float, config: ModelConfig | None) -> Path:
     dest.parent.mkdir(parents=True, exist_ok=True)
     part = dest.with_name(dest.name + ".part")
     sources = []
@@ -167,30 +171,71 @@ def download(url: str, dest: Path, sha256: str | None = None, progress: Progress
         sources.append(mirror.rstrip("/") + "/" + dest.name)
     sources.append(url)
     errors: list[str] = []
-    with _lock_for(dest):
-        if dest.is_file():
-            return dest
-        for src in sources:
-            try:
-                _fetch(src, part, progress, timeout)
-            except urllib.error.HTTPError as exc:
-                errors.append(f"{src}: HTTP {exc.code} {exc.reason}")
-                continue
-            except (urllib.error.URLError, OSError, TimeoutError) as exc:
-                reason = getattr(exc, "reason", exc)
-                errors.append(f"{src}: {reason}")
-                continue
-            if sha256:
-                got = sha256_of(part)
-                if got != sha256.lower():
-                    part.unlink(missing_ok=True)
-                    raise DownloadError(f"{src}: checksum mismatch (sha256 {got}, the config expects "
-                                        f"{sha256}); the file was deleted. Try again, or check the "
-                                        f"mirror/URL{' in ' + str(config.source) if config and config.source else ''}.")
-            os.replace(part, dest)
-            log.info("downloaded %s -> %s", src, dest)
-            return dest
+    bad_files: list[str] = []
+    for src in sources:
+        try:
+            _fetch(src, part, progress, timeout)
+        except urllib.error.HTTPError as exc:
+            errors.append(f"{src}: HTTP {exc.code} {exc.reason}")
+            continue
+        except (urllib.error.URLError, OSError, TimeoutError) as exc:
+            reason = getattr(exc, "reason", exc)
+            errors.append(f"{src}: {reason}")
+            continue
+        problem = model_file_problem(part, dest.name)
+        got = sha256_of(part)
+        if problem is None and sha256 and got != sha256.lower():
+            problem = f"checksum mismatch (sha256 {got}, the config expects {sha256.lower()})"
+        if problem is not None:
+            part.unlink(missing_ok=True)
+            bad_files.append(f"{src}: {problem}")
+            continue
+        os.replace(part, dest)
+        Pin(got, dest.stat().st_size, src).write(dest)
+        _verified[dest] = _stamp(dest)
+        log.info("downloaded %s -> %s (sha256 %s)", src, dest, got)
+        return dest
+    if bad_files:
+        where = f" in {config.source}" if config is not None and config.source else ""
+        raise DownloadError(f"could not download a good {dest.name}: " + "; ".join(bad_files + errors)
+                            + f". The bad download was deleted. Try again, or check the mirror/URL{where}.")
     raise DownloadError(offline_message(url, dest, "; ".join(errors), config))
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    st = path.stat()
+    return st.st_size, st.st_mtime_ns
+
+
+def check_cached(dest: Path, sha256: str | None) -> str | None:
+    """Verify a file already in the cache; None when it is good, else why it is not and
+    must be downloaded again. A file that differs from its pin raises DownloadError: it
+    was changed after the download, and only the user can say whether on purpose.
+
+    Hashing a 2.5 GB SAM encoder takes seconds, so a file is hashed once per process
+    (again only when its size or time stamp changes)."""
+    if _verified.get(dest) == _stamp(dest):
+        return None
+    problem = model_file_problem(dest)
+    if problem is not None:
+        return problem
+    got = sha256_of(dest)
+    if sha256 and got != sha256.lower():
+        return f"checksum mismatch (sha256 {got}, the config expects {sha256.lower()})"
+    pin = Pin.read(dest)
+    if pin is not None and not sha256 and pin.sha256 != got:
+        raise DownloadError(
+            f"{dest}: the file differs from the one downloaded (sha256 {got}, pinned {pin.sha256} in "
+            f"{Pin.path_for(dest)}). If you replaced it on purpose, delete {Pin.path_for(dest).name}; "
+            f"otherwise delete {dest.name} to download it again.")
+    if pin is None or pin.sha256 != got:  # first sight (put there by hand), or a config hash now known
+        Pin(got, dest.stat().st_size, pin.url if pin else "").write(dest)
+    _verified[dest] = _stamp(dest)
+    return None
+
+
+def _downloads_allowed(allow_download: bool) -> bool:
+    return allow_download and not _no_download.get() and os.environ.get(NO_DOWNLOAD_ENV) != "1"
 
 
 def resolve_model_file(config: ModelConfig, key: str = "model_path", progress: ProgressCallback | None = None,
@@ -205,11 +250,20 @@ def resolve_model_file(config: ModelConfig, key: str = "model_path", progress: P
         return resolve_package_path(ref)
     if is_url(ref):
         dest = cached_path(config, ref)
-        if dest.is_file():
-            return dest
-        if not allow_download or _no_download.get() or os.environ.get(NO_DOWNLOAD_ENV) == "1":
-            raise DownloadError(offline_message(ref, dest, "downloads are disabled", config))
-        return download(ref, dest, config.sha256.get(key), progress, config=config)
+        expected = config.sha256.get(key)
+        with _lock_for(dest):
+            reason = "downloads are disabled"
+            if dest.is_file():
+                problem = check_cached(dest, expected)
+                if problem is None:
+                    return dest
+                log.warning("%s: %s; deleted, to be downloaded again", dest, problem)
+                dest.unlink()
+                Pin.path_for(dest).unlink(missing_ok=True)
+                reason = f"the cached {dest.name} was deleted ({problem}) and downloads are disabled"
+            if not _downloads_allowed(allow_download):
+                raise DownloadError(offline_message(ref, dest, reason, config))
+            return _download(ref, dest, expected, progress, 30.0, config)
     p = Path(ref).expanduser()
     if not p.is_absolute():
         p = config.base_dir() / p

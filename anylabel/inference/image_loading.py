@@ -14,7 +14,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from ..core.image_io import read_image_rgb
+from ..core.image_io import check_decoded_size, read_image_rgb, stored_size
 from .base import Model, Prediction
 
 _REDUCED = {2: cv2.IMREAD_REDUCED_COLOR_2, 4: cv2.IMREAD_REDUCED_COLOR_4, 8: cv2.IMREAD_REDUCED_COLOR_8}
@@ -30,15 +30,6 @@ def reduction_for(width: int, height: int, input_hw: tuple[int, int]) -> int:
     return 1
 
 
-def _header_size(path: Path) -> tuple[int, int]:
-    """(width, height) as stored, before EXIF rotation (PIL reads only the header; no EXIF parse)."""
-    from PIL import Image
-
-    Image.MAX_IMAGE_PIXELS = None
-    with Image.open(path) as im:
-        return im.size
-
-
 def read_for_model(path: str | os.PathLike[str],
                    model: Model) -> tuple[np.ndarray, tuple[float, float], tuple[int, int]]:
     """(RGB image, (sx, sy), (full width, full height)); full-image coordinates = image
@@ -48,8 +39,10 @@ def read_for_model(path: str | os.PathLike[str],
     if hint is None or p.suffix.lower() not in (".jpg", ".jpeg", ".jfif"):
         img = read_image_rgb(p)
         return img, (1.0, 1.0), (img.shape[1], img.shape[0])
-    w, h = _header_size(p)
+    w, h = stored_size(p)
     f = reduction_for(w, h, hint)
+    # The bound is on what is decoded: a JPEG decoded at 1/8 scale makes 1/64 of the pixels.
+    check_decoded_size(p, -(-w // f), -(-h // f))
     if f == 1:
         img = read_image_rgb(p)
         return img, (1.0, 1.0), (img.shape[1], img.shape[0])

@@ -274,6 +274,21 @@ class FileOpsMixin:
         self.update_progress()
         return True
 
+    def label_file_written(self, image_path: str | os.PathLike[str]) -> None:
+        """A background job (run all images, tracking) wrote the label file of ``image_path``:
+        its check mark and the labelled count follow at once, not when the folder is reopened."""
+        idx = self.folder_index
+        p = Path(image_path)
+        if idx is None or p.parent.resolve() != idx.folder.resolve():
+            return
+        try:
+            i = idx.index_of(p.name)
+        except KeyError:
+            return  # not an image of the folder shown
+        idx.mark_labelled(p.name, idx.label_path(i).exists())
+        self.file_dock.refresh_labelled(i)
+        self.update_progress()
+
     def maybe_save(self) -> bool:
         """Before leaving an image: True when it is safe to go on (saved, discarded or unchanged)."""
         doc = self.document

@@ -9,7 +9,7 @@ def test_headless_packages_do_not_import_qt():
     code = (
         "import sys, pkgutil, importlib\n"
         "import anylabel\n"
-        "for top in ('anylabel.core', 'anylabel.formats', 'anylabel.inference', 'anylabel.cli'):\n"
+        "for top in ('anylabel.core', 'anylabel.formats', 'anylabel.inference', 'anylabel.cli', 'anylabel.review'):\n"
         "    pkg = importlib.import_module(top)\n"
         "    for m in pkgutil.walk_packages(pkg.__path__, top + '.'):\n"
         "        importlib.import_module(m.name)\n"

@@ -105,6 +105,12 @@ class AutoLabelPanel(QDockWidget):
         self.keep_existing = QCheckBox("Keep existing shapes", w)
         self.keep_existing.setChecked(True)
         form.addRow(self.keep_existing)
+        # Separate from keeping manual shapes: a second run (other threshold, newer model)
+        # swaps this model's earlier, unedited predictions instead of adding a second set.
+        self.replace_own = QCheckBox("Replace this model's earlier predictions", w)
+        self.replace_own.setToolTip("Run all images: drop the shapes this model wrote on an earlier run "
+                                    "(unless you edited them) before adding the new ones")
+        form.addRow(self.replace_own)
         self._rows = {"conf": self.conf, "iou": self.iou, "nms": self.nms, "output": self.output_type,
                       "sahi": self.sahi, "slice": self.slice_size, "text": self.text_prompt,
                       "prompts": self.prompt_hint}
@@ -427,9 +433,13 @@ class AutoLabelPanel(QDockWidget):
         if hasattr(self.window_, "maybe_save") and not self.window_.maybe_save():
             return
         paths = [index.path(i) for i in range(a - 1, b)]
-        self._batch = BatchRun(self.model, paths, replace=not self.keep_existing.isChecked(), parent=self)
+        self._batch = BatchRun(self.model, paths, replace=not self.keep_existing.isChecked(),
+                               replace_own=self.replace_own.isChecked(), parent=self)
         self._batch.progress.connect(self._on_batch_progress)
         self._batch.finished_run.connect(self._on_batch_finished)
+        written = getattr(self.window_, "label_file_written", None)
+        if written is not None:  # the file list's check marks and count follow the run
+            self._batch.file_written.connect(written)
         self.progress.setRange(0, len(paths))
         self.progress.setValue(0)
         self.summary.setText("")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import bisect
 
-from qtpy.QtCore import QModelIndex, QStringListModel, Qt, Signal
+from qtpy.QtCore import QItemSelectionModel, QModelIndex, QStringListModel, Qt, Signal
 from qtpy.QtWidgets import QDockWidget, QLabel, QLineEdit, QListView, QVBoxLayout, QWidget
 
 from ...core.folder_index import FolderIndex
@@ -113,7 +113,13 @@ class FileListDock(QDockWidget):
             self.image_activated.emit(int(i))
 
     def set_index(self, index: FolderIndex | None) -> None:
+        """A new folder: the filter typed for the previous one would hide its files, so it goes."""
         self._current = -1
+        if self.search.text():
+            self.search.blockSignals(True)  # one re-filter below, not one for the old index too
+            self.search.clear()
+            self.search.blockSignals(False)
+            self.model.filter_text = ""
         self.model.set_index(index)
         self.update_position()
 
@@ -123,12 +129,19 @@ class FileListDock(QDockWidget):
         sm = self.view.selectionModel()
         if r >= 0:
             mi = self.model.index(r)
-            sm.blockSignals(True)
-            self.view.setCurrentIndex(mi)
-            sm.blockSignals(False)
+            # Not with the selection model's signals blocked: the view repaints the rows whose
+            # selection changed from those signals, so blocking them left every visited row
+            # drawn as selected. Nothing here listens to the selection (rows open on click).
+            sm.setCurrentIndex(mi, QItemSelectionModel.ClearAndSelect)
             self.view.scrollTo(mi)
         else:
             self.view.clearSelection()
+        self.update_position()
+
+    def refresh_labelled(self, image_index: int) -> None:
+        """A label file of the folder was written by someone else (a batch run): repaint its
+        check mark and the labelled count."""
+        self.model.refresh(image_index)
         self.update_position()
 
     def update_position(self) -> None:

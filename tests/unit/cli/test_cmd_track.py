@@ -174,3 +174,14 @@ def test_reassign_recomputes_ids_and_grouped_shapes_follow_their_box(tmp_path):
         ids = {s["label"] if s["label"] != "person" else ("a" if s["points"][0][1] == 10 else "b"): s["group_id"]
                for s in read_shapes(img)}
         assert ids == {"a": 1, "b": 2, "nose": 1, "arm": 2, "sign": 9}
+
+
+def test_frames_without_boxes_say_why_nothing_was_written(tmp_path, capsys):
+    imgs = make_frames(tmp_path, 4)
+    poly = {"label": "road", "points": [[1, 1], [50, 1], [50, 50]], "shape_type": "polygon", "group_id": None}
+    write_labels(imgs[0], [poly])  # a label file, but no box in it
+    assert run("--input", str(tmp_path)) == 0
+    out = capsys.readouterr().out
+    assert "nothing to track" in out and "4 frame(s)" in out and "1 with a label file" in out
+    assert "rectangle or rotated box" in out
+    assert sorted(p.name for p in tmp_path.glob("*.json")) == [imgs[0].with_suffix(".json").name]

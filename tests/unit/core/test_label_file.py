@@ -101,11 +101,11 @@ def test_bad_files_raise_an_error_naming_file_and_problem_and_are_untouched(tmp_
 def test_bom_whitespace_and_what_strict_parsers_refuse_still_read_as_before(tmp_path):
     # The fast parser refuses some JSON the standard one accepts; those files must read the
     # same, and bad bytes must still be reported with their position.
-    shape = '{"label": "a\\ud800b", "points": [[1, 2], [3, 4]], "shape_type": "rectangle"}'
+    shape = '{"label": "a\\ud83d\\ude00b", "points": [[1, 2], [3, 4]], "shape_type": "rectangle"}'
     p = tmp_path / "x.json"
     p.write_bytes(b"\xef\xbb\xbf  " + ('{"shapes": [%s], "big": 123456789012345678901234567890}' % shape).encode())
     ann = read_label_file(p)
-    assert ann.shapes[0].label == "a\ud800b" and ann.extra["big"] == 123456789012345678901234567890
+    assert ann.shapes[0].label == "a\U0001f600b" and ann.extra["big"] == 123456789012345678901234567890
     p.write_bytes(b"\xef\xbb\xbf \n\t")
     with pytest.raises(LabelFileError, match="empty"):
         read_label_file(p)

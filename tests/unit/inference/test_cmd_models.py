@@ -18,7 +18,7 @@ CONFIGS = {
     "remote.yaml": "type: remote_server\nname: r\ntimeout: 30\n",
     "typo.yaml": "type: yolov8\nname: t\nconf_treshold: 0.3\n",
     "badtype.yaml": "type: yolov88\nname: t\n",
-    "sam.yaml": "type: efficientvit_sam\nname: s\nencoder_model_path: e\ndecoder_model_path: d\ntarget_size: 512\n",
+    "sam.yaml": "type: efficientvit_sam\nname: s\nencoder_model_path: e\ndecoder_model_path: d\nmodel_arch: l0\n",
 }
 
 
@@ -36,7 +36,7 @@ def test_check_lines_and_exit_code(tmp_path: Path, capsys) -> None:
     assert any(ln.startswith("unsupported florence2: ") and "out of scope" in ln for ln in out)
     assert any(ln.startswith("unsupported remote_server: remote_server is planned (issue 13)") for ln in out)
     assert any(ln.startswith("ok efficientvit_sam") for ln in out)
-    assert "    warning: ignored key 'target_size': the encoder's input size is read from the encoder ONNX" in out
+    assert "    warning: ignored key 'model_arch': the architecture is read from the ONNX files" in out
     typo = [ln for ln in out if "typo.yaml" in ln]
     assert typo[0].startswith("error ") and "'conf_treshold'" in typo[0] and "conf_threshold" in typo[0]
     bad = [ln for ln in out if "badtype.yaml" in ln]
@@ -71,5 +71,6 @@ def test_xanylabeling_zoo_configs(capsys) -> None:
     errors = [ln for ln in out if ln.startswith("error")]
     ok = [ln for ln in out if ln.startswith("ok")]
     print(f"{len(ok)} ok, {len(errors)} errors of {len(out)}")
-    assert len(out) - len(errors) >= 195, errors
+    assert len(out) - len(errors) >= 200, errors  # the issue's bar: at least 200 of the 205 load
+    assert len(ok) >= 165, len(ok)  # what runs today (the goal is 175); raise it as types are added
     assert rc == (1 if errors else 0)

@@ -157,13 +157,13 @@ def test_ignored_keys_are_accepted_and_reported_once(tmp_path: Path, caplog) -> 
     assert c.options == {"special": 2} and c.ignored == {"engine": "trt"}
     assert c.warnings == ["ignored key 'engine': always ONNX Runtime"]
     p = write(tmp_path, "type: segment_anything\nname: s\nencoder_model_path: e.onnx\n"
-                        "decoder_model_path: d.onnx\ntarget_size: 512\n")
+                        "decoder_model_path: d.onnx\nmodel_arch: l0\n")
     import logging
 
     with caplog.at_level(logging.WARNING, logger="anylabel.inference.config"):
         load_config(p)
         load_config(p)
-    hits = [r for r in caplog.records if "target_size" in r.getMessage()]
+    hits = [r for r in caplog.records if "model_arch" in r.getMessage()]
     assert len(hits) == 1 and str(p.resolve()) in hits[0].getMessage()
 
 

@@ -14,7 +14,19 @@ from anylabel.inference.config import config_from_dict
 from anylabel.inference.download import DownloadError, resolve_model_file
 from anylabel.inference.runtime import ModelLoadError
 
-PAYLOAD = os.urandom(300_000)
+def onnx_like(inner: bytes) -> bytes:
+    """The top-level layout of an ONNX ModelProto: ir_version (field 1), graph (field 7)."""
+    n, length = len(inner), b""
+    while True:
+        length += bytes([(n & 0x7F) | (0x80 if n > 0x7F else 0)])
+        n >>= 7
+        if not n:
+            break
+    return b"\x08\x08" + b"\x3a" + length + inner
+
+
+PAYLOAD = onnx_like(os.urandom(300_000))
+HTML = b"<!DOCTYPE html><html><body>Please log in to the hotel Wi-Fi</body></html>\n"
 
 
 class RangeHandler(http.server.BaseHTTPRequestHandler):
@@ -39,6 +51,7 @@ class RangeHandler(http.server.BaseHTTPRequestHandler):
         else:
             self.send_response(200)
         self.send_header("Content-Length", str(len(data) - start))
+        self.send_header("Content-Type", "text/html" if data.startswith(b"<") else "application/octet-stream")
         self.end_headers()
         self.wfile.write(data[start:])
 
@@ -48,7 +61,7 @@ def server():
     RangeHandler.files = {"/m/model.onnx": PAYLOAD, "/mirror/model.onnx": PAYLOAD}
     RangeHandler.requests = []
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), RangeHandler)
-    t = threading.Thread(target=httpd.serve_forever, daemon=True)
+    t = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     t.start()
     yield f"http://127.0.0.1:{httpd.server_address[1]}"
     httpd.shutdown()
@@ -128,7 +141,7 @@ def test_no_download_env(server, monkeypatch) -> None:
 
 
 def test_local_relative_and_package_paths(tmp_path) -> None:
-    (tmp_path / "w.onnx").write_bytes(b"x")
+    (tmp_path / "w.onnx").write_bytes(b"x")  # local files are not checked here: ONNX Runtime reads them
     c = config_from_dict({"type": "t", "name": "n", "model_path": "w.onnx"}, tmp_path / "c.yaml", extra_keys=())
     assert resolve_model_file(c) == tmp_path / "w.onnx"
     c = config_from_dict({"type": "t", "name": "n", "model_path": "nope.onnx"}, tmp_path / "c.yaml", extra_keys=())
@@ -142,3 +155,106 @@ def test_local_relative_and_package_paths(tmp_path) -> None:
                          tmp_path / "c.yaml", extra_keys=())
     with pytest.raises(ModelLoadError, match="not installed"):
         resolve_model_file(c)
+
+
+# --------------------------------------------------------------------------- verification
+
+
+def test_html_error_page_is_not_kept_and_says_so(server, cache) -> None:
+    RangeHandler.files["/m/model.onnx"] = HTML  # HTTP 200 from a captive portal
+    with pytest.raises(DownloadError, match="HTML page, not a model") as e:
+        resolve_model_file(cfg(f"{server}/m/model.onnx"))
+    assert "Wi-Fi" in str(e.value)
+    assert not any((cache / "demo").iterdir())  # neither the page nor a part file is left
+    RangeHandler.files["/m/model.onnx"] = PAYLOAD  # the next run downloads the real file
+    assert resolve_model_file(cfg(f"{server}/m/model.onnx")).read_bytes() == PAYLOAD
+
+
+def test_truncated_or_foreign_binary_is_not_an_onnx_model(server, cache) -> None:
+    for bad in (PAYLOAD[: len(PAYLOAD) // 2], os.urandom(5000), b"\x08\x08"):
+        RangeHandler.files["/m/model.onnx"] = bad
+        with pytest.raises(DownloadError, match="not an ONNX model"):
+            resolve_model_file(cfg(f"{server}/m/model.onnx"))
+
+
+def test_real_onnx_models_pass_the_check() -> None:
+    from pathlib import Path
+
+    from anylabel.inference.download_checks import model_file_problem
+
+    import importlib.util
+
+    fixtures = sorted((Path(__file__).parents[3] / "models" / "fixtures").glob("*.onnx"))
+    assert fixtures
+    ocr = importlib.util.find_spec("rapidocr_onnxruntime")  # real PP-OCR models, 0.6-11 MB
+    if ocr is not None and ocr.submodule_search_locations:
+        fixtures += sorted(Path(list(ocr.submodule_search_locations)[0], "models").glob("*.onnx"))
+    fixtures += sorted((Path(__file__).parents[4] / "shared" / "models").glob("*.onnx"))
+    for f in fixtures:
+        assert model_file_problem(f) is None, f
+
+
+def test_mirror_file_is_checked_and_the_original_tried_after_a_bad_one(server, cache, monkeypatch) -> None:
+    RangeHandler.files["/mirror/model.onnx"] = HTML
+    monkeypatch.setenv(download.MIRROR_ENV, f"{server}/mirror/")
+    p = resolve_model_file(cfg(f"{server}/m/model.onnx"))
+    assert p.read_bytes() == PAYLOAD
+    assert [r[0] for r in RangeHandler.requests] == ["/mirror/model.onnx", "/m/model.onnx"]
+
+
+def test_mirror_with_a_wrong_hash_is_not_kept(server, cache, monkeypatch) -> None:
+    other = onnx_like(os.urandom(1000))
+    RangeHandler.files["/mirror/model.onnx"] = other
+    monkeypatch.setenv(download.MIRROR_ENV, f"{server}/mirror/")
+    p = resolve_model_file(cfg(f"{server}/m/model.onnx", sha256=hashlib.sha256(PAYLOAD).hexdigest()))
+    assert p.read_bytes() == PAYLOAD
+    monkeypatch.setenv(download.MIRROR_ENV, f"{server}/mirror/")
+    p.unlink()
+    with pytest.raises(DownloadError, match="checksum mismatch"):  # and the original is the same wrong file
+        RangeHandler.files["/m/model.onnx"] = other
+        resolve_model_file(cfg(f"{server}/m/model.onnx", sha256=hashlib.sha256(PAYLOAD).hexdigest()))
+
+
+def test_first_download_is_pinned_and_a_swapped_file_noticed(server, cache) -> None:
+    import json
+
+    p = resolve_model_file(cfg(f"{server}/m/model.onnx"))
+    pin = json.loads((p.parent / "model.onnx.pin").read_text())
+    assert pin["sha256"] == hashlib.sha256(PAYLOAD).hexdigest() and pin["size"] == len(PAYLOAD)
+    assert pin["url"] == f"{server}/m/model.onnx"
+    download._verified.clear()  # a later run of the program
+    assert resolve_model_file(cfg(f"{server}/m/model.onnx")) == p
+    p.write_bytes(onnx_like(os.urandom(300_000)))  # swapped, same size
+    download._verified.clear()
+    with pytest.raises(DownloadError, match="differs from the one downloaded") as e:
+        resolve_model_file(cfg(f"{server}/m/model.onnx"))
+    assert "model.onnx.pin" in str(e.value)
+
+
+def test_cached_file_with_the_wrong_hash_or_an_html_page_is_downloaded_again(server, cache) -> None:
+    dest = cache / "demo" / "model.onnx"
+    dest.parent.mkdir(parents=True)
+    dest.write_bytes(HTML)  # what an older version kept
+    assert resolve_model_file(cfg(f"{server}/m/model.onnx")).read_bytes() == PAYLOAD
+    dest.write_bytes(onnx_like(b"old"))
+    download._verified.clear()
+    c = cfg(f"{server}/m/model.onnx", sha256=hashlib.sha256(PAYLOAD).hexdigest())
+    assert resolve_model_file(c).read_bytes() == PAYLOAD
+
+
+def test_cached_bad_file_offline_says_it_was_deleted(server, cache, monkeypatch) -> None:
+    dest = cache / "demo" / "model.onnx"
+    dest.parent.mkdir(parents=True)
+    dest.write_bytes(HTML)
+    monkeypatch.setenv(download.NO_DOWNLOAD_ENV, "1")
+    with pytest.raises(DownloadError, match="was deleted"):
+        resolve_model_file(cfg(f"{server}/m/model.onnx"))
+    assert not dest.exists()
+
+
+def test_a_file_put_in_the_cache_by_hand_is_pinned_on_first_use(server, cache) -> None:
+    dest = cache / "demo" / "model.onnx"
+    dest.parent.mkdir(parents=True)
+    dest.write_bytes(PAYLOAD)
+    assert resolve_model_file(cfg(f"{server}/m/model.onnx")) == dest and RangeHandler.requests == []
+    assert (dest.parent / "model.onnx.pin").is_file()

@@ -43,6 +43,8 @@ if [ ! -f "$stamp" ] || [ "$reqs" -nt "$stamp" ] || [ requirements.txt -nt "$sta
   # The real PP-OCRv4 ONNX models (the OCR model of the zoo) ship in this wheel; --no-deps
   # keeps its opencv-python (which bundles clashing Qt plugins) out of the environment.
   .venv/bin/python -m pip install -q --no-deps "rapidocr-onnxruntime>=1.3"
+  # PP-OCRv6 small (det + rec with its character list) ships in rapidocr 3.10; only the files are used.
+  .venv/bin/python -m pip install -q --no-deps "rapidocr==3.10.0"
   .venv/bin/python -m pip install -q --no-deps -e .
   touch "$stamp"
 fi

@@ -123,6 +123,19 @@ def _detect(g: _Graph, x: str, size_hw: tuple[int, int]) -> dict[str, str]:
     return {"boxes": boxes, "present": present, "masks": small}
 
 
+def _busy(g: _Graph, x: str, layers: int, channels: int = 16) -> str:
+    """``x`` unchanged, after ``layers`` 3x3 convolutions whose result is added times zero:
+    the run then costs about what a real backbone does, for benchmarks (outputs are the same)."""
+    rng = np.random.default_rng(0)
+    t, c_in = x, 3
+    for _ in range(layers):
+        w = g.const(rng.normal(0, 0.1, (channels, c_in, 3, 3)).astype(np.float32))
+        t = g.op("Relu", [g.op("Conv", [t, w], pads=[1, 1, 1, 1])])
+        c_in = channels
+    zero = g.op("Mul", [g.op("ReduceMean", [t, g.const([1], np.int64)], keepdims=1), g.const(0.0)])
+    return g.op("Add", [x, zero])
+
+
 def _pad_queries(g: _Graph, t: str, tail: tuple[int, ...], fill: float = 0.0, dtype: Any = np.float32,
                  queries: int = QUERIES, have: int = N_CLASSES) -> str:
     """Concatenate padding queries so axis 1 has ``queries`` entries."""
@@ -159,12 +172,14 @@ def _tensor(name: str, elem: int, shape: list[Any]):
     return helper.make_tensor_value_info(name, elem, shape)
 
 
-def build(layout: str, size_hw: tuple[int, int] = (320, 320), dynamic: bool = False, variant: str = ""):
+def build(layout: str, size_hw: tuple[int, int] = (320, 320), dynamic: bool = False, variant: str = "",
+          busy: int = 0):
     """The ONNX model of ``layout`` (see the module docstring) for a fixed input size.
 
     ``dynamic`` declares the spatial input axes as symbolic (the graph still needs
     ``size_hw``), as RF-DETR exports with dynamic axes do. ``variant`` picks the
-    query-table flavour: "paddle" (logits, input ``image``) or "ultralytics".
+    query-table flavour: "paddle" (logits, input ``image``) or "ultralytics". ``busy``
+    adds that many do-nothing convolutions in front (``postprocessed`` only; benchmarks).
     """
     from onnx import TensorProto as T
 
@@ -172,7 +187,7 @@ def build(layout: str, size_hw: tuple[int, int] = (320, 320), dynamic: bool = Fa
     h, w = size_hw
     hw: list[Any] = ["height", "width"] if dynamic else [h, w]
     if layout in ("postprocessed", "rotated"):
-        det = _detect(g, "images", size_hw)
+        det = _detect(g, _busy(g, "images", busy) if busy else "images", size_hw)
         sizes = g.op("Cast", ["orig_target_sizes"], to=1)  # [1,2]
         if layout == "postprocessed":
             scale = g.op("Unsqueeze", [g.op("Concat", [sizes, sizes], axis=1), g.const([1], np.int64)])
@@ -273,9 +288,18 @@ def write_all(out_dir: Path) -> dict[str, Path]:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("out_dir", type=Path)
+    ap.add_argument("--busy", type=int, default=0, metavar="N",
+                    help="also write detr_postprocessed_busy.onnx: 640 x 640 with N do-nothing 3x3 "
+                         "convolutions in front, a run as costly as a real model's (for benchmarks)")
     args = ap.parse_args()
     for p in write_all(args.out_dir).values():
         print(p)
+    if args.busy:
+        import onnx
+
+        path = args.out_dir / "detr_postprocessed_busy.onnx"
+        onnx.save(build("postprocessed", (640, 640), busy=args.busy), str(path))
+        print(path)
 
 
 if __name__ == "__main__":

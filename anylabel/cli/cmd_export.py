@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 NAME = "export"
@@ -35,7 +36,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="append labels missing from the class list after its names (default: their shapes are skipped)",
     )
     parser.add_argument(
-        "--pose-config", metavar="YAML", help="keypoint names per class, in order (yolo-pose, coco keypoints)"
+        "--pose-config",
+        metavar="YAML",
+        help="keypoint names per class, in order (yolo-pose, coco keypoints); without it the names are "
+        "the labels of the points grouped (group_id) with each box, in the order first met",
     )
     parser.add_argument(
         "--split",
@@ -77,6 +81,7 @@ def run(args: argparse.Namespace) -> int:
             options.split = parse_split(args.split)
         if args.pose_config:
             options.pose_config, extras = load_pose_config(args.pose_config)
+            options.extra["pose_config_path"] = args.pose_config
             if "skeleton" in extras:
                 options.extra["pose_skeleton"] = extras["skeleton"]
             if "flip_idx" in extras:
@@ -86,7 +91,7 @@ def run(args: argparse.Namespace) -> int:
         return 2
     summary = _run_with_progress(
         lambda progress: export_dataset(
-            args.format, args.input, args.output, args.classes, options, progress=progress
+            args.format, args.input, args.output, _from_here(args.classes), options, progress=progress
         ),
         args.quiet,
         Progress,
@@ -94,6 +99,12 @@ def run(args: argparse.Namespace) -> int:
     for line in summary.lines():
         print(line, file=sys.stdout if summary.ok else sys.stderr)
     return 0 if summary.ok else 1
+
+
+def _from_here(path: str | None) -> str | None:
+    """A path typed on the command line, made absolute against the current folder (so that
+    messages name the file that was meant, whatever folder the run reads from)."""
+    return os.path.abspath(path) if path else path
 
 
 def _run_with_progress(call, quiet: bool, progress_cls):

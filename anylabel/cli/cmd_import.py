@@ -32,7 +32,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--classes",
         metavar="CLASSES_TXT",
-        help="one label per line, index = line number from 0 (default: classes.txt in the source folder)",
+        help="one label per line, index = line number from 0; a relative path is read from the current "
+        "folder (default: classes.txt in the source folder)",
     )
     parser.add_argument("--pose-config", metavar="YAML", help="keypoint names per class (yolo-pose)")
     group = parser.add_mutually_exclusive_group()
@@ -44,7 +45,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from ..formats.base import ExportOptions, FormatError
     from ..formats.driver import import_dataset, load_pose_config
-    from .cmd_export import _run_with_progress
+    from .cmd_export import _from_here, _run_with_progress
     from .progress import Progress
 
     options = ExportOptions()
@@ -57,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
     on_exists = "merge" if args.merge else "overwrite" if args.overwrite else "refuse"
     summary = _run_with_progress(
         lambda progress: import_dataset(
-            args.format, args.source, args.output, args.classes, options, on_exists, progress=progress
+            args.format, args.source, args.output, _from_here(args.classes), options, on_exists, progress=progress
         ),
         args.quiet,
         Progress,

@@ -8,8 +8,9 @@ in them) and prints one line per file::
     error path/x.yaml: unknown key 'conf_treshold' (did you mean 'conf_threshold'?) ...
 
 followed by the config's warnings (keys accepted but ignored), indented. The exit code
-is 1 when any file is an error, else 0. Nothing is loaded or downloaded: a type is ``ok``
-when it is registered here, i.e. the config would run given its model files.
+is 1 when any file is an error, else 0. Nothing is loaded or downloaded: a config is
+``ok`` when its type is registered here and the type finds nothing in it that cannot run
+(``config_problem``, e.g. a TensorRT engine file), i.e. it would run given its model files.
 
 ``anylabel models list`` prints the shipped configs (as ``predict --list-models``) and
 those of the folders given.
@@ -57,7 +58,12 @@ def check_file(path: Path) -> tuple[str, str, list[str]]:
         cfg = load_config(path)
     except ConfigError as exc:
         return "error", str(exc), []
-    if cfg.type in registry.model_types():
+    entry = registry.model_types().get(cfg.type)
+    if entry is not None:
+        problem = getattr(entry.cls, "config_problem", None)
+        reason = problem(cfg) if problem else None
+        if reason:
+            return "unsupported", f"{cfg.type}: {reason}", cfg.warnings
         return "ok", cfg.type, cfg.warnings
     reason = registry.unsupported_reason(cfg.type)
     if reason:

@@ -110,7 +110,7 @@ def build_model(args: argparse.Namespace):
     return create_model(cfg, device=args.device, progress=show_download)
 
 
-def make_tracker(name: str, model) -> Any:  # type: ignore[no-untyped-def]
+def make_tracker(name: str | None, model) -> Any:  # type: ignore[no-untyped-def]
     try:
         from ..inference.trackers import create_tracker  # type: ignore[attr-defined]
     except ImportError as exc:
@@ -165,7 +165,9 @@ def run(args: argparse.Namespace) -> int:
     if model.fallback_reason and args.device == "cuda":
         print(f"anylabel predict: {model.fallback_reason}; running on CPU", file=sys.stderr)
     try:
-        tracker = make_tracker(args.tracker, model) if args.tracker else None
+        # A tracking-capable model whose config has a tracker: map tracks without --tracker.
+        own = model.capabilities.tracking and bool(model.config.tracker)
+        tracker = make_tracker(args.tracker or None, model) if args.tracker or own else None
     except Exception as exc:  # noqa: BLE001  # unknown tracker name, bad tracker: settings
         print(f"anylabel predict: --tracker {args.tracker}: {exc}", file=sys.stderr)
         return 2

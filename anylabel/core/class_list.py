@@ -8,6 +8,7 @@ class by one.
 """
 from __future__ import annotations
 
+import functools
 import os
 from typing import Iterable
 
@@ -51,14 +52,54 @@ def read_class_list(path: str | os.PathLike[str], strict: bool = False) -> list[
     return _unique(names)
 
 
+#: What ``str.splitlines`` (the reader) ends a line at: a name holding one becomes two lines.
+_LINE_BREAKS = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
+
+
+@functools.lru_cache(maxsize=4096)  # an export asks for each of 200,000 shapes; labels repeat
+def class_name_problem(name: str) -> str | None:
+    """Why ``name`` cannot be a line of a class file (the reader would not give it back as
+    itself, so every later index would shift or the next run would refuse the file); None
+    when it can. The one rule for every class file this tool writes."""
+    if not name:
+        return "is empty"
+    if not _LINE_BREAKS.isdisjoint(name):
+        return "holds a line break"
+    if name != name.strip():
+        return "begins or ends with white space"
+    try:
+        name.encode("utf-8")
+    except UnicodeEncodeError:
+        return "is not valid Unicode text (a lone surrogate)"
+    return None
+
+
+def strict_class_list_text(names: Iterable[str], source: str | os.PathLike[str] = "class list") -> str:
+    """The file content for exactly ``names`` (line i = class i); ClassListError naming
+    ``source`` and the class when a name cannot be written so that it reads back."""
+    out = []
+    seen: set[str] = set()
+    for i, name in enumerate(names):
+        problem = class_name_problem(name)
+        if problem:
+            raise ClassListError(f"{os.fspath(source)}: class {i} {name!r} {problem}; it cannot be a line of a class file")
+        if name in seen:
+            raise ClassListError(f"{os.fspath(source)}: class {name!r} appears twice")
+        seen.add(name)
+        out.append(f"{name}\n")
+    return "".join(out)
+
+
 def class_list_text(names: Iterable[str]) -> str:
-    """The file content for ``names``: one per line, stripped, blanks and repeats dropped."""
-    return "".join(f"{n}\n" for n in _unique(names))
+    """The file content for ``names``: one per line, stripped, blanks and repeats dropped
+    (the GUI's lenient list); a name with a line break inside raises ClassListError."""
+    return strict_class_list_text(_unique(names))
 
 
 def write_class_list(path: str | os.PathLike[str], names: Iterable[str]) -> None:
-    """Write one name per line (atomically), keeping order and dropping duplicates."""
-    atomic_write_text(path, class_list_text(names))
+    """Write one name per line (atomically), keeping order and dropping duplicates; a name
+    with a line break inside raises ClassListError naming ``path`` (nothing is written)."""
+    atomic_write_text(path, strict_class_list_text(_unique(names), path))
 
 
 def _unique(names: Iterable[str]) -> list[str]:

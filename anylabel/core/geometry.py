@@ -9,7 +9,8 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from .shape import CIRCLE, LINE, LINESTRIP, POINT, POLYGON, RECTANGLE, ROTATION, Shape
+from . import mask_shape
+from .shape import CIRCLE, LINE, LINESTRIP, MASK, POINT, POLYGON, RECTANGLE, ROTATION, Shape
 
 TWO_PI = 2.0 * math.pi
 
@@ -80,6 +81,8 @@ def bounding_box(shape: Shape) -> tuple[float, float, float, float]:
         r = circle_radius(shape)
         cx, cy = shape.points[0]
         return float(cx - r), float(cy - r), float(cx + r), float(cy + r)
+    if mask_shape.is_mask(shape):
+        return mask_shape.box(shape)
     pts = shape.points
     if len(pts) == 0:
         raise ValueError("shape has no points")
@@ -99,11 +102,14 @@ def outline(shape: Shape, circle_segments: int = 64) -> np.ndarray:
         cx, cy = shape.points[0]
         t = np.linspace(0.0, TWO_PI, circle_segments, endpoint=False)
         return np.stack([cx + r * np.cos(t), cy + r * np.sin(t)], axis=1)
+    if mask_shape.is_mask(shape):  # its box: the bitmap's parts are mask_shape.to_polygons
+        x0, y0, x1, y1 = mask_shape.box(shape)
+        return np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], dtype=np.float64)
     return shape.points.copy()
 
 
 def is_area_shape(shape: Shape) -> bool:
-    return shape.shape_type in (RECTANGLE, POLYGON, ROTATION, CIRCLE) or (
+    return shape.shape_type in (RECTANGLE, POLYGON, ROTATION, CIRCLE, MASK) or (
         shape.shape_type not in (LINE, LINESTRIP, POINT) and len(shape.points) >= 3)
 
 
@@ -122,6 +128,11 @@ def area(shape: Shape) -> float:
     if shape.shape_type == RECTANGLE:
         x0, y0, x1, y1 = bounding_box(shape)
         return (x1 - x0) * (y1 - y0)
+    if shape.shape_type == MASK:  # its set pixels (0 when the bitmap is unreadable)
+        try:
+            return float(mask_shape.pixel_area(shape))
+        except mask_shape.MaskShapeError:
+            return 0.0
     if not is_area_shape(shape):
         return 0.0
     return polygon_area(shape.points)
@@ -164,6 +175,10 @@ def shape_to_mask(shape: Shape, height: int, width: int) -> np.ndarray:
     """Filled region of an area shape as a bool mask (empty for lines and points)."""
     if not is_area_shape(shape):
         return np.zeros((height, width), dtype=bool)
+    if shape.shape_type == MASK:
+        out = np.zeros((height, width), dtype=bool)
+        mask_shape.paint(shape, out, True)
+        return out
     return polygon_to_mask(outline(shape), height, width)
 
 

@@ -19,6 +19,8 @@ CIRCLE = "circle"
 LINE = "line"
 LINESTRIP = "linestrip"
 POINT = "point"
+#: A bitmap inside a box (LabelMe 7, SAM's mask output); see ``core/mask_shape.py``.
+MASK = "mask"
 
 #: Shape types users draw in AnyLabel, in the order the tools appear in the UI.
 DRAWABLE_TYPES: tuple[str, ...] = (RECTANGLE, POLYGON, ROTATION, CIRCLE, LINE, LINESTRIP, POINT)
@@ -38,7 +40,9 @@ class Shape:
       angle of the first edge (p0 -> p1) and is kept in sync by ``geometry``.
     - circle: centre, then a point on the circle.
     - point: 1 point; linked to its box by ``group_id`` for pose.
-    Other types (quadrilateral, cuboid, mask, ...) written by other tools are kept as-is.
+    - mask: the inclusive corner pixels of a bitmap's box; the bitmap (base64 PNG) is in
+      ``extra["mask"]`` (see ``core/mask_shape.py``).
+    Other types (quadrilateral, cuboid, ...) written by other tools are kept as-is.
     """
 
     shape_type: str

@@ -40,6 +40,7 @@ class ExportItem:
     size: ImageSize
     shapes: list[Shape]
     subset: str = ""  # "train" / "val" / "test" when a split was asked for
+    label_path: Path | None = None  # the label file the shapes came from (named when shapes are skipped)
 
     @property
     def stem(self) -> str:
@@ -150,6 +151,10 @@ class Summary:
     shapes_written: int = 0
     failures: list[tuple[str, str]] = field(default_factory=list)  # (file, problem)
     skipped: Counter[tuple[str, str]] = field(default_factory=Counter)  # (shape_type, reason) -> n
+    # (shape_type, reason) -> the files holding such shapes, in the order met
+    skipped_in: dict[tuple[str, str], list[str]] = field(default_factory=dict)
+    # Files the run did not take, with why; not failures (e.g. a label file with no image)
+    left_out: list[tuple[str, str]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     cancelled: bool = False
     outputs: list[Path] = field(default_factory=list)
@@ -164,13 +169,34 @@ class Summary:
         self.shapes_written += other.shapes_written
         self.failures.extend(other.failures)
         self.skipped.update(other.skipped)
+        for key, files in other.skipped_in.items():
+            self._files_for(key).extend(files)  # chunks hold different files
+        self.left_out.extend(other.left_out)
 
     def fail(self, path: str | Path, problem: str) -> None:
         self.failures.append((printable_path(path), problem))
 
-    def skip(self, skips: list[Skip]) -> None:
+    def leave_out(self, path: str | Path, reason: str) -> None:
+        self.left_out.append((printable_path(path), reason))
+
+    def skip(self, skips: list[Skip], source: str | Path | None = None) -> None:
+        """Count the skipped shapes, and name ``source`` (the file they came from) under each reason."""
+        if not skips:
+            return
+        name = None if source is None else printable_path(source)
         for s in skips:
-            self.skipped[(s.shape_type, s.reason)] += 1
+            key = (s.shape_type, s.reason)
+            self.skipped[key] += 1
+            if name is not None:
+                files = self._files_for(key)
+                if not files or files[-1] != name:
+                    files.append(name)
+
+    def _files_for(self, key: tuple[str, str]) -> list[str]:
+        files = self.skipped_in.get(key)
+        if files is None:
+            files = self.skipped_in[key] = []
+        return files
 
     def lines(self) -> list[str]:
         out = [
@@ -179,6 +205,14 @@ class Summary:
         ]
         for (shape_type, reason), n in sorted(self.skipped.items()):
             out.append(f"  skipped {n} {shape_type} shape(s): {reason}")
+            files = self.skipped_in.get((shape_type, reason))
+            if files:
+                out.append(f"    in {_some(files)}")
+        if self.left_out:
+            out.append(f"  {len(self.left_out)} file(s) left out:")
+            out.extend(f"    {path}: {reason}" for path, reason in self.left_out[:LISTED])
+            if len(self.left_out) > LISTED:
+                out.append(f"    ... and {len(self.left_out) - LISTED} more")
         out.extend(f"  note: {n}" for n in self.notes)
         if self.cancelled:
             out.append("  cancelled before the end: the output is incomplete")
@@ -186,6 +220,20 @@ class Summary:
             out.append(f"  {len(self.failures)} file(s) failed:")
             out.extend(f"    {path}: {problem}" for path, problem in self.failures)
         return out
+
+
+#: How many files a summary line names before it says "and N more" (the object keeps all).
+LISTED = 20
+
+
+#: Files named on one "in a.json, b.json ..." line (a comma list wraps into many lines).
+LISTED_INLINE = 5
+
+
+def _some(files: list[str]) -> str:
+    shown = ", ".join(files[:LISTED_INLINE])
+    more = len(files) - LISTED_INLINE
+    return shown if more <= 0 else f"{shown} and {more} more file(s)"
 
 
 def printable_path(path: str | os.PathLike[str]) -> str:

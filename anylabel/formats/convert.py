@@ -11,8 +11,9 @@ from typing import Callable, TypeVar
 
 import numpy as np
 
+from ..core import mask_shape
 from ..core.geometry import bounding_box, outline
-from ..core.shape import CIRCLE, LINE, LINESTRIP, POINT, POLYGON, RECTANGLE, ROTATION, Shape
+from ..core.shape import CIRCLE, LINE, LINESTRIP, MASK, POINT, POLYGON, RECTANGLE, ROTATION, Shape
 from .base import ImageSize, Skip
 
 NOT_AN_AREA = "lines, line strips and points cover no area"
@@ -22,6 +23,12 @@ OUTSIDE = "entirely outside the image"
 NOT_FINITE = "NaN or infinite coordinates"
 NOT_ROTATED = "only rotated boxes, rectangles and 4-point polygons are rotated boxes"
 NOT_IN_CLASSES = "label not in the class list"
+EMPTY_MASK = "the mask bitmap has no set pixels inside the image"
+#: Coordinates farther than this from the origin are no position in any image (a broken or
+#: hostile file: 1e308, 25-digit numbers); beyond it float32 (OpenCV) and products of
+#: coordinates (areas) lose all meaning, so such shapes are left out and reported.
+COORD_LIMIT = 1e9
+TOO_FAR = "coordinates beyond ±1e9 pixels"
 
 T = TypeVar("T")
 
@@ -49,11 +56,38 @@ def _check_common(shape: Shape) -> Skip | None:
     if shape.shape_type in _OPEN_TYPES:
         return skip(shape, NOT_AN_AREA)
     n = len(shape.points)
-    if n == 0 or not all(map(math.isfinite, shape.points.ravel().tolist())):
+    flat = shape.points.ravel().tolist()
+    if n == 0 or not all(map(math.isfinite, flat)):
         return skip(shape, NOT_FINITE if n else TOO_FEW_POINTS)
-    if shape.shape_type not in (RECTANGLE, CIRCLE, ROTATION) and n < 3:
+    if max(flat) > COORD_LIMIT or min(flat) < -COORD_LIMIT:
+        return skip(shape, TOO_FAR)
+    if shape.shape_type not in (RECTANGLE, CIRCLE, ROTATION, MASK) and n < 3:
         return skip(shape, TOO_FEW_POINTS)
     return None
+
+
+def mask_parts(shape: Shape, size: ImageSize | None) -> list[np.ndarray] | Skip:
+    """The outlines of a mask shape's parts inside the image (largest first), or why not."""
+    try:
+        polys = mask_shape.to_polygons(shape, size)
+    except mask_shape.MaskShapeError as exc:
+        return skip(shape, str(exc))
+    return polys or skip(shape, EMPTY_MASK)
+
+
+def _mask_box(shape: Shape, size: ImageSize | None) -> tuple[float, float, float, float] | Skip:
+    """The box of a mask shape's set pixels (inside the image when ``size`` is given)."""
+    try:
+        bits = mask_shape.decode(shape) if size is None else mask_shape.clipped(shape, size)
+    except mask_shape.MaskShapeError as exc:
+        return skip(shape, str(exc))
+    import cv2
+
+    x, y, w, h = cv2.boundingRect(bits.view(np.uint8))
+    if w == 0 or h == 0:
+        return skip(shape, EMPTY_MASK)
+    x0, y0 = mask_shape.origin(shape)
+    return float(x0 + x), float(y0 + y), float(x0 + x + w), float(y0 + y + h)
 
 
 def _bounds(shape: Shape) -> tuple[float, float, float, float]:
@@ -71,6 +105,8 @@ def as_box(shape: Shape, size: ImageSize | None = None) -> tuple[float, float, f
     bad = _check_common(shape)
     if bad:
         return bad
+    if shape.shape_type == MASK:
+        return _mask_box(shape, size)
     x0, y0, x1, y1 = _bounds(shape)
     if size is not None:
         w, h = size
@@ -86,10 +122,14 @@ def as_box(shape: Shape, size: ImageSize | None = None) -> tuple[float, float, f
 
 def as_polygon(shape: Shape, size: ImageSize | None = None) -> np.ndarray | Skip:
     """The closed outline of an area shape as (N, 2) points (rectangles, rotated boxes and
-    circles become polygons), clipped to the image when ``size`` is given."""
+    circles become polygons), clipped to the image when ``size`` is given. A mask shape
+    gives the outline of its largest part (``mask_parts`` has them all)."""
     bad = _check_common(shape)
     if bad:
         return bad
+    if shape.shape_type == MASK:
+        parts = mask_parts(shape, size)
+        return parts if isinstance(parts, Skip) else parts[0]
     pts = shape.points if shape.shape_type == POLYGON else outline(shape)
     if size is not None:
         w, h = size
@@ -143,7 +183,13 @@ def as_rotated(shape: Shape) -> np.ndarray | Skip:
     if bad:
         return bad
     st = shape.shape_type
-    if st == RECTANGLE:
+    if st == MASK:  # the box of its pixels, as a 0-degree rotated box
+        got = _mask_box(shape, None)
+        if isinstance(got, Skip):
+            return got
+        x0, y0, x1, y1 = got
+        pts = np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], dtype=np.float64)
+    elif st == RECTANGLE:
         pts = outline(shape)
     elif st == ROTATION or (st != CIRCLE and len(shape.points) == 4):
         pts = shape.points.copy()

@@ -8,6 +8,7 @@ is recorded with its path and the run carries on with the next image.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import random
 import shutil
@@ -18,7 +19,7 @@ import yaml
 
 from ..core.atomic import atomic_write_text
 from ..core.bulk import OrderedWrites, with_paused_gc
-from ..core.class_list import ClassListError, read_class_list
+from ..core.class_list import ClassListError, class_name_problem, read_class_list, strict_class_list_text
 from ..core.errors import LabelFileError
 from ..core.folder_index import natural_key, scan_folder
 from ..core.geometry import is_area_shape
@@ -44,6 +45,7 @@ from .base import (
     Summary,
 )
 from .merge import shapes_to_add
+from .pose_keypoints import describe_derived, keypoint_names_by_class
 from .output import path_for
 from .registry import get_format
 
@@ -170,10 +172,13 @@ def write_data_yaml(
     if task == "pose":
         from .yolo import keypoint_count
 
-        data["kpt_shape"] = [keypoint_count(options.pose_config or {}), 3]
+        pose = options.pose_config or {}
+        data["kpt_shape"] = [keypoint_count(pose), 3]
         flip = options.extra.get("flip_idx")
         if flip:
             data["flip_idx"] = list(flip)
+        # Ultralytics' key (coco-pose.yaml): the keypoint names of each class index
+        data["kpt_names"] = {i: list(pose.get(name, [])) for i, name in enumerate(classes)}
     path = out_dir / "data.yaml"
     atomic_write_text(path, yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
     return path
@@ -188,9 +193,13 @@ PARALLEL_MIN_IMAGES = 1000
 MIN_IMAGES_PER_WORKER = 250
 
 
-def list_rows(images_dir: Path, options: ExportOptions) -> list[Row]:
-    """The images to export, in natural order, with their label files."""
+def list_rows(images_dir: Path, options: ExportOptions, summary: Summary | None = None) -> list[Row]:
+    """The images to export, in natural order, with their label files. Label files with
+    no image beside them are named in ``summary`` (left out: there are no pixels to export)."""
     index = scan_folder(images_dir)
+    if summary is not None:
+        for path in label_files_without_image(index):
+            summary.leave_out(path, "a label file with no image of the same name beside it; not exported")
     # Plain string joins: a Path per image costs a fifth of a second at 10,000 images.
     folder = "" if str(index.folder) == "." else os.path.join(str(index.folder), "")  # "a.json", not "./a.json"
     rows: list[Row] = []
@@ -202,8 +211,37 @@ def list_rows(images_dir: Path, options: ExportOptions) -> list[Row]:
     return rows
 
 
-def load_row(row: Row) -> ExportItem | tuple[str, str]:
-    """The image with its shapes and size, or (file, problem) when it cannot be exported."""
+def label_files_without_image(index: Any) -> list[str]:
+    """The ``.json`` files of the folder whose stem matches no image, in natural order."""
+    stems = {os.path.splitext(n)[0] for n in index.names}
+    try:
+        names = os.listdir(index.folder)
+    except OSError:
+        return []
+    orphans = [
+        n
+        for n in names
+        if n[:1] != "." and n.lower().endswith(LABEL_SUFFIX) and n[: -len(LABEL_SUFFIX)] not in stems
+    ]
+    return [os.path.join(str(index.folder), n) for n in sorted(orphans, key=natural_key)]
+
+
+def class_name_failure(shapes: list[Any]) -> str | None:
+    """The problem of the first area shape whose label cannot be a line of classes.txt
+    (``core.class_list.class_name_problem``): such a file is refused, not exported."""
+    for i, s in enumerate(shapes):
+        problem = class_name_problem(s.label)
+        if problem and is_area_shape(s):
+            return (
+                f"shape {i} ({s.label!r}): the label {problem}, so it cannot be a class name "
+                "(classes.txt holds one name per line); fix the label"
+            )
+    return None
+
+
+def load_row(row: Row, class_names_checked: bool = True) -> ExportItem | tuple[str, str]:
+    """The image with its shapes and size, or (file, problem) when it cannot be exported.
+    ``class_names_checked``: refuse labels that cannot be class names (formats with a class file)."""
     image, label = Path(row[0]), row[1]
     bad_name = next((n for n in (image.name, image.parent.name) if not _is_utf8(n)), None)
     if bad_name is not None:
@@ -216,6 +254,10 @@ def load_row(row: Row) -> ExportItem | tuple[str, str]:
             ann = read_label_file(label)
         except LabelFileError as exc:
             return exc.path, exc.problem
+        if class_names_checked:
+            problem = class_name_failure(ann.shapes)
+            if problem:
+                return label, problem
     else:
         ann = ImageAnnotation()
     w, h = ann.image_width, ann.image_height
@@ -225,7 +267,7 @@ def load_row(row: Row) -> ExportItem | tuple[str, str]:
         except Exception as exc:  # noqa: BLE001  # any decoder error means "unreadable image"
             problem = f"image size unknown: not in the label file and the image cannot be read ({exc})"
             return str(image), problem
-    return ExportItem(image, (int(w), int(h)), ann.shapes)
+    return ExportItem(image, (int(w), int(h)), ann.shapes, label_path=None if label is None else Path(label))
 
 
 def _is_utf8(name: str) -> bool:
@@ -263,7 +305,7 @@ def add_item(exporter: Any, item: ExportItem, out: Path, tally: Summary) -> int:
         )
     else:
         tally.images += 1
-        tally.skip(skips)
+        tally.skip(skips, item.label_path or item.image_path)
         tally.shapes_written += len(item.shapes) - len(skips)
     return copied
 
@@ -293,6 +335,11 @@ def _resolve_classes(
             )
         return classes
     if spec.needs_pose and options.pose_config:
+        try:  # the other sources are checked already: the strict reader, the label files
+            strict_class_list_text(options.pose_config, "the pose config")
+        except ClassListError as exc:
+            summary.fail(options.extra.get("pose_config_path", "pose config"), str(exc))
+            return None
         return list(options.pose_config)
     classes = found()
     if classes is not None:
@@ -364,6 +411,8 @@ def _choose_class_file(
 
 
 def _worker_count(options: ExportOptions, spec: Any, n: int, classes_known: bool) -> int:
+    if spec.needs_pose and not options.pose_config:
+        return 1  # keypoint names are derived from every file before the first is written
     # Without a class list, formats that cannot learn it at the end (YOLO) read every label
     # file twice in the workers (once for the classes): worth it only for bigger folders.
     needs_scan = not (classes_known or spec.classes_at_end)
@@ -385,7 +434,8 @@ def export_dataset(
 ) -> Summary:
     """Export every image of ``images_dir`` (with its label file) to ``out_dir`` as ``fmt``."""
     spec = get_format(fmt)
-    options = options or ExportOptions()
+    # A copy: the run may fill in what it derives (keypoint names), the caller's stays as given.
+    options = dataclasses.replace(options, extra=dict(options.extra)) if options else ExportOptions()
     progress = progress or _noop_progress
     cancelled = cancelled or _never
     summary = Summary("export", spec.name)
@@ -395,9 +445,6 @@ def export_dataset(
         return summary
     if options.split and not spec.splittable:
         summary.fail(out, f"--split is available for {', '.join(n for n in _splittable())}, not {spec.name}")
-        return summary
-    if spec.needs_pose and not options.pose_config:
-        summary.fail(out, f"{spec.name} needs a pose config (keypoint names per class)")
         return summary
 
     if spec.uses_classes:
@@ -410,7 +457,7 @@ def export_dataset(
         if auto and classes_file:
             summary.notes.append(f"class list read from {classes_file} (index = line number)")
 
-    rows = list_rows(src, options)
+    rows = list_rows(src, options, summary)
     subsets = (
         assign_subsets([Path(r[0]).name for r in rows], options.split, options.seed) if options.split else {}
     )
@@ -449,13 +496,17 @@ def export_dataset(
             # rewritten only when it changes, so an unchanged user file keeps its bytes.
             path = out / CLASSES_FILE
             if _existing_class_list(path) != classes:
-                atomic_write_text(path, "".join(f"{c}\n" for c in classes))
+                atomic_write_text(path, strict_class_list_text(classes, path))
             else:
                 kept += 1
             summary.outputs.append(path)
-        if spec.task and options.split:
+        if spec.task and (options.split or options.extra.get("pose_derived")):
+            # Derived keypoint names are written down even without a split: the files'
+            # keypoint indices mean nothing without them.
             used = set(subsets.values())
             summary.outputs.append(write_data_yaml(out, classes, used, spec.task, options))
+    except ClassListError as exc:
+        summary.fail(out / CLASSES_FILE, f"not written: {exc}")
     except (OSError, FormatError) as exc:
         summary.fail(out, f"cannot be written ({exc})")
     summary.files_written = exporter.files_written + len(summary.outputs) - kept + copied
@@ -490,7 +541,7 @@ def _export_serial(
         if cancelled():
             summary.cancelled = True
             return None
-        got = load_row(row)
+        got = load_row(row, spec.uses_classes)
         if isinstance(got, ExportItem):
             got.subset = subsets.get(got.image_path.name, "")
             items.append(got)
@@ -506,6 +557,10 @@ def _export_serial(
     )
     if classes is None:
         return None
+    if spec.needs_pose and not options.pose_config:
+        options.pose_config = derived_pose_config(classes, [it.shapes for it in items])
+        options.extra["pose_derived"] = True
+        summary.notes.append(describe_derived(options.pose_config))
     exporter = make_exporter(spec, out, classes, options, summary)
     if exporter is None:
         return None
@@ -517,6 +572,13 @@ def _export_serial(
         copied += add_item(exporter, item, out, summary)
         progress("write", i + 1, len(items))
     return exporter, classes, copied
+
+
+def derived_pose_config(classes: list[str], images: list[list[Any]]) -> dict[str, list[str]]:
+    """The pose config made from the labels (``pose_keypoints``): every class of the list,
+    in its order, with the keypoint names met with its boxes (none for classes without)."""
+    found = keypoint_names_by_class(images)
+    return {c: found.get(c, []) for c in classes}
 
 
 def _splittable() -> list[str]:
@@ -589,9 +651,15 @@ def import_dataset(
         summary.fail(images, "not a folder of images")
         return summary
     classes: list[str] | None = None
+    if classes_file:
+        try:
+            classes = load_classes(classes_file)
+        except FormatError as exc:  # names the class file itself, not the source
+            summary.fail(classes_file, str(exc).replace(f"{os.fspath(classes_file)}: ", "", 1))
+            return summary
     try:
         if classes_file:
-            classes = load_classes(classes_file)
+            pass  # read above
         elif src.is_dir() and (src / CLASSES_FILE).is_file():
             # An empty one (older exports of unlabelled folders wrote it) names no class:
             # the same as no file, as on export.
@@ -670,6 +738,7 @@ def import_dataset(
                 record(outcome)
         for outcome in writes.finish():
             record(outcome)
+    summary.notes.extend(getattr(importer, "notes", []))  # e.g. COCO images matched by stem
     if present:
         summary.notes.append(f"{present} shape(s) already in the label files were not added again")
     if unchanged:

@@ -7,23 +7,31 @@ the line numbers are used as they are. More than 255 classes give 16-bit PNGs.
 
 Overlap order (docs/adr/0002-dataset-format-conventions.md): shapes are painted in the order
 of the label file, so a later shape covers an earlier one where they overlap, exactly as the
-canvas draws them. Rectangles, rotated boxes and circles are filled; lines and points
-cover no pixels and are reported.
+canvas draws them. Rectangles, rotated boxes and circles are filled, mask shapes paint
+their bitmap; lines and points cover no pixels and are reported.
+
+The index image is as large as the image, so the size a label file declares is checked
+against the image itself before it is allocated (and never beyond
+``core.size_limits.MAX_PIXELS``).
 """
 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator
 
 import cv2
 import numpy as np
 
+from ..core import mask_shape
 from ..core.atomic import atomic_write_text
 from ..core.folder_index import scan_folder
 from ..core.geometry import mask_to_polygons, polygon_to_mask
-from ..core.shape import POLYGON, Shape
+from ..core.image_io import image_size
+from ..core.shape import MASK, POLYGON, Shape
+from ..core.size_limits import DeclaredSizeError, checked_size
 from .base import (
     ExportContext,
     ExportItem,
@@ -34,7 +42,7 @@ from .base import (
     ImportItem,
     Skip,
 )
-from .convert import as_polygon, classify
+from .convert import OUTSIDE, as_polygon, classify
 from .output import path_for, write_bytes
 
 BACKGROUND_NAMES = ("_background_", "background", "__background__")
@@ -69,13 +77,50 @@ def dump(shapes: list[Shape], size: ImageSize, values: dict[str, int]) -> tuple[
     out = np.zeros((h, w), dtype=dtype)
     skips = []
     for s in shapes:
-        got = classify(s, values, lambda sh: as_polygon(sh, size))
+        if s.shape_type == MASK:
+            got = classify(s, values, lambda sh: _mask_check(sh, size))
+            if not isinstance(got, Skip):
+                mask_shape.paint(s, out, got[0])
+                continue
+        else:
+            got = classify(s, values, lambda sh: as_polygon(sh, size))
         if isinstance(got, Skip):
             skips.append(got)
             continue
         value, poly = got
         out[polygon_to_mask(poly, h, w)] = value
     return out, skips
+
+
+def _mask_check(shape: Shape, size: ImageSize) -> bool | Skip:
+    """A mask shape whose bitmap fits its box and the image (checked from the PNG header)."""
+    try:
+        mask_shape.declared_size(shape, size)
+    except mask_shape.MaskShapeError as exc:
+        return Skip(shape.label, shape.shape_type, str(exc))
+    x0, y0, x1, y1 = mask_shape.box(shape)
+    if x1 <= 0 or y1 <= 0 or x0 >= size[0] or y0 >= size[1]:
+        return Skip(shape.label, shape.shape_type, OUTSIDE)
+    return True
+
+
+def export_size(item: ExportItem) -> ImageSize:
+    """The size of the index image: the image's own size when it can be read (a label file
+    that declares another size is refused: its shapes were drawn on another image), else the
+    declared size within the limit."""
+    try:
+        real = image_size(item.image_path)
+    except Exception:  # noqa: BLE001  # any decoder error: only the declared size is left
+        real = None
+    try:
+        if real is not None and tuple(real) != tuple(item.size):
+            raise FormatError(
+                f"the label file declares {item.size[0]} x {item.size[1]} pixels but the image is "
+                f"{real[0]} x {real[1]}"
+            )
+        return checked_size(*(real or item.size), what="image size")
+    except DeclaredSizeError as exc:
+        raise FormatError(str(exc)) from None
 
 
 def parse(mask: np.ndarray, labels: dict[int, str], tolerance: float = 0.5) -> list[Shape]:
@@ -105,7 +150,7 @@ class MaskExporter:
         self.files_written = 0
 
     def add(self, item: ExportItem) -> list[Skip]:
-        mask, skips = dump(item.shapes, item.size, self.values)
+        mask, skips = dump(item.shapes, export_size(item), self.values)
         write_bytes(path_for(self.ctx.out_dir, "masks", item, ".png"), encode_png(mask))
         colour = self.colours[mask][:, :, ::-1]  # RGB -> BGR for OpenCV
         write_bytes(
@@ -134,8 +179,119 @@ class MaskExporter:
         return [path]
 
 
+#: Mapping files looked for beside the masks: ours, then X-AnyLabeling's.
+MAPPING_NAMES = (MAPPING_FILE, "mask_color_map.json", "mask_grayscale_map.json")
+MAX_INDEX = 65535  # a 16-bit PNG's largest value
+
+
+@dataclass
+class Mapping:
+    """What a mapping file says: class of each index value, and of each RGB colour."""
+
+    labels: dict[int, str] = field(default_factory=dict)
+    colours: dict[tuple[int, int, int], str] = field(default_factory=dict)
+
+
+def read_mapping(path: Path) -> Mapping:
+    """Ours (``{"classes": {name: {"index", "color"}}}``), X-AnyLabeling's (``{"type":
+    "grayscale" | "rgb", "colors": {name: value | [r, g, b]}}``) or a plain ``{name: index}``."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8-sig"))
+    except (OSError, ValueError) as exc:
+        raise FormatError(f"{path}: not a mapping of label -> index ({exc})") from None
+    out = Mapping()
+    try:
+        if isinstance(data, dict) and isinstance(data.get("colors"), dict):  # X-AnyLabeling
+            rgb = data.get("type") == "rgb"
+            for name, v in data["colors"].items():
+                if rgb:
+                    out.colours[_colour(v)] = str(name)
+                else:
+                    out.labels[_index(v)] = str(name)
+            return out
+        classes = data["classes"] if isinstance(data, dict) and "classes" in data else data
+        if not isinstance(classes, dict):
+            raise ValueError("expected an object of label -> index")
+        for name, v in classes.items():
+            out.labels[_index(v["index"] if isinstance(v, dict) else v)] = str(name)
+            if isinstance(v, dict) and v.get("color") is not None:
+                out.colours[_colour(v["color"])] = str(name)
+    except (ValueError, KeyError, TypeError) as exc:
+        raise FormatError(f"{path}: not a mapping of label -> index ({exc})") from None
+    return out
+
+
+def _index(v: object) -> int:
+    if isinstance(v, bool) or not isinstance(v, (int, float)) or not float(v).is_integer() \
+            or not 0 <= v <= MAX_INDEX:
+        raise ValueError(f"index {v!r} is not a whole number from 0 to {MAX_INDEX}")
+    return int(v)
+
+
+def _colour(v: object) -> tuple[int, int, int]:
+    if not isinstance(v, (list, tuple)) or len(v) != 3 or not all(
+            isinstance(c, int) and not isinstance(c, bool) and 0 <= c <= 255 for c in v):
+        raise ValueError(f"colour {v!r} is not [r, g, b] from 0 to 255")
+    return int(v[0]), int(v[1]), int(v[2])
+
+
+def index_image(img: np.ndarray, mapping: Mapping) -> tuple[np.ndarray, dict[int, str]]:
+    """A decoded mask PNG as (index image, class of each index): grayscale as it is; an RGB
+    image whose channels are equal (X-AnyLabeling writes grayscale masks so) as grayscale;
+    other RGB images through the mapping's colours (black is the background)."""
+    if img.ndim == 3 and img.shape[2] == 4:
+        img = img[..., :3]
+    if img.ndim == 3 and img.shape[2] == 1:
+        img = img[..., 0]
+    if img.ndim == 2:
+        return img, mapping.labels
+    b, g, r = (img[..., k] for k in range(3))
+    if np.array_equal(b, g) and np.array_equal(g, r):
+        return np.ascontiguousarray(b), mapping.labels
+    if not mapping.colours:
+        raise FormatError("a colour PNG needs a mapping of colours to classes (our mapping.json, "
+                          "or X-AnyLabeling's with \"type\": \"rgb\") beside the masks")
+    packed = (r.astype(np.uint32) << 16) | (g.astype(np.uint32) << 8) | b
+    out = np.zeros(packed.shape, dtype=np.uint16)
+    labels: dict[int, str] = {}
+    for k, ((cr, cg, cb), name) in enumerate(mapping.colours.items(), 1):
+        out[packed == ((cr << 16) | (cg << 8) | cb)] = k
+        labels[k] = name
+    return out, labels
+
+
+def read_mask(path: Path, image: Path) -> np.ndarray:
+    """The mask PNG decoded, after its header's size was checked against the image (and the
+    declared-size limit): FormatError says what is wrong."""
+    data = path.read_bytes()
+    if not data:
+        raise FormatError("empty file (0 bytes), not a PNG")
+    try:
+        w, h = mask_shape.png_size(data)
+    except mask_shape.MaskShapeError:
+        raise FormatError("not a PNG") from None
+    try:
+        checked_size(w, h, what="mask size")
+    except DeclaredSizeError as exc:
+        raise FormatError(str(exc)) from None
+    try:
+        real = image_size(image)
+    except Exception:  # noqa: BLE001  # an unreadable image: the mask's own size is used
+        real = None
+    if real is not None and tuple(real) != (w, h):
+        raise FormatError(f"the mask is {w} x {h} pixels but the image {image.name} is {real[0]} x {real[1]}")
+    try:
+        mask = cv2.imdecode(np.frombuffer(data, dtype=np.uint8), cv2.IMREAD_UNCHANGED)
+    except cv2.error:
+        mask = None
+    if mask is None:
+        raise FormatError("not a readable PNG")
+    return mask
+
+
 class MaskImporter:
-    """``--source`` is the export folder (``masks/`` + ``mapping.json``) or the masks folder."""
+    """``--source`` is the export folder (``masks/`` + ``mapping.json``) or the masks folder;
+    X-AnyLabeling's ``mask_color_map.json`` / ``mask_grayscale_map.json`` are read too."""
 
     def __init__(self, ctx: ImportContext) -> None:
         self.ctx = ctx
@@ -143,27 +299,15 @@ class MaskImporter:
         self.folder = src / "masks" if (src / "masks").is_dir() else src
         if not self.folder.is_dir():
             raise FormatError(f"{src}: not a folder of mask PNGs")
-        self.labels: dict[int, str] = {}
-        for candidate in (src / MAPPING_FILE, self.folder / MAPPING_FILE, self.folder.parent / MAPPING_FILE):
-            if candidate.is_file():
-                self.labels = self._read_mapping(candidate)
-                break
-        else:
-            if ctx.classes:
-                self.labels = {v: k for k, v in class_values(ctx.classes).items()}
+        self.mapping = Mapping()
+        candidates = [d / n for n in MAPPING_NAMES for d in (src, self.folder, self.folder.parent)]
+        found = next((c for c in candidates if c.is_file()), None)
+        if found is not None:
+            self.mapping = read_mapping(found)
+        elif ctx.classes:
+            self.mapping.labels = {v: k for k, v in class_values(ctx.classes).items()}
+        self.labels = self.mapping.labels
         self.files = sorted(p for p in self.folder.iterdir() if p.suffix.lower() == ".png")
-
-    @staticmethod
-    def _read_mapping(path: Path) -> dict[int, str]:
-        try:
-            data = json.loads(path.read_text(encoding="utf-8-sig"))
-            classes = data["classes"] if isinstance(data, dict) and "classes" in data else data
-            out = {}
-            for name, v in classes.items():
-                out[int(v["index"] if isinstance(v, dict) else v)] = str(name)
-            return out
-        except (OSError, ValueError, KeyError, TypeError, AttributeError) as exc:
-            raise FormatError(f"{path}: not a mapping of label -> index ({exc})") from None
 
     def count(self) -> int:
         return len(self.files)
@@ -178,8 +322,9 @@ class MaskImporter:
             if image is None:
                 yield ImportFailure(str(f), f"no image named {f.stem}.* in {self.ctx.images_dir}")
                 continue
-            mask = cv2.imdecode(np.fromfile(f, dtype=np.uint8), cv2.IMREAD_UNCHANGED)
-            if mask is None or mask.ndim != 2:
-                yield ImportFailure(str(f), "not a single-channel (grayscale index) PNG")
+            try:
+                mask, labels = index_image(read_mask(f, image), self.mapping)
+            except (FormatError, OSError) as exc:
+                yield ImportFailure(str(f), str(exc))
                 continue
-            yield ImportItem(image, parse(mask, self.labels), (mask.shape[1], mask.shape[0]))
+            yield ImportItem(image, parse(mask, labels), (mask.shape[1], mask.shape[0]))

@@ -5,7 +5,9 @@ Frames are images named ``<video>_<number>.<ext>``; every ``<video>`` prefix is 
 sequence, written to ``<out>/<video>/gt/gt.txt`` + ``<out>/<video>/seqinfo.ini``. The frame
 number is the image's position in natural order within its sequence, from 1 (so a
 sequence whose files start at ``_0`` or skip numbers is still valid MOT), and import
-maps it back the same way. Track ids are group ids. ``conf`` 0 marks an ignored box in
+maps it back the same way. On import the numbering follows the file: MOT counts from 1,
+but some tools write frame 0 rows; a file with any frame 0 row counts from 0 (its frame 0
+is the first image), any other from 1. Track ids are group ids. ``conf`` 0 marks an ignored box in
 MOT ground truth, which is what a difficult box is, so difficult <-> conf 0. ``class``
 is the class index + 1 (MOT classes start at 1).
 """
@@ -94,8 +96,8 @@ def parse_rows(text: str) -> tuple[list[Row], list[tuple[int, str]]]:
             continue
         vals += [1.0, 1.0, 1.0][: max(0, 9 - len(vals))]
         f, i, x, y, w, h, c, k, v = vals
-        if f < 1 or not f.is_integer() or not i.is_integer():
-            bad.append((n, "frame must be a whole number from 1 and id a whole number"))
+        if f < 0 or not f.is_integer() or not i.is_integer():
+            bad.append((n, "frame must be a whole number from 0 and id a whole number"))
             continue
         rows.append((int(f), int(i), x, y, w, h, int(c), int(k), v))
     return rows, bad
@@ -224,11 +226,17 @@ class MotImporter:
         by_frame: dict[int, list[Row]] = {}
         for r in self.rows:
             by_frame.setdefault(r[0], []).append(r)
+        first = self.first_frame()
         for f in sorted(by_frame):
-            if f > len(frames):
+            if f - first >= len(frames):
                 yield ImportFailure(
                     src, f"frame {f} has no image: {self.ctx.images_dir} holds {len(frames)} frame(s)"
+                    f" (frames counted from {first})"
                 )
                 continue
             shapes = [row_to_shape(r, self.ctx.label_for(r[7] - 1)) for r in by_frame[f]]
-            yield ImportItem(frames[f - 1], shapes, None)
+            yield ImportItem(frames[f - first], shapes, None)
+
+    def first_frame(self) -> int:
+        """The number of the first image: 0 when the file has frame 0 rows, else 1 (MOT)."""
+        return 0 if any(r[0] == 0 for r in self.rows) else 1

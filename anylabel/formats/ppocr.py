@@ -8,7 +8,13 @@ The text is the shape's ``description``. Every box is written with exactly 4 poi
 PaddleOCR's loaders expect: rectangles and rotated boxes by their corners, 4-point
 polygons as drawn, and other polygons (3 points, curved text outlines) and circles by
 their minimum-area rotated rectangle. Lines and points are reported, never a crash.
-A shape label other than ``text`` is kept in a ``label`` key (the KIE form).
+A shape label other than ``text`` is kept in a ``label`` key (the KIE form), the group id
+in ``id`` and the key-value links (``kie_linking``, [[id, id], ...]) in ``linking``, as
+PPOCRLabel's KIE files and X-AnyLabeling write them; all three are read back.
+
+Points are clipped to the image (PaddleOCR crops its training text from the pixels, and a
+box reaching far outside would make a crop of any size): a box entirely outside is left out
+and reported.
 """
 
 from __future__ import annotations
@@ -22,39 +28,56 @@ import cv2
 import numpy as np
 
 from ..core.atomic import atomic_write_text
+from ..core.errors import LabelFileError
 from ..core.folder_index import scan_folder
 from ..core.image_io import read_image_rgb
+from ..core.label_file import parse_json_bytes
+from ..core.label_values import read_bool, read_linking, show
 from ..core.shape import POLYGON, Shape
 from .base import (
     ExportContext,
     ExportItem,
     FormatError,
+    ImageSize,
     ImportContext,
     ImportFailure,
     ImportItem,
     Skip,
 )
-from .convert import as_polygon, as_rotated
+from .convert import OUTSIDE, ZERO_AREA, as_polygon, as_rotated, shoelace, skip
 from .output import write_bytes
 
 DEFAULT_LABEL = "text"
 
 
-def quad(shape: Shape) -> np.ndarray | Skip:
-    """The 4 points PaddleOCR needs."""
+def quad(shape: Shape, size: ImageSize | None = None) -> np.ndarray | Skip:
+    """The 4 points PaddleOCR needs, clipped to the image when ``size`` is given."""
     corners = as_rotated(shape)
     if not isinstance(corners, Skip):
-        return corners
-    poly = as_polygon(shape)
-    if isinstance(poly, Skip):
-        return poly
-    return cv2.boxPoints(cv2.minAreaRect(poly.astype(np.float32))).astype(np.float64)
+        q = corners
+    else:
+        poly = as_polygon(shape)
+        if isinstance(poly, Skip):
+            return poly
+        # float32 is what OpenCV takes; convert.COORD_LIMIT keeps every coordinate within it
+        q = cv2.boxPoints(cv2.minAreaRect(poly.astype(np.float32))).astype(np.float64)
+    if size is not None:
+        q = np.clip(q, 0.0, [float(size[0]), float(size[1])])
+        if shoelace(q) <= 0:
+            return skip(shape, OUTSIDE if _outside(shape, size) else ZERO_AREA)
+    return q
 
 
-def dump(shapes: list[Shape]) -> tuple[list[dict[str, Any]], list[Skip]]:
+def _outside(shape: Shape, size: ImageSize) -> bool:
+    pts = shape.points
+    w, h = size
+    return bool(pts[:, 0].max() <= 0 or pts[:, 1].max() <= 0 or pts[:, 0].min() >= w or pts[:, 1].min() >= h)
+
+
+def dump(shapes: list[Shape], size: ImageSize | None = None) -> tuple[list[dict[str, Any]], list[Skip]]:
     entries, skips = [], []
     for s in shapes:
-        q = quad(s)
+        q = quad(s, size)
         if isinstance(q, Skip):
             skips.append(q)
             continue
@@ -65,36 +88,60 @@ def dump(shapes: list[Shape]) -> tuple[list[dict[str, Any]], list[Skip]]:
         }
         if s.label and s.label != DEFAULT_LABEL:
             entry["label"] = s.label
+        if s.group_id is not None:
+            entry["id"] = s.group_id
+        if s.group_id is not None or s.kie_linking:
+            entry["linking"] = [list(pair) for pair in s.kie_linking]
         entries.append(entry)
     return entries, skips
 
 
+def _box(i: int, e: Any) -> Shape:
+    if not isinstance(e, dict):
+        raise FormatError(f"box {i}: must be a JSON object with a 'points' list")
+    raw = e.get("points")
+    if not isinstance(raw, list):
+        raise FormatError(f"box {i}: needs a 'points' list")
+    try:
+        pts = np.array(raw, dtype=np.float64)
+    except (TypeError, ValueError, OverflowError):
+        raise FormatError(f"box {i}: 'points' must be [x, y] number pairs") from None
+    if pts.ndim != 2 or pts.shape[1] != 2:
+        raise FormatError(f"box {i}: 'points' must be [x, y] number pairs")
+    if len(pts) < 3:
+        raise FormatError(f"box {i}: needs at least 3 points, got {len(pts)}")
+    if not np.all(np.isfinite(pts)):
+        raise FormatError(f"box {i}: NaN or infinite coordinate")
+    text = e.get("transcription", "")
+    if isinstance(text, (dict, list)):
+        raise FormatError(f"box {i}: 'transcription' must be text, got {show(text)}")
+    label = e.get("label") or e.get("key_cls") or DEFAULT_LABEL
+    if not isinstance(label, str):
+        raise FormatError(f"box {i}: 'label' must be text, got {show(label)}")
+    box_id = e.get("id")
+    if box_id is not None and type(box_id) is not int:
+        raise FormatError(f"box {i}: 'id' must be an integer, got {show(box_id)}")
+    try:
+        difficult = read_bool(e.get("difficult"), "difficult", f"box {i}")
+        linking = read_linking(e.get("linking"), f"box {i}")
+    except ValueError as exc:
+        raise FormatError(str(exc).replace("'kie_linking'", "'linking'")) from None
+    return Shape(
+        POLYGON,
+        pts,
+        label=label,
+        group_id=box_id,
+        description="" if text is None else str(text),
+        difficult=difficult,
+        kie_linking=linking,
+    )
+
+
 def parse(entries: Any) -> list[Shape]:
+    """Shapes of one Label.txt line's JSON list (KIE keys included); FormatError naming the box."""
     if not isinstance(entries, list):
         raise FormatError("the annotation part is not a JSON list")
-    shapes = []
-    for i, e in enumerate(entries):
-        if not isinstance(e, dict) or not isinstance(e.get("points"), list):
-            raise FormatError(f"box {i}: needs a 'points' list")
-        try:
-            pts = np.array([[float(p[0]), float(p[1])] for p in e["points"]], dtype=np.float64).reshape(-1, 2)
-        except (TypeError, ValueError, IndexError):
-            raise FormatError(f"box {i}: 'points' must be [x, y] pairs") from None
-        if len(pts) < 3:
-            raise FormatError(f"box {i}: needs at least 3 points, got {len(pts)}")
-        if not np.all(np.isfinite(pts)):
-            raise FormatError(f"box {i}: NaN or infinite coordinate")
-        text = e.get("transcription", "")
-        shapes.append(
-            Shape(
-                POLYGON,
-                pts,
-                label=str(e.get("label") or e.get("key_cls") or DEFAULT_LABEL),
-                description="" if text is None else str(text),
-                difficult=bool(e.get("difficult", False)),
-            )
-        )
-    return shapes
+    return [_box(i, e) for i, e in enumerate(entries)]
 
 
 def crop(image: np.ndarray, q: np.ndarray) -> np.ndarray:
@@ -116,18 +163,25 @@ class PpocrExporter:
         self.lines: list[str] = []
         self.rec: list[str] = []
         self.files_written = 0
+        self.crops_missing = 0
 
     def add(self, item: ExportItem) -> list[Skip]:
-        entries, skips = dump(item.shapes)
+        entries, skips = dump(item.shapes, item.size)
         key = f"{item.image_path.parent.name}/{item.image_path.name}"
         if entries and self.crops:
             try:
                 image = read_image_rgb(item.image_path)[:, :, ::-1]
             except ValueError as exc:  # names the file
                 raise FormatError(f"{exc}: the text crops need the pixels") from None
+            bounds = [float(image.shape[1]), float(image.shape[0])]
             for n, e in enumerate(entries):
                 name = f"{item.stem}_crop_{n}.jpg"
-                ok, buf = cv2.imencode(".jpg", np.ascontiguousarray(crop(image, np.array(e["points"]))))
+                # Within the pixels: a label file may state a larger size than the image has.
+                q = np.clip(np.array(e["points"], dtype=np.float64), 0.0, bounds)
+                if shoelace(q) < 1.0:  # the box covers no pixel of the image itself
+                    self.crops_missing += 1
+                    continue
+                ok, buf = cv2.imencode(".jpg", np.ascontiguousarray(crop(image, q)))
                 if ok:
                     write_bytes(self.ctx.out_dir / "crop_img" / name, buf.tobytes())
                     self.rec.append(f"crop_img/{name}\t{e['transcription']}")
@@ -135,6 +189,12 @@ class PpocrExporter:
         if entries:
             self.lines.append(f"{key}\t{json.dumps(entries, ensure_ascii=False)}")
         return skips
+
+    @property
+    def notes(self) -> list[str]:
+        if not self.crops_missing:
+            return []
+        return [f"{self.crops_missing} text box(es) lie outside the image's pixels: in Label.txt, without a crop"]
 
     def finish(self) -> list[Path]:
         out = [self.ctx.out_dir / "Label.txt"]
@@ -176,9 +236,9 @@ class PpocrImporter:
                 yield ImportFailure(src, f"line {n}: image {path!r} not found in {self.ctx.images_dir}")
                 continue
             try:
-                shapes = parse(json.loads(rest))
-            except json.JSONDecodeError as exc:
-                yield ImportFailure(src, f"line {n}: not valid JSON ({exc.msg})")
+                shapes = parse(parse_json_bytes(rest.encode("utf-8"), src))
+            except LabelFileError as exc:  # broken JSON, too deep, a lone surrogate
+                yield ImportFailure(src, f"line {n}: {exc.problem}")
                 continue
             except FormatError as exc:
                 yield ImportFailure(src, f"line {n}: {exc}")

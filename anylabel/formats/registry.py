@@ -82,7 +82,7 @@ register(
     _yolo(
         "yolo-pose",
         "pose",
-        "YOLO pose: box then kx ky v per keypoint (needs a pose config)",
+        "YOLO pose: box then kx ky v per keypoint (names from --pose-config, else from the point labels)",
         yolo.export_pose,
         yolo.import_pose,
         needs_pose=True,

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..core.label_values import MAX_IMAGE_SIDE
 from ..core.shape import RECTANGLE, Shape
 from .base import ExportContext, ExportItem, FormatError, ImageSize, ImportContext, Skip
 from .convert import NOT_IN_CLASSES, as_box, skip
@@ -102,6 +103,8 @@ def parse(text: str) -> tuple[list[Shape], ImageSize | None, str]:
     sz = root.find("size")
     if sz is not None and sz.find("width") is not None:
         w, h = int(_num(sz, "width", "size")), int(_num(sz, "height", "size"))
+        if max(w, h) > MAX_IMAGE_SIDE:
+            raise FormatError(f"size: {w} x {h} pixels is larger than any image ({MAX_IMAGE_SIDE} at most)")
         size = (w, h) if w > 0 and h > 0 else None
     shapes = []
     for i, obj in enumerate(root.findall("object")):

@@ -59,10 +59,10 @@ class Prediction:
 
     @property
     def leaves_shapes(self) -> bool:
-        """No shapes, but image flags or layers (a classifier, a depth map): there is nothing
-        to put in place of the image's shapes, so they stay also when the user asked to
-        replace them."""
-        return not self.shapes and bool(self.flags or self.layers)
+        """No shapes, but an image-level result (flags, layers or a description: a classifier,
+        a tagger that found no tag, a depth map): there is nothing to put in place of the
+        image's shapes, so they stay also when the user asked to replace them."""
+        return not self.shapes and (bool(self.flags or self.layers) or self.description is not None)
 
 
 class Model:

@@ -94,6 +94,7 @@ def build_actions(window: "MainWindow") -> dict[str, QAction]:
     actions: dict[str, QAction] = {}
     mode_group = QActionGroup(window)
     mode_group.setExclusive(True)
+    window.mode_group = mode_group  # extensions' canvas modes (Segment Anything) join it
     style = window.style()
     last_toolbar_menu: str | None = None
     for spec in ACTIONS:

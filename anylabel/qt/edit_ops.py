@@ -27,7 +27,36 @@ class EditOpsMixin:
     # ------------------------------------------------------------------ labelling
     def _dialog_label_provider(self, initial: LabelResult, shape_type: str) -> LabelResult | None:
         dlg = LabelDialog(self.known_labels(), list(self.settings.get("shape_flags", []) or []), self)
-        return dlg.ask(initial)
+        try:
+            return dlg.ask(initial, beside=self._labelled_area())
+        finally:
+            dlg.deleteLater()
+
+    def _labelled_area(self):
+        """Global rectangle of what the label dialog names: the shape just drawn, else the
+        selected shapes; None when neither is on screen."""
+        from qtpy.QtCore import QPoint, QRect
+
+        c = self.canvas
+        shapes = [c.labelling] if getattr(c, "labelling", None) is not None else c.selected_shapes()
+        pts = [p for s in shapes for p in s.points]
+        if not pts:
+            return None
+        xs, ys = [float(p[0]) for p in pts], [float(p[1]) for p in pts]
+        if any(s.shape_type == "circle" for s in shapes):
+            import math
+
+            for s in shapes:
+                if s.shape_type == "circle" and len(s.points) >= 2:
+                    (cx, cy), (ex, ey) = s.points[0], s.points[1]
+                    r = math.hypot(ex - cx, ey - cy)
+                    xs += [cx - r, cx + r]
+                    ys += [cy - r, cy + r]
+        a = c.image_to_widget(min(xs), min(ys)).toPoint()
+        b = c.image_to_widget(max(xs), max(ys)).toPoint()
+        rect = QRect(c.mapToGlobal(a), c.mapToGlobal(b)).normalized()
+        shown = rect.intersected(QRect(c.mapToGlobal(QPoint(0, 0)), c.size()))
+        return None if shown.isEmpty() else shown
 
     def remember_label(self, label: str) -> None:
         """Put ``label`` first in the label history (offered first by the label dialog); public

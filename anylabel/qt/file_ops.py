@@ -289,6 +289,12 @@ class FileOpsMixin:
         self.file_dock.refresh_labelled(i)
         self.update_progress()
 
+    def label_files_changed(self) -> None:
+        """A job marked the files it wrote in ``folder_index``: repaint the check marks and counts."""
+        if self.folder_index is not None:
+            self.file_dock.refresh_all()
+            self.update_progress()
+
     def maybe_save(self) -> bool:
         """Before leaving an image: True when it is safe to go on (saved, discarded or unchanged)."""
         doc = self.document
@@ -366,6 +372,9 @@ class FileOpsMixin:
         names += sorted({s.label for s in self.canvas.shapes if s.label} - set(names))
         try:
             write_class_list(path, names)
+        except ClassListError as exc:
+            self.report_error(str(exc))
+            return False
         except OSError as exc:
             self.report_error(f"{path}: cannot be written ({exc.strerror})")
             return False

@@ -81,7 +81,20 @@ def tool_icon(kind: str) -> QIcon:
         p.setBrush(QColor(255, 255, 255))
         p.drawPolygon(QPolygonF([QPointF(9, 4), QPointF(9, 26), QPointF(14, 21), QPointF(18, 29), QPointF(22, 27),
                                  QPointF(18, 19), QPointF(25, 19)]))
-    if kind not in ("point", "edit"):
+    elif kind == "sam":  # a segmented blob and the click that made it
+        p.drawPolygon(QPolygonF([QPointF(5, 18), QPointF(9, 7), QPointF(20, 5), QPointF(27, 12), QPointF(25, 24),
+                                 QPointF(14, 27)]))
+        p.setBrush(QColor(40, 170, 80))
+        p.setPen(_pen(QColor(255, 255, 255), 1.5))
+        p.drawEllipse(QPointF(16, 16), 4.5, 4.5)
+    elif kind == "ai":  # a four-pointed spark: the model does the labelling
+        p.setPen(_pen(QColor(120, 60, 190), 1.4))
+        p.setBrush(QColor(150, 90, 220))
+        spark = [QPointF(16, 3), QPointF(19, 13), QPointF(29, 16), QPointF(19, 19), QPointF(16, 29), QPointF(13, 19),
+                 QPointF(3, 16), QPointF(13, 13)]
+        p.drawPolygon(QPolygonF(spark))
+        p.drawEllipse(QPointF(26, 6), 2.5, 2.5)
+    if kind not in ("point", "edit", "sam", "ai"):
         p.setPen(_pen(QColor(255, 255, 255), 1.2))
         p.setBrush(dot)
     p.end()

@@ -28,6 +28,7 @@ from .docks.image_flags import ImageFlagsDock
 from .document import ImageDocument
 from .edit_ops import EditOpsMixin
 from .file_ops import FileOpsMixin
+from .focus import CanvasFocusAfterDialogs
 from .theme import install_theme_menu
 
 log = logging.getLogger(__name__)
@@ -86,10 +87,13 @@ class MainWindow(FileOpsMixin, EditOpsMixin, QMainWindow):
         self.actions_by_name: dict[str, QAction] = build_actions(self)
         self.recent_menu = self.menu("file").addMenu("Open &Recent Folder")
         self.menu("file").insertMenu(self.actions_by_name["save"], self.recent_menu)
+        self._quit_separator = self.menu("file").insertSeparator(self.actions_by_name["quit"])
+        self._build_panels_menu()
         install_theme_menu(self)  # View > Theme; applies the saved theme
         self._build_status_bar()
         self._apply_view_settings()
         self._connect()
+        self._focus_after_dialogs = CanvasFocusAfterDialogs(self, self.canvas)
         self.update_recent_menu()
         self.set_mode(EDIT)
         self.update_title()
@@ -127,6 +131,16 @@ class MainWindow(FileOpsMixin, EditOpsMixin, QMainWindow):
             w.setContentsMargins(6, 0, 6, 0)
             w.setMinimumWidth(fm.horizontalAdvance(sample) // (2 if w is self.selection_label else 1) + 12)
             sb.addPermanentWidget(w)
+
+    def _build_panels_menu(self) -> None:
+        """View > Panels: a closed dock comes back from here (its title bar's x hid it for good)."""
+        self.panels_menu = self.menu("view").addMenu("&Panels")
+        for dock in (self.file_dock, self.label_dock, self.shape_dock, self.flags_dock):
+            self.add_panel_toggle(dock)
+
+    def add_panel_toggle(self, dock) -> None:
+        """List ``dock`` in View > Panels (extensions call this for their docks)."""
+        self.panels_menu.addAction(dock.toggleViewAction())
 
     def _connect(self) -> None:
         c = self.canvas
@@ -203,7 +217,11 @@ class MainWindow(FileOpsMixin, EditOpsMixin, QMainWindow):
 
     def add_action(self, action: QAction, menu: str | None = "tools", toolbar: bool = False) -> QAction:
         if menu:
-            self.menu(menu).addAction(action)
+            quit_ = getattr(self, "actions_by_name", {}).get("quit")
+            if menu == "file" and quit_ is not None:  # Quit stays last (Open Video... went below it)
+                self.menu(menu).insertAction(self._quit_separator, action)
+            else:
+                self.menu(menu).addAction(action)
         if toolbar:
             self.toolbar.addAction(action)
         if action.parent() is None:

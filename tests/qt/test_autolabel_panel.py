@@ -116,7 +116,7 @@ def test_run_all_in_background_with_summary(qtbot, window, shapes_folder) -> Non
     timer.stop()
     summary = sig.args[0]
     assert summary.processed == 6 and len(summary.failed) == 1 and "s3.png" in summary.failed[0]
-    assert summary.written == 5 and "5 label files written" in panel.summary.text()
+    assert summary.written == 5 and "5 label files written" in panel.summary.toPlainText()
     assert read_label_file(shapes_folder / "s0.json").shapes[0].label == "manual"
     assert read_label_file(shapes_folder / "s5.json").shapes
     assert ticks, "the event loop kept running during the batch"
@@ -167,7 +167,7 @@ def test_cancel_run_all(qtbot, window, shapes_folder) -> None:
         panel.cancel_batch()
     summary = sig.args[0]
     assert summary.cancelled and summary.processed < summary.total == 66
-    assert "Cancelled" in panel.summary.text()
+    assert "Cancelled" in panel.summary.toPlainText()
 
 
 def test_run_all_results_on_the_open_image_survive_the_next_autosave(qtbot, window, shapes_folder) -> None:
@@ -196,3 +196,34 @@ def test_panel_opens_as_a_tab_beside_the_file_list_and_stays_open(qtbot, window)
     window.file_dock.raise_()  # another tab in front must not close the panel
     qtbot.wait(50)
     assert not panel.isHidden()
+
+
+def test_prompt_rows_follow_the_registry_capabilities(qtbot, window, tmp_path) -> None:
+    """text_prompts shows the prompt box (its words become the classes to look for);
+    point/box prompts show where prompting happens; a plain detector shows neither."""
+    from anylabel.inference.models.yolo_detect import YoloV8
+    from anylabel.inference.registry import Capabilities, register
+
+    @register("unit_test_open_vocab", capabilities=Capabilities(conf=True, iou=True, text_prompts=True))
+    class OpenVocab(YoloV8):
+        pass
+
+    panel = window.autolabel_panel
+    panel.show()
+    load(qtbot, panel, "fixture_shapes_det")
+    assert not panel.control_visible("text") and not panel.control_visible("prompts")
+    fixture = Path(__file__).resolve().parents[2] / "models" / "fixtures" / "shapes_det.onnx"
+    cfg = tmp_path / "ov.yaml"
+    cfg.write_text(f"type: unit_test_open_vocab\nname: ov\nmodel_path: {fixture}\nclasses: [circle, triangle]\n")
+    with qtbot.waitSignal(panel.model_loaded, timeout=30000):
+        panel.load_custom(str(cfg))
+    assert panel.control_visible("text") and panel.text_prompt.text() == "circle, triangle"
+    panel.text_prompt.setText("circle, red car")
+    assert panel._ready() and panel.model.config.classes == ["circle", "red car"]
+    panel._apply_capabilities(Capabilities(conf=False, point_prompts=True, box_prompts=True))
+    assert panel.control_visible("prompts") and not panel.control_visible("text")
+    import os
+    if os.environ.get("ANYLABEL_SHOT_DIR"):  # look at it: ANYLABEL_SHOT_DIR=/tmp pytest ...
+        panel._apply_capabilities(panel.model.capabilities)
+        panel.resize(380, 1000)
+        panel.grab().save(os.path.join(os.environ["ANYLABEL_SHOT_DIR"], "panel_prompts.png"))

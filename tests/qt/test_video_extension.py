@@ -32,10 +32,9 @@ def window(make_window):
 
 def wait_job(qtbot, job):
     assert job is not None
-    if job.isFinished():
-        return
-    with qtbot.waitSignals([job.finished], timeout=20000):
-        pass
+    # Polled, not waitSignals: a job that ends between a check and the connection would
+    # never be seen to finish (the signal is already gone), which a loaded machine hits.
+    qtbot.waitUntil(job.isFinished, timeout=60000)
     qtbot.wait(50)   # let the queued result signal reach the GUI thread
 
 

@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import logging
 import os
+import socket
+import time
 from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
@@ -105,7 +107,7 @@ class _Batch:
 class RayEngine:
     def __init__(self, address: str | None = None, workers: int | None = None, device: str | None = None,
                  no_download: bool = False, batch_size: int = 16, max_attempts: int = 3,
-                 start_timeout: float = 120.0) -> None:
+                 start_timeout: float = 120.0, connect_timeout: float = 5.0) -> None:
         self.ray = import_ray()  # fail before the model is loaded when Ray is missing
         if workers is not None and workers < 1:
             raise ValueError("--workers must be at least 1")
@@ -116,21 +118,41 @@ class RayEngine:
         self.batch_size = max(1, batch_size)
         self.max_attempts = max(1, max_attempts)
         self.start_timeout = start_timeout
+        self.connect_timeout = connect_timeout
+        self.startup_seconds = 0.0  # connecting and loading the model on the actors (benchmarks)
         self.actors: list[Any] = []
         self._pids: list[int] = []
 
     # ------------------------------------------------------------------ cluster
+    def _check_reachable(self) -> None:
+        """A TCP connect to the address first: ``ray.init`` waits minutes on an address where
+        nothing listens before it gives up, with a message about GCS timeouts."""
+        address = self.address or ""
+        if address == "auto" or ":" not in address:
+            return  # "auto" (the cluster this machine belongs to) and bare names are Ray's to resolve
+        host, _, port = address.split("://")[-1].rpartition(":")
+        try:
+            with socket.create_connection((host.strip("[]"), int(port)), timeout=self.connect_timeout):
+                pass
+        except (OSError, ValueError) as exc:
+            raise EngineUnavailable(f"cannot reach the Ray cluster at {address}: {exc} "
+                                    "(is the head node running, e.g. `ray start --head`?)") from None
+
     def _connect(self) -> bool:
         """Join the cluster (or start a local Ray); returns whether this call started Ray."""
         ray = self.ray
         if ray.is_initialized():
             return False
+        if self.address:
+            self._check_reachable()
         quiet = dict(log_to_driver=False, logging_level=logging.ERROR, include_dashboard=False)
         try:
             if self.address:
                 ray.init(address=self.address, **quiet)
             else:
-                ray.init(num_cpus=max(os.cpu_count() or 1, self.workers or 1), **quiet)
+                # "local": a new Ray of our own, even when this machine is part of a cluster
+                # (use --ray-address auto to join that one).
+                ray.init(address="local", num_cpus=max(os.cpu_count() or 1, self.workers or 1), **quiet)
         except Exception as exc:  # noqa: BLE001  # ConnectionError, RuntimeError, ValueError...
             where = f"the Ray cluster at {self.address}" if self.address else "a local Ray"
             raise EngineUnavailable(f"could not start or reach {where}: {exc}") from None
@@ -161,9 +183,11 @@ class RayEngine:
 
     # ------------------------------------------------------------------ the job
     def run(self, job: "BatchJob") -> None:
+        t0 = time.monotonic()
         started = self._connect()
         try:
             self._start_actors(job)
+            self.startup_seconds = time.monotonic() - t0
             self._schedule(job)
         finally:
             for a in self.actors:

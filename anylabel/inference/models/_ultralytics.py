@@ -18,6 +18,16 @@ from ..download import ProgressCallback
 from ..config import ModelConfig
 
 
+#: Keys of X-AnyLabeling's YOLO configs read here: ``engine`` (ort and dnn run on ONNX
+#: Runtime; a TensorRT ``.engine`` file cannot be used and is refused).
+YOLO_CONFIG_KEYS: tuple[str, ...] = ("engine",)
+
+#: Keys of X-AnyLabeling's YOLO configs that mean nothing here.
+YOLO_IGNORED_KEYS: dict[str, str] = {
+    "stride": "the input size is read from the ONNX model; the stride is not needed",
+}
+
+
 @dataclass(frozen=True)
 class Letterbox:
     """How an image was fitted into the network input: scale, then padding."""
@@ -60,6 +70,22 @@ def letterbox(image_rgb: np.ndarray, size_hw: tuple[int, int]) -> tuple[np.ndarr
     return blob, Letterbox(r, left, top, h, w)
 
 
+def fit_image(image_rgb: np.ndarray, size_hw: tuple[int, int], *, centre: bool = True, pad_value: int = 114,
+              margin: int = 0, scale_255: bool = True, bgr: bool = False) -> tuple[np.ndarray, Letterbox]:
+    """The letterbox variants of other YOLO projects: keep the aspect, fit into ``size_hw``
+    less ``margin`` pixels, pad centred or at the bottom/right, RGB or BGR, /255 or raw 0-255."""
+    h, w = image_rgb.shape[:2]
+    th, tw = size_hw
+    r = min((th - margin) / h, (tw - margin) / w)
+    nw, nh = max(1, int(round(w * r))), max(1, int(round(h * r)))
+    img = image_rgb if (nw, nh) == (w, h) else cv2.resize(image_rgb, (nw, nh), interpolation=cv2.INTER_LINEAR)
+    top, left = ((th - nh) // 2, (tw - nw) // 2) if centre else (0, 0)
+    img = cv2.copyMakeBorder(img, top, th - nh - top, left, tw - nw - left, cv2.BORDER_CONSTANT,
+                             value=(pad_value,) * 3)
+    blob = cv2.dnn.blobFromImage(img, scalefactor=1.0 / 255.0 if scale_255 else 1.0, swapRB=bgr)
+    return blob, Letterbox(r, left, top, h, w)
+
+
 def names_from_metadata(meta: dict[str, str]) -> list[str]:
     """Ultralytics stores ``names`` as the repr of a {index: name} dict."""
     raw = meta.get("names")
@@ -77,7 +103,22 @@ def names_from_metadata(meta: dict[str, str]) -> list[str]:
 class UltralyticsModel(Model):
     """Loads the session, reads input size / class names; letterbox pre-processing."""
 
+    @classmethod
+    def config_problem(cls, config: ModelConfig) -> str | None:
+        """Why this config cannot run here although its type can (None: it can)."""
+        engine = str(config.options.get("engine", "ort")).lower()
+        if engine == "trt":
+            return "engine: trt (a TensorRT engine file) cannot run here; use the model's ONNX export"
+        if engine not in ("ort", "dnn", "onnx", "onnxruntime"):
+            return f"engine: {engine!r} is not one of ort, dnn, trt"
+        return None
+
     def __init__(self, config: ModelConfig, device: str = "auto", progress: ProgressCallback | None = None) -> None:
+        problem = self.config_problem(config)
+        if problem:
+            from ..config import ConfigError
+
+            raise ConfigError(config.source, problem)
         super().__init__(config, device, progress)
         self.session = self.load_session("model_path")
         inp = self.session.inputs[0]

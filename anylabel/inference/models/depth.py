@@ -18,6 +18,7 @@ from ..base import Model, Prediction
 from ..config import ConfigError, ModelConfig
 from ..download import ProgressCallback
 from ..registry import Capabilities, register
+from ._layout import ranks, require_outputs
 
 IMAGENET_MEAN = np.array([0.485, 0.456, 0.406], np.float32)
 IMAGENET_STD = np.array([0.229, 0.224, 0.225], np.float32)
@@ -48,6 +49,8 @@ class DepthAnything(Model):
         self.session = self.load_session("model_path")
         inp = self.session.inputs[0]
         self.input_name = inp.name
+        require_outputs(self.session, config.type, ranks(self.session)[:1] in ([3], [4]),
+                        "a depth map [1,h,w] or [1,1,h,w]")
         side = config.input_size or DEFAULT_SIDE
         self.input_hw = (inp.fixed_dim(2) or side, inp.fixed_dim(3) or side)
 

@@ -30,12 +30,11 @@ from ..download import ProgressCallback
 from ..postprocess.convert import rotation_shape
 from ..postprocess.nms import suppress
 from ..registry import Capabilities, register
+from ._layout import ranks, require_outputs
 
 IMAGENET_MEAN = np.array([0.485, 0.456, 0.406], np.float32).reshape(1, 3, 1, 1)
 IMAGENET_STD = np.array([0.229, 0.224, 0.225], np.float32).reshape(1, 3, 1, 1)
 
-#: Keys X-AnyLabeling's DETR configs use besides the common ones.
-SIZE_KEYS = ("input_width", "input_height")
 
 BOX_CAPS = Capabilities(conf=True, output_types=("rectangle", "polygon", "rotation"))
 SEG_CAPS = Capabilities(conf=True, iou=True, output_types=("polygon", "rectangle", "rotation"))
@@ -212,6 +211,9 @@ class PostprocessedDetr(DetrModel):
         super().__init__(config, device, progress)
         sizes = [i for i in self.session.inputs if i is not self.image_input]
         self.sizes_input = sizes[0].name if sizes else None
+        r = ranks(self.session)
+        require_outputs(self.session, config.type, r.count(2) == 2 and r.count(3) == 1 and r.count(4) <= 1,
+                        "labels [1,Q], boxes [1,Q,4 or 5], scores [1,Q] (+ masks [1,Q,h,w])")
 
     def preprocess(self, image_rgb: np.ndarray) -> tuple[dict[str, np.ndarray], Meta]:
         feeds, meta = super().preprocess(image_rgb)
@@ -265,12 +267,12 @@ class PostprocessedDetr(DetrModel):
         return shapes
 
 
-@register("rtdetrv2", capabilities=BOX_CAPS, config_keys=SIZE_KEYS)
+@register("rtdetrv2", capabilities=BOX_CAPS)
 class RtDetrV2(PostprocessedDetr):
     """RT-DETRv2 export: stretched input /255, ``orig_target_sizes`` = image (w, h)."""
 
 
-@register("dfine", capabilities=BOX_CAPS, config_keys=SIZE_KEYS, aliases=("deimv2",))
+@register("dfine", capabilities=BOX_CAPS, aliases=("deimv2",))
 class DFine(PostprocessedDetr):
     """D-FINE / DEIMv2 export: aspect kept, centred on black, sizes = the input (w, h)."""
 
@@ -278,8 +280,7 @@ class DFine(PostprocessedDetr):
     sizes_feed = "input_wh"
 
 
-@register("rio_detr", capabilities=Capabilities(conf=True, output_types=("rotation", "polygon", "rectangle")),
-          config_keys=SIZE_KEYS)
+@register("rio_detr", capabilities=Capabilities(conf=True, output_types=("rotation", "polygon", "rectangle")))
 class RioDetr(PostprocessedDetr):
     """RiO-DETR (oriented RT-DETRv2): aspect kept, padded right/below, sizes = image (h, w);
     ``boxes`` [1,Q,5] cx cy w h angle in image pixels."""
@@ -289,16 +290,22 @@ class RioDetr(PostprocessedDetr):
     default_size = 800
 
 
-@register("dfine_seg", capabilities=SEG_CAPS, config_keys=(*SIZE_KEYS, "mask_threshold"))
+@register("dfine_seg", capabilities=SEG_CAPS, config_keys=("mask_threshold",))
 class DFineSeg(PostprocessedDetr):
     """D-FINE-seg export: input ``input`` only (stretched /255); boxes in input pixels,
     ``masks`` [1,Q,H/4,W/4] probabilities; duplicates are removed by class-wise NMS."""
 
 
-@register("rtdetr", capabilities=BOX_CAPS, config_keys=SIZE_KEYS, aliases=("u_rtdetr",))
+@register("rtdetr", capabilities=BOX_CAPS, aliases=("u_rtdetr",))
 class QueryTableDetr(DetrModel):
     """Paddle RT-DETR (``image`` -> ``outputs``) and Ultralytics RT-DETR (``images`` ->
     ``output0``): [1,Q,4+nc], normalised cx cy w h then class logits or probabilities."""
+
+    def __init__(self, config: ModelConfig, device: str = "auto", progress: ProgressCallback | None = None) -> None:
+        super().__init__(config, device, progress)
+        out = self.session.outputs
+        require_outputs(self.session, config.type, len(out) == 1 and len(out[0].shape) == 3
+                        and (out[0].fixed_dim(2) or 5) > 4, "one [1,Q,4+nc] output (cx cy w h, class scores)")
 
     def decode(self, outputs: dict[str, np.ndarray], meta: Meta) -> Prediction:
         rows = next(iter(outputs.values()))[0].astype(np.float64)
@@ -314,7 +321,7 @@ class QueryTableDetr(DetrModel):
         return Prediction(shapes=self.box_shapes(meta.fit.boxes_to_image(xyxy), ids[keep], scores[keep]))
 
 
-@register("rfdetr", config_keys=(*SIZE_KEYS, "num_select"), aliases=("rfdetr_seg",),
+@register("rfdetr", config_keys=("num_select",), aliases=("rfdetr_seg",),
           capabilities=Capabilities(conf=True, output_types=("rectangle", "polygon", "rotation")))
 class RfDetr(DetrModel):
     """RF-DETR: ImageNet-normalised stretched input; ``dets`` + class logits (+ mask logits).
@@ -324,6 +331,12 @@ class RfDetr(DetrModel):
     """
 
     normalise = "imagenet"
+
+    def __init__(self, config: ModelConfig, device: str = "auto", progress: ProgressCallback | None = None) -> None:
+        super().__init__(config, device, progress)
+        r = ranks(self.session)
+        require_outputs(self.session, config.type, r.count(3) == 2 and r.count(4) <= 1 and len(r) <= 3,
+                        "dets [1,Q,4], class logits [1,Q,C] (+ mask logits [1,Q,h,w])")
 
     def default_input_size(self) -> int:
         # X-AnyLabeling's defaults for exports with dynamic axes (multiples of the patch grid).

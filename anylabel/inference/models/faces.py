@@ -14,6 +14,7 @@ from ..config import ModelConfig
 from ..download import ProgressCallback
 from ..postprocess.nms import suppress
 from ..registry import Capabilities, register
+from ._layout import require_outputs
 from ._ultralytics import Letterbox, UltralyticsModel, cxcywh_to_xyxy
 from .detr import Fit, config_option, fit_image
 
@@ -35,7 +36,7 @@ def face_shapes(boxes: np.ndarray, scores: np.ndarray, landmarks: np.ndarray, la
     return shapes
 
 
-@register("scrfd", capabilities=FACE_CAPS, config_keys=("input_width", "input_height"))
+@register("scrfd", capabilities=FACE_CAPS)
 class Scrfd(Model):
     """InsightFace SCRFD: per stride (8, 16, 32; or 5 strides without / with key points)
     ``score_s`` [1,N,1], ``bbox_s`` [1,N,4] distances from the anchor centre and ``kps_s``
@@ -109,6 +110,12 @@ class Scrfd(Model):
 class YoloV6Face(UltralyticsModel):
     """YOLOv6-face: ``outputs`` [1,N,15+nc] = cx cy w h, 5 x (x, y) landmarks, objectness,
     class scores, in letterboxed input pixels; score = objectness x class score, then NMS."""
+
+    def __init__(self, config: ModelConfig, device: str = "auto", progress: ProgressCallback | None = None) -> None:
+        super().__init__(config, device, progress)
+        out = self.session.outputs
+        require_outputs(self.session, config.type, len(out[0].shape) == 3 and (out[0].fixed_dim(2) or 16) >= 16,
+                        "outputs [1,N,15+nc] (cx cy w h, 5 landmarks, objectness, class scores)")
 
     def decode(self, outputs: list[np.ndarray], meta: Letterbox) -> Prediction:
         rows = outputs[0][0].astype(np.float64)

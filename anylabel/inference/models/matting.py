@@ -20,6 +20,7 @@ from ..base import Model, Prediction
 from ..config import ConfigError, ModelConfig
 from ..download import ProgressCallback
 from ..registry import Capabilities, register
+from ._layout import ranks, require_outputs
 
 VERSIONS = ("1.4", "2.0")
 SIDE = 1024
@@ -41,6 +42,7 @@ class Rmbg(Model):
         self.session = self.load_session("model_path")
         inp = self.session.inputs[0]
         self.input_name = inp.name
+        require_outputs(self.session, config.type, ranks(self.session)[:1] == [4], "an alpha map [b,1,h,w]")
         fixed = self.version == "1.4"  # v2.0 is always fed 1024 x 1024 (X-AnyLabeling hard-codes it)
         self.input_hw = ((inp.fixed_dim(2) if fixed else None) or SIDE, (inp.fixed_dim(3) if fixed else None) or SIDE)
         self.label = config.classes[0] if config.classes else "foreground"
@@ -62,9 +64,18 @@ class Rmbg(Model):
         lo, hi = float(full.min()), float(full.max())
         if hi - lo < 1e-6:  # a flat alpha: no foreground to separate
             return Prediction()
-        mask = (full - lo) / (hi - lo) > 0.5
+        mask = ((full - lo) / (hi - lo) > 0.5).astype(np.uint8)
+        # Drop specks before tracing: a noisy alpha has thousands of one-pixel regions, and
+        # tracing each costs far more than labelling them all at once.
+        n, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+        areas = stats[1:, cv2.CC_STAT_AREA]
+        if not len(areas):
+            return Prediction()
+        big = np.flatnonzero(areas >= max(16, MIN_PART * areas.max())) + 1
+        keep = np.zeros(n, bool)
+        keep[big] = True
         tol = self.config.epsilon_factor * 2 * (w + h) if self.config.epsilon_factor else 1.0
-        polys = mask_to_polygons(mask, tolerance=tol, min_area=16.0)
+        polys = mask_to_polygons(keep[labels], tolerance=tol, min_area=16.0)
         if not polys:
             return Prediction()
         biggest = polygon_area(polys[0])

@@ -5,6 +5,11 @@ I/O facts (PP-OCRv4 ONNX as shipped in the ``rapidocr-onnxruntime`` wheel): det 
 ``x`` [N,3,H,W] BGR, (x/255 - 0.5)/0.5, sides multiples of 32 -> probability map
 [N,1,H,W]; cls [N,3,48,192] -> [N,2] (0 / 180 degrees); rec [N,3,48,W] -> [N,T,6625]
 CTC, characters in the ONNX metadata key ``character`` (index 0 = blank, a space last).
+PP-OCRv5 / v6 use the same pipeline (PP-OCRv6 small ships in the ``rapidocr`` 3.10 wheel,
+its characters in the same metadata key); exports without the metadata take a character
+dictionary file (``rec_char_dict_path``, one character per line, PaddleOCR's form).
+X-AnyLabeling's DB and recognition keys are used: ``det_db_thresh``, ``det_db_box_thresh``,
+``det_db_unclip_ratio``, ``det_db_max_candidates``, ``drop_score``, ``use_angle_cls``.
 """
 from __future__ import annotations
 
@@ -69,8 +74,34 @@ def _crop_quad(img: np.ndarray, quad: np.ndarray) -> np.ndarray:
     return crop
 
 
-@register("ppocr_v4", aliases=("ppocr_v3", "ppocr"),
-          config_keys=("drop_score", "rec_char_dict_path", "use_angle_cls"),
+#: X-AnyLabeling's PP-OCR config keys (``lang`` names a dictionary bundled with it; the rec
+#: model's own character list or ``rec_char_dict_path`` is used instead).
+OCR_KEYS = ("det_db_thresh", "det_db_box_thresh", "det_db_unclip_ratio", "det_db_max_candidates",
+            "drop_score", "use_angle_cls", "rec_char_dict_path")
+#: Largest character dictionary read (PP-OCRv6's has 18,708 lines, about 80 kB).
+MAX_DICT_BYTES = 4 * 1024 * 1024
+
+
+def read_char_dict(config: ModelConfig, value: str) -> list[str] | None:
+    """The characters of a dictionary file (relative to the config's folder); None when the
+    file does not exist. One character per line, as PaddleOCR writes them."""
+    from ..config import ConfigError
+
+    path = Path(value).expanduser()
+    if not path.is_absolute():
+        path = config.base_dir() / path
+    if not path.is_file():
+        return None
+    if path.stat().st_size > MAX_DICT_BYTES:
+        raise ConfigError(config.source, f"rec_char_dict_path: {path} is larger than {MAX_DICT_BYTES} bytes")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(config.source, f"rec_char_dict_path: cannot read {path} ({exc})") from exc
+    return [ln.rstrip("\r\n") for ln in text.split("\n") if ln.rstrip("\r\n")]
+
+
+@register("ppocr_v4", aliases=("ppocr_v3", "ppocr", "ppocr_v5", "ppocr_v6"), config_keys=OCR_KEYS,
           ignored_keys={"lang": "the character set comes from the rec model (or rec_char_dict_path)"},
           capabilities=Capabilities(conf=True, iou=False, output_types=("polygon", "rotation", "rectangle")))
 class PPOCR(Model):
@@ -79,34 +110,42 @@ class PPOCR(Model):
     pipelined = False
 
     def __init__(self, config: ModelConfig, device: str = "auto", progress: ProgressCallback | None = None) -> None:
+        from ..config import ConfigError
+
         super().__init__(config, device, progress)
+        opts = config.options
         self.det = self.load_session("det_model_path")
         self.rec = self.load_session("rec_model_path")
-        use_cls = config.options.get("use_angle_cls", True)
+        use_cls = opts.get("use_angle_cls", True) is not False
         self.cls = self.load_session("cls_model_path") if config.cls_model_path and use_cls else None
-        #: Lines read with a lower mean character confidence are dropped (X-AnyLabeling: drop_score).
-        self.drop_score = float(config.options.get("drop_score", 0.0))
-        chars = self._dictionary(config) or self.rec.metadata.get("character")
-        if not chars:
+        self.det_thresh = float(opts.get("det_db_thresh", DET_THRESH))
+        self.box_thresh = float(opts["det_db_box_thresh"]) if "det_db_box_thresh" in opts else None
+        self.unclip_ratio = float(opts.get("det_db_unclip_ratio", UNCLIP_RATIO))
+        self.max_candidates = int(opts.get("det_db_max_candidates", 1000))
+        self.drop_score = float(opts.get("drop_score", 0.0))
+        chars = self.rec.metadata.get("character")
+        listed = chars.splitlines() if chars else None
+        dict_path = opts.get("rec_char_dict_path")
+        if dict_path:
+            from_file = read_char_dict(config, str(dict_path))
+            if from_file is None and listed is None:
+                raise ConfigError(config.source, f"rec_char_dict_path: {dict_path!r} not found next to the config, "
+                                  f"and {self.rec.path.name} has no 'character' list of its own")
+            if from_file is None:
+                self.notes.append(f"{dict_path} not found; using the characters stored in {self.rec.path.name}")
+            listed = from_file or listed
+        if not listed:
             from ..runtime import ModelLoadError
 
-            raise ModelLoadError(f"{self.rec.path}: no 'character' list in the ONNX metadata; not a PP-OCR rec model")
-        self.characters = ["<blank>"] + chars.splitlines() + [" "]
-
-    @staticmethod
-    def _dictionary(config: ModelConfig) -> str | None:
-        """A custom character list (one character per line), relative to the YAML."""
-        ref = config.options.get("rec_char_dict_path")
-        if not ref:
-            return None
-        p = Path(str(ref)).expanduser()
-        p = p if p.is_absolute() else config.base_dir() / p
-        try:
-            return p.read_text(encoding="utf-8").rstrip("\n")
-        except OSError as exc:
-            from ..config import ConfigError
-
-            raise ConfigError(config.source, f"rec_char_dict_path: cannot read {p} ({exc.strerror or exc})") from None
+            lang = config.ignored.get("lang")
+            hint = f" (lang {lang!r} names a dictionary bundled with X-AnyLabeling)" if lang else ""
+            raise ModelLoadError(f"{self.rec.path}: no 'character' list in the ONNX metadata; give the character "
+                                 f"dictionary as rec_char_dict_path{hint}")
+        self.characters = ["<blank>"] + listed + [" "]
+        classes = self.rec.outputs[0].fixed_dim(len(self.rec.outputs[0].shape) - 1) if self.rec.outputs else None
+        if classes and classes != len(self.characters):
+            raise ConfigError(config.source, f"{self.rec.path.name} scores {classes} classes but the character list "
+                              f"gives {len(self.characters)} (blank + {len(listed)} characters + space)")
 
     # -- detection -------------------------------------------------------------------------
     def detect(self, img_bgr: np.ndarray) -> list[np.ndarray]:
@@ -120,19 +159,19 @@ class PPOCR(Model):
         rw = max(32, int(round(w * r / 32)) * 32)
         x = _normalise(cv2.resize(img_bgr, (rw, rh)))[None]
         prob = self.det.run({self.det.input_names[0]: x})[0][0, 0]
-        bitmap = cv2.dilate((prob > DET_THRESH).astype(np.uint8), np.ones((2, 2), np.uint8))
+        bitmap = cv2.dilate((prob > self.det_thresh).astype(np.uint8), np.ones((2, 2), np.uint8))
         contours, _ = cv2.findContours(bitmap, cv2.RETR_LIST, cv2.CHAIN_APPROX_SIMPLE)
         sx, sy = w / rw, h / rh
         quads: list[tuple[np.ndarray, float]] = []
-        for c in contours[:1000]:
+        for c in contours[:self.max_candidates]:
             rect = cv2.minAreaRect(c)
             if min(rect[1]) < 3:
                 continue
             box = cv2.boxPoints(rect)
             score = self._box_score(prob, c.reshape(-1, 2))
-            if score < max(self.config.conf_threshold, 0.0):
+            if score < (self.box_thresh if self.box_thresh is not None else self.config.conf_threshold):
                 continue
-            grown = _unclip(box, UNCLIP_RATIO)
+            grown = _unclip(box, self.unclip_ratio)
             rect = cv2.minAreaRect(grown.astype(np.float32))
             if min(rect[1]) < 5:
                 continue

@@ -47,15 +47,22 @@ class DetectorSam(Model):
     def __init__(self, config: ModelConfig, device: str = "auto", progress: ProgressCallback | None = None,
                  **_: Any) -> None:
         super().__init__(config, device, progress)
-        det_cfg, sam_cfg = _sub_config(config, "detector"), _sub_config(config, "sam")
-        if sam_cfg.type not in ("segment_anything", "segment_anything_model", "sam", "mobile_sam", "edge_sam",
-                                "efficientvit_sam"):
+        det_cfg, sam_cfg = self.sub_configs(config)
+        from ..registry import model_types
+
+        entry = model_types().get(sam_cfg.type)
+        if entry is None or not entry.capabilities.box_prompts:
             raise ConfigError(config.source, f"sam: {sam_cfg.name} is a {sam_cfg.type} model, not a SAM model")
         self.detector = create_model(det_cfg, device=device, progress=progress)
         self.sam = create_model(sam_cfg, device=device, progress=progress)
         opts = {k: config.options[k] for k in ("output_mode", "tolerance") if k in config.options}
         if opts:
             self.sam.set_options(**opts)
+
+    @staticmethod
+    def sub_configs(config: ModelConfig) -> tuple[ModelConfig, ModelConfig]:
+        """(detector config, SAM config) this combination runs."""
+        return _sub_config(config, "detector"), _sub_config(config, "sam")
 
     @property
     def device(self) -> str:
@@ -86,3 +93,24 @@ class DetectorSam(Model):
         self.detector.close()
         self.sam.close()
         super().close()
+
+
+@register("yolov5_sam", capabilities=Capabilities(conf=True, iou=True, output_types=OUTPUT_MODES),
+          config_keys=("output_mode", "tolerance", "target_size"))
+class YoloV5Sam(DetectorSam):
+    """X-AnyLabeling's one-file form: the YOLOv5 detector's ``model_path``, thresholds and
+    classes, and the SAM pair's ``encoder_model_path`` / ``decoder_model_path`` side by side."""
+
+    @staticmethod
+    def sub_configs(config: ModelConfig) -> tuple[ModelConfig, ModelConfig]:
+        import dataclasses
+
+        for key in ("model_path", "encoder_model_path", "decoder_model_path"):
+            if not getattr(config, key):
+                raise ConfigError(config.source, f"a yolov5_sam config needs {key}")
+        det = dataclasses.replace(config, type="yolov5", encoder_model_path=None, decoder_model_path=None,
+                                  options={}, ignored={}, warnings=[])
+        sam_opts = {k: config.options[k] for k in ("target_size",) if k in config.options}
+        sam = dataclasses.replace(config, type="segment_anything", model_path=None, options=sam_opts, ignored={},
+                                  warnings=[], classes=[], filter_classes=[])
+        return det, sam

@@ -8,17 +8,16 @@ filled; keep the mask output when holes matter.
 """
 from __future__ import annotations
 
-import base64
 from typing import Literal
 
 import numpy as np
 
+from ...core import mask_shape
 from ...core.geometry import mask_to_polygons, rotated_box_from_corners
-from ...core.shape import POLYGON, RECTANGLE, ROTATION, Shape
+from ...core.shape import MASK, POLYGON, RECTANGLE, ROTATION, Shape
 
 OutputMode = Literal["polygon", "rectangle", "rotation", "mask"]
-OUTPUT_MODES: tuple[str, ...] = ("polygon", "rectangle", "rotation", "mask")
-MASK = "mask"
+OUTPUT_MODES: tuple[str, ...] = ("polygon", "rectangle", "rotation", MASK)
 
 
 def mask_to_shapes(mask: np.ndarray, mode: str = "polygon", label: str = "", tolerance: float = 1.0,
@@ -159,15 +158,5 @@ def _rotated_box(m: np.ndarray, kw: dict) -> Shape:
 
 
 def _mask_shape(m: np.ndarray, kw: dict) -> Shape:
-    """LabelMe's ``mask`` shape: the first and last pixel (inclusive, as LabelMe reads it:
-    the PNG is ``y1 - y0 + 1`` rows by ``x1 - x0 + 1`` columns) + the cropped mask as a PNG."""
-    import cv2
-
-    ys, xs = np.nonzero(m)
-    x0, y0, x1, y1 = xs.min(), ys.min(), xs.max(), ys.max()
-    ok, png = cv2.imencode(".png", m[y0:y1 + 1, x0:x1 + 1].astype(np.uint8) * 255)
-    if not ok:
-        raise ValueError("could not encode the mask as PNG")
-    shape = Shape(MASK, np.array([[x0, y0], [x1, y1]], dtype=np.float64), **kw)
-    shape.extra["mask"] = base64.b64encode(png.tobytes()).decode("ascii")
-    return shape
+    """LabelMe's ``mask`` shape of the mask's box (``core/mask_shape.py``)."""
+    return mask_shape.from_image_mask(m, **kw)

@@ -25,13 +25,14 @@ from .spec import SamSpec, read_spec
 
 #: Config keys SAM configs may use besides the common schema.
 SAM_CONFIG_KEYS = ("cache_size", "output_mode", "tolerance", "pixel_mean", "pixel_std", "mask_threshold",
-                   "prefetch", "target_size", "resize")
+                   "prefetch", "resize")
 #: How the image is fitted into the encoder input: SAM's longest-side resize + padding, or a
 #: stretch to the square (SAM-Med2D).
 RESIZE_MODES = ("longest", "stretch")
 
 #: Keys of X-AnyLabeling's EdgeSAM / EfficientViT-SAM configs that mean nothing here.
 SAM_IGNORED_KEYS = {
+    "target_size": "the encoder's input size is read from the encoder ONNX",
     "model_arch": "the architecture is read from the ONNX files",
     "img_model_path": "EdgeSAM's CLIP image tower (text-prompted SAM) is not used",
     "img_extra_path": "EdgeSAM's CLIP image tower (text-prompted SAM) is not used",
@@ -79,9 +80,7 @@ class SamModel(Model):
         resize = str(opts.get("resize", self.default_resize))
         if resize not in RESIZE_MODES:
             raise ConfigError(config.source, f"resize must be one of {', '.join(RESIZE_MODES)}, got {resize!r}")
-        # ``target_size`` (EfficientViT-SAM configs) is the longest side the encoder works at.
-        size = config.input_size or (int(opts["target_size"]) if opts.get("target_size") else None)
-        self.spec: SamSpec = read_spec(enc, dec, size, _triple(config, "pixel_mean"),
+        self.spec: SamSpec = read_spec(enc, dec, config.input_size, _triple(config, "pixel_mean"),
                                        _triple(config, "pixel_std"), float(opts.get("mask_threshold", 0.0)),
                                        stretch=resize == "stretch")
         self.model_id = f"{config.name}:{_file_id(enc.path)}:{_file_id(dec.path)}"
@@ -157,7 +156,7 @@ def rectangles(shapes: Sequence[Shape]) -> list[Shape]:
     return [s for s in shapes if s.shape_type == RECTANGLE]
 
 
-@register("sam_med2d", capabilities=SAM_CAPABILITIES, config_keys=SAM_CONFIG_KEYS)
+@register("sam_med2d", capabilities=SAM_CAPABILITIES, config_keys=SAM_CONFIG_KEYS, ignored_keys=SAM_IGNORED_KEYS)
 class SamMed2d(SamModel):
     """SAM-Med2D: SAM's interface at a 256 input, the image stretched to the square."""
 

@@ -165,8 +165,8 @@ def detect_and_track(folder: str | Path | FrameFolder, model, tracker: Tracker, 
                     pred = None
                 if pred is not None:
                     shapes = tracker.update(pred.shapes, image)
-                    if readable:
-                        before = snapshot(ann)
+                    if readable and (ann is not None or shapes or pred.flags):  # nothing found, no file:
+                        before = snapshot(ann)                                 # not an empty "labelled" one
                         if ann is None:
                             ann = frames.new_annotation(i)
                         ann.shapes = shapes

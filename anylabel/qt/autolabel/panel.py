@@ -12,9 +12,9 @@ import logging
 from pathlib import Path
 
 from qtpy.QtCore import Qt, Signal
-from qtpy.QtWidgets import (QCheckBox, QComboBox, QDockWidget, QDoubleSpinBox, QFileDialog, QFormLayout, QHBoxLayout,
-                            QLabel, QLineEdit, QProgressBar, QPushButton, QScrollArea, QSpinBox, QTreeWidget,
-                            QTreeWidgetItem, QVBoxLayout, QWidget)
+from qtpy.QtWidgets import (QCheckBox, QComboBox, QDockWidget, QDoubleSpinBox, QFileDialog, QFormLayout, QFrame,
+                            QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QProgressBar, QPushButton, QScrollArea,
+                            QSpinBox, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
 
 from ...inference.config import NMS_METHODS, ConfigError, ModelConfig, load_config, shipped_configs
 from ...inference.registry import Capabilities, capabilities_of
@@ -94,6 +94,14 @@ class AutoLabelPanel(QDockWidget):
         self.slice_size.setSuffix(" px tiles")
         form.addRow(self.sahi)
         form.addRow("Tile size", self.slice_size)
+        # Shown from the model's capabilities: text prompts (open vocabulary: the classes to
+        # look for) and, for click/box-prompted models, where their prompts are given.
+        self.text_prompt = QLineEdit(w)
+        self.text_prompt.setPlaceholderText("e.g. person, red car, dog")
+        form.addRow("Text prompt", self.text_prompt)
+        self.prompt_hint = QLabel("Prompt on the canvas: Tools ▸ Segment Anything (points, boxes)", w)
+        self.prompt_hint.setWordWrap(True)
+        form.addRow(self.prompt_hint)
         self.keep_existing = QCheckBox("Keep existing shapes", w)
         self.keep_existing.setChecked(True)
         form.addRow(self.keep_existing)
@@ -104,42 +112,55 @@ class AutoLabelPanel(QDockWidget):
                                     "(unless you edited them) before adding the new ones")
         form.addRow(self.replace_own)
         self._rows = {"conf": self.conf, "iou": self.iou, "nms": self.nms, "output": self.output_type,
-                      "sahi": self.sahi, "slice": self.slice_size}
+                      "sahi": self.sahi, "slice": self.slice_size, "text": self.text_prompt,
+                      "prompts": self.prompt_hint}
         self._form = form
 
-        self.run_button = QPushButton("Run on this image", w)
+        # What runs and stops the model sits below the scroll area, fixed: inside it, a result
+        # text that changed height moved Cancel under the pointer (and the first click missed).
+        bottom = QWidget(self)
+        b = QVBoxLayout(bottom)
+        b.setContentsMargins(9, 0, 9, 4)
+        b.setSpacing(4)
+        self.run_button = QPushButton("Run on this image", bottom)
         self.run_button.clicked.connect(self.run_current)
         rng = QHBoxLayout()
-        self.range_from = QSpinBox(w)
-        self.range_to = QSpinBox(w)
+        self.range_from = QSpinBox(bottom)
+        self.range_to = QSpinBox(bottom)
         for sb in (self.range_from, self.range_to):
             sb.setMinimum(1)
-        rng.addWidget(QLabel("Images", w))
-        rng.addWidget(self.range_from)
-        rng.addWidget(QLabel("to", w))
-        rng.addWidget(self.range_to)
-        self.run_all_button = QPushButton("Run all images", w)
+            sb.setMaximum(999999)  # a width for six digits: the folder's size is set per folder
+            sb.setMinimumWidth(sb.minimumSizeHint().width())
+        rng.addWidget(QLabel("Images", bottom))
+        rng.addWidget(self.range_from, 1)
+        rng.addWidget(QLabel("to", bottom))
+        rng.addWidget(self.range_to, 1)
+        self.run_all_button = QPushButton("Run all images", bottom)
         self.run_all_button.clicked.connect(lambda: self.run_all())
-        self.cancel_button = QPushButton("Cancel", w)
+        self.cancel_button = QPushButton("Cancel", bottom)
         self.cancel_button.clicked.connect(self.cancel_batch)
-        self.progress = QProgressBar(w)
-        self.eta = QLabel("", w)
-        self.summary = QLabel("", w)
-        self.summary.setWordWrap(True)
+        self.progress = QProgressBar(bottom)
+        # The result of a run: a read-only box of fixed height that scrolls (a list of failed
+        # files is long), so it is never clipped and never pushes the buttons about.
+        self.summary = QPlainTextEdit(bottom)
+        self.summary.setReadOnly(True)
+        self.summary.setFrameShape(QFrame.NoFrame)
+        self.summary.viewport().setAutoFillBackground(False)
+        self.summary.setFixedHeight(int(self.summary.fontMetrics().lineSpacing() * 3.4) + 6)
+        self.summary.setFocusPolicy(Qt.ClickFocus)
+        b.addWidget(self.run_button)
+        b.addLayout(rng)
+        h = QHBoxLayout()
+        h.addWidget(self.run_all_button)
+        h.addWidget(self.cancel_button)
+        b.addLayout(h)
+        b.addWidget(self.progress)
+        b.addWidget(self.summary)
         for widget in (self.search, self.tree):
             v.addWidget(widget)
         v.addLayout(row)
         v.addWidget(self.status)
         v.addLayout(form)
-        v.addWidget(self.run_button)
-        v.addLayout(rng)
-        h = QHBoxLayout()
-        h.addWidget(self.run_all_button)
-        h.addWidget(self.cancel_button)
-        v.addLayout(h)
-        v.addWidget(self.progress)
-        v.addWidget(self.eta)
-        v.addWidget(self.summary)
         v.addStretch(1)
         # Scrollable, so the panel never forces the window taller than a laptop screen.
         scroll = QScrollArea(self)
@@ -147,9 +168,35 @@ class AutoLabelPanel(QDockWidget):
         scroll.setFrameShape(QScrollArea.NoFrame)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)  # the controls follow the dock's width
         scroll.setWidget(w)
-        self.setWidget(scroll)
+        self.settings_scroll = scroll
+        outer = QWidget(self)
+        o = QVBoxLayout(outer)
+        o.setContentsMargins(0, 0, 0, 0)
+        o.setSpacing(0)
+        o.addWidget(scroll, 1)
+        o.addWidget(bottom)
+        self.setWidget(outer)
         self._apply_capabilities(None)
         self._set_running(False)
+        self._fit_width()
+        # After a button, the keyboard belongs to the image again: D/A, drawing keys. (A click
+        # gives the button focus, and a spin box edited before keeps it otherwise.)
+        for button in (self.load_button, self.custom_button, self.run_button, self.run_all_button,
+                       self.cancel_button):
+            button.clicked.connect(self.focus_canvas)
+
+    def focus_canvas(self) -> None:
+        canvas = getattr(self.window_, "canvas", None)
+        if canvas is not None:
+            canvas.setFocus(Qt.OtherFocusReason)
+
+    def _fit_width(self) -> None:
+        """The dock is at least as wide as the controls plus the scroll bar: narrower, the
+        combo boxes and spin boxes were cut off on the right at 1280x720."""
+        inner = self.settings_scroll.widget()
+        bar = self.settings_scroll.verticalScrollBar().sizeHint().width()
+        need = max(inner.minimumSizeHint().width() + bar, self.widget().layout().itemAt(1).widget().minimumSizeHint().width())
+        self.widget().setMinimumWidth(need)
 
     def _tell(self, text: str) -> None:
         self.status.setText(text)
@@ -269,6 +316,8 @@ class AutoLabelPanel(QDockWidget):
         self.iou.setValue(cfg.iou_threshold)
         self.nms.setCurrentIndex(max(0, self.nms.findData(cfg.nms)))
         self.sahi.setChecked(cfg.sahi)
+        if model.capabilities.text_prompts:
+            self.text_prompt.setText(", ".join(cfg.classes))
         self.slice_size.setValue(cfg.slice_width or cfg.slice_height or 640)
         self._set_running(False)
         self.model_loaded.emit(model)
@@ -288,6 +337,8 @@ class AutoLabelPanel(QDockWidget):
         self._show_row("output", len(caps.output_types) > 1)
         self._show_row("sahi", caps.sahi)
         self._show_row("slice", caps.sahi)
+        self._show_row("text", caps.text_prompts)
+        self._show_row("prompts", caps.point_prompts or caps.box_prompts)
 
     def _show_row(self, key: str, visible: bool) -> None:
         widget = self._rows[key]
@@ -315,6 +366,10 @@ class AutoLabelPanel(QDockWidget):
         if len(caps.output_types) > 1:
             chosen = self.output_type.currentText()
             opts["output_type"] = None if chosen == caps.output_types[0] else chosen
+        if caps.text_prompts:
+            words = [t.strip() for t in self.text_prompt.text().split(",") if t.strip()]
+            if words:  # an open-vocabulary model looks for these classes
+                opts["classes"] = words
         return opts
 
     # ------------------------------------------------------------------ running
@@ -425,20 +480,20 @@ class AutoLabelPanel(QDockWidget):
             self._batch.file_written.connect(written)
         self.progress.setRange(0, len(paths))
         self.progress.setValue(0)
-        self.summary.setText("")
+        self.summary.setPlainText("")
         self._set_running(True, batch=True)
         self._start(self._batch)
 
     def _on_batch_progress(self, done: int, total: int, eta: float) -> None:
         self.progress.setValue(done)
-        self.eta.setText(f"{done}/{total} images, ETA {eta:.0f} s")
+        self.progress.setFormat(f"{done}/{total} images, ETA {eta:.0f} s")  # no extra row
 
     def _on_batch_finished(self, summary: BatchSummary) -> None:
         self._set_running(False)
         self._batch = None
-        self.summary.setText(summary.text())
+        self.summary.setPlainText(summary.text())
         self._tell_window(summary.text())
-        self.eta.setText("")
+        self.progress.setFormat("%p%")
         # The image on screen: its label file may have changed on disk (merged with any
         # edits made meanwhile, so neither the run's shapes nor the user's are lost).
         if hasattr(self.window_, "reload_current"):
@@ -448,7 +503,7 @@ class AutoLabelPanel(QDockWidget):
     def cancel_batch(self) -> None:
         if self._batch is not None:
             self._batch.cancel()
-            self.eta.setText("Cancelling…")
+            self.progress.setFormat("Cancelling…")
 
     # ------------------------------------------------------------------ helpers
     def _start(self, thread) -> None:  # type: ignore[no-untyped-def]

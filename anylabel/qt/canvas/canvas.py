@@ -75,6 +75,7 @@ class Canvas(ViewMixin, QWidget):
         self.fit_mode = True
         self.mode = EDIT
         self.draft = None
+        self.labelling = None  # a finished draft waiting for its label (drawn until answered)
         self.hover = Hover()
         self.rubber_band: QRectF | None = None
         self.cursor_widget = QPointF(-1, -1)
@@ -353,9 +354,17 @@ class Canvas(ViewMixin, QWidget):
             return
         self.draft = None
         shape = tool.to_shape(d)
-        self.update()
-        if not is_degenerate(shape):
+        if is_degenerate(shape):
+            self.update()
+            return
+        # Kept on screen while the label dialog is open: the user sees what is being named.
+        self.labelling = shape
+        self.repaint()
+        try:
             self.shape_drawn.emit(shape)
+        finally:
+            self.labelling = None
+            self.update()
 
     def undo_last_vertex(self) -> None:
         d = self.draft

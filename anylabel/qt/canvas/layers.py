@@ -196,6 +196,35 @@ def paint_draft(canvas: "Canvas", painter: QPainter) -> None:
         painter.drawEllipse(QPointF(*w[0]), 8, 8)
 
 
+def paint_labelling(canvas: "Canvas", painter: QPainter) -> None:
+    """The finished draft whose label is being asked for, in the draft's colours."""
+    shape = getattr(canvas, "labelling", None)
+    if shape is None or len(shape.points) == 0:
+        return
+    from ...core.shape import CIRCLE, LINE, LINESTRIP, POINT, RECTANGLE
+    painter.setRenderHint(QPainter.Antialiasing, True)
+    pen = QPen(DRAFT_COLOR, 2.0)
+    pen.setCosmetic(True)
+    painter.setPen(pen)
+    fill = QColor(DRAFT_COLOR)
+    fill.setAlpha(40)
+    w = _to_widget(canvas, np.asarray(shape.points, float))
+    painter.setBrush(QBrush(fill))
+    if shape.shape_type == RECTANGLE and len(w) >= 2:
+        painter.drawRect(QRectF(QPointF(*w[0]), QPointF(*w[1])).normalized())
+    elif shape.shape_type == CIRCLE and len(w) >= 2:
+        r = float(np.hypot(*(w[1] - w[0])))
+        painter.drawEllipse(QPointF(*w[0]), r, r)
+    elif shape.shape_type == POINT:
+        painter.setBrush(QBrush(DRAFT_COLOR))
+        painter.drawEllipse(QPointF(*w[0]), 4.0, 4.0)
+    elif shape.shape_type in (LINE, LINESTRIP):
+        painter.setBrush(Qt.NoBrush)
+        painter.drawPolyline(to_qpolygonf(w))
+    else:  # polygon, rotated box
+        painter.drawPolygon(to_qpolygonf(w))
+
+
 def paint_overlay(canvas: "Canvas", painter: QPainter) -> None:
     img = canvas.overlay_image
     if img is None or canvas.image_width <= 0:
@@ -231,6 +260,7 @@ LAYERS: tuple[Callable[["Canvas", QPainter], None], ...] = (
     paint_selection,
     paint_hover,
     paint_draft,
+    paint_labelling,
     paint_rubber_band,
     paint_crosshair,
 )

@@ -1,9 +1,6 @@
 """LabelMe ``mask`` shapes on the canvas: a bitmap inside a box.
 
-LabelMe 7 writes a mask as ``shape_type: "mask"`` with 2 points, the inclusive top-left and
-bottom-right pixel of its box, and ``mask``: a base64 PNG of exactly that box (pixel
-(col, row) of the PNG is image pixel (x1 + col, y1 + row); non-zero = inside). Our reader
-keeps the PNG in ``shape.extra["mask"]``. The canvas shows the bitmap tinted with the label
+The kind (box, PNG, size checks) is defined in ``anylabel/core/mask_shape.py``. The canvas shows the bitmap tinted with the label
 colour, outlines its box, and lets the user select and move it like a rectangle (moves are
 whole pixels, so the bitmap stays on the pixel grid); it has no vertex handles, because
 stretching a bitmap would change the mask.
@@ -14,17 +11,14 @@ frame decodes nothing; the cache is small and thread-safe enough for the render 
 """
 from __future__ import annotations
 
-import base64
-import binascii
 from collections import OrderedDict
 
-import cv2
 import numpy as np
 from qtpy.QtGui import QColor, QImage
 
+from ...core import mask_shape
+from ...core.mask_shape import MASK, is_mask  # noqa: F401  # the canvas's names for the kind
 from ...core.shape import Shape
-
-MASK = "mask"
 _CACHE_LIMIT = 512             # entries per cache
 _TINT_BUDGET = 32_000_000      # pixels of tinted images kept (4 bytes each): big masks evict early
 _DECODED_BUDGET = 128_000_000  # pixels of decoded bitmaps kept (1 byte each)
@@ -34,27 +28,18 @@ _tinted: "OrderedDict[tuple[int, int], tuple[np.ndarray, QImage]]" = OrderedDict
 _tinted_pixels = 0
 
 
-def is_mask(shape: Shape) -> bool:
-    return shape.shape_type == MASK and len(shape.points) >= 2
-
-
 def decode_mask(shape: Shape) -> np.ndarray | None:
-    """The shape's bitmap as a (h, w) bool array, or None when it has none or it is not a PNG."""
+    """The shape's bitmap as a (h, w) bool array, or None when it has none, it is not a PNG
+    or its size does not fit its box (``mask_shape.declared_size``)."""
     text = shape.extra.get("mask")
     if not isinstance(text, str) or not text:
         return None
     hit = _decoded.get(text)
     if hit is not None or text in _decoded:
         return hit
-    arr = None
     try:
-        raw = np.frombuffer(base64.b64decode(text, validate=False), dtype=np.uint8)
-        img = cv2.imdecode(raw, cv2.IMREAD_UNCHANGED) if raw.size else None
-        if img is not None:
-            if img.ndim == 3:  # RGB(A): any non-zero channel counts (alpha when present)
-                img = img[..., 3] if img.shape[2] == 4 else img.max(axis=2)
-            arr = np.ascontiguousarray(img > 0)
-    except (binascii.Error, ValueError, cv2.error):
+        arr: np.ndarray | None = mask_shape.decode(shape)
+    except mask_shape.MaskShapeError:
         arr = None
     _decoded[text] = arr
     global _decoded_pixels
@@ -66,16 +51,8 @@ def decode_mask(shape: Shape) -> np.ndarray | None:
 
 
 def mask_box(shape: Shape) -> tuple[float, float, float, float]:
-    """The box the bitmap covers, in pixel-corner image coordinates (x0, y0, x1, y1): the
-    inclusive corner pixels x1, y1 of the file give x1 + 1, y1 + 1 here."""
-    x0, y0 = np.round(shape.points.min(axis=0))
-    bits = decode_mask(shape)
-    if bits is not None:
-        h, w = bits.shape
-    else:
-        x1, y1 = np.round(shape.points.max(axis=0))
-        w, h = x1 - x0 + 1, y1 - y0 + 1
-    return float(x0), float(y0), float(x0 + w), float(y0 + h)
+    """The box the bitmap covers, in pixel-corner image coordinates (``mask_shape.box``)."""
+    return mask_shape.box(shape)
 
 
 def mask_outline(shape: Shape) -> np.ndarray:

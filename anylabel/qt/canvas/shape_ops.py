@@ -10,10 +10,10 @@ import math
 import numpy as np
 
 from ...core.geometry import RotatedBox, rotate_corners, rotated_box_corners, rotated_box_from_corners, sync_direction
-from ...core.shape import CIRCLE, LINESTRIP, POLYGON, RECTANGLE, ROTATION, Shape
+from ...core.shape import CIRCLE, LINESTRIP, MASK, POLYGON, RECTANGLE, ROTATION, Shape
 
 MIN_VERTICES = {POLYGON: 3, LINESTRIP: 2}
-MASK = "mask"  # LabelMe's bitmap shape (see mask_shapes): moved in whole pixels, never reshaped
+# A MASK (core/mask_shape.py) is moved in whole pixels and never reshaped.
 
 
 def handles(shape: Shape) -> np.ndarray:

@@ -10,9 +10,9 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
-from qtpy.QtCore import Qt
+from qtpy.QtCore import QRect, Qt
 from qtpy.QtGui import QIntValidator
-from qtpy.QtWidgets import (QCheckBox, QCompleter, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QLineEdit,
+from qtpy.QtWidgets import (QApplication, QCheckBox, QCompleter, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QLineEdit,
                             QListWidget, QListWidgetItem, QPlainTextEdit, QPushButton, QTableWidget,
                             QTableWidgetItem, QVBoxLayout, QWidget)
 
@@ -66,6 +66,10 @@ class LabelDialog(QDialog):
         completer.setCaseSensitivity(Qt.CaseInsensitive)
         completer.setFilterMode(Qt.MatchContains)
         self.edit.setCompleter(completer)
+        self._completer = completer
+        # Enter in the completion list: take the highlighted name and accept at once (Qt's
+        # popup eats the first Enter, so the dialog needed a second one).
+        completer.popup().installEventFilter(self)
         self.group = QLineEdit()
         self.group.setPlaceholderText("none")
         self.group.setValidator(QIntValidator(0, 2**31 - 1, self))
@@ -107,6 +111,36 @@ class LabelDialog(QDialog):
         lay.addWidget(self.labels)
         lay.addWidget(buttons)
         self.resize(340, 480)
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802
+        from qtpy.QtCore import QEvent
+
+        popup = self._completer.popup()
+        if obj is popup and event.type() == QEvent.KeyPress and event.key() in (Qt.Key_Return, Qt.Key_Enter):
+            current = popup.currentIndex()
+            if current.isValid():
+                self.edit.setText(str(current.data()))
+            popup.hide()
+            self._accept()
+            return True
+        return super().eventFilter(obj, event)
+
+    def place_beside(self, target: QRect) -> None:
+        """Move the dialog next to ``target`` (global coordinates of the shape being labelled):
+        right of it when there is room on its screen, else left, else wherever covers least."""
+        screen = QApplication.screenAt(target.center()) or QApplication.primaryScreen()
+        room = screen.availableGeometry()
+        size = self.size().expandedTo(self.minimumSizeHint())
+        gap = 16
+        y = min(max(target.top(), room.top()), room.bottom() - size.height())
+        right, left = target.right() + gap, target.left() - gap - size.width()
+        if right + size.width() <= room.right():
+            x = right
+        elif left >= room.left():
+            x = left
+        else:  # the shape fills the screen's width: the side with more room, kept on screen
+            x = room.right() - size.width() if room.right() - target.right() > target.left() - room.left() else room.left()
+        self.move(max(room.left(), x), max(room.top(), y))
 
     def _filter_list(self, text: str) -> None:
         t = text.casefold()
@@ -158,8 +192,11 @@ class LabelDialog(QDialog):
             attributes=attrs,
         )
 
-    def ask(self, initial: LabelResult) -> LabelResult | None:
-        """Show modally; the edited result, or None when cancelled."""
+    def ask(self, initial: LabelResult, beside: QRect | None = None) -> LabelResult | None:
+        """Show modally (next to ``beside``, global coordinates, when given); the edited
+        result, or None when cancelled."""
         self.set_result(initial)
+        if beside is not None:
+            self.place_beside(beside)
         self.edit.setFocus()
         return self.result_value() if self.exec_() == QDialog.Accepted else None

@@ -144,6 +144,14 @@ class FileListDock(QDockWidget):
         self.model.refresh(image_index)
         self.update_position()
 
+    def refresh_all(self) -> None:
+        """Many label files changed: repaint every row's mark (the view asks only for the rows
+        on screen) and the count."""
+        n = self.model.rowCount()
+        if n:
+            self.model.dataChanged.emit(self.model.index(0), self.model.index(n - 1), [Qt.DecorationRole])
+        self.update_position()
+
     def update_position(self) -> None:
         idx = self.model.index_
         if idx is None:

@@ -40,9 +40,19 @@ def install(window) -> None:  # type: ignore[no-untyped-def]
     # another tab is in front, which must not close it.
     panel.toggleViewAction().toggled.connect(toggle.setChecked)
     window.add_action(toggle, menu="tools")
+    if hasattr(window, "add_panel_toggle"):
+        window.add_panel_toggle(panel)
 
     run_one = QAction("Auto Label This &Image", window)
-    run_one.triggered.connect(panel.run_current)
+
+    def run_here() -> None:
+        if panel.model is None:  # nothing to run yet: the panel is where a model is picked
+            show_panel(True)
+            panel.status.setText("Pick a model in the list and press Load, then run it on this image.")
+            return
+        panel.run_current()
+
+    run_one.triggered.connect(run_here)
     window.add_action(run_one, menu="tools")
 
     run_all = QAction("Auto Label &All Images", window)

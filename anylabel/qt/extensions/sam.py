@@ -18,7 +18,6 @@ from qtpy.QtWidgets import QAction, QActionGroup, QFileDialog, QInputDialog, QMe
 from ..sam.controller import SamController, output_modes
 
 SHORTCUTS = {"sam_positive": "Q", "sam_negative": "E", "sam_clear": "B", "sam_finish": "F"}
-SAM_TYPES = ("segment_anything", "segment_anything_model", "sam", "mobile_sam", "edge_sam", "efficientvit_sam")
 
 
 def _keys(window: Any, name: str) -> list[QKeySequence]:
@@ -43,8 +42,11 @@ def sam_configs() -> list[Any]:
     picker of the auto-labelling panel reports them)."""
     from ...inference.config import shipped_configs
 
+    from ...inference.registry import types_with
+
+    prompted = set(types_with(point_prompts=True))  # the registry knows which types take clicks
     configs, _errors = shipped_configs()
-    return [c for c in configs if c.type in SAM_TYPES]
+    return [c for c in configs if c.type in prompted]
 
 
 class _FolderSignals(QObject):
@@ -87,6 +89,7 @@ def install(window: Any) -> None:
         ctl.activate(negative)
 
     menu.addSeparator()
+    _mode_button(window, ctl, lambda: start(False))
     _action(window, menu, "&Positive Point", lambda: start(False), "sam_positive")
     _action(window, menu, "&Negative Point", lambda: start(True), "sam_negative")
     # B / F act only while Segment Anything is on: otherwise the keys stay free (a disabled
@@ -118,6 +121,41 @@ def install(window: Any) -> None:
     menu.addSeparator()
     _action(window, menu, "Rectangles to Segments (This &Image)", ctl.boxes_to_segments_here)
     _action(window, menu, "Rectangles to Segments (Whole &Folder)", lambda: _folder_run(window, ctl))
+
+
+def _mode_button(window: Any, ctl: SamController, start) -> QAction:  # type: ignore[no-untyped-def]
+    """A toolbar button among the drawing tools that shows when Segment Anything is on (one
+    exclusive group with them: "Edit Shapes" no longer stays highlighted) and turns it on."""
+    from ..icons import tool_icon
+
+    act = QAction("Segment Anything", window)
+    act.setObjectName("sam_mode")
+    act.setCheckable(True)
+    act.setIcon(tool_icon("sam"))
+    keys = _keys(window, "sam_positive")
+    act.setToolTip("Segment Anything: click on an object" + (f" ({keys[0].toString()})" if keys else ""))
+    group = getattr(window, "mode_group", None)
+    if group is not None:
+        group.addAction(act)
+    toolbar = getattr(window, "toolbar", None)
+    edit_mode = getattr(window, "actions_by_name", {}).get("edit_mode")
+    if toolbar is not None:
+        toolbar.insertAction(edit_mode, act) if edit_mode is not None else toolbar.addAction(act)
+    act.triggered.connect(lambda on: start() if on else ctl.deactivate())
+
+    def follow(on: bool) -> None:
+        if on:
+            act.setChecked(True)
+        elif act.isChecked():  # back to the canvas mode the tools show
+            mode = window.canvas.mode
+            back = window.actions_by_name.get("edit_mode" if mode == "edit" else f"create_{mode}")
+            if back is not None:
+                back.setChecked(True)
+            else:
+                act.setChecked(False)
+
+    ctl.active_changed.connect(follow)
+    return act
 
 
 def _restore_model(window: Any, ctl: SamController) -> None:

@@ -51,7 +51,10 @@ def install(window: Any) -> None:
     dock.hide()
     toggle = dock.toggleViewAction()
     toggle.setText("&Tracks")
-    window.menu("view").addAction(toggle)
+    if hasattr(window, "add_panel_toggle"):
+        window.add_panel_toggle(dock)  # View > Panels, with the other docks
+    else:
+        window.menu("view").addAction(toggle)
 
     video_menu = window.menu("tools").addMenu("&Video")
     for text, slot in (("Track Boxes in Folder", lambda: dock.track_boxes()),
@@ -67,5 +70,8 @@ def install(window: Any) -> None:
             dock.refresh()
 
     window.folder_changed.connect(on_folder)
+    colours = getattr(window, "actions_by_name", {}).get("toggle_track_colors")
+    if colours is not None:  # the swatches show the colours the canvas switches to
+        colours.toggled.connect(lambda _on: dock.refresh() if dock.isVisible() else None)
     window.image_changed.connect(lambda path: dock.on_image_changed(path) if dock.isVisible() else None)
     dock.visibilityChanged.connect(lambda visible: dock.refresh() if visible else None)

@@ -105,13 +105,17 @@ class SamController(QObject):
             old.close(wait=False)  # never block the window on an encoder run of the old model
         self.session = None
         self.path = None
-        self._pending.clear()
+        # Clicks made while the model loaded (Q works at once after a restart) are for the
+        # image on screen: they are applied when its embedding arrives.
+        queued = self._pending if self.active else []
+        self._pending = []
         name = model.config.name
         src = model.config.source
         self.set_option("model", str(src) if src is not None else name)
         self.model_loaded.emit(model.config.title)
         self.status.emit(f"{model.config.title} ready" + (f" ({model.fallback_reason})" if model.fallback_reason else ""))
         self.on_image_changed()
+        self._pending = queued + self._pending
 
     # ---------------------------------------------------------------- images
     def on_image_changed(self, *_: Any) -> None:
@@ -155,6 +159,8 @@ class SamController(QObject):
                 return
             self._loading = None
             if exc is not None:
+                if self.model is None and self.active:
+                    self.deactivate()  # the mode was entered while it loaded: nothing to click with
                 self.window.report_error(f"Segment Anything: {what}: {exc}")
                 return
             self._set_model(fut.result())
@@ -185,19 +191,23 @@ class SamController(QObject):
             self._refresh()
         else:
             self._pending.append(op)
-            self.status.emit("Segment Anything: encoding the image, your prompt will be applied when ready")
+            what = f"loading {self._loading}" if self.model is None else "encoding the image"
+            self.status.emit(f"Segment Anything: {what}, your prompt will be applied when ready")
 
     # ---------------------------------------------------------------- prompt mode
     def activate(self, negative: bool = False) -> None:
         """Q / E: enter prompt mode with positive / negative clicks."""
         self.negative_mode = negative
-        if self.model is None:
+        if self.model is None and self._loading is None:
             self.status.emit("Segment Anything: choose a model first (Tools > Segment Anything)")
             return
         if not self.active:
             self.active = True
             self.window.canvas.set_prompt_handler(self)
             self.active_changed.emit(True)
+        if self.model is None:  # still loading: the mode is on, clicks wait for the model
+            self.status.emit(f"Segment Anything: loading {self._loading}; your clicks will be applied when it is ready")
+            return
         self.status.emit("Segment Anything: " + ("negative" if negative else "positive") + f" clicks ({self._keys_hint()})")
 
     def _keys_hint(self, short: bool = False) -> str:

@@ -108,6 +108,9 @@ class VideoController(QObject):
     def _report_done(self, what: str, report: EditReport) -> None:
         self.reload_current()
         self.labels_changed.emit()
+        changed = getattr(self.window, "label_files_changed", None)
+        if changed is not None:  # the job marked its files in the folder index: show them
+            changed()
         text = f"{what}: " + "; ".join(report.lines()[:2])
         if report.errors:
             more = f" (and {len(report.errors) - 5} more)" if len(report.errors) > 5 else ""

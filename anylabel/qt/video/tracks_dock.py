@@ -11,15 +11,18 @@ from qtpy.QtWidgets import (QCheckBox, QComboBox, QDockWidget, QGridLayout, QInp
                             QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
 
 from ...core.tracks import TrackListing, list_tracks
+from ..canvas.colors import label_color
 from .colors import track_color
 from .controller import VideoController
 
 COLUMNS = ("Track", "Label", "First", "Last", "Frames")
 
 
-def _swatch(track_id: int) -> QIcon:
+def _swatch(track_id: int, label: str, by_track: bool) -> QIcon:
+    """The colour the canvas draws the track's shapes in: its track colour with View > Colour
+    by Track Id, else its label's colour (as ``shape_render.color_key`` picks it)."""
     pm = QPixmap(12, 12)
-    pm.fill(track_color(track_id))
+    pm.fill(track_color(track_id) if by_track else label_color(label))
     return QIcon(pm)
 
 
@@ -112,6 +115,10 @@ class TracksDock(QDockWidget):
         return self.ctl.track_boxes(self.tracker.currentText(), reassign=self.reassign.isChecked())
 
     # ------------------------------------------------------------------ listing
+    def _by_track(self) -> bool:
+        canvas = getattr(self.window_, "canvas", None)
+        return bool(canvas is not None and canvas.style.color_by_track)
+
     def refresh(self) -> None:
         frames = self.ctl.frames()
         self.tree.clear()
@@ -124,7 +131,7 @@ class TracksDock(QDockWidget):
         for t in self.listing.tracks:
             item = QTreeWidgetItem([str(t.track_id), ", ".join(t.labels), str(t.first + 1), str(t.last + 1),
                                     str(t.frames)])
-            item.setIcon(0, _swatch(t.track_id))
+            item.setIcon(0, _swatch(t.track_id, t.label, self._by_track()))
             item.setData(0, Qt.UserRole, t.track_id)
             item.setToolTip(0, f"{names[t.first]} .. {names[t.last]}")
             self.tree.addTopLevelItem(item)

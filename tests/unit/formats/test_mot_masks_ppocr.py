@@ -205,3 +205,25 @@ def test_mot_export_takes_the_frame_rate_recorded_at_frame_extraction(tmp_path):
     (src / "seqinfo.ini").write_text("[Sequence]\nname=walk\nframeRate=12.5\n", encoding="utf-8")
     assert export_dataset("mot", src, tmp_path / "b").ok
     assert "frameRate=12\n" in (tmp_path / "b" / "walk" / "seqinfo.ini").read_text()
+
+
+def test_mot_frames_counted_from_0_keep_every_box_on_its_own_frame(tmp_path):
+    for n in range(3):
+        make_image(tmp_path / "i" / f"v_{n:04d}.png")
+    gt = tmp_path / "gt.txt"
+    gt.write_text("0,1,1,1,5,5,1,1,1\n1,1,2,2,5,5,1,1,1\n2,1,3,3,5,5,1,1,1\n")
+    s = import_dataset("mot", gt, tmp_path / "i")
+    assert s.ok and s.files_written == 3, s.lines()
+    for n in range(3):  # frame n is the n-th image: none refused, none a frame early
+        (box,) = read_label_file(tmp_path / "i" / f"v_{n:04d}.json").shapes
+        assert box.points[0].tolist() == [n + 1, n + 1]
+
+
+def test_mot_frames_counted_from_1_are_unchanged(tmp_path):
+    for n in range(1, 3):
+        make_image(tmp_path / "i" / f"v_{n}.png")
+    gt = tmp_path / "gt.txt"
+    gt.write_text("2,1,3,3,5,5,1,1,1\n")  # the first frame has no box: still frame 2 = 2nd image
+    s = import_dataset("mot", gt, tmp_path / "i")
+    assert s.ok, s.lines()
+    assert not (tmp_path / "i" / "v_1.json").exists() and (tmp_path / "i" / "v_2.json").is_file()

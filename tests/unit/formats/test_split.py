@@ -86,10 +86,28 @@ def test_split_refused_for_formats_without_a_layout(tmp_path):
     assert not s.ok and "--split is available for" in s.failures[0][1]
 
 
-def test_pose_without_config_is_refused(tmp_path):
-    src = make_dataset(tmp_path / "src", {"a.png": [rect(1, 1, 20, 20)]})
+def test_pose_without_config_takes_the_keypoint_names_from_the_labels(tmp_path):
+    def person(gid, *names):
+        pts = [Shape("point", [[2 + 3 * i, 4]], label=n, group_id=gid) for i, n in enumerate(names)]
+        return [rect(1, 1, 20, 20, label="person", group_id=gid), *pts]
+
+    src = make_dataset(
+        tmp_path / "src",
+        {
+            "a.png": person(1, "nose", "l_eye"),
+            "b.png": [*person(4, "l_eye", "r_eye"), rect(30, 5, 50, 40, label="car")],
+        },
+    )
     s = export_dataset("yolo-pose", src, tmp_path / "ds")
-    assert not s.ok and "pose config" in s.failures[0][1]
+    assert s.ok, s.lines()
+    assert any("keypoint names taken from the labels" in n and "person: nose, l_eye, r_eye" in n for n in s.notes)
+    data = yaml.safe_load((tmp_path / "ds" / "data.yaml").read_text())
+    assert data["names"] == {0: "car", 1: "person"} and data["kpt_shape"] == [3, 3]
+    assert data["kpt_names"] == {0: [], 1: ["nose", "l_eye", "r_eye"]}
+    b = (tmp_path / "ds" / "b.txt").read_text().splitlines()
+    # person's keypoints in the derived order: nose absent, l_eye, r_eye visible
+    assert b[0].split()[5:] == ["0", "0", "0", "0.03125", "0.083333", "2", "0.078125", "0.083333", "2"]
+    assert b[1].split()[5:] == ["0"] * 9
 
 
 def test_import_from_a_split_folder_reads_names_from_data_yaml(tmp_path):

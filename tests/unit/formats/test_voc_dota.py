@@ -89,3 +89,21 @@ def test_dota_round_trip_with_difficult_and_spaces_in_class():
 def test_dota_bad_lines(line, problem):
     with pytest.raises(FormatError, match=problem):
         dota.parse([line])
+
+
+def test_voc_import_refuses_a_size_no_label_file_could_hold(tmp_path):
+    from anylabel.core.label_file import read_label_file
+    from anylabel.formats.driver import import_dataset
+    from formats_helpers import make_image
+
+    make_image(tmp_path / "imgs" / "a.png")
+    make_image(tmp_path / "imgs" / "b.png")
+    (tmp_path / "voc").mkdir()
+    box = "<object><name>c</name><bndbox><xmin>1</xmin><ymin>1</ymin><xmax>9</xmax><ymax>9</ymax></bndbox></object>"
+    (tmp_path / "voc" / "a.xml").write_text(
+        f"<annotation><size><width>1e308</width><height>48</height></size>{box}</annotation>")
+    (tmp_path / "voc" / "b.xml").write_text(f"<annotation>{box}</annotation>")
+    s = import_dataset("voc", tmp_path / "voc", tmp_path / "imgs")
+    assert s.failures == [(str(tmp_path / "voc" / "a.xml"), s.failures[0][1])]
+    assert "larger than any image" in s.failures[0][1] and not (tmp_path / "imgs" / "a.json").exists()
+    assert len(read_label_file(tmp_path / "imgs" / "b.json").shapes) == 1

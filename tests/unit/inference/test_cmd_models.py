@@ -71,5 +71,6 @@ def test_xanylabeling_zoo_configs(capsys) -> None:
     errors = [ln for ln in out if ln.startswith("error")]
     ok = [ln for ln in out if ln.startswith("ok")]
     print(f"{len(ok)} ok, {len(errors)} errors of {len(out)}")
-    assert len(out) - len(errors) >= 195, errors
+    assert len(out) - len(errors) >= 200, errors  # the bar: at least 200 of the 205 load
+    assert len(ok) >= 165, len(ok)  # what runs today (the goal is 175); raise it as types are added
     assert rc == (1 if errors else 0)

@@ -46,3 +46,10 @@ def test_double_registration_from_another_module_is_refused() -> None:
     A.__module__ = "somewhere.else"
     with pytest.raises(ValueError, match="registered twice"):
         registry.register("yolov8")(A)
+
+
+def test_types_by_capability_replace_hand_kept_lists() -> None:
+    prompted = registry.types_with(point_prompts=True)
+    for n in ("segment_anything", "mobile_sam", "edge_sam", "efficientvit_sam"):
+        assert n in prompted
+    assert "yolov8" not in prompted and "yolov8_det_track" in registry.types_with(tracking=True)

@@ -70,3 +70,32 @@ def test_combo_without_sam_key_is_a_clear_error(tmp_path):
     (tmp_path / "c.yaml").write_text("type: detector_sam\nname: x\ndetector: yolov8n\n")
     with pytest.raises(ConfigError, match="needs 'sam'"):
         create_model(tmp_path / "c.yaml", device="cpu")
+
+
+def test_xanylabeling_yolov5_sam_one_file_form(tmp_path, contract_paths, iou_fn):
+    """type: yolov5_sam names the detector's model_path and the SAM pair in one YAML."""
+    from anylabel.inference.config import load_config
+
+    enc, dec = contract_paths
+    fixtures = shipped_config_dir().parent / "fixtures"
+    (tmp_path / "combo.yaml").write_text(
+        f"type: yolov5_sam\nname: v5sam\nencoder_model_path: {enc}\ndecoder_model_path: {dec}\n"
+        f"target_size: 1024\nmax_width: 1024\nmax_height: 682\nmodel_path: {fixtures / 'shapes_det_v5layout.onnx'}\n"
+        "nms_threshold: 0.45\nconfidence_threshold: 0.4\nclasses: [circle, rectangle, triangle]\n")
+    cfg = load_config(tmp_path / "combo.yaml")
+    model = create_model(cfg, device="cpu")
+    assert model.sam.config.options == {"target_size": 1024} and model.detector.config.type == "yolov5"
+    rng = np.random.default_rng(778)
+    found = total = 0
+    try:
+        for _ in range(4):
+            img, objs = _synthetic().make_sample(rng, "det", 160, 160)
+            shapes = model.predict(img)
+            assert all(s.shape_type == POLYGON for s in shapes)
+            for o in objs:
+                total += 1
+                gt = polygon_to_mask(o.polygon, 160, 160)
+                found += max((iou_fn(shape_to_mask(s, 160, 160), gt) for s in shapes), default=0.0) > 0.5
+    finally:
+        model.close()
+    assert found >= 0.8 * total

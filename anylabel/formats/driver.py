@@ -592,22 +592,34 @@ def _splittable() -> list[str]:
 
 def _names_from_data_yaml(src: Path) -> tuple[list[str], Path] | None:
     """Class names of an Ultralytics layout: ``--source`` may be ``labels/train`` or the
-    dataset root, with ``data.yaml`` at the root."""
+    dataset root, with ``data.yaml`` at the root. None when there is no data.yaml or it
+    names no classes; a data.yaml that cannot be used raises ClassFileProblem naming it
+    (importing with class indices instead of its names would label every shape wrongly)."""
     for folder in (src, src.parent, src.parent.parent):
         path = folder / "data.yaml"
         if not path.is_file():
             continue
         try:
-            names = (load_yaml_file(path) or {}).get("names")
-        except (OSError, UnicodeDecodeError, yaml.YAMLError, AttributeError):
+            data = load_yaml_file(path)
+        except yaml.YAMLError as exc:  # YamlError (refused, not valid YAML) is one too
+            raise ClassFileProblem(path, getattr(exc, "problem", None) or f"not valid YAML ({exc})") from None
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ClassFileProblem(path, f"cannot be read ({exc})") from None
+        if data is None:
+            return None
+        if not isinstance(data, dict):
+            raise ClassFileProblem(path, "is not a mapping (expected 'names:' and the split folders)")
+        names = data.get("names")
+        if names is None:
             return None
         if isinstance(names, dict):
             try:
                 return [str(names[k]) for k in sorted(names, key=int)], path
             except (TypeError, ValueError):
-                return None
+                raise ClassFileProblem(path, "'names' must map class indices (0, 1, ...) to names") from None
         if isinstance(names, list):
             return [str(n) for n in names], path
+        raise ClassFileProblem(path, f"'names' must be a list or a map of names, not {type(names).__name__}")
     return None
 
 
@@ -661,6 +673,9 @@ def import_dataset(
                 summary.notes.append(f"class names read from {where}")
         ctx = ImportContext(src, images, classes, options)
         importer = spec.importer(ctx)
+    except ClassFileProblem as exc:  # names its own file (classes.txt, data.yaml)
+        summary.fail(exc.path, exc.problem)
+        return summary
     except FormatError as exc:
         summary.fail(src, str(exc))
         return summary

@@ -399,7 +399,7 @@ def load_config(path: str | os.PathLike[str], extra_keys: Iterable[str] | None =
     """Read and validate one YAML config."""
     import yaml
 
-    from ..core.safe_yaml import load_yaml_text
+    from ..core.safe_yaml import YamlError, load_yaml_text
 
     p = Path(path).expanduser().resolve()
     try:
@@ -407,11 +407,13 @@ def load_config(path: str | os.PathLike[str], extra_keys: Iterable[str] | None =
     except OSError as exc:
         raise ConfigError(p, f"cannot read the config ({exc.strerror or exc})") from exc
     except UnicodeDecodeError as exc:
-        raise ConfigError(p, f"not a text file in UTF-8 (byte {exc.start}: {exc.reason})") from None
+        raise ConfigError(p, f"not UTF-8 text (byte {exc.start}: {exc.reason})") from None
     try:
         data = load_yaml_text(text, p)
     except yaml.YAMLError as exc:
-        raise ConfigError(p, f"not valid YAML ({exc})") from exc
+        # YamlError.problem says what is wrong without the file name (ConfigError adds it once)
+        problem = exc.problem if isinstance(exc, YamlError) else f"not valid YAML ({exc})"
+        raise ConfigError(p, problem) from exc
     cfg = config_from_dict(data, p, extra_keys)
     report_warnings(cfg)
     return cfg

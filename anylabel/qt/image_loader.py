@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 from qtpy.QtGui import QImage
 
-from ..core.image_io import image_size
+from ..core.image_io import check_decoded_size, image_size
 
 _REDUCED = {2: "IMREAD_REDUCED_COLOR_2", 4: "IMREAD_REDUCED_COLOR_4", 8: "IMREAD_REDUCED_COLOR_8"}
 
@@ -43,8 +43,18 @@ def reduction_for(width: int, height: int, max_pixels: int) -> int:
     return f
 
 
+def decoded_pixels(path: str | os.PathLike[str], width: int, height: int, reduction: int) -> tuple[int, int]:
+    """The size the decoder really allocates: only JPEG decoders scale while decoding
+    (by up to 8); OpenCV decodes other formats at full size before reducing them."""
+    if reduction > 1 and Path(path).suffix.lower() in (".jpg", ".jpeg", ".jfif"):
+        f = min(reduction, 8)
+        return math.ceil(width / f), math.ceil(height / f)
+    return width, height
+
+
 def load_display_image(path: str | os.PathLike[str], max_pixels: int = 64_000_000) -> DisplayImage:
-    """Raises ValueError naming the file when it is not a readable image."""
+    """Raises ValueError naming the file when it is not a readable image, and
+    ``ImageTooLargeError`` (a ValueError) when its decode would exceed the core's bound."""
     import cv2
 
     try:
@@ -52,6 +62,7 @@ def load_display_image(path: str | os.PathLike[str], max_pixels: int = 64_000_00
     except Exception as exc:  # noqa: BLE001  # PIL raises many types for broken headers
         raise ValueError(f"{os.fspath(path)}: not a readable image ({exc})") from None
     f = reduction_for(w, h, max_pixels)
+    check_decoded_size(path, *decoded_pixels(path, w, h, f))
     data = np.fromfile(Path(path), dtype=np.uint8)
     flag = getattr(cv2, _REDUCED[min(f, 8)]) if f > 1 else cv2.IMREAD_COLOR
     img = cv2.imdecode(data, flag)

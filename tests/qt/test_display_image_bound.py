@@ -1,0 +1,30 @@
+"""The GUI's image loader decodes under the core's pixel bound (``ANYLABEL_MAX_IMAGE_PIXELS``):
+a small PNG that declares many pixels is refused with the file named, before decoding."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from anylabel.core.image_io import MAX_PIXELS_ENV, ImageTooLargeError
+from anylabel.qt.image_loader import load_display_image
+
+
+def test_a_png_over_the_bound_is_refused_before_decoding(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "big.png"
+    Image.new("1", (3000, 2000)).save(path)  # a few KB, 6 megapixels decoded
+    monkeypatch.setenv(MAX_PIXELS_ENV, "2000000")
+    with pytest.raises(ImageTooLargeError, match="big.png: the image is 3000 x 2000 pixels"):
+        load_display_image(path, max_pixels=1_000_000)  # PNG is decoded at full size first
+
+
+def test_a_jpeg_shown_reduced_is_bounded_by_what_is_decoded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "big.jpg"
+    Image.fromarray(np.zeros((2000, 3000, 3), np.uint8)).save(path)
+    monkeypatch.setenv(MAX_PIXELS_ENV, "2000000")
+    shown = load_display_image(path, max_pixels=1_000_000)  # decoded at 1/4: 750 x 500
+    assert (shown.width, shown.height) == (3000, 2000) and shown.rgb.shape[:2] == (500, 750)
+    with pytest.raises(ImageTooLargeError):
+        load_display_image(path, max_pixels=64_000_000)  # full size: 6 MP over the bound

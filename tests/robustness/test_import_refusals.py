@@ -1,0 +1,53 @@
+"""Regressions found by the fuzzing: a dataset's class-name file that cannot be used is
+named in the import summary (it was ignored without a word, and the shapes got indices)."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from anylabel.formats.driver import import_dataset
+
+from fuzz_datasets import exported
+from test_fuzz_imports import YAML_ATTACKS
+
+BOMB = YAML_ATTACKS[0]
+
+
+@pytest.mark.parametrize(
+    "text, problem",
+    [
+        (BOMB, "expands to more than"),
+        ("names: [cat\n", "not valid YAML"),
+        ("names: 5\n", "'names' must be a list or a map"),
+        ("names: {0: cat, x: dog}\n", "'names' must map class indices"),
+        ("- a\n- b\n", "is not a mapping"),
+    ],
+)
+def test_a_data_yaml_that_cannot_be_used_is_named(tmp_path: Path, text: str, problem: str) -> None:
+    box = tmp_path / "box"
+    shutil.copytree(exported("yolo", split=True), box)
+    (box / "source" / "data.yaml").write_text(text, encoding="utf-8")
+    summary = import_dataset("yolo", box / "source" / "labels" / "train", box / "images")
+    assert [Path(p).name for p, _ in summary.failures] == ["data.yaml"], summary.lines()
+    assert problem in summary.failures[0][1]
+    assert not list((box / "images").glob("*.json"))  # nothing imported with wrong labels
+
+
+def test_a_data_yaml_without_names_imports_indices(tmp_path: Path) -> None:
+    box = tmp_path / "box"
+    shutil.copytree(exported("yolo", split=True), box)
+    (box / "source" / "data.yaml").write_text("path: .\ntrain: images/train\n", encoding="utf-8")
+    summary = import_dataset("yolo", box / "source" / "labels" / "train", box / "images")
+    assert summary.ok, summary.lines()
+    assert any("class indices" in n for n in summary.notes)
+
+
+def test_a_broken_classes_txt_is_named_once(tmp_path: Path) -> None:
+    box = tmp_path / "box"
+    shutil.copytree(exported("yolo"), box)
+    (box / "source" / "classes.txt").write_text("cat\n\ndog\n", encoding="utf-8")
+    summary = import_dataset("yolo", box / "source", box / "images")
+    (path, problem), = summary.failures
+    assert Path(path).name == "classes.txt" and "classes.txt" not in problem, summary.lines()

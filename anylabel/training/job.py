@@ -24,7 +24,7 @@ from typing import Callable
 
 from .dataset import PreparedDataset, check_writable, prepare_dataset
 from .errors import INSTALL_HINT, TrainingCancelled, TrainingError, UltralyticsMissing
-from .model_config import config_name, write_model_config
+from .model_config import config_name, free_name, write_model_config
 from .protocol import EpochReport, Event, epoch_report, parse_line
 
 RUNNER = Path(__file__).with_name("runner_script.py")
@@ -136,7 +136,7 @@ class TrainJob:
         epochs, onnx = self._train(python, model, data, emit)
         dest = self.run_dir / "model.onnx"
         shutil.copyfile(onnx, dest)
-        name = req.name or config_name(self.run_dir)
+        name = req.name or free_name(config_name(self.run_dir), dest, req.config_dir)
         config_path, _ = write_model_config(req.task, dest, data.classes, name, data.keypoints, req.config_dir)
         emit("stage", f"model config written: {config_path}")
         return TrainResult(dest, config_path, name, data, epochs)

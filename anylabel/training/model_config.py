@@ -29,6 +29,24 @@ def config_name(run_dir: str | os.PathLike[str]) -> str:
     return name
 
 
+def free_name(name: str, onnx: str | os.PathLike[str], folder: str | os.PathLike[str] | None = None) -> str:
+    """``name``, or ``name_2``, ``name_3``... when a config of that name belongs to another run
+    (another model file): training a second folder never replaces the first folder's model."""
+    dest_dir = Path(folder) if folder is not None else user_config_dir()
+    target = str(Path(onnx).resolve())
+    candidate, n = name, 1
+    while (dest_dir / f"{candidate}.yaml").is_file():
+        try:
+            existing = load_config(dest_dir / f"{candidate}.yaml").path_value("model_path")
+        except ConfigError:
+            existing = None
+        if existing and str(Path(existing).resolve()) == target:
+            break  # the same run trained again: its config is updated
+        n += 1
+        candidate = f"{name}_{n}"
+    return candidate
+
+
 def write_model_config(task: str, onnx: str | os.PathLike[str], classes: list[str], name: str,
                        keypoints: list[str] | None = None, folder: str | os.PathLike[str] | None = None,
                        display_name: str | None = None) -> tuple[Path, ModelConfig]:

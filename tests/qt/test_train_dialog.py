@@ -54,7 +54,7 @@ def test_train_chart_and_run_on_unlabelled(window, folder, qtbot, tmp_path, monk
     monkeypatch.setenv("FAKE_RUNNER", json.dumps({"onnx": str(FIXTURE_ONNX), "sleep": 0.4}))
     dialog = _open_dialog(window)
     assert dialog.input_dir.text() == str(folder) and dialog.model.text() == "yolov8n.yaml"
-    assert dialog.output_dir.text() == str(folder.parent / "shapes-train" / "detect")
+    assert dialog.output_dir.text() == str(folder.parent / "shapes-detect")
     before = {p.name: p.read_bytes() for p in folder.glob("*.json")}
     dialog.start_button.click()
     qtbot.waitUntil(lambda: len(dialog.chart.reports) >= 2, timeout=20000)
@@ -67,7 +67,7 @@ def test_train_chart_and_run_on_unlabelled(window, folder, qtbot, tmp_path, monk
     qtbot.waitUntil(lambda: dialog.status.text().startswith("Done"), timeout=20000)
     assert dialog.status.text().startswith("Done: epoch 4/4"), dialog.status.text()
     panel = window.autolabel_panel
-    assert panel.tree.currentItem().data(0, 0x0100).name == "detect"  # listed and selected at once
+    assert panel.tree.currentItem().data(0, 0x0100).name == "shapes-detect"  # listed, selected
     assert dialog.run_unlabelled_button.isEnabled()
     with qtbot.waitSignal(panel.batch_finished, timeout=30000) as done:
         dialog.run_unlabelled_button.click()

@@ -162,7 +162,7 @@ class TrainDialog(QDialog):
         src = self.input_dir.text().strip()
         if src and (not self.output_dir.text() or self.output_dir.property("suggested")):
             p = Path(src)
-            self.output_dir.setText(str(p.parent / f"{p.name}-train" / self.task.currentData()))
+            self.output_dir.setText(str(p.parent / f"{p.name}-{self.task.currentData()}"))
             self.output_dir.setProperty("suggested", True)
 
     def request(self) -> TrainRequest:

@@ -126,3 +126,16 @@ def test_python_choice(monkeypatch, tmp_path):
 def test_config_name_is_a_plain_name(tmp_path):
     assert config_name(tmp_path / "my boxes (v2)") == "my_boxes_v2"
     assert config_name(tmp_path / "..") != ".."
+
+
+def test_a_second_run_of_the_same_name_gets_its_own_config(tmp_path, monkeypatch):
+    monkeypatch.setenv("FAKE_RUNNER", json.dumps({"onnx": str(FIXTURE_ONNX)}))
+    from synthetic_label_folder import make_label_folder
+
+    a = make_label_folder(tmp_path / "a", "detect", 4, 64)
+    first = TrainJob(_request(a, tmp_path / "one" / "boxes"), runner=FAKE_RUNNER).run()
+    again = TrainJob(_request(a, tmp_path / "one" / "boxes"), runner=FAKE_RUNNER).run()
+    other = TrainJob(_request(a, tmp_path / "two" / "boxes"), runner=FAKE_RUNNER).run()
+    assert (first.name, again.name, other.name) == ("boxes", "boxes", "boxes_2")
+    assert os.path.samefile(find_config("boxes").path_value("model_path"), first.onnx)
+    assert os.path.samefile(find_config("boxes_2").path_value("model_path"), other.onnx)

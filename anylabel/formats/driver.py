@@ -229,6 +229,8 @@ def label_files_without_image(index: Any) -> list[str]:
 def class_name_failure(shapes: list[Any]) -> str | None:
     """The problem of the first area shape whose label cannot be a line of classes.txt
     (``core.class_list.class_name_problem``): such a file is refused, not exported."""
+    if not any(map(class_name_problem, {s.label for s in shapes})):  # labels repeat: check each once
+        return None
     for i, s in enumerate(shapes):
         problem = class_name_problem(s.label)
         if problem and is_area_shape(s):

@@ -5,6 +5,7 @@ from qtpy.QtCore import Qt
 from qtpy.QtWidgets import QAction
 
 from ..autolabel.panel import AutoLabelPanel
+from ..i18n import translate
 
 
 def install(window) -> None:  # type: ignore[no-untyped-def]
@@ -24,7 +25,7 @@ def install(window) -> None:  # type: ignore[no-untyped-def]
     window.autolabel_panel = panel
     window.folder_changed.connect(panel.on_folder_changed)
 
-    toggle = QAction("&Auto Labeling Panel", window)
+    toggle = QAction(translate("autolabel", "&Auto Labeling Panel"), window)
     toggle.setShortcut("Ctrl+A")
     toggle.setCheckable(True)
     def show_panel(on: bool) -> None:
@@ -43,19 +44,19 @@ def install(window) -> None:  # type: ignore[no-untyped-def]
     if hasattr(window, "add_panel_toggle"):
         window.add_panel_toggle(panel)
 
-    run_one = QAction("Auto Label This &Image", window)
+    run_one = QAction(translate("autolabel", "Auto Label This &Image"), window)
 
     def run_here() -> None:
         if panel.model is None:  # nothing to run yet: the panel is where a model is picked
             show_panel(True)
-            panel.status.setText("Pick a model in the list and press Load, then run it on this image.")
+            panel.status.setText(translate("autolabel", "Pick a model in the list and press Load, then run it on this image."))
             return
         panel.run_current()
 
     run_one.triggered.connect(run_here)
     window.add_action(run_one, menu="tools")
 
-    run_all = QAction("Auto Label &All Images", window)
+    run_all = QAction(translate("autolabel", "Auto Label &All Images"), window)
     run_all.setShortcut("Ctrl+B")
 
     def start_all() -> None:

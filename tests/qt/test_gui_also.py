@@ -172,3 +172,13 @@ def test_label_dialog_beside_the_drawn_shape_which_stays_drawn_and_one_enter_acc
     assert seen["edge"] == DRAFT_COLOR.name(), "the shape stays drawn while it is labelled"
     assert seen["open_after_enter"] is False
     assert [s.label for s in w.current_shapes()] == ["dog"]
+
+
+def test_the_toolbar_ai_button_opens_the_auto_label_panel(qtbot, full_window) -> None:
+    w = full_window
+    panel = w.autolabel_panel
+    button = next(a for a in w.toolbar.actions() if a.iconText() == "AI Label")
+    assert not panel.isVisible()
+    widget = w.toolbar.widgetForAction(button)
+    qtbot.mouseClick(widget, Qt.LeftButton)
+    assert panel.isVisible() and button.isChecked()

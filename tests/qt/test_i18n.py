@@ -131,7 +131,7 @@ def test_the_compiled_catalogue_is_the_committed_source(qapp) -> None:
 # ---------------------------------------------------------------- what a zh_CN user sees
 
 #: Words that stay as they are in a Chinese interface: names of formats, models, hardware, keys.
-KEEP = re.compile(r"AnyLabel|YOLO|COCO|VOC|DOTA|MOT|PPOCR|SAM|SAHI|ONNX|YAML|NMS|IoU|DIoU|Soft|classes\.txt|json|txt|yaml|yml|"
+KEEP = re.compile(r"(?-i:\bAI\b)|AnyLabel|YOLO|COCO|VOC|DOTA|MOT|PPOCR|SAM|SAHI|ONNX|YAML|NMS|IoU|DIoU|Soft|classes\.txt|json|txt|yaml|yml|"
                   r"Ctrl|Shift|Alt|Del|English|Esc|ID|px|MB|PNG|JPEG|gt|Label|pose|keypoints|coco|yolo|"
                   r"train|val|test|Enter|Space|Backspace|PgUp|PgDown|Home|End", re.I)
 

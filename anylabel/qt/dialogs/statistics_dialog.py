@@ -8,7 +8,7 @@ from qtpy.QtWidgets import QDialog, QDialogButtonBox, QLabel, QScrollArea, QVBox
 
 from ...core.statistics import LabelStatistics
 from ..canvas.colors import label_color
-from ..i18n import translate
+from ..i18n import shape_type_title, translate
 
 TYPE_COLOR = QColor(90, 140, 220)
 
@@ -71,7 +71,7 @@ class StatisticsDialog(QDialog):
         scroll.setWidget(self.label_chart)
         lay.addWidget(scroll, 1)
         lay.addWidget(QLabel(translate("statistics_dialog", "<b>Shapes per type</b>")))
-        self.type_chart = BarChart(list(stats.per_type.items()), colored_by_label=False)
+        self.type_chart = BarChart([(shape_type_title(t), n) for t, n in stats.per_type.items()], colored_by_label=False)
         lay.addWidget(self.type_chart)
         buttons = QDialogButtonBox(QDialogButtonBox.Close)
         buttons.rejected.connect(self.reject)

@@ -6,6 +6,7 @@ from qtpy.QtWidgets import QAction
 
 from ..autolabel.panel import AutoLabelPanel
 from ..i18n import translate
+from ..icons import tool_icon
 
 
 def install(window) -> None:  # type: ignore[no-untyped-def]
@@ -28,6 +29,9 @@ def install(window) -> None:  # type: ignore[no-untyped-def]
     toggle = QAction(translate("autolabel", "&Auto Labeling Panel"), window)
     toggle.setShortcut("Ctrl+A")
     toggle.setCheckable(True)
+    toggle.setIcon(tool_icon("ai"))
+    toggle.setIconText(translate("autolabel", "AI Label"))  # the toolbar button's text
+    toggle.setToolTip(translate("autolabel", "Auto labeling with a model: open the panel (Ctrl+A)"))
     def show_panel(on: bool) -> None:
         panel.setVisible(on)
         if on:
@@ -41,6 +45,11 @@ def install(window) -> None:  # type: ignore[no-untyped-def]
     # another tab is in front, which must not close it.
     panel.toggleViewAction().toggled.connect(toggle.setChecked)
     window.add_action(toggle, menu="tools")
+    # The AI button among the drawing tools, so a first run shows what the tool is for.
+    toolbar = getattr(window, "toolbar", None)
+    if toolbar is not None:
+        edit_mode = getattr(window, "actions_by_name", {}).get("edit_mode")
+        toolbar.insertAction(edit_mode, toggle) if edit_mode is not None else toolbar.addAction(toggle)
     if hasattr(window, "add_panel_toggle"):
         window.add_panel_toggle(panel)
 

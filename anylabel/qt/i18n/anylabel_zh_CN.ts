@@ -310,24 +310,34 @@
 <context>
     <name>autolabel</name>
     <message>
-        <location filename="../extensions/autolabel.py" line="28" />
+        <location filename="../extensions/autolabel.py" line="29" />
         <source>&amp;Auto Labeling Panel</source>
         <translation>自动标注面板(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../extensions/autolabel.py" line="47" />
+        <location filename="../extensions/autolabel.py" line="56" />
         <source>Auto Label This &amp;Image</source>
         <translation>自动标注此图像(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../extensions/autolabel.py" line="52" />
+        <location filename="../extensions/autolabel.py" line="61" />
         <source>Pick a model in the list and press Load, then run it on this image.</source>
         <translation>在列表中选择一个模型并点击“加载”，然后在此图像上运行。</translation>
     </message>
     <message>
-        <location filename="../extensions/autolabel.py" line="59" />
+        <location filename="../extensions/autolabel.py" line="68" />
         <source>Auto Label &amp;All Images</source>
         <translation>自动标注全部图像(&amp;A)</translation>
+    </message>
+    <message>
+        <location filename="../extensions/autolabel.py" line="33" />
+        <source>AI Label</source>
+        <translation>AI 标注</translation>
+    </message>
+    <message>
+        <location filename="../extensions/autolabel.py" line="34" />
+        <source>Auto labeling with a model: open the panel (Ctrl+A)</source>
+        <translation>用模型自动标注：打开面板（Ctrl+A）</translation>
     </message>
 </context>
 <context>

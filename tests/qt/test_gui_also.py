@@ -3,8 +3,6 @@ label files, the Tracks dock's colours are the canvas's, menu order, docks come 
 the View menu, "Auto Label This Image" without a model, the label dialog."""
 from __future__ import annotations
 
-from pathlib import Path
-
 import cv2
 import numpy as np
 import pytest
@@ -132,7 +130,7 @@ def test_auto_label_this_image_without_a_model_opens_the_panel(qtbot, full_windo
 
 def test_label_dialog_beside_the_drawn_shape_which_stays_drawn_and_one_enter_accepts(
         qtbot, make_window, image_folder) -> None:
-    from qtpy.QtCore import QPoint, QRect, QTimer
+    from qtpy.QtCore import QRect, QTimer
     from qtpy.QtGui import QColor
     from qtpy.QtWidgets import QApplication
 

@@ -143,7 +143,7 @@ def _english_left(text: str) -> bool:
 
 
 def visible_texts(window) -> list[str]:
-    from qtpy.QtWidgets import (QAbstractButton, QDockWidget, QGroupBox, QLabel, QLineEdit, QMenu, QAction,
+    from qtpy.QtWidgets import (QAbstractButton, QDockWidget, QGroupBox, QLabel, QLineEdit,
                                 QAbstractSpinBox, QTabBar, QTreeWidget, QTableWidget)
 
     out = []

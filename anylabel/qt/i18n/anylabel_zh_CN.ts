@@ -1170,7 +1170,7 @@ The shapes in this file are not shown and the file will not be overwritten.</sou
     <message>
         <location filename="../autolabel/panel.py" line="521" />
         <source>{0}: {1}/{2} images in {3:.1f} s, {4} label files written, {5} unchanged, {6} shapes, {7} failed.</source>
-        <translation>{0}：{1}/{2} 张图像，用时 {3:.1f} 秒，写入 {4} 个标注文件，{5} 个未变，{6} 个形状，{7} 个失败。</translation>
+        <translation>{0}：{1}/{2} 张图像，用时 {3:.1f} 秒，写入 {4} 个标注文件，{5} 个未更改，{6} 个形状，{7} 个失败。</translation>
     </message>
 </context>
 <context>

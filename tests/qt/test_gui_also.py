@@ -180,3 +180,11 @@ def test_the_toolbar_ai_button_opens_the_auto_label_panel(qtbot, full_window) ->
     widget = w.toolbar.widgetForAction(button)
     qtbot.mouseClick(widget, Qt.LeftButton)
     assert panel.isVisible() and button.isChecked()
+
+
+def test_the_panel_says_a_demo_model_is_a_demo(qtbot, full_window) -> None:
+    panel = full_window.autolabel_panel
+    assert panel.select_model("fixture_shapes_det")
+    with qtbot.waitSignal(panel.model_loaded, timeout=30000):
+        panel.load_selected()
+    assert "demo model" in panel.status.text() and "real model" in panel.status.text()

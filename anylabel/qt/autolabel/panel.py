@@ -14,7 +14,7 @@ from pathlib import Path
 from qtpy.QtCore import Qt, Signal
 from qtpy.QtWidgets import (QCheckBox, QComboBox, QDockWidget, QDoubleSpinBox, QFileDialog, QFormLayout, QFrame,
                             QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QProgressBar, QPushButton, QScrollArea,
-                            QSpinBox, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
+                            QSizePolicy, QSpinBox, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
 
 from ...inference.config import NMS_METHODS, ConfigError, ModelConfig, load_config, shipped_configs
 from ...inference.registry import Capabilities, capabilities_of
@@ -23,6 +23,8 @@ from ..i18n import QT_TRANSLATE_NOOP, translate
 
 log = logging.getLogger(__name__)
 
+#: The provider of the small models shipped for trying the tool offline (models/configs/fixture_*).
+DEMO_PROVIDER = "AnyLabel demo"
 NMS_TITLES = {"nms": QT_TRANSLATE_NOOP("panel", "NMS"),
               "soft_nms_linear": QT_TRANSLATE_NOOP("panel", "Soft-NMS (linear)"),
               "soft_nms_gaussian": QT_TRANSLATE_NOOP("panel", "Soft-NMS (Gaussian)"),
@@ -163,6 +165,7 @@ class AutoLabelPanel(QDockWidget):
         o.setContentsMargins(0, 0, 0, 0)
         o.setSpacing(0)
         o.addWidget(scroll, 1)
+        bottom.setSizePolicy(QSizePolicy.Preferred, QSizePolicy.Maximum)  # extra height goes to the settings
         o.addWidget(bottom)
         self.setWidget(outer)
         self._apply_capabilities(None)
@@ -299,7 +302,11 @@ class AutoLabelPanel(QDockWidget):
         self.model = model
         cfg = model.config
         note = f" ({model.fallback_reason})" if model.fallback_reason else ""
-        self._tell(translate("panel", "{0} ({1}) on {2}{3}").format(cfg.title, cfg.type, model.device.upper(), note))
+        text = translate("panel", "{0} ({1}) on {2}{3}").format(cfg.title, cfg.type, model.device.upper(), note)
+        if cfg.provider == DEMO_PROVIDER:  # said plainly: its results on real photos are not the point
+            text += "\n" + translate("panel", "A small demo model that works offline, trained on synthetic shapes; "
+                                               "load a real model for your own images.")
+        self._tell(text)
         self._apply_capabilities(model.capabilities)
         self.conf.setValue(cfg.conf_threshold)
         self.iou.setValue(cfg.iou_threshold)

@@ -926,251 +926,256 @@ The shapes in this file are not shown and the file will not be overwritten.</sou
 <context>
     <name>panel</name>
     <message>
-        <location filename="../autolabel/panel.py" line="26" />
+        <location filename="../autolabel/panel.py" line="28" />
         <source>NMS</source>
         <translation>NMS</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="27" />
+        <location filename="../autolabel/panel.py" line="29" />
         <source>Soft-NMS (linear)</source>
         <translation>Soft-NMS（线性）</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="28" />
+        <location filename="../autolabel/panel.py" line="30" />
         <source>Soft-NMS (Gaussian)</source>
         <translation>Soft-NMS（高斯）</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="29" />
+        <location filename="../autolabel/panel.py" line="31" />
         <source>Weighted NMS</source>
         <translation>加权 NMS</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="30" />
+        <location filename="../autolabel/panel.py" line="32" />
         <source>DIoU-NMS</source>
         <translation>DIoU-NMS</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="41" />
+        <location filename="../autolabel/panel.py" line="43" />
         <source>Auto labeling</source>
         <translation>自动标注</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="56" />
+        <location filename="../autolabel/panel.py" line="58" />
         <source>Search models…</source>
         <translation>搜索模型…</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="63" />
+        <location filename="../autolabel/panel.py" line="65" />
         <source>Load</source>
         <translation>加载</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="65" />
+        <location filename="../autolabel/panel.py" line="67" />
         <source>Load custom model…</source>
         <translation>加载自定义模型…</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="69" />
+        <location filename="../autolabel/panel.py" line="71" />
         <source>No model loaded</source>
         <translation>未加载模型</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="76" />
+        <location filename="../autolabel/panel.py" line="78" />
         <source>Device</source>
         <translation>设备</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="81" />
+        <location filename="../autolabel/panel.py" line="83" />
         <source>Confidence</source>
         <translation>置信度</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="86" />
+        <location filename="../autolabel/panel.py" line="88" />
         <source>IoU (NMS)</source>
         <translation>IoU（NMS）</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="90" />
+        <location filename="../autolabel/panel.py" line="92" />
         <source>Suppression</source>
         <translation>抑制方法</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="92" />
+        <location filename="../autolabel/panel.py" line="94" />
         <source>Output shapes</source>
         <translation>输出形状</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="93" />
+        <location filename="../autolabel/panel.py" line="95" />
         <source>Sliced inference (small objects)</source>
         <translation>切片推理（小目标）</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="98" />
+        <location filename="../autolabel/panel.py" line="100" />
         <source> px tiles</source>
         <translation> 像素切片</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="100" />
+        <location filename="../autolabel/panel.py" line="102" />
         <source>Tile size</source>
         <translation>切片大小</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="101" />
+        <location filename="../autolabel/panel.py" line="103" />
         <source>Keep existing shapes</source>
         <translation>保留已有形状</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="114" />
+        <location filename="../autolabel/panel.py" line="116" />
         <source>Run on this image</source>
         <translation>在此图像上运行</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="123" />
+        <location filename="../autolabel/panel.py" line="125" />
         <source>Images</source>
         <translation>图像</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="125" />
+        <location filename="../autolabel/panel.py" line="127" />
         <source>to</source>
         <translation>至</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="127" />
+        <location filename="../autolabel/panel.py" line="129" />
         <source>Run all images</source>
         <translation>运行全部图像</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="129" />
+        <location filename="../autolabel/panel.py" line="131" />
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="224" />
+        <location filename="../autolabel/panel.py" line="226" />
         <source>Some model configs are broken:
 </source>
         <translation>部分模型配置已损坏：
 </translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="263" />
+        <location filename="../autolabel/panel.py" line="265" />
         <source>Pick a model in the list first.</source>
         <translation>请先在列表中选择一个模型。</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="269" />
+        <location filename="../autolabel/panel.py" line="271" />
         <source>Load custom model</source>
         <translation>加载自定义模型</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="269" />
+        <location filename="../autolabel/panel.py" line="271" />
         <source>Model config (*.yaml *.yml)</source>
         <translation>模型配置 (*.yaml *.yml)</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="275" />
+        <location filename="../autolabel/panel.py" line="277" />
         <source>Cannot load the model config: {0}</source>
         <translation>无法加载模型配置：{0}</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="280" />
+        <location filename="../autolabel/panel.py" line="282" />
         <source>Loading {0}…</source>
         <translation>正在加载 {0}…</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="294" />
+        <location filename="../autolabel/panel.py" line="296" />
         <source>Downloading {0}: {1:.1f} MB</source>
         <translation>正在下载 {0}：{1:.1f} MB</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="294" />
+        <location filename="../autolabel/panel.py" line="296" />
         <source> of {0:.1f} MB</source>
         <translation> / {0:.1f} MB</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="302" />
+        <location filename="../autolabel/panel.py" line="304" />
         <source>{0} ({1}) on {2}{3}</source>
         <translation>{0}（{1}），运行于 {2}{3}</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="359" />
+        <location filename="../autolabel/panel.py" line="365" />
         <source>Load a model first (pick one in the list, or 'Load custom model…').</source>
         <translation>请先加载模型（在列表中选择一个，或使用“加载自定义模型…”）。</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="371" />
+        <location filename="../autolabel/panel.py" line="377" />
         <source>Open an image first.</source>
         <translation>请先打开图像。</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="376" />
+        <location filename="../autolabel/panel.py" line="382" />
         <source>Running {0} on {1}…</source>
         <translation>正在对 {1} 运行 {0}…</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="388" />
+        <location filename="../autolabel/panel.py" line="394" />
         <source>The image changed while the model ran; nothing was added.</source>
         <translation>模型运行期间图像已切换；未添加任何内容。</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="405" />
+        <location filename="../autolabel/panel.py" line="411" />
         <source>{0}: image flag {1}</source>
         <translation>{0}：图像标记 {1}</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="405" />
+        <location filename="../autolabel/panel.py" line="411" />
         <source>{0}: no class above the confidence threshold (best: {1})</source>
         <translation>{0}：没有高于置信度阈值的类别（最佳：{1}）</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="408" />
+        <location filename="../autolabel/panel.py" line="414" />
         <source>{0}: {1} shapes{2}{3}</source>
         <translation>{0}：{1} 个形状{2}{3}</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="408" />
+        <location filename="../autolabel/panel.py" line="414" />
         <source> (replaced)</source>
         <translation>（已替换）</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="408" />
+        <location filename="../autolabel/panel.py" line="414" />
         <source> added</source>
         <translation>已添加</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="440" />
+        <location filename="../autolabel/panel.py" line="446" />
         <source>Open a folder of images first.</source>
         <translation>请先打开图像文件夹。</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="469" />
+        <location filename="../autolabel/panel.py" line="475" />
         <source>{0}/{1} images, ETA {2:.0f} s</source>
         <translation>{0}/{1} 张图像，预计剩余 {2:.0f} 秒</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="477" />
+        <location filename="../autolabel/panel.py" line="483" />
         <source>%p%</source>
         <translation>%p%</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="487" />
+        <location filename="../autolabel/panel.py" line="493" />
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="520" />
+        <location filename="../autolabel/panel.py" line="526" />
         <source>Cancelled</source>
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="520" />
+        <location filename="../autolabel/panel.py" line="526" />
         <source>Done</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="521" />
+        <location filename="../autolabel/panel.py" line="527" />
         <source>{0}: {1}/{2} images in {3:.1f} s, {4} label files written, {5} unchanged, {6} shapes, {7} failed.</source>
         <translation>{0}：{1}/{2} 张图像，用时 {3:.1f} 秒，写入 {4} 个标注文件，{5} 个未更改，{6} 个形状，{7} 个失败。</translation>
+    </message>
+    <message>
+        <location filename="../autolabel/panel.py" line="306" />
+        <source>A small demo model that works offline, trained on synthetic shapes; load a real model for your own images.</source>
+        <translation>这是一个可离线使用的小型演示模型，用合成图形训练；标注您自己的图像请加载正式模型。</translation>
     </message>
 </context>
 <context>

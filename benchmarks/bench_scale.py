@@ -140,7 +140,8 @@ def main() -> int:
             overhead = local / float(np.median(ratios[key])) - 1.0
             print(f"{key}: {100 * overhead:+.1f} % time per image against the local engine")
         for key in runs:
-            print(f"{key}: merge+write on the driver {1000 * float(np.median(finish_seconds[key])):.2f} ms/image, "
+            per_image = 1000 * float(np.median(finish_seconds[key]))
+            print(f"{key}: merge+write on the driver {per_image:.2f} ms/image, "
                   f"start-up (Ray, actors loading the model) {float(np.median(startup[key])):.2f} s per job")
         ray.shutdown()
     finally:

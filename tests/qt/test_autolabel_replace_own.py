@@ -26,7 +26,8 @@ def folder(tmp_path: Path) -> Path:
     for i in range(3):
         img, _ = synthetic_shapes.make_sample(rng, "det", 160, 160, max_objects=3, min_size=30)
         cv2.imwrite(str(folder / f"s{i}.png"), img[:, :, ::-1])
-    write_label_file(folder / "s0.json", new_annotation_for(folder / "s0.png", [rectangle(1, 1, 9, 9, "manual")]))
+    manual = [rectangle(1, 1, 9, 9, "manual")]
+    write_label_file(folder / "s0.json", new_annotation_for(folder / "s0.png", manual))
     return folder
 
 

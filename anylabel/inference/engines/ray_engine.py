@@ -23,7 +23,7 @@ import time
 from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Iterator
 
 from ...core.errors import AnyLabelError
 
@@ -207,7 +207,8 @@ class RayEngine:
         return [(t.index, str(t.path), list(t.ann.shapes) if job.prompted and t.ann is not None else None)
                 for t in batch.tasks]
 
-    def _next_batch(self, job: "BatchJob", tasks, retry: "deque[_Batch]") -> _Batch | None:  # type: ignore[no-untyped-def]
+    def _next_batch(self, job: "BatchJob", tasks: Iterator["Task"],
+                    retry: "deque[_Batch]") -> _Batch | None:
         if retry:
             return retry.popleft()
         batch: list["Task"] = []

@@ -101,7 +101,8 @@ def test_skip_done_on_the_command_line(folder: Path, capsys) -> None:
 
 def test_replace_own_swaps_earlier_predictions_and_keeps_manual_and_edited(folder: Path) -> None:
     path = folder / "img0.png"
-    assert main(["predict", "--model", MODEL, "--input", str(path), "--quiet", "--output-type", "polygon"]) == 0
+    assert main(["predict", "--model", MODEL, "--input", str(path), "--quiet",
+                 "--output-type", "polygon"]) == 0
     ann = read_label_file(folder / "img0.json")
     assert len(ann.shapes) > 2 and ann.shapes[0].label == "manual"
     assert {s.shape_type for s in ann.shapes[1:]} == {"polygon"}

@@ -113,9 +113,9 @@ class AutoLabelPanel(QDockWidget):
         form.addRow(self.keep_existing)
         # Separate from keeping manual shapes: a second run (other threshold, newer model)
         # swaps this model's earlier, unedited predictions instead of adding a second set.
-        self.replace_own = QCheckBox(translate("panel", "Replace this model's earlier predictions"), w)
-        self.replace_own.setToolTip(translate("panel", "Run all images: drop the shapes this model wrote on an "
-                                              "earlier run (unless you edited them) before adding the new ones"))
+        self.replace_own = QCheckBox(translate("panel", "Replace earlier predictions"), w)
+        self.replace_own.setToolTip(translate("panel", "Run all images: remove the shapes this model wrote on an "
+                                              "earlier run (unless you edited them), then add the new ones"))
         form.addRow(self.replace_own)
         self._rows = {"conf": self.conf, "iou": self.iou, "nms": self.nms, "output": self.output_type,
                       "sahi": self.sahi, "slice": self.slice_size, "text": self.text_prompt,

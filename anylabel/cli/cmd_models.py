@@ -51,6 +51,7 @@ def config_files(paths: list[str]) -> tuple[list[Path], list[str]]:
 
 def check_file(path: Path) -> tuple[str, str, list[str]]:
     """(status, text, warnings) for one config: status is ok, unsupported or error."""
+    from ..core.errors import AnyLabelError
     from ..inference import registry
     from ..inference.config import ConfigError, load_config
 
@@ -58,6 +59,8 @@ def check_file(path: Path) -> tuple[str, str, list[str]]:
         cfg = load_config(path)
     except ConfigError as exc:
         return "error", str(exc), []
+    except AnyLabelError as exc:  # e.g. the safe YAML loader's limits
+        return "error", f"{path}: {exc}", []
     entry = registry.model_types().get(cfg.type)
     if entry is not None:
         problem = getattr(entry.cls, "config_problem", None)

@@ -283,8 +283,11 @@ _DIGITS_AS_ZERO = bytes(0x30 if 0x30 <= b <= 0x39 else b if b == 0x2E else 0x20 
 _LONG_INTEGER = b"0" * 19
 
 
-def parse_json_bytes(raw: bytes, path: str | os.PathLike[str]) -> Any:
+def parse_json_bytes(raw: bytes, path: str | os.PathLike[str], refuse_surrogates: bool = True) -> Any:
     """The JSON value of a file's bytes (UTF-8, a BOM allowed); LabelFileError naming ``path``.
+
+    ``refuse_surrogates=False`` leaves lone surrogates to the caller: a dataset file (COCO)
+    names the entry that holds one and goes on with the rest.
 
     orjson parses strict JSON several times faster than the standard library, which is most
     of the time a 10,000-file export spends reading. What it refuses (NaN or Infinity
@@ -314,7 +317,7 @@ def parse_json_bytes(raw: bytes, path: str | os.PathLike[str]) -> Any:
         raise LabelFileError(path, f"not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})") from None
     except RecursionError:  # orjson stops at 1024 levels, the standard parser at the stack's end
         raise LabelFileError(path, f"not a label file: lists or objects nest more than {MAX_NESTING} levels deep") from None
-    if "\\u" in text:  # only an escape can spell a lone surrogate in UTF-8 text
+    if refuse_surrogates and "\\u" in text:  # only an escape can spell a lone surrogate in UTF-8 text
         _refuse_lone_surrogates(value, path)
     return value
 

@@ -556,7 +556,7 @@ class CocoImporter:
         except OSError as exc:
             raise FormatError(f"{path}: cannot be read ({exc})") from None
         try:  # the label-file parser: orjson, and the standard library for what it refuses
-            data = parse_json_bytes(raw, path)
+            data = parse_json_bytes(raw, path, refuse_surrogates=False)
         except LabelFileError as exc:
             raise FormatError(str(exc)) from None
         if (

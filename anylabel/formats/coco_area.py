@@ -113,21 +113,28 @@ def _toggles(polygons: Sequence[Sequence[float]], width: int, height: int) -> np
 
 def _centres(lo: np.ndarray, hi: np.ndarray, last: int) -> tuple[np.ndarray, np.ndarray]:
     """For each range of fine columns [lo, hi] (clipped to the image's columns, 0..last),
-    the index of the range and each pixel-centre fine column m in it (m % 5 == 2)."""
+    how many pixel-centre fine columns (m % 5 == 2) it holds, and each such m."""
     lo = np.maximum(lo, 0)
     first = lo + (_CENTRE - lo) % _SCALE
     counts = np.maximum((np.minimum(hi, last) - first) // _SCALE + 1, 0)
-    which = np.repeat(np.arange(len(lo)), counts)
-    k = np.arange(len(which)) - np.repeat(np.cumsum(counts) - counts, counts)
-    return which, first[which] + _SCALE * k
+    starts = np.cumsum(counts) - counts
+    # m = first + 5 k for the k-th centre of a range: one repeat and one arange in all.
+    m = np.repeat(first - _SCALE * starts, counts) + _SCALE * np.arange(int(counts.sum()))
+    return counts, m
 
 
 def _key(offset: np.ndarray, m: np.ndarray, fine_row: np.ndarray, height: int) -> np.ndarray:
     # ceil((v + .5) / 5 - .5) of a whole v is (v + 2) // 5 (the C code's float steps are exact
     # here), clamped to 0..height as the C code clamps.
-    row = (fine_row + _CENTRE) // _SCALE
+    row = fine_row + _CENTRE
+    row //= _SCALE
     np.minimum(np.maximum(row, 0, out=row), height, out=row)  # np.clip costs more per call
-    return offset + ((m - _CENTRE) // _SCALE) * height + row
+    col = m - _CENTRE
+    col //= _SCALE
+    col *= height
+    col += offset
+    col += row
+    return col
 
 
 def _along_x_edges(xs, ys, xe, ye, offset, last, height):
@@ -140,11 +147,14 @@ def _along_x_edges(xs, ys, xe, ye, offset, last, height):
     dx = np.abs(xe - xs)
     dyr = np.where(flip, ys - ye, ye - ys)
     s = dyr / np.maximum(dx, 1)  # dx == 0: a point, which walks no columns
-    which, m = _centres(x0, x0 + dx - 1, last)
-    sw = s[which]
-    t = m - x0[which] + (sw < 0)
-    v = np.trunc(y0[which] + sw * t + 0.5).astype(np.int64)
-    return _key(offset[which], m, v, height)
+    counts, m = _centres(x0, x0 + dx - 1, last)
+    # Step t = m - x0 (+ 1 where y falls); y0 + s * t + .5 in the C code's order.
+    t = (m + np.repeat((s < 0) - x0, counts)).astype(np.float64)
+    t *= np.repeat(s, counts)
+    t += np.repeat(y0.astype(np.float64), counts)
+    t += 0.5
+    v = np.trunc(t, out=t).astype(np.int64)
+    return _key(np.repeat(offset, counts), m, v, height)
 
 
 def _along_y_edges(xs, ys, xe, ye, offset, last, height):
@@ -157,7 +167,8 @@ def _along_y_edges(xs, ys, xe, ye, offset, last, height):
     x1 = np.where(flip, xs, xe)
     dy = np.where(flip, ys - ye, ye - ys)
     s = (x1 - x0) / dy  # dy > dx >= 0
-    which, m = _centres(np.minimum(x0, x1), np.maximum(x0, x1) - 1, last)
+    counts, m = _centres(np.minimum(x0, x1), np.maximum(x0, x1) - 1, last)
+    which = np.repeat(np.arange(len(counts)), counts)
     xb, sw = x0[which].astype(np.float64), s[which]
     rising = sw > 0
     # The first step whose x is past the crossing: x >= m + 1 when x rises, x <= m when it

@@ -419,7 +419,7 @@ def load_config(path: str | os.PathLike[str], extra_keys: Iterable[str] | None =
     except OSError as exc:
         raise ConfigError(p, f"cannot read the config ({exc.strerror or exc})") from exc
     except UnicodeDecodeError as exc:
-        raise ConfigError(p, f"not UTF-8 text (byte {exc.start}: {exc.reason})") from exc
+        raise ConfigError(p, f"not UTF-8 text (byte {exc.start}: {exc.reason})") from None
     try:
         data = load_yaml_text(text, p)
     except yaml.YAMLError as exc:
@@ -432,14 +432,17 @@ def load_config(path: str | os.PathLike[str], extra_keys: Iterable[str] | None =
 
 
 def shipped_configs(directory: str | os.PathLike[str] | None = None) -> tuple[list[ModelConfig], list[ConfigError]]:
-    """All configs shipped with AnyLabel (or in ``directory``), sorted by provider then title.
+    """All configs shipped with AnyLabel and the user's own (``~/.anylabel/configs``, e.g. the
+    models ``anylabel train`` writes), or those in ``directory``; sorted by provider then title.
 
     Broken configs do not hide the others; they are returned as errors to show.
     """
-    folder = Path(directory) if directory else shipped_config_dir()
+    from .config_paths import user_config_dir
+
+    folders = [Path(directory)] if directory else [shipped_config_dir(), user_config_dir()]
     configs: list[ModelConfig] = []
     errors: list[ConfigError] = []
-    for p in sorted(folder.glob("*.yaml")):
+    for p in [p for folder in folders if folder.is_dir() for p in sorted(folder.glob("*.yaml"))]:
         try:
             configs.append(load_config(p))
         except ConfigError as exc:
@@ -457,7 +460,7 @@ def find_config(name_or_path: str) -> ModelConfig:
     direct = folder / f"{name_or_path}.yaml"
     if direct.is_file():
         return load_config(direct)
-    configs, _ = shipped_configs(folder)
+    configs, _ = shipped_configs()
     for c in configs:
         if c.name == name_or_path:
             return c

@@ -25,7 +25,7 @@ from .spec import SamSpec, read_spec
 
 #: Config keys SAM configs may use besides the common schema.
 SAM_CONFIG_KEYS = ("cache_size", "output_mode", "tolerance", "pixel_mean", "pixel_std", "mask_threshold",
-                   "prefetch", "resize")
+                   "prefetch", "target_size", "resize")
 #: How the image is fitted into the encoder input: SAM's longest-side resize + padding, or a
 #: stretch to the square (SAM-Med2D).
 RESIZE_MODES = ("longest", "stretch")
@@ -80,7 +80,10 @@ class SamModel(Model):
         resize = str(opts.get("resize", self.default_resize))
         if resize not in RESIZE_MODES:
             raise ConfigError(config.source, f"resize must be one of {', '.join(RESIZE_MODES)}, got {resize!r}")
-        self.spec: SamSpec = read_spec(enc, dec, config.input_size, _triple(config, "pixel_mean"),
+        # ``target_size`` (EfficientViT-SAM configs): the longest side a pre-processing encoder
+        # works at, when the encoder's input has no fixed size.
+        size = config.input_size or (int(opts["target_size"]) if opts.get("target_size") else None)
+        self.spec: SamSpec = read_spec(enc, dec, size, _triple(config, "pixel_mean"),
                                        _triple(config, "pixel_std"), float(opts.get("mask_threshold", 0.0)),
                                        stretch=resize == "stretch")
         self.model_id = f"{config.name}:{_file_id(enc.path)}:{_file_id(dec.path)}"

@@ -453,7 +453,8 @@ class AutoLabelPanel(QDockWidget):
         self.range_from.setValue(1)
         self.range_to.setValue(max(1, n))
 
-    def run_all(self, first: int | None = None, last: int | None = None) -> None:
+    def run_all(self, first: int | None = None, last: int | None = None, paths: list | None = None) -> None:
+        """Run on images first..last (1-based) of the folder, or on ``paths`` (e.g. the unlabelled ones)."""
         index = getattr(self.window_, "folder_index", None)
         if index is None or len(index) == 0:
             self._error("Open a folder of images first.")
@@ -470,7 +471,7 @@ class AutoLabelPanel(QDockWidget):
             a, b = b, a
         if hasattr(self.window_, "maybe_save") and not self.window_.maybe_save():
             return
-        paths = [index.path(i) for i in range(a - 1, b)]
+        paths = [index.path(i) for i in range(a - 1, b)] if paths is None else list(paths)
         self._batch = BatchRun(self.model, paths, replace=not self.keep_existing.isChecked(),
                                replace_own=self.replace_own.isChecked(), parent=self)
         self._batch.progress.connect(self._on_batch_progress)

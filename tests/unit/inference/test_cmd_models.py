@@ -74,3 +74,16 @@ def test_xanylabeling_zoo_configs(capsys) -> None:
     assert len(out) - len(errors) >= 200, errors  # the bar: at least 200 of the 205 load
     assert len(ok) >= 165, len(ok)  # what runs today (the goal is 175); raise it as types are added
     assert rc == (1 if errors else 0)
+
+
+def test_binary_and_broken_files_are_error_lines_and_the_rest_is_checked(tmp_path: Path, capsys) -> None:
+    (tmp_path / "a_binary.yaml").write_bytes(b"\x00\xff\xfe not text")
+    (tmp_path / "b_broken.yaml").write_text("type: [yolov8\n")
+    (tmp_path / "c_list.yml").write_text("- type: yolov8\n")
+    (tmp_path / "d_good.yaml").write_text(CONFIGS["v8.yaml"])
+    assert main(["models", "check", str(tmp_path)]) == 1
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith("error ") and "a_binary.yaml" in out[0] and "UTF-8" in out[0]
+    assert out[1].startswith("error ") and "b_broken.yaml" in out[1] and "YAML" in out[1]
+    assert out[2].startswith("error ") and "c_list.yml" in out[2] and "mapping" in out[2]
+    assert out[3].startswith("ok yolov8 ") and len(out) == 4

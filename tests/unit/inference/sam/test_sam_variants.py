@@ -50,7 +50,7 @@ def _segments_every_object(model, scene_factory, iou_fn, sizes=((640, 480), (300
 @pytest.mark.parametrize("prefix,mtype,dtype", [("sam_raw", "segment_anything", np.float32),
                                                 ("sam_raw_uint8", "efficientvit_sam", np.uint8)])
 def test_preprocessing_encoder_gets_the_resized_image(pairs, scene_factory, iou_fn, prefix, mtype, dtype) -> None:
-    model = _model(pairs, prefix, mtype, target_size=1024)  # accepted (ignored): 1024 is the default side
+    model = _model(pairs, prefix, mtype, target_size=1024)
     try:
         assert model.spec.raw_image and model.spec.input_size == 1024
         scene = scene_factory(500, 300)

@@ -37,6 +37,7 @@ from fuzzkit import (
     patch,
     points,
     report,
+    run_cli,
     sandbox,
     snapshot,
 )
@@ -217,8 +218,8 @@ def _readable(data: bytes) -> bool:
 SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 
 
-def _import_one(case: tuple[tuple[str, str, bytes, bool], str, bytes]) -> None:
-    (name, target, data, local), on_exists, existing = case
+def _import_one(case: tuple[tuple[str, str, bytes, bool], str, bytes, bool]) -> None:
+    (name, target, data, local), on_exists, existing, via_cli = case
     if name == "coco" and (SURROGATE_ESCAPE.search(data) or DEEP_LIST[:50].encode() in data or b'{"a":{"a":' in data):
         local = False  # a lone surrogate or deep nesting anywhere refuses the whole json, named (core.label_file)
     fmt = "yolo" if name == "yolo-data.yaml" else name
@@ -231,13 +232,18 @@ def _import_one(case: tuple[tuple[str, str, bytes, bool], str, bytes]) -> None:
         if on_exists != "refuse":  # the bad image already has a (damaged) label file
             (box / bad_label).write_bytes(existing)
         before = snapshot(box)
-        summary = guarded(
-            problems, f"import {name}", lambda: import_dataset(fmt, source, images, on_exists=on_exists), ()
-        )
-        if summary is not None and local:
+        if via_cli:  # the same driver behind `anylabel import`, with its exit code
+            flag = {"refuse": [], "merge": ["--merge"], "overwrite": ["--overwrite"]}[on_exists]
+            argv = ["import", "--format", fmt, "--source", str(source), "--output", str(images), "--quiet"]
+            ran = run_cli(problems, argv + flag) is not None
+        else:
+            ran = guarded(
+                problems, f"import {name}", lambda: import_dataset(fmt, source, images, on_exists=on_exists), ()
+            ) is not None
+        if ran and local:
             label = images / f"{good}.json"
             if not label.is_file():
-                problems.append(f"import {name}: the good image got no label file: {summary.lines()}")
+                problems.append(f"import {name}: the good image got no label file")
             else:
                 ann = guarded(problems, "reading back the good label file", lambda: read_label_file(label), ())
                 if ann is not None and not ann.shapes:
@@ -256,5 +262,6 @@ import_cases = st.tuples(
     st.deferred(_cases),
     st.sampled_from(["refuse", "refuse", "merge", "overwrite"]),
     st.deferred(lambda: mutated_json(label_doc("bad.png"), targeted=label_patches())),
+    st.booleans(),
 )
 test_import_of_a_damaged_dataset, test_import_of_a_damaged_dataset_deep = fuzz_pair(import_cases, _import_one)

@@ -678,8 +678,8 @@ def import_dataset(
     except ClassFileProblem as exc:  # names its own file (classes.txt, data.yaml)
         summary.fail(exc.path, exc.problem)
         return summary
-    except FormatError as exc:
-        summary.fail(src, str(exc))
+    except FormatError as exc:  # the source is named once, also when the message starts with it
+        summary.fail(src, ClassFileProblem.from_error(src, exc).problem)
         return summary
     if spec.uses_classes and classes is None and spec.needs_class_names:
         summary.notes.append("no class file: labels are the class indices")

@@ -47,6 +47,8 @@ def run(args: argparse.Namespace) -> int:
 
     def on_event(kind: str, payload: object) -> None:
         if kind == "stage":
+            if bar:  # the training bar is done: end its line before the next message
+                bar.pop().close()
             print(f"anylabel train: {payload}", file=sys.stderr)
         elif kind == "hello" and isinstance(payload, dict):
             print(f"anylabel train: Ultralytics {payload.get('ultralytics')}, torch {payload.get('torch')}",

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from qtpy.QtWidgets import QAction
 
+from ..i18n import translate
+
 
 def install(window) -> None:  # type: ignore[no-untyped-def]
     def open_dialog() -> None:
@@ -14,6 +16,6 @@ def install(window) -> None:  # type: ignore[no-untyped-def]
         dialog.show()
         dialog.raise_()
 
-    action = QAction("&Train a Model…", window)
+    action = QAction(translate("training", "&Train a Model…"), window)
     action.triggered.connect(open_dialog)
     window.add_action(action, menu="tools")

@@ -10,6 +10,7 @@ from qtpy.QtGui import QColor, QFont, QPainter, QPainterPath, QPen
 from qtpy.QtWidgets import QSizePolicy, QWidget
 
 from ...training.protocol import HEADLINE, EpochReport
+from ..i18n import translate
 
 LOSS_COLOUR = QColor(220, 90, 60)
 METRIC_COLOURS = (QColor(40, 120, 220), QColor(60, 170, 90))
@@ -79,7 +80,7 @@ class MetricsChart(QWidget):
             x = pos(e, 0, False).x()
             p.drawText(QRectF(x - 20, plot.bottom() + 2, 40, fm.height()), Qt.AlignCenter, str(e))
         p.drawText(QRectF(plot.left(), plot.bottom() + fm.height() + 2, plot.width(), fm.height()),
-                   Qt.AlignCenter, "epoch")
+                   Qt.AlignCenter, translate("training", "epoch"))
         p.setPen(QPen(grid.darker(), 1))
         p.drawRect(plot)
 
@@ -106,5 +107,5 @@ class MetricsChart(QWidget):
             f = QFont(p.font())
             f.setItalic(True)
             p.setFont(f)
-            p.drawText(plot, Qt.AlignCenter, "the curves appear after the first epoch")
+            p.drawText(plot, Qt.AlignCenter, translate("training", "the curves appear after the first epoch"))
         p.end()

@@ -15,18 +15,21 @@ from qtpy.QtWidgets import (QComboBox, QDialog, QDoubleSpinBox, QFileDialog, QFo
 from ...training.dataset import TASKS
 from ...training.job import DEFAULT_MODEL, TrainJob, TrainRequest, find_python
 from ...training.errors import TrainingError
+from ..i18n import QT_TRANSLATE_NOOP, translate
 from .chart import MetricsChart
 from .worker import TrainThread
 
-TASK_TITLES = {"detect": "Detection (boxes)", "segment": "Segmentation (polygons)",
-               "obb": "Rotated boxes (OBB)", "pose": "Pose (boxes + keypoints)",
-               "classify": "Classification (image flags)"}
+TASK_TITLES = {"detect": QT_TRANSLATE_NOOP("training", "Detection (boxes)"),
+               "segment": QT_TRANSLATE_NOOP("training", "Segmentation (polygons)"),
+               "obb": QT_TRANSLATE_NOOP("training", "Rotated boxes (OBB)"),
+               "pose": QT_TRANSLATE_NOOP("training", "Pose (boxes + keypoints)"),
+               "classify": QT_TRANSLATE_NOOP("training", "Classification (image flags)")}
 
 
 class TrainDialog(QDialog):
     def __init__(self, window, parent=None) -> None:  # type: ignore[no-untyped-def]
         super().__init__(parent or window)
-        self.setWindowTitle("Train a model")
+        self.setWindowTitle(translate("training", "Train a model"))
         self.window_ = window
         self.thread: TrainThread | None = None
         self.result = None  # training.job.TrainResult of the last finished run
@@ -38,16 +41,16 @@ class TrainDialog(QDialog):
     def _build(self) -> None:
         form = QFormLayout()
         self.input_dir = QLineEdit(self)
-        form.addRow("Images", self._with_browse(self.input_dir, folder=True))
+        form.addRow(translate("training", "Images"), self._with_browse(self.input_dir, folder=True))
         self.task = QComboBox(self)
         for t in TASKS:
-            self.task.addItem(TASK_TITLES[t], t)
+            self.task.addItem(translate("training", TASK_TITLES[t]), t)
         self.task.currentIndexChanged.connect(self._task_changed)
-        form.addRow("Task", self.task)
+        form.addRow(translate("training", "Task"), self.task)
         self.model = QLineEdit(self)
-        self.model.setToolTip("A model YAML Ultralytics knows (yolov8n.yaml, yolov8s-seg.yaml, ...) to train "
-                              "from scratch, or a local .pt file to start from")
-        form.addRow("Model", self._with_browse(self.model, folder=False))
+        self.model.setToolTip(translate("training", "A model YAML Ultralytics knows (yolov8n.yaml, yolov8s-seg.yaml, ...) "
+                                                "to train from scratch, or a local .pt file to start from"))
+        form.addRow(translate("training", "Model"), self._with_browse(self.model, folder=False))
         row = QHBoxLayout()
         self.epochs = QSpinBox(self)
         self.epochs.setRange(1, 10000)
@@ -56,7 +59,7 @@ class TrainDialog(QDialog):
         self.imgsz.setRange(32, 4096)
         self.imgsz.setSingleStep(32)
         self.imgsz.setValue(640)
-        self.imgsz.setSuffix(" px")
+        self.imgsz.setSuffix(translate("training", " px"))
         self.val = QDoubleSpinBox(self)
         self.val.setRange(0.0, 0.9)
         self.val.setSingleStep(0.05)
@@ -64,20 +67,22 @@ class TrainDialog(QDialog):
         self.device = QComboBox(self)
         self.device.setEditable(True)
         self.device.addItems(["cpu", "0"])
-        for label, w in (("Epochs", self.epochs), ("Image size", self.imgsz), ("Validation share", self.val),
-                         ("Device", self.device)):
-            row.addWidget(QLabel(label, self))
+        for label, w in ((QT_TRANSLATE_NOOP("training", "Epochs"), self.epochs),
+                         (QT_TRANSLATE_NOOP("training", "Image size"), self.imgsz),
+                         (QT_TRANSLATE_NOOP("training", "Validation share"), self.val),
+                         (QT_TRANSLATE_NOOP("training", "Device"), self.device)):
+            row.addWidget(QLabel(translate("training", label), self))
             row.addWidget(w)
         form.addRow(row)
         self.output_dir = QLineEdit(self)
-        form.addRow("Run folder", self._with_browse(self.output_dir, folder=True))
+        form.addRow(translate("training", "Run folder"), self._with_browse(self.output_dir, folder=True))
         self.python = QLineEdit(self)
-        self.python.setToolTip("The Python that has Ultralytics (pip install 'anylabel[train]')")
-        form.addRow("Training Python", self._with_browse(self.python, folder=False))
+        self.python.setToolTip(translate("training", "The Python that has Ultralytics (pip install 'anylabel[train]')"))
+        form.addRow(translate("training", "Training Python"), self._with_browse(self.python, folder=False))
 
         self.chart = MetricsChart(self)
         self.progress = QProgressBar(self)
-        self.status = QLabel("Ready.", self)
+        self.status = QLabel(translate("training", "Ready."), self)
         self.status.setWordWrap(True)
         self.status.setTextInteractionFlags(Qt.TextSelectableByMouse)
         self.log = QPlainTextEdit(self)
@@ -85,13 +90,13 @@ class TrainDialog(QDialog):
         self.log.setMaximumHeight(90)
 
         buttons = QHBoxLayout()
-        self.start_button = QPushButton("Start training", self)
+        self.start_button = QPushButton(translate("training", "Start training"), self)
         self.start_button.clicked.connect(self.start)
-        self.cancel_button = QPushButton("Cancel", self)
+        self.cancel_button = QPushButton(translate("training", "Cancel"), self)
         self.cancel_button.clicked.connect(self.cancel)
-        self.run_unlabelled_button = QPushButton("Run it on the unlabelled images", self)
+        self.run_unlabelled_button = QPushButton(translate("training", "Run it on the unlabelled images"), self)
         self.run_unlabelled_button.clicked.connect(self.run_on_unlabelled)
-        self.close_button = QPushButton("Close", self)
+        self.close_button = QPushButton(translate("training", "Close"), self)
         self.close_button.clicked.connect(self.close)
         for b in (self.start_button, self.cancel_button, self.run_unlabelled_button):
             buttons.addWidget(b)
@@ -117,8 +122,8 @@ class TrainDialog(QDialog):
         b.setFixedWidth(30)
 
         def browse() -> None:
-            path = (QFileDialog.getExistingDirectory(self, "Choose a folder", edit.text()) if folder
-                    else QFileDialog.getOpenFileName(self, "Choose a file", edit.text())[0])
+            path = (QFileDialog.getExistingDirectory(self, translate("training", "Choose a folder"), edit.text()) if folder
+                    else QFileDialog.getOpenFileName(self, translate("training", "Choose a file"), edit.text())[0])
             if path:
                 edit.setText(path)
 
@@ -176,7 +181,7 @@ class TrainDialog(QDialog):
     def start(self) -> None:
         req = self.request()
         if not req.input or not req.output:
-            self._say("Choose the images folder and a run folder first.")
+            self._say(translate("training", "Choose the images folder and a run folder first."))
             return
         if hasattr(self.window_, "maybe_save") and not self.window_.maybe_save():
             return  # unsaved edits would not be in the dataset
@@ -186,7 +191,7 @@ class TrainDialog(QDialog):
         self.chart.reset(req.task, req.epochs)
         self.progress.setRange(0, req.epochs)
         self.progress.setValue(0)
-        self.progress.setFormat("%v / %m epochs")
+        self.progress.setFormat(translate("training", "%v / %m epochs"))
         self.log.clear()
         self.thread = TrainThread(TrainJob(req, runner=self.runner), self)
         self.thread.stage.connect(self._on_stage)
@@ -194,14 +199,14 @@ class TrainDialog(QDialog):
         self.thread.epoch.connect(self._on_epoch)
         self.thread.succeeded.connect(self._on_done)
         self.thread.failed.connect(self._on_failed)
-        self.thread.cancelled.connect(lambda: self._finish("Cancelled: the training process was stopped."))
+        self.thread.cancelled.connect(lambda: self._finish(translate("training", "Cancelled: the training process was stopped.")))
         self._set_running(True)
-        self._say("Starting…")
+        self._say(translate("training", "Starting…"))
         self.thread.start()
 
     def cancel(self) -> None:
         if self.thread is not None and self.thread.isRunning():
-            self._say("Cancelling…")
+            self._say(translate("training", "Cancelling…"))
             self.thread.cancel()
 
     def _on_stage(self, text: str) -> None:
@@ -218,9 +223,10 @@ class TrainDialog(QDialog):
 
     def _on_done(self, result) -> None:  # type: ignore[no-untyped-def]
         self.result = result
-        last = result.epochs[-1].text(result.dataset.task) if result.epochs else "no epoch reported"
-        self._finish(f"Done: {last}. The model '{result.name}' is in the auto-labeling panel "
-                     f"(config {result.config_path}).")
+        last = (result.epochs[-1].text(result.dataset.task) if result.epochs
+                else translate("training", "no epoch reported"))
+        self._finish(translate("training", "Done: {0}. The model '{1}' is in the auto-labeling panel (config {2}).")
+                     .format(last, result.name, result.config_path))
         panel = getattr(self.window_, "autolabel_panel", None)
         if panel is not None:
             panel.reload_configs()
@@ -260,11 +266,11 @@ class TrainDialog(QDialog):
         images of the open folder that have no label file yet."""
         panel = getattr(self.window_, "autolabel_panel", None)
         if self.result is None or panel is None:
-            self._say("Train a model first (and keep the auto-labeling panel enabled).")
+            self._say(translate("training", "Train a model first (and keep the auto-labeling panel enabled)."))
             return
         paths = self.unlabelled_paths()
         if not paths:
-            self._say("Every image of the open folder has a label file: nothing to run on.")
+            self._say(translate("training", "Every image of the open folder has a label file: nothing to run on."))
             return
         from ...inference.config import load_config
 
@@ -278,7 +284,8 @@ class TrainDialog(QDialog):
         panel.setVisible(True)
         panel.raise_()
         panel.load_config(cfg)
-        self._say(f"Running '{self.result.name}' on {len(paths)} unlabelled image(s) in the auto-labeling panel…")
+        self._say(translate("training", "Running '{0}' on {1} unlabelled image(s) in the auto-labeling panel…")
+                  .format(self.result.name, len(paths)))
 
     def closeEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
         if self.busy():  # closing the dialog must not leave a training process behind

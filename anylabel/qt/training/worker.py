@@ -5,6 +5,7 @@ from qtpy.QtCore import QThread, Signal
 
 from ...training.errors import TrainingCancelled, TrainingError
 from ...training.job import TrainJob
+from ..i18n import translate
 
 
 class TrainThread(QThread):
@@ -41,6 +42,7 @@ class TrainThread(QThread):
         except TrainingError as exc:
             self.failed.emit(str(exc))
         except Exception as exc:  # noqa: BLE001  # shown to the user, never swallowed
-            self.failed.emit(f"training stopped by an unexpected error: {type(exc).__name__}: {exc}")
+            self.failed.emit(translate("training", "training stopped by an unexpected error: {0}: {1}")
+                             .format(type(exc).__name__, exc))
         else:
             self.succeeded.emit(result)

@@ -133,7 +133,7 @@ def test_the_compiled_catalogue_is_the_committed_source(qapp) -> None:
 #: Words that stay as they are in a Chinese interface: names of formats, models, hardware, keys.
 KEEP = re.compile(r"(?-i:\bAI\b)|AnyLabel|YOLO|COCO|VOC|DOTA|MOT|PPOCR|SAM|SAHI|ONNX|YAML|NMS|IoU|DIoU|Soft|classes\.txt|json|txt|yaml|yml|"
                   r"Ctrl|Shift|Alt|Del|English|Esc|ID|px|MB|PNG|JPEG|gt|Label|pose|keypoints|coco|yolo|"
-                  r"train|val|test|Enter|Space|Backspace|PgUp|PgDown|Home|End", re.I)
+                  r"train|val|test|bytetrack|ocsort|botsort|cpu|cuda|Enter|Space|Backspace|PgUp|PgDown|Home|End", re.I)
 
 
 def _english_left(text: str) -> bool:
@@ -143,7 +143,7 @@ def _english_left(text: str) -> bool:
 
 
 def visible_texts(window) -> list[str]:
-    from qtpy.QtWidgets import (QAbstractButton, QDockWidget, QGroupBox, QLabel, QLineEdit,
+    from qtpy.QtWidgets import (QAbstractButton, QComboBox, QDockWidget, QGroupBox, QLabel, QLineEdit,
                                 QAbstractSpinBox, QTabBar, QTreeWidget, QTableWidget)
 
     out = []
@@ -179,6 +179,9 @@ def visible_texts(window) -> list[str]:
         out += [("suffix", getattr(w, "suffix", lambda: "")()), ("special", w.specialValueText())]
     for w in window.findChildren(QGroupBox):
         out.append(("group", w.title()))
+    for w in window.findChildren(QComboBox):
+        if not w.isEditable():  # a fixed list of choices (an editable one holds what users type)
+            out += [("choice", w.itemText(i)) for i in range(w.count())]
     for w in window.findChildren(QTabBar):
         out += [("tab", w.tabText(i)) for i in range(w.count())]
     for w in window.findChildren(QTreeWidget):
@@ -207,6 +210,20 @@ def test_a_chinese_window_shows_no_english_text(zh_window, image_folder) -> None
     assert left == []
     assert w.menu("file").title() == "文件(&F)"
     assert "已标注" in w.progress_label.text()
+
+
+def test_translated_choices_still_hand_the_code_its_keys(zh_window, monkeypatch) -> None:
+    from qtpy.QtWidgets import QPushButton
+
+    w = zh_window
+    dock, panel = w.tracks_dock, w.autolabel_panel
+    assert [dock.direction.itemText(i) for i in range(3)] == ["向后", "向前", "双向"]
+    dock.direction.setCurrentIndex(1)
+    seen = []
+    monkeypatch.setattr(dock.ctl, "propagate", lambda direction, count: seen.append(direction))
+    next(b for b in dock.findChildren(QPushButton) if b.text() == "从此帧传播").click()
+    assert seen == ["backward"]  # the controller's key, not the Chinese title
+    assert panel.device.itemText(0) == "自动" and panel.device.currentData() == "auto"
 
 
 def test_english_stays_the_default(make_window) -> None:

@@ -19,7 +19,7 @@ from qtpy.QtWidgets import (QCheckBox, QComboBox, QDockWidget, QDoubleSpinBox, Q
 from ...inference.config import NMS_METHODS, ConfigError, ModelConfig, load_config, shipped_configs
 from ...inference.registry import Capabilities, capabilities_of
 from .workers import BatchRun, BatchSummary, ModelLoader, PredictOne
-from ..i18n import QT_TRANSLATE_NOOP, translate
+from ..i18n import QT_TRANSLATE_NOOP, shape_type_title, translate
 
 log = logging.getLogger(__name__)
 
@@ -73,8 +73,9 @@ class AutoLabelPanel(QDockWidget):
 
         form = QFormLayout()
         self.device = QComboBox(w)
-        self.device.addItems(["auto", "cpu", "cuda"])
-        self.device.setCurrentText(str(self._setting("device", "auto")))
+        for key in ("auto", "cpu", "cuda"):  # shown translated, kept and passed on as the key
+            self.device.addItem(translate("panel", "auto") if key == "auto" else key, key)
+        self.device.setCurrentIndex(max(0, self.device.findData(str(self._setting("device", "auto")))))
         form.addRow(translate("panel", "Device"), self.device)
         self.conf = QDoubleSpinBox(w)
         self.conf.setRange(0.0, 1.0)
@@ -297,7 +298,7 @@ class AutoLabelPanel(QDockWidget):
     def load_config(self, cfg: ModelConfig) -> None:
         self.status.setText(translate("panel", "Loading {0}…").format(cfg.title))
         self._set_running(True)
-        device = self.device.currentText()
+        device = self.device.currentData()
         self._store("device", device)
         loader = ModelLoader(cfg, device, self)
         loader.loaded.connect(self._on_loaded)
@@ -344,7 +345,7 @@ class AutoLabelPanel(QDockWidget):
         self._show_row("nms", caps.nms_methods)
         self.output_type.clear()
         for t in caps.output_types:
-            self.output_type.addItem(t)
+            self.output_type.addItem(shape_type_title(t), t)
         self._show_row("output", len(caps.output_types) > 1)
         self._show_row("sahi", caps.sahi)
         self._show_row("slice", caps.sahi)
@@ -375,7 +376,7 @@ class AutoLabelPanel(QDockWidget):
             if opts["sahi"]:
                 opts["slice_height"] = opts["slice_width"] = self.slice_size.value()
         if len(caps.output_types) > 1:
-            chosen = self.output_type.currentText()
+            chosen = self.output_type.currentData()
             opts["output_type"] = None if chosen == caps.output_types[0] else chosen
         if caps.text_prompts:
             words = [t.strip() for t in self.text_prompt.text().split(",") if t.strip()]

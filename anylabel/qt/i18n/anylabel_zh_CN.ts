@@ -977,231 +977,236 @@ The shapes in this file are not shown and the file will not be overwritten.</sou
         <translation>未加载模型</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="78"/>
+        <location filename="../autolabel/panel.py" line="79"/>
         <source>Device</source>
         <translation>设备</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="83"/>
+        <location filename="../autolabel/panel.py" line="84"/>
         <source>Confidence</source>
         <translation>置信度</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="88"/>
+        <location filename="../autolabel/panel.py" line="89"/>
         <source>IoU (NMS)</source>
         <translation>IoU（NMS）</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="92"/>
+        <location filename="../autolabel/panel.py" line="93"/>
         <source>Suppression</source>
         <translation>抑制方法</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="94"/>
+        <location filename="../autolabel/panel.py" line="95"/>
         <source>Output shapes</source>
         <translation>输出形状</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="95"/>
+        <location filename="../autolabel/panel.py" line="96"/>
         <source>Sliced inference (small objects)</source>
         <translation>切片推理（小目标）</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="100"/>
+        <location filename="../autolabel/panel.py" line="101"/>
         <source> px tiles</source>
         <translation> 像素切片</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="102"/>
+        <location filename="../autolabel/panel.py" line="103"/>
         <source>Tile size</source>
         <translation>切片大小</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="111"/>
+        <location filename="../autolabel/panel.py" line="112"/>
         <source>Keep existing shapes</source>
         <translation>保留已有形状</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="131"/>
+        <location filename="../autolabel/panel.py" line="132"/>
         <source>Run on this image</source>
         <translation>在此图像上运行</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="140"/>
+        <location filename="../autolabel/panel.py" line="141"/>
         <source>Images</source>
         <translation>图像</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="142"/>
+        <location filename="../autolabel/panel.py" line="143"/>
         <source>to</source>
         <translation>至</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="144"/>
+        <location filename="../autolabel/panel.py" line="145"/>
         <source>Run all images</source>
         <translation>运行全部图像</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="146"/>
+        <location filename="../autolabel/panel.py" line="147"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="242"/>
+        <location filename="../autolabel/panel.py" line="243"/>
         <source>Some model configs are broken:
 </source>
         <translation>部分模型配置已损坏：
 </translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="281"/>
+        <location filename="../autolabel/panel.py" line="282"/>
         <source>Pick a model in the list first.</source>
         <translation>请先在列表中选择一个模型。</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="287"/>
+        <location filename="../autolabel/panel.py" line="288"/>
         <source>Load custom model</source>
         <translation>加载自定义模型</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="287"/>
+        <location filename="../autolabel/panel.py" line="288"/>
         <source>Model config (*.yaml *.yml)</source>
         <translation>模型配置 (*.yaml *.yml)</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="293"/>
+        <location filename="../autolabel/panel.py" line="294"/>
         <source>Cannot load the model config: {0}</source>
         <translation>无法加载模型配置：{0}</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="298"/>
+        <location filename="../autolabel/panel.py" line="299"/>
         <source>Loading {0}…</source>
         <translation>正在加载 {0}…</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="312"/>
+        <location filename="../autolabel/panel.py" line="313"/>
         <source>Downloading {0}: {1:.1f} MB</source>
         <translation>正在下载 {0}：{1:.1f} MB</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="312"/>
+        <location filename="../autolabel/panel.py" line="313"/>
         <source> of {0:.1f} MB</source>
         <translation> / {0:.1f} MB</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="320"/>
+        <location filename="../autolabel/panel.py" line="321"/>
         <source>{0} ({1}) on {2}{3}</source>
         <translation>{0}（{1}），运行于 {2}{3}</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="389"/>
+        <location filename="../autolabel/panel.py" line="390"/>
         <source>Load a model first (pick one in the list, or 'Load custom model…').</source>
         <translation>请先加载模型（在列表中选择一个，或使用“加载自定义模型…”）。</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="401"/>
+        <location filename="../autolabel/panel.py" line="402"/>
         <source>Open an image first.</source>
         <translation>请先打开图像。</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="406"/>
+        <location filename="../autolabel/panel.py" line="407"/>
         <source>Running {0} on {1}…</source>
         <translation>正在对 {1} 运行 {0}…</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="418"/>
+        <location filename="../autolabel/panel.py" line="419"/>
         <source>The image changed while the model ran; nothing was added.</source>
         <translation>模型运行期间图像已切换；未添加任何内容。</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="435"/>
+        <location filename="../autolabel/panel.py" line="436"/>
         <source>{0}: image flag {1}</source>
         <translation>{0}：图像标记 {1}</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="435"/>
+        <location filename="../autolabel/panel.py" line="436"/>
         <source>{0}: no class above the confidence threshold (best: {1})</source>
         <translation>{0}：没有高于置信度阈值的类别（最佳：{1}）</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="438"/>
+        <location filename="../autolabel/panel.py" line="439"/>
         <source>{0}: {1} shapes{2}{3}</source>
         <translation>{0}：{1} 个形状{2}{3}</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="438"/>
+        <location filename="../autolabel/panel.py" line="439"/>
         <source> (replaced)</source>
         <translation>（已替换）</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="438"/>
+        <location filename="../autolabel/panel.py" line="439"/>
         <source> added</source>
         <translation>已添加</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="471"/>
+        <location filename="../autolabel/panel.py" line="472"/>
         <source>Open a folder of images first.</source>
         <translation>请先打开图像文件夹。</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="501"/>
+        <location filename="../autolabel/panel.py" line="502"/>
         <source>{0}/{1} images, ETA {2:.0f} s</source>
         <translation>{0}/{1} 张图像，预计剩余 {2:.0f} 秒</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="509"/>
+        <location filename="../autolabel/panel.py" line="510"/>
         <source>%p%</source>
         <translation>%p%</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="519"/>
+        <location filename="../autolabel/panel.py" line="520"/>
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="552"/>
+        <location filename="../autolabel/panel.py" line="553"/>
         <source>Cancelled</source>
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="552"/>
+        <location filename="../autolabel/panel.py" line="553"/>
         <source>Done</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="553"/>
+        <location filename="../autolabel/panel.py" line="554"/>
         <source>{0}: {1}/{2} images in {3:.1f} s, {4} label files written, {5} unchanged, {6} shapes, {7} failed.</source>
         <translation>{0}：{1}/{2} 张图像，用时 {3:.1f} 秒，写入 {4} 个标注文件，{5} 个未更改，{6} 个形状，{7} 个失败。</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="322"/>
+        <location filename="../autolabel/panel.py" line="323"/>
         <source>A small demo model that works offline, trained on synthetic shapes; load a real model for your own images.</source>
         <translation>这是一个可离线使用的小型演示模型，用合成图形训练；标注您自己的图像请加载正式模型。</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="106"/>
+        <location filename="../autolabel/panel.py" line="107"/>
         <source>e.g. person, red car, dog</source>
         <translation>英文类别名，以逗号分隔</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="107"/>
+        <location filename="../autolabel/panel.py" line="108"/>
         <source>Text prompt</source>
         <translation>文本提示</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="108"/>
+        <location filename="../autolabel/panel.py" line="109"/>
         <source>Prompt on the canvas: Tools ▸ Segment Anything (points, boxes)</source>
         <translation>在画布上提示：工具 ▸ 分割一切（点、框）</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="116"/>
+        <location filename="../autolabel/panel.py" line="117"/>
         <source>Replace earlier predictions</source>
         <translation>替换之前的预测</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="117"/>
+        <location filename="../autolabel/panel.py" line="118"/>
         <source>Run all images: remove the shapes this model wrote on an earlier run (unless you edited them), then add the new ones</source>
         <translation>运行全部图像：先删除此模型在之前运行中写入的形状（您编辑过的除外），再添加新的形状</translation>
+    </message>
+    <message>
+        <location filename="../autolabel/panel.py" line="77"/>
+        <source>auto</source>
+        <translation>自动</translation>
     </message>
 </context>
 <context>
@@ -1662,49 +1667,64 @@ The shapes in this file are not shown and the file will not be overwritten.</sou
         <translation>填充同一轨迹 ID 的两个框之间的帧（您编辑过的帧不会被修改）</translation>
     </message>
     <message>
-        <location filename="../video/tracks_dock.py" line="100"/>
+        <location filename="../video/tracks_dock.py" line="103"/>
         <source>to the end</source>
         <translation>直到末尾</translation>
     </message>
     <message>
-        <location filename="../video/tracks_dock.py" line="101"/>
+        <location filename="../video/tracks_dock.py" line="104"/>
         <source> frames</source>
         <translation> 帧</translation>
     </message>
     <message>
-        <location filename="../video/tracks_dock.py" line="104"/>
+        <location filename="../video/tracks_dock.py" line="107"/>
         <source>Propagate from this frame</source>
         <translation>从此帧传播</translation>
     </message>
     <message>
-        <location filename="../video/tracks_dock.py" line="105"/>
+        <location filename="../video/tracks_dock.py" line="108"/>
         <source>Carry this frame&apos;s objects through the next/previous frames (your frames are never changed)</source>
         <translation>将此帧的对象传播到后续/之前的帧（您编辑过的帧不会被修改）</translation>
     </message>
     <message>
-        <location filename="../video/tracks_dock.py" line="127"/>
+        <location filename="../video/tracks_dock.py" line="130"/>
         <source>No folder open</source>
         <translation>未打开文件夹</translation>
     </message>
     <message>
-        <location filename="../video/tracks_dock.py" line="204"/>
+        <location filename="../video/tracks_dock.py" line="207"/>
         <source>Rename track</source>
         <translation>重命名轨迹</translation>
     </message>
     <message>
-        <location filename="../video/tracks_dock.py" line="204"/>
+        <location filename="../video/tracks_dock.py" line="207"/>
         <source>New label for track {0}:</source>
         <translation>轨迹 {0} 的新标签：</translation>
     </message>
     <message>
-        <location filename="../video/tracks_dock.py" line="216"/>
+        <location filename="../video/tracks_dock.py" line="219"/>
         <source>Merge track</source>
         <translation>合并轨迹</translation>
     </message>
     <message>
-        <location filename="../video/tracks_dock.py" line="216"/>
+        <location filename="../video/tracks_dock.py" line="219"/>
         <source>Track {0} becomes part of track:</source>
         <translation>轨迹 {0} 并入轨迹：</translation>
+    </message>
+    <message>
+        <location filename="../video/tracks_dock.py" line="97"/>
+        <source>forward</source>
+        <translation>向后</translation>
+    </message>
+    <message>
+        <location filename="../video/tracks_dock.py" line="97"/>
+        <source>backward</source>
+        <translation>向前</translation>
+    </message>
+    <message>
+        <location filename="../video/tracks_dock.py" line="97"/>
+        <source>both</source>
+        <translation>双向</translation>
     </message>
 </context>
 <context>

@@ -94,7 +94,10 @@ class TracksDock(QDockWidget):
         tools.addWidget(b, 1, 0, 1, 2)
         self.buttons["interpolate"] = b
         self.direction = QComboBox(body)
-        self.direction.addItems(["forward", "backward", "both"])
+        for key, title in (("forward", QT_TRANSLATE_NOOP("tracks_dock", "forward")),
+                           ("backward", QT_TRANSLATE_NOOP("tracks_dock", "backward")),
+                           ("both", QT_TRANSLATE_NOOP("tracks_dock", "both"))):
+            self.direction.addItem(translate("tracks_dock", title), key)  # the controller takes the key
         self.count = QSpinBox(body)
         self.count.setRange(0, 1_000_000)
         self.count.setSpecialValueText(translate("tracks_dock", "to the end"))
@@ -103,7 +106,7 @@ class TracksDock(QDockWidget):
         tools.addWidget(self.count, 2, 1)
         b = QPushButton(translate("tracks_dock", "Propagate from this frame"), body)
         b.setToolTip(translate("tracks_dock", "Carry this frame's objects through the next/previous frames (your frames are never changed)"))
-        b.clicked.connect(lambda *_: self.ctl.propagate(self.direction.currentText(), self.count.value()))
+        b.clicked.connect(lambda *_: self.ctl.propagate(self.direction.currentData(), self.count.value()))
         tools.addWidget(b, 3, 0, 1, 2)
         self.buttons["propagate"] = b
         lay.addLayout(tools)

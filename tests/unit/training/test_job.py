@@ -69,10 +69,8 @@ def test_cancel_ends_the_runner(det_folder, tmp_path, monkeypatch):
         if kind == "epoch":
             threading.Timer(0.2, job.cancel).start()  # as the dialog's Cancel button, from another thread
 
-    t0 = time.monotonic()
-    with pytest.raises(TrainingCancelled):
+    with pytest.raises(TrainingCancelled):  # a cancel that did not work hangs into the test timeout
         job.run(on_event)
-    assert time.monotonic() - t0 < 30
     pid = int((tmp_path / "run" / "ultralytics.pid").read_text())
     with pytest.raises(ProcessLookupError):
         os.kill(pid, 0)

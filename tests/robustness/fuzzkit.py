@@ -30,7 +30,9 @@ from anylabel.core.errors import AnyLabelError
 
 _COMMON: dict[str, Any] = dict(
     deadline=None,
-    derandomize=True,  # the same examples on every run: CI is repeatable
+    # The same examples on every run, so CI is repeatable; ANYLABEL_FUZZ_RANDOM=1 explores
+    # others (with pytest --hypothesis-seed=N to repeat a run).
+    derandomize=not os.environ.get("ANYLABEL_FUZZ_RANDOM"),
     database=None,  # no .hypothesis folder in the repository
     print_blob=False,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much],

@@ -45,7 +45,7 @@ settings.register_profile("deep", max_examples=int(os.environ.get("ANYLABEL_FUZZ
 RAW_MARK = "\x00RAW\x00"  # a JSON string replaced by raw text after dumping (no dumps() could write it)
 DEEP_LIST = "[" * 3000 + "]" * 3000
 DEEP_DICT = '{"a":' * 2000 + "1" + "}" * 2000
-RAW_TEXTS = ["1e400", "-1e400", "1234567890123456789012345", "-1e308", DEEP_LIST, DEEP_DICT, "NaN", "Infinity"]
+RAW_TEXTS = ["1e400", "-1e400", "1234567890123456789012345", "-1e308", DEEP_LIST, DEEP_DICT, "NaN", "Infinity", "1" * 5000]
 
 NASTY_STRINGS = [
     "",

@@ -24,6 +24,7 @@ import json
 import os
 import socket
 import threading
+from concurrent.futures import Future
 from dataclasses import fields
 from typing import Any, Sequence
 from urllib.parse import urlsplit
@@ -101,6 +102,11 @@ class RemoteServerModel(Model):
         self.capabilities = _capabilities(meta.get("capabilities"))
         self._adopt_server_values(meta)
         self.notes.append(f"runs on {self.server_url} ({self.remote_model})")
+        # What the SAM tools of the app use on a prompted model (see RemoteImage)
+        self.model_id = f"remote:{self.server_url}:{self.remote_model}"
+        self.output_mode = "polygon"
+        self.tolerance = 1.0
+        self.store = RemoteImageStore(self.model_id)
 
     # -- configuration -------------------------------------------------------------------
     def _adopt_server_values(self, meta: dict[str, Any]) -> None:
@@ -118,8 +124,20 @@ class RemoteServerModel(Model):
             self.config = self.config.with_overrides(**changes)
 
     def set_options(self, **changes: Any) -> None:
+        """As a local model's; ``output_mode`` and ``tolerance`` (SAM's) are applied here, to the
+        mask the server sends back."""
+        if "output_mode" in changes:
+            from ..sam.mask_output import OUTPUT_MODES
+
+            mode = changes.pop("output_mode")
+            if mode not in OUTPUT_MODES:
+                raise ValueError(f"output_mode must be one of {', '.join(OUTPUT_MODES)}")
+            self.output_mode = mode
+        if "tolerance" in changes:
+            self.tolerance = max(0.0, float(changes.pop("tolerance")))
         self._explicit |= {k for k in changes if k in SENT_OPTIONS}
-        super().set_options(**changes)
+        if changes:
+            super().set_options(**changes)
 
     @property
     def device(self) -> str:
@@ -236,12 +254,81 @@ class RemoteServerModel(Model):
             params["output_mode"] = mode
         return self._prediction(self._predict(image_rgb, params)).shapes
 
-    def close(self) -> None:
+    # -- the SAM prompt interface (what a local SamModel offers the app's SAM tools) ------
+    def embed(self, image_rgb: np.ndarray, path: Any = None) -> "RemoteImage":
+        return RemoteImage(image_rgb, self.model_id)
+
+    def segment(self, embedding: "RemoteImage", prompt: Any, mask_input: Any = None) -> Any:
+        """The server's mask for a prompt, as the local decoder returns it. (The previous
+        mask is not sent back as a hint: each request carries all the prompt's clicks.)"""
+        from ...core import mask_shape
+        from ..sam.decoder import MaskPrediction
+
+        image = embedding.image
+        h, w = image.shape[:2]
+        shapes = [s for s in self.segment_prompts(image, prompt.points, prompt.labels, prompt.box, mode="mask")
+                  if mask_shape.is_mask(s)]
+        full = np.zeros((h, w), dtype=bool)
+        for s in shapes:
+            mask_shape.paint(s, full, True)
+        score = max((s.score for s in shapes if s.score is not None), default=0.0)
+        return MaskPrediction(mask=full, score=float(score), low_res=None, image_size=(w, h))
+
+    def to_shapes(self, mask: Any, label: str = "", group_id: int | None = None, score: float | None = None,
+                  mode: str | None = None) -> list[Shape]:
+        from ..sam.decoder import MaskPrediction
+        from ..sam.mask_output import mask_to_shapes
+
+        scale = (1.0, 1.0)
+        if isinstance(mask, MaskPrediction):
+            scale, mask = mask.scale, mask.mask
+        return mask_to_shapes(mask, mode or self.output_mode, label, self.tolerance, group_id, score, scale=scale)
+
+    def close(self, wait: bool = True) -> None:
         self._drop_connection()
         super().close()
 
     def __repr__(self) -> str:
         return f"<RemoteServerModel {self.remote_model!r} at {self.server_url}>"
+
+
+class RemoteImage:
+    """Stands for an embedding: the server computes (and caches) the real one, so the client
+    only keeps the image to send with each prompt."""
+
+    def __init__(self, image: np.ndarray, model_id: str) -> None:
+        self.image = image
+        self.model_id = model_id
+
+
+class RemoteImageStore:
+    """The embedding store's interface for a remote model: nothing to encode or prefetch here."""
+
+    def __init__(self, model_id: str) -> None:
+        self.model_id = model_id
+        self.capacity = 1
+
+    def get(self, path: Any, image: np.ndarray | None = None) -> "Future[RemoteImage]":
+        from ...core.image_io import read_image_rgb
+
+        fut: Future[RemoteImage] = Future()
+        try:
+            fut.set_result(RemoteImage(image if image is not None else read_image_rgb(path), self.model_id))
+        except Exception as exc:  # noqa: BLE001  # delivered through the future, as the local store does
+            fut.set_exception(exc)
+        return fut
+
+    def embedding(self, path: Any, image: np.ndarray | None = None) -> RemoteImage:
+        return self.get(path, image).result()
+
+    def prefetch(self, paths: Any) -> None:
+        """The server encodes an image when it first sees it."""
+
+    def pause_prefetch(self, seconds: float) -> None:
+        pass
+
+    def close(self, timeout: float | None = None) -> None:
+        pass
 
 
 def _capabilities(raw: Any) -> Capabilities:

@@ -131,3 +131,23 @@ def test_serve_is_qt_free() -> None:
             "bad = [m for m in sys.modules if m.split('.')[0] in ('PyQt5', 'PyQt6', 'PySide2', 'PySide6', 'qtpy')]\n"
             "assert not bad, bad\n")
     subprocess.run([sys.executable, "-c", code], check=True, cwd=REPO)
+
+
+def test_the_app_prompt_session_works_on_the_remote_model(sam_server) -> None:
+    """The GUI's SAM tools drive a PromptSession over model.store / segment / to_shapes."""
+    from anylabel.inference.sam.session import PromptSession
+
+    local, rem = sam_server
+    img = _scene()
+    rem.set_options(output_mode="polygon", tolerance=1.0)
+    rem.store.capacity = 3
+    emb = rem.store.get("unused.png", img).result()
+    assert emb.model_id == rem.model_id
+    sessions = [PromptSession(local, local.embed(img)), PromptSession(rem, emb)]
+    preds = [s.add_point(90.0, 120.0) for s in sessions]
+    assert preds[0].score == pytest.approx(preds[1].score, abs=1e-5)
+    assert np.array_equal(preds[0].full_mask(), preds[1].full_mask()) and preds[1].mask.any()
+    want, got = (s.finish("ball") for s in sessions)
+    assert len(want) == len(got) >= 1 and all(np.allclose(a.points, b.points) for a, b in zip(want, got))
+    with pytest.raises(ValueError, match="output_mode"):
+        rem.set_options(output_mode="blob")

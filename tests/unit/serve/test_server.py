@@ -190,3 +190,28 @@ def test_choosing_among_several_served_models(server: ApiServer) -> None:
     with pytest.raises(AnyLabelError, match="does not serve 'other'"):
         remote(server, model="other")
     assert remote(server, model=MODEL).remote_model == MODEL
+
+
+def test_anylabel_predict_through_the_server_writes_the_local_label_files(server: ApiServer, tmp_path: Path) -> None:
+    import cv2
+
+    from anylabel.cli.main import main
+    from anylabel.core.label_file import read_label_file
+
+    folders = [tmp_path / "local", tmp_path / "remote"]
+    for folder in folders:
+        folder.mkdir()
+        for i, img in enumerate(_images(3)):
+            cv2.imwrite(str(folder / f"im{i}.jpg"), img[:, :, ::-1])
+    yaml = tmp_path / "remote.yaml"
+    yaml.write_text(f"type: remote_server\nname: gpu-box\nremote_server_settings:\n  server_url: {server.url}\n"
+                    f"  api_key: {TOKEN}\n  timeout: 20\n")
+    assert main(["predict", "--model", MODEL, "--device", "cpu", "--input", str(folders[0]), "--quiet"]) == 0
+    assert main(["predict", "--model", str(yaml), "--input", str(folders[1]), "--quiet"]) == 0
+    total = 0
+    for i in range(3):
+        a, b = (read_label_file(f / f"im{i}.json").shapes for f in folders)
+        total += len(a)
+        assert [(s.label, s.shape_type) for s in a] == [(s.label, s.shape_type) for s in b]
+        assert all(np.allclose(x.points, y.points, atol=1e-3) for x, y in zip(a, b))
+    assert total > 0

@@ -96,7 +96,9 @@ def decode_image(value: Any) -> tuple[np.ndarray, bytes]:
         raise ApiError(400, "INVALID_IMAGE", "'image' must be a base64 string (optionally a data: URI)")
     text = value.split(",", 1)[1] if value.startswith("data:") and "," in value else value
     try:
-        raw = base64.b64decode(text, validate=True)
+        # not validate=True: it costs 2 ms per 1 MB; stray characters are dropped and what
+        # remains must still decode as an image below
+        raw = base64.b64decode(text)
     except (binascii.Error, ValueError):
         raise ApiError(400, "INVALID_IMAGE", "'image' is not valid base64") from None
     try:
@@ -113,14 +115,26 @@ def decode_image(value: Any) -> tuple[np.ndarray, bytes]:
     return cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB), raw
 
 
+#: Images up to this many raw bytes travel as BMP (no compression: ~1 ms to encode 640 x 480,
+#: where PNG takes 10-40 ms); larger ones as PNG, so a 12 MP photo stays well under the
+#: server's request limit. Both are lossless: the server sees exactly these pixels.
+BMP_MAX_BYTES = 8 * 1024 * 1024
+
+
 def encode_image(image_rgb: np.ndarray) -> str:
-    """An RGB array as a lossless PNG data URI (the server sees exactly these pixels)."""
+    """An RGB array as a lossless image data URI (BMP when small, else PNG)."""
     import cv2
 
-    okay, buf = cv2.imencode(".png", cv2.cvtColor(image_rgb, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_PNG_COMPRESSION, 1])
+    bgr = cv2.cvtColor(image_rgb, cv2.COLOR_RGB2BGR)
+    if bgr.nbytes <= BMP_MAX_BYTES:
+        okay, buf = cv2.imencode(".bmp", bgr)
+        mime = "image/bmp"
+    else:
+        okay, buf = cv2.imencode(".png", bgr, [cv2.IMWRITE_PNG_COMPRESSION, 1])
+        mime = "image/png"
     if not okay:
-        raise ValueError("the image could not be encoded as PNG")
-    return "data:image/png;base64," + base64.b64encode(buf.tobytes()).decode("ascii")
+        raise ValueError("the image could not be encoded")
+    return f"data:{mime};base64," + base64.b64encode(buf.tobytes()).decode("ascii")
 
 
 # ----------------------------------------------------------------------------- prompts

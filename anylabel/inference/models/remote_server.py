@@ -158,9 +158,9 @@ class RemoteServerModel(Model):
             conn.close()
         self._local.conn = None
 
-    def _call(self, method: str, route: str, payload: dict[str, Any] | None = None) -> Any:
+    def _call(self, method: str, route: str, payload: dict[str, Any] | bytes | None = None) -> Any:
         """The ``data`` of the server's answer; RemoteServerError naming the URL otherwise."""
-        body = None if payload is None else json.dumps(payload).encode("utf-8")
+        body = payload if isinstance(payload, bytes) or payload is None else json.dumps(payload).encode("utf-8")
         headers = {"Content-Type": "application/json", "Accept": "application/json"}
         if self.api_key:
             headers["Token"] = self.api_key
@@ -209,8 +209,12 @@ class RemoteServerModel(Model):
     def _predict(self, image_rgb: np.ndarray, params: dict[str, Any]) -> dict[str, Any]:
         from ...serve.api import encode_image
 
-        data = self._call("POST", "/v1/predict",
-                          {"model": self.remote_model, "image": encode_image(image_rgb), "params": params})
+        # The image (base64: nothing to escape) is spliced in, not passed through json.dumps,
+        # which would scan its megabytes again.
+        body = b"".join([b'{"model": ', json.dumps(self.remote_model).encode("utf-8"), b', "image": "',
+                         encode_image(image_rgb).encode("ascii"), b'", "params": ',
+                         json.dumps(params).encode("utf-8"), b"}"])
+        data = self._call("POST", "/v1/predict", body)
         return data if isinstance(data, dict) else {}
 
     def _prediction(self, data: dict[str, Any]) -> Prediction:

@@ -168,6 +168,10 @@ class RemoteServerModel(Model):
         for attempt in (0, 1):  # a kept-alive connection the server closed meanwhile: once more
             conn = self._connection()
             try:
+                if conn.sock is None:
+                    conn.connect()
+                    # a large body's last segment would otherwise wait for the server's delayed ACK
+                    conn.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
                 conn.request(method, self._prefix + route, body=body, headers=headers)
                 resp = conn.getresponse()
                 raw = resp.read()

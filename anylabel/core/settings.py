@@ -113,6 +113,7 @@ DEFAULTS: dict[str, Any] = {
     "shape_flags": [],  # flag names offered as checkboxes in the label dialog
     "image_flags": [],  # image-level flag names always listed in the Flags dock
     "theme": "system",  # View > Theme: system, light or dark
+    "language": "en",  # View > Language: en or zh_CN (anylabel --lang zh_CN for one start)
     "shortcuts": DEFAULT_SHORTCUTS,
 }
 

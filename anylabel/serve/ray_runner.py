@@ -16,8 +16,8 @@ RAY_HINT = "Ray Serve is not installed: pip install anylabel[ray]  (or: pip inst
 
 def _import_serve() -> Any:
     try:
-        from ray import serve  # noqa: F401
         import starlette.responses  # noqa: F401  # part of ray[serve]
+        from ray import serve  # noqa: F401
     except ImportError as exc:
         raise AnyLabelError(f"{RAY_HINT} ({exc})") from None
     return serve
@@ -57,9 +57,18 @@ def run_ray(model_specs: Sequence[str], host: str, port: int, token: str | None,
     serve = _import_serve()
     import ray
 
-    ray.init(address=address, ignore_reinit_error=True, log_to_driver=False)
+    try:
+        ray.init(address=address, ignore_reinit_error=True, log_to_driver=False)
+    except (ConnectionError, RuntimeError, ValueError) as exc:
+        raise AnyLabelError(f"cannot start or reach Ray{f' at {address}' if address else ''}: {exc}") from None
     serve.start(http_options={"host": host, "port": port})
-    handle = serve.run(build_app(model_specs, token, max_request_bytes, device), route_prefix="/", blocking=False)
+    try:
+        handle = serve.run(build_app(model_specs, token, max_request_bytes, device), route_prefix="/",
+                           blocking=False)
+    except RuntimeError as exc:  # a replica failed to start (e.g. a model that does not load)
+        serve.shutdown()
+        raise AnyLabelError(f"the server could not start on Ray Serve: {str(exc).splitlines()[0]} "
+                            "(the replica's error is in Ray's logs, /tmp/ray/session_latest/logs/serve/)") from None
     if block:
         import time
 

@@ -180,7 +180,7 @@ class RemoteServerModel(Model):
                 self._drop_connection()
                 raise RemoteServerError(f"{url}: connection refused; is the server running "
                                         f"('anylabel serve --model ...') and is the address right?") from None
-            except (socket.timeout, TimeoutError):
+            except TimeoutError:
                 self._drop_connection()
                 raise RemoteServerError(f"{url}: no answer within {self.timeout:g} s (raise "
                                         "remote_server_settings.timeout)") from None

@@ -12,14 +12,13 @@ from typing import Iterator
 
 import numpy as np
 import pytest
+import synthetic_shapes  # scripts/: the generator the demo models were trained on
 
 from anylabel.core.errors import AnyLabelError
 from anylabel.inference.config import config_from_dict
 from anylabel.inference.registry import create_model
 from anylabel.serve.api import InferenceApi, encode_image, load_models
 from anylabel.serve.http_runner import ApiServer
-
-import synthetic_shapes  # scripts/: the generator the demo models were trained on
 
 MODEL = "fixture_shapes_det"
 TOKEN = "s3cret-token"

@@ -9,7 +9,8 @@ Prints, for the demo detector on a real photo (``/usr/share/darknet/data``, resi
 2. the parts of that addition measured alone: PNG encode + base64 on the client, and an
    empty round trip (``GET /v1/models``) on the kept-alive connection;
 3. with --sam, the same for one SAM click (contract fixture, polygon output), the server
-   keeping the image's embedding.
+   keeping the image's embedding;
+4. with --ray, the detector through ``anylabel serve --engine ray`` (needs ``ray[serve]``).
 """
 from __future__ import annotations
 
@@ -94,6 +95,7 @@ def main() -> None:
     ap.add_argument("--size", default="640x480")
     ap.add_argument("--model", default="fixture_shapes_det")
     ap.add_argument("--sam", action="store_true", help="also time a SAM click (contract fixture)")
+    ap.add_argument("--ray", action="store_true", help="also time the detector on Ray Serve")
     args = ap.parse_args()
     w, h = map(int, args.size.lower().split("x"))
     img = photo(w, h)
@@ -125,6 +127,24 @@ def main() -> None:
                *paired(lambda: lsam.to_shapes(lsam.segment(emb, Prompt(points=[pt], labels=[1]))),
                        lambda: rsam.segment_prompts(img, [pt], [1]), args.rounds))
         srv.shutdown()
+
+    if args.ray:
+        import os
+        import socket
+
+        os.environ.setdefault("RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER", "0")
+        from ray import serve as ray_serve
+
+        from anylabel.serve.ray_runner import run_ray
+
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        run_ray([args.model], "127.0.0.1", port, None, 50 * 1024 * 1024, device="cpu", block=False)
+        rray = create_model(config_from_dict({"type": "remote_server", "name": "bench-ray",
+                                              "remote_server_settings": {"server_url": f"http://127.0.0.1:{port}"}}))
+        report("detector on Ray Serve", *paired(lambda: local.predict(img), lambda: rray.predict(img), args.rounds))
+        ray_serve.shutdown()
 
 
 if __name__ == "__main__":

@@ -172,7 +172,12 @@ class RemoteServerModel(Model):
                     conn.connect()
                     # a large body's last segment would otherwise wait for the server's delayed ACK
                     conn.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-                conn.request(method, self._prefix + route, body=body, headers=headers)
+                try:
+                    conn.request(method, self._prefix + route, body=body, headers=headers)
+                except (BrokenPipeError, ConnectionResetError):
+                    if not body or attempt:
+                        raise
+                    # the server answered before taking the whole body (413): read its answer
                 resp = conn.getresponse()
                 raw = resp.read()
                 break

@@ -11,7 +11,7 @@ from typing import Any, Sequence
 
 from ..core.errors import AnyLabelError
 
-RAY_HINT = "Ray Serve is not installed: pip install anylabel[ray]  (or: pip install 'ray[serve]')"
+RAY_HINT = "Ray Serve is not installed: pip install anylabel[ray] 'ray[serve]'"
 
 
 def _import_serve() -> Any:

@@ -99,7 +99,7 @@ class RemoteServerModel(Model):
                               f"{', '.join(sorted(models))}")
         self.remote_model = str(wanted)
         meta = models[wanted] if isinstance(models[wanted], dict) else {}
-        self.capabilities = _capabilities(meta.get("capabilities"))
+        self.capabilities = _capabilities(meta.get("capabilities"), meta.get("widgets"))
         self._adopt_server_values(meta)
         self.notes.append(f"runs on {self.server_url} ({self.remote_model})")
         # What the SAM tools of the app use on a prompted model (see RemoteImage)
@@ -279,11 +279,15 @@ class RemoteServerModel(Model):
 
         image = embedding.image
         h, w = image.shape[:2]
-        shapes = [s for s in self.segment_prompts(image, prompt.points, prompt.labels, prompt.box, mode="mask")
-                  if mask_shape.is_mask(s)]
+        from ...core.geometry import shape_to_mask
+
+        shapes = self.segment_prompts(image, prompt.points, prompt.labels, prompt.box, mode="mask")
         full = np.zeros((h, w), dtype=bool)
         for s in shapes:
-            mask_shape.paint(s, full, True)
+            if mask_shape.is_mask(s):
+                mask_shape.paint(s, full, True)
+            else:  # X-AnyLabeling-Server sends polygons whatever the output mode asked
+                full |= shape_to_mask(s, h, w)
         score = max((s.score for s in shapes if s.score is not None), default=0.0)
         return MaskPrediction(mask=full, score=float(score), low_res=None, image_size=(w, h))
 
@@ -344,14 +348,16 @@ class RemoteImageStore:
         pass
 
 
-def _capabilities(raw: Any) -> Capabilities:
-    """The server's capabilities record; plain detector abilities when it sends none (an
-    X-AnyLabeling-Server model whose ``capabilities`` are its own keys)."""
-    if not isinstance(raw, dict):
-        return Capabilities(conf=True, iou=True)
+def _capabilities(raw: Any, widgets: Any = None) -> Capabilities:
+    """The server's capabilities record; for an X-AnyLabeling-Server model (whose
+    ``capabilities`` are its own keys), what its app ``widgets`` show."""
     names = {f.name for f in fields(Capabilities)}
-    if not names & set(raw):
-        return Capabilities(conf=True, iou=True)
+    if not isinstance(raw, dict) or not names & set(raw):
+        widgets = {w.get("name") for w in (widgets or []) if isinstance(w, dict)}
+        if "button_add_point" in widgets or "button_add_rect" in widgets:  # X-AnyLabeling-Server's SAM
+            return Capabilities(conf=False, point_prompts="button_add_point" in widgets,
+                                box_prompts="button_add_rect" in widgets, output_types=("polygon", "rectangle"))
+        return Capabilities(conf="edit_conf" in widgets or not widgets, iou="edit_iou" in widgets or not widgets)
     kw: dict[str, Any] = {k: bool(v) for k, v in raw.items() if k in names and k != "output_types"}
     types = raw.get("output_types")
     if isinstance(types, list) and types and all(isinstance(t, str) for t in types):

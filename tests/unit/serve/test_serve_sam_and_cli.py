@@ -151,3 +151,25 @@ def test_the_app_prompt_session_works_on_the_remote_model(sam_server) -> None:
     assert len(want) == len(got) >= 1 and all(np.allclose(a.points, b.points) for a, b in zip(want, got))
     with pytest.raises(ValueError, match="output_mode"):
         rem.set_options(output_mode="blob")
+
+
+def test_x_anylabeling_server_metadata_and_polygon_answers(sam_server, monkeypatch) -> None:
+    """X-AnyLabeling-Server describes models by their app widgets and sends SAM results as
+    polygons: the client reads the abilities from the widgets and fills the polygons into the mask."""
+    from anylabel.inference.models.remote_server import _capabilities
+
+    sam_widgets = [{"name": n, "value": None} for n in ("button_add_point", "button_remove_point",
+                                                          "button_add_rect", "button_clear")]
+    caps = _capabilities({}, sam_widgets)
+    assert caps.point_prompts and caps.box_prompts and not caps.conf
+    det = _capabilities({}, [{"name": "button_run"}, {"name": "edit_conf", "value": 0.25}])
+    assert det.conf and not det.iou and not det.point_prompts
+
+    local, rem = sam_server
+    img = _scene()
+    real = rem.segment_prompts
+    monkeypatch.setattr(rem, "segment_prompts", lambda *a, mode=None, **kw: real(*a, mode="polygon", **kw))
+    got = rem.segment(rem.embed(img), Prompt(points=[(90.0, 120.0)], labels=[1]))
+    want = local.segment(local.embed(img), Prompt(points=[(90.0, 120.0)], labels=[1])).full_mask()
+    inter, union = np.logical_and(got.mask, want).sum(), np.logical_or(got.mask, want).sum()
+    assert union > 0 and inter / union > 0.95

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import getpass
 from datetime import datetime, timezone
+from typing import Callable
 
 from qtpy.QtCore import QObject, Qt
 from qtpy.QtGui import QColor, QKeySequence
@@ -24,10 +25,6 @@ from .text import translate
 
 #: Row colours of the file list (translucent, so they read on the light and the dark theme).
 STATE_COLORS = {ACCEPTED: QColor(46, 160, 67, 70), REJECTED: QColor(215, 58, 73, 80)}
-
-
-def tr(text: str) -> str:
-    return translate("Review", text)
 
 
 class ReviewController(QObject):
@@ -50,16 +47,18 @@ class ReviewController(QObject):
     def _build_menu(self) -> None:
         w = self.window
         menu = w.menu("review")
-        menu.setTitle(tr("&Review"))
+        menu.setTitle(translate("Review", "&Review"))
         for name, text, slot in (
-                ("review_accept", tr("&Accept Image"), self.accept),
-                ("review_reject", tr("&Reject Image..."), self.ask_reject),
-                ("review_clear", tr("&Clear Review"), self.clear),
-                ("review_next_unreviewed", tr("&Next Unreviewed Image"), lambda: self.go_unreviewed(1)),
-                ("review_prev_unreviewed", tr("&Previous Unreviewed Image"), lambda: self.go_unreviewed(-1)),
-                ("review_shape_comment", tr("Review &Comment on Shape..."), self.ask_shape_comment),
-                ("review_reviewer", tr("Reviewer &Name..."), self.ask_reviewer),
-                ("review_advance", tr("&Go On After a Decision"), None)):
+                ("review_accept", translate("Review", "&Accept Image"), self.accept),
+                ("review_reject", translate("Review", "&Reject Image..."), self.ask_reject),
+                ("review_clear", translate("Review", "&Clear Review"), self.clear),
+                ("review_next_unreviewed", translate("Review", "&Next Unreviewed Image"),
+                 lambda: self.go_unreviewed(1)),
+                ("review_prev_unreviewed", translate("Review", "&Previous Unreviewed Image"),
+                 lambda: self.go_unreviewed(-1)),
+                ("review_shape_comment", translate("Review", "Review &Comment on Shape..."), self.ask_shape_comment),
+                ("review_reviewer", translate("Review", "Reviewer &Name..."), self.ask_reviewer),
+                ("review_advance", translate("Review", "&Go On After a Decision"), None)):
             act = QAction(text, w)
             act.setObjectName(name)
             keys = [QKeySequence(k) for k in w.settings.shortcut(name)]
@@ -78,7 +77,7 @@ class ReviewController(QObject):
             self.actions[name] = act
 
     def _build_report_action(self) -> None:
-        act = QAction(tr("Open &Compare Report..."), self.window)
+        act = QAction(translate("Review", "Open &Compare Report..."), self.window)
         act.setObjectName("open_compare_report")
         act.triggered.connect(lambda _=False: self.open_report())
         self.window.add_action(act, menu="file")
@@ -94,8 +93,9 @@ class ReviewController(QObject):
 
         w = self.window
         if path is None:
-            path, _ = QFileDialog.getOpenFileName(w, tr("Open Compare Report"), w.settings.get("last_folder") or "",
-                                                  tr("Compare reports (report.json);;JSON files (*.json)"))
+            path, _ = QFileDialog.getOpenFileName(
+                w, translate("Review", "Open Compare Report"), w.settings.get("last_folder") or "",
+                translate("Review", "Compare reports (report.json);;JSON files (*.json)"))
             if not path:
                 return False
         try:
@@ -115,10 +115,10 @@ class ReviewController(QObject):
         dock = self.window.file_dock
         self.filter_box = QComboBox()
         self.filter_box.setObjectName("review_filter")
-        for text, state in ((tr("All images"), None), (tr("Unreviewed"), UNCHECKED),
-                            (tr("Accepted"), ACCEPTED), (tr("Rejected"), REJECTED)):
+        for text, state in ((translate("Review", "All images"), None), (translate("Review", "Unreviewed"), UNCHECKED),
+                            (translate("Review", "Accepted"), ACCEPTED), (translate("Review", "Rejected"), REJECTED)):
             self.filter_box.addItem(text, state)
-        self.filter_box.setToolTip(tr("Show the images in one review state"))
+        self.filter_box.setToolTip(translate("Review", "Show the images in one review state"))
         self.filter_box.currentIndexChanged.connect(self._filter_changed)
         dock.widget().layout().insertWidget(1, self.filter_box)
         dock.model.row_style = self._row_style
@@ -200,24 +200,26 @@ class ReviewController(QObject):
         w = self.window
         doc = w.document
         if doc is None:
-            w.statusBar().showMessage(tr("Open an image to review it"), 5000)
+            w.statusBar().showMessage(translate("Review", "Open an image to review it"), 5000)
             return False
         if doc.load_error is not None:
-            w.report_error(tr("{0}: the label file could not be read, so no review can be saved in it")
+            w.report_error(translate("Review", "{0}: the label file could not be read, so no review can be saved in it")
                            .format(doc.label_path.name))
             return False
         checked, rec = doc.review
         scratch = ImageAnnotation(checked=checked, extra={REVIEW_KEY: dict(rec)} if rec else {})
         set_review_state(scratch, state, reviewer=self.reviewer() or None, comment=comment or None,
                          when=datetime.now(timezone.utc))
-        titles = {ACCEPTED: tr("Accept image"), REJECTED: tr("Reject image"), UNCHECKED: tr("Clear review")}
+        titles = {ACCEPTED: translate("Review", "Accept image"), REJECTED: translate("Review", "Reject image"),
+                  UNCHECKED: translate("Review", "Clear review")}
         changed = doc.set_review(*review_of(scratch), label=titles[state])
         w.update_title()
         w.update_actions()
         self._history_changed()
         if changed and w.settings.get("auto_save", True) and not w.save():
             return False
-        says = {ACCEPTED: tr("{0} accepted"), REJECTED: tr("{0} rejected"), UNCHECKED: tr("{0}: review cleared")}
+        says = {ACCEPTED: translate("Review", "{0} accepted"), REJECTED: translate("Review", "{0} rejected"),
+                UNCHECKED: translate("Review", "{0}: review cleared")}
         w.statusBar().showMessage(says[state].format(doc.image_path.name), 5000)
         if state != UNCHECKED and w.settings.get("review.advance", True):
             self.go_unreviewed(1)
@@ -235,29 +237,31 @@ class ReviewController(QObject):
     def ask_reject(self) -> None:
         doc = self.window.document
         if doc is None:
-            self.window.statusBar().showMessage(tr("Open an image to review it"), 5000)
+            self.window.statusBar().showMessage(translate("Review", "Open an image to review it"), 5000)
             return
         old = review_comment(ImageAnnotation(extra={REVIEW_KEY: doc.review[1]})) if doc.review[1] else ""
-        self._open_dialog(tr("Reject image"), tr("What is wrong with {0}?").format(doc.image_path.name), old,
-                          self.reject, tr("e.g. the tail of the dog is cut off"))
+        self._open_dialog(translate("Review", "Reject image"),
+                          translate("Review", "What is wrong with {0}?").format(doc.image_path.name), old,
+                          self.reject, translate("Review", "e.g. the tail of the dog is cut off"))
 
     def go_unreviewed(self, step: int) -> bool:
         w = self.window
         st = self.states()
         if st is None:
-            w.statusBar().showMessage(tr("Open a folder to review it"), 5000)
+            w.statusBar().showMessage(translate("Review", "Open a folder to review it"), 5000)
             return False
         i = st.find(max(w.current_index, 0) if w.current_index >= 0 else (-1 if step > 0 else 0), step)
         if i is None or i == w.current_index:
-            w.statusBar().showMessage(tr("Every image of the folder is reviewed"), 8000)
+            w.statusBar().showMessage(translate("Review", "Every image of the folder is reviewed"), 8000)
             return False
         return bool(w.open_image(i))
 
     # ------------------------------------------------------------------ reviewer and shape comments
     def ask_reviewer(self) -> None:
-        self._open_dialog(tr("Reviewer name"), tr("Name written into the review of each image:"),
+        self._open_dialog(translate("Review", "Reviewer name"),
+                          translate("Review", "Name written into the review of each image:"),
                           str(self.window.settings.get("review.reviewer", "") or ""), self.set_reviewer,
-                          tr("empty: the login name"))
+                          translate("Review", "empty: the login name"))
 
     def set_reviewer(self, name: str) -> None:
         self.window.settings.set("review.reviewer", name.strip())
@@ -267,12 +271,13 @@ class ReviewController(QObject):
         w = self.window
         rows = w.canvas.selected_indices() if rows is None else rows
         if w.document is None or not rows:
-            w.statusBar().showMessage(tr("Select the shapes to comment on"), 5000)
+            w.statusBar().showMessage(translate("Review", "Select the shapes to comment on"), 5000)
             return
         first = w.canvas.shapes[rows[0]]
-        self._open_dialog(tr("Review comment"), tr("Comment on {0} shape(s):").format(len(rows)),
+        self._open_dialog(translate("Review", "Review comment"),
+                          translate("Review", "Comment on {0} shape(s):").format(len(rows)),
                           shape_comment(first), lambda text: self.set_shape_comment(rows, text),
-                          tr("empty: remove the comment"))
+                          translate("Review", "empty: remove the comment"))
 
     def set_shape_comment(self, rows: list[int], comment: str) -> bool:
         """Set (or with "" remove) the review comment of the shapes at ``rows``: one undoable edit."""
@@ -284,7 +289,7 @@ class ReviewController(QObject):
         for r in rows:
             set_shape_comment(shapes[r], comment)
         w.canvas.set_shapes(shapes)
-        w.on_canvas_edited(tr("Review comment"))
+        w.on_canvas_edited(translate("Review", "Review comment"))
         w.canvas.select_indices(rows)
         return True
 
@@ -295,14 +300,15 @@ class ReviewController(QObject):
         if here.isValid() and here.row() not in rows:
             rows = [here.row()]
         menu = QMenu(view)
-        act = menu.addAction(tr("Review &Comment..."))
+        act = menu.addAction(translate("Review", "Review &Comment..."))
         act.setEnabled(bool(rows))
         act.triggered.connect(lambda: self.ask_shape_comment(rows))
         menu.addAction(self.window.actions_by_name["edit_label"])
         self.shape_menu = menu  # kept for tests
         menu.popup(view.viewport().mapToGlobal(pos))
 
-    def _open_dialog(self, title: str, prompt: str, text: str, done_with, placeholder: str = "") -> None:  # type: ignore[no-untyped-def]
+    def _open_dialog(self, title: str, prompt: str, text: str, done_with: Callable[[str], None],
+                     placeholder: str = "") -> None:
         dlg = TextDialog(self.window, title, prompt, text, done_with, placeholder)
         dlg.destroyed.connect(lambda *_: setattr(self, "dialog", None))
         self.dialog = dlg
@@ -319,20 +325,21 @@ class ReviewController(QObject):
     def describe_shape(self, _row: int, shape) -> tuple[str, str]:  # type: ignore[no-untyped-def]
         src = self.provenance().source(shape)
         model = src["model"]
-        short = tr("manual") if model == MANUAL else model
-        long = tr("Drawn by hand") if model == MANUAL else tr("Predicted by {0}").format(model)
+        short = translate("Review", "manual") if model == MANUAL else model
+        long = (translate("Review", "Drawn by hand") if model == MANUAL
+                else translate("Review", "Predicted by {0}").format(model))
         if src.get("score") is not None:
             short += f" {float(src['score']):.2f}"
-            long += tr(", score {0}").format(f"{float(src['score']):.2f}")
+            long += translate("Review", ", score {0}").format(f"{float(src['score']):.2f}")
         if src.get("by"):
-            long += tr(", by {0}").format(src["by"])
+            long += translate("Review", ", by {0}").format(src["by"])
         if src.get("at"):
-            long += tr(", at {0}").format(src["at"])
+            long += translate("Review", ", at {0}").format(src["at"])
         short = f"({short})"
         comment = shape_comment(shape)
         if comment:
             short += f"  \N{LEFT DOUBLE QUOTATION MARK}{comment}\N{RIGHT DOUBLE QUOTATION MARK}"
-            long += "\n" + tr("Review comment: {0}").format(comment)
+            long += "\n" + translate("Review", "Review comment: {0}").format(comment)
         return short, long
 
     def summary_counts(self) -> dict[str, int]:
@@ -352,18 +359,20 @@ class ReviewController(QObject):
         lay = QVBoxLayout(box)
         lay.setContentsMargins(0, 0, 0, 0)
         total = sum(c.values()) or 1
-        box.summary = QLabel(tr("<b>Review</b>: <b>{0}</b> accepted · <b>{1}</b> rejected · <b>{2}</b> unreviewed "
+        box.summary = QLabel(translate("Review", "<b>Review</b>: <b>{0}</b> accepted · <b>{1}</b> rejected · <b>{2}</b> unreviewed "
                                 "({3}% reviewed)").format(c[ACCEPTED], c[REJECTED], c[UNCHECKED],
                                                           f"{100.0 * (c[ACCEPTED] + c[REJECTED]) / total:.1f}"))
         lay.addWidget(box.summary)
-        names = {ACCEPTED: tr("accepted"), REJECTED: tr("rejected"), UNCHECKED: tr("unreviewed")}
+        names = {ACCEPTED: translate("Review", "accepted"), REJECTED: translate("Review", "rejected"),
+                 UNCHECKED: translate("Review", "unreviewed")}
         box.chart = BarChart([(names[s], c[s]) for s in names],
                              colors={names[s]: QColor(col.red(), col.green(), col.blue()) for s, col in
                                      {**STATE_COLORS, UNCHECKED: QColor(150, 150, 150)}.items()})
         lay.addWidget(box.chart)
         st = self.states()
         if st is not None and st.unreadable:
-            err = QLabel(tr("{0} label file(s) could not be read and count as unreviewed").format(len(st.unreadable)))
+            err = QLabel(translate("Review", "{0} label file(s) could not be read and count as unreviewed")
+                         .format(len(st.unreadable)))
             err.setStyleSheet("color: #c0392b")
             lay.addWidget(err)
         return box

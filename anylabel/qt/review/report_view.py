@@ -27,10 +27,6 @@ MAX_REPORT_BYTES = 512 * 1024 * 1024
 MAX_OVERLAY_SIDE = 4096
 
 
-def tr(text: str) -> str:
-    return translate("Review", text)
-
-
 @dataclass
 class ReportImage:
     rank: int
@@ -134,7 +130,7 @@ class CompareReportDock(QDockWidget):
     """The report's images, worst first: arrow keys walk them, each shown with both sets drawn."""
 
     def __init__(self, window) -> None:  # type: ignore[no-untyped-def]
-        super().__init__(tr("Compare report"), window)
+        super().__init__(translate("Review", "Compare report"), window)
         self.setObjectName("compare_report_dock")
         self.window_ = window
         self.report: CompareReport | None = None
@@ -142,7 +138,7 @@ class CompareReportDock(QDockWidget):
         self._showing = False
         self.summary = QLabel("")
         self.summary.setWordWrap(True)
-        self.legend = QLabel(tr("<span style='color:#1f77b4'>■ reference</span> · "
+        self.legend = QLabel(translate("Review", "<span style='color:#1f77b4'>■ reference</span> · "
                                 "<span style='color:#ff7f0e'>■ candidate</span> · thick: no partner"))
         self.list = QListWidget()
         self.list.setObjectName("compare_report_images")
@@ -164,14 +160,16 @@ class CompareReportDock(QDockWidget):
             v = o.get(k)
             return f"{v:.3f}" if isinstance(v, (int, float)) and not isinstance(v, bool) else "-"
 
-        self.summary.setText(tr("<b>{0}</b> vs <b>{1}</b>: F1 {2} · precision {3} · recall {4} · {5} images")
+        self.summary.setText(translate("Review", "<b>{0}</b> vs <b>{1}</b>: F1 {2} · precision {3} · "
+                                                 "recall {4} · {5} images")
                              .format(report.reference.name, report.candidate.name, fig("f1"), fig("precision"),
                                      fig("recall"), len(report.images)))
         self.list.blockSignals(True)
         self.list.clear()
         for e in report.images:
             f1 = "-" if e.f1 is None else f"{e.f1:.2f}"
-            item = QListWidgetItem(tr("#{0}  {1}   {2} errors · F1 {3}").format(e.rank, e.key, e.errors, f1))
+            text = translate("Review", "#{0}  {1}   {2} errors · F1 {3}").format(e.rank, e.key, e.errors, f1)
+            item = QListWidgetItem(text)
             item.setToolTip(str(e.reference_file or e.key))
             self.list.addItem(item)
         self.list.blockSignals(False)
@@ -196,7 +194,8 @@ class CompareReportDock(QDockWidget):
         image = find_image(SimpleNamespace(ref_path=entry.reference_file, ref_annotation=ref,
                                            cand_path=entry.candidate_file, cand_annotation=cand))
         if image is None:
-            w.report_error(tr("{0}: no image found for it in {1}").format(entry.key, self.report.reference))
+            w.report_error(translate("Review", "{0}: no image found for it in {1}")
+                           .format(entry.key, self.report.reference))
             return False
         self._showing = True
         try:
@@ -211,7 +210,7 @@ class CompareReportDock(QDockWidget):
             return False
         self.shown = entry
         w.canvas.set_overlay(pair_overlay(entry, ref, cand, (w.canvas.image_width, w.canvas.image_height)))
-        w.statusBar().showMessage(tr("{0}: {1} errors (blue: reference, orange: candidate)")
+        w.statusBar().showMessage(translate("Review", "{0}: {1} errors (blue: reference, orange: candidate)")
                                   .format(entry.key, entry.errors), 8000)
         return True
 

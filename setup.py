@@ -15,5 +15,6 @@ setup(
         "anylabel.model_configs": ["*.yaml", "*.yml", "*.txt", "classes/*.txt"],
         "anylabel.fixtures": ["*.onnx"],
         "anylabel": ["py.typed"],
+        "anylabel.qt.i18n": ["*.qm", "*.ts"],  # interface translations (scripts/build_translations.sh)
     },
 )

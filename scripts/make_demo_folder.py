@@ -1,8 +1,8 @@
 """Make a small demo folder of images, some of them labelled, to try AnyLabel on.
 
 Uses the real photos of Debian's darknet package when installed, otherwise draws
-synthetic scenes, so it works offline on any machine. Labelled: the dog photo (its dog,
-bicycle and truck, outlined by hand for this demo) and the first synthetic scenes (their
+synthetic scenes, so it works offline on any machine. Labelled: the dog, person and horses
+photos (outlined by hand for this demo) and the first synthetic scenes (their
 shapes are known exactly: they were drawn from them). The other images are left for the
 user, or for the demo models of the auto-labelling panel.
 Usage: python scripts/make_demo_folder.py OUT_DIR
@@ -33,6 +33,15 @@ DOG_SHAPES = (
                             [140, 420]]),
     ("rectangle", "truck", [[470, 75], [690, 170]]),
 )
+#: person.jpg (640x424) and horses.jpg (773x512), boxed by hand.
+PHOTO_SHAPES = {
+    "dog.jpg": DOG_SHAPES,
+    "person.jpg": (("rectangle", "person", [[190, 100], [275, 375]]), ("rectangle", "dog", [[65, 262], [202, 345]]),
+                   ("rectangle", "horse", [[405, 138], [602, 345]])),
+    "horses.jpg": (("rectangle", "horse", [[0, 195], [315, 410]]), ("rectangle", "horse", [[230, 195], [418, 362]]),
+                   ("rectangle", "horse", [[435, 210], [597, 350]]), ("rectangle", "horse", [[370, 205], [455, 322]]),
+                   ("rectangle", "horse", [[0, 185], [153, 270]])),
+}
 
 
 def synthetic_scene(seed: int, size: tuple[int, int] = (800, 600)) -> tuple[Image.Image, list[Shape]]:
@@ -77,11 +86,12 @@ def main(out: str) -> int:
     photos = sorted(DARKNET_PHOTOS.glob("*.jpg")) if DARKNET_PHOTOS.is_dir() else []
     for p in photos[:8]:
         shutil.copy2(p, folder / p.name)
-    dog = folder / "dog.jpg"
-    if dog.exists():
-        with Image.open(dog) as im:
-            size = im.size
-        _label(dog, [Shape(t, pts, label=name) for t, name, pts in DOG_SHAPES], size)
+    for name, shapes in PHOTO_SHAPES.items():
+        photo = folder / name
+        if photo.exists():
+            with Image.open(photo) as im:
+                size = im.size
+            _label(photo, [Shape(t, pts, label=label) for t, label, pts in shapes], size)
     for i in range(max(0, 6 - len(photos))):
         img, shapes = synthetic_scene(i)
         path = folder / f"scene_{i + 1:02d}.jpg"

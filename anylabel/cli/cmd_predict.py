@@ -173,7 +173,8 @@ def run(args: argparse.Namespace) -> int:
         return 2
     options = BatchOptions(replace=args.replace, replace_own=args.replace_own, skip_done=args.skip_done,
                            prompt_from_boxes=args.prompt_from_boxes, tracker=tracker)
-    progress = Progress(len(images), f"predict {model.config.name}", enabled=None if not args.quiet else False)
+    progress = Progress(len(images), f"predict {model.config.name}",
+                        enabled=None if not args.quiet else False)
 
     def show(done: int, total: int, eta: float) -> None:
         progress.advance(done - progress.done)

@@ -6,7 +6,9 @@ extra: ``pip install anylabel[train]``); see ``anylabel.training`` and docs/trai
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
+import threading
 
 NAME = "train"
 HELP = "train a model (Ultralytics, optional extra) on a labelled folder and add it to the models"
@@ -45,6 +47,8 @@ def run(args: argparse.Namespace) -> int:
 
     def on_event(kind: str, payload: object) -> None:
         if kind == "stage":
+            if bar:  # the training bar is done: end its line before the next message
+                bar.pop().close()
             print(f"anylabel train: {payload}", file=sys.stderr)
         elif kind == "hello" and isinstance(payload, dict):
             print(f"anylabel train: Ultralytics {payload.get('ultralytics')}, torch {payload.get('torch')}",
@@ -58,6 +62,7 @@ def run(args: argparse.Namespace) -> int:
             if not p.enabled and not args.quiet:  # not a terminal: one line per epoch
                 print(payload.text(args.task), file=sys.stderr)  # type: ignore[attr-defined]
 
+    previous = _stop_on_sigterm()
     try:
         result = job.run(on_event)
     except KeyboardInterrupt:
@@ -70,6 +75,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"anylabel train: {exc}", file=sys.stderr)
         return 1
     finally:
+        if previous is not None:
+            signal.signal(signal.SIGTERM, previous)
         for p in bar:
             p.close()
     for note in result.dataset.notes:
@@ -79,3 +86,15 @@ def run(args: argparse.Namespace) -> int:
     print(f"model: {result.onnx}")
     print(f"config: {result.config_path} (anylabel predict --model {result.name} --input DIR)")
     return 0
+
+
+def _stop_on_sigterm():  # type: ignore[no-untyped-def]
+    """SIGTERM (kill, a closing session) ends the run as Ctrl+C does, so the training process
+    (in its own process group, out of reach of signals sent to ours) is ended too."""
+    if threading.current_thread() is not threading.main_thread():
+        return None
+
+    def interrupt(_signum, _frame):  # type: ignore[no-untyped-def]
+        raise KeyboardInterrupt
+
+    return signal.signal(signal.SIGTERM, interrupt)

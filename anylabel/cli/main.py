@@ -51,6 +51,8 @@ def add_gui_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("path", nargs="?", help="an image, a folder of images or a video to open")
     parser.add_argument("--config", help="settings file to use instead of ~/.anylabelrc")
     parser.add_argument("--reset-config", action="store_true", help="start from default settings")
+    parser.add_argument("--lang", metavar="CODE", help="interface language for this start: en or zh_CN "
+                        "(View > Language keeps one in the settings)")
 
 
 def display_problem(environ: Mapping[str, str] | None = None, platform: str | None = None) -> str | None:

@@ -150,3 +150,58 @@ def _fsync_dir(folder: Path) -> None:
         pass
     finally:
         os.close(fd)
+
+
+# ------------------------------------------------------------------ batched saves
+# The steps of ``atomic_write_bytes`` one by one, for a caller that saves thousands of files
+# and batches the durability work (``anylabel.core.bulk.AtomicBatch``): write every temp
+# file, fsync them together, replace the targets, fsync each folder once
+# (``docs/adr/0014-import-durability.md``).
+
+
+def write_temp_beside(target: str | os.PathLike[str], data: bytes) -> Path:
+    """Step 1: ``data`` in a fresh temp file beside ``target`` (``temp_path_for``), with the
+    permissions the target has (or a new file would get); not fsynced, ``target`` untouched."""
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = temp_path_for(target)
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
+    try:
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view):]
+        finally:
+            os.close(fd)
+        try:
+            mode = os.stat(target).st_mode & 0o7777
+        except FileNotFoundError:
+            mode = None  # created with 0o666 minus the umask, as a new file should be
+        if mode is not None and mode != 0o666 & ~_UMASK:
+            os.chmod(tmp, mode)  # keep the permissions the user gave the file
+    except BaseException:
+        discard_temp(tmp)
+        raise
+    return tmp
+
+
+def fsync_path(path: str | os.PathLike[str]) -> None:
+    """Step 2: the file's bytes on disk (raises OSError, e.g. EIO, when they cannot be)."""
+    fd = os.open(path, os.O_RDWR | getattr(os, "O_BINARY", 0))  # Windows syncs writable handles only
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def fsync_folder(folder: str | os.PathLike[str]) -> None:
+    """Step 4: make the renames in ``folder`` durable (a no-op where folders cannot be synced)."""
+    _fsync_dir(Path(folder))
+
+
+def discard_temp(tmp: str | os.PathLike[str]) -> None:
+    """Remove a temp file that will not be committed (already gone is fine)."""
+    try:
+        os.unlink(tmp)
+    except FileNotFoundError:
+        pass

@@ -12,7 +12,7 @@ import math
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 import orjson
@@ -417,14 +417,16 @@ def _all_finite(value: Any) -> bool:
     return True  # other types: orjson refuses what it cannot write, and the fallback decides
 
 
-def write_label_file(path: str | os.PathLike[str], ann: ImageAnnotation) -> None:
-    """Write atomically; shapes that cannot be represented raise LabelFileError and the old file stays."""
+def write_label_file(path: str | os.PathLike[str], ann: ImageAnnotation,
+                     save: Callable[[Any, str], None] = atomic_write_text) -> None:
+    """Write atomically; shapes that cannot be represented raise LabelFileError and the old file stays.
+    ``save(path, text)``: the atomic write (a bulk import passes ``AtomicBatch``'s)."""
     for i, s in enumerate(ann.shapes):
         if not np.all(np.isfinite(s.points)):
             raise LabelFileError(path, f"shape {i} ({s.label!r}) has NaN or infinite coordinates; not saved")
     ann.version = __version__
     try:
-        atomic_write_text(path, dumps(ann))
+        save(path, dumps(ann))
     except OSError as exc:
         raise LabelFileError(path, f"cannot be written ({exc.strerror})") from None
     except UnicodeEncodeError as exc:

@@ -105,7 +105,7 @@ PREDICTED_KEY = "predicted_by"
 
 
 def shape_digest(shape: Shape) -> str:
-    """One shape's digest (as ``shapes_digest``, shortened: it only has to tell the shapes of one file apart)."""
+    """One shape's digest (``shapes_digest``, shortened: it only tells the shapes of one file apart)."""
     return shapes_digest([shape])[:16]
 
 

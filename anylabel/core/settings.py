@@ -121,6 +121,7 @@ DEFAULTS: dict[str, Any] = {
     # Review mode: the name written into review records ("" = the login name), and whether
     # accepting or rejecting an image goes on to the next unreviewed one.
     "review": {"reviewer": "", "advance": True},
+    "language": "en",  # View > Language: en or zh_CN (anylabel --lang zh_CN for one start)
     "shortcuts": DEFAULT_SHORTCUTS,
 }
 

@@ -9,6 +9,7 @@ is recorded with its path and the run carries on with the next image.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import os
 import random
 import shutil
@@ -18,7 +19,7 @@ from typing import Any
 import yaml
 
 from ..core.atomic import atomic_write_text
-from ..core.bulk import OrderedWrites, with_paused_gc
+from ..core.bulk import AtomicBatch, with_paused_gc
 from ..core.class_list import ClassListError, class_name_problem, read_class_list, strict_class_list_text
 from ..core.errors import LabelFileError
 from ..core.folder_index import natural_key, scan_folder
@@ -229,6 +230,8 @@ def label_files_without_image(index: Any) -> list[str]:
 def class_name_failure(shapes: list[Any]) -> str | None:
     """The problem of the first area shape whose label cannot be a line of classes.txt
     (``core.class_list.class_name_problem``): such a file is refused, not exported."""
+    if not any(map(class_name_problem, {s.label for s in shapes})):  # labels repeat: check each once
+        return None
     for i, s in enumerate(shapes):
         problem = class_name_problem(s.label)
         if problem and is_area_shape(s):
@@ -676,8 +679,8 @@ def import_dataset(
     except ClassFileProblem as exc:  # names its own file (classes.txt, data.yaml)
         summary.fail(exc.path, exc.problem)
         return summary
-    except FormatError as exc:
-        summary.fail(src, str(exc))
+    except FormatError as exc:  # the source is named once, also when the message starts with it
+        summary.fail(src, ClassFileProblem.from_error(src, exc).problem)
         return summary
     if spec.uses_classes and classes is None and spec.needs_class_names:
         summary.notes.append("no class file: labels are the class indices")
@@ -691,10 +694,14 @@ def import_dataset(
             summary.shapes_written += n_added
         elif isinstance(error, LabelFileError):
             summary.fail(error.path, error.problem)
+        elif isinstance(error, OSError) and error.filename:  # the commit of a batch (fsync, rename)
+            summary.fail(error.filename, f"cannot be written ({error.strerror or error})")
         else:  # e.g. an unwritable folder; name the image and go on
             summary.fail(image_path, f"cannot be imported ({error})")
 
-    with OrderedWrites() as writes:
+    # Label files are saved in batches: all written, then fsynced together, then renamed
+    # into place (docs/adr/0014-import-durability.md); outcomes come back in order.
+    with AtomicBatch() as writes:
         for entry in importer.items():
             if cancelled():
                 summary.cancelled = True
@@ -706,7 +713,8 @@ def import_dataset(
                 continue
             summary.images += 1
             label_path = label_path_for(entry.image_path)
-            writes.wait_for(str(label_path))  # a second entry for the same image sees the first's file
+            for outcome in writes.settle(label_path):  # a second entry for the same image sees the first's file
+                record(outcome)
             try:
                 exists = label_path.exists()
                 if exists and on_exists == "refuse":
@@ -734,7 +742,7 @@ def import_dataset(
                 summary.fail(entry.image_path, f"cannot be imported ({exc})")
                 continue
             tag = (entry.image_path, len(added))
-            for outcome in writes.submit(tag, str(label_path), write_label_file, label_path, ann):
+            for outcome in writes.submit(tag, label_path, functools.partial(write_label_file, label_path, ann)):
                 record(outcome)
         for outcome in writes.finish():
             record(outcome)

@@ -199,6 +199,8 @@ def read_mapping(path: Path) -> Mapping:
         data = json.loads(path.read_text(encoding="utf-8-sig"))
     except (OSError, ValueError) as exc:
         raise FormatError(f"{path}: not a mapping of label -> index ({exc})") from None
+    except RecursionError:  # the standard parser recurses once per level
+        raise FormatError(f"{path}: not a mapping of label -> index (nested too deep)") from None
     out = Mapping()
     try:
         if isinstance(data, dict) and isinstance(data.get("colors"), dict):  # X-AnyLabeling

@@ -13,7 +13,8 @@ import numpy as np
 from pathlib import Path
 
 from ..core.label_file import ImageAnnotation, label_path_for, new_annotation_for, write_label_file
-from ..core.provenance import PredictionSource, predicted_shapes, prediction_record, record_prediction, shape_digest
+from ..core.provenance import (PredictionSource, predicted_shapes, prediction_record, record_prediction,
+                               shape_digest)
 from ..core.shape import Shape
 from .base import Prediction
 

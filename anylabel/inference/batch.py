@@ -45,8 +45,8 @@ DescribeFn = Callable[[BaseException, Path], str]
 def config_digest(model: Model) -> str:
     """A hash of everything in the model's config that changes its predictions (thresholds,
     classes, NMS, the model files as named...); the YAML's own location does not count."""
-    values = {k: v for k, v in dataclasses.asdict(model.config).items() if k not in ("source", "display_name",
-                                                                                       "description", "provider")}
+    ignored = ("source", "display_name", "description", "provider")
+    values = {k: v for k, v in dataclasses.asdict(model.config).items() if k not in ignored}
     text = json.dumps(values, sort_keys=True, default=str, ensure_ascii=False)
     return hashlib.sha1(f"{type(model).__name__}\n{text}".encode("utf-8")).hexdigest()[:16]
 
@@ -54,7 +54,8 @@ def config_digest(model: Model) -> str:
 def uses_annotation(model: Model) -> bool:
     """The model takes the image's existing shapes as prompts (SAM from boxes): one definition
     for the CLI, the panel and every engine."""
-    return bool(getattr(model.capabilities, "uses_annotation", False)) and hasattr(model, "predict_with_annotation")
+    takes_prompts = bool(getattr(model.capabilities, "uses_annotation", False))
+    return takes_prompts and hasattr(model, "predict_with_annotation")
 
 
 def load_image(path: Path, model: Model,

@@ -358,7 +358,7 @@ def config_from_dict(data: Any, source: str | os.PathLike[str] | None = None,
                 raise ConfigError(path, f"{key}: expected a list of names, got {value!r}")
             kwargs[key] = [str(v) for v in value]
         elif key == "skeleton":
-            kwargs[key] = [list(map(int, pair)) for pair in (value or [])]
+            kwargs[key] = _skeleton(value, path)
         elif key == "tracker":
             kwargs[key] = _tracker_map(value, path, ignored, warnings)
         elif key == "sha256":
@@ -393,6 +393,18 @@ def report_warnings(cfg: ModelConfig) -> None:
         if (where, w) not in _WARNED:
             _WARNED.add((where, w))
             log.warning("%s: %s", where, w)
+
+
+def _skeleton(value: Any, path: Path | None) -> list[list[int]]:
+    """``skeleton``: pairs of keypoint indices (COCO's, from 1)."""
+    pairs = value or []
+    ok = isinstance(pairs, list) and all(
+        isinstance(p, list) and len(p) == 2 and all(isinstance(i, int) and not isinstance(i, bool) for i in p)
+        for p in pairs
+    )
+    if not ok:
+        raise ConfigError(path, f"skeleton: expected a list of [i, j] keypoint index pairs, got {str(value)[:60]}")
+    return [list(p) for p in pairs]
 
 
 def load_config(path: str | os.PathLike[str], extra_keys: Iterable[str] | None = None) -> ModelConfig:

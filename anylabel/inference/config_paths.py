@@ -77,13 +77,20 @@ def _candidates(value: str, config_dir: Path) -> list[Path]:
     return [config_dir / value, shipped / f"{value}.txt", shipped / value, user / value, user / f"{value}.txt"]
 
 
+def _is_file(path: Path) -> bool:
+    try:
+        return path.is_file()
+    except OSError:  # e.g. a name longer than the file system allows: no such class list
+        return False
+
+
 def find_class_list(value: str, config_dir: Path, source: Path | None) -> Path:
     """The class-list file that ``classes: <value>`` names; ConfigError when there is none
     inside the allowed folders (a file outside them is named as refused, not read)."""
     roots = class_list_roots(config_dir)
     refused: list[Path] = []
     for c in _candidates(value, config_dir):
-        if not c.is_file():
+        if not _is_file(c):
             continue
         if any(is_inside(c, r) for r in roots):
             return c

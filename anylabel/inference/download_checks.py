@@ -114,7 +114,7 @@ class Pin:
         try:
             data = json.loads(cls.path_for(model_file).read_text(encoding="utf-8"))
             return cls(str(data["sha256"]).lower(), int(data["size"]), str(data.get("url", "")))
-        except (OSError, ValueError, KeyError, TypeError):
+        except (OSError, ValueError, KeyError, TypeError, RecursionError):
             return None
 
     def write(self, model_file: Path) -> None:

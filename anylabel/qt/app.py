@@ -6,6 +6,7 @@ import os
 import sys
 
 from ..core.settings import Settings
+from .i18n import translate
 
 
 def ensure_app():
@@ -21,16 +22,23 @@ def ensure_app():
 
 
 def create_main_window(settings_path: str | os.PathLike[str] | None = None, reset: bool = False,
-                       label_provider=None, ask_unsaved=None, install_extensions: bool = True):
+                       label_provider=None, ask_unsaved=None, install_extensions: bool = True,
+                       language: str | None = None):
     """Build (not show) the main window with settings from ``settings_path`` (default: ~/.anylabelrc
     or $ANYLABEL_RC). Tests pass a temporary path and a ``label_provider`` instead of the dialog."""
     app = ensure_app()
     from .main_window import MainWindow
 
     settings = Settings(settings_path, reset=reset)
+    from .i18n import install_language
+
+    # Before any widget exists: every text is translated as it is made. ``language`` (the
+    # --lang flag) is for this start only; the setting is what View > Language keeps.
+    window_language = install_language(app, language or settings.get("language", "en"))
     window = MainWindow(settings, label_provider=label_provider, ask_unsaved=ask_unsaved,
                         install_extensions=install_extensions)
     window.qapp = app  # the application lives as long as its window
+    window.language = window_language
     return window
 
 
@@ -45,7 +53,7 @@ def install_excepthook(window) -> None:
     def hook(exc_type, exc, tb) -> None:
         log.error("unexpected error:\n%s", "".join(traceback.format_exception(exc_type, exc, tb)))
         try:
-            window.statusBar().showMessage(f"Unexpected error: {exc_type.__name__}: {exc} (details in the log)", 20000)
+            window.statusBar().showMessage(translate("app", "Unexpected error: {0}: {1} (details in the log)").format(exc_type.__name__, exc), 20000)
         except RuntimeError:  # the window is already gone
             pass
 
@@ -54,8 +62,10 @@ def install_excepthook(window) -> None:
 
 def run_app(args: argparse.Namespace) -> int:
     app = ensure_app()
-    window = create_main_window(getattr(args, "config", None), reset=bool(getattr(args, "reset_config", False)))
+    window = create_main_window(getattr(args, "config", None), reset=bool(getattr(args, "reset_config", False)),
+                                language=getattr(args, "lang", None))
     install_excepthook(window)
+    app.anylabel_window = window  # View > Language replaces it with a window in the new language
     window.setAcceptDrops(True)
     window.show()
     path = getattr(args, "path", None)

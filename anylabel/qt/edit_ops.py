@@ -9,6 +9,7 @@ from ..core.shape import Shape
 from .canvas import EDIT
 from .canvas.shape_ops import size_text
 from .dialogs.label_dialog import LabelDialog, LabelResult
+from .i18n import shape_type_title, translate
 
 LABEL_HISTORY_LIMIT = 200
 PASTE_OFFSET = 10.0
@@ -19,7 +20,7 @@ class EditOpsMixin:
     def set_mode(self, mode: str) -> None:
         if mode != EDIT and self.document is None:
             self.canvas.set_mode(EDIT)  # nothing to draw on
-            self.statusBar().showMessage("Open an image or a folder first (Ctrl+U)", 4000)
+            self.statusBar().showMessage(translate("edit_ops", "Open an image or a folder first (Ctrl+U)"), 4000)
             return
         self.canvas.set_mode(mode)
         self.canvas.setFocus()
@@ -74,7 +75,7 @@ class EditOpsMixin:
             initial.label = hist[0] if hist else ""
         result = self.label_provider(initial, shape.shape_type)
         if result is None or not result.label:
-            self.statusBar().showMessage("Shape discarded (no label)", 3000)
+            self.statusBar().showMessage(translate("edit_ops", "Shape discarded (no label)"), 3000)
             return
         result.apply(shape)
         self.remember_label(result.label)
@@ -151,14 +152,15 @@ class EditOpsMixin:
         sel = self.canvas.selected_shapes()
         if len(sel) == 1:
             s = sel[0]
-            text = f"{s.label or s.shape_type}: {size_text(s)}"
+            text = f"{s.label or shape_type_title(s.shape_type)}: {size_text(s)}"
         elif sel:
-            text = f"{len(sel)} shapes selected"
+            text = translate("edit_ops", "{0} shapes selected").format(len(sel))
         else:
             text = ""
         hidden = len(self.canvas.shapes) if not self.canvas.show_all else self.canvas.hidden_count()
         if hidden:  # say so, or hidden shapes look deleted
-            text = f"{text} · {hidden} hidden" if text else f"{hidden} hidden"
+            hidden_text = translate("edit_ops", "{0} hidden").format(hidden)
+            text = f"{text} · {hidden_text}" if text else hidden_text
         self.selection_label.setText(text)
 
     def update_actions(self) -> None:
@@ -180,7 +182,7 @@ class EditOpsMixin:
         self._clipboard = [s.copy() for s in self.canvas.selected_shapes()]
         self.update_actions()
         if self._clipboard:
-            self.statusBar().showMessage(f"Copied {len(self._clipboard)} shape(s)", 2000)
+            self.statusBar().showMessage(translate("edit_ops", "Copied {0} shape(s)").format(len(self._clipboard)), 2000)
 
     def paste(self) -> None:
         """Paste at the same place (copy shapes between images of one series)."""
@@ -210,7 +212,7 @@ class EditOpsMixin:
             new.group_id = gid
             changes[i] = new
         self.canvas.replace_shapes(changes, "Group")
-        self.statusBar().showMessage(f"Grouped {len(sel)} shape(s) as #{gid}", 3000)
+        self.statusBar().showMessage(translate("edit_ops", "Grouped {0} shape(s) as #{1}").format(len(sel), gid), 3000)
 
     def ungroup_selected(self) -> None:
         changes = {}

@@ -14,6 +14,7 @@ from ..core.folder_index import scan_folder
 from ..core.image_io import IMAGE_EXTENSIONS, is_image_file
 from .document import ImageDocument
 from .image_loader import load_display_image
+from .i18n import translate
 
 
 VIDEO_SUFFIXES = frozenset({".mp4", ".avi", ".mov", ".mkv", ".webm", ".m4v", ".mpg", ".mpeg", ".wmv", ".flv"})
@@ -23,14 +24,14 @@ class FileOpsMixin:
     # ------------------------------------------------------------------ opening
     def open_folder_dialog(self) -> None:
         start = self.settings.get("last_folder") or str(Path.home())
-        folder = QFileDialog.getExistingDirectory(self, "Open Folder", start)
+        folder = QFileDialog.getExistingDirectory(self, translate("file_ops", "Open Folder"), start)
         if folder:
             self.open_folder(folder)
 
     def open_image_dialog(self) -> None:
         start = self.settings.get("last_folder") or str(Path.home())
         exts = " ".join(f"*{e}" for e in sorted(IMAGE_EXTENSIONS))
-        path, _ = QFileDialog.getOpenFileName(self, "Open Image", start, f"Images ({exts})")
+        path, _ = QFileDialog.getOpenFileName(self, translate("file_ops", "Open Image"), start, translate("file_ops", "Images ({0})").format(exts))
         if path:
             self.open_path(path)
 
@@ -48,7 +49,7 @@ class FileOpsMixin:
             open_video = getattr(self, "open_video", None)
             if open_video is not None and p.suffix.lower() in VIDEO_SUFFIXES:
                 return open_video(str(p)) is not None
-        self.report_error(f"{p}: not a folder or a file that AnyLabel can open")
+        self.report_error(translate("file_ops", "{0}: not a folder or a file that AnyLabel can open").format(p))
         return False
 
     def add_path_opener(self, opener) -> None:
@@ -64,7 +65,7 @@ class FileOpsMixin:
         try:
             index = scan_folder(folder)
         except OSError as exc:
-            self.report_error(f"{folder}: cannot be listed ({exc.strerror})")
+            self.report_error(translate("file_ops", "{0}: cannot be listed ({1})").format(folder, exc.strerror))
             return False
         self._leave_image()
         self.folder_index = index
@@ -79,7 +80,7 @@ class FileOpsMixin:
                 start = index.index_of(select)
             self.open_image(start)
         else:
-            self.statusBar().showMessage(f"{folder}: no images", 8000)
+            self.statusBar().showMessage(translate("file_ops", "{0}: no images").format(folder), 8000)
             self.update_progress()
         return True
 
@@ -126,8 +127,7 @@ class FileOpsMixin:
         self.update_actions()
         self.update_progress()
         if doc.load_error:
-            self.report_error(f"{doc.load_error}\nThe shapes in this file are not shown and the file will "
-                              "not be overwritten.")
+            self.report_error(translate("file_ops", "{0}\nThe shapes in this file are not shown and the file will not be overwritten.").format(doc.load_error))
         self.canvas.setFocus()
         self._keep_decoded(path, img)  # going back to it is instant too
         self._prefetch(index + 1)
@@ -231,7 +231,7 @@ class FileOpsMixin:
             self.update_actions()
             self.statusBar().showMessage(doc.last_merge.message(doc.label_path.name), 15000)
         elif wrote:
-            self.statusBar().showMessage(f"Saved {doc.label_path.name}", 4000)
+            self.statusBar().showMessage(translate("file_ops", "Saved {0}").format(doc.label_path.name), 4000)
         if wrote:
             if self.folder_index is not None and self.current_index >= 0:
                 name = self.folder_index.names[self.current_index]
@@ -269,7 +269,7 @@ class FileOpsMixin:
         if merge is not None:
             self.statusBar().showMessage(merge.message(doc.label_path.name), 15000)
         else:
-            self.statusBar().showMessage(f"Reloaded {doc.label_path.name} ({len(doc.shapes)} shapes)", 6000)
+            self.statusBar().showMessage(translate("file_ops", "Reloaded {0} ({1} shapes)").format(doc.label_path.name, len(doc.shapes)), 6000)
         self.after_shapes_changed()
         self.update_progress()
         return True
@@ -314,7 +314,7 @@ class FileOpsMixin:
     def update_title(self) -> None:
         doc = self.document
         name = f"{doc.image_path.name} - " if doc is not None else ""
-        self.setWindowTitle(f"{name}AnyLabel[*]")
+        self.setWindowTitle(translate("file_ops", "{0}AnyLabel[*]").format(name))
         self.setWindowModified(bool(doc is not None and doc.modified))
 
     def update_progress(self) -> None:
@@ -323,7 +323,7 @@ class FileOpsMixin:
             self.progress_label.setText("")
             return
         k = self.current_index + 1 if self.current_index >= 0 else 0
-        self.progress_label.setText(f"Image {k} of {len(idx)} · {idx.labelled_count} labelled")
+        self.progress_label.setText(translate("file_ops", "Image {0} of {1} · {2} labelled").format(k, len(idx), idx.labelled_count))
         self.file_dock.update_position()
 
     def update_recent_menu(self) -> None:
@@ -348,8 +348,8 @@ class FileOpsMixin:
 
     def import_class_list(self, path: str | None = None) -> bool:
         if path is None:
-            path, _ = QFileDialog.getOpenFileName(self, "Import Class List", self.settings.get("last_folder") or "",
-                                                  "Class lists (*.txt);;All files (*)")
+            path, _ = QFileDialog.getOpenFileName(self, translate("file_ops", "Import Class List"), self.settings.get("last_folder") or "",
+                                                  translate("file_ops", "Class lists (*.txt);;All files (*)"))
             if not path:
                 return False
         try:
@@ -359,13 +359,13 @@ class FileOpsMixin:
             return False
         self.settings.set("predefined_classes", names)
         self.settings.save()
-        self.statusBar().showMessage(f"Imported {len(names)} classes from {Path(path).name}", 6000)
+        self.statusBar().showMessage(translate("file_ops", "Imported {0} classes from {1}").format(len(names), Path(path).name), 6000)
         return True
 
     def export_class_list(self, path: str | None = None) -> bool:
         if path is None:
             start = str(Path(self.settings.get("last_folder") or "") / "classes.txt")
-            path, _ = QFileDialog.getSaveFileName(self, "Export Class List", start, "Class lists (*.txt)")
+            path, _ = QFileDialog.getSaveFileName(self, translate("file_ops", "Export Class List"), start, translate("file_ops", "Class lists (*.txt)"))
             if not path:
                 return False
         names = list(self.settings.get("predefined_classes", []) or [])
@@ -376,9 +376,9 @@ class FileOpsMixin:
             self.report_error(str(exc))
             return False
         except OSError as exc:
-            self.report_error(f"{path}: cannot be written ({exc.strerror})")
+            self.report_error(translate("file_ops", "{0}: cannot be written ({1})").format(path, exc.strerror))
             return False
-        self.statusBar().showMessage(f"Exported {len(names)} classes to {Path(path).name}", 6000)
+        self.statusBar().showMessage(translate("file_ops", "Exported {0} classes to {1}").format(len(names), Path(path).name), 6000)
         return True
 
     def show_statistics(self) -> None:
@@ -406,8 +406,11 @@ class FileOpsMixin:
         from ..core.settings import EXTENSION_SHORTCUT_TITLES, normalise_key
         from .actions import ACTIONS
 
-        rows = [(spec.text.replace("&", ""), ", ".join(self.settings.shortcut(spec.name))) for spec in ACTIONS]
-        rows += [(title, ", ".join(self.settings.shortcut(name))) for name, title in EXTENSION_SHORTCUT_TITLES.items()]
+        rows = [(translate("Actions", spec.text).replace("&", ""), ", ".join(self.settings.shortcut(spec.name)))
+                for spec in ACTIONS]
+        # The titles live in the Qt-free settings module; their translations in shortcut_titles.
+        rows += [(translate("Shortcuts", title), ", ".join(self.settings.shortcut(name)))
+                 for name, title in EXTENSION_SHORTCUT_TITLES.items()]
         rows = [(t, k) for t, k in rows if k]
         # Keys that extensions set on their own actions (Ctrl+A for the auto-labeling panel...).
         def norm(k: str) -> str:  # "Delete" and "Del" are one key

@@ -29,11 +29,15 @@ from .document import ImageDocument
 from .edit_ops import EditOpsMixin
 from .file_ops import FileOpsMixin
 from .focus import CanvasFocusAfterDialogs
+from .language_menu import install_language_menu
 from .theme import install_theme_menu
+from .i18n import QT_TRANSLATE_NOOP, translate
 
 log = logging.getLogger(__name__)
 
-MENUS = (("file", "&File"), ("edit", "&Edit"), ("view", "&View"), ("tools", "&Tools"), ("help", "&Help"))
+MENUS = (("file", QT_TRANSLATE_NOOP("MainWindow", "&File")), ("edit", QT_TRANSLATE_NOOP("MainWindow", "&Edit")),
+         ("view", QT_TRANSLATE_NOOP("MainWindow", "&View")), ("tools", QT_TRANSLATE_NOOP("MainWindow", "&Tools")),
+         ("help", QT_TRANSLATE_NOOP("MainWindow", "&Help")))
 
 #: label_provider(initial, shape_type) -> LabelResult | None; the default shows the label dialog.
 LabelProvider = Callable[[LabelResult, str], "LabelResult | None"]
@@ -74,7 +78,7 @@ class MainWindow(FileOpsMixin, EditOpsMixin, QMainWindow):
         self.addDockWidget(Qt.RightDockWidgetArea, self.shape_dock)
         self.addDockWidget(Qt.RightDockWidgetArea, self.file_dock)
 
-        self.toolbar = QToolBar("Tools", self)
+        self.toolbar = QToolBar(translate("main_window", "Tools"), self)
         self.toolbar.setObjectName("main_toolbar")
         self.toolbar.setToolButtonStyle(Qt.ToolButtonTextUnderIcon)
         self.toolbar.setIconSize(QSize(20, 20))
@@ -83,13 +87,14 @@ class MainWindow(FileOpsMixin, EditOpsMixin, QMainWindow):
         self.toolbar.setFont(font)
         self.addToolBar(Qt.LeftToolBarArea, self.toolbar)
         for key, title in MENUS:
-            self._menus[key] = self.menuBar().addMenu(title)
+            self._menus[key] = self.menuBar().addMenu(translate("MainWindow", title))
         self.actions_by_name: dict[str, QAction] = build_actions(self)
-        self.recent_menu = self.menu("file").addMenu("Open &Recent Folder")
+        self.recent_menu = self.menu("file").addMenu(translate("main_window", "Open &Recent Folder"))
         self.menu("file").insertMenu(self.actions_by_name["save"], self.recent_menu)
         self._quit_separator = self.menu("file").insertSeparator(self.actions_by_name["quit"])
         self._build_panels_menu()
         install_theme_menu(self)  # View > Theme; applies the saved theme
+        install_language_menu(self)  # View > Language
         self._build_status_bar()
         self._apply_view_settings()
         self._connect()
@@ -109,12 +114,13 @@ class MainWindow(FileOpsMixin, EditOpsMixin, QMainWindow):
             log.warning("%s", text)
             self.error_messages.append(text)
             self.statusBar().showMessage(text, 20000)
+        self.extensions_installed = install_extensions
         if install_extensions:
             from . import extensions
 
             failures = extensions.install_all(self)
             if failures:
-                self.statusBar().showMessage("Extensions that failed: " + "; ".join(failures), 15000)
+                self.statusBar().showMessage(translate("main_window", "Extensions that failed: ") + "; ".join(failures), 15000)
                 self.error_messages.extend(failures)
 
     # ------------------------------------------------------------------ composition
@@ -134,7 +140,7 @@ class MainWindow(FileOpsMixin, EditOpsMixin, QMainWindow):
 
     def _build_panels_menu(self) -> None:
         """View > Panels: a closed dock comes back from here (its title bar's x hid it for good)."""
-        self.panels_menu = self.menu("view").addMenu("&Panels")
+        self.panels_menu = self.menu("view").addMenu(translate("main_window", "&Panels"))
         for dock in (self.file_dock, self.label_dock, self.shape_dock, self.flags_dock):
             self.add_panel_toggle(dock)
 
@@ -148,7 +154,7 @@ class MainWindow(FileOpsMixin, EditOpsMixin, QMainWindow):
         c.edited.connect(self.on_canvas_edited)
         c.selection_changed.connect(self.on_selection_changed)
         c.live_edit.connect(self.update_selection_status)
-        c.cursor_moved.connect(lambda x, y: self.cursor_label.setText(f"x {x:.0f}, y {y:.0f}"))
+        c.cursor_moved.connect(lambda x, y: self.cursor_label.setText(translate("main_window", "x {0:.0f}, y {1:.0f}").format(x, y)))
         c.zoom_changed.connect(lambda s: self.zoom_label.setText(f"{s * 100:.0f}%"))
         c.edit_label_requested.connect(self.edit_label)
         c.mode_changed.connect(self._mode_changed)
@@ -259,12 +265,12 @@ class MainWindow(FileOpsMixin, EditOpsMixin, QMainWindow):
         self.error_messages.append(text)
         self.statusBar().showMessage(text, 20000)
         if self.show_error_dialogs:
-            box = QMessageBox(QMessageBox.Warning, "AnyLabel", text, QMessageBox.Ok, self)
+            box = QMessageBox(QMessageBox.Warning, translate("main_window", "AnyLabel"), text, QMessageBox.Ok, self)
             box.setAttribute(Qt.WA_DeleteOnClose)
             box.open()
 
     def _dialog_ask_unsaved(self, name: str) -> str:
-        r = QMessageBox.question(self, "Unsaved changes", f"Save the changes to the labels of {name}?",
+        r = QMessageBox.question(self, translate("main_window", "Unsaved changes"), translate("main_window", "Save the changes to the labels of {0}?").format(name),
                                  QMessageBox.Save | QMessageBox.Discard | QMessageBox.Cancel, QMessageBox.Save)
         return {QMessageBox.Save: "save", QMessageBox.Discard: "discard"}.get(r, "cancel")
 

@@ -13,11 +13,13 @@ from typing import TYPE_CHECKING
 from qtpy.QtCore import QRectF, Qt
 from qtpy.QtGui import QColor, QPalette, QPen
 from qtpy.QtWidgets import QAction, QActionGroup, QApplication, QProxyStyle, QStyle, QStyleFactory
+from .i18n import QT_TRANSLATE_NOOP, translate
 
 if TYPE_CHECKING:
     from .main_window import MainWindow
 
-THEMES = (("system", "&System"), ("light", "&Light"), ("dark", "&Dark"))
+THEMES = (("system", QT_TRANSLATE_NOOP("theme", "&System")), ("light", QT_TRANSLATE_NOOP("theme", "&Light")),
+          ("dark", QT_TRANSLATE_NOOP("theme", "&Dark")))
 DEFAULT_THEME = "system"
 SETTING = "theme"
 
@@ -119,13 +121,13 @@ def is_dark(palette: QPalette | None = None) -> bool:
 
 def install_theme_menu(window: "MainWindow") -> dict[str, QAction]:
     """View > Theme with one checkable action per theme; applies the saved theme now."""
-    menu = window.menu("view").addMenu("&Theme")
+    menu = window.menu("view").addMenu(translate("theme", "&Theme"))
     group = QActionGroup(window)
     group.setExclusive(True)
     current = normalise(window.settings.get(SETTING, DEFAULT_THEME))
     actions: dict[str, QAction] = {}
     for key, title in THEMES:
-        act = QAction(title, window)
+        act = QAction(translate("theme", title), window)
         act.setObjectName(f"theme_{key}")
         act.setCheckable(True)
         act.setChecked(key == current)

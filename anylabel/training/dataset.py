@@ -64,9 +64,19 @@ def prepare_dataset(task: str, images_dir: str | os.PathLike[str], out_dir: str 
         raise TrainingError(f"{src}: the folder has no images")
     if not any(label for _, label in rows):
         raise TrainingError(f"{src}: none of its {len(rows)} images has a label file; label some first")
+    _clear_previous_export(out)
     if task == "classify":
         return _prepare_classify(src, out, rows, val, seed)
     return _prepare_exported(task, src, out, val, seed, progress, cancelled)
+
+
+def _clear_previous_export(out: Path) -> None:
+    """A second run into the same run folder must not train on images since removed from the
+    source: the split folders an earlier export made are removed (only those: out is the run's
+    own ``dataset`` folder, and nothing else in it is touched)."""
+    for sub in ("images", "labels", "train", "val", "test"):
+        if (out / sub).is_dir() and not (out / sub).is_symlink():
+            shutil.rmtree(out / sub)
 
 
 def _prepare_exported(task: str, src: Path, out: Path, val: float, seed: int, progress: ProgressFn | None,

@@ -1,7 +1,7 @@
 """Render the main window offscreen with labelled shapes into docs/screenshots/.
 
 Usage: QT_QPA_PLATFORM=offscreen python docs/screenshots/make_screenshots.py [NAME ...]
-(NAME: main_window_dark or classifier_flags renders only that one; no name renders them all.)
+(NAME: main_window_dark, classifier_flags or zh_CN renders only that one / those; no name renders them all.)
 Uses Debian's darknet photos (/usr/share/darknet/data); settings go to a temporary file.
 """
 from __future__ import annotations
@@ -59,10 +59,11 @@ def main(only: list[str] | None = None) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     if only:  # just the named ones (those that need no other shot first)
         shots = {"main_window_dark": lambda: dark_shot(app, tmp, folder),
-                 "classifier_flags": lambda: classifier_shot(app, tmp)}
+                 "classifier_flags": lambda: classifier_shot(app, tmp),
+                 "zh_CN": lambda: chinese_shots(app, tmp, folder)}
         for name in only:
             shots[name]()
-            print("wrote", OUT / f"{name}.png")
+            print("wrote", *(ZH_SHOTS if name == "zh_CN" else [OUT / f"{name}.png"]))
         shutil.rmtree(tmp, ignore_errors=True)
         return 0
     w = create_main_window(tmp / "rc.yaml", install_extensions=True)
@@ -90,8 +91,9 @@ def main(only: list[str] | None = None) -> int:
     tracks_shot(app, tmp)
     dark_shot(app, tmp, folder)
     classifier_shot(app, tmp)
+    chinese_shots(app, tmp, folder)
     print("wrote", *(OUT / n for n in ("main_window.png", "statistics.png", "autolabel.png", "sam.png", "tracks.png",
-                                       "main_window_dark.png", "classifier_flags.png")))
+                                       "main_window_dark.png", "classifier_flags.png")), *ZH_SHOTS)
     shutil.rmtree(tmp, ignore_errors=True)
     return 0
 
@@ -115,6 +117,49 @@ def dark_shot(app, tmp: Path, folder: Path) -> None:
     set_theme(w, "system")
     w.document.history.mark_saved()  # leave the photo's label file as it was
     w.close()
+
+
+ZH_SIZES = ((1280, 720), (1600, 1000))
+ZH_SHOTS = [OUT / f"{kind}_zh_CN_{w}x{h}.png" for kind in ("main_window", "autolabel") for w, h in ZH_SIZES]
+
+
+def chinese_shots(app, tmp: Path, folder: Path) -> None:
+    """The interface in Simplified Chinese (View > Language > 简体中文): the main window with
+    the dog photo's shapes, and the auto-labelling panel after a run, at a laptop's 1280x720
+    and at 1600x1000."""
+    import cv2
+
+    from anylabel.qt.i18n import install_language
+
+    syn = _synthetic_shapes()
+    shapes_dir = tmp / "zh_shapes"
+    shapes_dir.mkdir(exist_ok=True)
+    rng = np.random.default_rng(7)
+    for i in range(4):
+        img, _ = syn.make_sample(rng, "det", 480, 640, max_objects=4, min_size=70, max_size=150)
+        cv2.imwrite(str(shapes_dir / f"shapes_{i + 1}.png"), img[:, :, ::-1])
+    try:
+        for size in ZH_SIZES:
+            tag = f"{size[0]}x{size[1]}"
+            (tmp / f"zh_{tag}.yaml").write_text("language: zh_CN\n")
+            w = _window(tmp, f"zh_{tag}", size)
+            w.open_folder(folder, select="dog.jpg")
+            w.set_shapes(dog_shapes())
+            w.canvas.select_indices([2])
+            w.update_selection_status()
+            w.canvas.cursor_moved.emit(512.0, 300.0)
+            _pump(app)
+            w.grab().save(str(OUT / f"main_window_zh_CN_{tag}.png"))
+            w.document.history.mark_saved()  # leave the photo's label file as it was
+            w.open_folder(shapes_dir)
+            _run_model(app, w, "fixture_shapes_det", until=lambda: bool(w.current_shapes()))
+            w.autolabel_panel.run_all()
+            _pump(app, until=lambda: w.autolabel_panel._batch is None)
+            _pump(app)
+            w.grab().save(str(OUT / f"autolabel_zh_CN_{tag}.png"))
+            w.close()
+    finally:
+        install_language(app, "en")
 
 
 def classifier_shot(app, tmp: Path) -> None:

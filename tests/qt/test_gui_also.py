@@ -3,8 +3,6 @@ label files, the Tracks dock's colours are the canvas's, menu order, docks come 
 the View menu, "Auto Label This Image" without a model, the label dialog."""
 from __future__ import annotations
 
-from pathlib import Path
-
 import cv2
 import numpy as np
 import pytest
@@ -132,7 +130,7 @@ def test_auto_label_this_image_without_a_model_opens_the_panel(qtbot, full_windo
 
 def test_label_dialog_beside_the_drawn_shape_which_stays_drawn_and_one_enter_accepts(
         qtbot, make_window, image_folder) -> None:
-    from qtpy.QtCore import QPoint, QRect, QTimer
+    from qtpy.QtCore import QRect, QTimer
     from qtpy.QtGui import QColor
     from qtpy.QtWidgets import QApplication
 
@@ -172,3 +170,21 @@ def test_label_dialog_beside_the_drawn_shape_which_stays_drawn_and_one_enter_acc
     assert seen["edge"] == DRAFT_COLOR.name(), "the shape stays drawn while it is labelled"
     assert seen["open_after_enter"] is False
     assert [s.label for s in w.current_shapes()] == ["dog"]
+
+
+def test_the_toolbar_ai_button_opens_the_auto_label_panel(qtbot, full_window) -> None:
+    w = full_window
+    panel = w.autolabel_panel
+    button = next(a for a in w.toolbar.actions() if a.iconText() == "AI Label")
+    assert not panel.isVisible()
+    widget = w.toolbar.widgetForAction(button)
+    qtbot.mouseClick(widget, Qt.LeftButton)
+    assert panel.isVisible() and button.isChecked()
+
+
+def test_the_panel_says_a_demo_model_is_a_demo(qtbot, full_window) -> None:
+    panel = full_window.autolabel_panel
+    assert panel.select_model("fixture_shapes_det")
+    with qtbot.waitSignal(panel.model_loaded, timeout=30000):
+        panel.load_selected()
+    assert "demo model" in panel.status.text() and "real model" in panel.status.text()

@@ -353,6 +353,24 @@ def guarded(problems: Problems, what: str, call: Callable[[], Any], allowed: tup
         return None
 
 
+def run_cli(problems: Problems, argv: list[str]) -> int | None:
+    """``anylabel ARGV`` in this process, as a user runs it: the exit code (None when an
+    exception escaped, which is a problem); only 0 (all done) and 1 (files named) are right."""
+    import io
+    from contextlib import redirect_stderr, redirect_stdout
+
+    from anylabel.cli.main import main
+
+    out, err = io.StringIO(), io.StringIO()
+    with redirect_stdout(out), redirect_stderr(err):
+        rc = guarded(problems, f"anylabel {argv[0]}", lambda: main(argv), ())
+    if rc is not None and rc not in (0, 1):
+        problems.append(f"anylabel {argv[0]}: exit {rc}: {err.getvalue()[-300:]}")
+    if "Traceback" in err.getvalue():
+        problems.append(f"anylabel {argv[0]}: a traceback was printed: {err.getvalue()[-300:]}")
+    return rc
+
+
 def report(reader: str, problems: Problems) -> None:
     """Fail the example with its problems, or record them when counting (ANYLABEL_FUZZ_TALLY)."""
     tally = os.environ.get("ANYLABEL_FUZZ_TALLY")

@@ -13,6 +13,7 @@ import json
 import re
 import struct
 import zlib
+from pathlib import Path
 
 import numpy as np
 from hypothesis import strategies as st
@@ -21,8 +22,9 @@ from PIL import Image
 from anylabel.core.label_file import read_label_file
 from anylabel.formats.driver import import_dataset
 
-from fuzz_datasets import H, W, exported, stems_for
+from fuzz_datasets import H, W, exported, label_doc, label_patches, stems_for
 from fuzzkit import (
+    DEEP_LIST,
     NASTY_STRINGS,
     Problems,
     damaged_bytes,
@@ -35,6 +37,7 @@ from fuzzkit import (
     patch,
     points,
     report,
+    run_cli,
     sandbox,
     snapshot,
 )
@@ -200,36 +203,65 @@ def _cases() -> st.SearchStrategy:
     )  # fmt: skip
 
 
+def _readable(data: bytes) -> bool:
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        (Path(tmp) / "x.json").write_bytes(data)
+        try:
+            read_label_file(Path(tmp) / "x.json")
+            return True
+        except Exception:  # noqa: BLE001  # unreadable for any reason: it must not be rewritten
+            return False
+
+
 SURROGATE_ESCAPE = re.compile(rb"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
 
 
-def _import_one(case: tuple[str, str, bytes, bool]) -> None:
-    name, target, data, local = case
-    if name == "coco" and SURROGATE_ESCAPE.search(data):
-        local = False  # a lone surrogate anywhere refuses the whole json, named (core.label_file)
+def _import_one(case: tuple[tuple[str, str, bytes, bool], str, bytes, bool]) -> None:
+    (name, target, data, local), on_exists, existing, via_cli = case
+    if name == "coco" and (SURROGATE_ESCAPE.search(data) or DEEP_LIST[:50].encode() in data or b'{"a":{"a":' in data):
+        local = False  # a lone surrogate or deep nesting anywhere refuses the whole json, named (core.label_file)
     fmt = "yolo" if name == "yolo-data.yaml" else name
     good = stems_for(fmt)[0]
     problems = Problems()
     with sandbox(exported(fmt, split=name == "yolo-data.yaml")) as box:
         (box / target).write_bytes(data)
-        before = snapshot(box)
         source, images = box / SOURCES[name], box / "images"
-        summary = guarded(problems, f"import {name}", lambda: import_dataset(fmt, source, images), ())
-        if summary is not None and local:
+        bad_label = f"images/{stems_for(fmt)[1]}.json"
+        if on_exists != "refuse":  # the bad image already has a (damaged) label file
+            (box / bad_label).write_bytes(existing)
+        before = snapshot(box)
+        if via_cli:  # the same driver behind `anylabel import`, with its exit code
+            flag = {"refuse": [], "merge": ["--merge"], "overwrite": ["--overwrite"]}[on_exists]
+            argv = ["import", "--format", fmt, "--source", str(source), "--output", str(images), "--quiet"]
+            ran = run_cli(problems, argv + flag) is not None
+        else:
+            ran = guarded(
+                problems, f"import {name}", lambda: import_dataset(fmt, source, images, on_exists=on_exists), ()
+            ) is not None
+        if ran and local:
             label = images / f"{good}.json"
             if not label.is_file():
-                problems.append(f"import {name}: the good image got no label file: {summary.lines()}")
+                problems.append(f"import {name}: the good image got no label file")
             else:
                 ann = guarded(problems, "reading back the good label file", lambda: read_label_file(label), ())
                 if ann is not None and not ann.shapes:
                     problems.append(f"import {name}: the good image's label file has no shape")
-        problems.compare(
-            before, snapshot(box), allowed_new=lambda rel: rel.startswith("images/") and rel.endswith(".json")
-        )
+        after = snapshot(box)
+        # Overwrite replaces the bad image's label file; merge adds to it when it can be read
+        # (a file that cannot be read must keep its bytes).
+        if on_exists == "overwrite" or (on_exists == "merge" and _readable(existing)):
+            before.pop(bad_label, None), after.pop(bad_label, None)
+        problems.compare(before, after, allowed_new=lambda rel: rel.startswith("images/") and rel.endswith(".json"))
         problems.extend(escaped(box))
     report(f"import {name}", problems)
 
 
-test_import_of_a_damaged_dataset, test_import_of_a_damaged_dataset_deep = fuzz_pair(
-    st.deferred(_cases), _import_one
+import_cases = st.tuples(
+    st.deferred(_cases),
+    st.sampled_from(["refuse", "refuse", "merge", "overwrite"]),
+    st.deferred(lambda: mutated_json(label_doc("bad.png"), targeted=label_patches())),
+    st.booleans(),
 )
+test_import_of_a_damaged_dataset, test_import_of_a_damaged_dataset_deep = fuzz_pair(import_cases, _import_one)

@@ -12,6 +12,7 @@ import tempfile
 from functools import lru_cache
 from pathlib import Path
 
+import pytest
 import yaml
 from hypothesis import strategies as st
 
@@ -89,3 +90,22 @@ def test_a_yaml_syntax_error_names_the_file_once(tmp_path: Path) -> None:
         assert "not valid YAML at line" in str(exc)
     else:
         raise AssertionError("a broken YAML was accepted")
+
+
+@pytest.mark.parametrize("skeleton", ["[5]", "[[1, [2]]]", "[[1, 2, 3]]", "5", "[[a, b]]"])
+def test_a_skeleton_that_is_not_index_pairs_is_named(tmp_path: Path, skeleton: str) -> None:
+    path = tmp_path / "pose.yaml"
+    text = (CONFIGS / "fixture_shapes_pose.yaml").read_text(encoding="utf-8")
+    path.write_text(text.replace("skeleton: [[0, 1], [1, 2], [2, 0]]", f"skeleton: {skeleton}"), encoding="utf-8")
+    with pytest.raises(ConfigError, match="skeleton: expected a list of"):
+        load_config(path)
+
+
+def test_a_class_list_name_too_long_for_the_file_system_is_no_class_list(tmp_path: Path) -> None:
+    path = tmp_path / "det.yaml"
+    text = (CONFIGS / "fixture_shapes_det.yaml").read_text(encoding="utf-8")
+    doc = yaml.safe_load(text)
+    doc["classes"] = "x" * 5000  # a file name over NAME_MAX: stat() raises ENAMETOOLONG
+    path.write_text(yaml.safe_dump(doc), encoding="utf-8")
+    with pytest.raises(ConfigError, match="classes: no class list named"):
+        load_config(path)

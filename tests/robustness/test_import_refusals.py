@@ -51,3 +51,31 @@ def test_a_broken_classes_txt_is_named_once(tmp_path: Path) -> None:
     summary = import_dataset("yolo", box / "source", box / "images")
     (path, problem), = summary.failures
     assert Path(path).name == "classes.txt" and "classes.txt" not in problem, summary.lines()
+
+
+@pytest.mark.parametrize("text", ["[" * 3000 + "]" * 3000, '{"classes": ' * 2000 + "1" + "}" * 2000])
+def test_a_mapping_json_nested_too_deep_is_named(tmp_path: Path, text: str) -> None:
+    box = tmp_path / "box"
+    shutil.copytree(exported("mask"), box)
+    (box / "source" / "mapping.json").write_text(text, encoding="utf-8")
+    summary = import_dataset("mask", box / "source", box / "images")  # was a RecursionError
+    (path, problem), = summary.failures
+    assert "mapping.json" in path + problem and "nested too deep" in problem, summary.lines()
+
+
+@pytest.mark.parametrize(
+    "fmt, source, damage",
+    [
+        ("coco", "source/annotations.json", b"[" * 3000 + b"]" * 3000),
+        ("coco", "source/annotations.json", b"\xff{}"),
+        ("mot", "source/clip/gt/gt.txt", b"1,1,\xff\n"),
+        ("ppocr", "source/Label.txt", b"\xfe\n"),
+    ],
+)
+def test_an_unreadable_dataset_file_is_named_once(tmp_path: Path, fmt: str, source: str, damage: bytes) -> None:
+    box = tmp_path / "box"
+    shutil.copytree(exported(fmt), box)
+    (box / source).write_bytes(damage)
+    summary = import_dataset(fmt, box / source, box / "images")
+    (path, problem), = summary.failures
+    assert Path(path) == box / source and str(box) not in problem, summary.lines()

@@ -24,5 +24,5 @@ class LocalEngine:
         def consume(task: "Task", pred: Any, context: Any, error: BaseException | None) -> None:
             job.finish(task, pred, context, error)
 
-        run_pipeline(job.model, job.tasks(), job.load, consume, loaders=self.loaders, lookahead=self.lookahead,
-                     predictor=_prompted if job.prompted else None, cancel=job.cancel_event)
+        run_pipeline(job.model, job.tasks(), job.load, consume, loaders=self.loaders,
+                     lookahead=self.lookahead, predictor=_prompted if job.prompted else None, cancel=job.cancel_event)

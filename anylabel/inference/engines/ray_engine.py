@@ -23,7 +23,7 @@ import time
 from collections import deque
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Iterator
 
 from ...core.errors import AnyLabelError
 
@@ -102,11 +102,12 @@ class ModelWorker:
 class _Batch:
     tasks: list["Task"]
     attempts: int = 0
+    died_on: tuple[int, ...] = ()  # ids of actors that died running it: retried elsewhere first
 
 
 class RayEngine:
     def __init__(self, address: str | None = None, workers: int | None = None, device: str | None = None,
-                 no_download: bool = False, batch_size: int = 16, max_attempts: int = 3,
+                 no_download: bool = False, batch_size: int = 32, max_attempts: int = 3,
                  start_timeout: float = 120.0, connect_timeout: float = 5.0) -> None:
         self.ray = import_ray()  # fail before the model is loaded when Ray is missing
         if workers is not None and workers < 1:
@@ -161,6 +162,9 @@ class RayEngine:
     def _start_actors(self, job: "BatchJob") -> None:
         ray = self.ray
         n = self.workers or max(1, int(ray.cluster_resources().get("CPU", 1)) // 2)
+        # One batch at a time per actor (each batch already overlaps decoding and inference;
+        # two at once oversubscribed a 2-core machine in benchmarks/bench_scale.py); the next
+        # batch waits queued on the actor, so it starts without a round trip.
         options: dict[str, Any] = {"num_cpus": 1, "max_restarts": self.max_attempts, "max_task_retries": 0}
         if self.device == "cuda":
             options["num_gpus"] = 1
@@ -203,7 +207,8 @@ class RayEngine:
         return [(t.index, str(t.path), list(t.ann.shapes) if job.prompted and t.ann is not None else None)
                 for t in batch.tasks]
 
-    def _next_batch(self, job: "BatchJob", tasks, retry: "deque[_Batch]") -> _Batch | None:  # type: ignore[no-untyped-def]
+    def _next_batch(self, job: "BatchJob", tasks: Iterator["Task"],
+                    retry: "deque[_Batch]") -> _Batch | None:
         if retry:
             return retry.popleft()
         batch: list["Task"] = []
@@ -233,13 +238,14 @@ class RayEngine:
         while True:
             # Two batches per actor: the next one is queued there while the current one runs.
             while live and not exhausted and not job.cancel_event.is_set():
-                actor = min(live, key=lambda a: load[id(a)])
-                if load[id(actor)] >= 2:
+                if min(load[id(a)] for a in live) >= 2:
                     break
                 batch = self._next_batch(job, tasks, retry)
                 if batch is None:
                     exhausted = not retry
                     break
+                free = [a for a in live if load[id(a)] < 2]
+                actor = min(free, key=lambda a: (id(a) in batch.died_on, load[id(a)]))
                 inflight[actor.predict.remote(self._items(job, batch))] = (actor, batch)
                 load[id(actor)] += 1
             if not inflight:
@@ -269,6 +275,7 @@ class RayEngine:
                 if failures[id(actor)] > self.max_attempts and actor in live:
                     live.remove(actor)
                 batch.attempts += 1
+                batch.died_on = (*batch.died_on, id(actor))
                 if batch.attempts >= self.max_attempts:
                     for t in batch.tasks:
                         job.finish(t, None, None, WorkerDied(f"its Ray worker died {batch.attempts} times "

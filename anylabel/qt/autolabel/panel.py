@@ -14,16 +14,22 @@ from pathlib import Path
 from qtpy.QtCore import Qt, Signal
 from qtpy.QtWidgets import (QCheckBox, QComboBox, QDockWidget, QDoubleSpinBox, QFileDialog, QFormLayout, QFrame,
                             QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QProgressBar, QPushButton, QScrollArea,
-                            QSpinBox, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
+                            QSizePolicy, QSpinBox, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
 
 from ...inference.config import NMS_METHODS, ConfigError, ModelConfig, load_config, shipped_configs
 from ...inference.registry import Capabilities, capabilities_of
 from .workers import BatchRun, BatchSummary, ModelLoader, PredictOne
+from ..i18n import QT_TRANSLATE_NOOP, translate
 
 log = logging.getLogger(__name__)
 
-NMS_TITLES = {"nms": "NMS", "soft_nms_linear": "Soft-NMS (linear)", "soft_nms_gaussian": "Soft-NMS (Gaussian)",
-              "weighted_nms": "Weighted NMS", "diou_nms": "DIoU-NMS"}
+#: The provider of the small models shipped for trying the tool offline (models/configs/fixture_*).
+DEMO_PROVIDER = "AnyLabel demo"
+NMS_TITLES = {"nms": QT_TRANSLATE_NOOP("panel", "NMS"),
+              "soft_nms_linear": QT_TRANSLATE_NOOP("panel", "Soft-NMS (linear)"),
+              "soft_nms_gaussian": QT_TRANSLATE_NOOP("panel", "Soft-NMS (Gaussian)"),
+              "weighted_nms": QT_TRANSLATE_NOOP("panel", "Weighted NMS"),
+              "diou_nms": QT_TRANSLATE_NOOP("panel", "DIoU-NMS")}
 
 
 class AutoLabelPanel(QDockWidget):
@@ -34,7 +40,7 @@ class AutoLabelPanel(QDockWidget):
     batch_finished = Signal(object)    # BatchSummary
 
     def __init__(self, window, parent=None) -> None:
-        super().__init__("Auto labeling", parent or window)
+        super().__init__(translate("panel", "Auto labeling"), parent or window)
         self.setObjectName("autolabel_dock")
         self.window_ = window
         self.model = None
@@ -49,67 +55,67 @@ class AutoLabelPanel(QDockWidget):
         w = QWidget(self)
         v = QVBoxLayout(w)
         self.search = QLineEdit(w)
-        self.search.setPlaceholderText("Search models…")
+        self.search.setPlaceholderText(translate("panel", "Search models…"))
         self.search.textChanged.connect(self._filter)
         self.tree = QTreeWidget(w)
         self.tree.setHeaderHidden(True)
         self.tree.setMinimumHeight(150)
         self.tree.itemDoubleClicked.connect(lambda item, _col: self.load_selected())
         row = QHBoxLayout()
-        self.load_button = QPushButton("Load", w)
+        self.load_button = QPushButton(translate("panel", "Load"), w)
         self.load_button.clicked.connect(self.load_selected)
-        self.custom_button = QPushButton("Load custom model…", w)
+        self.custom_button = QPushButton(translate("panel", "Load custom model…"), w)
         self.custom_button.clicked.connect(lambda: self.load_custom())
         row.addWidget(self.load_button)
         row.addWidget(self.custom_button)
-        self.status = QLabel("No model loaded", w)
+        self.status = QLabel(translate("panel", "No model loaded"), w)
         self.status.setWordWrap(True)
 
         form = QFormLayout()
         self.device = QComboBox(w)
         self.device.addItems(["auto", "cpu", "cuda"])
         self.device.setCurrentText(str(self._setting("device", "auto")))
-        form.addRow("Device", self.device)
+        form.addRow(translate("panel", "Device"), self.device)
         self.conf = QDoubleSpinBox(w)
         self.conf.setRange(0.0, 1.0)
         self.conf.setSingleStep(0.05)
         self.conf.setDecimals(2)
-        form.addRow("Confidence", self.conf)
+        form.addRow(translate("panel", "Confidence"), self.conf)
         self.iou = QDoubleSpinBox(w)
         self.iou.setRange(0.0, 1.0)
         self.iou.setSingleStep(0.05)
         self.iou.setDecimals(2)
-        form.addRow("IoU (NMS)", self.iou)
+        form.addRow(translate("panel", "IoU (NMS)"), self.iou)
         self.nms = QComboBox(w)
         for key in NMS_METHODS:
-            self.nms.addItem(NMS_TITLES[key], key)
-        form.addRow("Suppression", self.nms)
+            self.nms.addItem(translate("panel", NMS_TITLES[key]), key)
+        form.addRow(translate("panel", "Suppression"), self.nms)
         self.output_type = QComboBox(w)
-        form.addRow("Output shapes", self.output_type)
-        self.sahi = QCheckBox("Sliced inference (small objects)", w)
+        form.addRow(translate("panel", "Output shapes"), self.output_type)
+        self.sahi = QCheckBox(translate("panel", "Sliced inference (small objects)"), w)
         self.slice_size = QSpinBox(w)
         self.slice_size.setRange(64, 4096)
         self.slice_size.setSingleStep(64)
         self.slice_size.setValue(640)
-        self.slice_size.setSuffix(" px tiles")
+        self.slice_size.setSuffix(translate("panel", " px tiles"))
         form.addRow(self.sahi)
-        form.addRow("Tile size", self.slice_size)
+        form.addRow(translate("panel", "Tile size"), self.slice_size)
         # Shown from the model's capabilities: text prompts (open vocabulary: the classes to
         # look for) and, for click/box-prompted models, where their prompts are given.
         self.text_prompt = QLineEdit(w)
-        self.text_prompt.setPlaceholderText("e.g. person, red car, dog")
-        form.addRow("Text prompt", self.text_prompt)
-        self.prompt_hint = QLabel("Prompt on the canvas: Tools ▸ Segment Anything (points, boxes)", w)
+        self.text_prompt.setPlaceholderText(translate("panel", "e.g. person, red car, dog"))
+        form.addRow(translate("panel", "Text prompt"), self.text_prompt)
+        self.prompt_hint = QLabel(translate("panel", "Prompt on the canvas: Tools ▸ Segment Anything (points, boxes)"), w)
         self.prompt_hint.setWordWrap(True)
         form.addRow(self.prompt_hint)
-        self.keep_existing = QCheckBox("Keep existing shapes", w)
+        self.keep_existing = QCheckBox(translate("panel", "Keep existing shapes"), w)
         self.keep_existing.setChecked(True)
         form.addRow(self.keep_existing)
         # Separate from keeping manual shapes: a second run (other threshold, newer model)
         # swaps this model's earlier, unedited predictions instead of adding a second set.
-        self.replace_own = QCheckBox("Replace this model's earlier predictions", w)
-        self.replace_own.setToolTip("Run all images: drop the shapes this model wrote on an earlier run "
-                                    "(unless you edited them) before adding the new ones")
+        self.replace_own = QCheckBox(translate("panel", "Replace earlier predictions"), w)
+        self.replace_own.setToolTip(translate("panel", "Run all images: remove the shapes this model wrote on an "
+                                              "earlier run (unless you edited them), then add the new ones"))
         form.addRow(self.replace_own)
         self._rows = {"conf": self.conf, "iou": self.iou, "nms": self.nms, "output": self.output_type,
                       "sahi": self.sahi, "slice": self.slice_size, "text": self.text_prompt,
@@ -122,7 +128,7 @@ class AutoLabelPanel(QDockWidget):
         b = QVBoxLayout(bottom)
         b.setContentsMargins(9, 0, 9, 4)
         b.setSpacing(4)
-        self.run_button = QPushButton("Run on this image", bottom)
+        self.run_button = QPushButton(translate("panel", "Run on this image"), bottom)
         self.run_button.clicked.connect(self.run_current)
         rng = QHBoxLayout()
         self.range_from = QSpinBox(bottom)
@@ -131,13 +137,13 @@ class AutoLabelPanel(QDockWidget):
             sb.setMinimum(1)
             sb.setMaximum(999999)  # a width for six digits: the folder's size is set per folder
             sb.setMinimumWidth(sb.minimumSizeHint().width())
-        rng.addWidget(QLabel("Images", bottom))
+        rng.addWidget(QLabel(translate("panel", "Images"), bottom))
         rng.addWidget(self.range_from, 1)
-        rng.addWidget(QLabel("to", bottom))
+        rng.addWidget(QLabel(translate("panel", "to"), bottom))
         rng.addWidget(self.range_to, 1)
-        self.run_all_button = QPushButton("Run all images", bottom)
+        self.run_all_button = QPushButton(translate("panel", "Run all images"), bottom)
         self.run_all_button.clicked.connect(lambda: self.run_all())
-        self.cancel_button = QPushButton("Cancel", bottom)
+        self.cancel_button = QPushButton(translate("panel", "Cancel"), bottom)
         self.cancel_button.clicked.connect(self.cancel_batch)
         self.progress = QProgressBar(bottom)
         # The result of a run: a read-only box of fixed height that scrolls (a list of failed
@@ -174,6 +180,7 @@ class AutoLabelPanel(QDockWidget):
         o.setContentsMargins(0, 0, 0, 0)
         o.setSpacing(0)
         o.addWidget(scroll, 1)
+        bottom.setSizePolicy(QSizePolicy.Preferred, QSizePolicy.Maximum)  # extra height goes to the settings
         o.addWidget(bottom)
         self.setWidget(outer)
         self._apply_capabilities(None)
@@ -232,7 +239,7 @@ class AutoLabelPanel(QDockWidget):
             item.setToolTip(0, f"{cfg.name} ({cfg.type})")
         self.tree.expandAll()
         if errors:
-            self.status.setText("Some model configs are broken:\n" + "\n".join(str(e) for e in errors))
+            self.status.setText(translate("panel", "Some model configs are broken:\n") + "\n".join(str(e) for e in errors))
 
     def _filter(self, text: str) -> None:
         needle = text.strip().lower()
@@ -271,24 +278,24 @@ class AutoLabelPanel(QDockWidget):
         item = self.tree.currentItem()
         cfg = item.data(0, Qt.UserRole) if item is not None else None
         if cfg is None:
-            self.status.setText("Pick a model in the list first.")
+            self.status.setText(translate("panel", "Pick a model in the list first."))
             return
         self.load_config(cfg)
 
     def load_custom(self, path: str | None = None) -> None:
         if path is None:
-            path, _ = QFileDialog.getOpenFileName(self, "Load custom model", "", "Model config (*.yaml *.yml)")
+            path, _ = QFileDialog.getOpenFileName(self, translate("panel", "Load custom model"), "", translate("panel", "Model config (*.yaml *.yml)"))
             if not path:
                 return
         try:
             cfg = load_config(path)
         except ConfigError as exc:
-            self._error(f"Cannot load the model config: {exc}")
+            self._error(translate("panel", "Cannot load the model config: {0}").format(exc))
             return
         self.load_config(cfg)
 
     def load_config(self, cfg: ModelConfig) -> None:
-        self.status.setText(f"Loading {cfg.title}…")
+        self.status.setText(translate("panel", "Loading {0}…").format(cfg.title))
         self._set_running(True)
         device = self.device.currentText()
         self._store("device", device)
@@ -302,7 +309,7 @@ class AutoLabelPanel(QDockWidget):
         if total:
             self.progress.setRange(0, total)
             self.progress.setValue(done)
-        self.status.setText(f"Downloading {name}: {done / 1e6:.1f} MB" + (f" of {total / 1e6:.1f} MB" if total else ""))
+        self.status.setText(translate("panel", "Downloading {0}: {1:.1f} MB").format(name, done / 1e6) + (translate("panel", " of {0:.1f} MB").format(total / 1e6) if total else ""))
 
     def _on_loaded(self, model) -> None:  # type: ignore[no-untyped-def]
         if self.model is not None:
@@ -310,7 +317,11 @@ class AutoLabelPanel(QDockWidget):
         self.model = model
         cfg = model.config
         note = f" ({model.fallback_reason})" if model.fallback_reason else ""
-        self._tell(f"{cfg.title} ({cfg.type}) on {model.device.upper()}{note}")
+        text = translate("panel", "{0} ({1}) on {2}{3}").format(cfg.title, cfg.type, model.device.upper(), note)
+        if cfg.provider == DEMO_PROVIDER:  # said plainly: its results on real photos are not the point
+            text += "\n" + translate("panel", "A small demo model that works offline, trained on synthetic shapes; "
+                                               "load a real model for your own images.")
+        self._tell(text)
         self._apply_capabilities(model.capabilities)
         self.conf.setValue(cfg.conf_threshold)
         self.iou.setValue(cfg.iou_threshold)
@@ -375,7 +386,7 @@ class AutoLabelPanel(QDockWidget):
     # ------------------------------------------------------------------ running
     def _ready(self) -> bool:
         if self.model is None:
-            self._error("Load a model first (pick one in the list, or 'Load custom model…').")
+            self._error(translate("panel", "Load a model first (pick one in the list, or 'Load custom model…')."))
             return False
         try:
             self.model.set_options(**self._current_options())
@@ -387,12 +398,12 @@ class AutoLabelPanel(QDockWidget):
     def run_current(self) -> None:
         path = self.window_.current_image_path()
         if path is None:
-            self._error("Open an image first.")
+            self._error(translate("panel", "Open an image first."))
             return
         if not self._ready():
             return
         self._set_running(True)
-        self.status.setText(f"Running {self.model.config.title} on {Path(path).name}…")
+        self.status.setText(translate("panel", "Running {0} on {1}…").format(self.model.config.title, Path(path).name))
         job = PredictOne(self.model, Path(path), self.window_.current_shapes(), self)
         job.done.connect(self._on_predicted)
         job.failed.connect(self._on_failed)
@@ -404,7 +415,7 @@ class AutoLabelPanel(QDockWidget):
         self._set_running(False)
         current = self.window_.current_image_path()
         if current is None or str(current) != path:
-            self._tell("The image changed while the model ran; nothing was added.")
+            self._tell(translate("panel", "The image changed while the model ran; nothing was added."))
             return
         existing = self.window_.current_shapes()
         replace = not self.keep_existing.isChecked() and not pred.leaves_shapes  # as in batch runs
@@ -421,10 +432,10 @@ class AutoLabelPanel(QDockWidget):
         flags = ", ".join(k for k, v in pred.flags.items() if v)
         extra = f"; image: {flags}" if flags else ""
         if pred.classifies_only:  # the class, short enough for the status bar
-            self._tell(f"{self.model.config.title}: image flag {flags}" if flags else
-                       f"{self.model.config.title}: no class above the confidence threshold (best: {pred.description})")
+            self._tell(translate("panel", "{0}: image flag {1}").format(self.model.config.title, flags) if flags else
+                       translate("panel", "{0}: no class above the confidence threshold (best: {1})").format(self.model.config.title, pred.description))
         else:
-            self._tell(f"{self.model.config.title}: {len(added)} shapes{' (replaced)' if replace else ' added'}{extra}")
+            self._tell(translate("panel", "{0}: {1} shapes{2}{3}").format(self.model.config.title, len(added), translate("panel", " (replaced)") if replace else translate("panel", " added"), extra))
         self.prediction_applied.emit(len(added))
 
     def _apply_image_flags(self, doc, predicted: dict, joins_last_step: bool) -> None:  # type: ignore[no-untyped-def]
@@ -457,7 +468,7 @@ class AutoLabelPanel(QDockWidget):
         """Run on images first..last (1-based) of the folder, or on ``paths`` (e.g. the unlabelled ones)."""
         index = getattr(self.window_, "folder_index", None)
         if index is None or len(index) == 0:
-            self._error("Open a folder of images first.")
+            self._error(translate("panel", "Open a folder of images first."))
             return
         if not self._ready():
             return
@@ -487,14 +498,15 @@ class AutoLabelPanel(QDockWidget):
 
     def _on_batch_progress(self, done: int, total: int, eta: float) -> None:
         self.progress.setValue(done)
-        self.progress.setFormat(f"{done}/{total} images, ETA {eta:.0f} s")  # no extra row
+        self.progress.setFormat(translate("panel", "{0}/{1} images, ETA {2:.0f} s").format(done, total, eta))  # no extra row
 
     def _on_batch_finished(self, summary: BatchSummary) -> None:
         self._set_running(False)
         self._batch = None
-        self.summary.setPlainText(summary.text())
-        self._tell_window(summary.text())
-        self.progress.setFormat("%p%")
+        text = summary_text(summary)
+        self.summary.setPlainText(text)
+        self._tell_window(text)
+        self.progress.setFormat(translate("panel", "%p%"))
         # The image on screen: its label file may have changed on disk (merged with any
         # edits made meanwhile, so neither the run's shapes nor the user's are lost).
         if hasattr(self.window_, "reload_current"):
@@ -504,7 +516,7 @@ class AutoLabelPanel(QDockWidget):
     def cancel_batch(self) -> None:
         if self._batch is not None:
             self._batch.cancel()
-            self.progress.setFormat("Cancelling…")
+            self.progress.setFormat(translate("panel", "Cancelling…"))
 
     # ------------------------------------------------------------------ helpers
     def _start(self, thread) -> None:  # type: ignore[no-untyped-def]
@@ -532,6 +544,18 @@ class AutoLabelPanel(QDockWidget):
             self._batch.cancel()
         for t in list(self._threads):
             t.wait(5000)
+
+
+def summary_text(s: BatchSummary) -> str:
+    """The result of a batch run in the interface's language (the failures name files and
+    causes as the batch run reported them)."""
+    head = translate("panel", "Cancelled") if s.cancelled else translate("panel", "Done")
+    text = translate("panel", "{0}: {1}/{2} images in {3:.1f} s, {4} label files written, {5} unchanged, "
+                              "{6} shapes, {7} failed.").format(head, s.processed, s.total, s.seconds, s.written,
+                                                                 s.unchanged, s.shapes, len(s.failed))
+    if s.failed:
+        text += "\n" + "\n".join(s.failed[:10]) + ("\n..." if len(s.failed) > 10 else "")
+    return text
 
 
 def capabilities_for(config: ModelConfig) -> Capabilities:

@@ -10,7 +10,8 @@ from qtpy.QtCore import QThread, Signal
 
 from ...core.errors import AnyLabelError
 from ...core.image_io import read_image_rgb
-from ...inference.batch import BatchJob, BatchOptions, BatchSummary, uses_annotation
+# BatchSummary is re-exported: the panel imports it from here.
+from ...inference.batch import BatchJob, BatchOptions, BatchSummary, uses_annotation  # noqa: F401
 from ...inference.config import ModelConfig
 from ...inference.runtime import ModelLoadError
 
@@ -86,7 +87,8 @@ class BatchRun(QThread):
     file_written = Signal(str)           # image path whose label file was just written
     finished_run = Signal(object)        # BatchSummary
 
-    def __init__(self, model, paths: list[Path], replace: bool, replace_own: bool = False, parent=None) -> None:
+    def __init__(self, model, paths: list[Path], replace: bool, replace_own: bool = False,
+                 parent=None) -> None:
         super().__init__(parent)
         self.model = model
         self.job = BatchJob(model, list(paths), BatchOptions(replace=replace, replace_own=replace_own),

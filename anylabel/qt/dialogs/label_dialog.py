@@ -18,6 +18,7 @@ from qtpy.QtWidgets import (QApplication, QCheckBox, QCompleter, QDialog, QDialo
 
 from ..canvas.colors import label_color
 from ..icons import color_icon
+from ..i18n import translate
 
 
 @dataclass
@@ -59,9 +60,9 @@ def _attr_value(text: str) -> Any:
 class LabelDialog(QDialog):
     def __init__(self, labels: list[str], flag_names: list[str] | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Label")
+        self.setWindowTitle(translate("label_dialog", "Label"))
         self.edit = QLineEdit()
-        self.edit.setPlaceholderText("Label")
+        self.edit.setPlaceholderText(translate("label_dialog", "Label"))
         completer = QCompleter(labels, self)
         completer.setCaseSensitivity(Qt.CaseInsensitive)
         completer.setFilterMode(Qt.MatchContains)
@@ -71,11 +72,11 @@ class LabelDialog(QDialog):
         # popup eats the first Enter, so the dialog needed a second one).
         completer.popup().installEventFilter(self)
         self.group = QLineEdit()
-        self.group.setPlaceholderText("none")
+        self.group.setPlaceholderText(translate("label_dialog", "none"))
         self.group.setValidator(QIntValidator(0, 2**31 - 1, self))
-        self.difficult = QCheckBox("Difficult")
+        self.difficult = QCheckBox(translate("label_dialog", "Difficult"))
         self.description = QPlainTextEdit()
-        self.description.setPlaceholderText("Description")
+        self.description.setPlaceholderText(translate("label_dialog", "Description"))
         self.description.setFixedHeight(56)
         self.labels = QListWidget()
         for name in labels:
@@ -87,17 +88,17 @@ class LabelDialog(QDialog):
         self.flags_row = QHBoxLayout()
         self._flag_names = list(flag_names or [])
         self.attrs = QTableWidget(0, 2)
-        self.attrs.setHorizontalHeaderLabels(["Attribute", "Value"])
+        self.attrs.setHorizontalHeaderLabels([translate("label_dialog", "Attribute"), translate("label_dialog", "Value")])
         self.attrs.horizontalHeader().setStretchLastSection(True)
         self.attrs.verticalHeader().hide()
         self.attrs.setFixedHeight(96)
-        add_attr = QPushButton("Add attribute")
+        add_attr = QPushButton(translate("label_dialog", "Add attribute"))
         add_attr.clicked.connect(lambda: self.attrs.insertRow(self.attrs.rowCount()))
         buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
         buttons.accepted.connect(self._accept)
         buttons.rejected.connect(self.reject)
         form = QFormLayout()
-        form.addRow("Group id", self.group)
+        form.addRow(translate("label_dialog", "Group id"), self.group)
         lay = QVBoxLayout(self)
         lay.addWidget(self.edit)
         top = QHBoxLayout()

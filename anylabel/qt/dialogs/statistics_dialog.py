@@ -8,6 +8,7 @@ from qtpy.QtWidgets import QDialog, QDialogButtonBox, QLabel, QScrollArea, QVBox
 
 from ...core.statistics import LabelStatistics
 from ..canvas.colors import label_color
+from ..i18n import shape_type_title, translate
 
 TYPE_COLOR = QColor(90, 140, 220)
 
@@ -32,13 +33,13 @@ class BarChart(QWidget):
         p = QPainter(self)
         p.setRenderHint(QPainter.Antialiasing)
         fm = QFontMetricsF(self.font())
-        name_w = min(max((fm.horizontalAdvance(n or "(no label)") for n, _ in self.items), default=40) + 10, 180)
+        name_w = min(max((fm.horizontalAdvance(n or translate("statistics_dialog", "(no label)")) for n, _ in self.items), default=40) + 10, 180)
         count_w = fm.horizontalAdvance("0000000") + 6
         top = max((c for _, c in self.items), default=1) or 1
         bar_w = max(self.width() - name_w - count_w - 8, 10)
         for row, (name, count) in enumerate(self.items):
             y = 4 + row * self.ROW
-            text = name or "(no label)"
+            text = name or translate("statistics_dialog", "(no label)")
             p.setPen(self.palette().windowText().color())
             p.drawText(QRectF(0, y, name_w - 6, self.ROW), Qt.AlignRight | Qt.AlignVCenter,
                        fm.elidedText(text, Qt.ElideRight, name_w - 8))
@@ -54,26 +55,25 @@ class BarChart(QWidget):
 class StatisticsDialog(QDialog):
     def __init__(self, stats: LabelStatistics, parent=None, sections: list[QWidget] | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Statistics")
+        self.setWindowTitle(translate("statistics_dialog", "Statistics"))
         self.stats = stats
         pct = 100.0 * stats.images_labelled / stats.images_total if stats.images_total else 0.0
-        summary = QLabel(f"<b>{stats.images_labelled}</b> of <b>{stats.images_total}</b> images labelled "
-                         f"({pct:.1f}%) · <b>{stats.shapes_total}</b> shapes · <b>{len(stats.per_label)}</b> labels")
+        summary = QLabel(translate("statistics_dialog", "<b>{0}</b> of <b>{1}</b> images labelled ({2:.1f}%) · <b>{3}</b> shapes · <b>{4}</b> labels").format(stats.images_labelled, stats.images_total, pct, stats.shapes_total, len(stats.per_label)))
         lay = QVBoxLayout(self)
         lay.addWidget(summary)
         if stats.errors:
-            err = QLabel(f"{len(stats.errors)} label file(s) could not be read, e.g. {stats.errors[0]}")
+            err = QLabel(translate("statistics_dialog", "{0} label file(s) could not be read, e.g. {1}").format(len(stats.errors), stats.errors[0]))
             err.setWordWrap(True)
             err.setStyleSheet("color: #c0392b")
             lay.addWidget(err)
-        lay.addWidget(QLabel("<b>Shapes per label</b>"))
+        lay.addWidget(QLabel(translate("statistics_dialog", "<b>Shapes per label</b>")))
         self.label_chart = BarChart(list(stats.per_label.items()))
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(self.label_chart)
         lay.addWidget(scroll, 1)
-        lay.addWidget(QLabel("<b>Shapes per type</b>"))
-        self.type_chart = BarChart(list(stats.per_type.items()), colored_by_label=False)
+        lay.addWidget(QLabel(translate("statistics_dialog", "<b>Shapes per type</b>")))
+        self.type_chart = BarChart([(shape_type_title(t), n) for t, n in stats.per_type.items()], colored_by_label=False)
         lay.addWidget(self.type_chart)
         for section in sections or []:  # extensions' parts (the review summary)
             lay.addWidget(section)

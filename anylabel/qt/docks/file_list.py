@@ -14,6 +14,7 @@ from qtpy.QtWidgets import QDockWidget, QLabel, QLineEdit, QListView, QVBoxLayou
 
 from ...core.folder_index import FolderIndex
 from ..icons import blank_icon, check_icon
+from ..i18n import translate
 
 
 class FileListModel(QStringListModel):
@@ -87,17 +88,17 @@ class FileListDock(QDockWidget):
     image_activated = Signal(int)  # folder-index position
 
     def __init__(self, parent=None) -> None:
-        super().__init__("Files", parent)
+        super().__init__(translate("file_list", "Files"), parent)
         self.setObjectName("file_list_dock")
         self.model = FileListModel(self)
         self.search = QLineEdit()
-        self.search.setPlaceholderText("Filter file names")
+        self.search.setPlaceholderText(translate("file_list", "Filter file names"))
         self.search.setClearButtonEnabled(True)
         self.view = QListView()
         self.view.setModel(self.model)
         self.view.setUniformItemSizes(True)  # constant-time layout for huge folders
         self.view.setEditTriggers(QListView.NoEditTriggers)
-        self.position = QLabel("No folder")
+        self.position = QLabel(translate("file_list", "No folder"))
         w = QWidget()
         lay = QVBoxLayout(w)
         lay.setContentsMargins(4, 4, 4, 4)
@@ -166,8 +167,8 @@ class FileListDock(QDockWidget):
     def update_position(self) -> None:
         idx = self.model.index_
         if idx is None:
-            self.position.setText("No folder")
+            self.position.setText(translate("file_list", "No folder"))
             return
         shown = "" if not self.model.filter_text and self.model.row_filter is None else f" ({len(self.model.rows)} shown)"
         k = self._current + 1 if self._current >= 0 else 0
-        self.position.setText(f"{k} / {len(idx)} · {idx.labelled_count} labelled{shown}")
+        self.position.setText(translate("file_list", "{0} / {1} · {2} labelled{3}").format(k, len(idx), idx.labelled_count, shown))

@@ -11,17 +11,18 @@ from qtpy.QtCore import Qt
 from qtpy.QtWidgets import QAbstractItemView, QDockWidget, QListWidget, QListWidgetItem
 
 from ..document import ImageDocument
+from ..i18n import QT_TRANSLATE_NOOP, translate
 
 #: Rows shown before the list scrolls: the dock stays a short strip above the label list.
 MAX_VISIBLE_ROWS = 6
-EMPTY_TEXT = "No flags on this image"
+EMPTY_TEXT = QT_TRANSLATE_NOOP("image_flags", "No flags on this image")
 EMPTY_TIP = ("A classifier run on the image sets its classes here; names listed under image_flags "
              "in the settings file are always offered.")
 
 
 class ImageFlagsDock(QDockWidget):
     def __init__(self, window) -> None:  # type: ignore[no-untyped-def]
-        super().__init__("Flags", window)
+        super().__init__(translate("image_flags", "Flags"), window)
         self.setObjectName("image_flags_dock")
         self.window_ = window
         self.list = QListWidget(self)
@@ -87,7 +88,7 @@ class ImageFlagsDock(QDockWidget):
             item.setCheckState(Qt.Checked if flags.get(name, False) else Qt.Unchecked)
             self.list.addItem(item)
         if not names:
-            item = QListWidgetItem(EMPTY_TEXT)
+            item = QListWidgetItem(translate("image_flags", EMPTY_TEXT))
             item.setFlags(Qt.NoItemFlags)  # drawn in the palette's disabled text colour
             item.setToolTip(EMPTY_TIP)
             self.list.addItem(item)

@@ -8,13 +8,14 @@ from qtpy.QtWidgets import QDockWidget, QListWidget, QListWidgetItem
 
 from ..canvas.colors import label_color
 from ..icons import color_icon
+from ..i18n import translate
 
 
 class LabelListDock(QDockWidget):
     visibility_changed = Signal(str, bool)
 
     def __init__(self, parent=None) -> None:
-        super().__init__("Labels", parent)
+        super().__init__(translate("label_list", "Labels"), parent)
         self.setObjectName("label_list_dock")
         self.list = QListWidget()
         self.setWidget(self.list)

@@ -9,6 +9,7 @@ from qtpy.QtWidgets import QAbstractItemView, QDockWidget, QHBoxLayout, QListVie
 
 from ..canvas.colors import label_color
 from ..icons import color_icon
+from ..i18n import shape_type_title, translate
 
 
 class ShapeListModel(QAbstractListModel):
@@ -35,7 +36,8 @@ class ShapeListModel(QAbstractListModel):
                  and role in (Qt.DisplayRole, Qt.ToolTipRole) else ("", ""))
         if role == Qt.DisplayRole:
             gid = f"  #{s.group_id}" if s.group_id is not None else ""
-            text = f"{s.label or '(no label)'}{gid}   [{s.shape_type}]"
+            label = s.label or translate("shape_list", "(no label)")
+            text = f"{label}{gid}   [{shape_type_title(s.shape_type)}]"
             return f"{text}   {extra[0]}" if extra[0] else text
         if role == Qt.DecorationRole:
             return color_icon(label_color(s.label))
@@ -50,7 +52,7 @@ class ShapeListDock(QDockWidget):
     move_requested = Signal(int)       # -1 up (earlier, drawn below), +1 down, -2 to back, +2 to front
 
     def __init__(self, parent=None) -> None:
-        super().__init__("Shapes", parent)
+        super().__init__(translate("shape_list", "Shapes"), parent)
         self.setObjectName("shape_list_dock")
         self.model = ShapeListModel(self)
         self.view = QListView()
@@ -59,8 +61,10 @@ class ShapeListDock(QDockWidget):
         self.view.setSelectionMode(QAbstractItemView.ExtendedSelection)
         self.view.setEditTriggers(QAbstractItemView.NoEditTriggers)
         buttons = QHBoxLayout()
-        for text, step, tip in (("⤒", -2, "Send to back (drawn first)"), ("▲", -1, "Move up"),
-                                ("▼", 1, "Move down"), ("⤓", 2, "Bring to front (drawn last)")):
+        for text, step, tip in (("⤒", -2, translate("shape_list", "Send to back (drawn first)")),
+                                ("▲", -1, translate("shape_list", "Move up")),
+                                ("▼", 1, translate("shape_list", "Move down")),
+                                ("⤓", 2, translate("shape_list", "Bring to front (drawn last)"))):
             b = QPushButton(text)
             b.setToolTip(tip)
             b.setFixedWidth(34)

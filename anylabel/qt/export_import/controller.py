@@ -15,6 +15,7 @@ from ...formats.driver import export_dataset, import_dataset, load_pose_config, 
 from . import choices as store
 from .choices import ExportChoices, ImportChoices
 from .worker import ConversionThread
+from ..i18n import translate
 
 STAGES = {"read": "Reading label files", "write": "Writing the dataset", "import": "Importing"}
 
@@ -149,8 +150,8 @@ class ExportImportController(QObject):
 
     def _run(self, action: str, fmt: str, job, refresh: str | None = None) -> ConversionThread:
         thread = ConversionThread(job, action, fmt, self)
-        dlg = QProgressDialog(f"{action.capitalize()} {fmt}...", "Cancel", 0, 0, self.window)
-        dlg.setWindowTitle(f"{action.capitalize()} dataset")
+        dlg = QProgressDialog(f"{action.capitalize()} {fmt}...", translate("controller", "Cancel"), 0, 0, self.window)
+        dlg.setWindowTitle(translate("controller", "{0} dataset").format(action.capitalize()))
         dlg.setWindowModality(Qt.WindowModal)
         dlg.setMinimumDuration(300)
         dlg.setAutoClose(False)
@@ -191,9 +192,9 @@ class ExportImportController(QObject):
         if self.show_dialogs:
             box = QMessageBox(
                 QMessageBox.Information if summary.ok else QMessageBox.Warning,
-                f"{summary.action.capitalize()} finished"
+                translate("controller", "{0} finished").format(summary.action.capitalize())
                 if not summary.cancelled
-                else f"{summary.action.capitalize()} cancelled",
+                else translate("controller", "{0} cancelled").format(summary.action.capitalize()),
                 "\n".join(lines[:12]),
                 QMessageBox.Ok,
                 self.window,

@@ -18,6 +18,7 @@ from qtpy.QtWidgets import (
 
 from ...formats.registry import FORMATS
 from .choices import ExportChoices, ImportChoices
+from ..i18n import translate
 
 ON_EXISTS_TEXT = {
     "refuse": "Keep existing label files (report them)",
@@ -31,7 +32,7 @@ def _path_row(parent: QWidget, edit: QLineEdit, pick) -> QWidget:
     lay = QHBoxLayout(row)
     lay.setContentsMargins(0, 0, 0, 0)
     lay.addWidget(edit, 1)
-    button = QPushButton("Browse...", row)
+    button = QPushButton(translate("dialogs", "Browse..."), row)
     button.clicked.connect(lambda *_: pick())
     lay.addWidget(button)
     return row
@@ -60,7 +61,7 @@ class _Form(QDialog):
     def _add_class_and_pose_rows(self) -> None:
         """The "Classes file" and "Pose config" rows both dialogs have (after their folder rows)."""
         self.form.addRow(
-            "Classes file",
+            translate("dialogs", "Classes file"),
             _path_row(
                 self,
                 self.classes_file,
@@ -68,7 +69,7 @@ class _Form(QDialog):
             ),
         )
         self.form.addRow(
-            "Pose config",
+            translate("dialogs", "Pose config"),
             _path_row(
                 self,
                 self.pose_config,
@@ -83,37 +84,36 @@ class _Form(QDialog):
 
 class ExportDialog(_Form):
     def __init__(self, choices: ExportChoices, parent=None) -> None:
-        super().__init__("Export Dataset", parent)
+        super().__init__(translate("dialogs", "Export Dataset"), parent)
         for name, spec in FORMATS.items():
             self.fmt.addItem(f"{name} - {spec.summary}", name)
         self.input_dir = QLineEdit(self)
         self.output_dir = QLineEdit(self)
         self.classes_file = QLineEdit(self)
         self.classes_file.setPlaceholderText(
-            "optional: one label per line (default: classes.txt of the output, else of the images "
-            "folder, else the labels found)"
+            translate("dialogs", "optional: one label per line (default: classes.txt of the output, else of the images folder, else the labels found)")
         )
         self.pose_config = QLineEdit(self)
-        self.pose_config.setPlaceholderText("yolo-pose / coco keypoints: YAML of keypoint names per class")
-        self.split_on = QCheckBox("Split into train/val/test", self)
+        self.pose_config.setPlaceholderText(translate("dialogs", "yolo-pose / coco keypoints: YAML of keypoint names per class"))
+        self.split_on = QCheckBox(translate("dialogs", "Split into train/val/test"), self)
         self.split = QLineEdit(self)
-        self.split.setPlaceholderText("0.8,0.2 or 0.7,0.2,0.1")
+        self.split.setPlaceholderText(translate("dialogs", "0.8,0.2 or 0.7,0.2,0.1"))
         self.seed = QSpinBox(self)
         self.seed.setRange(0, 2**31 - 1)
-        self.labelled_only = QCheckBox("Leave out images without a label file", self)
-        self.add_new_classes = QCheckBox("Append labels missing from the class list (else skipped)", self)
-        self.form.addRow("Format", self.fmt)
+        self.labelled_only = QCheckBox(translate("dialogs", "Leave out images without a label file"), self)
+        self.add_new_classes = QCheckBox(translate("dialogs", "Append labels missing from the class list (else skipped)"), self)
+        self.form.addRow(translate("dialogs", "Format"), self.fmt)
         self.form.addRow(
-            "Images folder",
+            translate("dialogs", "Images folder"),
             _path_row(self, self.input_dir, lambda: self._folder(self.input_dir, "Images folder")),
         )
         self.form.addRow(
-            "Output folder",
+            translate("dialogs", "Output folder"),
             _path_row(self, self.output_dir, lambda: self._folder(self.output_dir, "Output folder")),
         )
         self._add_class_and_pose_rows()
         self.form.addRow(self.split_on, self.split)
-        self.form.addRow("Split seed", self.seed)
+        self.form.addRow(translate("dialogs", "Split seed"), self.seed)
         self.form.addRow(self.labelled_only)
         self.form.addRow(self.add_new_classes)
         self.form.addRow(self.buttons)
@@ -158,28 +158,28 @@ class ExportDialog(_Form):
 
 class ImportDialog(_Form):
     def __init__(self, choices: ImportChoices, parent=None) -> None:
-        super().__init__("Import Dataset", parent)
+        super().__init__(translate("dialogs", "Import Dataset"), parent)
         for name, spec in FORMATS.items():
             if spec.importer is not None:
                 self.fmt.addItem(f"{name} - {spec.summary}", name)
         self.source = QLineEdit(self)
-        self.source.setPlaceholderText("COCO json, MOT gt.txt, PPOCR Label.txt, or the folder of label files")
+        self.source.setPlaceholderText(translate("dialogs", "COCO json, MOT gt.txt, PPOCR Label.txt, or the folder of label files"))
         self.images_dir = QLineEdit(self)
         self.classes_file = QLineEdit(self)
-        self.classes_file.setPlaceholderText("optional (default: classes.txt in the source folder)")
+        self.classes_file.setPlaceholderText(translate("dialogs", "optional (default: classes.txt in the source folder)"))
         self.pose_config = QLineEdit(self)
         self.on_exists = QComboBox(self)
         for key, text in ON_EXISTS_TEXT.items():
             self.on_exists.addItem(text, key)
         src_row = _path_row(self, self.source, self._pick_source)
-        self.form.addRow("Format", self.fmt)
-        self.form.addRow("Source", src_row)
+        self.form.addRow(translate("dialogs", "Format"), self.fmt)
+        self.form.addRow(translate("dialogs", "Source"), src_row)
         self.form.addRow(
-            "Images folder",
+            translate("dialogs", "Images folder"),
             _path_row(self, self.images_dir, lambda: self._folder(self.images_dir, "Images folder")),
         )
         self._add_class_and_pose_rows()
-        self.form.addRow("Existing labels", self.on_exists)
+        self.form.addRow(translate("dialogs", "Existing labels"), self.on_exists)
         self.form.addRow(self.buttons)
         self.set_choices(choices)
 

@@ -6,6 +6,8 @@ from typing import Any
 
 from qtpy.QtWidgets import QAction
 
+from ..i18n import translate
+
 
 def install(window: Any) -> None:
     from ..export_import.controller import ExportImportController
@@ -19,14 +21,14 @@ def install(window: Any) -> None:
     menu.insertSeparator(before) if before else menu.addSeparator()
     for text, slot, tip in (
         (
-            "Export &Dataset...",
+            translate("export_import", "Export &Dataset..."),
             ctl.export_dialog,
-            "Write the folder's labels as YOLO, COCO, VOC, DOTA, MOT, masks or PPOCR",
+            translate("export_import", "Write the folder's labels as YOLO, COCO, VOC, DOTA, MOT, masks or PPOCR"),
         ),
         (
-            "&Import Dataset...",
+            translate("export_import", "&Import Dataset..."),
             ctl.import_dialog,
-            "Turn a YOLO, COCO, VOC, DOTA, MOT, mask or PPOCR dataset into label files",
+            translate("export_import", "Turn a YOLO, COCO, VOC, DOTA, MOT, mask or PPOCR dataset into label files"),
         ),
     ):
         act = QAction(text, window)

@@ -16,7 +16,10 @@ from qtpy.QtGui import QKeySequence
 from qtpy.QtWidgets import QAction, QActionGroup, QFileDialog, QInputDialog, QMenu
 
 from ..sam.controller import SamController, output_modes
+from ..i18n import QT_TRANSLATE_NOOP, translate
 
+OUTPUT_TITLES = {"polygon": QT_TRANSLATE_NOOP("sam", "Polygon"), "rectangle": QT_TRANSLATE_NOOP("sam", "Rectangle"),
+                 "rotation": QT_TRANSLATE_NOOP("sam", "Rotation"), "mask": QT_TRANSLATE_NOOP("sam", "Mask")}
 SHORTCUTS = {"sam_positive": "Q", "sam_negative": "E", "sam_clear": "B", "sam_finish": "F"}
 
 
@@ -61,20 +64,20 @@ def install(window: Any) -> None:
     ctl.status.connect(lambda text: window.statusBar().showMessage(text, 8000))
     window.canvas.mode_changed.connect(lambda _mode: ctl.deactivate() if ctl.active else None)
 
-    menu: QMenu = window.menu("tools").addMenu("Segment &Anything")
-    models = menu.addMenu("&Model")
+    menu: QMenu = window.menu("tools").addMenu(translate("sam", "Segment &Anything"))
+    models = menu.addMenu(translate("sam", "&Model"))
 
     def fill_models() -> None:
         models.clear()
         for cfg in sam_configs():
             _action(window, models, cfg.title, lambda c=cfg: ctl.load_model(c))
         models.addSeparator()
-        _action(window, models, "Load Model Config (YAML)...", load_from_file)
+        _action(window, models, translate("sam", "Load Model Config (YAML)..."), load_from_file)
 
     def load_from_file() -> None:
         from ...inference.config import load_config
 
-        path, _ = QFileDialog.getOpenFileName(window, "SAM model config", "", "Model config (*.yaml *.yml)")
+        path, _ = QFileDialog.getOpenFileName(window, translate("sam", "SAM model config"), "", translate("sam", "Model config (*.yaml *.yml)"))
         if path:
             try:
                 ctl.load_model(load_config(path))
@@ -90,37 +93,37 @@ def install(window: Any) -> None:
 
     menu.addSeparator()
     _mode_button(window, ctl, lambda: start(False))
-    _action(window, menu, "&Positive Point", lambda: start(False), "sam_positive")
-    _action(window, menu, "&Negative Point", lambda: start(True), "sam_negative")
+    _action(window, menu, translate("sam", "&Positive Point"), lambda: start(False), "sam_positive")
+    _action(window, menu, translate("sam", "&Negative Point"), lambda: start(True), "sam_negative")
     # B / F act only while Segment Anything is on: otherwise the keys stay free (a disabled
     # action's shortcut does not fire).
-    in_mode = [_action(window, menu, "&Clear Prompts", ctl.clear, "sam_clear"),
-               _action(window, menu, "&Finish Object", ctl.finish, "sam_finish"),
-               _action(window, menu, "&Leave Segment Anything", ctl.deactivate)]
+    in_mode = [_action(window, menu, translate("sam", "&Clear Prompts"), ctl.clear, "sam_clear"),
+               _action(window, menu, translate("sam", "&Finish Object"), ctl.finish, "sam_finish"),
+               _action(window, menu, translate("sam", "&Leave Segment Anything"), ctl.deactivate)]
     for act in in_mode:
         act.setEnabled(ctl.active)
         ctl.active_changed.connect(act.setEnabled)
     menu.addSeparator()
 
-    out = menu.addMenu("&Output")
+    out = menu.addMenu(translate("sam", "&Output"))
     group = QActionGroup(window)
     for mode in output_modes():
-        act = QAction(mode.capitalize(), window, checkable=True)
+        act = QAction(translate("sam", OUTPUT_TITLES.get(mode, mode.capitalize())), window, checkable=True)
         act.setChecked(mode == ctl.option("output_mode"))
         act.triggered.connect(lambda _c=False, m=mode: ctl.set_option("output_mode", m))
         group.addAction(act)
         out.addAction(act)
 
     def ask_tolerance() -> None:
-        value, ok = QInputDialog.getDouble(window, "Polygon tolerance", "Simplification tolerance (pixels):",
+        value, ok = QInputDialog.getDouble(window, translate("sam", "Polygon tolerance"), translate("sam", "Simplification tolerance (pixels):"),
                                            float(ctl.option("tolerance")), 0.0, 50.0, 1)
         if ok:
             ctl.set_option("tolerance", value)
 
-    _action(window, menu, "Polygon &Tolerance...", ask_tolerance)
+    _action(window, menu, translate("sam", "Polygon &Tolerance..."), ask_tolerance)
     menu.addSeparator()
-    _action(window, menu, "Rectangles to Segments (This &Image)", ctl.boxes_to_segments_here)
-    _action(window, menu, "Rectangles to Segments (Whole &Folder)", lambda: _folder_run(window, ctl))
+    _action(window, menu, translate("sam", "Rectangles to Segments (This &Image)"), ctl.boxes_to_segments_here)
+    _action(window, menu, translate("sam", "Rectangles to Segments (Whole &Folder)"), lambda: _folder_run(window, ctl))
 
 
 def _mode_button(window: Any, ctl: SamController, start) -> QAction:  # type: ignore[no-untyped-def]
@@ -128,12 +131,12 @@ def _mode_button(window: Any, ctl: SamController, start) -> QAction:  # type: ig
     exclusive group with them: "Edit Shapes" no longer stays highlighted) and turns it on."""
     from ..icons import tool_icon
 
-    act = QAction("Segment Anything", window)
+    act = QAction(translate("sam", "Segment Anything"), window)
     act.setObjectName("sam_mode")
     act.setCheckable(True)
     act.setIcon(tool_icon("sam"))
     keys = _keys(window, "sam_positive")
-    act.setToolTip("Segment Anything: click on an object" + (f" ({keys[0].toString()})" if keys else ""))
+    act.setToolTip(translate("sam", "Segment Anything: click on an object") + (f" ({keys[0].toString()})" if keys else ""))
     group = getattr(window, "mode_group", None)
     if group is not None:
         group.addAction(act)
@@ -164,7 +167,7 @@ def _restore_model(window: Any, ctl: SamController) -> None:
     try:
         ctl.load_model(find_config(str(ctl.option("model"))))
     except Exception as exc:  # noqa: BLE001  # a moved/deleted config is reported, not fatal
-        window.report_error(f"Segment Anything: the last model ({ctl.option('model')}) cannot be loaded: {exc}")
+        window.report_error(translate("sam", "Segment Anything: the last model ({0}) cannot be loaded: {1}").format(ctl.option('model'), exc))
 
 
 def _folder_run(window: Any, ctl: SamController) -> threading.Thread | None:
@@ -174,7 +177,7 @@ def _folder_run(window: Any, ctl: SamController) -> threading.Thread | None:
 
     idx = window.folder_index
     if ctl.model is None or idx is None:
-        window.statusBar().showMessage("Segment Anything: choose a model and open a folder first", 8000)
+        window.statusBar().showMessage(translate("sam", "Segment Anything: choose a model and open a folder first"), 8000)
         return None
     window.save()
     current = window.current_image_path()
@@ -194,7 +197,7 @@ def _folder_run(window: Any, ctl: SamController) -> threading.Thread | None:
                 merged.append(Path(path).name)
 
     def progress(i: int, n: int) -> None:
-        window.statusBar().showMessage(f"Rectangles to segments: {i}/{n}", 3000)
+        window.statusBar().showMessage(translate("sam", "Rectangles to segments: {0}/{1}").format(i, n), 3000)
         if 0 < i <= len(paths):
             reload_if_shown(paths[i - 1])  # emitted after file i was written
 
@@ -205,7 +208,7 @@ def _folder_run(window: Any, ctl: SamController) -> threading.Thread | None:
         if merged:
             msg += f"; your unsaved shapes on {', '.join(dict.fromkeys(merged))} were kept on top of its new shapes"
         if res.failed:
-            window.report_error(msg + f", {len(res.failed)} failed:\n" + "\n".join(res.failed[:10]))
+            window.report_error(msg + translate("sam", ", {0} failed:\n").format(len(res.failed)) + "\n".join(res.failed[:10]))
         else:
             window.statusBar().showMessage(msg, 15000)
         shown = window.current_image_path()

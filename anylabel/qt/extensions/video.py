@@ -16,6 +16,7 @@ from qtpy.QtWidgets import QAction, QFileDialog
 
 from ..video.controller import VideoController, video_filter
 from ..video.tracks_dock import TracksDock
+from ..i18n import translate
 
 DEFAULT_SHORTCUT = "Ctrl+Shift+O"
 
@@ -27,14 +28,14 @@ def install(window: Any) -> None:
     def open_video(path: str | None = None, options: dict | None = None):
         if path is None:
             start = window.settings.get("last_folder") or ""
-            path, _ = QFileDialog.getOpenFileName(window, "Open Video", start, video_filter())
+            path, _ = QFileDialog.getOpenFileName(window, translate("video", "Open Video"), start, video_filter())
             if not path:
                 return None
         return ctl.open_video(path, options)
 
     window.open_video = open_video
 
-    act = QAction("Open &Video...", window)
+    act = QAction(translate("video", "Open &Video..."), window)
     keys = window.settings.get("shortcuts.open_video", DEFAULT_SHORTCUT)
     if keys:
         act.setShortcuts([QKeySequence(k) for k in ([keys] if isinstance(keys, str) else keys)])
@@ -50,17 +51,17 @@ def install(window: Any) -> None:
         files.raise_()
     dock.hide()
     toggle = dock.toggleViewAction()
-    toggle.setText("&Tracks")
+    toggle.setText(translate("video", "&Tracks"))
     if hasattr(window, "add_panel_toggle"):
         window.add_panel_toggle(dock)  # View > Panels, with the other docks
     else:
         window.menu("view").addAction(toggle)
 
-    video_menu = window.menu("tools").addMenu("&Video")
-    for text, slot in (("Track Boxes in Folder", lambda: dock.track_boxes()),
-                       ("Interpolate Keyframes", lambda: ctl.interpolate()),
-                       ("Propagate Forward", lambda: ctl.propagate("forward")),
-                       ("Propagate Backward", lambda: ctl.propagate("backward"))):
+    video_menu = window.menu("tools").addMenu(translate("video", "&Video"))
+    for text, slot in ((translate("video", "Track Boxes in Folder"), lambda: dock.track_boxes()),
+                       (translate("video", "Interpolate Keyframes"), lambda: ctl.interpolate()),
+                       (translate("video", "Propagate Forward"), lambda: ctl.propagate("forward")),
+                       (translate("video", "Propagate Backward"), lambda: ctl.propagate("backward"))):
         a = QAction(text, window)
         a.triggered.connect(lambda *_, s=slot: s())
         video_menu.addAction(a)

@@ -24,6 +24,7 @@ from ...inference.sam.mask_output import OUTPUT_MODES
 from ...inference.sam.session import PromptSession
 from .bridge import FutureBridge
 from .overlay import render_overlay
+from ..i18n import translate
 
 log = logging.getLogger(__name__)
 
@@ -77,7 +78,7 @@ class SamController(QObject):
 
         title = getattr(config, "title", str(config))
         self._loading = title
-        self.status.emit(f"Loading {title}...")
+        self.status.emit(translate("controller", "Loading {0}...").format(title))
 
         shown = [-1]
 
@@ -87,7 +88,7 @@ class SamController(QObject):
                 return  # one status update per megabyte, not per chunk
             shown[0] = mb
             size = f"{mb}/{total // 1_000_000} MB" if total else f"{mb} MB"
-            self._download_text.emit(f"Downloading {name}: {size}")
+            self._download_text.emit(translate("controller", "Downloading {0}: {1}").format(name, size))
 
         def make() -> Any:
             model = create_model(config, progress=progress)
@@ -113,7 +114,7 @@ class SamController(QObject):
         src = model.config.source
         self.set_option("model", str(src) if src is not None else name)
         self.model_loaded.emit(model.config.title)
-        self.status.emit(f"{model.config.title} ready" + (f" ({model.fallback_reason})" if model.fallback_reason else ""))
+        self.status.emit(translate("controller", "{0} ready").format(model.config.title) + (f" ({model.fallback_reason})" if model.fallback_reason else ""))
         self.on_image_changed()
         self._pending = queued + self._pending
 
@@ -135,7 +136,7 @@ class SamController(QObject):
         try:
             fut = store.get(self.path, image)
         except OSError as exc:
-            self.window.report_error(f"{self.path}: cannot be segmented ({exc})")
+            self.window.report_error(translate("controller", "{0}: cannot be segmented ({1})").format(self.path, exc))
             return
         self._bridge.watch(fut, ("embedding", self.path))
         self._prefetch_neighbours()
@@ -161,14 +162,14 @@ class SamController(QObject):
             if exc is not None:
                 if self.model is None and self.active:
                     self.deactivate()  # the mode was entered while it loaded: nothing to click with
-                self.window.report_error(f"Segment Anything: {what}: {exc}")
+                self.window.report_error(translate("controller", "Segment Anything: {0}: {1}").format(what, exc))
                 return
             self._set_model(fut.result())
         elif kind == "embedding":
             if self.model is None or what != self.path:
                 return  # the user has moved on
             if exc is not None:
-                self.window.report_error(f"Segment Anything: {what}: {exc}")
+                self.window.report_error(translate("controller", "Segment Anything: {0}: {1}").format(what, exc))
                 return
             emb = fut.result()
             if emb.model_id != self.model.model_id:
@@ -180,7 +181,7 @@ class SamController(QObject):
                 op()
             self.embedding_ready.emit(str(what))
             if self.active:
-                self.status.emit(f"Segment Anything: {what.name} ready; {self._keys_hint()}")
+                self.status.emit(translate("controller", "Segment Anything: {0} ready; {1}").format(what.name, self._keys_hint()))
             self._refresh()
 
     def _when_ready(self, op: Callable[[], None]) -> None:
@@ -192,23 +193,23 @@ class SamController(QObject):
         else:
             self._pending.append(op)
             what = f"loading {self._loading}" if self.model is None else "encoding the image"
-            self.status.emit(f"Segment Anything: {what}, your prompt will be applied when ready")
+            self.status.emit(translate("controller", "Segment Anything: {0}, your prompt will be applied when ready").format(what))
 
     # ---------------------------------------------------------------- prompt mode
     def activate(self, negative: bool = False) -> None:
         """Q / E: enter prompt mode with positive / negative clicks."""
         self.negative_mode = negative
         if self.model is None and self._loading is None:
-            self.status.emit("Segment Anything: choose a model first (Tools > Segment Anything)")
+            self.status.emit(translate("controller", "Segment Anything: choose a model first (Tools > Segment Anything)"))
             return
         if not self.active:
             self.active = True
             self.window.canvas.set_prompt_handler(self)
             self.active_changed.emit(True)
         if self.model is None:  # still loading: the mode is on, clicks wait for the model
-            self.status.emit(f"Segment Anything: loading {self._loading}; your clicks will be applied when it is ready")
+            self.status.emit(translate("controller", "Segment Anything: loading {0}; your clicks will be applied when it is ready").format(self._loading))
             return
-        self.status.emit("Segment Anything: " + ("negative" if negative else "positive") + f" clicks ({self._keys_hint()})")
+        self.status.emit(translate("controller", "Segment Anything: ") + (translate("controller", "negative") if negative else translate("controller", "positive")) + translate("controller", " clicks ({0})").format(self._keys_hint()))
 
     def _keys_hint(self, short: bool = False) -> str:
         """The prompt-mode keys for the status line, as the user set them."""
@@ -257,13 +258,13 @@ class SamController(QObject):
                 what = f"{len(pr.labels)} point(s)" + (f" ({neg} negative)" if neg else "") + (", a box" if pr.box else "")
                 area = int(mask.sum()) if mask is not None else 0
                 # short: the status bar's right side holds the cursor, zoom and image count
-                self.status.emit(f"Segment Anything: {what}, mask {area:,} px; {self._keys_hint(short=True)}")
+                self.status.emit(translate("controller", "Segment Anything: {0}, mask {1:,} px; {2}").format(what, area, self._keys_hint(short=True)))
         self.preview_changed.emit()
 
     def finish(self) -> list[Shape]:
         """F: label the current mask and add it to the image (one undoable edit)."""
         if self.session is None or self.session.prediction is None:
-            self.status.emit("Segment Anything: nothing to finish (click on an object first)")
+            self.status.emit(translate("controller", "Segment Anything: nothing to finish (click on an object first)"))
             return []
         from ..dialogs.label_dialog import LabelResult
 
@@ -296,7 +297,7 @@ class SamController(QObject):
     def boxes_to_segments_here(self) -> None:
         """Rectangles of the image on screen -> SAM segments (one undoable edit)."""
         if self.model is None or self.path is None:
-            self.status.emit("Segment Anything: choose a model and open an image first")
+            self.status.emit(translate("controller", "Segment Anything: choose a model and open an image first"))
             return
         from ...inference.sam.box_to_segment import boxes_to_segments
 
@@ -306,7 +307,7 @@ class SamController(QObject):
             n = sum(1 for s in shapes if s.shape_type == "rectangle")
             if n:
                 self.window.set_shapes(new)
-            self.status.emit(f"Segment Anything: {n} rectangles turned into segments")
+            self.status.emit(translate("controller", "Segment Anything: {0} rectangles turned into segments").format(n))
 
         self._when_ready(op)
 

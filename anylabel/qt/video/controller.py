@@ -17,6 +17,7 @@ from ...core.errors import AnyLabelError
 from ...core.frame_folder import EditReport, FrameFolder
 from ...core.video_frames import VideoError, extract_frames, is_video_file, probe_video
 from .worker import JobThread
+from ..i18n import translate
 
 
 class VideoController(QObject):
@@ -67,12 +68,12 @@ class VideoController(QObject):
     def run_job(self, title: str, fn: Callable, on_done: Callable[[Any], None]) -> JobThread | None:
         """Run ``fn(progress)`` in the background; one job at a time."""
         if self.job is not None and self.job.isRunning():
-            self._say("Another video job is still running; wait for it or cancel it.", error=True)
+            self._say(translate("controller", "Another video job is still running; wait for it or cancel it."), error=True)
             return None
         job = JobThread(fn, self)
         dialog = None
         if self.show_progress:
-            dialog = QProgressDialog(title, "Cancel", 0, 0, self.window)
+            dialog = QProgressDialog(title, translate("controller", "Cancel"), 0, 0, self.window)
             dialog.setWindowModality(Qt.WindowModal)
             dialog.setMinimumDuration(400)
             dialog.canceled.connect(job.cancel)
@@ -99,7 +100,7 @@ class VideoController(QObject):
     def _before_folder_job(self) -> FrameFolder | None:
         frames = self.frames()
         if frames is None:
-            self._say("Open a folder of frames (or a video) first.", error=True)
+            self._say(translate("controller", "Open a folder of frames (or a video) first."), error=True)
             return None
         if not self.window.save():
             return None
@@ -142,9 +143,9 @@ class VideoController(QObject):
                 return
             self.window.open_folder(result.folder)
             state = "cancelled, " if result.cancelled else ""
-            self._say(f"{p.name}: {state}{len(result.written)} frames written, {result.existing} already there")
+            self._say(translate("controller", "{0}: {1}{2} frames written, {3} already there").format(p.name, state, len(result.written), result.existing))
 
-        return self.run_job(f"Extracting frames from {p.name}...",
+        return self.run_job(translate("controller", "Extracting frames from {0}...").format(p.name),
                             lambda progress: extract_frames(p, progress=progress, **options), done)
 
     # ------------------------------------------------------------------ sequence tools
@@ -164,7 +165,7 @@ class VideoController(QObject):
         except (AnyLabelError, ModelLoadError, ValueError) as exc:
             self._say(str(exc), error=True)
             return None
-        return self.run_job("Tracking boxes...",
+        return self.run_job(translate("controller", "Tracking boxes..."),
                             lambda progress: track_folder(frames, tracker, progress=progress, reassign=reassign),
                             lambda r: self._report_done(f"Tracked with {tracker_name}", r))
 
@@ -179,7 +180,7 @@ class VideoController(QObject):
             panel = getattr(self.window, "autolabel_panel", None)
             model = getattr(panel, "model", None)
         if model is None or not hasattr(model, "predict_result"):
-            self._say("Load a detection model in the Auto Labeling panel (Ctrl+A) first.", error=True)
+            self._say(translate("controller", "Load a detection model in the Auto Labeling panel (Ctrl+A) first."), error=True)
             return None
         frames = self._before_folder_job()
         if frames is None:
@@ -192,7 +193,7 @@ class VideoController(QObject):
             return None
         start = max(0, self.window.current_index)
         end = None if not count else start + count - 1
-        return self.run_job("Detecting and tracking...", lambda progress: detect_and_track(
+        return self.run_job(translate("controller", "Detecting and tracking..."), lambda progress: detect_and_track(
             frames, model, tracker, start, end, progress=progress),
             lambda r: self._report_done(f"Detected and tracked with {tracker_name}", r))
 
@@ -202,7 +203,7 @@ class VideoController(QObject):
         frames = self._before_folder_job()
         if frames is None:
             return None
-        return self.run_job("Interpolating keyframes...", lambda progress: interpolate_folder(frames, track_ids=track_ids),
+        return self.run_job(translate("controller", "Interpolating keyframes..."), lambda progress: interpolate_folder(frames, track_ids=track_ids),
                             lambda r: self._report_done("Interpolated", r))
 
     def propagate(self, direction: str = "forward", count: int = 0,
@@ -215,11 +216,11 @@ class VideoController(QObject):
             return None
         src = self.window.current_index
         if src < 0:
-            self._say("Open the frame to propagate from first.", error=True)
+            self._say(translate("controller", "Open the frame to propagate from first."), error=True)
             return None
         start = None if not count or direction == "forward" else src - count
         end = None if not count or direction == "backward" else src + count
-        return self.run_job("Propagating...", lambda progress: propagate(
+        return self.run_job(translate("controller", "Propagating..."), lambda progress: propagate(
             frames, src, start=start, end=end, direction=direction, track_ids=track_ids, progress=progress),
             lambda r: self._report_done(f"Propagated {direction}", r))
 

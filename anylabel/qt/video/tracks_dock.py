@@ -14,8 +14,11 @@ from ...core.tracks import TrackListing, list_tracks
 from ..canvas.colors import label_color
 from .colors import track_color
 from .controller import VideoController
+from ..i18n import QT_TRANSLATE_NOOP, translate
 
-COLUMNS = ("Track", "Label", "First", "Last", "Frames")
+COLUMNS = (QT_TRANSLATE_NOOP("tracks_dock", "Track"), QT_TRANSLATE_NOOP("tracks_dock", "Label"),
+           QT_TRANSLATE_NOOP("tracks_dock", "First"), QT_TRANSLATE_NOOP("tracks_dock", "Last"),
+           QT_TRANSLATE_NOOP("tracks_dock", "Frames"))
 
 
 def _swatch(track_id: int, label: str, by_track: bool) -> QIcon:
@@ -28,7 +31,7 @@ def _swatch(track_id: int, label: str, by_track: bool) -> QIcon:
 
 class TracksDock(QDockWidget):
     def __init__(self, window: Any, controller: VideoController) -> None:
-        super().__init__("Tracks", window)
+        super().__init__(translate("tracks_dock", "Tracks"), window)
         self.setObjectName("tracks_dock")
         self.window_ = window
         self.ctl = controller
@@ -37,7 +40,7 @@ class TracksDock(QDockWidget):
         lay = QVBoxLayout(body)
         lay.setContentsMargins(4, 4, 4, 4)
         self.tree = QTreeWidget(body)
-        self.tree.setHeaderLabels(list(COLUMNS))
+        self.tree.setHeaderLabels([translate("tracks_dock", c) for c in COLUMNS])
         self.tree.setRootIsDecorated(False)
         self.tree.setSortingEnabled(False)
         self.tree.setMinimumHeight(140)
@@ -57,13 +60,13 @@ class TracksDock(QDockWidget):
             grid.addWidget(b, row, col)
             self.buttons[name] = b
 
-        button("first", "First frame", self.jump_first, 0, 0, "Go to the track's first frame")
-        button("last", "Last frame", self.jump_last, 0, 1, "Go to the track's last frame")
-        button("refresh", "Refresh", self.refresh, 0, 2)
-        button("rename", "Rename...", self.rename, 1, 0, "Give every box of the track another label")
-        button("merge", "Merge into...", self.merge, 1, 1, "This track and another are one object")
-        button("split", "Split here", self.split, 1, 2, "From the current frame on, a new track id")
-        button("delete", "Delete", self.delete, 2, 0, "Remove the track's shapes from every frame")
+        button("first", translate("tracks_dock", "First frame"), self.jump_first, 0, 0, translate("tracks_dock", "Go to the track's first frame"))
+        button("last", translate("tracks_dock", "Last frame"), self.jump_last, 0, 1, translate("tracks_dock", "Go to the track's last frame"))
+        button("refresh", translate("tracks_dock", "Refresh"), self.refresh, 0, 2)
+        button("rename", translate("tracks_dock", "Rename..."), self.rename, 1, 0, translate("tracks_dock", "Give every box of the track another label"))
+        button("merge", translate("tracks_dock", "Merge into..."), self.merge, 1, 1, translate("tracks_dock", "This track and another are one object"))
+        button("split", translate("tracks_dock", "Split here"), self.split, 1, 2, translate("tracks_dock", "From the current frame on, a new track id"))
+        button("delete", translate("tracks_dock", "Delete"), self.delete, 2, 0, translate("tracks_dock", "Remove the track's shapes from every frame"))
         lay.addLayout(grid)
 
         tools = QGridLayout()
@@ -72,24 +75,21 @@ class TracksDock(QDockWidget):
 
         self.tracker.addItems(list(TRACKERS))
         tools.addWidget(self.tracker, 0, 0)
-        b = QPushButton("Track boxes", body)
-        b.setToolTip("Assign track ids to the boxes (rectangles, rotated boxes) in this folder's label "
-                     "files; ids you set are kept and continued")
+        b = QPushButton(translate("tracks_dock", "Track boxes"), body)
+        b.setToolTip(translate("tracks_dock", "Assign track ids to the boxes (rectangles, rotated boxes) in this folder's label files; ids you set are kept and continued"))
         b.clicked.connect(lambda *_: self.track_boxes())
         tools.addWidget(b, 0, 1)
         self.buttons["track"] = b
-        self.reassign = QCheckBox("Recompute ids already set", body)
-        self.reassign.setToolTip("Track boxes gives every box a new id, also the ids you set; shapes grouped "
-                                 "with a box (keypoints, polygon parts) follow it")
+        self.reassign = QCheckBox(translate("tracks_dock", "Recompute ids already set"), body)
+        self.reassign.setToolTip(translate("tracks_dock", "Track boxes gives every box a new id, also the ids you set; shapes grouped with a box (keypoints, polygon parts) follow it"))
         tools.addWidget(self.reassign, 5, 0, 1, 2)
-        b = QPushButton("Detect + track", body)
-        b.setToolTip("Run the Auto Labeling panel's model with this tracker from the current frame "
-                     "(the frame count below; your frames are never changed)")
+        b = QPushButton(translate("tracks_dock", "Detect + track"), body)
+        b.setToolTip(translate("tracks_dock", "Run the Auto Labeling panel's model with this tracker from the current frame (the frame count below; your frames are never changed)"))
         b.clicked.connect(lambda *_: self.ctl.detect_and_track(self.tracker.currentText(), self.count.value()))
         tools.addWidget(b, 4, 0, 1, 2)
         self.buttons["detect_track"] = b
-        b = QPushButton("Interpolate keyframes", body)
-        b.setToolTip("Fill the frames between two boxes of the same track id (your frames are never changed)")
+        b = QPushButton(translate("tracks_dock", "Interpolate keyframes"), body)
+        b.setToolTip(translate("tracks_dock", "Fill the frames between two boxes of the same track id (your frames are never changed)"))
         b.clicked.connect(lambda *_: self.ctl.interpolate())
         tools.addWidget(b, 1, 0, 1, 2)
         self.buttons["interpolate"] = b
@@ -97,12 +97,12 @@ class TracksDock(QDockWidget):
         self.direction.addItems(["forward", "backward", "both"])
         self.count = QSpinBox(body)
         self.count.setRange(0, 1_000_000)
-        self.count.setSpecialValueText("to the end")
-        self.count.setSuffix(" frames")
+        self.count.setSpecialValueText(translate("tracks_dock", "to the end"))
+        self.count.setSuffix(translate("tracks_dock", " frames"))
         tools.addWidget(self.direction, 2, 0)
         tools.addWidget(self.count, 2, 1)
-        b = QPushButton("Propagate from this frame", body)
-        b.setToolTip("Carry this frame's objects through the next/previous frames (your frames are never changed)")
+        b = QPushButton(translate("tracks_dock", "Propagate from this frame"), body)
+        b.setToolTip(translate("tracks_dock", "Carry this frame's objects through the next/previous frames (your frames are never changed)"))
         b.clicked.connect(lambda *_: self.ctl.propagate(self.direction.currentText(), self.count.value()))
         tools.addWidget(b, 3, 0, 1, 2)
         self.buttons["propagate"] = b
@@ -124,7 +124,7 @@ class TracksDock(QDockWidget):
         self.tree.clear()
         if frames is None:
             self.listing = None
-            self.summary.setText("No folder open")
+            self.summary.setText(translate("tracks_dock", "No folder open"))
             return
         self.listing = list_tracks(frames)
         names = frames.index.names
@@ -201,7 +201,7 @@ class TracksDock(QDockWidget):
         if tid is None:
             return
         span = self._span(tid)
-        text, ok = QInputDialog.getText(self, "Rename track", f"New label for track {tid}:",
+        text, ok = QInputDialog.getText(self, translate("tracks_dock", "Rename track"), translate("tracks_dock", "New label for track {0}:").format(tid),
                                         text=span.label if span else "")
         if ok and text.strip():
             self.ctl.rename_track(tid, text.strip())
@@ -213,7 +213,7 @@ class TracksDock(QDockWidget):
         others = [str(t.track_id) for t in self.listing.tracks if t.track_id != tid]
         if not others:
             return
-        choice, ok = QInputDialog.getItem(self, "Merge track", f"Track {tid} becomes part of track:", others, 0, False)
+        choice, ok = QInputDialog.getItem(self, translate("tracks_dock", "Merge track"), translate("tracks_dock", "Track {0} becomes part of track:").format(tid), others, 0, False)
         if ok:
             self.ctl.merge_tracks(int(choice), tid)
 

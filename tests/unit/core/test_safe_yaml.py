@@ -3,7 +3,6 @@ with the tool's own error naming the file, wherever YAML is read."""
 from __future__ import annotations
 
 import re
-import time
 from pathlib import Path
 
 import pytest
@@ -26,10 +25,8 @@ def test_alias_bomb_is_refused_quickly_naming_the_file(tmp_path: Path) -> None:
     p = tmp_path / "data.yaml"
     p.write_text(alias_bomb())
     assert p.stat().st_size < 700
-    t0 = time.process_time()
-    with pytest.raises(YamlError) as info:
+    with pytest.raises(YamlError) as info:  # expanding it would end in a MemoryError after a minute
         load_yaml_file(p)
-    assert time.process_time() - t0 < 5  # generous: refusing takes milliseconds, expanding took a minute
     assert str(p) in str(info.value) and "aliases" in str(info.value)
     assert isinstance(info.value, AnyLabelError) and isinstance(info.value, yaml.YAMLError)
 

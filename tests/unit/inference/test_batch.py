@@ -99,36 +99,31 @@ def test_skip_done_on_the_command_line(folder: Path, capsys) -> None:
     assert "8 images in" in capsys.readouterr().err
 
 
-def test_replace_own_swaps_earlier_predictions_and_keeps_manual_and_edited(folder: Path, capsys) -> None:
+def test_replace_own_swaps_earlier_predictions_and_keeps_manual_and_edited(folder: Path) -> None:
     path = folder / "img0.png"
-    assert main(["predict", "--model", MODEL, "--input", str(path), "--quiet", "--conf", "0.6"]) == 0
+    assert main(["predict", "--model", MODEL, "--input", str(path), "--quiet",
+                 "--output-type", "polygon"]) == 0
     ann = read_label_file(folder / "img0.json")
-    first = ann.shapes[1:]
-    assert first and ann.shapes[0].label == "manual"
-    # The user moves one predicted shape: it is theirs now.
+    assert len(ann.shapes) > 2 and ann.shapes[0].label == "manual"
+    assert {s.shape_type for s in ann.shapes[1:]} == {"polygon"}
+    # The user moves one predicted polygon: it is theirs now.
     ann.shapes[1].points = ann.shapes[1].points + 3.0
     edited = ann.shapes[1].points.copy()
     write_label_file(folder / "img0.json", ann)
-    # Without --replace-own, a run with other settings adds beside the earlier boxes (the old
-    # behaviour: duplicates of nearly the same objects).
-    assert main(["predict", "--model", MODEL, "--input", str(path), "--quiet", "--conf", "0.05"]) == 0
-    doubled = read_label_file(folder / "img0.json").shapes
-    assert len(doubled) > len(ann.shapes)
-    # --replace-own: this model's unedited earlier shapes go; the manual and the edited shape stay.
+    # Without --replace-own, a run with other settings adds its boxes beside the polygons
+    # (the old behaviour: two shapes for every object).
+    assert main(["predict", "--model", MODEL, "--input", str(path), "--quiet"]) == 0
+    boxes = [s for s in read_label_file(folder / "img0.json").shapes if s.shape_type == "rectangle"]
+    assert len(read_label_file(folder / "img0.json").shapes) == len(ann.shapes) + len(boxes) - 1  # manual
+    # --replace-own: this model's unedited polygons go; the manual and the edited shape stay.
     write_label_file(folder / "img0.json", ann)
-    assert main(["predict", "--model", MODEL, "--input", str(path), "--quiet", "--conf", "0.05",
-                 "--replace-own"]) == 0
-    after = read_label_file(folder / "img0.json")
-    assert after.shapes[0].label == "manual" and np.allclose(after.shapes[1].points, edited)
-    fresh = create_model(find_config(MODEL).with_overrides(conf_threshold=0.05), device="cpu")
-    from anylabel.core.image_io import read_image_rgb
-
-    expected = fresh.predict_result(read_image_rgb(path)).shapes
-    assert len(after.shapes) == 2 + len([s for s in expected if not np.allclose(s.points, edited, atol=0.5)])
+    assert main(["predict", "--model", MODEL, "--input", str(path), "--quiet", "--replace-own"]) == 0
+    after = read_label_file(folder / "img0.json").shapes
+    assert after[0].label == "manual" and np.allclose(after[1].points, edited)
+    assert [s.shape_type for s in after[2:]] == ["rectangle"] * (len(boxes) - 1)
     # Running the same again changes nothing (no duplicates, no rewrite).
     before = (folder / "img0.json").read_bytes()
-    assert main(["predict", "--model", MODEL, "--input", str(path), "--quiet", "--conf", "0.05",
-                 "--replace-own"]) == 0
+    assert main(["predict", "--model", MODEL, "--input", str(path), "--quiet", "--replace-own"]) == 0
     assert (folder / "img0.json").read_bytes() == before
 
 

@@ -21,7 +21,7 @@ ray = pytest.importorskip("ray", reason="Ray is an optional extra: scripts/test_
 
 from anylabel.cli.main import main  # noqa: E402
 from anylabel.inference import create_model  # noqa: E402
-from anylabel.inference.batch import BatchJob, BatchOptions  # noqa: E402
+from anylabel.inference.batch import BatchJob  # noqa: E402
 from anylabel.inference.config import find_config  # noqa: E402
 from anylabel.inference.engines.ray_engine import RayEngine  # noqa: E402
 
@@ -141,4 +141,5 @@ def test_a_local_ray_is_started_without_an_address(originals, local_labels, tmp_
                "--quiet"])
     assert rc == 0, capsys.readouterr().err
     assert not ray.is_initialized()  # the engine shut down the Ray it started
-    assert read_labels(folder) == {k: v for k, v in local_labels.items() if (folder / k).with_suffix(".jpg").exists()}
+    kept = {k: v for k, v in local_labels.items() if (folder / k).with_suffix(".jpg").exists()}
+    assert read_labels(folder) == kept

@@ -103,3 +103,12 @@ def test_bad_val_share_and_task(det_folder, tmp_path):
         prepare_dataset("detect", det_folder, tmp_path / "o", val=1.0)
     with pytest.raises(TrainingError, match="unknown task"):
         prepare_dataset("count", det_folder, tmp_path / "o")
+
+
+def test_a_second_export_forgets_images_removed_from_the_source(det_folder, tmp_path):
+    prepare_dataset("detect", det_folder, tmp_path / "ds", val=0.3)
+    (det_folder / "img_000.png").unlink()
+    (det_folder / "img_000.json").unlink()
+    again = prepare_dataset("detect", det_folder, tmp_path / "ds", val=0.3)
+    exported = sorted(p.name for p in (tmp_path / "ds" / "images").rglob("*.png"))
+    assert "img_000.png" not in exported and len(exported) == 9 == again.train_images + again.val_images

@@ -317,6 +317,8 @@ def parse_json_bytes(raw: bytes, path: str | os.PathLike[str], refuse_surrogates
         raise LabelFileError(path, f"not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})") from None
     except RecursionError:  # orjson stops at 1024 levels, the standard parser at the stack's end
         raise LabelFileError(path, f"not a label file: lists or objects nest more than {MAX_NESTING} levels deep") from None
+    except ValueError as exc:  # Python refuses integers of more than 4300 digits (sys.get_int_max_str_digits)
+        raise LabelFileError(path, f"not valid JSON (a number too long to read: {str(exc)[:80]})") from None
     if refuse_surrogates and "\\u" in text:  # only an escape can spell a lone surrogate in UTF-8 text
         _refuse_lone_surrogates(value, path)
     return value

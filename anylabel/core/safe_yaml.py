@@ -115,6 +115,8 @@ def load_yaml_text(text: str, source: str | os.PathLike[str] | None = None) -> A
         raise YamlError(source, f"not valid YAML: {exc}") from None
     except RecursionError:
         raise YamlError(source, f"the YAML is nested too deeply (more than {MAX_DEPTH} levels); refused") from None
+    except ValueError as exc:  # a scalar PyYAML cannot build: a 5000-digit integer, the date 2024-13-45
+        raise YamlError(source, f"a value cannot be read ({str(exc)[:100]})") from None
     finally:
         loader.dispose()
 

@@ -70,6 +70,11 @@ DEFAULT_SHORTCUTS: dict[str, str | list[str] | None] = {
     "sam_clear": "B",
     "sam_finish": "F",
     "open_video": "Ctrl+Shift+O",
+    # Review mode (Review menu): accept, reject with a comment, next / previous unreviewed image.
+    "review_accept": "Y",
+    "review_reject": "N",
+    "review_next_unreviewed": "Shift+D",
+    "review_prev_unreviewed": "Shift+A",
 }
 
 #: Titles for the shortcut help of keys that belong to extensions (the built-in actions
@@ -113,6 +118,9 @@ DEFAULTS: dict[str, Any] = {
     "shape_flags": [],  # flag names offered as checkboxes in the label dialog
     "image_flags": [],  # image-level flag names always listed in the Flags dock
     "theme": "system",  # View > Theme: system, light or dark
+    # Review mode: the name written into review records ("" = the login name), and whether
+    # accepting or rejecting an image goes on to the next unreviewed one.
+    "review": {"reviewer": "", "advance": True},
     "language": "en",  # View > Language: en or zh_CN (anylabel --lang zh_CN for one start)
     "shortcuts": DEFAULT_SHORTCUTS,
 }

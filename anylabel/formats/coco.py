@@ -295,7 +295,10 @@ def parse_annotation(
     difficult = bool(attrs.get("difficult", False))
     description = attrs.get("description") or ""
     gid = attrs.get("group_id")
-    gid = int(gid) if isinstance(gid, (int, float)) and not isinstance(gid, bool) else None
+    if isinstance(gid, float):  # NaN or infinite is no group (int() of them raises)
+        gid = int(gid) if math.isfinite(gid) else None
+    elif not isinstance(gid, int) or isinstance(gid, bool):
+        gid = None
     bbox = _num_list(ann.get("bbox", []), where, "bbox")
     seg = ann.get("segmentation")
     polys: list[np.ndarray] = []
@@ -628,11 +631,11 @@ class CocoImporter:
                     continue
             shapes: list[Shape] = []
             try:
-                used = {
+                used = [  # a list: a group_id of any JSON type must not need hashing here
                     a.get("attributes", {}).get("group_id")
                     for a in anns
                     if isinstance(a.get("attributes"), dict)
-                }
+                ]
                 fresh = max([g for g in used if isinstance(g, int)] + [0]) + 1
                 for ann in anns:
                     cat = cats.get(ann.get("category_id")) if _is_id(ann.get("category_id")) else None

@@ -31,7 +31,6 @@ _SAM2 = "Segment Anything 2 is planned (issue 16)"
 OUT_OF_SCOPE: dict[str, str] = {
     "florence2": "Florence-2 is a vision-language (caption / chat / VQA) model; out of scope here",
     "grounding_dino_api": "a hosted API (a remote service with an account); out of scope here",
-    "remote_server": "remote_server is planned (issue 13)",
     "segment_anything_2": _SAM2,
     "segment_anything_2_video": _SAM2,
     "grounding_sam2": _SAM2,

@@ -11,6 +11,10 @@ live in the same undo history as the shapes (``DocumentHistory``): every step ho
 shapes and the flags, so a flag change is a step of its own that marks the image
 modified, is saved like a shape edit and is undone by Ctrl+Z; shape edits carry the
 current flags forward.
+
+The review decision (the label file's ``checked`` and ``review`` record, see
+``anylabel.core.review``) is kept the same way: each step holds it, so accepting or
+rejecting an image is an undoable step that is saved like any edit.
 """
 from __future__ import annotations
 
@@ -25,6 +29,7 @@ import numpy as np
 from ..core.errors import LabelFileError
 from ..core.label_file import (ImageAnnotation, label_path_for, read_label_file, relative_image_path,
                                write_label_file)
+from ..core.review import REVIEW_KEY, review_record
 from ..core.shape import Shape
 from ..core.undo import UndoHistory
 
@@ -117,6 +122,32 @@ def merge_flags(base: Mapping[str, bool], mine: Mapping[str, bool], disk: Mappin
     return out
 
 
+def review_of(ann: ImageAnnotation | None) -> tuple[bool, dict | None]:
+    """The review decision a label file holds: (``checked``, its ``review`` record or None)."""
+    if ann is None:
+        return (False, None)
+    rec = review_record(ann)
+    return (ann.checked is True, dict(rec) if rec is not None else None)
+
+
+def apply_review(ann: ImageAnnotation, review: tuple[bool, dict | None]) -> None:
+    """Write a review decision into an annotation (before saving it)."""
+    checked, rec = review
+    # A file that never had the key stays without it while unchecked (LabelMe files stay as they were).
+    if checked or ann.checked is not None:
+        ann.checked = bool(checked)
+    if rec:
+        ann.extra[REVIEW_KEY] = dict(rec)
+    else:
+        ann.extra.pop(REVIEW_KEY, None)
+
+
+def merge_review(base: tuple[bool, dict | None], mine: tuple[bool, dict | None],
+                 disk: tuple[bool, dict | None]) -> tuple[bool, dict | None]:
+    """The user's review decision when they made one since ``base``, else the file's."""
+    return mine if mine != base else disk
+
+
 class DocumentHistory(UndoHistory):
     """The shapes' undo history, with the image flags of every step beside the shapes.
 
@@ -130,6 +161,8 @@ class DocumentHistory(UndoHistory):
     def __init__(self, limit: int = 1000) -> None:
         super().__init__(limit)
         self._flag_steps: list[dict[str, bool]] = [{}]
+        #: The review decision of each step: (checked, review record or None).
+        self._review_steps: list[tuple[bool, dict | None]] = [(False, None)]
         #: Counts pushes: tells a caller whether an edit it triggered made a new step.
         self.pushes = 0
         self.listeners: list[Callable[[], None]] = []
@@ -139,14 +172,23 @@ class DocumentHistory(UndoHistory):
         """The image flags of the current step (a copy)."""
         return dict(self._flag_steps[len(self)])
 
-    def reset(self, shapes: Sequence[Shape], label: str = "open", flags: Mapping[str, bool] | None = None) -> None:
+    @property
+    def review(self) -> tuple[bool, dict | None]:
+        """The review decision of the current step: (checked, review record or None)."""
+        return self._review_steps[len(self)]
+
+    def reset(self, shapes: Sequence[Shape], label: str = "open", flags: Mapping[str, bool] | None = None,
+              review: tuple[bool, dict | None] = (False, None)) -> None:
         super().reset(shapes, label)
         self._flag_steps = [dict(flags or {})]
+        self._review_steps = [review]
         self._notify()
 
-    def push(self, shapes: Sequence[Shape], label: str, flags: Mapping[str, bool] | None = None) -> None:
-        """Record an edit; ``flags`` None keeps the current flags."""
+    def push(self, shapes: Sequence[Shape], label: str, flags: Mapping[str, bool] | None = None,
+             review: tuple[bool, dict | None] | None = None) -> None:
+        """Record an edit; ``flags`` / ``review`` None keep the current ones."""
         pos = len(self)
+        new_review = self._review_steps[pos] if review is None else review
         # No copy when the flags stay: the dict is never changed in place (``flags`` hands out
         # copies, ``amend_flags`` replaces the slot), and a 1,000-class classifier's flags
         # copied on every edit cost megabytes of history.
@@ -156,6 +198,9 @@ class DocumentHistory(UndoHistory):
         del self._flag_steps[pos + 1:]
         self._flag_steps.append(new_flags)
         del self._flag_steps[:overflow]
+        del self._review_steps[pos + 1:]
+        self._review_steps.append(new_review)
+        del self._review_steps[:overflow]
         self.pushes += 1
         self._notify()
 
@@ -198,6 +243,7 @@ class ImageDocument:
         #: The shapes and image flags that file held then: the base of a merge when it changes on disk.
         self.base: tuple[Shape, ...] = ()
         self.base_flags: dict[str, bool] = {}
+        self.base_review: tuple[bool, dict | None] = (False, None)
         #: Set by ``save`` when it had to merge with a file changed on disk (None otherwise).
         self.last_merge: Merge | None = None
 
@@ -215,7 +261,8 @@ class ImageDocument:
             return
         self.base = tuple(self.annotation.shapes)
         self.base_flags = dict(self.annotation.flags)
-        self.history.reset(self.annotation.shapes, flags=self.annotation.flags)
+        self.base_review = review_of(self.annotation)
+        self.history.reset(self.annotation.shapes, flags=self.annotation.flags, review=self.base_review)
 
     @property
     def shapes(self) -> list[Shape]:
@@ -234,6 +281,19 @@ class ImageDocument:
         if new == self.history.flags:
             return False
         self.history.push(self.history.current, label, flags=new)
+        return True
+
+    @property
+    def review(self) -> tuple[bool, dict | None]:
+        """The review decision as edited: (checked, review record or None)."""
+        return self.history.review
+
+    def set_review(self, checked: bool, record: dict | None, label: str = "Review") -> bool:
+        """Replace the review decision as one undoable step; False when nothing changes."""
+        new = (bool(checked), dict(record) if record else None)
+        if new == self.history.review:
+            return False
+        self.history.push(self.history.current, label, review=new)
         return True
 
     @property
@@ -267,22 +327,25 @@ class ImageDocument:
         ann = self._read_changed()
         disk = list(ann.shapes) if ann is not None else []
         disk_flags = dict(ann.flags) if ann is not None else {}
+        disk_review = review_of(ann)
         had_edits = self.history.modified
         merge = merge_shapes(list(self.base), self.shapes, disk) if had_edits else None
         new_flags = merge_flags(self.base_flags, self.flags, disk_flags) if had_edits else disk_flags
+        new_review = merge_review(self.base_review, self.review, disk_review) if had_edits else disk_review
         self.annotation = ann
         self.load_error = None
         self.stamp = stamp
         self.base = tuple(disk)
         self.base_flags = disk_flags
+        self.base_review = disk_review
         new = merge.shapes if merge is not None else disk
         if merge is not None:
             # No earlier step matches the file now: undoing back to the one read before must
             # not look saved while the file holds something else.
             self.history.mark_modified()
         if ([shape_key(s) for s in new] != [shape_key(s) for s in self.history.current]
-                or new_flags != self.flags):
-            self.history.push(new, "Reload from disk", flags=new_flags)
+                or new_flags != self.flags or new_review != self.review):
+            self.history.push(new, "Reload from disk", flags=new_flags, review=new_review)
         if merge is None:
             self.history.mark_saved()
         return merge
@@ -303,6 +366,7 @@ class ImageDocument:
         if not self.history.modified:
             return False
         flags = self.flags
+        review = self.review
         ann = self.annotation
         if self.changed_on_disk():
             stamp_before = disk_stamp(self.label_path)
@@ -316,14 +380,16 @@ class ImageDocument:
                 self.load_error = None
                 shapes = merge.shapes
                 flags = merge_flags(self.base_flags, flags, disk_ann.flags)
+                review = merge_review(self.base_review, review, review_of(disk_ann))
                 ann = disk_ann
         no_flags = all(v is False for v in flags.values())  # ticked and unticked again is none
-        if ann is None and not shapes and no_flags and not self.label_path.exists():
+        if ann is None and not shapes and no_flags and review == (False, None) and not self.label_path.exists():
             self.history.mark_saved()  # drew and deleted: no need for an empty file
             return False
         ann = ann or ImageAnnotation()
         ann.shapes = [s.copy() for s in shapes]
         ann.flags = dict(flags)
+        apply_review(ann, review)
         ann.image_path = relative_image_path(self.label_path, self.image_path)
         ann.image_width, ann.image_height = int(self.size[0]), int(self.size[1])
         write_label_file(self.label_path, ann)
@@ -331,7 +397,8 @@ class ImageDocument:
         self.stamp = disk_stamp(self.label_path)
         self.base = tuple(ann.shapes)
         self.base_flags = dict(flags)
+        self.base_review = review
         if self.last_merge is not None:
-            self.history.push(shapes, "Merge with the file on disk", flags=flags)
+            self.history.push(shapes, "Merge with the file on disk", flags=flags, review=review)
         self.history.mark_saved()
         return True

@@ -384,7 +384,9 @@ class FileOpsMixin:
     def show_statistics(self) -> None:
         from .dialogs.statistics_dialog import StatisticsDialog
 
-        dlg = StatisticsDialog(self.compute_statistics(), self)
+        # Extensions add parts through ``statistics_sections``: callables returning a widget or None.
+        sections = [w for w in (make() for make in getattr(self, "statistics_sections", [])) if w is not None]
+        dlg = StatisticsDialog(self.compute_statistics(), self, sections=sections)
         dlg.setAttribute(Qt.WA_DeleteOnClose)
         dlg.open()
 

@@ -11,6 +11,7 @@ budget and ``python tests/robustness/fuzzkit.py <file>`` prints the counts per r
 """
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 import os
@@ -29,7 +30,9 @@ from anylabel.core.errors import AnyLabelError
 
 _COMMON: dict[str, Any] = dict(
     deadline=None,
-    derandomize=True,  # the same examples on every run: CI is repeatable
+    # The same examples on every run, so CI is repeatable; ANYLABEL_FUZZ_RANDOM=1 explores
+    # others (with pytest --hypothesis-seed=N to repeat a run).
+    derandomize=not os.environ.get("ANYLABEL_FUZZ_RANDOM"),
     database=None,  # no .hypothesis folder in the repository
     print_blob=False,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much],
@@ -42,7 +45,7 @@ settings.register_profile("deep", max_examples=int(os.environ.get("ANYLABEL_FUZZ
 RAW_MARK = "\x00RAW\x00"  # a JSON string replaced by raw text after dumping (no dumps() could write it)
 DEEP_LIST = "[" * 3000 + "]" * 3000
 DEEP_DICT = '{"a":' * 2000 + "1" + "}" * 2000
-RAW_TEXTS = ["1e400", "-1e400", "1234567890123456789012345", "-1e308", DEEP_LIST, DEEP_DICT, "NaN", "Infinity"]
+RAW_TEXTS = ["1e400", "-1e400", "1234567890123456789012345", "-1e308", DEEP_LIST, DEEP_DICT, "NaN", "Infinity", "1" * 5000]
 
 NASTY_STRINGS = [
     "",
@@ -167,7 +170,7 @@ def mutated_json(
             node = doc
             for k in path[:-1]:
                 node = node[k]
-            node[path[-1]] = value
+            node[path[-1]] = copy.deepcopy(value)
         return draw(damaged_bytes(_dumps(doc))) if damage else _dumps(doc)
     for _ in range(draw(st.integers(1, 3))):
         paths = [p for p in _paths(doc) if within(p)]
@@ -175,7 +178,9 @@ def mutated_json(
             break
         path = draw(st.sampled_from(paths))
         action = draw(st.sampled_from(["replace", "replace", "replace", "delete", "wrap"]))
-        doc = _apply(doc, path, action, draw(nasty_value))
+        # a copy: a drawn constant ([] or {}) must not be changed by a later mutation, or the
+        # next example would draw a different value (hypothesis calls that flaky data)
+        doc = _apply(doc, path, action, copy.deepcopy(draw(nasty_value)))
     return draw(damaged_bytes(_dumps(doc))) if damage else _dumps(doc)
 
 

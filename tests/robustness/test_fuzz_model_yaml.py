@@ -109,3 +109,12 @@ def test_a_class_list_name_too_long_for_the_file_system_is_no_class_list(tmp_pat
     path.write_text(yaml.safe_dump(doc), encoding="utf-8")
     with pytest.raises(ConfigError, match="classes: no class list named"):
         load_config(path)
+
+
+@pytest.mark.parametrize("value", ["1" * 5000, "2024-13-45"])
+def test_a_scalar_yaml_cannot_build_is_named(tmp_path: Path, value: str) -> None:
+    path = tmp_path / "det.yaml"
+    text = (CONFIGS / "fixture_shapes_det.yaml").read_text(encoding="utf-8")
+    path.write_text(text + f"\nmax_det: {value}\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="a value cannot be read"):
+        load_config(path)  # was a ValueError traceback from PyYAML's constructor

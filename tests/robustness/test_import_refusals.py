@@ -79,3 +79,40 @@ def test_an_unreadable_dataset_file_is_named_once(tmp_path: Path, fmt: str, sour
     summary = import_dataset(fmt, box / source, box / "images")
     (path, problem), = summary.failures
     assert Path(path) == box / source and str(box) not in problem, summary.lines()
+
+
+@pytest.mark.parametrize("group_id", [[1], {"a": 1}, "7", 1.5, float("inf"), float("nan"), 10**30])
+def test_a_coco_group_id_of_another_type_does_not_stop_the_import(tmp_path: Path, group_id: object) -> None:
+    import json
+
+    box = tmp_path / "box"
+    shutil.copytree(exported("coco"), box)
+    path = box / "source" / "annotations.json"
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    bad_id = next(im["id"] for im in doc["images"] if im["file_name"] == "bad.png")
+    next(a for a in doc["annotations"] if a["image_id"] == bad_id)["attributes"]["group_id"] = group_id
+    path.write_text(json.dumps(doc), encoding="utf-8")
+    # a list was a TypeError (unhashable), Infinity an OverflowError, NaN a ValueError
+    summary = import_dataset("coco", path, box / "images")
+    assert (box / "images" / "good.json").is_file(), summary.lines()
+    assert all("good" not in p for p, _ in summary.failures), summary.lines()
+
+
+def test_a_number_of_5000_digits_is_named_not_a_traceback(tmp_path: Path) -> None:
+    from anylabel.core.errors import LabelFileError
+    from anylabel.core.label_file import read_label_file
+
+    path = tmp_path / "a.json"
+    path.write_text('{"shapes": [], "imageWidth": ' + "1" * 5000 + "}", encoding="utf-8")
+    with pytest.raises(LabelFileError, match="a number too long to read"):
+        read_label_file(path)  # was a ValueError (int max str digits)
+    box = tmp_path / "box"
+    shutil.copytree(exported("ppocr"), box)
+    label = box / "source" / "Label.txt"
+    lines = label.read_text(encoding="utf-8").splitlines()
+    lines = [ln.replace('"difficult": false', '"difficult": ' + "1" * 5000) if "bad" in ln.split("\t")[0] else ln
+             for ln in lines]
+    label.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    summary = import_dataset("ppocr", label, box / "images")
+    assert (box / "images" / "good.json").is_file(), summary.lines()
+    assert any("too long to read" in p for _, p in summary.failures), summary.lines()

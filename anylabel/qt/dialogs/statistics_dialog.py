@@ -18,8 +18,10 @@ class BarChart(QWidget):
 
     ROW = 22
 
-    def __init__(self, items: list[tuple[str, int]], colored_by_label: bool = True, parent=None) -> None:
+    def __init__(self, items: list[tuple[str, int]], colored_by_label: bool = True, parent=None,
+                 colors: dict[str, QColor] | None = None) -> None:
         super().__init__(parent)
+        self.colors = colors or {}  # a colour per name, for bars that are not labels
         self.items = sorted(items, key=lambda kv: (-kv[1], kv[0]))
         self.colored = colored_by_label
         self.setMinimumHeight(self.ROW * max(len(self.items), 1) + 8)
@@ -43,7 +45,7 @@ class BarChart(QWidget):
                        fm.elidedText(text, Qt.ElideRight, name_w - 8))
             w = bar_w * count / top
             p.setPen(Qt.NoPen)
-            p.setBrush(label_color(name) if self.colored else TYPE_COLOR)
+            p.setBrush(self.colors.get(name) or (label_color(name) if self.colored else TYPE_COLOR))
             p.drawRoundedRect(QRectF(name_w, y + 3, max(w, 1.5), self.ROW - 6), 3, 3)
             p.setPen(self.palette().windowText().color())
             p.drawText(QRectF(name_w + w + 4, y, count_w, self.ROW), Qt.AlignLeft | Qt.AlignVCenter, str(count))
@@ -51,7 +53,7 @@ class BarChart(QWidget):
 
 
 class StatisticsDialog(QDialog):
-    def __init__(self, stats: LabelStatistics, parent=None) -> None:
+    def __init__(self, stats: LabelStatistics, parent=None, sections: list[QWidget] | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(translate("statistics_dialog", "Statistics"))
         self.stats = stats
@@ -73,6 +75,8 @@ class StatisticsDialog(QDialog):
         lay.addWidget(QLabel(translate("statistics_dialog", "<b>Shapes per type</b>")))
         self.type_chart = BarChart([(shape_type_title(t), n) for t, n in stats.per_type.items()], colored_by_label=False)
         lay.addWidget(self.type_chart)
+        for section in sections or []:  # extensions' parts (the review summary)
+            lay.addWidget(section)
         buttons = QDialogButtonBox(QDialogButtonBox.Close)
         buttons.rejected.connect(self.reject)
         lay.addWidget(buttons)

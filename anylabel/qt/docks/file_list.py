@@ -7,6 +7,7 @@ instead of a proxy model that would call ``data()`` for every row.
 from __future__ import annotations
 
 import bisect
+from typing import Any, Callable
 
 from qtpy.QtCore import QItemSelectionModel, QModelIndex, QStringListModel, Qt, Signal
 from qtpy.QtWidgets import QDockWidget, QLabel, QLineEdit, QListView, QVBoxLayout, QWidget
@@ -26,6 +27,10 @@ class FileListModel(QStringListModel):
         self.index_: FolderIndex | None = None
         self.rows: "list[int] | range" = []  # folder-index positions shown, ascending
         self.filter_text = ""
+        #: Extension hooks: ``row_filter(i)`` hides rows it returns False for (review state);
+        #: ``row_style(i, role)`` answers the other roles (background colour, tooltip suffix).
+        self.row_filter: Callable[[int], bool] | None = None
+        self.row_style: Callable[[int, int], Any] | None = None
 
     def set_index(self, index: FolderIndex | None) -> None:
         self.index_ = index
@@ -40,12 +45,12 @@ class FileListModel(QStringListModel):
         if idx is None:
             self.rows = []
             self.setStringList([])
-        elif not self.filter_text:
+        elif not self.filter_text and self.row_filter is None:
             self.rows = range(len(idx))
             self.setStringList(idx.names)
         else:
-            f = self.filter_text
-            self.rows = [i for i, n in enumerate(idx.names) if f in n.casefold()]
+            f, keep = self.filter_text, self.row_filter
+            self.rows = [i for i, n in enumerate(idx.names) if f in n.casefold() and (keep is None or keep(i))]
             self.setStringList([idx.names[i] for i in self.rows])
 
     def flags(self, index: QModelIndex):
@@ -63,6 +68,8 @@ class FileListModel(QStringListModel):
             return str(self.index_.path(i))
         if role == Qt.UserRole:
             return i
+        if self.row_style is not None:
+            return self.row_style(i, role)
         return None
 
     def row_of(self, image_index: int) -> int:
@@ -107,6 +114,10 @@ class FileListDock(QDockWidget):
     def _filter(self, text: str) -> None:
         self.model.set_filter(text)
         self.set_current(self._current)
+
+    def refilter(self) -> None:
+        """Apply the filters again (an extension's ``row_filter`` changed its mind)."""
+        self._filter(self.search.text())
 
     def _activated(self, mi: QModelIndex) -> None:
         i = self.model.data(mi, Qt.UserRole)
@@ -158,6 +169,6 @@ class FileListDock(QDockWidget):
         if idx is None:
             self.position.setText(translate("file_list", "No folder"))
             return
-        shown = "" if not self.model.filter_text else f" ({len(self.model.rows)} shown)"
+        shown = "" if not self.model.filter_text and self.model.row_filter is None else f" ({len(self.model.rows)} shown)"
         k = self._current + 1 if self._current >= 0 else 0
         self.position.setText(translate("file_list", "{0} / {1} · {2} labelled{3}").format(k, len(idx), idx.labelled_count, shown))

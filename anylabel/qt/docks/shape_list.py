@@ -16,6 +16,9 @@ class ShapeListModel(QAbstractListModel):
     def __init__(self, parent=None) -> None:
         super().__init__(parent)
         self.shapes: list = []
+        #: Extension hook: ``describe(row, shape) -> (short, long)`` adds ``short`` to the row's
+        #: text and ``long`` to its tooltip (the shape's provenance, a review comment).
+        self.describe = None
 
     def set_shapes(self, shapes: list) -> None:
         self.beginResetModel()
@@ -29,14 +32,17 @@ class ShapeListModel(QAbstractListModel):
         if not index.isValid():
             return None
         s = self.shapes[index.row()]
+        extra = (self.describe(index.row(), s) if self.describe is not None
+                 and role in (Qt.DisplayRole, Qt.ToolTipRole) else ("", ""))
         if role == Qt.DisplayRole:
             gid = f"  #{s.group_id}" if s.group_id is not None else ""
             label = s.label or translate("shape_list", "(no label)")
-            return f"{label}{gid}   [{shape_type_title(s.shape_type)}]"
+            text = f"{label}{gid}   [{shape_type_title(s.shape_type)}]"
+            return f"{text}   {extra[0]}" if extra[0] else text
         if role == Qt.DecorationRole:
             return color_icon(label_color(s.label))
         if role == Qt.ToolTipRole:
-            return s.description or None
+            return "\n".join(t for t in (s.description, extra[1]) if t) or None
         return None
 
 

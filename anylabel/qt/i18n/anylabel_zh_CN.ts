@@ -273,6 +273,284 @@
     </message>
 </context>
 <context>
+    <name>Review</name>
+    <message>
+        <location filename="../review/controller.py" line="50"/>
+        <source>&amp;Review</source>
+        <translation>审核(&amp;R)</translation>
+    </message>
+    <message>
+        <location filename="../review/controller.py" line="51"/>
+        <source>&amp;Accept Image</source>
+        <translation>接受图像(&amp;A)</translation>
+    </message>
+    <message>
+        <location filename="../review/controller.py" line="51"/>
+        <source>&amp;Reject Image...</source>
+        <translation>拒绝图像(&amp;R)...</translation>
+    </message>
+    <message>
+        <location filename="../review/controller.py" line="51"/>
+        <source>&amp;Clear Review</source>
+        <translation>清除审核(&amp;C)</translation>
+    </message>
+    <message>
+        <location filename="../review/controller.py" line="51"/>
+        <source>&amp;Next Unreviewed Image</source>
+        <translation>下一张未审核图像(&amp;N)</translation>
+    </message>
+    <message>
+        <location filename="../review/controller.py" line="51"/>
+        <source>&amp;Previous Unreviewed Image</source>
+        <translation>上一张未审核图像(&amp;P)</translation>
+    </message>
+    <message>
+        <location filename="../review/controller.py" line="51"/>
+        <source>Review &amp;Comment on Shape...</source>
+        <translation>形状审核意见(&amp;C)...</translation>
+    </message>
+    <message>
+        <location filename="../review/controller.py" line="51"/>
+        <source>Reviewer &amp;Name...</source>
+        <translation>审核人姓名(&amp;N)...</translation>
+    </message>
+    <message>
+        <location filename="../review/controller.py" line="51"/>
+        <source>&amp;Go On After a Decision</source>
+        <translation>审核后自动前进(&amp;G)</translation>
+    </message>
+    <message>
+        <location filename="../review/controller.py" line="80"/>
+        <source>Open &amp;Compare Report...</source>
+        <translation>打开对比报告(&amp;C)...</translation>
+    </message>
+    <message>
+        <location filename="../review/controller.py" line="96"/>
+        <source>Open Compare Report</source>
+        <translation>打开对比报告</translation>
+    </message>
+    <message>
+        <location filename="../review/controller.py" line="96"/>
+        <source>Compare reports (report.json);;JSON files (*.json)</source>
+        <translation>对比报告 (report.json);;JSON 文件 (*.json)</translation>
+    </message>
+    <message>
+        <location filename="../review/controller.py" line="118"/>
+        <source>All images</source>
+        <translation>全部图像</translation>
+    </message>
+    <message>
+        <location filename="../review/controller.py" line="118"/>
+        <source>Unreviewed</source>
+        <translation>未审核</translation>
+    </message>
+    <message>
+        <location filename="../review/controller.py" line="118"/>
+        <source>Accepted</source>
+        <translation>已接受</translation>
+    </message>
+    <message>
+        <location filename="../review/controller.py" line="118"/>
+        <source>Rejected</source>
+        <translation>已拒绝</translation>
+    </message>
+    <message>
+        <location filename="../review/controller.py" line="121"/>
+        <source>Show the images in one review state</source>
+        <translation>只显示某一审核状态的图像</translation>
+    </message>
+    <message>
+        <location filename="../review/controller.py" line="240"/>
+        <source>Open an image to review it</source>
+        <translation>请先打开一张图像再审核</translation>
+    </message>
+    <message>
+        <location filename="../review/controller.py" line="206"/>
+        <source>{0}: the label file could not be read, so no review can be saved in it</source>
+        <translation>{0}：标注文件无法读取，无法在其中保存审核结果</translation>
+    </message>
+    <message>
+        <location filename="../review/controller.py" line="213"/>
+        <source>Accept image</source>
+        <translation>接受图像</translation>
+    </message>
+    <message>
+        <location filename="../review/controller.py" line="243"/>
+        <source>Reject image</source>
+        <translation>拒绝图像</translation>
+    </message>
+    <message>
+        <location filename="../review/controller.py" line="214"/>
+        <source>Clear review</source>
+        <translation>清除审核</translation>
+    </message>
+    <message>
+        <location filename="../review/controller.py" line="221"/>
+        <source>{0} accepted</source>
+        <translation>{0} 已接受</translation>
+    </message>
+    <message>
+        <location filename="../review/controller.py" line="221"/>
+        <source>{0} rejected</source>
+        <translation>{0} 已拒绝</translation>
+    </message>
+    <message>
+        <location filename="../review/controller.py" line="222"/>
+        <source>{0}: review cleared</source>
+        <translation>{0}：审核已清除</translation>
+    </message>
+    <message>
+        <location filename="../review/controller.py" line="243"/>
+        <source>What is wrong with {0}?</source>
+        <translation>{0} 有什么问题？</translation>
+    </message>
+    <message>
+        <location filename="../review/controller.py" line="243"/>
+        <source>e.g. the tail of the dog is cut off</source>
+        <translation>例如：狗的尾巴没有框进去</translation>
+    </message>
+    <message>
+        <location filename="../review/controller.py" line="251"/>
+        <source>Open a folder to review it</source>
+        <translation>请先打开一个文件夹再审核</translation>
+    </message>
+    <message>
+        <location filename="../review/controller.py" line="255"/>
+        <source>Every image of the folder is reviewed</source>
+        <translation>文件夹中的所有图像都已审核</translation>
+    </message>
+    <message>
+        <location filename="../review/controller.py" line="261"/>
+        <source>Reviewer name</source>
+        <translation>审核人姓名</translation>
+    </message>
+    <message>
+        <location filename="../review/controller.py" line="261"/>
+        <source>Name written into the review of each image:</source>
+        <translation>写入每张图像审核记录的姓名：</translation>
+    </message>
+    <message>
+        <location filename="../review/controller.py" line="261"/>
+        <source>empty: the login name</source>
+        <translation>留空：使用登录名</translation>
+    </message>
+    <message>
+        <location filename="../review/controller.py" line="274"/>
+        <source>Select the shapes to comment on</source>
+        <translation>请先选择要添加意见的形状</translation>
+    </message>
+    <message>
+        <location filename="../review/controller.py" line="292"/>
+        <source>Review comment</source>
+        <translation>审核意见</translation>
+    </message>
+    <message>
+        <location filename="../review/controller.py" line="277"/>
+        <source>Comment on {0} shape(s):</source>
+        <translation>对 {0} 个形状的意见：</translation>
+    </message>
+    <message>
+        <location filename="../review/controller.py" line="277"/>
+        <source>empty: remove the comment</source>
+        <translation>留空：删除意见</translation>
+    </message>
+    <message>
+        <location filename="../review/controller.py" line="303"/>
+        <source>Review &amp;Comment...</source>
+        <translation>审核意见(&amp;C)...</translation>
+    </message>
+    <message>
+        <location filename="../review/controller.py" line="328"/>
+        <source>manual</source>
+        <translation>手动</translation>
+    </message>
+    <message>
+        <location filename="../review/controller.py" line="329"/>
+        <source>Drawn by hand</source>
+        <translation>手工绘制</translation>
+    </message>
+    <message>
+        <location filename="../review/controller.py" line="329"/>
+        <source>Predicted by {0}</source>
+        <translation>由 {0} 预测</translation>
+    </message>
+    <message>
+        <location filename="../review/controller.py" line="333"/>
+        <source>, score {0}</source>
+        <translation>，置信度 {0}</translation>
+    </message>
+    <message>
+        <location filename="../review/controller.py" line="335"/>
+        <source>, by {0}</source>
+        <translation>，由 {0}</translation>
+    </message>
+    <message>
+        <location filename="../review/controller.py" line="337"/>
+        <source>, at {0}</source>
+        <translation>，于 {0}</translation>
+    </message>
+    <message>
+        <location filename="../review/controller.py" line="342"/>
+        <source>Review comment: {0}</source>
+        <translation>审核意见：{0}</translation>
+    </message>
+    <message>
+        <location filename="../review/controller.py" line="362"/>
+        <source>&lt;b&gt;Review&lt;/b&gt;: &lt;b&gt;{0}&lt;/b&gt; accepted · &lt;b&gt;{1}&lt;/b&gt; rejected · &lt;b&gt;{2}&lt;/b&gt; unreviewed ({3}% reviewed)</source>
+        <translation>&lt;b&gt;审核&lt;/b&gt;：&lt;b&gt;{0}&lt;/b&gt; 张已接受 · &lt;b&gt;{1}&lt;/b&gt; 张已拒绝 · &lt;b&gt;{2}&lt;/b&gt; 张未审核（已审核 {3}%）</translation>
+    </message>
+    <message>
+        <location filename="../review/controller.py" line="366"/>
+        <source>accepted</source>
+        <translation>已接受</translation>
+    </message>
+    <message>
+        <location filename="../review/controller.py" line="366"/>
+        <source>rejected</source>
+        <translation>已拒绝</translation>
+    </message>
+    <message>
+        <location filename="../review/controller.py" line="367"/>
+        <source>unreviewed</source>
+        <translation>未审核</translation>
+    </message>
+    <message>
+        <location filename="../review/controller.py" line="374"/>
+        <source>{0} label file(s) could not be read and count as unreviewed</source>
+        <translation>{0} 个标注文件无法读取，按未审核计</translation>
+    </message>
+    <message>
+        <location filename="../review/report_view.py" line="133"/>
+        <source>Compare report</source>
+        <translation>对比报告</translation>
+    </message>
+    <message>
+        <location filename="../review/report_view.py" line="141"/>
+        <source>&lt;span style='color:#1f77b4'&gt;■ reference&lt;/span&gt; · &lt;span style='color:#ff7f0e'&gt;■ candidate&lt;/span&gt; · thick: no partner</source>
+        <translation>&lt;span style='color:#1f77b4'&gt;■ 参考&lt;/span&gt; · &lt;span style='color:#ff7f0e'&gt;■ 候选&lt;/span&gt; · 粗线：无对应</translation>
+    </message>
+    <message>
+        <location filename="../review/report_view.py" line="163"/>
+        <source>&lt;b&gt;{0}&lt;/b&gt; vs &lt;b&gt;{1}&lt;/b&gt;: F1 {2} · precision {3} · recall {4} · {5} images</source>
+        <translation>&lt;b&gt;{0}&lt;/b&gt; 对比 &lt;b&gt;{1}&lt;/b&gt;：F1 {2} · 精确率 {3} · 召回率 {4} · {5} 张图像</translation>
+    </message>
+    <message>
+        <location filename="../review/report_view.py" line="171"/>
+        <source>#{0}  {1}   {2} errors · F1 {3}</source>
+        <translation>#{0}  {1}   {2} 处差异 · F1 {3}</translation>
+    </message>
+    <message>
+        <location filename="../review/report_view.py" line="197"/>
+        <source>{0}: no image found for it in {1}</source>
+        <translation>{0}：在 {1} 中找不到对应的图像</translation>
+    </message>
+    <message>
+        <location filename="../review/report_view.py" line="213"/>
+        <source>{0}: {1} errors (blue: reference, orange: candidate)</source>
+        <translation>{0}：{1} 处差异（蓝色：参考，橙色：候选）</translation>
+    </message>
+</context>
+<context>
     <name>Shortcuts</name>
     <message>
         <location filename="shortcut_titles.py" line="7"/>
@@ -694,22 +972,22 @@
 <context>
     <name>file_list</name>
     <message>
-        <location filename="../docks/file_list.py" line="84"/>
+        <location filename="../docks/file_list.py" line="91"/>
         <source>Files</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../docks/file_list.py" line="88"/>
+        <location filename="../docks/file_list.py" line="95"/>
         <source>Filter file names</source>
         <translation>筛选文件名</translation>
     </message>
     <message>
-        <location filename="../docks/file_list.py" line="159"/>
+        <location filename="../docks/file_list.py" line="170"/>
         <source>No folder</source>
         <translation>未打开文件夹</translation>
     </message>
     <message>
-        <location filename="../docks/file_list.py" line="163"/>
+        <location filename="../docks/file_list.py" line="174"/>
         <source>{0} / {1} · {2} labelled{3}</source>
         <translation>{0} / {1} · 已标注 {2}{3}</translation>
     </message>
@@ -1347,32 +1625,32 @@ The shapes in this file are not shown and the file will not be overwritten.</sou
 <context>
     <name>shape_list</name>
     <message>
-        <location filename="../docks/shape_list.py" line="49"/>
+        <location filename="../docks/shape_list.py" line="55"/>
         <source>Shapes</source>
         <translation>形状</translation>
     </message>
     <message>
-        <location filename="../docks/shape_list.py" line="58"/>
+        <location filename="../docks/shape_list.py" line="64"/>
         <source>Send to back (drawn first)</source>
         <translation>置于底层（最先绘制）</translation>
     </message>
     <message>
-        <location filename="../docks/shape_list.py" line="58"/>
+        <location filename="../docks/shape_list.py" line="64"/>
         <source>Move up</source>
         <translation>上移</translation>
     </message>
     <message>
-        <location filename="../docks/shape_list.py" line="58"/>
+        <location filename="../docks/shape_list.py" line="64"/>
         <source>Move down</source>
         <translation>下移</translation>
     </message>
     <message>
-        <location filename="../docks/shape_list.py" line="58"/>
+        <location filename="../docks/shape_list.py" line="64"/>
         <source>Bring to front (drawn last)</source>
         <translation>置于顶层（最后绘制）</translation>
     </message>
     <message>
-        <location filename="../docks/shape_list.py" line="34"/>
+        <location filename="../docks/shape_list.py" line="39"/>
         <source>(no label)</source>
         <translation>（无标签）</translation>
     </message>
@@ -1476,32 +1754,32 @@ The shapes in this file are not shown and the file will not be overwritten.</sou
 <context>
     <name>statistics_dialog</name>
     <message>
-        <location filename="../dialogs/statistics_dialog.py" line="56"/>
+        <location filename="../dialogs/statistics_dialog.py" line="58"/>
         <source>Statistics</source>
         <translation>统计</translation>
     </message>
     <message>
-        <location filename="../dialogs/statistics_dialog.py" line="59"/>
+        <location filename="../dialogs/statistics_dialog.py" line="61"/>
         <source>&lt;b&gt;{0}&lt;/b&gt; of &lt;b&gt;{1}&lt;/b&gt; images labelled ({2:.1f}%) · &lt;b&gt;{3}&lt;/b&gt; shapes · &lt;b&gt;{4}&lt;/b&gt; labels</source>
         <translation>&lt;b&gt;{1}&lt;/b&gt; 张图像中已标注 &lt;b&gt;{0}&lt;/b&gt; 张（{2:.1f}%）· &lt;b&gt;{3}&lt;/b&gt; 个形状 · &lt;b&gt;{4}&lt;/b&gt; 个标签</translation>
     </message>
     <message>
-        <location filename="../dialogs/statistics_dialog.py" line="63"/>
+        <location filename="../dialogs/statistics_dialog.py" line="65"/>
         <source>{0} label file(s) could not be read, e.g. {1}</source>
         <translation>{0} 个标注文件无法读取，例如 {1}</translation>
     </message>
     <message>
-        <location filename="../dialogs/statistics_dialog.py" line="67"/>
+        <location filename="../dialogs/statistics_dialog.py" line="69"/>
         <source>&lt;b&gt;Shapes per label&lt;/b&gt;</source>
         <translation>&lt;b&gt;各标签的形状数&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../dialogs/statistics_dialog.py" line="73"/>
+        <location filename="../dialogs/statistics_dialog.py" line="75"/>
         <source>&lt;b&gt;Shapes per type&lt;/b&gt;</source>
         <translation>&lt;b&gt;各类型的形状数&lt;/b&gt;</translation>
     </message>
     <message>
-        <location filename="../dialogs/statistics_dialog.py" line="40"/>
+        <location filename="../dialogs/statistics_dialog.py" line="42"/>
         <source>(no label)</source>
         <translation>（无标签）</translation>
     </message>

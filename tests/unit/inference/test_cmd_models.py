@@ -34,7 +34,7 @@ def test_check_lines_and_exit_code(tmp_path: Path, capsys) -> None:
     assert rc == 1
     assert any(ln.startswith("ok yolov8 ") and ln.endswith("v8.yaml") for ln in out)
     assert any(ln.startswith("unsupported florence2: ") and "out of scope" in ln for ln in out)
-    assert any(ln.startswith("unsupported remote_server: remote_server is planned (issue 13)") for ln in out)
+    assert any(ln.startswith("ok remote_server") for ln in out)
     assert any(ln.startswith("ok efficientvit_sam") for ln in out)
     assert "    warning: ignored key 'model_arch': the architecture is read from the ONNX files" in out
     typo = [ln for ln in out if "typo.yaml" in ln]

@@ -1,0 +1,9 @@
+"""Review mode: the Review menu (accept / reject / next unreviewed), the file list's review
+filter and colours, shape provenance and comments (anylabel/qt/review/)."""
+from __future__ import annotations
+
+
+def install(window) -> None:  # type: ignore[no-untyped-def]
+    from ..review.controller import ReviewController
+
+    window.review = ReviewController(window)

@@ -1,7 +1,7 @@
 """Render the main window offscreen with labelled shapes into docs/screenshots/.
 
 Usage: QT_QPA_PLATFORM=offscreen python docs/screenshots/make_screenshots.py [NAME ...]
-(NAME: main_window_dark, classifier_flags or zh_CN renders only that one / those; no name renders them all.)
+(NAME: main_window_dark, classifier_flags, zh_CN or train_dialog_zh_CN renders only that one / those; no name renders them all.)
 Uses Debian's darknet photos (/usr/share/darknet/data); settings go to a temporary file.
 """
 from __future__ import annotations
@@ -60,7 +60,8 @@ def main(only: list[str] | None = None) -> int:
     if only:  # just the named ones (those that need no other shot first)
         shots = {"main_window_dark": lambda: dark_shot(app, tmp, folder),
                  "classifier_flags": lambda: classifier_shot(app, tmp),
-                 "zh_CN": lambda: chinese_shots(app, tmp, folder)}
+                 "zh_CN": lambda: chinese_shots(app, tmp, folder),
+                 "train_dialog_zh_CN": lambda: train_dialog_zh_shot(app, tmp, folder)}
         for name in only:
             shots[name]()
             print("wrote", *(ZH_SHOTS if name == "zh_CN" else [OUT / f"{name}.png"]))
@@ -92,8 +93,10 @@ def main(only: list[str] | None = None) -> int:
     dark_shot(app, tmp, folder)
     classifier_shot(app, tmp)
     chinese_shots(app, tmp, folder)
+    train_dialog_zh_shot(app, tmp, folder)
     print("wrote", *(OUT / n for n in ("main_window.png", "statistics.png", "autolabel.png", "sam.png", "tracks.png",
-                                       "main_window_dark.png", "classifier_flags.png")), *ZH_SHOTS)
+                                       "main_window_dark.png", "classifier_flags.png",
+                                       "train_dialog_zh_CN.png")), *ZH_SHOTS)
     shutil.rmtree(tmp, ignore_errors=True)
     return 0
 
@@ -158,6 +161,23 @@ def chinese_shots(app, tmp: Path, folder: Path) -> None:
             _pump(app)
             w.grab().save(str(OUT / f"autolabel_zh_CN_{tag}.png"))
             w.close()
+    finally:
+        install_language(app, "en")
+
+
+def train_dialog_zh_shot(app, tmp: Path, folder: Path) -> None:
+    """Tools > Train a Model... in Simplified Chinese, as it opens on a folder (before a run)."""
+    from anylabel.qt.i18n import install_language
+
+    (tmp / "zh_train.yaml").write_text("language: zh_CN\ntraining:\n  python: /usr/bin/python3\n")
+    try:
+        w = _window(tmp, "zh_train", (1280, 720))
+        w.open_folder(folder)
+        next(a for a in w.menu("tools").actions() if a.text() == "训练模型(&T)…").trigger()
+        _pump(app)
+        w.train_dialog.grab().save(str(OUT / "train_dialog_zh_CN.png"))
+        w.train_dialog.close()
+        w.close()
     finally:
         install_language(app, "en")
 

@@ -110,7 +110,7 @@ class MainWindow(FileOpsMixin, EditOpsMixin, QMainWindow):
             self.report_error(settings.load_error)
         conflicts = settings.shortcut_conflicts()
         if conflicts:  # Qt runs neither action of an ambiguous key: say which ones
-            text = f"Keys given to several actions in {settings.path}: " + "; ".join(conflicts)
+            text = translate("main_window", "Keys given to several actions in {0}: ").format(settings.path) + "; ".join(conflicts)
             log.warning("%s", text)
             self.error_messages.append(text)
             self.statusBar().showMessage(text, 20000)

@@ -26,6 +26,7 @@ VISIBLE_ARGS = {
     "getText": [1, 2], "getItem": [1, 2], "question": [1, 2], "warning": [1, 2], "information": [1, 2],
     "QProgressDialog": [0, 1], "setCancelButtonText": [0], "QMessageBox": [1, 2], "setTabText": [1],
     "setHeaderLabels": [0], "setHorizontalHeaderLabels": [0], "setFormat": [0],
+    "_report_done": [0], "_edit": [0],  # the video controller's status-bar reports
 }
 #: Files of other parts of the project (their texts are the batch engine's, not the interface's).
 NOT_INTERFACE = {"autolabel/workers.py", "testing.py"}
@@ -224,6 +225,17 @@ def test_translated_choices_still_hand_the_code_its_keys(zh_window, monkeypatch)
     next(b for b in dock.findChildren(QPushButton) if b.text() == "从此帧传播").click()
     assert seen == ["backward"]  # the controller's key, not the Chinese title
     assert panel.device.itemText(0) == "自动" and panel.device.currentData() == "auto"
+
+
+def test_the_import_dialog_shows_its_choices_in_chinese(zh_window, qtbot) -> None:
+    from anylabel.qt.export_import.choices import ImportChoices
+    from anylabel.qt.export_import.dialogs import ImportDialog
+
+    d = ImportDialog(ImportChoices("coco", "/a.json", "/imgs", "", "", "merge"))
+    qtbot.addWidget(d)
+    assert [d.on_exists.itemText(i) for i in range(3)] == ["保留已有标注文件（并列出）", "添加到已有标注文件",
+                                                           "替换已有标注文件"]
+    assert d.choices().on_exists == "merge"  # the key, whatever the language
 
 
 def test_english_stays_the_default(make_window) -> None:

@@ -15,9 +15,11 @@ from ...formats.driver import export_dataset, import_dataset, load_pose_config, 
 from . import choices as store
 from .choices import ExportChoices, ImportChoices
 from .worker import ConversionThread
-from ..i18n import translate
+from ..i18n import QT_TRANSLATE_NOOP, translate
 
-STAGES = {"read": "Reading label files", "write": "Writing the dataset", "import": "Importing"}
+STAGES = {"read": QT_TRANSLATE_NOOP("controller", "Reading label files"),
+          "write": QT_TRANSLATE_NOOP("controller", "Writing the dataset"),
+          "import": QT_TRANSLATE_NOOP("controller", "Importing")}
 
 
 class ExportImportController(QObject):
@@ -171,7 +173,7 @@ class ExportImportController(QObject):
         dlg = self.progress_dialog
         if dlg is None:
             return
-        dlg.setLabelText(f"{STAGES.get(stage, stage)}: {done} / {total}")
+        dlg.setLabelText(f"{translate('controller', STAGES.get(stage, stage))}: {done} / {total}")
         dlg.setMaximum(max(total, 1))
         dlg.setValue(min(done, max(total, 1)))
 

@@ -18,12 +18,12 @@ from qtpy.QtWidgets import (
 
 from ...formats.registry import FORMATS
 from .choices import ExportChoices, ImportChoices
-from ..i18n import translate
+from ..i18n import QT_TRANSLATE_NOOP, translate
 
 ON_EXISTS_TEXT = {
-    "refuse": "Keep existing label files (report them)",
-    "merge": "Add to existing label files",
-    "overwrite": "Replace existing label files",
+    "refuse": QT_TRANSLATE_NOOP("dialogs", "Keep existing label files (report them)"),
+    "merge": QT_TRANSLATE_NOOP("dialogs", "Add to existing label files"),
+    "overwrite": QT_TRANSLATE_NOOP("dialogs", "Replace existing label files"),
 }
 
 
@@ -65,7 +65,8 @@ class _Form(QDialog):
             _path_row(
                 self,
                 self.classes_file,
-                lambda: self._file(self.classes_file, "Classes file", "Text files (*.txt);;All files (*)"),
+                lambda: self._file(self.classes_file, translate("dialogs", "Classes file"),
+                                   translate("dialogs", "Text files (*.txt);;All files (*)")),
             ),
         )
         self.form.addRow(
@@ -73,7 +74,8 @@ class _Form(QDialog):
             _path_row(
                 self,
                 self.pose_config,
-                lambda: self._file(self.pose_config, "Pose config", "YAML (*.yaml *.yml);;All files (*)"),
+                lambda: self._file(self.pose_config, translate("dialogs", "Pose config"),
+                                   translate("dialogs", "YAML (*.yaml *.yml);;All files (*)")),
             ),
         )
 
@@ -105,11 +107,11 @@ class ExportDialog(_Form):
         self.form.addRow(translate("dialogs", "Format"), self.fmt)
         self.form.addRow(
             translate("dialogs", "Images folder"),
-            _path_row(self, self.input_dir, lambda: self._folder(self.input_dir, "Images folder")),
+            _path_row(self, self.input_dir, lambda: self._folder(self.input_dir, translate("dialogs", "Images folder"))),
         )
         self.form.addRow(
             translate("dialogs", "Output folder"),
-            _path_row(self, self.output_dir, lambda: self._folder(self.output_dir, "Output folder")),
+            _path_row(self, self.output_dir, lambda: self._folder(self.output_dir, translate("dialogs", "Output folder"))),
         )
         self._add_class_and_pose_rows()
         self.form.addRow(self.split_on, self.split)
@@ -170,13 +172,13 @@ class ImportDialog(_Form):
         self.pose_config = QLineEdit(self)
         self.on_exists = QComboBox(self)
         for key, text in ON_EXISTS_TEXT.items():
-            self.on_exists.addItem(text, key)
+            self.on_exists.addItem(translate("dialogs", text), key)
         src_row = _path_row(self, self.source, self._pick_source)
         self.form.addRow(translate("dialogs", "Format"), self.fmt)
         self.form.addRow(translate("dialogs", "Source"), src_row)
         self.form.addRow(
             translate("dialogs", "Images folder"),
-            _path_row(self, self.images_dir, lambda: self._folder(self.images_dir, "Images folder")),
+            _path_row(self, self.images_dir, lambda: self._folder(self.images_dir, translate("dialogs", "Images folder"))),
         )
         self._add_class_and_pose_rows()
         self.form.addRow(translate("dialogs", "Existing labels"), self.on_exists)
@@ -185,9 +187,10 @@ class ImportDialog(_Form):
 
     def _pick_source(self) -> None:
         if self.fmt.currentData() in ("coco", "mot", "ppocr"):
-            self._file(self.source, "Source file", "Dataset files (*.json *.txt);;All files (*)")
+            self._file(self.source, translate("dialogs", "Source file"),
+                       translate("dialogs", "Dataset files (*.json *.txt);;All files (*)"))
         else:
-            self._folder(self.source, "Folder of label files")
+            self._folder(self.source, translate("dialogs", "Folder of label files"))
 
     def set_choices(self, c: ImportChoices) -> None:
         self._set_format(c.fmt)

@@ -204,9 +204,11 @@ def _folder_run(window: Any, ctl: SamController) -> threading.Thread | None:
     sig.progress.connect(progress)
 
     def done(res: Any) -> None:
-        msg = f"Rectangles to segments: {res.written} label files written, {res.skipped} without rectangles"
+        msg = translate("sam", "Rectangles to segments: {0} label files written, {1} without rectangles").format(
+            res.written, res.skipped)
         if merged:
-            msg += f"; your unsaved shapes on {', '.join(dict.fromkeys(merged))} were kept on top of its new shapes"
+            msg += translate("sam", "; your unsaved shapes on {0} were kept on top of its new shapes").format(
+                ", ".join(dict.fromkeys(merged)))
         if res.failed:
             window.report_error(msg + translate("sam", ", {0} failed:\n").format(len(res.failed)) + "\n".join(res.failed[:10]))
         else:

@@ -627,17 +627,17 @@
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../export_import/controller.py" line="154"/>
+        <location filename="../export_import/controller.py" line="156"/>
         <source>{0} dataset</source>
         <translation>{0}数据集</translation>
     </message>
     <message>
-        <location filename="../export_import/controller.py" line="193"/>
+        <location filename="../export_import/controller.py" line="195"/>
         <source>{0} finished</source>
         <translation>{0}完成</translation>
     </message>
     <message>
-        <location filename="../export_import/controller.py" line="193"/>
+        <location filename="../export_import/controller.py" line="195"/>
         <source>{0} cancelled</source>
         <translation>{0}已取消</translation>
     </message>
@@ -776,6 +776,66 @@
         <source>Propagating...</source>
         <translation>正在传播...</translation>
     </message>
+    <message>
+        <location filename="../export_import/controller.py" line="20"/>
+        <source>Reading label files</source>
+        <translation>正在读取标注文件</translation>
+    </message>
+    <message>
+        <location filename="../export_import/controller.py" line="21"/>
+        <source>Writing the dataset</source>
+        <translation>正在写入数据集</translation>
+    </message>
+    <message>
+        <location filename="../export_import/controller.py" line="22"/>
+        <source>Importing</source>
+        <translation>正在导入</translation>
+    </message>
+    <message>
+        <location filename="../video/controller.py" line="117"/>
+        <source> (and {0} more)</source>
+        <translation>（另有 {0} 条）</translation>
+    </message>
+    <message>
+        <location filename="../video/controller.py" line="168"/>
+        <source>Tracked with {0}</source>
+        <translation>已用 {0} 跟踪</translation>
+    </message>
+    <message>
+        <location filename="../video/controller.py" line="196"/>
+        <source>Detected and tracked with {0}</source>
+        <translation>已检测并用 {0} 跟踪</translation>
+    </message>
+    <message>
+        <location filename="../video/controller.py" line="206"/>
+        <source>Interpolated</source>
+        <translation>已插值</translation>
+    </message>
+    <message>
+        <location filename="../video/controller.py" line="223"/>
+        <source>Propagated {0}</source>
+        <translation>已传播（{0}）</translation>
+    </message>
+    <message>
+        <location filename="../video/controller.py" line="239"/>
+        <source>Track {0} renamed to {1}</source>
+        <translation>轨迹 {0} 已重命名为 {1}</translation>
+    </message>
+    <message>
+        <location filename="../video/controller.py" line="244"/>
+        <source>Track {0} merged into {1}</source>
+        <translation>轨迹 {0} 已合并到 {1}</translation>
+    </message>
+    <message>
+        <location filename="../video/controller.py" line="250"/>
+        <source>Track {0} split at frame {1}</source>
+        <translation>轨迹 {0} 已在第 {1} 帧拆分</translation>
+    </message>
+    <message>
+        <location filename="../video/controller.py" line="255"/>
+        <source>Track {0} deleted</source>
+        <translation>轨迹 {0} 已删除</translation>
+    </message>
 </context>
 <context>
     <name>dialogs</name>
@@ -790,89 +850,129 @@
         <translation>类别文件</translation>
     </message>
     <message>
-        <location filename="../export_import/dialogs.py" line="71"/>
+        <location filename="../export_import/dialogs.py" line="72"/>
         <source>Pose config</source>
         <translation>姿态配置</translation>
     </message>
     <message>
-        <location filename="../export_import/dialogs.py" line="87"/>
+        <location filename="../export_import/dialogs.py" line="89"/>
         <source>Export Dataset</source>
         <translation>导出数据集</translation>
     </message>
     <message>
-        <location filename="../export_import/dialogs.py" line="93"/>
+        <location filename="../export_import/dialogs.py" line="95"/>
         <source>optional: one label per line (default: classes.txt of the output, else of the images folder, else the labels found)</source>
         <translation>可选：每行一个标签（默认：输出文件夹的 classes.txt，其次为图像文件夹的，再次为找到的标签）</translation>
     </message>
     <message>
-        <location filename="../export_import/dialogs.py" line="97"/>
+        <location filename="../export_import/dialogs.py" line="99"/>
         <source>yolo-pose / coco keypoints: YAML of keypoint names per class</source>
         <translation>yolo-pose / coco 关键点：每个类别的关键点名称 YAML</translation>
     </message>
     <message>
-        <location filename="../export_import/dialogs.py" line="98"/>
+        <location filename="../export_import/dialogs.py" line="100"/>
         <source>Split into train/val/test</source>
         <translation>划分为训练/验证/测试集</translation>
     </message>
     <message>
-        <location filename="../export_import/dialogs.py" line="100"/>
+        <location filename="../export_import/dialogs.py" line="102"/>
         <source>0.8,0.2 or 0.7,0.2,0.1</source>
         <translation>0.8,0.2 或 0.7,0.2,0.1</translation>
     </message>
     <message>
-        <location filename="../export_import/dialogs.py" line="103"/>
+        <location filename="../export_import/dialogs.py" line="105"/>
         <source>Leave out images without a label file</source>
         <translation>跳过没有标注文件的图像</translation>
     </message>
     <message>
-        <location filename="../export_import/dialogs.py" line="104"/>
+        <location filename="../export_import/dialogs.py" line="106"/>
         <source>Append labels missing from the class list (else skipped)</source>
         <translation>追加类别列表中缺少的标签（否则跳过）</translation>
     </message>
     <message>
-        <location filename="../export_import/dialogs.py" line="175"/>
+        <location filename="../export_import/dialogs.py" line="177"/>
         <source>Format</source>
         <translation>格式</translation>
     </message>
     <message>
-        <location filename="../export_import/dialogs.py" line="177"/>
+        <location filename="../export_import/dialogs.py" line="179"/>
         <source>Images folder</source>
         <translation>图像文件夹</translation>
     </message>
     <message>
-        <location filename="../export_import/dialogs.py" line="110"/>
+        <location filename="../export_import/dialogs.py" line="112"/>
         <source>Output folder</source>
         <translation>输出文件夹</translation>
     </message>
     <message>
-        <location filename="../export_import/dialogs.py" line="116"/>
+        <location filename="../export_import/dialogs.py" line="118"/>
         <source>Split seed</source>
         <translation>划分随机种子</translation>
     </message>
     <message>
-        <location filename="../export_import/dialogs.py" line="161"/>
+        <location filename="../export_import/dialogs.py" line="163"/>
         <source>Import Dataset</source>
         <translation>导入数据集</translation>
     </message>
     <message>
-        <location filename="../export_import/dialogs.py" line="166"/>
+        <location filename="../export_import/dialogs.py" line="168"/>
         <source>COCO json, MOT gt.txt, PPOCR Label.txt, or the folder of label files</source>
         <translation>COCO json、MOT gt.txt、PPOCR Label.txt，或标注文件所在文件夹</translation>
     </message>
     <message>
-        <location filename="../export_import/dialogs.py" line="169"/>
+        <location filename="../export_import/dialogs.py" line="171"/>
         <source>optional (default: classes.txt in the source folder)</source>
         <translation>可选（默认：源文件夹中的 classes.txt）</translation>
     </message>
     <message>
-        <location filename="../export_import/dialogs.py" line="176"/>
+        <location filename="../export_import/dialogs.py" line="178"/>
         <source>Source</source>
         <translation>来源</translation>
     </message>
     <message>
-        <location filename="../export_import/dialogs.py" line="182"/>
+        <location filename="../export_import/dialogs.py" line="184"/>
         <source>Existing labels</source>
         <translation>已有标注</translation>
+    </message>
+    <message>
+        <location filename="../export_import/dialogs.py" line="24"/>
+        <source>Keep existing label files (report them)</source>
+        <translation>保留已有标注文件（并列出）</translation>
+    </message>
+    <message>
+        <location filename="../export_import/dialogs.py" line="25"/>
+        <source>Add to existing label files</source>
+        <translation>添加到已有标注文件</translation>
+    </message>
+    <message>
+        <location filename="../export_import/dialogs.py" line="26"/>
+        <source>Replace existing label files</source>
+        <translation>替换已有标注文件</translation>
+    </message>
+    <message>
+        <location filename="../export_import/dialogs.py" line="63"/>
+        <source>Text files (*.txt);;All files (*)</source>
+        <translation>文本文件 (*.txt);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <location filename="../export_import/dialogs.py" line="72"/>
+        <source>YAML (*.yaml *.yml);;All files (*)</source>
+        <translation>YAML (*.yaml *.yml);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <location filename="../export_import/dialogs.py" line="190"/>
+        <source>Source file</source>
+        <translation>源文件</translation>
+    </message>
+    <message>
+        <location filename="../export_import/dialogs.py" line="190"/>
+        <source>Dataset files (*.json *.txt);;All files (*)</source>
+        <translation>数据集文件 (*.json *.txt);;所有文件 (*)</translation>
+    </message>
+    <message>
+        <location filename="../export_import/dialogs.py" line="193"/>
+        <source>Folder of label files</source>
+        <translation>标注文件所在文件夹</translation>
     </message>
 </context>
 <context>
@@ -1200,6 +1300,11 @@ The shapes in this file are not shown and the file will not be overwritten.</sou
         <location filename="../main_window.py" line="273"/>
         <source>Save the changes to the labels of {0}?</source>
         <translation>是否保存对 {0} 标注的更改？</translation>
+    </message>
+    <message>
+        <location filename="../main_window.py" line="113"/>
+        <source>Keys given to several actions in {0}: </source>
+        <translation>{0} 中有快捷键分配给了多个操作：</translation>
     </message>
 </context>
 <context>
@@ -1615,11 +1720,21 @@ The shapes in this file are not shown and the file will not be overwritten.</sou
         <translation>矩形转分割：{0}/{1}</translation>
     </message>
     <message>
-        <location filename="../extensions/sam.py" line="211"/>
+        <location filename="../extensions/sam.py" line="213"/>
         <source>, {0} failed:
 </source>
         <translation>，{0} 个失败：
 </translation>
+    </message>
+    <message>
+        <location filename="../extensions/sam.py" line="207"/>
+        <source>Rectangles to segments: {0} label files written, {1} without rectangles</source>
+        <translation>矩形转分割：写入 {0} 个标注文件，{1} 个没有矩形</translation>
+    </message>
+    <message>
+        <location filename="../extensions/sam.py" line="210"/>
+        <source>; your unsaved shapes on {0} were kept on top of its new shapes</source>
+        <translation>；{0} 上您未保存的形状已保留在新形状之上</translation>
     </message>
 </context>
 <context>

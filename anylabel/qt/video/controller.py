@@ -114,7 +114,7 @@ class VideoController(QObject):
             changed()
         text = f"{what}: " + "; ".join(report.lines()[:2])
         if report.errors:
-            more = f" (and {len(report.errors) - 5} more)" if len(report.errors) > 5 else ""
+            more = translate("controller", " (and {0} more)").format(len(report.errors) - 5) if len(report.errors) > 5 else ""
             self._say(text + "\n" + "\n".join(report.errors[:5]) + more, error=True)
         else:
             self._say(text)
@@ -167,7 +167,7 @@ class VideoController(QObject):
             return None
         return self.run_job(translate("controller", "Tracking boxes..."),
                             lambda progress: track_folder(frames, tracker, progress=progress, reassign=reassign),
-                            lambda r: self._report_done(f"Tracked with {tracker_name}", r))
+                            lambda r: self._report_done(translate("controller", "Tracked with {0}").format(tracker_name), r))
 
     def detect_and_track(self, tracker_name: str = "bytetrack", count: int = 0, model: Any = None) -> JobThread | None:
         """Run the auto-labelling panel's loaded model and a tracker from the current frame on
@@ -195,7 +195,7 @@ class VideoController(QObject):
         end = None if not count else start + count - 1
         return self.run_job(translate("controller", "Detecting and tracking..."), lambda progress: detect_and_track(
             frames, model, tracker, start, end, progress=progress),
-            lambda r: self._report_done(f"Detected and tracked with {tracker_name}", r))
+            lambda r: self._report_done(translate("controller", "Detected and tracked with {0}").format(tracker_name), r))
 
     def interpolate(self, track_ids: set[int] | None = None) -> JobThread | None:
         from ...core.interpolation import interpolate_folder
@@ -204,7 +204,7 @@ class VideoController(QObject):
         if frames is None:
             return None
         return self.run_job(translate("controller", "Interpolating keyframes..."), lambda progress: interpolate_folder(frames, track_ids=track_ids),
-                            lambda r: self._report_done("Interpolated", r))
+                            lambda r: self._report_done(translate("controller", "Interpolated"), r))
 
     def propagate(self, direction: str = "forward", count: int = 0,
                   track_ids: set[int] | None = None) -> JobThread | None:
@@ -222,7 +222,7 @@ class VideoController(QObject):
         end = None if not count or direction == "backward" else src + count
         return self.run_job(translate("controller", "Propagating..."), lambda progress: propagate(
             frames, src, start=start, end=end, direction=direction, track_ids=track_ids, progress=progress),
-            lambda r: self._report_done(f"Propagated {direction}", r))
+            lambda r: self._report_done(translate("controller", "Propagated {0}").format(translate("tracks_dock", direction)), r))
 
     # ------------------------------------------------------------------ track edits (fast: run here)
     def _edit(self, what: str, fn: Callable[[FrameFolder], EditReport]) -> EditReport | None:
@@ -236,23 +236,23 @@ class VideoController(QObject):
     def rename_track(self, track_id: int, label: str) -> EditReport | None:
         from ...core.tracks import rename_track
 
-        return self._edit(f"Track {track_id} renamed to {label!r}", lambda f: rename_track(f, track_id, label))
+        return self._edit(translate("controller", "Track {0} renamed to {1}").format(track_id, repr(label)), lambda f: rename_track(f, track_id, label))
 
     def merge_tracks(self, keep_id: int, other_id: int) -> EditReport | None:
         from ...core.tracks import merge_tracks
 
-        return self._edit(f"Track {other_id} merged into {keep_id}", lambda f: merge_tracks(f, keep_id, other_id))
+        return self._edit(translate("controller", "Track {0} merged into {1}").format(other_id, keep_id), lambda f: merge_tracks(f, keep_id, other_id))
 
     def split_track(self, track_id: int, at: int | None = None) -> EditReport | None:
         from ...core.tracks import split_track
 
         pos = self.window.current_index if at is None else at
-        return self._edit(f"Track {track_id} split at frame {pos + 1}", lambda f: split_track(f, track_id, pos)[1])
+        return self._edit(translate("controller", "Track {0} split at frame {1}").format(track_id, pos + 1), lambda f: split_track(f, track_id, pos)[1])
 
     def delete_track(self, track_id: int) -> EditReport | None:
         from ...core.tracks import delete_track
 
-        return self._edit(f"Track {track_id} deleted", lambda f: delete_track(f, track_id))
+        return self._edit(translate("controller", "Track {0} deleted").format(track_id), lambda f: delete_track(f, track_id))
 
     def jump(self, position: int) -> bool:
         return bool(self.window.open_image(position))

@@ -220,6 +220,60 @@ def test_kill_import(labelled: Path, tmp_path: Path) -> None:
     report("import (coco)", rows)
 
 
+def test_kill_import_leaves_each_label_file_old_or_new(labelled: Path, tmp_path: Path) -> None:
+    """Imports commit label files in batches (docs/adr/0014-import-durability.md): killed at
+    any moment, every label file is byte for byte its old version or its new one (or, for
+    an image that had none, absent or new), and the next run completes them."""
+    coco = tmp_path / "coco"
+    r = subprocess.run(cli("export", "--format", "coco", "--input", str(labelled), "--output", str(coco)),
+                       env=env(), capture_output=True, text=True, timeout=600)
+    assert r.returncode == 0, r.stderr
+    source = next(coco.rglob("*.json"))
+    pngs = sorted(labelled.glob("*.png"))
+
+    def start_state(folder: Path) -> dict[str, str]:
+        """Images, and an old label file (one shape, unlike the import's) for every other one."""
+        folder.mkdir()
+        for i, p in enumerate(pngs):
+            os.link(p, folder / p.name)
+            if i % 2 == 0:
+                old = new_annotation_for(folder / p.name, [rectangle(2, 2, 9, 9, "old")], (32, 24))
+                write_label_file(folder / f"{p.stem}.json", old)
+        return {k: v for k, v in digest(folder).items() if k.endswith(".json")}
+
+    argv_for = lambda folder: cli("import", "--format", "coco", "--source", str(source), "--output",  # noqa: E731
+                                  str(folder), "--overwrite")
+    ref = tmp_path / "reference"
+    start_state(ref)
+    full = duration(argv_for(ref))
+    new = {k: v for k, v in digest(ref).items() if k.endswith(".json")}
+    assert len(new) == EXPORT_IMAGES
+    trials = max(TRIALS, 8)
+    rows = []
+    for trial in range(trials):
+        folder = tmp_path / f"images{trial}"
+        old = start_state(folder)
+        finished, _, survivors = kill_during(argv_for(folder), full * random.Random(300 + trial).uniform(0.05, 1.0))
+        now = {k: v for k, v in digest(folder).items() if k.endswith(".json")}
+        neither = [k for k, v in now.items() if v != new[k] and v != old.get(k)]
+        vanished = [k for k in old if k not in now]
+        n_new = sum(1 for k, v in now.items() if v == new[k])
+        tmp_after_kill = len(temp_files(folder))
+        again = run_to_end(argv_for(folder))
+        rows.append(dict(trial=trial, finished_before_kill=finished, new=n_new, old=len(now) - n_new - len(neither),
+                         absent=EXPORT_IMAGES - len(now), partial_or_foreign=len(neither), vanished=len(vanished),
+                         tmp_after_kill=tmp_after_kill, next_run_exit=again.returncode,
+                         tmp_after_next_run=len(temp_files(folder))))
+        assert survivors == []
+        assert neither == [], f"label files neither old nor new after the kill: {neither[:5]}"
+        assert vanished == []
+        assert again.returncode == 0, again.stderr
+        assert temp_files(folder) == []
+        assert {k: v for k, v in digest(folder).items() if k.endswith(".json")} == new
+    report("import (coco, --overwrite): each label file old or new", rows)
+    assert any(0 < r["new"] < EXPORT_IMAGES for r in rows), "no kill landed while label files were being committed"
+
+
 def test_kill_predict(tmp_path: Path) -> None:
     sys.path.insert(0, str(REPO / "scripts"))
     import synthetic_shapes

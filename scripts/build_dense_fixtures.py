@@ -15,12 +15,12 @@ Needs the ``onnx`` package (requirements-dev.txt). ``python scripts/build_dense_
 """
 from __future__ import annotations
 
-import argparse
 from pathlib import Path
 
 import numpy as np
 
 from build_detr_family_fixtures import IMAGENET_MEAN, IMAGENET_STD, _Graph, _tensor
+from onnx_fixture_files import run_cli, save_models
 
 
 def _denormalise(g: _Graph, x: str, style: str) -> str:
@@ -67,23 +67,11 @@ FIXTURES = {
 
 
 def write_all(out_dir: Path) -> dict[str, Path]:
-    import onnx
-
-    out_dir.mkdir(parents=True, exist_ok=True)
-    paths = {}
-    for name, make in FIXTURES.items():
-        model = make()
-        onnx.checker.check_model(model)
-        paths[name] = out_dir / name
-        onnx.save(model, str(paths[name]))
-    return paths
+    return save_models(out_dir, FIXTURES)
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("out_dir", type=Path)
-    for p in write_all(ap.parse_args().out_dir).values():
-        print(p)
+    run_cli(__doc__, write_all)
 
 
 if __name__ == "__main__":

@@ -273,16 +273,9 @@ FIXTURES: dict[str, dict[str, Any]] = {
 
 
 def write_all(out_dir: Path) -> dict[str, Path]:
-    import onnx
+    from onnx_fixture_files import save_models
 
-    out_dir.mkdir(parents=True, exist_ok=True)
-    paths = {}
-    for name, kw in FIXTURES.items():
-        model = build(**kw)
-        onnx.checker.check_model(model)
-        paths[name] = out_dir / name
-        onnx.save(model, str(paths[name]))
-    return paths
+    return save_models(out_dir, {name: (lambda kw=kw: build(**kw)) for name, kw in FIXTURES.items()})
 
 
 def main() -> None:

@@ -23,12 +23,12 @@ Needs ``onnx`` (requirements-dev.txt). ``python scripts/build_face_fixtures.py O
 """
 from __future__ import annotations
 
-import argparse
 from pathlib import Path
 
 import numpy as np
 
 from build_detr_family_fixtures import N_CLASSES, SCORE, _detect, _Graph, _tensor
+from onnx_fixture_files import run_cli, save_models
 
 LANDMARKS = ((0.3, 0.35), (0.7, 0.35), (0.5, 0.55), (0.35, 0.78), (0.65, 0.78))
 STRIDES = (8, 16, 32)
@@ -107,23 +107,11 @@ FIXTURES = {"scrfd.onnx": build_scrfd, "yolov6_face.onnx": build_yolov6_face}
 
 
 def write_all(out_dir: Path) -> dict[str, Path]:
-    import onnx
-
-    out_dir.mkdir(parents=True, exist_ok=True)
-    paths = {}
-    for name, make in FIXTURES.items():
-        model = make()
-        onnx.checker.check_model(model)
-        paths[name] = out_dir / name
-        onnx.save(model, str(paths[name]))
-    return paths
+    return save_models(out_dir, FIXTURES)
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("out_dir", type=Path)
-    for p in write_all(ap.parse_args().out_dir).values():
-        print(p)
+    run_cli(__doc__, write_all)
 
 
 if __name__ == "__main__":

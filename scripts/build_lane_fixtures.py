@@ -17,12 +17,12 @@ Needs ``onnx`` (requirements-dev.txt). ``python scripts/build_lane_fixtures.py O
 """
 from __future__ import annotations
 
-import argparse
 from pathlib import Path
 
 import numpy as np
 
 from build_detr_family_fixtures import _Graph, _tensor
+from onnx_fixture_files import run_cli, save_models
 
 N_OFFSETS = 72
 PRIORS = 192
@@ -63,22 +63,15 @@ def build_clrnet():
     return g.model([_tensor("input", T.FLOAT, [1, 3, h, w])], [_tensor("output", T.FLOAT, [1, PRIORS, 6 + N_OFFSETS])])
 
 
-def write_all(out_dir: Path) -> dict[str, Path]:
-    import onnx
+FIXTURES = {"clrnet.onnx": build_clrnet}
 
-    out_dir.mkdir(parents=True, exist_ok=True)
-    model = build_clrnet()
-    onnx.checker.check_model(model)
-    path = out_dir / "clrnet.onnx"
-    onnx.save(model, str(path))
-    return {"clrnet.onnx": path}
+
+def write_all(out_dir: Path) -> dict[str, Path]:
+    return save_models(out_dir, FIXTURES)
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("out_dir", type=Path)
-    for p in write_all(ap.parse_args().out_dir).values():
-        print(p)
+    run_cli(__doc__, write_all)
 
 
 if __name__ == "__main__":

@@ -16,12 +16,12 @@ Needs ``onnx`` (requirements-dev.txt). ``python scripts/build_recognition_fixtur
 """
 from __future__ import annotations
 
-import argparse
 from pathlib import Path
 
 import numpy as np
 
 from build_detr_family_fixtures import IMAGENET_MEAN, IMAGENET_STD, _Graph, _tensor
+from onnx_fixture_files import run_cli, save_models
 
 PULC_OUTPUTS = 26
 IMAGENET_CLASSES = 1000
@@ -71,23 +71,11 @@ FIXTURES = {"pulc_attribute.onnx": build_pulc, "internimage_cls.onnx": build_int
 
 
 def write_all(out_dir: Path) -> dict[str, Path]:
-    import onnx
-
-    out_dir.mkdir(parents=True, exist_ok=True)
-    paths = {}
-    for name, make in FIXTURES.items():
-        model = make()
-        onnx.checker.check_model(model)
-        paths[name] = out_dir / name
-        onnx.save(model, str(paths[name]))
-    return paths
+    return save_models(out_dir, FIXTURES)
 
 
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("out_dir", type=Path)
-    for p in write_all(ap.parse_args().out_dir).values():
-        print(p)
+    run_cli(__doc__, write_all)
 
 
 if __name__ == "__main__":

@@ -179,6 +179,19 @@ class UltralyticsModel(Model):
         return rows, cls_id, best[keep], rows[:, :4]
 
 
+def objectness_candidates(pred: np.ndarray, n_cls: int, conf: float) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Rows of a YOLOv5-layout output [N, 5 + nc + ...] (cx cy w h, objectness, class scores,
+    then any extra columns) whose objectness x best class score reaches ``conf``: their row
+    indices, class ids and scores. Objectness bounds the score, so it filters first (cheap)."""
+    idx = np.flatnonzero(pred[:, 4] >= conf)
+    rows = pred[idx]
+    cls_scores = rows[:, 5:5 + n_cls] * rows[:, 4:5]
+    cls_id = cls_scores.argmax(axis=1)
+    score = cls_scores[np.arange(len(rows)), cls_id]
+    ok = score >= conf
+    return idx[ok], cls_id[ok], score[ok]
+
+
 def cxcywh_to_xyxy(b: np.ndarray) -> np.ndarray:
     out = np.empty_like(b, dtype=np.float64)
     out[:, 0] = b[:, 0] - b[:, 2] / 2

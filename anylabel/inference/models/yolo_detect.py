@@ -18,7 +18,7 @@ from ..base import Prediction
 from ..postprocess.nms import suppress
 from ..registry import Capabilities, register
 from ._ultralytics import (YOLO_CONFIG_KEYS, YOLO_IGNORED_KEYS, Letterbox, UltralyticsModel, cxcywh_to_xyxy,
-                           nms_options)
+                           nms_options, objectness_candidates)
 
 DETECT_CAPS = Capabilities(conf=True, iou=True, batch=True, nms_methods=True, sahi=True, tracking=True,
                            output_types=("rectangle", "polygon", "rotation"))
@@ -51,12 +51,6 @@ class YoloV5(UltralyticsModel):
 
     def decode(self, outputs: list[np.ndarray], meta: Letterbox) -> Prediction:
         pred = outputs[0][0]
-        obj = pred[:, 4]
-        pre = obj >= self.config.conf_threshold  # cheap objectness pre-filter first
-        pred = pred[pre]
-        cls_scores = pred[:, 5:] * pred[:, 4:5]
-        cls_id = cls_scores.argmax(axis=1)
-        score = cls_scores[np.arange(len(pred)), cls_id]
-        keep = score >= self.config.conf_threshold
-        kept = suppress(cxcywh_to_xyxy(pred[keep, :4]), score[keep], cls_id[keep], **nms_options(self.config))
-        return boxes_to_shapes(self, meta.boxes_to_image(kept.boxes), cls_id[keep][kept.index], kept.scores)
+        idx, cls_id, score = objectness_candidates(pred, pred.shape[1] - 5, self.config.conf_threshold)
+        kept = suppress(cxcywh_to_xyxy(pred[idx, :4]), score, cls_id, **nms_options(self.config))
+        return boxes_to_shapes(self, meta.boxes_to_image(kept.boxes), cls_id[kept.index], kept.scores)

@@ -11,7 +11,8 @@ from ...core.shape import POLYGON, Shape, rectangle
 from ..base import Prediction
 from ..postprocess.nms import suppress
 from ..registry import Capabilities, register
-from ._ultralytics import YOLO_CONFIG_KEYS, YOLO_IGNORED_KEYS, Letterbox, UltralyticsModel, cxcywh_to_xyxy, nms_options
+from ._ultralytics import (YOLO_CONFIG_KEYS, YOLO_IGNORED_KEYS, Letterbox, UltralyticsModel, cxcywh_to_xyxy, nms_options,
+                           objectness_candidates)
 
 
 SEG_CAPS = Capabilities(conf=True, iou=True, batch=True, nms_methods=True, sahi=True,
@@ -82,12 +83,8 @@ class YoloV5Segment(UltralyticsModel):
         pred, protos = outputs[0][0], outputs[1][0]
         nm = protos.shape[0]
         n_cls = pred.shape[1] - 5 - nm
-        pred = pred[pred[:, 4] >= self.config.conf_threshold]
-        cls_scores = pred[:, 5:5 + n_cls] * pred[:, 4:5]
-        cls_id = cls_scores.argmax(axis=1)
-        score = cls_scores[np.arange(len(pred)), cls_id]
-        keep = score >= self.config.conf_threshold
-        pred, cls_id, score = pred[keep], cls_id[keep], score[keep]
+        idx, cls_id, score = objectness_candidates(pred, n_cls, self.config.conf_threshold)
+        pred = pred[idx]
         kept = suppress(cxcywh_to_xyxy(pred[:, :4]), score, cls_id, **nms_options(self.config))
         return segment_shapes(self, kept.boxes, cls_id[kept.index], kept.scores,
                               pred[kept.index, 5 + n_cls:], protos, meta)

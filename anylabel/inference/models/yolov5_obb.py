@@ -12,7 +12,7 @@ import numpy as np
 
 from ..base import Prediction
 from ..registry import register
-from ._ultralytics import YOLO_CONFIG_KEYS, YOLO_IGNORED_KEYS, Letterbox, UltralyticsModel
+from ._ultralytics import YOLO_CONFIG_KEYS, YOLO_IGNORED_KEYS, Letterbox, UltralyticsModel, objectness_candidates
 from .yolo_obb import OBB_CAPS, obb_shapes, rotated_nms
 
 ANGLE_BINS = 180
@@ -23,12 +23,8 @@ class YoloV5Obb(UltralyticsModel):
     def decode(self, outputs: list[np.ndarray], meta: Letterbox) -> Prediction:
         pred = outputs[0][0]
         n_cls = pred.shape[1] - 5 - ANGLE_BINS
-        pred = pred[pred[:, 4] >= self.config.conf_threshold]
-        cls_scores = pred[:, 5:5 + n_cls] * pred[:, 4:5]
-        cls_id = cls_scores.argmax(axis=1)
-        score = cls_scores[np.arange(len(pred)), cls_id]
-        keep = score >= self.config.conf_threshold
-        pred, cls_id, score = pred[keep], cls_id[keep], score[keep]
+        idx, cls_id, score = objectness_candidates(pred, n_cls, self.config.conf_threshold)
+        pred = pred[idx]
         theta = (pred[:, 5 + n_cls:].argmax(axis=1) - 90) / 180.0 * np.pi
         rboxes = np.concatenate([pred[:, :4], theta[:, None]], axis=1)
         kept = rotated_nms(self, rboxes, score, cls_id)

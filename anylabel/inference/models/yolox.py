@@ -14,7 +14,8 @@ import numpy as np
 from ..base import Prediction
 from ..postprocess.nms import suppress
 from ..registry import register
-from ._ultralytics import YOLO_IGNORED_KEYS, Letterbox, UltralyticsModel, cxcywh_to_xyxy, fit_image, nms_options
+from ._ultralytics import (YOLO_IGNORED_KEYS, Letterbox, UltralyticsModel, cxcywh_to_xyxy, fit_image, nms_options,
+                           objectness_candidates)
 from .yolo_detect import DETECT_CAPS, boxes_to_shapes
 
 
@@ -58,14 +59,9 @@ class Yolox(UltralyticsModel):
     def decode(self, outputs: list[np.ndarray], meta: Letterbox) -> Prediction:
         pred = outputs[0][0]
         cells, steps = self.grid(len(pred))
-        keep = pred[:, 4] >= self.config.conf_threshold  # objectness bounds the score
-        pred, cells, steps = pred[keep], cells[keep], steps[keep]
-        cls_scores = pred[:, 5:] * pred[:, 4:5]
-        cls_id = cls_scores.argmax(axis=1)
-        score = cls_scores[np.arange(len(pred)), cls_id]
-        ok = score >= self.config.conf_threshold
+        ok, cls_id, score = objectness_candidates(pred, pred.shape[1] - 5, self.config.conf_threshold)
         xy = (pred[ok, :2] + cells[ok]) * steps[ok]
         wh = np.exp(pred[ok, 2:4]) * steps[ok]
-        kept = suppress(cxcywh_to_xyxy(np.concatenate([xy, wh], axis=1)), score[ok], cls_id[ok],
+        kept = suppress(cxcywh_to_xyxy(np.concatenate([xy, wh], axis=1)), score, cls_id,
                         **nms_options(self.config))
-        return boxes_to_shapes(self, meta.boxes_to_image(kept.boxes), cls_id[ok][kept.index], kept.scores)
+        return boxes_to_shapes(self, meta.boxes_to_image(kept.boxes), cls_id[kept.index], kept.scores)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import subprocess
 import sys
 import warnings
 from pathlib import Path
@@ -25,11 +26,18 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def qt_line() -> tuple[str, bool]:
+    """The app's Qt binding, loaded in a child process: that proves it really loads (its
+    shared libraries are there) while this process, like every CLI command, stays Qt-free."""
+    code = "from PyQt5.QtCore import PYQT_VERSION_STR as p, QT_VERSION_STR as q; print(q, p)"
     try:
-        from PyQt5.QtCore import PYQT_VERSION_STR, QT_VERSION_STR  # the app's binding (requirements.txt)
-    except ImportError as exc:
-        return f"not available ({exc}): the desktop app cannot start; the CLI works", False
-    return f"Qt {QT_VERSION_STR}, PyQt5 {PYQT_VERSION_STR}", True
+        run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return f"not checked ({exc})", False
+    if run.returncode != 0:
+        last = (run.stderr.strip().splitlines() or ["no output"])[-1]
+        return f"not available ({last}): the desktop app cannot start; the CLI works", False
+    qt, pyqt = run.stdout.split()
+    return f"Qt {qt}, PyQt5 {pyqt}", True
 
 
 def probe_model() -> Path | None:

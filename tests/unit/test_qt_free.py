@@ -20,3 +20,17 @@ def test_headless_packages_do_not_import_qt():
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "", f"Qt imported by headless code: {out.stdout}"
+
+
+def test_headless_sources_have_no_qt_import_even_deferred():
+    """An import inside a function (run only by one command) escapes the import test above."""
+    import re
+    from pathlib import Path
+
+    import anylabel
+
+    root = Path(anylabel.__file__).parent
+    pattern = re.compile(r"^\s*(from|import)\s+(" + "|".join(QT_BINDINGS) + r")\b", re.M)
+    offenders = [str(py.relative_to(root)) for py in root.rglob("*.py")
+                 if py.relative_to(root).parts[0] != "qt" and pattern.search(py.read_text(encoding="utf-8"))]
+    assert offenders == [], f"Qt imported outside anylabel/qt: {offenders}"

@@ -44,7 +44,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ..formats.base import ExportOptions, FormatError
-    from ..formats.driver import import_dataset, load_pose_config
+    from ..formats.driver import load_pose_config
+    from ..formats.import_driver import import_dataset
     from .cmd_export import _from_here, _run_with_progress
     from .progress import Progress
 

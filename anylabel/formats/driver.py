@@ -1,6 +1,7 @@
-"""The one driver behind ``anylabel export``/``import`` and the GUI's menus: folder
-walking, class files, the train/val/test split, progress, error collection and the
-summary. Formats only convert; everything that touches many files is here.
+"""The one export driver behind ``anylabel export`` and the GUI's menu: folder walking,
+class files, the train/val/test split, progress, error collection and the summary; its
+import counterpart is ``import_driver``. Formats only convert; everything that touches
+many files is here.
 
 Errors never stop a run: a corrupt label file, a missing image or an unwritable output
 is recorded with its path and the run carries on with the next image.
@@ -9,7 +10,6 @@ is recorded with its path and the run carries on with the next image.
 from __future__ import annotations
 
 import dataclasses
-import functools
 import os
 import random
 import shutil
@@ -19,20 +19,13 @@ from typing import Any
 import yaml
 
 from ..core.atomic import atomic_write_text
-from ..core.bulk import AtomicBatch, with_paused_gc
+from ..core.bulk import with_paused_gc
 from ..core.class_list import ClassListError, class_name_problem, read_class_list, strict_class_list_text
 from ..core.errors import LabelFileError
 from ..core.folder_index import natural_key, scan_folder
 from ..core.geometry import is_area_shape
 from ..core.image_io import image_size
-from ..core.label_file import (
-    LABEL_SUFFIX,
-    ImageAnnotation,
-    label_path_for,
-    new_annotation_for,
-    read_label_file,
-    write_label_file,
-)
+from ..core.label_file import LABEL_SUFFIX, ImageAnnotation, read_label_file
 from ..core.safe_yaml import load_yaml_file
 from .base import (
     CancelFn,
@@ -40,25 +33,21 @@ from .base import (
     ExportItem,
     ExportOptions,
     FormatError,
-    ImportContext,
-    ImportFailure,
     ProgressFn,
     Summary,
 )
-from .merge import shapes_to_add
 from .pose_keypoints import describe_derived, keypoint_names_by_class
 from .output import path_for
 from .registry import get_format
 
 CLASSES_FILE = "classes.txt"
-ON_EXISTS = ("refuse", "merge", "overwrite")
 
 
-def _noop_progress(stage: str, done: int, total: int) -> None:
+def no_progress(stage: str, done: int, total: int) -> None:
     pass
 
 
-def _never() -> bool:
+def never_cancelled() -> bool:
     return False
 
 
@@ -363,7 +352,7 @@ class ClassFileProblem(FormatError):
         return cls(path, text[len(prefix) :] if text.startswith(prefix) else text)
 
 
-def _existing_class_list(path: Path) -> list[str] | None:
+def existing_class_list(path: Path) -> list[str] | None:
     """The names of a class file that exists and is not empty; None otherwise (an empty file
     fixes no index, so writing over it loses nothing). Raises FormatError when unreadable."""
     if not path.is_file():
@@ -386,7 +375,7 @@ def _choose_class_file(
     pose config that disagrees with it is refused (one that only adds names after the
     existing ones keeps every old index and is allowed). Raises ClassFileProblem."""
     out_file, src_file = out / CLASSES_FILE, src / CLASSES_FILE
-    existing = _existing_class_list(out_file)
+    existing = existing_class_list(out_file)
     if classes_file or (spec.needs_pose and options.pose_config):
         try:
             planned = load_classes(classes_file) if classes_file else list(options.pose_config or {})
@@ -402,13 +391,13 @@ def _choose_class_file(
         return Path(classes_file) if classes_file else None
     if existing is not None:
         if src_file.resolve() != out_file.resolve():
-            other = _existing_class_list(src_file)
+            other = existing_class_list(src_file)
             if other is not None and other != existing:
                 raise ClassFileProblem(
                     out_file, f"{src_file} lists different classes; pass --classes to choose one"
                 )
         return out_file
-    if _existing_class_list(src_file) is not None:
+    if existing_class_list(src_file) is not None:
         return src_file
     return None
 
@@ -439,8 +428,8 @@ def export_dataset(
     spec = get_format(fmt)
     # A copy: the run may fill in what it derives (keypoint names), the caller's stays as given.
     options = dataclasses.replace(options, extra=dict(options.extra)) if options else ExportOptions()
-    progress = progress or _noop_progress
-    cancelled = cancelled or _never
+    progress = progress or no_progress
+    cancelled = cancelled or never_cancelled
     summary = Summary("export", spec.name)
     src, out = Path(images_dir), Path(out_dir)
     if not src.is_dir():
@@ -498,7 +487,7 @@ def export_dataset(
             # Never empty (our importer refuses an empty class file, and it fixes no index);
             # rewritten only when it changes, so an unchanged user file keeps its bytes.
             path = out / CLASSES_FILE
-            if _existing_class_list(path) != classes:
+            if existing_class_list(path) != classes:
                 atomic_write_text(path, strict_class_list_text(classes, path))
             else:
                 kept += 1
@@ -588,167 +577,3 @@ def _splittable() -> list[str]:
     from .registry import FORMATS
 
     return [n for n, s in FORMATS.items() if s.splittable]
-
-
-# ----------------------------------------------------------------------------- import
-
-
-def _names_from_data_yaml(src: Path) -> tuple[list[str], Path] | None:
-    """Class names of an Ultralytics layout: ``--source`` may be ``labels/train`` or the
-    dataset root, with ``data.yaml`` at the root. None when there is no data.yaml or it
-    names no classes; a data.yaml that cannot be used raises ClassFileProblem naming it
-    (importing with class indices instead of its names would label every shape wrongly)."""
-    for folder in (src, src.parent, src.parent.parent):
-        path = folder / "data.yaml"
-        if not path.is_file():
-            continue
-        try:
-            data = load_yaml_file(path)
-        except yaml.YAMLError as exc:  # YamlError (refused, not valid YAML) is one too
-            raise ClassFileProblem(path, getattr(exc, "problem", None) or f"not valid YAML ({exc})") from None
-        except (OSError, UnicodeDecodeError) as exc:
-            raise ClassFileProblem(path, f"cannot be read ({exc})") from None
-        if data is None:
-            return None
-        if not isinstance(data, dict):
-            raise ClassFileProblem(path, "is not a mapping (expected 'names:' and the split folders)")
-        names = data.get("names")
-        if names is None:
-            return None
-        if isinstance(names, dict):
-            try:
-                return [str(names[k]) for k in sorted(names, key=int)], path
-            except (TypeError, ValueError):
-                raise ClassFileProblem(path, "'names' must map class indices (0, 1, ...) to names") from None
-        if isinstance(names, list):
-            return [str(n) for n in names], path
-        raise ClassFileProblem(path, f"'names' must be a list or a map of names, not {type(names).__name__}")
-    return None
-
-
-@with_paused_gc
-def import_dataset(
-    fmt: str,
-    source: str | os.PathLike[str],
-    images_dir: str | os.PathLike[str],
-    classes_file: str | os.PathLike[str] | None = None,
-    options: ExportOptions | None = None,
-    on_exists: str = "refuse",
-    progress: ProgressFn | None = None,
-    cancelled: CancelFn | None = None,
-) -> Summary:
-    """Read ``source`` as ``fmt`` and write AnyLabel label files next to the images of
-    ``images_dir``. Existing label files are kept unless ``on_exists`` is merge/overwrite."""
-    if on_exists not in ON_EXISTS:
-        raise ValueError(f"on_exists must be one of {ON_EXISTS}")
-    spec = get_format(fmt)
-    options = options or ExportOptions()
-    progress = progress or _noop_progress
-    cancelled = cancelled or _never
-    summary = Summary("import", spec.name)
-    src, images = Path(source), Path(images_dir)
-    if spec.importer is None:
-        summary.fail(src, f"importing {spec.name} is not supported")
-        return summary
-    if not images.is_dir():
-        summary.fail(images, "not a folder of images")
-        return summary
-    classes: list[str] | None = None
-    if classes_file:
-        try:
-            classes = load_classes(classes_file)
-        except FormatError as exc:  # names the class file itself, not the source
-            summary.fail(classes_file, str(exc).replace(f"{os.fspath(classes_file)}: ", "", 1))
-            return summary
-    try:
-        if classes_file:
-            pass  # read above
-        elif src.is_dir() and (src / CLASSES_FILE).is_file():
-            # An empty one (older exports of unlabelled folders wrote it) names no class:
-            # the same as no file, as on export.
-            classes = _existing_class_list(src / CLASSES_FILE)
-            if classes is not None:
-                summary.notes.append(f"class names read from {src / CLASSES_FILE}")
-        elif src.is_dir() and spec.needs_class_names:
-            found = _names_from_data_yaml(src)
-            if found:
-                classes, where = found
-                summary.notes.append(f"class names read from {where}")
-        ctx = ImportContext(src, images, classes, options)
-        importer = spec.importer(ctx)
-    except ClassFileProblem as exc:  # names its own file (classes.txt, data.yaml)
-        summary.fail(exc.path, exc.problem)
-        return summary
-    except FormatError as exc:  # the source is named once, also when the message starts with it
-        summary.fail(src, ClassFileProblem.from_error(src, exc).problem)
-        return summary
-    if spec.uses_classes and classes is None and spec.needs_class_names:
-        summary.notes.append("no class file: labels are the class indices")
-    total = importer.count()
-    done = present = unchanged = 0
-
-    def record(outcome: tuple[tuple[Path, int], BaseException | None]) -> None:
-        (image_path, n_added), error = outcome
-        if error is None:
-            summary.files_written += 1
-            summary.shapes_written += n_added
-        elif isinstance(error, LabelFileError):
-            summary.fail(error.path, error.problem)
-        elif isinstance(error, OSError) and error.filename:  # the commit of a batch (fsync, rename)
-            summary.fail(error.filename, f"cannot be written ({error.strerror or error})")
-        else:  # e.g. an unwritable folder; name the image and go on
-            summary.fail(image_path, f"cannot be imported ({error})")
-
-    # Label files are saved in batches: all written, then fsynced together, then renamed
-    # into place (docs/adr/0014-import-durability.md); outcomes come back in order.
-    with AtomicBatch() as writes:
-        for entry in importer.items():
-            if cancelled():
-                summary.cancelled = True
-                break
-            done += 1
-            progress("import", min(done, total), total)
-            if isinstance(entry, ImportFailure):
-                summary.fail(entry.path, entry.problem)
-                continue
-            summary.images += 1
-            label_path = label_path_for(entry.image_path)
-            for outcome in writes.settle(label_path):  # a second entry for the same image sees the first's file
-                record(outcome)
-            try:
-                exists = label_path.exists()
-                if exists and on_exists == "refuse":
-                    summary.fail(
-                        label_path, "a label file already exists; not overwritten (choose merge or overwrite)"
-                    )
-                    continue
-                added = entry.shapes
-                if exists and on_exists == "merge":
-                    ann = read_label_file(label_path)
-                    added = shapes_to_add(ann.shapes, entry.shapes)
-                    present += len(entry.shapes) - len(added)
-                    if not added:  # nothing new: the file keeps its bytes (no version bump, no new keys)
-                        unchanged += 1
-                        continue
-                    ann.shapes.extend(added)
-                else:
-                    ann = new_annotation_for(entry.image_path, entry.shapes, entry.size)
-                if entry.size and not (ann.image_width and ann.image_height):
-                    ann.image_width, ann.image_height = entry.size
-            except LabelFileError as exc:
-                summary.fail(exc.path, exc.problem)
-                continue
-            except Exception as exc:  # noqa: BLE001  # e.g. an unreadable image header; name it and go on
-                summary.fail(entry.image_path, f"cannot be imported ({exc})")
-                continue
-            tag = (entry.image_path, len(added))
-            for outcome in writes.submit(tag, label_path, functools.partial(write_label_file, label_path, ann)):
-                record(outcome)
-        for outcome in writes.finish():
-            record(outcome)
-    summary.notes.extend(getattr(importer, "notes", []))  # e.g. COCO images matched by stem
-    if present:
-        summary.notes.append(f"{present} shape(s) already in the label files were not added again")
-    if unchanged:
-        summary.notes.append(f"{unchanged} label file(s) had nothing new and were left as they were")
-    return summary

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from PIL import Image
 
 from anylabel.core.label_file import read_label_file
-from anylabel.formats.driver import import_dataset
+from anylabel.formats.import_driver import import_dataset
 
 from fuzz_datasets import H, W, exported, label_doc, label_patches, stems_for
 from fuzzkit import (

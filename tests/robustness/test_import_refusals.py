@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from anylabel.formats.driver import import_dataset
+from anylabel.formats.import_driver import import_dataset
 
 from fuzz_datasets import exported
 from test_fuzz_imports import YAML_ATTACKS

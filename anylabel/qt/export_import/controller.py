@@ -11,7 +11,8 @@ from qtpy.QtCore import QObject, Qt, Signal
 from qtpy.QtWidgets import QDialog, QMessageBox, QProgressDialog
 
 from ...formats.base import ExportOptions, FormatError, Summary
-from ...formats.driver import export_dataset, import_dataset, load_pose_config, parse_split
+from ...formats.driver import export_dataset, load_pose_config, parse_split
+from ...formats.import_driver import import_dataset
 from . import choices as store
 from .choices import ExportChoices, ImportChoices
 from .worker import ConversionThread

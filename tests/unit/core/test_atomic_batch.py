@@ -9,7 +9,7 @@ import pytest
 from anylabel.core import atomic, bulk
 from anylabel.core.bulk import AtomicBatch
 from anylabel.core.label_file import read_label_file
-from anylabel.formats.driver import import_dataset
+from anylabel.formats.import_driver import import_dataset
 
 
 def text_of(value: str):

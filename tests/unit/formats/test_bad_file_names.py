@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from anylabel.core.label_file import read_label_file
-from anylabel.formats.driver import export_dataset, import_dataset
+from anylabel.formats.driver import export_dataset
+from anylabel.formats.import_driver import import_dataset
 
 from formats_helpers import make_dataset, make_image, rect
 from test_cli_round_trips import cli

@@ -10,7 +10,8 @@ import pytest
 
 from anylabel.cli import cmd_export, cmd_import
 from anylabel.core.label_file import read_label_file
-from anylabel.formats.driver import export_dataset, import_dataset, load_classes
+from anylabel.formats.driver import export_dataset, load_classes
+from anylabel.formats.import_driver import import_dataset
 
 from formats_helpers import make_dataset, make_image, mixed_shapes, rect
 

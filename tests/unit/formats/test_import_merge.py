@@ -4,7 +4,8 @@ import hashlib
 import json
 
 from anylabel.core.label_file import read_label_file
-from anylabel.formats.driver import export_dataset, import_dataset
+from anylabel.formats.driver import export_dataset
+from anylabel.formats.import_driver import import_dataset
 from anylabel.formats.merge import same_shape, shapes_to_add
 
 from formats_helpers import make_dataset, make_image, poly, rect

@@ -10,7 +10,7 @@ import cv2
 import numpy as np
 
 from anylabel.core.label_file import read_label_file
-from anylabel.formats.driver import import_dataset
+from anylabel.formats.import_driver import import_dataset
 
 from formats_helpers import make_image
 

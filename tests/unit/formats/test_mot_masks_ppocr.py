@@ -10,7 +10,8 @@ import pytest
 from anylabel.core.label_file import read_label_file
 from anylabel.core.shape import Shape
 from anylabel.formats import masks, mot, ppocr
-from anylabel.formats.driver import export_dataset, import_dataset
+from anylabel.formats.driver import export_dataset
+from anylabel.formats.import_driver import import_dataset
 
 from formats_helpers import make_dataset, make_image, poly, rect
 

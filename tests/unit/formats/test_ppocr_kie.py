@@ -9,7 +9,8 @@ import pytest
 
 from anylabel.core import Shape, read_label_file
 from anylabel.formats import ppocr
-from anylabel.formats.driver import export_dataset, import_dataset
+from anylabel.formats.driver import export_dataset
+from anylabel.formats.import_driver import import_dataset
 
 from formats_helpers import make_dataset, make_image, rect
 

@@ -112,7 +112,7 @@ def test_pose_without_config_takes_the_keypoint_names_from_the_labels(tmp_path):
 
 def test_import_from_a_split_folder_reads_names_from_data_yaml(tmp_path):
     from anylabel.core.label_file import read_label_file
-    from anylabel.formats.driver import import_dataset
+    from anylabel.formats.import_driver import import_dataset
     from formats_helpers import make_image
 
     src = make_dataset(tmp_path / "src", {f"p{i}.png": [rect(1, 1, 20, 20, label="猫")] for i in range(4)})

@@ -93,7 +93,7 @@ def test_dota_bad_lines(line, problem):
 
 def test_voc_import_refuses_a_size_no_label_file_could_hold(tmp_path):
     from anylabel.core.label_file import read_label_file
-    from anylabel.formats.driver import import_dataset
+    from anylabel.formats.import_driver import import_dataset
     from formats_helpers import make_image
 
     make_image(tmp_path / "imgs" / "a.png")

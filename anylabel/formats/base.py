@@ -2,7 +2,7 @@
 
 A format module holds pure ``dump``/``parse`` functions over core shapes and a small
 exporter/importer class that puts their output on disk. The folder walking, class
-files, progress, error collection and the summary live in ``driver.py`` only.
+files, progress, error collection and the summary live in ``driver.py`` (export) and ``import_driver.py`` only.
 """
 
 from __future__ import annotations

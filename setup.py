@@ -1,20 +1,17 @@
-"""Packaging glue that pyproject.toml alone cannot express.
-
-The model configs live in ``models/configs/`` at the top of the repository (where
-users and contributors look for them) but must ship inside the wheel, so that
-folder is mapped onto the package ``anylabel.model_configs``; the demo models in
-``models/fixtures/`` become ``anylabel.fixtures``, which keeps the configs' relative
-paths (``../fixtures/*.onnx``) valid in both places.
+"""Packaging glue that pyproject.toml alone cannot express: the model configs and demo models
+live outside the package folder and are mapped into it. The mapping and the data-file list
+are in ``build_support/package_layout.py``, which the PyInstaller spec reads too.
 """
+import sys
+from pathlib import Path
+
 from setuptools import find_packages, setup
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from build_support.package_layout import PACKAGE_DATA, PACKAGE_DIR  # noqa: E402
+
 setup(
-    packages=find_packages(include=["anylabel", "anylabel.*"]) + ["anylabel.model_configs", "anylabel.fixtures"],
-    package_dir={"anylabel.model_configs": "models/configs", "anylabel.fixtures": "models/fixtures"},
-    package_data={
-        "anylabel.model_configs": ["*.yaml", "*.yml", "*.txt", "classes/*.txt"],
-        "anylabel.fixtures": ["*.onnx"],
-        "anylabel": ["py.typed"],
-        "anylabel.qt.i18n": ["*.qm", "*.ts"],  # interface translations (scripts/build_translations.sh)
-    },
+    packages=find_packages(include=["anylabel", "anylabel.*"]) + sorted(PACKAGE_DIR),
+    package_dir=dict(PACKAGE_DIR),
+    package_data={name: list(patterns) for name, patterns in PACKAGE_DATA.items()},
 )

@@ -23,14 +23,27 @@ HELP = "show Python, Qt, ONNX Runtime (and the providers that really load), Ray 
 def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--no-probe", action="store_true",
                    help="only list providers, do not try to start a session on each")
+    # The child process of qt_line in an executable build, which has no ``python -c``.
+    p.add_argument("--qt-probe", action="store_true", help=argparse.SUPPRESS)
+
+
+#: Run by the child process only: the parent, like every CLI command, never loads Qt.
+QT_PROBE = "from PyQt5.QtCore import PYQT_VERSION_STR as p, QT_VERSION_STR as q; print(q, p)"
+
+
+def qt_probe_command() -> list[str]:
+    """How to start the Qt check: ``python -c``, or in an executable build (where
+    ``sys.executable`` is AnyLabel itself) the hidden ``doctor --qt-probe``."""
+    if getattr(sys, "frozen", False):
+        return [sys.executable, "doctor", "--qt-probe"]
+    return [sys.executable, "-c", QT_PROBE]
 
 
 def qt_line() -> tuple[str, bool]:
     """The app's Qt binding, loaded in a child process: that proves it really loads (its
     shared libraries are there) while this process, like every CLI command, stays Qt-free."""
-    code = "from PyQt5.QtCore import PYQT_VERSION_STR as p, QT_VERSION_STR as q; print(q, p)"
     try:
-        run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+        run = subprocess.run(qt_probe_command(), capture_output=True, text=True, timeout=60)
     except (OSError, subprocess.TimeoutExpired) as exc:
         return f"not checked ({exc})", False
     if run.returncode != 0:
@@ -79,6 +92,9 @@ def folder_size(root: Path) -> tuple[int, int]:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.qt_probe:
+        exec(QT_PROBE, {})  # noqa: S102 - a constant of this module, in the child process only
+        return 0
     from .. import __version__
     from ..inference.download import CACHE_ENV, cache_root
 

@@ -1,0 +1,1 @@
+"""Build-time facts shared by setup.py and the PyInstaller spec (not part of the package)."""

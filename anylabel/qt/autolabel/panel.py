@@ -319,7 +319,11 @@ class AutoLabelPanel(QDockWidget):
         cfg = model.config
         note = f" ({model.fallback_reason})" if model.fallback_reason else ""
         text = translate("panel", "{0} ({1}) on {2}{3}").format(cfg.title, cfg.type, model.device.upper(), note)
-        if cfg.provider == DEMO_PROVIDER:  # said plainly: its results on real photos are not the point
+        if cfg.provider == DEMO_PROVIDER and model.capabilities.point_prompts:  # said plainly: not a real SAM
+            text += "\n" + translate("panel", "A demo model that works offline, with SAM's interface and no learned "
+                                               "weights: a click selects the region of similar colour around it. Load "
+                                               "MobileSAM or SAM for your own images.")
+        elif cfg.provider == DEMO_PROVIDER:  # said plainly: its results on real photos are not the point
             text += "\n" + translate("panel", "A small demo model that works offline, trained on synthetic shapes; "
                                                "load a real model for your own images.")
         self._tell(text)

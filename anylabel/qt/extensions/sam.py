@@ -87,9 +87,17 @@ def install(window: Any) -> None:
     models.aboutToShow.connect(fill_models)
 
     def start(negative: bool) -> None:
-        if ctl.model is None and ctl._loading is None and ctl.option("model"):
-            _restore_model(window, ctl)  # the model used last time
+        demo = False
+        if ctl.model is None and ctl._loading is None:
+            if ctl.option("model"):
+                _restore_model(window, ctl)  # the model used last time
+            else:
+                demo = _offer_demo_model(ctl)  # first run: Q works offline at once
         ctl.activate(negative)
+        if demo:  # said plainly, where the user looks: this is not a real SAM
+            window.statusBar().showMessage(translate(
+                "sam", "Segment Anything: no model chosen yet, so the offline demo model is used (it selects "
+                       "regions of similar colour; choose a real model in Tools > Segment Anything)"), 20000)
 
     menu.addSeparator()
     _mode_button(window, ctl, lambda: start(False))
@@ -159,6 +167,23 @@ def _mode_button(window: Any, ctl: SamController, start) -> QAction:  # type: ig
 
     ctl.active_changed.connect(follow)
     return act
+
+
+#: The SAM model Q starts with when none was ever chosen: it ships with the app and needs no
+#: download (models/configs/sam_demo_colour.yaml), so a first run shows what a click does.
+DEMO_SAM_CONFIG = "sam_demo_colour"
+
+
+def _offer_demo_model(ctl: SamController) -> bool:
+    """Start loading the demo SAM; False when this build has none (Q then asks for a model)."""
+    from ...inference.config import ConfigError, find_config
+
+    try:
+        config = find_config(DEMO_SAM_CONFIG)
+    except (ConfigError, FileNotFoundError, LookupError):
+        return False
+    ctl.load_model(config)
+    return True
 
 
 def _restore_model(window: Any, ctl: SamController) -> None:

@@ -627,17 +627,17 @@
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../export_import/controller.py" line="156"/>
+        <location filename="../export_import/controller.py" line="157"/>
         <source>{0} dataset</source>
         <translation>{0}数据集</translation>
     </message>
     <message>
-        <location filename="../export_import/controller.py" line="195"/>
+        <location filename="../export_import/controller.py" line="196"/>
         <source>{0} finished</source>
         <translation>{0}完成</translation>
     </message>
     <message>
-        <location filename="../export_import/controller.py" line="195"/>
+        <location filename="../export_import/controller.py" line="196"/>
         <source>{0} cancelled</source>
         <translation>{0}已取消</translation>
     </message>
@@ -777,17 +777,17 @@
         <translation>正在传播...</translation>
     </message>
     <message>
-        <location filename="../export_import/controller.py" line="20"/>
+        <location filename="../export_import/controller.py" line="21"/>
         <source>Reading label files</source>
         <translation>正在读取标注文件</translation>
     </message>
     <message>
-        <location filename="../export_import/controller.py" line="21"/>
+        <location filename="../export_import/controller.py" line="22"/>
         <source>Writing the dataset</source>
         <translation>正在写入数据集</translation>
     </message>
     <message>
-        <location filename="../export_import/controller.py" line="22"/>
+        <location filename="../export_import/controller.py" line="23"/>
         <source>Importing</source>
         <translation>正在导入</translation>
     </message>
@@ -1477,87 +1477,87 @@ The shapes in this file are not shown and the file will not be overwritten.</sou
         <translation>{0}（{1}），运行于 {2}{3}</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="390"/>
+        <location filename="../autolabel/panel.py" line="394"/>
         <source>Load a model first (pick one in the list, or 'Load custom model…').</source>
         <translation>请先加载模型（在列表中选择一个，或使用“加载自定义模型…”）。</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="402"/>
+        <location filename="../autolabel/panel.py" line="406"/>
         <source>Open an image first.</source>
         <translation>请先打开图像。</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="407"/>
+        <location filename="../autolabel/panel.py" line="411"/>
         <source>Running {0} on {1}…</source>
         <translation>正在对 {1} 运行 {0}…</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="419"/>
+        <location filename="../autolabel/panel.py" line="423"/>
         <source>The image changed while the model ran; nothing was added.</source>
         <translation>模型运行期间图像已切换；未添加任何内容。</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="436"/>
+        <location filename="../autolabel/panel.py" line="440"/>
         <source>{0}: image flag {1}</source>
         <translation>{0}：图像标记 {1}</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="436"/>
+        <location filename="../autolabel/panel.py" line="440"/>
         <source>{0}: no class above the confidence threshold (best: {1})</source>
         <translation>{0}：没有高于置信度阈值的类别（最佳：{1}）</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="439"/>
+        <location filename="../autolabel/panel.py" line="443"/>
         <source>{0}: {1} shapes{2}{3}</source>
         <translation>{0}：{1} 个形状{2}{3}</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="439"/>
+        <location filename="../autolabel/panel.py" line="443"/>
         <source> (replaced)</source>
         <translation>（已替换）</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="439"/>
+        <location filename="../autolabel/panel.py" line="443"/>
         <source> added</source>
         <translation>已添加</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="472"/>
+        <location filename="../autolabel/panel.py" line="476"/>
         <source>Open a folder of images first.</source>
         <translation>请先打开图像文件夹。</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="502"/>
+        <location filename="../autolabel/panel.py" line="506"/>
         <source>{0}/{1} images, ETA {2:.0f} s</source>
         <translation>{0}/{1} 张图像，预计剩余 {2:.0f} 秒</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="510"/>
+        <location filename="../autolabel/panel.py" line="514"/>
         <source>%p%</source>
         <translation>%p%</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="520"/>
+        <location filename="../autolabel/panel.py" line="524"/>
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="553"/>
+        <location filename="../autolabel/panel.py" line="557"/>
         <source>Cancelled</source>
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="553"/>
+        <location filename="../autolabel/panel.py" line="557"/>
         <source>Done</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="554"/>
+        <location filename="../autolabel/panel.py" line="558"/>
         <source>{0}: {1}/{2} images in {3:.1f} s, {4} label files written, {5} unchanged, {6} shapes, {7} failed.</source>
         <translation>{0}：{1}/{2} 张图像，用时 {3:.1f} 秒，写入 {4} 个标注文件，{5} 个未更改，{6} 个形状，{7} 个失败。</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="323"/>
+        <location filename="../autolabel/panel.py" line="327"/>
         <source>A small demo model that works offline, trained on synthetic shapes; load a real model for your own images.</source>
         <translation>这是一个可离线使用的小型演示模型，用合成图形训练；标注您自己的图像请加载正式模型。</translation>
     </message>
@@ -1590,6 +1590,11 @@ The shapes in this file are not shown and the file will not be overwritten.</sou
         <location filename="../autolabel/panel.py" line="77"/>
         <source>auto</source>
         <translation>自动</translation>
+    </message>
+    <message>
+        <location filename="../autolabel/panel.py" line="323"/>
+        <source>A demo model that works offline, with SAM&apos;s interface and no learned weights: a click selects the region of similar colour around it. Load MobileSAM or SAM for your own images.</source>
+        <translation>离线可用的演示模型，接口与 SAM 相同但没有训练权重：单击会选中周围颜色相近的区域。处理您自己的图像请加载 MobileSAM 或 SAM。</translation>
     </message>
 </context>
 <context>
@@ -1640,101 +1645,106 @@ The shapes in this file are not shown and the file will not be overwritten.</sou
         <translation>模型配置 (*.yaml *.yml)</translation>
     </message>
     <message>
-        <location filename="../extensions/sam.py" line="96"/>
+        <location filename="../extensions/sam.py" line="104"/>
         <source>&amp;Positive Point</source>
         <translation>正向点(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../extensions/sam.py" line="97"/>
+        <location filename="../extensions/sam.py" line="105"/>
         <source>&amp;Negative Point</source>
         <translation>负向点(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../extensions/sam.py" line="100"/>
+        <location filename="../extensions/sam.py" line="108"/>
         <source>&amp;Clear Prompts</source>
         <translation>清除提示(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../extensions/sam.py" line="101"/>
+        <location filename="../extensions/sam.py" line="109"/>
         <source>&amp;Finish Object</source>
         <translation>完成对象(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../extensions/sam.py" line="102"/>
+        <location filename="../extensions/sam.py" line="110"/>
         <source>&amp;Leave Segment Anything</source>
         <translation>退出分割一切(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../extensions/sam.py" line="108"/>
+        <location filename="../extensions/sam.py" line="116"/>
         <source>&amp;Output</source>
         <translation>输出(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../extensions/sam.py" line="118"/>
+        <location filename="../extensions/sam.py" line="126"/>
         <source>Polygon tolerance</source>
         <translation>多边形容差</translation>
     </message>
     <message>
-        <location filename="../extensions/sam.py" line="118"/>
+        <location filename="../extensions/sam.py" line="126"/>
         <source>Simplification tolerance (pixels):</source>
         <translation>简化容差（像素）：</translation>
     </message>
     <message>
-        <location filename="../extensions/sam.py" line="123"/>
+        <location filename="../extensions/sam.py" line="131"/>
         <source>Polygon &amp;Tolerance...</source>
         <translation>多边形容差(&amp;T)...</translation>
     </message>
     <message>
-        <location filename="../extensions/sam.py" line="125"/>
+        <location filename="../extensions/sam.py" line="133"/>
         <source>Rectangles to Segments (This &amp;Image)</source>
         <translation>矩形转分割（此图像）(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../extensions/sam.py" line="126"/>
+        <location filename="../extensions/sam.py" line="134"/>
         <source>Rectangles to Segments (Whole &amp;Folder)</source>
         <translation>矩形转分割（整个文件夹）(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../extensions/sam.py" line="134"/>
+        <location filename="../extensions/sam.py" line="142"/>
         <source>Segment Anything</source>
         <translation>分割一切</translation>
     </message>
     <message>
-        <location filename="../extensions/sam.py" line="139"/>
+        <location filename="../extensions/sam.py" line="147"/>
         <source>Segment Anything: click on an object</source>
         <translation>分割一切：点击一个对象</translation>
     </message>
     <message>
-        <location filename="../extensions/sam.py" line="170"/>
+        <location filename="../extensions/sam.py" line="195"/>
         <source>Segment Anything: the last model ({0}) cannot be loaded: {1}</source>
         <translation>分割一切：无法加载上次使用的模型（{0}）：{1}</translation>
     </message>
     <message>
-        <location filename="../extensions/sam.py" line="180"/>
+        <location filename="../extensions/sam.py" line="205"/>
         <source>Segment Anything: choose a model and open a folder first</source>
         <translation>分割一切：请先选择模型并打开文件夹</translation>
     </message>
     <message>
-        <location filename="../extensions/sam.py" line="200"/>
+        <location filename="../extensions/sam.py" line="225"/>
         <source>Rectangles to segments: {0}/{1}</source>
         <translation>矩形转分割：{0}/{1}</translation>
     </message>
     <message>
-        <location filename="../extensions/sam.py" line="213"/>
+        <location filename="../extensions/sam.py" line="238"/>
         <source>, {0} failed:
 </source>
         <translation>，{0} 个失败：
 </translation>
     </message>
     <message>
-        <location filename="../extensions/sam.py" line="207"/>
+        <location filename="../extensions/sam.py" line="232"/>
         <source>Rectangles to segments: {0} label files written, {1} without rectangles</source>
         <translation>矩形转分割：写入 {0} 个标注文件，{1} 个没有矩形</translation>
     </message>
     <message>
-        <location filename="../extensions/sam.py" line="210"/>
+        <location filename="../extensions/sam.py" line="235"/>
         <source>; your unsaved shapes on {0} were kept on top of its new shapes</source>
         <translation>；{0} 上您未保存的形状已保留在新形状之上</translation>
+    </message>
+    <message>
+        <location filename="../extensions/sam.py" line="98"/>
+        <source>Segment Anything: no model chosen yet, so the offline demo model is used (it selects regions of similar colour; choose a real model in Tools &gt; Segment Anything)</source>
+        <translation>Segment Anything：尚未选择模型，因此使用离线演示模型（它选中颜色相近的区域；请在 工具 &gt; Segment Anything 中选择真正的模型）</translation>
     </message>
 </context>
 <context>

@@ -22,7 +22,7 @@ def render_shapes(painter: QPainter, canvas: "Canvas", indices, scale: float,
                   origin: tuple[float, float], with_labels: bool = True) -> None:
     """Draw shapes ``indices`` of the canvas on the GUI thread."""
     if len(indices):
-        render(painter, RenderData.gather(canvas, indices), scale, origin, canvas.style, with_labels)
+        render(painter, RenderData.gather(canvas, indices, scale), scale, origin, canvas.style, with_labels)
 
 
 class ShapeLayer:
@@ -95,6 +95,8 @@ class ShapeLayer:
 
     def rebuild(self, canvas: "Canvas", allow_async: bool = False) -> None:
         """Build the whole cache for the current zoom and view (in a worker when worth it)."""
+        if allow_async and self.async_enabled and self._job is not None:
+            return  # one at a time: when it lands, the next paint asks again if the view moved on
         x, y, w, h = self._region(canvas)
         size = (max(int(math.ceil(w)), 1), max(int(math.ceil(h)), 1))
         indices = self._wanted(canvas, x, y, w, h)
@@ -103,8 +105,6 @@ class ShapeLayer:
         key = (canvas.layer_key(), canvas.tag_layout())
         if allow_async and self.async_enabled and len(indices) >= self.ASYNC_MIN_SHAPES:
             target = (key, canvas.scale, (x, y), size)
-            if self._job is not None:
-                return  # one at a time: when it lands, the next paint asks again if the view moved on
             if self._pool is None:
                 from concurrent.futures import ThreadPoolExecutor
 

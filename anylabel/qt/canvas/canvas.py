@@ -142,7 +142,8 @@ class Canvas(ViewMixin, QWidget):
         if idx is None or len(idx.objs) != len(self.shapes):
             return self._new_index()
         if self._index_version != self._version:
-            changed = [i for i, (a, s) in enumerate(zip(idx.objs, self.shapes)) if a is not s]
+            now = np.fromiter(map(id, self.shapes), dtype=np.int64, count=len(self.shapes))
+            changed = np.nonzero(now != idx.ids)[0].tolist()  # idx holds its objects: equal ids, same objects
             if len(changed) > 64 or not all(idx.patch(i, self.shapes[i]) for i in changed):
                 return self._new_index()
             self._index_version = self._version

@@ -28,6 +28,7 @@ class SceneIndex:
         # The shapes themselves, not their ids: holding them keeps an id from being reused by a
         # new object while this index still describes the old one.
         self.objs: list[Shape] = list(shapes)
+        self.ids = np.fromiter(map(id, self.objs), dtype=np.int64, count=len(self.objs))  # compared by numpy
         outlines = [shape_outline(s) if len(s.points) else np.zeros((0, 2)) for s in shapes]
         counts = np.array([len(o) for o in outlines], dtype=np.int64)
         self.offsets = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
@@ -71,6 +72,7 @@ class SceneIndex:
         self.points[a:b] = o
         self.bboxes[i] = (o[:, 0].min(), o[:, 1].min(), o[:, 0].max(), o[:, 1].max())
         self.objs[i] = shape
+        self.ids[i] = id(shape)
         for level, (keep, before) in list(self._lod.items()):  # re-simplify this shape only
             k = simplify_keep(o, np.array([0, len(o)]), self.closed[i:i + 1] & ~self.is_mask[i:i + 1], tolerance_of(level))
             if self.is_mask[i] or self.is_point[i]:

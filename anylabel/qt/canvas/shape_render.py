@@ -42,9 +42,15 @@ class RenderData:
     def gather(cls, canvas: "Canvas", indices, scale: float | None = None) -> "RenderData":
         """The shapes ``indices`` as drawn at ``scale`` (default: the canvas's zoom): below 100 %
         with the simplified outlines of that zoom's level of detail (lod.py)."""
-        idx = canvas.scene_index()
+        return cls.gather_from(canvas.scene_index(), canvas.shapes, indices, canvas.scale if scale is None else scale,
+                               canvas.style.color_by_track, canvas.tag_layout())
+
+    @classmethod
+    def gather_from(cls, idx, shapes: list, indices, scale: float, by_track: bool, layout) -> "RenderData":
+        """``gather`` from a snapshot (the scene index, the shape list, the tag layout), so that a
+        worker thread can do it -- making a zoom's simplified outlines included."""
         ind = np.asarray(indices, dtype=np.int64).reshape(-1)
-        level = level_for(canvas.scale if scale is None else scale)
+        level = level_for(scale)
         if level >= 0:
             keep, before = idx.lod(level)
             kept = np.flatnonzero(keep)  # positions of the kept points, in order
@@ -60,8 +66,6 @@ class RenderData:
             pts = idx.points[at if source is None else source[at]]
         else:
             pts = np.zeros((0, 2))
-        shapes = canvas.shapes
-        by_track = canvas.style.color_by_track
         labels, tags, masks = [], [], []
         for i in ind.tolist():
             sh = shapes[i]
@@ -70,7 +74,7 @@ class RenderData:
             tags.append(tag_text(sh))
         return cls(pts, np.concatenate([[0], np.cumsum(counts)]).astype(np.int64), idx.closed[ind].copy(),
                    idx.is_point[ind].copy(), idx.bboxes[ind].copy(), labels, tags,
-                   canvas.tag_layout().rects_for(ind, shapes, idx.bboxes),
+                   layout.rects_for(ind, shapes, idx.bboxes),
                    masks if any(m is not None for m in masks) else None)
 
 

@@ -16,9 +16,16 @@ Prints milliseconds per repaint (median and worst of the runs) for:
   then the same for deselecting.
 Usage: QT_QPA_PLATFORM=offscreen python benchmarks/bench_canvas.py [N ...]
        QT_QPA_PLATFORM=offscreen python benchmarks/bench_canvas.py --window [N ...]
+       QT_QPA_PLATFORM=offscreen python benchmarks/bench_canvas.py --targets [N [REF]]
 The second form opens an image with N polygons in the main window and times its
 Select All action (canvas, Shapes dock, status bar and actions all react), the frames
 after it, and deselecting.
+The third form prints the dense-scene figures (default N = 20,000 polygons, 1,000,000
+vertices) beside the same figures for REF polygons (default 2,000) measured in the same
+run, each scene in its own process so that its memory figure is its own: first frame
+after opening, pan and zoom frames at fit and at 100 %, the frame after an edit, select
+all plus the next frame, hover and hit tests, and memory growth over the empty image.
+Set BENCH_CODE=/path/to/checkout to measure another checkout's canvas with this script.
 """
 from __future__ import annotations
 
@@ -246,8 +253,200 @@ def run_window(n: int) -> None:
         w.close()
 
 
+def rss_mb() -> float:
+    """Resident memory of this process now (Linux)."""
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 1e6
+
+
+TARGETS = (  # (figure, target ms or MB, how it is reduced over its frames)
+    ("first frame after opening", 500.0), ("first GUI frame (image only)", 16.0),
+    ("pan at fit", 16.0), ("zoom step at fit", 16.0), ("zoom rest frame at fit", 16.0),
+    ("crisp layer after zoom rest", None),
+    ("pan at 100%", 16.0), ("zoom step at 100%", 16.0), ("zoom rest frame at 100%", 16.0),
+    ("pan at 200%", 16.0),
+    ("edit frame at fit", 16.0), ("edit frame at 100%", 16.0),
+    ("select all + next frame", 100.0), ("frame after that", 16.0),
+    ("hit test (shape_at)", 2.0), ("hit test (vertex_at)", 2.0), ("hover (hit tests + frame)", 2.0),
+    ("memory growth over empty image", 300.0),
+)
+
+
+def measure_targets(n: int) -> dict[str, tuple[float, float]]:
+    """(median, worst) of each figure in TARGETS for an n-polygon scene."""
+    from anylabel.qt.canvas.shape_ops import translated
+
+    out: dict[str, tuple[float, float]] = {}
+
+    def put(name, times):
+        out[name] = (statistics.median(times), max(times))
+
+    rng = np.random.default_rng(n)
+    canvas = Canvas()
+    canvas.resize(*VIEW)
+    canvas.show()
+    QApplication.processEvents()
+    shapes = make_shapes(n, rng)
+    canvas.set_image(make_image())
+    canvas.wait_for_render()
+    frame(canvas)
+    base = rss_mb()
+    peak = base
+    t0 = time.perf_counter()
+    canvas.set_image(make_image())  # opening: the image and its shapes, then frames until the layer is in
+    canvas.set_shapes(shapes)
+    first_gui = frame(canvas)
+    canvas.wait_for_render()
+    frame(canvas)
+    put("first frame after opening", [(time.perf_counter() - t0) * 1000.0])
+    put("first GUI frame (image only)", [first_gui])
+    peak = max(peak, rss_mb())
+
+    def pan(k):
+        pan_ = []
+        for j in range(k):
+            canvas.pan_by(-25 if (j // (k // 2)) == 0 else 25, -12)
+            pan_.append(frame(canvas))
+        return pan_
+
+    def zoom_steps(anchor):
+        steps = []
+        for k in range(16):
+            canvas.interacting_zoom = True  # what a wheel event sets
+            canvas.zoom_by(1.1 if k < 8 else 1 / 1.1, anchor)
+            steps.append(frame(canvas))
+        canvas.interacting_zoom = False
+        t0 = time.perf_counter()
+        rest = frame(canvas)
+        canvas.wait_for_render()
+        return steps, rest, (time.perf_counter() - t0) * 1000.0
+
+    put("pan at fit", pan(20))  # the image fits the view: the offset is clamped, a plain repaint
+    steps, rest, crisp = zoom_steps(QPointF(VIEW[0] * 0.4, VIEW[1] * 0.6))
+    put("zoom step at fit", steps)
+    put("zoom rest frame at fit", [rest])
+    put("crisp layer after zoom rest", [crisp])
+    canvas.zoom_fit()
+    canvas.wait_for_render()
+    on_fit = canvas.scene_index().visible(0, 0, W, H).tolist()
+    times = []
+    for k in range(20):  # committing a move: one shape replaced by its moved copy
+        i = on_fit[(k * 97) % len(on_fit)]
+        canvas.shapes[i] = translated(canvas.shapes[i], 3, 2)
+        canvas.touch()
+        times.append(frame(canvas))
+    put("edit frame at fit", times)
+    peak = max(peak, rss_mb())
+
+    canvas.set_scale(1.0)
+    canvas.wait_for_render()
+    frame(canvas)
+    put("pan at 100%", pan(40))
+    canvas.wait_for_render()
+    steps, rest, _ = zoom_steps(QPointF(VIEW[0] * 0.5, VIEW[1] * 0.5))
+    put("zoom step at 100%", steps)
+    put("zoom rest frame at 100%", [rest])
+    canvas.set_scale(1.0)
+    canvas.wait_for_render()
+    x0, y0 = canvas.widget_to_image(QPointF(0, 0))
+    x1, y1 = canvas.widget_to_image(QPointF(*VIEW))
+    on_screen = canvas.scene_index().visible(x0, y0, x1, y1).tolist()
+    times = []
+    for k in range(20):
+        i = on_screen[(k * 7) % len(on_screen)]
+        canvas.shapes[i] = translated(canvas.shapes[i], 3, 2)
+        canvas.touch()
+        times.append(frame(canvas))
+    put("edit frame at 100%", times)
+    peak = max(peak, rss_mb())
+    shape_hits, vertex_hits, hover = [], [], []
+    for k in range(60):  # half the points on a shape's vertex, half anywhere in the view
+        if k % 2:
+            x, y = canvas.shapes[on_screen[k % len(on_screen)]].points[k % 50]
+        else:
+            x, y = rng.uniform(x0, x1), rng.uniform(y0, y1)
+        t0 = time.perf_counter()
+        canvas.shape_at(x, y)
+        t1 = time.perf_counter()
+        canvas.vertex_at(x, y)
+        t2 = time.perf_counter()
+        canvas.update_hover(x, y)
+        canvas.repaint()
+        t3 = time.perf_counter()
+        shape_hits.append((t1 - t0) * 1000.0)
+        vertex_hits.append((t2 - t1) * 1000.0)
+        hover.append((t3 - t2) * 1000.0)
+    put("hit test (shape_at)", shape_hits)
+    put("hit test (vertex_at)", vertex_hits)
+    put("hover (hit tests + frame)", hover)
+    canvas.set_scale(2.0)
+    canvas.wait_for_render()
+    frame(canvas)
+    put("pan at 200%", pan(60))
+    peak = max(peak, rss_mb())
+
+    canvas.zoom_fit()
+    canvas.wait_for_render()
+    both, after = [], []
+    for _ in range(5):
+        canvas.select_indices([])
+        canvas.wait_for_render()
+        t0 = time.perf_counter()
+        canvas.select_all()
+        canvas.repaint()
+        both.append((time.perf_counter() - t0) * 1000.0)
+        after.append(frame(canvas))
+        peak = max(peak, rss_mb())
+        canvas.shapes[on_fit[0]] = translated(canvas.shapes[on_fit[0]], 1, 1)  # an edit: no tint kept from before
+        canvas.touch()
+    put("select all + next frame", both)
+    put("frame after that", after)
+    canvas.set_scale(1.0)
+    canvas.wait_for_render()
+    frame(canvas)
+    peak = max(peak, rss_mb())
+    out["memory growth over empty image"] = (peak - base, peak - base)
+    canvas.shutdown()
+    canvas.close()
+    return out
+
+
+def run_targets(n: int, ref: int) -> None:
+    import json
+    import subprocess
+
+    env = dict(os.environ)
+    code = env.get("BENCH_CODE")
+    if code:
+        env["PYTHONPATH"] = os.path.abspath(code) + os.pathsep + env.get("PYTHONPATH", "")
+    figures = {}
+    for count in (n, ref):
+        res = subprocess.run([sys.executable, os.path.abspath(__file__), "--one", str(count)], env=env,
+                             capture_output=True, text=True, check=True)
+        figures[count] = json.loads(res.stdout.strip().splitlines()[-1])
+    load = os.getloadavg()[0]
+    print(f"{n:,} vs {ref:,} polygons x 50 vertices on {W}x{H}, viewport {VIEW[0]}x{VIEW[1]}"
+          f"{' (code: ' + code + ')' if code else ''}, load average {load:.1f}")
+    print(f"  {'figure':<32} {n:>8,} median (worst)   {ref:>6,} median   ratio   target")
+    for name, target in TARGETS:
+        (m, w), (rm, _) = figures[n][name], figures[ref][name]
+        unit = "MB" if name.startswith("memory") else "ms"
+        verdict = "" if target is None else ("met" if m <= target else "MISSED")
+        tgt = "" if target is None else f"< {target:g} {unit}"
+        print(f"  {name:<32} {m:8.2f} ({w:8.2f}) {unit}   {rm:8.2f}   {m / max(rm, 1e-9):6.1f}x   {tgt} {verdict}")
+
+
 def main(argv: list[str]) -> None:
+    if argv[:1] == ["--targets"]:
+        rest = [int(a) for a in argv[1:]]
+        run_targets(rest[0] if rest else 20000, rest[1] if len(rest) > 1 else 2000)
+        return
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    if argv[:1] == ["--one"]:
+        import json
+
+        print(json.dumps(measure_targets(int(argv[1]))))
+        return
     window = "--window" in argv
     counts = [int(a) for a in argv if a != "--window"] or [200, 2000]
     for n in counts:

@@ -22,7 +22,7 @@ from qtpy.QtGui import QBrush, QColor, QImage, QPainter
 from .colors import key_color
 from .mask_shapes import tinted
 from .qpoly import to_qpolygonf
-from .shape_render import RenderData, _decimate
+from .shape_render import RenderData
 from .style import Style
 
 if TYPE_CHECKING:
@@ -83,7 +83,7 @@ class SelectionTint:
         p = QPainter(img)
         try:
             if len(sel):
-                _draw_fills(p, RenderData.gather(canvas, sel), s, origin, canvas.style)
+                _draw_fills(p, RenderData.gather(canvas, sel, s), s, origin, canvas.style)
                 if len(selected) <= HANDLES_MAX:
                     from .layers import draw_handles
 
@@ -98,9 +98,7 @@ def _draw_fills(painter: QPainter, data: RenderData, scale: float, origin, style
     m0, m1 = mask_alphas(style)
     mask_alpha = tint_alpha(m0, m1)
     screen = data.points * scale - np.array(origin)
-    offsets = data.offsets
-    if scale < 1.0:  # the same outline the layer drew (shape_render.render)
-        screen, offsets = _decimate(screen, offsets)
+    offsets = data.offsets  # the same simplified outline the layer drew (RenderData.gather)
     painter.setRenderHint(QPainter.Antialiasing, True)
     painter.setPen(Qt.NoPen)
     brushes: dict = {}

@@ -18,11 +18,20 @@ MAX_FULL_CACHE = 4096  # below this scaled size the whole image is cached; above
 LABEL_MARGIN = 24
 
 
+def _ids(objs: list) -> np.ndarray:
+    return np.fromiter(map(id, objs), dtype=np.int64, count=len(objs))
+
+
+def _build(snap: tuple, scale: float, origin, size, style) -> QImage:
+    """A worker's whole build: the render snapshot, then the picture."""
+    return render_image(RenderData.gather_from(*snap), scale, origin, size, style)
+
+
 def render_shapes(painter: QPainter, canvas: "Canvas", indices, scale: float,
                   origin: tuple[float, float], with_labels: bool = True) -> None:
     """Draw shapes ``indices`` of the canvas on the GUI thread."""
     if len(indices):
-        render(painter, RenderData.gather(canvas, indices), scale, origin, canvas.style, with_labels)
+        render(painter, RenderData.gather(canvas, indices, scale), scale, origin, canvas.style, with_labels)
 
 
 class ShapeLayer:
@@ -45,7 +54,8 @@ class ShapeLayer:
         self.key: tuple | None = None
         self.scale = 0.0
         self.origin = (0.0, 0.0)  # scaled-image coords of the image's top-left
-        self.content: dict[int, object] = {}  # id -> shape drawn in the cache (kept alive so ids stay unique)
+        self.content: list = []   # the shapes drawn in the cache, in drawing order (held: their ids stay unique)
+        self.content_ids = np.zeros(0, np.int64)  # their ids, compared with numpy after an edit
         self.tags = None          # the TagLayout the cache was drawn with
         self.renders = 0          # full builds (benchmarks read these)
         self.partial_renders = 0
@@ -56,7 +66,7 @@ class ShapeLayer:
     def invalidate(self) -> None:
         self.pixmap = None
         self.key = None
-        self.content = {}
+        self.content, self.content_ids = [], np.zeros(0, np.int64)
         self.tags = None
         self._job = None
 
@@ -95,29 +105,34 @@ class ShapeLayer:
 
     def rebuild(self, canvas: "Canvas", allow_async: bool = False) -> None:
         """Build the whole cache for the current zoom and view (in a worker when worth it)."""
+        if allow_async and self.async_enabled and self._job is not None:
+            return  # one at a time: when it lands, the next paint asks again if the view moved on
         x, y, w, h = self._region(canvas)
         size = (max(int(math.ceil(w)), 1), max(int(math.ceil(h)), 1))
         indices = self._wanted(canvas, x, y, w, h)
-        data = RenderData.gather(canvas, indices)
-        content = {id(canvas.shapes[i]): canvas.shapes[i] for i in indices.tolist()}
+        content = [canvas.shapes[i] for i in indices.tolist()]
         key = (canvas.layer_key(), canvas.tag_layout())
         if allow_async and self.async_enabled and len(indices) >= self.ASYNC_MIN_SHAPES:
             target = (key, canvas.scale, (x, y), size)
-            if self._job is not None:
-                return  # one at a time: when it lands, the next paint asks again if the view moved on
             if self._pool is None:
                 from concurrent.futures import ThreadPoolExecutor
 
                 self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="anylabel-shapes")
-            fut = self._pool.submit(render_image, data, canvas.scale, (x, y), size, snapshot_style(canvas.style))
+            # the snapshot is gathered in the worker too (a new zoom's simplified outlines take
+            # a few hundred ms for 1,000,000 vertices): the GUI only copies the shape list
+            snap = (canvas.scene_index(), list(canvas.shapes), indices, canvas.scale, canvas.style.color_by_track,
+                    key[1])
+            fut = self._pool.submit(_build, snap, canvas.scale, (x, y), size, snapshot_style(canvas.style))
             self._job = (target, fut, content, canvas.scale, (x, y), key)
             fut.add_done_callback(lambda _f: canvas.render_finished.emit())  # queued to the GUI thread
             return
+        data = RenderData.gather(canvas, indices)
         self._install(render_image(data, canvas.scale, (x, y), size, canvas.style), canvas.scale, (x, y), content, key)
 
     def _install(self, img: QImage, scale: float, origin, content, key) -> None:
         (key, tags) = key
         self.pixmap, self.scale, self.origin, self.content, self.key, self.tags = img, scale, origin, content, key, tags
+        self.content_ids = _ids(content)
         self.renders += 1
 
     def collect(self, canvas: "Canvas", wait: bool = False) -> None:
@@ -156,17 +171,18 @@ class ShapeLayer:
         x, y = self.origin
         wanted = self._wanted(canvas, x, y, self.pixmap.width(), self.pixmap.height())
         shapes = canvas.shapes
-        now = {id(shapes[i]): i for i in wanted.tolist()}
-        content = self.content
-        gone = [sh for k, sh in content.items() if k not in now]
-        came = [i for k, i in now.items() if k not in content]
-        if len(gone) + len(came) > self.PARTIAL_LIMIT:
+        now_objs = [shapes[i] for i in wanted.tolist()]
+        now_ids = _ids(now_objs)
+        old_ids = self.content_ids
+        stays = np.isin(old_ids, now_ids)
+        stayed = np.isin(now_ids, old_ids)
+        if (len(stays) - int(stays.sum())) + (len(stayed) - int(stayed.sum())) > self.PARTIAL_LIMIT:
             return False
+        gone = [self.content[k] for k in np.nonzero(~stays)[0].tolist()]
+        came = wanted[~stayed].tolist()
         # the shapes kept in the cache must keep their drawing order (a reorder or its undo
         # permutes the same objects: nothing left or came, yet overlaps must be redrawn)
-        kept_now = [k for k in now if k in content]
-        kept_before = [k for k in content if k in now]
-        if kept_now != kept_before:
+        if not np.array_equal(now_ids[stayed], old_ids[stays]):
             return False
         old_tags, tags = self.tags, canvas.tag_layout()
         areas = []
@@ -183,7 +199,7 @@ class ShapeLayer:
                 if r is not None:
                     areas.append(self._tag_area(r))
         if tags is not old_tags:
-            moved = tags.moved_since(old_tags, now)
+            moved = tags.moved_since(old_tags, set(now_ids.tolist()))
             if len(moved) + len(areas) > 2 * self.PARTIAL_LIMIT:
                 return False
             areas += [self._tag_area(r) for pair in moved for r in pair if r is not None]
@@ -222,7 +238,7 @@ class ShapeLayer:
                 render_shapes(p, canvas, np.intersect1d(wanted, np.concatenate(near)), s, (x, y))
             finally:
                 p.end()
-        self.content = {id(shapes[i]): shapes[i] for i in wanted.tolist()}  # in drawing order
+        self.content, self.content_ids = now_objs, now_ids  # in drawing order
         self.key = key
         self.tags = tags
         self.partial_renders += 1

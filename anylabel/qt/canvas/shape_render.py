@@ -15,6 +15,7 @@ from qtpy.QtCore import QPointF, QRectF, Qt
 from qtpy.QtGui import QBrush, QColor, QFont, QImage, QPainter, QPen
 
 from .colors import key_color, text_color_on
+from .lod import level_for
 from .mask_shapes import decode_mask, is_mask, tinted
 from .qpoly import to_qpolygonf
 from .style import POINT_PX, Style
@@ -23,7 +24,6 @@ from .tag_layout import tag_text
 if TYPE_CHECKING:
     from .canvas import Canvas
 
-DECIMATE_GRID = 1.5  # screen px: at low zoom consecutive vertices closer than this merge
 
 
 @dataclass
@@ -39,19 +39,33 @@ class RenderData:
     masks: list[np.ndarray | None] | None = None  # bitmap of each LabelMe mask shape (None: not a mask)
 
     @classmethod
-    def gather(cls, canvas: "Canvas", indices) -> "RenderData":
-        idx = canvas.scene_index()
+    def gather(cls, canvas: "Canvas", indices, scale: float | None = None) -> "RenderData":
+        """The shapes ``indices`` as drawn at ``scale`` (default: the canvas's zoom): below 100 %
+        with the simplified outlines of that zoom's level of detail (lod.py)."""
+        return cls.gather_from(canvas.scene_index(), canvas.shapes, indices, canvas.scale if scale is None else scale,
+                               canvas.style.color_by_track, canvas.tag_layout())
+
+    @classmethod
+    def gather_from(cls, idx, shapes: list, indices, scale: float, by_track: bool, layout) -> "RenderData":
+        """``gather`` from a snapshot (the scene index, the shape list, the tag layout), so that a
+        worker thread can do it -- making a zoom's simplified outlines included."""
         ind = np.asarray(indices, dtype=np.int64).reshape(-1)
-        starts, ends = idx.offsets[ind], idx.offsets[ind + 1]
-        counts = ends - starts
+        level = level_for(scale)
+        if level >= 0:
+            keep, before = idx.lod(level)
+            kept = np.flatnonzero(keep)  # positions of the kept points, in order
+            starts, counts = before[ind], before[ind + 1] - before[ind]
+            source = kept
+        else:
+            starts, counts = idx.offsets[ind], idx.offsets[ind + 1] - idx.offsets[ind]
+            source = None
         if counts.sum():
             # one vectorised gather: position k of the result comes from starts[shape] + rank in shape
             rank = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
-            pts = idx.points[np.repeat(starts, counts) + rank]
+            at = np.repeat(starts, counts) + rank
+            pts = idx.points[at if source is None else source[at]]
         else:
             pts = np.zeros((0, 2))
-        shapes = canvas.shapes
-        by_track = canvas.style.color_by_track
         labels, tags, masks = [], [], []
         for i in ind.tolist():
             sh = shapes[i]
@@ -60,7 +74,7 @@ class RenderData:
             tags.append(tag_text(sh))
         return cls(pts, np.concatenate([[0], np.cumsum(counts)]).astype(np.int64), idx.closed[ind].copy(),
                    idx.is_point[ind].copy(), idx.bboxes[ind].copy(), labels, tags,
-                   canvas.tag_layout().rects_for(ind, shapes, idx.bboxes),
+                   layout.rects_for(ind, shapes, idx.bboxes),
                    masks if any(m is not None for m in masks) else None)
 
 
@@ -79,20 +93,6 @@ def snapshot_style(style: Style) -> Style:
     return s
 
 
-def _decimate(screen: np.ndarray, offsets: np.ndarray, grid: float = DECIMATE_GRID) -> tuple[np.ndarray, np.ndarray]:
-    """Drop vertices that fall in the same ``grid``-pixel cell as the one before (keeps firsts):
-    at low zoom a 50-vertex polygon a few pixels wide needs only a handful."""
-    if len(screen) < 2:
-        return screen, offsets
-    r = np.floor(screen / grid)
-    keep = np.ones(len(screen), dtype=bool)
-    keep[1:] = np.any(r[1:] != r[:-1], axis=1)
-    firsts = offsets[:-1]
-    keep[firsts[firsts < len(screen)]] = True
-    new_offsets = np.concatenate([[0], np.cumsum(keep)])[offsets]
-    return screen[keep], new_offsets
-
-
 def render(painter: QPainter, data: RenderData, scale: float, origin: tuple[float, float], style: Style,
            with_labels: bool = True) -> None:
     """Draw every shape of ``data`` with ``scale`` (screen px per image px); ``origin`` is the
@@ -100,10 +100,8 @@ def render(painter: QPainter, data: RenderData, scale: float, origin: tuple[floa
     k = len(data.labels)
     if k == 0:
         return
-    screen = data.points * scale - np.array(origin)
+    screen = data.points * scale - np.array(origin)  # already simplified for this zoom (gather)
     offsets = data.offsets
-    if scale < 1.0:
-        screen, offsets = _decimate(screen, offsets)
     painter.setRenderHint(QPainter.Antialiasing, True)
     # Shapes are drawn in list order (the shape list's order is the z-order, and a partial
     # redraw must composite like a full one); pens and brushes are made once per label.

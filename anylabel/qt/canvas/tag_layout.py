@@ -184,8 +184,10 @@ def compute(canvas: "Canvas", previous: TagLayout | None = None) -> TagLayout:
     rects[rows, 0], rects[rows, 1], rects[rows, 2], rects[rows, 3] = x, y, w, th
     out.default_y = rects[:, 1].copy()
     out.th = th
-    mover = np.zeros(n, dtype=bool)
-    mover[rows[_crowded(x, y, th)]] = True
+    mover = _crowded_since(previous, rects, out.default_y, th, s)
+    if mover is None:
+        mover = np.zeros(n, dtype=bool)
+        mover[rows[_crowded(x, y, th)]] = True
     out.mover = mover
     if mover.any():
         if (previous is not None and previous.mover is not None and len(previous.objs) == n
@@ -271,6 +273,43 @@ def _restack(rects: np.ndarray, default_y: np.ndarray, mover: np.ndarray, previo
             for j in more.tolist():
                 if j not in done:
                     heapq.heappush(heap, j)
+
+
+def _crowded_since(previous: TagLayout | None, rects: np.ndarray, default_y: np.ndarray, th: float,
+                   scale: float) -> np.ndarray | None:
+    """The crowded flags after an edit, from the previous layout's (None: find them all anew).
+
+    Whether a tag is crowded depends only on the tags whose corner is within ``th`` of its
+    own, so only the tags that changed (place or presence) and those near their old or new
+    corner are looked at again: an edit of one shape among 20,000 checks a handful of tags
+    instead of sweeping them all (160 ms at 100 % zoom)."""
+    if (previous is None or previous.mover is None or previous.default_y is None or len(previous.objs) != len(rects)
+            or previous.scale != scale or previous.th != th or not previous.exact):
+        return None
+    x = rects[:, 0]
+    px = previous.rects[:, 0]
+    changed = np.nonzero(~(_same(px, x) & _same(previous.default_y, default_y)))[0]
+    if len(changed) > 256:
+        return None
+    mover = previous.mover.copy()
+    if not len(changed):
+        return mover
+    tagged = np.isfinite(x)
+    tx, ty = x[tagged], default_y[tagged]
+    rows = np.nonzero(tagged)[0]
+    corners = [(px[i], previous.default_y[i]) for i in changed.tolist() if np.isfinite(px[i])]
+    corners += [(x[i], default_y[i]) for i in changed.tolist() if tagged[i]]
+    look = set(changed.tolist())
+    for cx, cy in corners:
+        near = (np.abs(tx - cx) < th) & (np.abs(ty - cy) < th)
+        look.update(rows[near].tolist())
+    for j in look:
+        if not tagged[j]:
+            mover[j] = False
+            continue
+        near = (np.abs(tx - x[j]) < th) & (np.abs(ty - default_y[j]) < th)
+        mover[j] = int(near.sum()) > 1  # itself and at least one other
+    return mover
 
 
 def _crowded(x: np.ndarray, y: np.ndarray, th: float) -> np.ndarray:

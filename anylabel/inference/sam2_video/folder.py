@@ -29,7 +29,7 @@ GENERATED_BY = "sam2_video"
 
 @dataclass
 class Sam2TrackReport(EditReport):
-    frames_visited: int = 0
+    frames_visited: int = 0    # distinct frames (a frame may be visited by the forward and the backward pass)
     #: track id -> frames where the object was found
     found: dict[int, list[int]] = field(default_factory=dict)
     #: track id -> label
@@ -86,10 +86,12 @@ def track_folder_sam2(frames: FrameFolder, parts: Sam2VideoParts, objects: list[
         return report
     plan_total = len(tracker.frame_plan(direction, span.start, span.stop - 1))
     labels = {o.track_id: o.label for o in objects}
+    visited: set[int] = set()
     try:
         for done, (frame, results) in enumerate(tracker.propagate(direction, span.start, span.stop - 1), 1):
-            report.frames_visited += 1
-            _write(frames, frame, results, labels, output_mode, tolerance, load, bad, report)
+            visited.add(frame)
+            report.frames_visited = len(visited)
+            _write(frames, frame, results, labels, output_mode, tolerance, load, bad, report, anns)
             if progress is not None and progress(done, plan_total) is False:
                 report.cancelled = True
                 break
@@ -127,7 +129,8 @@ def _add_corrections(frames, tracker: VideoTracker, objects, span, load, report)
                 report.corrections += 1
 
 
-def _write(frames: FrameFolder, frame: int, results, labels, output_mode, tolerance, load, bad, report) -> None:
+def _write(frames: FrameFolder, frame: int, results, labels, output_mode, tolerance, load, bad, report,
+           anns: dict) -> None:
     for tid, r in results.items():
         if r.visible:
             report.found.setdefault(tid, []).append(frame)
@@ -150,4 +153,5 @@ def _write(frames: FrameFolder, frame: int, results, labels, output_mode, tolera
         return   # nothing found and nothing there: no empty label file
     ann.shapes = kept + new
     mark_generated(ann, GENERATED_BY)
+    anns[frame] = ann   # a second pass over this frame (forward, then backward) builds on it
     frames.save_if_changed(frame, ann, before, report)

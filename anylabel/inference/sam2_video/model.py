@@ -28,8 +28,9 @@ from .parts import Sam2VideoParts
 PART_KEYS = ("encoder_model_path", "memory_attention_model_path", "memory_encoder_model_path",
              "decoder_model_path")
 
-CAPABILITIES = Capabilities(conf=False, point_prompts=True, box_prompts=True, tracking=True,
-                            output_types=("polygon", "rectangle", "rotation", "mask"))
+#: Prompts are given per frame of a sequence (prompts file, Video menu), not per image: the
+#: type is kept out of the single-image Segment Anything menu (``point_prompts`` False).
+CAPABILITIES = Capabilities(conf=False, output_types=("polygon", "rectangle", "rotation", "mask"))
 
 
 @register("segment_anything_2_video", capabilities=CAPABILITIES, config_keys=("output_mode", "tolerance"),

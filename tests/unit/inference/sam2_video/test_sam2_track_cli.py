@@ -82,3 +82,26 @@ def test_checkpoint_config_and_missing_prompts_are_explained(tmp_path, capsys):
     assert "PyTorch checkpoint" in capsys.readouterr().err
     assert main(["track", "--input", str(folder), "--model", str(xal)]) == 2
     assert "--model needs --prompts" in capsys.readouterr().err
+
+
+def test_a_video_is_split_into_frames_first(tmp_path, config, capsys):
+    import cv2
+
+    clip = make_clip("moving", n=5)
+    video = tmp_path / "clip.avi"
+    writer = cv2.VideoWriter(str(video), cv2.VideoWriter_fourcc(*"MJPG"), 10, (320, 240))
+    for f in clip.frames:
+        writer.write(cv2.cvtColor(f, cv2.COLOR_RGB2BGR))
+    writer.release()
+    prompts = tmp_path / "p.json"
+    (x, y) = clip.centres[1][0]
+    prompts.write_text(json.dumps({"objects": [{"id": 1, "prompts": [{"frame": 1, "points": [[x, y]]}]}]}))
+    rc = main(["track", "--input", str(video), "--model", str(config), "--prompts", str(prompts), "--quiet"])
+    out = capsys.readouterr().out
+    assert rc == 0, out
+    frames = FrameFolder(tmp_path / "clip")
+    assert len(frames) == 5 and "found on 5 of 5 frame(s)" in out
+    m = np.zeros((240, 320), bool)
+    for s in frames.load(4).shapes:
+        m |= shape_to_mask(s, 240, 320)
+    assert iou(m, clip.truth[1][4]) >= 0.85

@@ -1,4 +1,6 @@
-"""``anylabel track``: give the boxes already in a folder of frames track ids.
+"""``anylabel track``: give the boxes already in a folder of frames track ids, or, with
+``--model`` (a SAM 2 video config) and ``--prompts``, follow prompted objects through the
+frames with SAM 2 (``track_sam2``).
 
 Only rectangles and rotated boxes get ids; ids already on boxes are kept and continued
 unless ``--reassign``; other shapes keep their group ids (see docs/video.md).
@@ -10,7 +12,8 @@ import sys
 
 NAME = "track"
 HELP = ("assign track ids (group_id) to the boxes (rectangles, rotated boxes) already in a folder of "
-        "frames' label files; ids already set are kept unless --reassign")
+        "frames' label files; ids already set are kept unless --reassign. With --model SAM2_VIDEO_CONFIG "
+        "--prompts PROMPTS.json: follow the prompted objects through the frames with SAM 2")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -29,6 +32,16 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                              "its track continued); shapes grouped with a box follow its new id")
     parser.add_argument("--dry-run", action="store_true", help="list the label files that would change, write nothing")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    sam2 = parser.add_argument_group("SAM 2 video (segment the prompted objects on every frame)")
+    sam2.add_argument("--model", metavar="SAM2_VIDEO_CONFIG",
+                      help="a segment_anything_2_video config (YAML or shipped name); needs --prompts")
+    sam2.add_argument("--prompts", metavar="PROMPTS.json",
+                      help="points or boxes per frame and object (format: docs/video.md)")
+    sam2.add_argument("--direction", choices=("forward", "backward", "both"), default="both",
+                      help="which way from the prompted frames (default both)")
+    sam2.add_argument("--output-mode", choices=("polygon", "rectangle", "rotation", "mask"),
+                      help="shape written per object and frame (default: the config's output_mode, else polygon)")
+    sam2.add_argument("--device", choices=("auto", "cpu", "cuda"), default=None, help="where the model runs")
 
 
 def load_tracker_settings(path: str) -> dict:
@@ -47,6 +60,13 @@ def load_tracker_settings(path: str) -> dict:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.model or args.prompts:
+        from .track_sam2 import run_sam2
+
+        if not args.model:
+            print("anylabel track: --prompts needs --model SAM2_VIDEO_CONFIG", file=sys.stderr)
+            return 2
+        return run_sam2(args)
     from ..core.errors import AnyLabelError
     from ..core.frame_folder import FrameFolder
     from ..inference.runtime import ModelLoadError

@@ -43,7 +43,8 @@ NMS_METHODS: tuple[str, ...] = ("nms", "soft_nms_linear", "soft_nms_gaussian", "
 
 #: Path-valued keys: URLs, local paths (absolute or relative to the YAML) or pkg:// refs.
 PATH_KEYS: tuple[str, ...] = ("model_path", "encoder_model_path", "decoder_model_path",
-                              "det_model_path", "rec_model_path", "cls_model_path")
+                              "det_model_path", "rec_model_path", "cls_model_path",
+                              "memory_encoder_model_path", "memory_attention_model_path")
 
 #: Keys of the ``tracker:`` map (X-AnyLabeling / Ultralytics tracker settings).
 TRACKER_KEYS: frozenset[str] = frozenset({
@@ -113,6 +114,9 @@ class ModelConfig:
     # SAM family
     encoder_model_path: str | None = None
     decoder_model_path: str | None = None
+    #: SAM 2 video: the memory parts (docs/video.md).
+    memory_encoder_model_path: str | None = None
+    memory_attention_model_path: str | None = None
     input_size: int | None = None
     max_width: int | None = None
     max_height: int | None = None

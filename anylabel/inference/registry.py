@@ -39,7 +39,8 @@ if TYPE_CHECKING:  # pragma: no cover
 log = logging.getLogger(__name__)
 
 #: Packages whose modules define model types (walked recursively on first lookup).
-MODEL_PACKAGES: tuple[str, ...] = ("anylabel.inference.models", "anylabel.inference.sam")
+MODEL_PACKAGES: tuple[str, ...] = ("anylabel.inference.models", "anylabel.inference.sam",
+                                   "anylabel.inference.sam2_video")
 
 
 @dataclass(frozen=True)

@@ -61,7 +61,8 @@ def install(window: Any) -> None:
     for text, slot in ((translate("video", "Track Boxes in Folder"), lambda: dock.track_boxes()),
                        (translate("video", "Interpolate Keyframes"), lambda: ctl.interpolate()),
                        (translate("video", "Propagate Forward"), lambda: ctl.propagate("forward")),
-                       (translate("video", "Propagate Backward"), lambda: ctl.propagate("backward"))):
+                       (translate("video", "Propagate Backward"), lambda: ctl.propagate("backward")),
+                       (translate("video", "Propagate with SAM 2"), lambda: ctl.propagate_sam2("both"))):
         a = QAction(text, window)
         a.triggered.connect(lambda *_, s=slot: s())
         video_menu.addAction(a)

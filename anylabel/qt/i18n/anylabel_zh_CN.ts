@@ -732,7 +732,7 @@
         <translation>另一个视频任务仍在运行；请等待其完成或取消它。</translation>
     </message>
     <message>
-        <location filename="../video/controller.py" line="103"/>
+        <location filename="../video/sam2_propagation.py" line="80"/>
         <source>Open a folder of frames (or a video) first.</source>
         <translation>请先打开帧文件夹（或视频）。</translation>
     </message>
@@ -817,24 +817,39 @@
         <translation>已传播（{0}）</translation>
     </message>
     <message>
-        <location filename="../video/controller.py" line="239"/>
+        <location filename="../video/controller.py" line="246"/>
         <source>Track {0} renamed to {1}</source>
         <translation>轨迹 {0} 已重命名为 {1}</translation>
     </message>
     <message>
-        <location filename="../video/controller.py" line="244"/>
+        <location filename="../video/controller.py" line="251"/>
         <source>Track {0} merged into {1}</source>
         <translation>轨迹 {0} 已合并到 {1}</translation>
     </message>
     <message>
-        <location filename="../video/controller.py" line="250"/>
+        <location filename="../video/controller.py" line="257"/>
         <source>Track {0} split at frame {1}</source>
         <translation>轨迹 {0} 已在第 {1} 帧拆分</translation>
     </message>
     <message>
-        <location filename="../video/controller.py" line="255"/>
+        <location filename="../video/controller.py" line="262"/>
         <source>Track {0} deleted</source>
         <translation>轨迹 {0} 已删除</translation>
+    </message>
+    <message>
+        <location filename="../video/sam2_propagation.py" line="84"/>
+        <source>Nothing to follow: click the object with Segment Anything (or draw it with a track id) on this frame first.</source>
+        <translation>没有可跟踪的对象：请先在本帧用分割一切点选对象（或绘制带轨迹 ID 的形状）。</translation>
+    </message>
+    <message>
+        <location filename="../video/sam2_propagation.py" line="112"/>
+        <source>Propagated with SAM 2</source>
+        <translation>已用 SAM 2 传播</translation>
+    </message>
+    <message>
+        <location filename="../video/sam2_propagation.py" line="114"/>
+        <source>Propagating with SAM 2...</source>
+        <translation>正在用 SAM 2 传播...</translation>
     </message>
 </context>
 <context>
@@ -955,7 +970,7 @@
         <translation>文本文件 (*.txt);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../export_import/dialogs.py" line="72"/>
+        <location filename="../video/sam2_propagation.py" line="65"/>
         <source>YAML (*.yaml *.yml);;All files (*)</source>
         <translation>YAML (*.yaml *.yml);;所有文件 (*)</translation>
     </message>
@@ -2369,6 +2384,16 @@ The shapes in this file are not shown and the file will not be overwritten.</sou
         <location filename="../extensions/video.py" line="61"/>
         <source>Propagate Backward</source>
         <translation>向前传播</translation>
+    </message>
+    <message>
+        <location filename="../extensions/video.py" line="61"/>
+        <source>Propagate with SAM 2</source>
+        <translation>用 SAM 2 传播</translation>
+    </message>
+    <message>
+        <location filename="../video/sam2_propagation.py" line="65"/>
+        <source>SAM 2 video model config</source>
+        <translation>SAM 2 视频模型配置</translation>
     </message>
 </context>
 </TS>

@@ -224,6 +224,13 @@ class VideoController(QObject):
             frames, src, start=start, end=end, direction=direction, track_ids=track_ids, progress=progress),
             lambda r: self._report_done(translate("controller", "Propagated {0}").format(translate("tracks_dock", direction)), r))
 
+    def propagate_sam2(self, direction: str = "both", config: str | None = None) -> JobThread | None:
+        """Follow the SAM prompt and the tracked shapes of the current frame with SAM 2
+        (``sam2_propagation``)."""
+        from .sam2_propagation import propagate_sam2
+
+        return propagate_sam2(self, direction, config)
+
     # ------------------------------------------------------------------ track edits (fast: run here)
     def _edit(self, what: str, fn: Callable[[FrameFolder], EditReport]) -> EditReport | None:
         frames = self._before_folder_job()

@@ -6,12 +6,14 @@ The datasets are exported (``anylabel.formats.driver.export_dataset``) from the 
 folder ``bench_export.make_folder`` builds, so the import reads what an export writes. The
 images are one real 1920x1080 JPEG hard-linked N times (YOLO needs the image size from the
 header). Each round imports every format into a fresh folder of images twice, with this
-checkout's code and with the reference code (``BENCH_BASELINE``, a git revision, default
-the last commit before imports batched their fsyncs), alternating which goes first; the
+checkout's code and with the reference code (``BENCH_BASELINE``: a git revision, default
+the last commit before imports batched their fsyncs, or the folder of another checkout,
+e.g. the code before import workers), alternating which goes first; the
 command line runs in a subprocess, so interpreter start and imports are counted. The two
 runs must write byte-identical label files (checked).
 
-Prints per run the wall time and the CPU time of the process (user + system), the ratio
+Prints per run the wall time and the CPU time of the process and its worker processes
+(user + system: ``wait4`` counts the children it waited for), the ratio
 reference / new, and the load average: on a shared machine CPU time is the steadier
 figure, the wall time is what a user waits. BENCH_ROUNDS (default 3) sets the rounds.
 BENCH_BASELINE=none skips the reference runs.
@@ -113,7 +115,9 @@ def main() -> None:
             os.unlink(labelled / name)
             os.link(jpeg, labelled / name)
         codes = {"new": REPO}
-        if baseline != "none":
+        if baseline != "none" and Path(baseline, "anylabel").is_dir():  # a checkout, e.g. /work/old
+            codes["reference"] = Path(baseline).resolve()
+        elif baseline != "none":
             codes["reference"] = reference_checkout(baseline, tmp / "reference")
         print(f"{n} images x {s} shapes; reference code: {baseline}; {rounds} round(s)")
         results: dict[tuple[str, str], list[tuple[float, float]]] = {}

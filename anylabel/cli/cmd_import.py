@@ -39,6 +39,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     group = parser.add_mutually_exclusive_group()
     group.add_argument("--merge", action="store_true", help="add to existing label files the imported shapes they do not already have")
     group.add_argument("--overwrite", action="store_true", help="replace existing label files")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=0,
+        metavar="N",
+        help="processes for datasets of 1,000+ images (default 0: one per CPU core; 1: no workers)",
+    )
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
@@ -49,7 +56,7 @@ def run(args: argparse.Namespace) -> int:
     from .cmd_export import _from_here, _run_with_progress
     from .progress import Progress
 
-    options = ExportOptions()
+    options = ExportOptions(workers=max(0, args.workers))
     try:
         if args.pose_config:
             options.pose_config, _ = load_pose_config(args.pose_config)

@@ -141,7 +141,15 @@ class AtomicBatch:
             error = exc
         if error is not None and staged:
             discard_temp(staged.pop())
-        self._batch.append((tag, target, staged[0] if staged else None, error))
+        return self.adopt(tag, target, staged[0] if staged else None, error)
+
+    def adopt(self, tag: Any, path: str | os.PathLike[str], tmp: str | os.PathLike[str] | None,
+              error: BaseException | None = None) -> list[Outcome]:
+        """Commit with the batch a temp file that is already written (by a worker process,
+        ``write_temp_beside``), or record a file that failed before it was (``tmp`` None,
+        ``error`` its outcome). Returns what ``submit`` returns."""
+        target = Path(path)
+        self._batch.append((tag, target, None if tmp is None else Path(tmp), error))
         self._paths.add(os.fspath(target))
         if len(self._batch) < self.batch_size:
             return []

@@ -388,7 +388,71 @@ def annotation_to_dict(ann: ImageAnnotation) -> dict[str, Any]:
 
 
 def dumps(ann: ImageAnnotation) -> str:
+    fast = _dumps_with_array_points(ann)
+    if fast is not None:
+        return fast
     return dumps_indented(annotation_to_dict(ann)) + "\n"
+
+
+def _dumps_with_array_points(ann: ImageAnnotation) -> str | None:
+    """``dumps(ann)`` for the usual file, the same bytes at a quarter of the cost.
+
+    The general path converts every point to a Python float in a Python loop and then
+    walks the whole document for NaN (most of a bulk import's encoding time). Here a float64
+    array's ``tolist()`` (the same floats, in C) gives the points, and they are checked for
+    NaN and infinities in one sum per file (non-finite exactly when a value is, or on an
+    overflow); the other values are checked as ``dumps_indented`` checks them. None when a
+    shape needs the general path (an ``extra`` key, LabelMe's oriented rectangle, points
+    not float64), a value may not be finite, or orjson refuses the document: the caller
+    then encodes as before, errors included (``tests/unit/core/test_label_file_encoding.py``)."""
+    shapes: list[dict[str, Any]] = []
+    arrays = []
+    for s in ann.shapes:
+        pts = s.points
+        if s.extra or s.saved_as or type(pts) is not np.ndarray or pts.dtype != np.float64 or pts.ndim != 2:
+            return None
+        score = s.score
+        if score is not None and not (type(score) is float and math.isfinite(score)):
+            return None
+        if (s.flags or s.attributes or s.kie_linking) and not _all_finite([s.flags, s.attributes, s.kie_linking]):
+            return None
+        arrays.append(pts.reshape(-1))
+        d: dict[str, Any] = {
+            "label": s.label,
+            "score": score,
+            "points": pts.tolist(),
+            "group_id": s.group_id,
+            "description": s.description,
+            "difficult": bool(s.difficult),
+            "shape_type": s.shape_type,
+            "flags": dict(s.flags),
+            "attributes": dict(s.attributes),
+            "kie_linking": list(s.kie_linking),
+        }
+        if s.shape_type == ROTATION:
+            direction = float(s.direction)
+            if not math.isfinite(direction):
+                return None
+            d["direction"] = direction
+        shapes.append(d)
+    if arrays and not math.isfinite(sum(np.concatenate(arrays).tolist())):  # Python floats: no overflow warning
+        return None
+    if ann.extra or (ann.flags and not _all_finite(ann.flags)):
+        return None
+    d = {
+        "version": ann.version or __version__,
+        "flags": dict(ann.flags),
+        "checked": bool(ann.checked) if ann.checked is not None else False,
+        "shapes": shapes,
+        "imagePath": ann.image_path,
+        "imageData": ann.image_data,
+        "imageHeight": ann.image_height,
+        "imageWidth": ann.image_width,
+    }
+    try:
+        return orjson.dumps(d, option=orjson.OPT_INDENT_2).decode("utf-8") + "\n"
+    except orjson.JSONEncodeError:  # e.g. an integer beyond 64 bits, a non-string key
+        return None
 
 
 def dumps_indented(value: Any) -> str:
@@ -423,9 +487,12 @@ def write_label_file(path: str | os.PathLike[str], ann: ImageAnnotation,
                      save: Callable[[Any, str], None] = atomic_write_text) -> None:
     """Write atomically; shapes that cannot be represented raise LabelFileError and the old file stays.
     ``save(path, text)``: the atomic write (a bulk import passes ``AtomicBatch``'s)."""
-    for i, s in enumerate(ann.shapes):
-        if not np.all(np.isfinite(s.points)):
-            raise LabelFileError(path, f"shape {i} ({s.label!r}) has NaN or infinite coordinates; not saved")
+    # One sum for all the shapes (non-finite only when a coordinate is, or on overflow);
+    # shape by shape only then, to name the one at fault.
+    if ann.shapes and not math.isfinite(sum(np.concatenate([s.points.reshape(-1) for s in ann.shapes]).tolist())):
+        for i, s in enumerate(ann.shapes):
+            if not np.all(np.isfinite(s.points)):
+                raise LabelFileError(path, f"shape {i} ({s.label!r}) has NaN or infinite coordinates; not saved")
     ann.version = __version__
     try:
         save(path, dumps(ann))

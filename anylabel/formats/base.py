@@ -109,6 +109,15 @@ class ImportItem:
 
 
 @dataclass
+class PlannedItem:
+    """An entry of a dataset matched to its image, its shapes not built yet: importers with
+    ``plan()`` and ``builder()`` let import workers build them (formats/import_workers.py)."""
+
+    image_path: Path
+    payload: Any
+
+
+@dataclass
 class ImportFailure:
     """A dataset file, or one entry of it, that could not be imported."""
 

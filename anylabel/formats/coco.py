@@ -39,6 +39,7 @@ from .base import (
     ImportContext,
     ImportFailure,
     ImportItem,
+    PlannedItem,
     Skip,
 )
 from .coco_area import polygon_areas, rectangle_area, union_area
@@ -267,11 +268,20 @@ def dataset(
 
 
 def _num_list(raw: Any, where: str, what: str) -> list[float]:
+    if type(raw) is list:
+        # One C-level sum checks the usual list at once: it raises for anything but numbers
+        # (bool, int, float) and is finite only when every value is (or, on an overflow,
+        # sends a list of finite values the long way, which accepts it).
+        try:
+            if math.isfinite(sum(raw)):
+                return list(map(float, raw))
+        except (TypeError, OverflowError):
+            pass
     if not isinstance(raw, list):
         raise FormatError(f"{where}: '{what}' must be a list of numbers")
     try:
         values = [float(v) for v in raw]
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):  # OverflowError: an integer beyond any float
         raise FormatError(f"{where}: '{what}' must be a list of numbers") from None
     if not all(math.isfinite(v) for v in values):
         raise FormatError(f"{where}: '{what}' contains NaN or infinite values")
@@ -302,11 +312,13 @@ def parse_annotation(
     bbox = _num_list(ann.get("bbox", []), where, "bbox")
     seg = ann.get("segmentation")
     polys: list[np.ndarray] = []
+    flats: list[list[float]] = []  # the polygons' values as read (the RLE's outlines have none)
     if isinstance(seg, list):
         for part in seg:
             v = _num_list(part, where, "segmentation")
             if len(v) >= 6 and len(v) % 2 == 0:
                 polys.append(np.array(v).reshape(-1, 2))
+                flats.append(v)
             elif v:
                 raise FormatError(
                     f"{where}: a segmentation polygon needs an even number of values "
@@ -314,6 +326,7 @@ def parse_annotation(
                 )
     elif isinstance(seg, dict):  # RLE (crowd regions): outline the mask
         polys = mask_to_polygons(rle_decode(seg, where, image_size), tolerance=0.5)
+        flats = [p.ravel().tolist() for p in polys]
     kps = ann.get("keypoints")
     kp_values = _num_list(kps, where, "keypoints") if kps else []
     has_kps = any(kp_values[i + 2] > 0 for i in range(0, len(kp_values) - 2, 3))
@@ -339,7 +352,7 @@ def parse_annotation(
         p = polys[0]
         (cx, cy), r = (p.min(axis=0) + p.max(axis=0)) / 2, float((p[:, 0].max() - p[:, 0].min()) / 2)
         shapes.append(make(CIRCLE, np.array([[cx, cy], [cx + r, cy]])))
-    elif len(polys) == 1 and _is_axis_box(polys[0]) and shape_type in (None, RECTANGLE):
+    elif len(polys) == 1 and shape_type in (None, RECTANGLE) and _is_axis_box(flats[0]):
         p = polys[0]
         shapes.append(make(RECTANGLE, np.array([p.min(axis=0), p.max(axis=0)])))
     else:
@@ -419,17 +432,21 @@ def _is_text(s: str) -> bool:
         return False
 
 
-def _is_axis_box(p: np.ndarray) -> bool:
-    """Four corners of an axis-aligned box (how rectangles are exported). Plain Python on
-    four points: numpy's per-call overhead made this most of a 200,000-annotation import."""
-    if len(p) != 4:
+def _is_axis_box(flat: list[float]) -> bool:
+    """Four corners ``[x0, y0, x1, y1, ...]`` of an axis-aligned box (how rectangles are
+    exported). Plain Python on the values as read: numpy's per-call overhead made this most
+    of a 200,000-annotation import."""
+    if len(flat) != 8:
         return False
-    flat = p.ravel().tolist()
-    xs, ys = {round(v, 6) for v in flat[0::2]}, {round(v, 6) for v in flat[1::2]}
-    if len(xs) != 2 or len(ys) != 2:
+    xs, ys = flat[0::2], flat[1::2]
+    xr, yr = {round(v, 6) for v in xs}, {round(v, 6) for v in ys}
+    if len(xr) != 2 or len(yr) != 2:
         return False
-    area = shoelace(p)
-    return area > 0 and math.isclose(area, (max(xs) - min(xs)) * (max(ys) - min(ys)), rel_tol=1e-6)
+    acc = xs[-1] * ys[0] - xs[0] * ys[-1]  # convert.shoelace's sum, in its order
+    for i in range(3):
+        acc += xs[i] * ys[i + 1] - xs[i + 1] * ys[i]
+    area = abs(acc) / 2.0
+    return area > 0 and math.isclose(area, (max(xr) - min(xr)) * (max(yr) - min(yr)), rel_tol=1e-6)
 
 
 # ----------------------------------------------------------------------------- on disk
@@ -577,6 +594,17 @@ class CocoImporter:
         return len(self.data["images"])
 
     def items(self) -> Iterator[ImportItem | ImportFailure]:
+        build = None  # made once plan() has read the categories
+        for planned in self.plan():
+            if isinstance(planned, ImportFailure):
+                yield planned
+                continue
+            build = build or self.builder()
+            yield build(planned)
+
+    def plan(self) -> Iterator[PlannedItem | ImportFailure]:
+        """Each image entry matched to its image, with its annotations (their shapes are
+        built by ``build``, which import workers run), and what cannot be imported."""
         src = str(self.ctx.source)
         cats = {}
         for c in self.data.get("categories", []):
@@ -591,6 +619,7 @@ class CocoImporter:
             else:
                 what = f"annotation {ann.get('id')!r}" if isinstance(ann, dict) else "an 'annotations' entry"
                 yield ImportFailure(src, f"{what} has no usable image_id")
+        self._cats = cats
         index = scan_folder(self.ctx.images_dir)
         names = set(index.names)
         by_stem: dict[str, str | None] = {}  # stem -> the one image of that stem (None: several)
@@ -629,41 +658,68 @@ class CocoImporter:
                 except DeclaredSizeError as exc:
                     yield ImportFailure(src, f"image {file_name!r} (id {img.get('id')}): {exc}")
                     continue
-            shapes: list[Shape] = []
-            try:
-                used = [  # a list: a group_id of any JSON type must not need hashing here
-                    a.get("attributes", {}).get("group_id")
-                    for a in anns
-                    if isinstance(a.get("attributes"), dict)
-                ]
-                fresh = max([g for g in used if isinstance(g, int)] + [0]) + 1
-                for ann in anns:
-                    cat = cats.get(ann.get("category_id")) if _is_id(ann.get("category_id")) else None
-                    if cat is None:
-                        raise FormatError(
-                            f"annotation {ann.get('id')}: unknown category_id {ann.get('category_id')!r}"
-                        )
-                    name = cat.get("name", "")
-                    if not isinstance(name, str) or not _is_text(name):
-                        raise FormatError(
-                            f"category {cat.get('id')!r}: its name {name!r} is not valid text "
-                            "(a lone UTF-16 surrogate or not a string)"
-                        )
-                    kp_names = cat.get("keypoints")
-                    if kp_names is not None and not (
-                            isinstance(kp_names, list) and all(isinstance(n, str) for n in kp_names)):
-                        raise FormatError(f"category {cat.get('id')!r}: 'keypoints' must be a list of names")
-                    new = parse_annotation(ann, name, kp_names, fresh, size)
-                    if any(s.group_id == fresh for s in new):
-                        fresh += 1
-                    shapes.extend(new)
-            except FormatError as exc:
-                yield ImportFailure(src, f"image {file_name!r}: {exc}")
-                continue
-            yield ImportItem(index.folder / base, shapes, size)
+            yield PlannedItem(index.folder / base, (file_name, size, anns))
         if matched_by_stem:
             (given, found), more = matched_by_stem[0], len(matched_by_stem) - 1
             self.notes.append(
                 f"{len(matched_by_stem)} image(s) matched by file stem, not by exact name "
                 f"({given!r} -> {found!r}{f' and {more} more' if more else ''})"
             )
+
+    def builder(self) -> "CocoBuilder":
+        """What builds the shapes of ``plan``'s entries, without the dataset it was read from."""
+        return CocoBuilder(str(self.ctx.source), self._cats)
+
+
+class CocoBuilder:
+    """The shapes of one planned image entry: ``parse_annotation`` of each annotation, with
+    its category's name and keypoint names (checked once per category)."""
+
+    def __init__(self, src: str, cats: dict[Any, dict[str, Any]]) -> None:
+        self.src = src
+        self.cats = cats
+        self._checked: dict[Any, tuple[str, list[str] | None] | str] = {}
+
+    def category(self, cat_id: Any) -> tuple[str, list[str] | None] | str:
+        """(name, keypoint names) of a known category, else the problem with it."""
+        got = self._checked.get(cat_id)
+        if got is None:
+            got = self._checked[cat_id] = self._check(cat_id)
+        return got
+
+    def _check(self, cat_id: Any) -> tuple[str, list[str] | None] | str:
+        cat = self.cats.get(cat_id)
+        if cat is None:
+            return ""  # unknown: named with the annotation by the caller
+        name = cat.get("name", "")
+        if not isinstance(name, str) or not _is_text(name):
+            return (f"category {cat.get('id')!r}: its name {name!r} is not valid text "
+                    "(a lone UTF-16 surrogate or not a string)")
+        kp_names = cat.get("keypoints")
+        if kp_names is not None and not (isinstance(kp_names, list) and all(isinstance(n, str) for n in kp_names)):
+            return f"category {cat.get('id')!r}: 'keypoints' must be a list of names"
+        return name, kp_names
+
+    def __call__(self, planned: PlannedItem) -> ImportItem | ImportFailure:
+        file_name, size, anns = planned.payload
+        shapes: list[Shape] = []
+        try:
+            used = [  # a list: a group_id of any JSON type must not need hashing here
+                a.get("attributes", {}).get("group_id")
+                for a in anns
+                if isinstance(a.get("attributes"), dict)
+            ]
+            fresh = max([g for g in used if isinstance(g, int)] + [0]) + 1
+            for ann in anns:
+                cat_id = ann.get("category_id")
+                got = self.category(cat_id) if _is_id(cat_id) else ""
+                if type(got) is str:
+                    raise FormatError(got or f"annotation {ann.get('id')}: unknown category_id {cat_id!r}")
+                name, kp_names = got
+                new = parse_annotation(ann, name, kp_names, fresh, size)
+                if any(s.group_id == fresh for s in new):
+                    fresh += 1
+                shapes.extend(new)
+        except FormatError as exc:
+            return ImportFailure(self.src, f"image {file_name!r}: {exc}")
+        return ImportItem(planned.image_path, shapes, size)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import os
 from pathlib import Path
+from typing import Any, Iterator
 
 import yaml
 
@@ -19,7 +20,9 @@ from ..core.bulk import AtomicBatch, with_paused_gc
 from ..core.errors import LabelFileError
 from ..core.label_file import label_path_for, new_annotation_for, read_label_file, write_label_file
 from ..core.safe_yaml import load_yaml_file
-from .base import CancelFn, ExportOptions, FormatError, ImportContext, ImportFailure, ProgressFn, Summary
+from .base import (
+    CancelFn, ExportOptions, FormatError, ImportContext, ImportFailure, ImportItem, PlannedItem, ProgressFn, Summary,
+)
 from .driver import CLASSES_FILE, ClassFileProblem, existing_class_list, never_cancelled, no_progress, load_classes
 from .merge import shapes_to_add
 from .registry import get_format
@@ -119,70 +122,181 @@ def import_dataset(
     if spec.uses_classes and classes is None and spec.needs_class_names:
         summary.notes.append("no class file: labels are the class indices")
     total = importer.count()
-    done = present = unchanged = 0
-
-    def record(outcome: tuple[tuple[Path, int], BaseException | None]) -> None:
-        (image_path, n_added), error = outcome
-        if error is None:
-            summary.files_written += 1
-            summary.shapes_written += n_added
-        elif isinstance(error, LabelFileError):
-            summary.fail(error.path, error.problem)
-        elif isinstance(error, OSError) and error.filename:  # the commit of a batch (fsync, rename)
-            summary.fail(error.filename, f"cannot be written ({error.strerror or error})")
-        else:  # e.g. an unwritable folder; name the image and go on
-            summary.fail(image_path, f"cannot be imported ({error})")
-
+    tally = _Tally(summary)
+    planned = _parallel_plan(importer, total, options)
     # Label files are saved in batches: all written, then fsynced together, then renamed
     # into place (docs/adr/0014-import-durability.md); outcomes come back in order.
     with AtomicBatch() as writes:
-        for entry in importer.items():
+        items: Iterator[ImportItem | ImportFailure]
+        if planned is None:
+            items, done = importer.items(), 0
+        else:
+            workers, entries = planned
+            resume_at = 0
+            if workers > 1:
+                resume_at = _import_in_workers(importer, entries, on_exists, workers, tally, writes, progress, cancelled)
+            items, done = _built(importer, entries[resume_at:]), resume_at
+        for entry in items if not summary.cancelled else ():
             if cancelled():
                 summary.cancelled = True
                 break
             done += 1
             progress("import", min(done, total), total)
-            if isinstance(entry, ImportFailure):
-                summary.fail(entry.path, entry.problem)
-                continue
-            summary.images += 1
-            label_path = label_path_for(entry.image_path)
-            for outcome in writes.settle(label_path):  # a second entry for the same image sees the first's file
-                record(outcome)
-            try:
-                exists = label_path.exists()
-                if exists and on_exists == "refuse":
-                    summary.fail(
-                        label_path, "a label file already exists; not overwritten (choose merge or overwrite)"
-                    )
-                    continue
-                added = entry.shapes
-                if exists and on_exists == "merge":
-                    ann = read_label_file(label_path)
-                    added = shapes_to_add(ann.shapes, entry.shapes)
-                    present += len(entry.shapes) - len(added)
-                    if not added:  # nothing new: the file keeps its bytes (no version bump, no new keys)
-                        unchanged += 1
-                        continue
-                    ann.shapes.extend(added)
-                else:
-                    ann = new_annotation_for(entry.image_path, entry.shapes, entry.size)
-                if entry.size and not (ann.image_width and ann.image_height):
-                    ann.image_width, ann.image_height = entry.size
-            except LabelFileError as exc:
-                summary.fail(exc.path, exc.problem)
-                continue
-            except Exception as exc:  # noqa: BLE001  # e.g. an unreadable image header; name it and go on
-                summary.fail(entry.image_path, f"cannot be imported ({exc})")
-                continue
-            tag = (entry.image_path, len(added))
-            for outcome in writes.submit(tag, label_path, functools.partial(write_label_file, label_path, ann)):
-                record(outcome)
+            tally.one(entry, on_exists, writes)
         for outcome in writes.finish():
-            record(outcome)
+            tally.record(outcome)
     summary.notes.extend(getattr(importer, "notes", []))  # e.g. COCO images matched by stem
-    if present:
-        summary.notes.append(f"{present} shape(s) already in the label files were not added again")
-    if unchanged:
-        summary.notes.append(f"{unchanged} label file(s) had nothing new and were left as they were")
+    if tally.present:
+        summary.notes.append(f"{tally.present} shape(s) already in the label files were not added again")
+    if tally.unchanged:
+        summary.notes.append(f"{tally.unchanged} label file(s) had nothing new and were left as they were")
     return summary
+
+
+def prepare_entry(entry: ImportItem, label_path: Path, on_exists: str) -> tuple[str, Any, int, int]:
+    """What to do with one imported entry, whose label file is ``label_path``:
+    ("write", the annotation to save, shapes added, shapes already present),
+    ("unchanged", None, 0, shapes present) (merge found nothing new), or
+    ("refused" / "failed", (path, problem), 0, 0). The one-process path and the import
+    workers both decide here."""
+    try:
+        exists = label_path.exists()
+        if exists and on_exists == "refuse":
+            return "refused", (str(label_path), REFUSED), 0, 0
+        added = entry.shapes
+        present = 0
+        if exists and on_exists == "merge":
+            ann = read_label_file(label_path)
+            added = shapes_to_add(ann.shapes, entry.shapes)
+            present = len(entry.shapes) - len(added)
+            if not added:  # nothing new: the file keeps its bytes (no version bump, no new keys)
+                return "unchanged", None, 0, present
+            ann.shapes.extend(added)
+        else:
+            ann = new_annotation_for(entry.image_path, entry.shapes, entry.size)
+        if entry.size and not (ann.image_width and ann.image_height):
+            ann.image_width, ann.image_height = entry.size
+    except Exception as exc:  # noqa: BLE001  # e.g. an unreadable image header; name it and go on
+        return "failed", failure_of(exc, entry.image_path, before_write=True), 0, 0
+    return "write", ann, len(added), present
+
+
+REFUSED = "a label file already exists; not overwritten (choose merge or overwrite)"
+
+
+def failure_of(error: BaseException, image_path: Path | str, before_write: bool = False) -> tuple[str, str]:
+    """(path, problem) for the summary: the label file a LabelFileError names, the file a
+    failed commit (fsync, rename) names, else the image."""
+    if isinstance(error, LabelFileError):
+        return os.fspath(error.path), error.problem
+    if not before_write and isinstance(error, OSError) and error.filename:
+        return os.fspath(error.filename), f"cannot be written ({error.strerror or error})"
+    return os.fspath(image_path), f"cannot be imported ({error})"
+
+
+class _Tally:
+    """Counts and failures of an import, from the one-process path's entries and from the
+    workers' results alike."""
+
+    def __init__(self, summary: Summary) -> None:
+        self.summary = summary
+        self.present = self.unchanged = 0
+
+    def record(self, outcome: tuple[tuple[Any, int], BaseException | None]) -> None:
+        (image_path, n_added, *_), error = outcome
+        if error is None:
+            self.summary.files_written += 1
+            self.summary.shapes_written += n_added
+        else:
+            self.summary.fail(*failure_of(error, image_path))
+
+    def one(self, entry: ImportItem | ImportFailure, on_exists: str, writes: AtomicBatch) -> None:
+        """An entry built in this process: checked, merged and staged here."""
+        if isinstance(entry, ImportFailure):
+            self.summary.fail(entry.path, entry.problem)
+            return
+        self.summary.images += 1
+        label_path = label_path_for(entry.image_path)
+        for outcome in writes.settle(label_path):  # a second entry for the same image sees the first's file
+            self.record(outcome)
+        kind, value, n_added, present = prepare_entry(entry, label_path, on_exists)
+        self.present += present
+        if kind == "unchanged":
+            self.unchanged += 1
+        elif kind != "write":
+            self.summary.fail(*value)
+        else:
+            tag = (entry.image_path, n_added)
+            for outcome in writes.submit(tag, label_path, functools.partial(write_label_file, label_path, value)):
+                self.record(outcome)
+
+    def take(self, result: tuple[str, Any, Any], writes: AtomicBatch) -> None:
+        """A worker's result (``import_workers.stage_range``)."""
+        kind, a, b = result
+        if kind == "failed":
+            self.summary.fail(a, b)
+            return
+        self.summary.images += 1
+        if kind == "refused":
+            self.summary.fail(a, b)
+        elif kind == "unchanged":
+            self.unchanged += 1
+            self.present += a
+        else:
+            image_path, n_added, present = a
+            self.present += present
+            label_path = label_path_for(image_path)
+            if kind == "unstaged":
+                self.summary.fail(*b)
+            else:
+                for outcome in writes.adopt((image_path, n_added), label_path, b):
+                    self.record(outcome)
+
+
+def _parallel_plan(importer: Any, total: int, options: ExportOptions) -> tuple[int, list[Any]] | None:
+    """(workers, the planned entries) when this import is worth sharing out among forked
+    workers, else None (the importer then runs as it comes). Not when two entries name one
+    image: the second must see the file the first wrote."""
+    from .import_workers import worker_count
+    from .parallel import can_fork
+
+    if not hasattr(importer, "plan") or options.workers == 1:
+        return None
+    workers = worker_count(options.workers, total)
+    if workers < 2 or not can_fork():
+        return None
+    entries = list(importer.plan())
+    targets = [label_path_for(e.image_path) for e in entries if isinstance(e, PlannedItem)]
+    return (workers if len(set(targets)) == len(targets) else 1), entries
+
+
+def _import_in_workers(importer: Any, entries: list[Any], on_exists: str, workers: int, tally: "_Tally",
+                       writes: AtomicBatch, progress: ProgressFn, cancelled: CancelFn) -> int:
+    """Share ``entries`` out among forked workers (``import_workers``), committing their temp
+    files as their results come; the index of the first entry left to do in this process
+    (all of them when cancelled, the ones not handed out when the workers failed)."""
+    from .import_workers import staged_in_workers
+    from .parallel import PoolUnavailable
+
+    done = 0
+    try:
+        for results in staged_in_workers(importer.builder(), entries, on_exists, workers, progress, cancelled):
+            for result in results:
+                tally.take(result, writes)
+            done += len(results)
+    except PoolUnavailable as exc:
+        tally.summary.notes.append(f"worker processes unavailable ({exc}); imported in one process")
+        return exc.resume_at
+    if done < len(entries):  # stopped early: cancelled
+        tally.summary.cancelled = True
+    return done
+
+
+def _built(importer: Any, entries: list[Any]) -> Iterator[ImportItem | ImportFailure]:
+    build = None
+    for entry in entries:
+        if isinstance(entry, ImportFailure):
+            yield entry
+            continue
+        build = build or importer.builder()
+        yield build(entry)

@@ -40,7 +40,12 @@ F = TypeVar("F", bound=Callable[..., Any])
 
 
 class PoolUnavailable(RuntimeError):
-    """The worker processes could not start or died; the caller converts in one process."""
+    """The worker processes could not start or died; the caller converts in one process
+    (an import from entry ``resume_at``, the first not handed out)."""
+
+    def __init__(self, message: str, resume_at: int = 0) -> None:
+        super().__init__(message)
+        self.resume_at = resume_at
 
 
 def _chunks(rows: list[Any], workers: int) -> list[list[Any]]:
@@ -70,7 +75,12 @@ def _start_context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context("spawn")
 
 
-def _worker_init(parent_pid: int) -> None:
+def can_fork() -> bool:
+    """Whether workers started now would be forked (they then inherit the parent's data)."""
+    return _start_context().get_start_method() == "fork"
+
+
+def _worker_init(parent_pid: int, then: Callable[..., None] | None = None, args: tuple[Any, ...] = ()) -> None:
     end_with_parent(parent_pid)
     try:  # one process per core already: keep OpenCV from starting its own thread pool
         import cv2
@@ -78,6 +88,8 @@ def _worker_init(parent_pid: int) -> None:
         cv2.setNumThreads(1)
     except Exception:  # noqa: BLE001  # only a tuning knob
         pass
+    if then is not None:
+        then(*args)
 
 
 #: Linux prctl option: the signal a process gets when its parent thread ends.
@@ -114,11 +126,13 @@ def _watch_parent(parent_pid: int) -> None:
     os._exit(1)
 
 
-def make_pool(workers: int) -> cf.ProcessPoolExecutor:
-    """The worker pool of an export: fork or spawn (``_start_context``), workers that end with
-    their parent."""
+def make_pool(workers: int, then: Callable[..., None] | None = None, args: tuple[Any, ...] = ()) -> cf.ProcessPoolExecutor:
+    """The worker pool of an export or import: fork or spawn (``_start_context``), workers that
+    end with their parent. Each worker then runs ``then(*args)`` (forked workers inherit
+    ``args``; spawned ones are sent them)."""
     return cf.ProcessPoolExecutor(
-        max_workers=workers, mp_context=_start_context(), initializer=_worker_init, initargs=(os.getpid(),)
+        max_workers=workers, mp_context=_start_context(), initializer=_worker_init,
+        initargs=(os.getpid(), then, args),
     )
 
 

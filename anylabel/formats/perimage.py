@@ -3,6 +3,7 @@ write each image's file atomically, and pair each image with its file on import.
 
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path
 from typing import Callable, Iterator
@@ -19,6 +20,7 @@ from .base import (
     ImportContext,
     ImportFailure,
     ImportItem,
+    PlannedItem,
     Skip,
 )
 
@@ -75,6 +77,13 @@ class PerImageImporter:
         return len(self._labels)
 
     def items(self) -> Iterator[ImportItem | ImportFailure]:
+        build = self.builder()
+        for planned in self.plan():
+            yield planned if isinstance(planned, ImportFailure) else build(planned)
+
+    def plan(self) -> Iterator[PlannedItem | ImportFailure]:
+        """Each label file paired with its image (read and parsed by ``builder()``, which
+        import workers run), and the label files without an image."""
         index = scan_folder(self.ctx.images_dir)
         by_stem: dict[str, Path] = {}
         for name in index.names:
@@ -86,16 +95,22 @@ class PerImageImporter:
                     str(label_path), f"no image named {label_path.stem}.* in {self.ctx.images_dir}"
                 )
                 continue
-            try:
-                text = label_path.read_text(encoding="utf-8-sig")
-                shapes, size = self.parse(text, image, self.ctx)
-            except (FormatError, UnicodeDecodeError) as exc:
-                yield ImportFailure(str(label_path), str(exc))
-                continue
-            except OSError as exc:
-                yield ImportFailure(str(label_path), f"cannot be read ({exc.strerror or exc})")
-                continue
-            yield ImportItem(image, shapes, size)
+            yield PlannedItem(image, label_path)
+
+    def builder(self) -> Callable[[PlannedItem], ImportItem | ImportFailure]:
+        return functools.partial(_read_planned, self.parse, self.ctx)
+
+
+def _read_planned(parse: ParseText, ctx: ImportContext, planned: PlannedItem) -> ImportItem | ImportFailure:
+    label_path, image = planned.payload, planned.image_path
+    try:
+        text = label_path.read_text(encoding="utf-8-sig")
+        shapes, size = parse(text, image, ctx)
+    except (FormatError, UnicodeDecodeError) as exc:
+        return ImportFailure(str(label_path), str(exc))
+    except OSError as exc:
+        return ImportFailure(str(label_path), f"cannot be read ({exc.strerror or exc})")
+    return ImportItem(image, shapes, size)
 
 
 #: Files that sit next to label files in exported folders but are not label files.

@@ -97,8 +97,7 @@ def speed_rows(label: str, float_cfg: Path, int8_cfg: Path, image: np.ndarray, r
     from anylabel.inference import create_model
 
     f, q = create_model(float_cfg, device="cpu"), create_model(int8_cfg, device="cpu")
-    inputs, _ = f.preprocess(image)
-    feed_f = {f.sessions[0].input_names[0]: inputs}
+    feed_f, _ = f.preprocess(image)  # {input name: pre-processed tensor}
     sf, sq = f.sessions[0], q.sessions[0]
     bare = paired({"float": lambda: sf.run(feed_f), "int8": lambda: sq.run(feed_f)}, rounds, repeat)
     whole = paired({"float": lambda: f.predict(image), "int8": lambda: q.predict(image)}, rounds, repeat)
@@ -197,7 +196,7 @@ def main() -> int:
         from anylabel.inference import create_model
 
         f = create_model(det_cfg, device="cpu")
-        feed = {f.sessions[0].input_names[0]: f.preprocess(image)[0]}
+        feed = f.preprocess(image)[0]
         dyn = ort_dynamic_with_conv(f.sessions[0].path, tmp / "det_dynamic_conv.onnx")
         print(bare_speed("demo detector, ORT default dynamic (ConvInteger), session.run",
                          f.sessions[0].path, dyn, feed, args.rounds, args.repeat), flush=True)

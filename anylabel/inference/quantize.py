@@ -397,6 +397,21 @@ def _has_dynamic_ops(path: Path) -> bool:
     return any(n.op_type in DYNAMIC_OPS for n in load_float_model(path).graph.node)
 
 
+def _carry_side_files(cfg: Any, data: dict[str, Any], folder: Path, done: set[str]) -> None:
+    """A type's other ``*_path`` keys (e.g. RAM's ``tag_list_path``) that name a file beside the
+    source config: copied into the output folder, so the relative name still finds it."""
+    for key, value in list(data.items()):
+        if not (isinstance(value, str) and str(key).endswith("_path")) or key in done:
+            continue
+        if "://" in value or Path(value).is_absolute():
+            continue  # URLs, pkg:// and absolute paths mean the same from any folder
+        src = (cfg.base_dir() / value).resolve()
+        if src.is_file() and is_inside(src, cfg.base_dir()):
+            dest = _confined(folder, src.name, f"{key}")
+            shutil.copyfile(src, dest)
+            data[key] = dest.name
+
+
 def write_config(cfg: Any, dest: Path, new_name: str, files: dict[str, QuantizedFile], mode: Mode) -> Path:
     """The source config's keys, renamed, pointing at the INT8 files (plain names in ``dest``'s
     folder) with their sha256; a class-list name becomes the list, so the config stands alone."""
@@ -416,6 +431,7 @@ def write_config(cfg: Any, dest: Path, new_name: str, files: dict[str, Quantized
         data["classes"] = list(cfg.classes)
     for key, q in files.items():
         data[key] = q.output.name
+    _carry_side_files(cfg, data, dest.parent, set(files))
     data["sha256"] = {key: _digest(q.output) for key, q in files.items()}
     text = "# Written by anylabel models quantize; model paths are relative to this file.\n" + \
         yaml.safe_dump(data, sort_keys=False, allow_unicode=True)

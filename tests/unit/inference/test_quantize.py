@@ -219,3 +219,15 @@ def test_static_on_a_bare_onnx_file_feeds_resized_images(tmp_path) -> None:
     (f,) = result.files
     assert f.how == "static INT8" and f.similarity is not None and f.similarity > 0.95
     load_float_model(src)  # the source is still a float model, untouched
+
+
+def test_a_side_file_beside_the_config_travels_with_it(tmp_path) -> None:
+    """RAM-style ``tag_list_path: tags.txt`` must still resolve from the new config's folder."""
+    src = matmul_model(tmp_path / "mlp.onnx")
+    (tmp_path / "tags.txt").write_text("a\nb\n")
+    cfg = tmp_path / "ram.yaml"
+    cfg.write_text(f"type: ram\nname: r\nmodel_path: {src.name}\ntag_list_path: tags.txt\n")
+    result = quantize(str(cfg), tmp_path / "out", "dynamic")
+    written = load_config(result.config)
+    assert written.options["tag_list_path"] == "tags.txt"
+    assert (tmp_path / "out" / "tags.txt").read_text() == "a\nb\n"

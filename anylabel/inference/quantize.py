@@ -289,7 +289,6 @@ def quantize(source: str, output: str | os.PathLike[str], mode: Mode, calibratio
     out = Path(output).expanduser().resolve()
     if out.exists() and not out.is_dir():
         raise QuantizeError(f"{out}: the output must be a folder, this is a file")
-    out.mkdir(parents=True, exist_ok=True)
     say = progress or (lambda _msg: None)
     if is_onnx_source(source):
         return _quantize_plain(Path(source).expanduser().resolve(), out, mode, images, say)
@@ -319,6 +318,7 @@ def _quantize_plain(src: Path, out: Path, mode: Mode, images: list[Path],
     if dest.resolve() == src:
         raise QuantizeError(f"{dest}: the output would replace the source; choose another --output")
     say(f"quantising {src.name} ({mode})")
+    out.mkdir(parents=True, exist_ok=True)  # only now: a refused source leaves no folder behind
     result.files.append(quantize_file(src, dest, mode, feeds))
     result.notes.append("no config written for a bare ONNX file: copy the model's config, point its "
                         f"model_path at {dest.name} (or quantise the config instead)")
@@ -365,6 +365,7 @@ def _quantize_config(source: str, out: Path, mode: Mode, images: list[Path],
     new_name = f"{cfg.name}_int8"
     config_dest = _confined(out, f"{new_name}.yaml", "the config name")
     written: dict[str, QuantizedFile] = {}
+    out.mkdir(parents=True, exist_ok=True)  # only now: a refused source leaves no folder behind
     for key, src in files.items():
         dest = _confined(out, _output_name(src), "the model file name")
         if dest.resolve() in (p for p in files.values()):

@@ -1,9 +1,11 @@
 """``anylabel doctor``: what this installation runs on, for bug reports and setup checks.
 
-Prints Python, Qt, ONNX Runtime and the execution providers that *really* load (each one
-the runtime lists is tried on a small shipped model: a CUDA provider whose libraries are
-missing is listed by ONNX Runtime but falls back to CPU), Ray, and the model cache with
-its size. Exit code 0 when the app and inference can run, 1 when something they need is
+Prints Python, Qt, ONNX Runtime (and which of its builds is installed: onnxruntime,
+-gpu, -openvino, -directml replace each other) and the execution providers that *really* load
+(each one the runtime lists is tried on a small shipped model: a CUDA provider whose libraries
+are missing is listed by ONNX Runtime but falls back to CPU), then each device a user can ask
+for (``--device``, a config's ``device:``) with why it would run on CPU, the devices the
+model configs ask for, Ray, and the model cache with its size. Exit code 0 when the app and inference can run, 1 when something they need is
 missing.
 """
 from __future__ import annotations
@@ -79,6 +81,63 @@ def probe_provider(model: Path, provider: str) -> str | None:
     return None
 
 
+#: The onnxruntime builds on PyPI; each installs the same ``onnxruntime`` module.
+RUNTIME_BUILDS = ("onnxruntime", "onnxruntime-gpu", "onnxruntime-openvino", "onnxruntime-directml")
+
+
+def runtime_builds() -> list[str]:
+    """``name version`` of each onnxruntime build installed in this environment."""
+    from importlib import metadata
+
+    found = []
+    for name in RUNTIME_BUILDS:
+        try:
+            found.append(f"{name} {metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            pass
+    return found
+
+
+def device_rows(model: Path | None, listed: list[str]) -> list[tuple[str, str]]:
+    """One row per device a user may ask for: where a session on it really runs, or why CPU."""
+    from ..inference.providers import DEVICE_PROVIDERS, fallback_reason
+    from ..inference.runtime import ModelLoadError, OnnxModel
+
+    rows = []
+    for device, chain in DEVICE_PROVIDERS.items():
+        if not chain:
+            continue
+        if model is None or chain[0] not in listed:
+            reason = f"runs on CPU: {fallback_reason(chain[0], listed)}" if chain[0] not in listed \
+                else "listed (not probed)"
+            rows.append(("  device", f"{device}: {reason}"))
+            continue
+        try:
+            session = OnnxModel(model, device=device)  # type: ignore[arg-type]
+        except ModelLoadError as exc:
+            rows.append(("  device", f"{device}: not checked ({exc})"))
+            continue
+        state = f"runs on CPU: {session.fallback_reason}" if session.fallback_reason else \
+            f"loads ({session.session.get_providers()[0]})"
+        rows.append(("  device", f"{device}: {state}"))
+    return rows
+
+
+def configured_device_rows(listed: list[str]) -> list[tuple[str, str]]:
+    """Model configs (shipped and the user's) that ask for a device this runtime lacks."""
+    from ..inference.config import shipped_configs
+    from ..inference.providers import DEVICE_PROVIDERS, fallback_reason
+
+    configs, _errors = shipped_configs()
+    rows = []
+    for cfg in configs:
+        chain = DEVICE_PROVIDERS.get(cfg.device or "auto", ())
+        if chain and not any(p in listed for p in chain):
+            rows.append(("  configured", f"{cfg.name} asks for device {cfg.device}: runs on CPU: "
+                         f"{fallback_reason(chain[0], listed)}"))
+    return rows
+
+
 def folder_size(root: Path) -> tuple[int, int]:
     files = total = 0
     for dirpath, _dirs, names in os.walk(root):
@@ -113,7 +172,11 @@ def run(args: argparse.Namespace) -> int:
         ok = False
         ort = None
     if ort is not None:
-        rows.append(("ONNX Runtime", ort.__version__))
+        builds = runtime_builds()
+        rows.append(("ONNX Runtime", f"{ort.__version__} ({', '.join(builds) or 'build unknown'})"))
+        if len(builds) > 1:
+            rows.append(("", "more than one onnxruntime build is installed: they overwrite each other's "
+                         "files; uninstall all, then install the one you need"))
         listed = list(ort.get_available_providers())
         model = None if args.no_probe else probe_model()
         for provider in listed:
@@ -125,6 +188,8 @@ def run(args: argparse.Namespace) -> int:
                 why = probe_provider(model, provider)
                 state = "loads" if why is None else f"does not load: {why}"
             rows.append(("  provider", f"{provider}: {state}"))
+        rows.extend(device_rows(model, listed))
+        rows.extend(configured_device_rows(listed))
     try:
         import ray
 

@@ -14,6 +14,10 @@ is 1 when any file is an error, else 0. Nothing is loaded or downloaded: a confi
 
 ``anylabel models list`` prints the shipped configs (as ``predict --list-models``) and
 those of the folders given.
+
+``anylabel models quantize CONFIG_OR_ONNX --mode dynamic|static [--calibration IMAGES]``
+writes an INT8 copy (``anylabel.inference.quantize``) and, for a config, a config naming it,
+into ``--output`` (default ``./<name>_int8``). Exit code 0 when written, 1 when refused.
 """
 from __future__ import annotations
 
@@ -32,6 +36,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     check.add_argument("--quiet", action="store_true", help="no warning lines, only one line per file")
     ls = sub.add_parser("list", help="list the shipped model configs (and those of the folders given)")
     ls.add_argument("folders", nargs="*", help="more folders of model YAMLs")
+    q = sub.add_parser("quantize", help="write an INT8 copy of a model (and a config naming it)")
+    q.add_argument("source", metavar="CONFIG_OR_ONNX", help="a model name, a YAML config or an ONNX file")
+    q.add_argument("--mode", choices=["dynamic", "static"], required=True,
+                   help="static: weights and activations, calibrated on --calibration images (CNNs); "
+                        "dynamic: MatMul weights only, no calibration (transformers)")
+    q.add_argument("--calibration", metavar="IMAGES", help="folder of representative images (static mode)")
+    q.add_argument("--images", type=int, default=None, metavar="N",
+                   help="calibration images used at most (default 32, the first by name)")
+    q.add_argument("--output", metavar="DIR", help="folder to write into (default ./NAME_int8)")
 
 
 def config_files(paths: list[str]) -> tuple[list[Path], list[str]]:
@@ -121,10 +134,40 @@ def run_list(folders: list[str]) -> int:
     return 0
 
 
+def run_quantize(args: argparse.Namespace) -> int:
+    from ..core.errors import AnyLabelError
+    from ..inference.quantize import DEFAULT_IMAGES, default_output, quantize
+
+    output = Path(args.output).expanduser() if args.output else default_output(args.source)
+    if args.images is not None and args.images < 1:
+        print("anylabel models quantize: --images must be at least 1", file=sys.stderr)
+        return 2
+    try:
+        result = quantize(args.source, output, args.mode, args.calibration, args.images or DEFAULT_IMAGES,
+                          progress=lambda msg: print(msg, file=sys.stderr))
+    except AnyLabelError as exc:
+        print(f"anylabel models quantize: {exc}", file=sys.stderr)
+        return 1
+    for path, why in result.skipped_images:
+        print(f"skipped calibration image {path}: {why}", file=sys.stderr)
+    if result.calibration_images:
+        print(f"calibrated on {result.calibration_images} images", file=sys.stderr)
+    for f in result.files:
+        sim = f", output cosine similarity {f.similarity:.4f}" if f.similarity is not None else ""
+        print(f"{f.how}: {f.output}  ({f.bytes_before / 1e6:.1f} MB -> {f.bytes_after / 1e6:.1f} MB{sim})")
+    if result.config:
+        print(f"config: {result.config}  (anylabel predict --model {result.config} ...)")
+    for note in result.notes:
+        print(f"note: {note}", file=sys.stderr)
+    return 0
+
+
 def run(args: argparse.Namespace) -> int:
+    if args.models_command == "quantize":
+        return run_quantize(args)
     if args.models_command == "check":
         return run_check(args.paths, args.quiet)
     if args.models_command == "list":
         return run_list(args.folders)
-    print("anylabel models: choose an action: check PATH... | list", file=sys.stderr)
+    print("anylabel models: choose an action: check PATH... | list | quantize SOURCE", file=sys.stderr)
     return 2

@@ -14,6 +14,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from ..inference.providers import DEVICES
+
 NAME = "predict"
 HELP = "auto-label images with a model (writes LabelMe-style JSON next to each image)"
 
@@ -32,7 +34,9 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--sahi", action="store_true", help="sliced inference for small objects (tiles of --slice)")
     p.add_argument("--slice", type=int, metavar="PX", help="tile size for --sahi (default: the model's or 640)")
     p.add_argument("--replace", action="store_true", help="replace existing shapes instead of keeping them")
-    p.add_argument("--device", choices=["auto", "cpu", "cuda"], default=None, help="where to run (default auto)")
+    p.add_argument("--device", choices=list(DEVICES), default=None,
+                   help="where to run (default: the config's, else auto); a device that cannot start "
+                        "falls back to CPU and says why")
     p.add_argument("--tracker", metavar="NAME",
                    help="link detections across frames (images in name order) with a tracker, e.g. bytetrack")
     p.add_argument("--prompt-from-boxes", action="store_true",
@@ -162,8 +166,8 @@ def run(args: argparse.Namespace) -> int:
     except (AnyLabelError, ModelLoadError) as exc:
         print(f"anylabel predict: model {args.model}: {exc}", file=sys.stderr)
         return 2
-    if model.fallback_reason and args.device == "cuda":
-        print(f"anylabel predict: {model.fallback_reason}; running on CPU", file=sys.stderr)
+    if model.fallback_reason:  # a device was asked for (or auto found one) and did not start
+        print(f"anylabel predict: running on CPU: {model.fallback_reason}", file=sys.stderr)
     try:
         # A tracking-capable model whose config has a tracker: map tracks without --tracker.
         own = model.capabilities.tracking and bool(model.config.tracker)

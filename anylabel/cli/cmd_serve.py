@@ -11,6 +11,8 @@ import ipaddress
 import os
 import sys
 
+from ..inference.providers import DEVICES
+
 NAME = "serve"
 HELP = "serve models over HTTP with X-AnyLabeling-Server's API (/v1/models, /v1/predict)"
 TOKEN_ENV = "ANYLABEL_SERVE_TOKEN"
@@ -23,7 +25,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--port", type=int, default=8000, help="port (default: 8000)")
     p.add_argument("--token", help=f"API token clients must send (header 'Token'); default: ${TOKEN_ENV}")
     p.add_argument("--max-request-mb", type=float, default=50.0, help="largest request body accepted (default: 50)")
-    p.add_argument("--device", choices=["auto", "cpu", "cuda"], help="where the models run (default: each config's)")
+    p.add_argument("--device", choices=list(DEVICES), help="where the models run (default: each config's)")
     p.add_argument("--engine", choices=["http", "ray"], default="http",
                    help="http: the built-in threaded server; ray: a Ray Serve deployment")
     p.add_argument("--ray-address", help="with --engine ray: the cluster to join (default: start a local Ray)")

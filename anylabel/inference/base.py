@@ -96,6 +96,11 @@ class Model:
         return sess
 
     @property
+    def sessions(self) -> tuple[OnnxModel, ...]:
+        """The ONNX sessions this model loaded (``anylabel models quantize`` records their inputs)."""
+        return tuple(self._sessions)
+
+    @property
     def device(self) -> str:
         """Where the model actually runs ("cpu" or "cuda")."""
         return self._sessions[0].device if self._sessions else "cpu"

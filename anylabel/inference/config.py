@@ -218,8 +218,11 @@ def _check_values(cfg: ModelConfig, path: Path | None) -> None:
             raise ConfigError(path, f"{key} must be a positive integer, got {v}")
     if cfg.output_type not in (None, "rectangle", "polygon", "rotation"):
         raise ConfigError(path, f"output_type must be rectangle, polygon or rotation, got {cfg.output_type!r}")
-    if cfg.device not in (None, "auto", "cpu", "cuda"):
-        raise ConfigError(path, f"device must be auto, cpu or cuda, got {cfg.device!r}")
+    from .providers import DEVICES
+
+    if cfg.device is not None and cfg.device not in DEVICES:
+        raise ConfigError(path, f"device must be one of {', '.join(DEVICES)}, got {cfg.device!r}"
+                          f"{_closest(cfg.device, DEVICES)}")
 
 
 def _coerce(key: str, value: Any, path: Path | None) -> Any:

@@ -1,22 +1,27 @@
 """The one seam around onnxruntime: provider choice, threads, input/output names.
 
-CUDA is used when onnxruntime-gpu is installed and a session actually starts on it;
-otherwise CPU, with the reason logged and kept in ``fallback_reason`` so the app can
-show it. Every model type goes through ``OnnxModel`` instead of creating sessions itself.
+A device (``providers.DEVICES``: auto, cpu, cuda, tensorrt, directml, openvino) is used when
+the installed runtime has its provider and a session actually starts on it; otherwise CPU,
+with the reason (not installed, library load failure, no device) logged and kept in
+``fallback_reason`` so the panel, ``predict`` and ``doctor`` can show it. Every model type
+goes through ``OnnxModel`` instead of creating sessions itself.
 """
 from __future__ import annotations
 
 import logging
 import os
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal, Sequence
+from typing import Any, Literal, Sequence
 
 import numpy as np
 
+from .providers import CPU, device_of, fallback_reason, wanted_providers
+
 log = logging.getLogger(__name__)
 
-Device = Literal["auto", "cpu", "cuda"]
+Device = Literal["auto", "cpu", "cuda", "tensorrt", "directml", "openvino"]
 
 _ORT_TYPES = {
     "tensor(float)": np.float32, "tensor(float16)": np.float16, "tensor(double)": np.float64,
@@ -71,35 +76,42 @@ class OnnxModel:
             # cores for decoding and writing between runs (measured in benchmarks/bench_predict.py).
             opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
         self.fallback_reason: str | None = None
-        wants_cuda = device in ("auto", "cuda")
-        has_cuda = "CUDAExecutionProvider" in available_providers()
-        self.session = None
-        if wants_cuda and has_cuda:
-            try:
-                self.session = ort.InferenceSession(
-                    str(self.path), opts, providers=["CUDAExecutionProvider", "CPUExecutionProvider"])
-                if "CUDAExecutionProvider" not in self.session.get_providers():
-                    self.fallback_reason = "CUDA provider did not start (check CUDA/cuDNN versions)"
-            except Exception as exc:  # noqa: BLE001  # any CUDA start failure falls back to CPU, with the reason
-                self.fallback_reason = f"CUDA session failed: {exc}"
-                self.session = None
-        elif device == "cuda":
-            self.fallback_reason = "onnxruntime-gpu is not installed (pip install -r requirements-gpu.txt)"
-        elif device == "auto":
-            self.fallback_reason = None if not has_cuda else self.fallback_reason
-        if self.session is None:
-            try:
-                self.session = ort.InferenceSession(str(self.path), opts, providers=["CPUExecutionProvider"])
-            except Exception as exc:  # noqa: BLE001  # onnxruntime raises several unrelated types
-                raise ModelLoadError(f"{self.path}: not a loadable ONNX model ({exc})") from exc
+        self.session = self._start(ort, opts, device)
         if self.fallback_reason:
             log.warning("%s: running on CPU: %s", self.path.name, self.fallback_reason)
-        self.device = "cuda" if "CUDAExecutionProvider" in self.session.get_providers() else "cpu"
+        self.device = device_of(self.session.get_providers()[0])
         self.inputs = [TensorInfo(i.name, tuple(i.shape), _ORT_TYPES.get(i.type, np.float32))
                        for i in self.session.get_inputs()]
         self.outputs = [TensorInfo(o.name, tuple(o.shape), _ORT_TYPES.get(o.type, np.float32))
                         for o in self.session.get_outputs()]
         self.metadata: dict[str, str] = dict(self.session.get_modelmeta().custom_metadata_map)
+
+    def _start(self, ort: Any, opts: Any, device: str) -> Any:
+        """A session on the device's providers when they start, else on CPU (with the reason)."""
+        listed = available_providers()
+        wanted = wanted_providers(device, listed)
+        chain = [p for p in wanted if p in listed]
+        if chain:
+            try:
+                with warnings.catch_warnings():  # the outcome is reported once, by the caller
+                    warnings.simplefilter("ignore")
+                    session = ort.InferenceSession(str(self.path), opts, providers=[*chain, CPU])
+            except Exception as exc:  # noqa: BLE001  # any provider start failure falls back to CPU
+                self.fallback_reason = fallback_reason(chain[0], listed, exc)
+            else:
+                used = session.get_providers()[0]
+                if used != CPU:
+                    if used != wanted[0]:  # e.g. TensorRT asked for, CUDA running
+                        log.warning("%s: running on %s: %s", self.path.name, used,
+                                    fallback_reason(wanted[0], listed))
+                    return session
+                self.fallback_reason = fallback_reason(chain[0], listed)
+        elif wanted:
+            self.fallback_reason = fallback_reason(wanted[0], listed)
+        try:
+            return ort.InferenceSession(str(self.path), opts, providers=[CPU])
+        except Exception as exc:  # noqa: BLE001  # onnxruntime raises several unrelated types
+            raise ModelLoadError(f"{self.path}: not a loadable ONNX model ({exc})") from exc
 
     @property
     def input_names(self) -> list[str]:

@@ -143,3 +143,16 @@ def test_a_local_ray_is_started_without_an_address(originals, local_labels, tmp_
     assert not ray.is_initialized()  # the engine shut down the Ray it started
     kept = {k: v for k, v in local_labels.items() if (folder / k).with_suffix(".jpg").exists()}
     assert read_labels(folder) == kept
+
+
+def test_a_local_ray_runs_its_workers_at_normal_priority(monkeypatch) -> None:
+    """Ray starts workers at niceness 15; the engine's own local Ray runs them at 0, or they lose
+    the CPU to the driver writing label files (+20 % per image at 1 worker on 2 cores)."""
+    monkeypatch.delenv("RAY_worker_niceness", raising=False)
+    engine = RayEngine(workers=1)
+    assert engine._connect()
+    try:
+        assert "RAY_worker_niceness" not in os.environ  # set only while Ray started
+        assert ray.get(ray.remote(lambda: os.nice(0)).options(num_cpus=1).remote()) == 0
+    finally:
+        ray.shutdown()

@@ -7,14 +7,13 @@ the rc file under ``shortcuts.sam_positive`` / ``sam_negative`` / ``sam_clear`` 
 """
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 from typing import Any
 
-from qtpy.QtCore import QObject, Signal
 from qtpy.QtGui import QKeySequence
 from qtpy.QtWidgets import QAction, QActionGroup, QFileDialog, QInputDialog, QMenu
 
+from ..background import BackgroundTask
 from ..sam.controller import SamController, output_modes
 from ..i18n import QT_TRANSLATE_NOOP, translate
 from ..window_api import WindowAPI
@@ -51,11 +50,6 @@ def sam_configs() -> list[Any]:
     prompted = set(types_with(point_prompts=True))  # the registry knows which types take clicks
     configs, _errors = shipped_configs()
     return [c for c in configs if c.type in prompted]
-
-
-class _FolderSignals(QObject):
-    progress = Signal(int, int)
-    done = Signal(object)
 
 
 def install(window: WindowAPI) -> None:
@@ -165,7 +159,7 @@ def _restore_model(window: WindowAPI, ctl: SamController) -> None:
         window.report_error(translate("sam", "Segment Anything: the last model ({0}) cannot be loaded: {1}").format(ctl.option('model'), exc))
 
 
-def _folder_run(window: WindowAPI, ctl: SamController) -> threading.Thread | None:
+def _folder_run(window: WindowAPI, ctl: SamController) -> BackgroundTask | None:
     """Every other image of the folder in a worker thread (label files written atomically);
     the image on screen goes through the undo history instead."""
     from ...inference.sam.box_to_segment import segment_label_files
@@ -179,7 +173,9 @@ def _folder_run(window: WindowAPI, ctl: SamController) -> threading.Thread | Non
     paths = [idx.path(i) for i in range(len(idx))
              if idx.has_label(i) and (current is None or Path(idx.path(i)) != Path(current))]
     ctl.boxes_to_segments_here()
-    sig = _FolderSignals(window)
+    model = ctl.model
+    task = BackgroundTask(lambda progress, cancel: segment_label_files(model, paths, progress=progress, cancel=cancel),
+                          name="sam-folder", cancel=ctl.folder_cancel, parent=window)
     merged: list[str] = []  # images on screen whose unsaved edits were merged into the run's file
 
     def reload_if_shown(path: Path) -> None:
@@ -196,7 +192,7 @@ def _folder_run(window: WindowAPI, ctl: SamController) -> threading.Thread | Non
         if 0 < i <= len(paths):
             reload_if_shown(paths[i - 1])  # emitted after file i was written
 
-    sig.progress.connect(progress)
+    task.progress.connect(progress)
 
     def done(res: Any) -> None:
         msg = translate("sam", "Rectangles to segments: {0} label files written, {1} without rectangles").format(
@@ -212,14 +208,6 @@ def _folder_run(window: WindowAPI, ctl: SamController) -> threading.Thread | Non
         if shown is not None and Path(shown) in {Path(p) for p in paths}:
             window.reload_current()  # no-op when the file did not change
 
-    sig.done.connect(done)
-    ctl.folder_cancel.clear()
-    model = ctl.model
-
-    def work() -> None:
-        res = segment_label_files(model, paths, progress=sig.progress.emit, cancel=ctl.folder_cancel)
-        sig.done.emit(res)
-
-    t = threading.Thread(target=work, name="sam-folder", daemon=True)
-    t.start()
-    return t
+    task.done.connect(done)
+    task.failed.connect(window.report_error)
+    return task.start()

@@ -2,10 +2,9 @@
 extension API. What the actions do lives in the two mixins (``file_ops`` for
 folders, images and saving; ``edit_ops`` for shape edits, labels and undo).
 
-Extension API (see ``anylabel/qt/extensions/__init__.py``): ``menu``, ``add_action``,
-``canvas``, ``current_image_path``, ``current_image``, ``folder_index``,
-``current_shapes``, ``add_shapes``, ``set_shapes``, ``open_folder``, ``open_image``,
-``save``, ``reload_current``, ``remember_label``, ``settings`` and the signals ``image_changed`` / ``folder_changed``.
+Extension API: ``window_api.WindowAPI``, the Protocol of what features may use (see
+``anylabel/qt/extensions/__init__.py`` and docs/extending.md); its members are implemented
+here or in the mixins.
 """
 from __future__ import annotations
 
@@ -15,7 +14,7 @@ from typing import Callable
 
 import numpy as np
 from qtpy.QtCore import QByteArray, QSize, Qt, Signal
-from qtpy.QtWidgets import QAction, QLabel, QMainWindow, QMenu, QMessageBox, QToolBar
+from qtpy.QtWidgets import QAction, QDockWidget, QLabel, QMainWindow, QMenu, QMessageBox, QToolBar, QWidget
 
 from ..core.folder_index import FolderIndex
 from ..core.settings import Settings
@@ -86,9 +85,10 @@ class MainWindow(FileOpsMixin, EditOpsMixin, QMainWindow):
         font.setPointSizeF(max(font.pointSizeF() * 0.85, 7.0))
         self.toolbar.setFont(font)
         self.addToolBar(Qt.LeftToolBarArea, self.toolbar)
+        self.actions_by_name: dict[str, QAction] = {}  # filled by build_actions below
         for key, title in MENUS:
             self._menus[key] = self.menuBar().addMenu(translate("MainWindow", title))
-        self.actions_by_name: dict[str, QAction] = build_actions(self)
+        self.actions_by_name = build_actions(self)
         self.recent_menu = self.menu("file").addMenu(translate("main_window", "Open &Recent Folder"))
         self.menu("file").insertMenu(self.actions_by_name["save"], self.recent_menu)
         self._quit_separator = self.menu("file").insertSeparator(self.actions_by_name["quit"])
@@ -114,6 +114,19 @@ class MainWindow(FileOpsMixin, EditOpsMixin, QMainWindow):
             log.warning("%s", text)
             self.error_messages.append(text)
             self.statusBar().showMessage(text, 20000)
+        # Slots of the extension API (``window_api.WindowAPI``): None until the extension that
+        # provides one is installed, so a feature asks ``window.autolabel_panel is None``
+        # instead of probing with getattr.
+        self.autolabel_panel = None
+        self.sam = None
+        self.video = None
+        self.tracks_dock = None
+        self.review = None
+        self.export_import = None
+        self.train_dialog = None
+        self.open_video: Callable[..., object] | None = None
+        self.statistics_sections: list[Callable[[], QWidget | None]] = []
+        self.path_openers: list[Callable[[str], bool]] = []
         self.extensions_installed = install_extensions
         if install_extensions:
             from . import extensions
@@ -223,7 +236,7 @@ class MainWindow(FileOpsMixin, EditOpsMixin, QMainWindow):
 
     def add_action(self, action: QAction, menu: str | None = "tools", toolbar: bool = False) -> QAction:
         if menu:
-            quit_ = getattr(self, "actions_by_name", {}).get("quit")
+            quit_ = self.action("quit")
             if menu == "file" and quit_ is not None:  # Quit stays last (Open Video... went below it)
                 self.menu(menu).insertAction(self._quit_separator, action)
             else:
@@ -234,6 +247,38 @@ class MainWindow(FileOpsMixin, EditOpsMixin, QMainWindow):
             action.setParent(self)
         self.addAction(action)  # shortcuts work even when the menu bar is hidden
         return action
+
+    def action(self, name: str) -> QAction | None:
+        """A built-in action by name (``actions_by_name``: "quit", "edit_mode", "create_polygon", ...)."""
+        return self.actions_by_name.get(name)
+
+    def add_tool_button(self, action: QAction, mode: bool = False) -> None:
+        """Put ``action`` on the toolbar among the drawing tools (before "Edit Shapes"); with
+        ``mode`` it joins their exclusive group, so the toolbar shows which mode is on."""
+        if mode:
+            self.mode_group.addAction(action)
+        edit_mode = self.action("edit_mode")
+        if edit_mode is not None:
+            self.toolbar.insertAction(edit_mode, action)
+        else:
+            self.toolbar.addAction(action)
+        if action.parent() is None:
+            action.setParent(self)
+
+    def dock_beside_files(self, dock: QDockWidget) -> None:
+        """Add ``dock`` as a hidden tab beside the file list (it gets the column's height
+        instead of a sliver), with the file list in front."""
+        self.addDockWidget(Qt.RightDockWidgetArea, dock)
+        self.tabifyDockWidget(self.file_dock, dock)
+        self.file_dock.raise_()
+        dock.hide()
+
+    def show_status(self, text: str, ms: int = 8000) -> None:
+        """A transient message in the status bar."""
+        self.statusBar().showMessage(text, ms)
+
+    def has_unsaved_edits(self) -> bool:
+        return bool(self.document is not None and self.document.modified)
 
     def current_image_path(self) -> Path | None:
         return self.document.image_path if self.document is not None else None
@@ -247,16 +292,49 @@ class MainWindow(FileOpsMixin, EditOpsMixin, QMainWindow):
 
     def add_shapes(self, shapes: list[Shape], replace: bool = False) -> None:
         """Add (or replace all shapes with) ``shapes`` as one undoable edit."""
+        if replace:
+            self.set_shapes(shapes)
+            return
         if self.document is None:
             raise RuntimeError("no image is open")
-        if replace:
-            self.canvas.set_shapes(list(shapes))
-            self.on_canvas_edited("Replace shapes")
-        else:
-            self.canvas.add_shapes(list(shapes), "Add shapes", select=False)
+        self.canvas.add_shapes(list(shapes), "Add shapes", select=False)
 
-    def set_shapes(self, shapes: list[Shape]) -> None:
-        self.add_shapes(shapes, replace=True)
+    def set_shapes(self, shapes: list[Shape], label: str = "Replace shapes") -> None:
+        """Replace all shapes with ``shapes`` as one undoable edit named ``label``."""
+        if self.document is None:
+            raise RuntimeError("no image is open")
+        self.canvas.set_shapes(list(shapes))
+        self.on_canvas_edited(label)
+
+    def document_edited(self) -> None:
+        """The open document was changed through its own API (image flags, review): the
+        title's unsaved mark and the actions (undo, save) follow."""
+        self.update_title()
+        self.update_actions()
+
+    def apply_prediction(self, shapes: list[Shape], replace: bool, flags: dict[str, bool], title: str) -> None:
+        """A model's result on the open image as one undo step: ``shapes`` added (with
+        ``replace``: all shapes replaced by them), then its image ``flags`` merged into the
+        image's flags (names it does not mention are kept, e.g. the user's "blurry"), as the
+        batch run writes them to the file."""
+        doc = self.document
+        if doc is None:
+            raise RuntimeError("no image is open")
+        steps_before = doc.history.pushes
+        if replace:
+            self.set_shapes(shapes)
+        elif shapes:
+            self.add_shapes(shapes)
+        if not flags:
+            return
+        merged = {**doc.flags, **{str(k): bool(v) for k, v in flags.items()}}
+        if merged == doc.flags:
+            return  # the same run twice: no new step, the image stays as it was
+        if doc.history.pushes != steps_before:  # shapes were added: the flags join that step
+            doc.history.amend_flags(merged)
+        else:
+            doc.set_flags(merged, f"{title}: image flags")
+        self.document_edited()
 
     # ------------------------------------------------------------------ messages
     def report_error(self, text: str) -> None:

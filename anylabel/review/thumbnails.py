@@ -55,7 +55,7 @@ def _canvas(entry: ImageEntry) -> np.ndarray:
     return np.full((int(h), int(w), 3), _BLANK, dtype=np.uint8)
 
 
-def _draw(img: np.ndarray, shape: Shape, scale: float, rgb: tuple[int, int, int], thickness: int) -> None:
+def draw_shape(img: np.ndarray, shape: Shape, scale: float, rgb: tuple[int, int, int], thickness: int) -> None:
     kind = shape_kind(shape)
     pts = outline(shape) * scale
     colour = tuple(int(c) for c in rgb)
@@ -80,9 +80,9 @@ def render_pair(entry: ImageEntry, max_side: int = 360) -> np.ndarray:
     lone_ref |= {m.ref for m in c.relabelled}
     lone_cand |= {m.cand for m in c.relabelled}
     for i, s in enumerate(entry.ref_shapes):
-        _draw(img, s, scale, REFERENCE_RGB, 4 if i in lone_ref else 2)
+        draw_shape(img, s, scale, REFERENCE_RGB, 4 if i in lone_ref else 2)
     for j, s in enumerate(entry.cand_shapes):
-        _draw(img, s, scale, CANDIDATE_RGB, 4 if j in lone_cand else 2)
+        draw_shape(img, s, scale, CANDIDATE_RGB, 4 if j in lone_cand else 2)
     return img
 
 

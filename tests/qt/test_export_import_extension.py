@@ -176,7 +176,7 @@ def test_remembered_choices_prefill_the_dialog_with_the_open_folder(window, tmp_
 
 def test_the_main_window_installs_the_extension_itself(make_window):
     w = make_window(install_extensions=True)
-    assert hasattr(w, "export_import")
+    assert w.export_import is not None
     assert not [m for m in w.error_messages if m.startswith("export_import")]
 
 

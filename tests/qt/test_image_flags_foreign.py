@@ -86,20 +86,17 @@ def test_save_merge_keeps_other_writers_update_of_a_flag_the_user_did_not_touch(
 
 
 def test_classifier_on_open_image_keeps_other_flag_values(qtbot, make_window, image_folder) -> None:
-    """The panel's own code path (_apply_image_flags, not joined to a shape step)."""
-    from types import SimpleNamespace
-    from anylabel.qt.extensions import autolabel
-
+    """A classifier's result on the open image (``apply_prediction`` without shapes, so the
+    flags are their own undo step) keeps the flags it does not name."""
     _labelme_file(image_folder, "img1.png", FOREIGN)
     w = make_window()
-    autolabel.install(w)
     w.open_folder(image_folder)
-    panel = w.autolabel_panel
-    panel.model = SimpleNamespace(config=SimpleNamespace(title="cls"))   # only the title is read on this path
-    panel._apply_image_flags(w.document, {"cat": True, "dog": False}, joins_last_step=False)
+    w.apply_prediction([], False, {"cat": True, "dog": False}, "cls")
     assert w.save()
     saved = json.loads((image_folder / "img1.json").read_text())["flags"]
     assert saved == {**FOREIGN, "cat": True, "dog": False}
+    w.undo()
+    assert w.document.flags == FOREIGN  # one step of its own
 
 
 def test_undo_to_saved_marker_after_reload_merge_is_not_clean(tmp_path: Path) -> None:

@@ -89,7 +89,7 @@ def test_cancel_stops_the_run(window, qtbot, monkeypatch):
 
 
 def test_missing_ultralytics_is_a_sentence(window, qtbot):
-    dialog = window.train_dialog if hasattr(window, "train_dialog") else _open_dialog(window)
+    dialog = window.train_dialog or _open_dialog(window)
     dialog.runner = None  # the real runner, with a Python that has no Ultralytics
     if __import__("importlib").util.find_spec("ultralytics") is not None:
         pytest.skip("this Python has Ultralytics")

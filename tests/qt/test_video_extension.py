@@ -162,8 +162,6 @@ def test_a_frame_edited_in_the_window_becomes_the_users(window, qtbot, tmp_path)
 def test_a_job_reloads_the_open_frame_through_the_window(window, qtbot, tmp_path):
     """After a job the open frame is re-read by the window's own ``reload_current``: the
     view stays where it was and the new ids come as one step that Undo takes back."""
-    if not hasattr(window, "reload_current"):
-        pytest.skip("this main window has no reload_current")
     imgs = make_frames(tmp_path / "f", 4)
     for i, img in enumerate(imgs):
         write_labels(img, [rect(10 + 5 * i, 10, 40 + 5 * i, 40)])
@@ -180,18 +178,6 @@ def test_a_job_reloads_the_open_frame_through_the_window(window, qtbot, tmp_path
     assert window.canvas.scale == pytest.approx(scale)
     window.undo()
     assert [s.group_id for s in window.current_shapes()] == [None]
-
-
-def test_without_the_windows_reload_the_frame_is_reopened(window, qtbot, tmp_path, monkeypatch):
-    imgs = make_frames(tmp_path / "f", 3)
-    for i, img in enumerate(imgs):
-        write_labels(img, [rect(10 + 5 * i, 10, 40 + 5 * i, 40)])
-    window.open_folder(tmp_path / "f")
-    window.open_image(2)
-    window.reload_current = None   # an older main window: the controller reopens the frame itself
-    wait_job(qtbot, window.video.track_boxes("bytetrack"))
-    qtbot.waitUntil(lambda: [s.group_id for s in window.current_shapes()] == [1], timeout=5000)
-    assert window.current_image_path() == imgs[2]
 
 
 def test_track_boxes_keeps_the_users_ids_unless_told_to_recompute(window, qtbot, tmp_path):

@@ -20,6 +20,7 @@ from ...inference.config import NMS_METHODS, ConfigError, ModelConfig, load_conf
 from ...inference.registry import Capabilities, capabilities_of
 from .workers import BatchRun, BatchSummary, ModelLoader, PredictOne
 from ..i18n import QT_TRANSLATE_NOOP, shape_type_title, translate
+from ..window_api import WindowAPI
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +40,7 @@ class AutoLabelPanel(QDockWidget):
     prediction_applied = Signal(int)   # number of shapes added
     batch_finished = Signal(object)    # BatchSummary
 
-    def __init__(self, window, parent=None) -> None:
+    def __init__(self, window: WindowAPI, parent: QWidget | None = None) -> None:
         super().__init__(translate("panel", "Auto labeling"), parent or window)
         self.setObjectName("autolabel_dock")
         self.window_ = window
@@ -194,9 +195,7 @@ class AutoLabelPanel(QDockWidget):
             button.clicked.connect(self.focus_canvas)
 
     def focus_canvas(self) -> None:
-        canvas = getattr(self.window_, "canvas", None)
-        if canvas is not None:
-            canvas.setFocus(Qt.OtherFocusReason)
+        self.window_.canvas.setFocus(Qt.OtherFocusReason)
 
     def _fit_width(self) -> None:
         """The dock is at least as wide as the controls plus the scroll bar: narrower, the
@@ -212,18 +211,13 @@ class AutoLabelPanel(QDockWidget):
 
     def _tell_window(self, text: str) -> None:
         """Results also go to the window's status bar: the panel's own line may be scrolled away."""
-        bar = getattr(self.window_, "statusBar", None)
-        if callable(bar):
-            bar().showMessage(text.replace("\n", " "), 10000)
+        self.window_.show_status(text.replace("\n", " "), 10000)
 
     def _setting(self, key: str, default=None):  # type: ignore[no-untyped-def]
-        settings = getattr(self.window_, "settings", None)
-        return settings.get(f"autolabel.{key}", default) if settings is not None else default
+        return self.window_.settings.get(f"autolabel.{key}", default)
 
     def _store(self, key: str, value) -> None:  # type: ignore[no-untyped-def]
-        settings = getattr(self.window_, "settings", None)
-        if settings is not None:
-            settings.set(f"autolabel.{key}", value)
+        self.window_.settings.set(f"autolabel.{key}", value)
 
     # ------------------------------------------------------------------ model list
     def reload_configs(self, directory: str | None = None) -> None:
@@ -426,14 +420,9 @@ class AutoLabelPanel(QDockWidget):
         replace = not self.keep_existing.isChecked() and not pred.leaves_shapes  # as in batch runs
         merged = merge_shapes(existing, pred.shapes, replace)
         added = merged if replace else merged[len(existing):]
-        doc = getattr(self.window_, "document", None)
-        pushes = getattr(getattr(doc, "history", None), "pushes", None)
-        if replace:
-            self.window_.set_shapes(merged)
-        elif added:
-            self.window_.add_shapes(added)
-        if pred.flags and doc is not None:
-            self._apply_image_flags(doc, pred.flags, joins_last_step=doc.history.pushes != pushes)
+        # One undo step: the shapes, and the image flags joined to it (see apply_prediction).
+        self.window_.apply_prediction(merged if replace else added, replace, dict(pred.flags),
+                                      self.model.config.title)
         flags = ", ".join(k for k, v in pred.flags.items() if v)
         extra = f"; image: {flags}" if flags else ""
         if pred.classifies_only:  # the class, short enough for the status bar
@@ -443,26 +432,9 @@ class AutoLabelPanel(QDockWidget):
             self._tell(translate("panel", "{0}: {1} shapes{2}{3}").format(self.model.config.title, len(added), translate("panel", " (replaced)") if replace else translate("panel", " added"), extra))
         self.prediction_applied.emit(len(added))
 
-    def _apply_image_flags(self, doc, predicted: dict, joins_last_step: bool) -> None:  # type: ignore[no-untyped-def]
-        """Put a classifier's image flags on the open image, as the batch run writes them to the
-        file: the predicted names take the model's values, flags it does not mention are kept
-        (also with "Keep existing shapes" off: those may be the user's own, e.g. "blurry").
-        An undoable edit; with shapes added by the same run it is the same undo step."""
-        flags = {**doc.flags, **{str(k): bool(v) for k, v in predicted.items()}}
-        if flags == doc.flags:
-            return  # the same run twice: no new step, the image stays as it was
-        if joins_last_step:
-            doc.history.amend_flags(flags)
-        else:
-            doc.set_flags(flags, f"{self.model.config.title}: image flags")
-        for refresh in ("update_title", "update_actions"):
-            fn = getattr(self.window_, refresh, None)
-            if callable(fn):
-                fn()
-
     def on_folder_changed(self, *_args) -> None:
         """New folder: the range defaults to every image."""
-        index = getattr(self.window_, "folder_index", None)
+        index = self.window_.folder_index
         n = len(index) if index is not None else 0
         for sb in (self.range_from, self.range_to):
             sb.setMaximum(max(1, n))
@@ -471,7 +443,7 @@ class AutoLabelPanel(QDockWidget):
 
     def run_all(self, first: int | None = None, last: int | None = None, paths: list | None = None) -> None:
         """Run on images first..last (1-based) of the folder, or on ``paths`` (e.g. the unlabelled ones)."""
-        index = getattr(self.window_, "folder_index", None)
+        index = self.window_.folder_index
         if index is None or len(index) == 0:
             self._error(translate("panel", "Open a folder of images first."))
             return
@@ -485,16 +457,15 @@ class AutoLabelPanel(QDockWidget):
         a, b = max(1, min(a, n)), max(1, min(b, n))
         if a > b:
             a, b = b, a
-        if hasattr(self.window_, "maybe_save") and not self.window_.maybe_save():
+        if not self.window_.maybe_save():
             return
         paths = [index.path(i) for i in range(a - 1, b)] if paths is None else list(paths)
         self._batch = BatchRun(self.model, paths, replace=not self.keep_existing.isChecked(),
                                replace_own=self.replace_own.isChecked(), parent=self)
         self._batch.progress.connect(self._on_batch_progress)
         self._batch.finished_run.connect(self._on_batch_finished)
-        written = getattr(self.window_, "label_file_written", None)
-        if written is not None:  # the file list's check marks and count follow the run
-            self._batch.file_written.connect(written)
+        # The file list's check marks and count follow the run.
+        self._batch.file_written.connect(self.window_.label_file_written)
         self.progress.setRange(0, len(paths))
         self.progress.setValue(0)
         self.summary.setPlainText("")
@@ -514,8 +485,7 @@ class AutoLabelPanel(QDockWidget):
         self.progress.setFormat(translate("panel", "%p%"))
         # The image on screen: its label file may have changed on disk (merged with any
         # edits made meanwhile, so neither the run's shapes nor the user's are lost).
-        if hasattr(self.window_, "reload_current"):
-            self.window_.reload_current()
+        self.window_.reload_current()
         self.batch_finished.emit(summary)
 
     def cancel_batch(self) -> None:
@@ -539,9 +509,7 @@ class AutoLabelPanel(QDockWidget):
 
     def _error(self, message: str) -> None:
         self._tell(message)
-        report = getattr(self.window_, "report_error", None)
-        if report is not None:
-            report(message)
+        self.window_.report_error(message)
 
     def shutdown(self) -> None:
         """Stop background work (window closing)."""

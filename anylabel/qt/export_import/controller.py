@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Any
 
 from qtpy.QtCore import QObject, Qt, Signal
 from qtpy.QtWidgets import QDialog, QMessageBox, QProgressDialog
@@ -17,6 +16,7 @@ from . import choices as store
 from .choices import ExportChoices, ImportChoices
 from .worker import ConversionThread
 from ..i18n import QT_TRANSLATE_NOOP, translate
+from ..window_api import WindowAPI
 
 STAGES = {"read": QT_TRANSLATE_NOOP("controller", "Reading label files"),
           "write": QT_TRANSLATE_NOOP("controller", "Writing the dataset"),
@@ -28,7 +28,7 @@ class ExportImportController(QObject):
 
     finished = Signal(object)  # Summary
 
-    def __init__(self, window: Any) -> None:
+    def __init__(self, window: WindowAPI) -> None:
         super().__init__(window)
         self.window = window
         self.thread: ConversionThread | None = None
@@ -38,7 +38,7 @@ class ExportImportController(QObject):
 
     # ------------------------------------------------------------ menu entry points
     def _current_folder(self) -> str:
-        index = getattr(self.window, "folder_index", None)
+        index = self.window.folder_index
         return str(index.folder) if index is not None else ""
 
     def export_dialog(self) -> None:
@@ -58,7 +58,7 @@ class ExportImportController(QObject):
     def _is_open_folder(self, path: str) -> bool:
         """Whether ``path`` is the folder open in the window. Both sides are resolved: a
         relative path, a symlink or ``..`` must still save first and refresh afterwards."""
-        folder = getattr(getattr(self.window, "folder_index", None), "folder", None)
+        folder = getattr(self.window.folder_index, "folder", None)
         if not path or folder is None:
             return False
         try:
@@ -186,12 +186,12 @@ class ExportImportController(QObject):
         if self.thread is not None:
             self.thread.wait()
         self.last_summary = summary
-        index = getattr(self.window, "folder_index", None)
+        index = self.window.folder_index
         if refresh and index is not None and self._is_open_folder(refresh) and summary.files_written:
             current = self.window.current_image_path()
             self.window.open_folder(index.folder, select=current.name if current else None)
         lines = summary.lines()
-        self.window.statusBar().showMessage(lines[0], 15000)
+        self.window.show_status(lines[0], 15000)
         if self.show_dialogs:
             box = QMessageBox(
                 QMessageBox.Information if summary.ok else QMessageBox.Warning,

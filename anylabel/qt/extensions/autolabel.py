@@ -7,22 +7,16 @@ from qtpy.QtWidgets import QAction
 from ..autolabel.panel import AutoLabelPanel
 from ..i18n import translate
 from ..icons import tool_icon
+from ..window_api import WindowAPI
 
 
-def install(window) -> None:  # type: ignore[no-untyped-def]
+def install(window: WindowAPI) -> None:
     from ...inference.download import set_mirror
 
-    settings = getattr(window, "settings", None)
-    if settings is not None:  # rc file: autolabel: {model_mirror: https://my.mirror/models/}
-        set_mirror(settings.get("autolabel.model_mirror"))
+    # rc file: autolabel: {model_mirror: https://my.mirror/models/}
+    set_mirror(window.settings.get("autolabel.model_mirror"))
     panel = AutoLabelPanel(window)
-    window.addDockWidget(Qt.RightDockWidgetArea, panel)
-    files = getattr(window, "file_dock", None)
-    if files is not None:
-        # A tab beside the file list: the panel gets the column's height instead of a sliver.
-        window.tabifyDockWidget(files, panel)
-        files.raise_()
-    panel.hide()
+    window.dock_beside_files(panel)
     window.autolabel_panel = panel
     window.folder_changed.connect(panel.on_folder_changed)
 
@@ -46,12 +40,8 @@ def install(window) -> None:  # type: ignore[no-untyped-def]
     panel.toggleViewAction().toggled.connect(toggle.setChecked)
     window.add_action(toggle, menu="tools")
     # The AI button among the drawing tools, so a first run shows what the tool is for.
-    toolbar = getattr(window, "toolbar", None)
-    if toolbar is not None:
-        edit_mode = getattr(window, "actions_by_name", {}).get("edit_mode")
-        toolbar.insertAction(edit_mode, toggle) if edit_mode is not None else toolbar.addAction(toggle)
-    if hasattr(window, "add_panel_toggle"):
-        window.add_panel_toggle(panel)
+    window.add_tool_button(toggle)
+    window.add_panel_toggle(panel)
 
     run_one = QAction(translate("autolabel", "Auto Label This &Image"), window)
 

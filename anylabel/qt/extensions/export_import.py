@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from qtpy.QtWidgets import QAction
 
 from ..i18n import translate
+from ..window_api import WindowAPI
 
 
-def install(window: Any) -> None:
+def install(window: WindowAPI) -> None:
     from ..export_import.controller import ExportImportController
 
     ctl = ExportImportController(window)
     window.export_import = ctl
     menu = window.menu("file")
-    # Above Quit when the window has one (not part of the extension API, so optional).
-    quit_action = getattr(window, "actions_by_name", {}).get("quit")
+    # Above Quit.
+    quit_action = window.action("quit")
     before = quit_action if quit_action in menu.actions() else None
     menu.insertSeparator(before) if before else menu.addSeparator()
     for text, slot, tip in (

@@ -2,8 +2,10 @@
 filter and colours, shape provenance and comments (anylabel/qt/review/)."""
 from __future__ import annotations
 
+from ..window_api import WindowAPI
 
-def install(window) -> None:  # type: ignore[no-untyped-def]
+
+def install(window: WindowAPI) -> None:
     from ..review.controller import ReviewController
 
     window.review = ReviewController(window)

@@ -7,30 +7,30 @@ the rc file under ``shortcuts.sam_positive`` / ``sam_negative`` / ``sam_clear`` 
 """
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 from typing import Any
 
-from qtpy.QtCore import QObject, Signal
 from qtpy.QtGui import QKeySequence
 from qtpy.QtWidgets import QAction, QActionGroup, QFileDialog, QInputDialog, QMenu
 
+from ..background import BackgroundTask
 from ..sam.controller import SamController, output_modes
 from ..i18n import QT_TRANSLATE_NOOP, translate
+from ..window_api import WindowAPI
 
 OUTPUT_TITLES = {"polygon": QT_TRANSLATE_NOOP("sam", "Polygon"), "rectangle": QT_TRANSLATE_NOOP("sam", "Rectangle"),
                  "rotation": QT_TRANSLATE_NOOP("sam", "Rotation"), "mask": QT_TRANSLATE_NOOP("sam", "Mask")}
 SHORTCUTS = {"sam_positive": "Q", "sam_negative": "E", "sam_clear": "B", "sam_finish": "F"}
 
 
-def _keys(window: Any, name: str) -> list[QKeySequence]:
+def _keys(window: WindowAPI, name: str) -> list[QKeySequence]:
     keys = window.settings.get(f"shortcuts.{name}", SHORTCUTS[name])  # defaults: core.settings
     if keys is None:
         return []
     return [QKeySequence(k) for k in ([keys] if isinstance(keys, str) else keys)]
 
 
-def _action(window: Any, menu: QMenu, text: str, slot, name: str | None = None) -> QAction:
+def _action(window: WindowAPI, menu: QMenu, text: str, slot, name: str | None = None) -> QAction:
     act = QAction(text, window)
     if name:
         act.setShortcuts(_keys(window, name))
@@ -52,16 +52,11 @@ def sam_configs() -> list[Any]:
     return [c for c in configs if c.type in prompted]
 
 
-class _FolderSignals(QObject):
-    progress = Signal(int, int)
-    done = Signal(object)
-
-
-def install(window: Any) -> None:
+def install(window: WindowAPI) -> None:
     ctl = SamController(window)
     window.sam = ctl
     window.image_changed.connect(ctl.on_image_changed)
-    ctl.status.connect(lambda text: window.statusBar().showMessage(text, 8000))
+    ctl.status.connect(lambda text: window.show_status(text, 8000))
     window.canvas.mode_changed.connect(lambda _mode: ctl.deactivate() if ctl.active else None)
 
     menu: QMenu = window.menu("tools").addMenu(translate("sam", "Segment &Anything"))
@@ -88,14 +83,14 @@ def install(window: Any) -> None:
 
     def start(negative: bool) -> None:
         demo = False
-        if ctl.model is None and ctl._loading is None:
+        if ctl.model is None and ctl.loading is None:
             if ctl.option("model"):
                 _restore_model(window, ctl)  # the model used last time
             else:
                 demo = _offer_demo_model(ctl)  # first run: Q works offline at once
         ctl.activate(negative)
         if demo:  # said plainly, where the user looks: this is not a real SAM
-            window.statusBar().showMessage(translate(
+            window.show_status(translate(
                 "sam", "Segment Anything: no model chosen yet, so the offline demo model is used (it selects "
                        "regions of similar colour; choose a real model in Tools > Segment Anything)"), 20000)
 
@@ -134,7 +129,7 @@ def install(window: Any) -> None:
     _action(window, menu, translate("sam", "Rectangles to Segments (Whole &Folder)"), lambda: _folder_run(window, ctl))
 
 
-def _mode_button(window: Any, ctl: SamController, start) -> QAction:  # type: ignore[no-untyped-def]
+def _mode_button(window: WindowAPI, ctl: SamController, start) -> QAction:  # type: ignore[no-untyped-def]
     """A toolbar button among the drawing tools that shows when Segment Anything is on (one
     exclusive group with them: "Edit Shapes" no longer stays highlighted) and turns it on."""
     from ..icons import tool_icon
@@ -145,13 +140,7 @@ def _mode_button(window: Any, ctl: SamController, start) -> QAction:  # type: ig
     act.setIcon(tool_icon("sam"))
     keys = _keys(window, "sam_positive")
     act.setToolTip(translate("sam", "Segment Anything: click on an object") + (f" ({keys[0].toString()})" if keys else ""))
-    group = getattr(window, "mode_group", None)
-    if group is not None:
-        group.addAction(act)
-    toolbar = getattr(window, "toolbar", None)
-    edit_mode = getattr(window, "actions_by_name", {}).get("edit_mode")
-    if toolbar is not None:
-        toolbar.insertAction(edit_mode, act) if edit_mode is not None else toolbar.addAction(act)
+    window.add_tool_button(act, mode=True)
     act.triggered.connect(lambda on: start() if on else ctl.deactivate())
 
     def follow(on: bool) -> None:
@@ -159,7 +148,7 @@ def _mode_button(window: Any, ctl: SamController, start) -> QAction:  # type: ig
             act.setChecked(True)
         elif act.isChecked():  # back to the canvas mode the tools show
             mode = window.canvas.mode
-            back = window.actions_by_name.get("edit_mode" if mode == "edit" else f"create_{mode}")
+            back = window.action("edit_mode" if mode == "edit" else f"create_{mode}")
             if back is not None:
                 back.setChecked(True)
             else:
@@ -186,7 +175,7 @@ def _offer_demo_model(ctl: SamController) -> bool:
     return True
 
 
-def _restore_model(window: Any, ctl: SamController) -> None:
+def _restore_model(window: WindowAPI, ctl: SamController) -> None:
     from ...inference.config import find_config
 
     try:
@@ -195,21 +184,23 @@ def _restore_model(window: Any, ctl: SamController) -> None:
         window.report_error(translate("sam", "Segment Anything: the last model ({0}) cannot be loaded: {1}").format(ctl.option('model'), exc))
 
 
-def _folder_run(window: Any, ctl: SamController) -> threading.Thread | None:
+def _folder_run(window: WindowAPI, ctl: SamController) -> BackgroundTask | None:
     """Every other image of the folder in a worker thread (label files written atomically);
     the image on screen goes through the undo history instead."""
     from ...inference.sam.box_to_segment import segment_label_files
 
     idx = window.folder_index
     if ctl.model is None or idx is None:
-        window.statusBar().showMessage(translate("sam", "Segment Anything: choose a model and open a folder first"), 8000)
+        window.show_status(translate("sam", "Segment Anything: choose a model and open a folder first"), 8000)
         return None
     window.save()
     current = window.current_image_path()
     paths = [idx.path(i) for i in range(len(idx))
              if idx.has_label(i) and (current is None or Path(idx.path(i)) != Path(current))]
     ctl.boxes_to_segments_here()
-    sig = _FolderSignals(window)
+    model = ctl.model
+    task = BackgroundTask(lambda progress, cancel: segment_label_files(model, paths, progress=progress, cancel=cancel),
+                          name="sam-folder", cancel=ctl.folder_cancel, parent=window)
     merged: list[str] = []  # images on screen whose unsaved edits were merged into the run's file
 
     def reload_if_shown(path: Path) -> None:
@@ -217,16 +208,16 @@ def _folder_run(window: Any, ctl: SamController) -> threading.Thread | None:
         (unsaved edits are merged into it, never lost; see window.reload_current)."""
         shown = window.current_image_path()
         if shown is not None and Path(shown) == Path(path):
-            had_edits = window.isWindowModified()
+            had_edits = window.has_unsaved_edits()
             if window.reload_current() and had_edits:
                 merged.append(Path(path).name)
 
     def progress(i: int, n: int) -> None:
-        window.statusBar().showMessage(translate("sam", "Rectangles to segments: {0}/{1}").format(i, n), 3000)
+        window.show_status(translate("sam", "Rectangles to segments: {0}/{1}").format(i, n), 3000)
         if 0 < i <= len(paths):
             reload_if_shown(paths[i - 1])  # emitted after file i was written
 
-    sig.progress.connect(progress)
+    task.progress.connect(progress)
 
     def done(res: Any) -> None:
         msg = translate("sam", "Rectangles to segments: {0} label files written, {1} without rectangles").format(
@@ -237,20 +228,11 @@ def _folder_run(window: Any, ctl: SamController) -> threading.Thread | None:
         if res.failed:
             window.report_error(msg + translate("sam", ", {0} failed:\n").format(len(res.failed)) + "\n".join(res.failed[:10]))
         else:
-            window.statusBar().showMessage(msg, 15000)
+            window.show_status(msg, 15000)
         shown = window.current_image_path()
         if shown is not None and Path(shown) in {Path(p) for p in paths}:
             window.reload_current()  # no-op when the file did not change
 
-    sig.done.connect(done)
-    ctl.folder_cancel.clear()
-    model = ctl.model
-
-    def work() -> None:
-        res = segment_label_files(model, paths, progress=sig.progress.emit, cancel=ctl.folder_cancel)
-        sig.done.emit(res)
-
-    t = threading.Thread(target=work, name="sam-folder", daemon=True)
-    t.start()
-    window._sam_folder_thread = t
-    return t
+    task.done.connect(done)
+    task.failed.connect(window.report_error)
+    return task.start()

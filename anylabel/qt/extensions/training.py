@@ -4,15 +4,16 @@ from __future__ import annotations
 from qtpy.QtWidgets import QAction
 
 from ..i18n import translate
+from ..window_api import WindowAPI
 
 
-def install(window) -> None:  # type: ignore[no-untyped-def]
+def install(window: WindowAPI) -> None:
     def open_dialog() -> None:
         from ..training.dialog import TrainDialog  # built on first use
 
-        dialog = getattr(window, "train_dialog", None)
-        if dialog is None:
-            dialog = window.train_dialog = TrainDialog(window)
+        if window.train_dialog is None:
+            window.train_dialog = TrainDialog(window)
+        dialog = window.train_dialog
         dialog.show()
         dialog.raise_()
 

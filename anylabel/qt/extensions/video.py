@@ -8,20 +8,18 @@ Ctrl+O opens an image here).
 """
 from __future__ import annotations
 
-from typing import Any
-
-from qtpy.QtCore import Qt
 from qtpy.QtGui import QKeySequence
 from qtpy.QtWidgets import QAction, QFileDialog
 
 from ..video.controller import VideoController, video_filter
 from ..video.tracks_dock import TracksDock
 from ..i18n import translate
+from ..window_api import WindowAPI
 
 DEFAULT_SHORTCUT = "Ctrl+Shift+O"
 
 
-def install(window: Any) -> None:
+def install(window: WindowAPI) -> None:
     ctl = VideoController(window)
     window.video = ctl
 
@@ -44,18 +42,10 @@ def install(window: Any) -> None:
 
     dock = TracksDock(window, ctl)
     window.tracks_dock = dock
-    window.addDockWidget(Qt.RightDockWidgetArea, dock)
-    files = getattr(window, "file_dock", None)
-    if files is not None:
-        window.tabifyDockWidget(files, dock)   # room for the list; the file list is a tab away
-        files.raise_()
-    dock.hide()
+    window.dock_beside_files(dock)  # room for the list; the file list is a tab away
     toggle = dock.toggleViewAction()
     toggle.setText(translate("video", "&Tracks"))
-    if hasattr(window, "add_panel_toggle"):
-        window.add_panel_toggle(dock)  # View > Panels, with the other docks
-    else:
-        window.menu("view").addAction(toggle)
+    window.add_panel_toggle(dock)  # View > Panels, with the other docks
 
     video_menu = window.menu("tools").addMenu(translate("video", "&Video"))
     for text, slot in ((translate("video", "Track Boxes in Folder"), lambda: dock.track_boxes()),
@@ -72,7 +62,7 @@ def install(window: Any) -> None:
             dock.refresh()
 
     window.folder_changed.connect(on_folder)
-    colours = getattr(window, "actions_by_name", {}).get("toggle_track_colors")
+    colours = window.action("toggle_track_colors")
     if colours is not None:  # the swatches show the colours the canvas switches to
         colours.toggled.connect(lambda _on: dock.refresh() if dock.isVisible() else None)
     window.image_changed.connect(lambda path: dock.on_image_changed(path) if dock.isVisible() else None)

@@ -22,13 +22,14 @@ from .dialogs import TextDialog
 from .provenance import MANUAL, ShapeProvenance
 from .states import FolderReviewStates, state_of
 from .text import translate
+from ..window_api import WindowAPI
 
 #: Row colours of the file list (translucent, so they read on the light and the dark theme).
 STATE_COLORS = {ACCEPTED: QColor(46, 160, 67, 70), REJECTED: QColor(215, 58, 73, 80)}
 
 
 class ReviewController(QObject):
-    def __init__(self, window) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, window: WindowAPI) -> None:
         super().__init__(window)
         self.window = window
         self._states: FolderReviewStates | None = None
@@ -39,7 +40,7 @@ class ReviewController(QObject):
         self._build_report_action()
         self._build_filter()
         self._hook_shape_list()
-        window.statistics_sections = getattr(window, "statistics_sections", []) + [self.summary_widget]
+        window.statistics_sections.append(self.summary_widget)
         window.document_changed.connect(self._document_changed)
         window.folder_changed.connect(lambda _f: self._refresh_files())
 
@@ -106,8 +107,7 @@ class ReviewController(QObject):
         if self.report_dock is None:
             self.report_dock = CompareReportDock(w)
             w.addDockWidget(Qt.LeftDockWidgetArea, self.report_dock)
-            if hasattr(w, "add_panel_toggle"):
-                w.add_panel_toggle(self.report_dock)
+            w.add_panel_toggle(self.report_dock)
         self.report_dock.set_report(report)
         return True
 
@@ -213,8 +213,7 @@ class ReviewController(QObject):
         titles = {ACCEPTED: translate("Review", "Accept image"), REJECTED: translate("Review", "Reject image"),
                   UNCHECKED: translate("Review", "Clear review")}
         changed = doc.set_review(*review_of(scratch), label=titles[state])
-        w.update_title()
-        w.update_actions()
+        w.document_edited()
         self._history_changed()
         if changed and w.settings.get("auto_save", True) and not w.save():
             return False
@@ -288,8 +287,7 @@ class ReviewController(QObject):
             return False
         for r in rows:
             set_shape_comment(shapes[r], comment)
-        w.canvas.set_shapes(shapes)
-        w.on_canvas_edited(translate("Review", "Review comment"))
+        w.set_shapes(shapes, translate("Review", "Review comment"))
         w.canvas.select_indices(rows)
         return True
 
@@ -303,7 +301,7 @@ class ReviewController(QObject):
         act = menu.addAction(translate("Review", "Review &Comment..."))
         act.setEnabled(bool(rows))
         act.triggered.connect(lambda: self.ask_shape_comment(rows))
-        menu.addAction(self.window.actions_by_name["edit_label"])
+        menu.addAction(self.window.action("edit_label"))
         self.shape_menu = menu  # kept for tests
         menu.popup(view.viewport().mapToGlobal(pos))
 

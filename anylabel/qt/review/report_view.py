@@ -17,8 +17,9 @@ from qtpy.QtWidgets import QDockWidget, QLabel, QListWidget, QListWidgetItem, QV
 
 from ...core.errors import AnyLabelError, LabelFileError
 from ...core.label_file import ImageAnnotation, read_label_file
-from ...review.thumbnails import CANDIDATE_RGB, REFERENCE_RGB, _draw, find_image
+from ...review.thumbnails import CANDIDATE_RGB, REFERENCE_RGB, draw_shape, find_image
 from .text import translate
+from ..window_api import WindowAPI
 
 #: report.json files larger than this are refused before they are read (a 100,000-image
 #: report with its per-image detail is about 60 MB).
@@ -122,14 +123,14 @@ def pair_overlay(entry: ReportImage, ref: ImageAnnotation | None, cand: ImageAnn
     for ann, rgb, lone in ((ref, REFERENCE_RGB, lone_ref), (cand, CANDIDATE_RGB, lone_cand)):
         for i, s in enumerate(ann.shapes if ann is not None else []):
             if len(s.points):
-                _draw(out, s, scale, (*rgb, 255), thin * 2 if i in lone else thin)
+                draw_shape(out, s, scale, (*rgb, 255), thin * 2 if i in lone else thin)
     return out
 
 
 class CompareReportDock(QDockWidget):
     """The report's images, worst first: arrow keys walk them, each shown with both sets drawn."""
 
-    def __init__(self, window) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, window: WindowAPI) -> None:
         super().__init__(translate("Review", "Compare report"), window)
         self.setObjectName("compare_report_dock")
         self.window_ = window

@@ -25,6 +25,7 @@ from ...inference.sam.session import PromptSession
 from .bridge import FutureBridge
 from .overlay import render_overlay
 from ..i18n import translate
+from ..window_api import WindowAPI
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +47,7 @@ class SamController(QObject):
     #: Emitted from the loading thread; Qt queues it to the GUI thread.
     _download_text = Signal(str)
 
-    def __init__(self, window: Any) -> None:
+    def __init__(self, window: WindowAPI) -> None:
         super().__init__(window)
         self.window = window
         self.model: Any = None
@@ -61,6 +62,11 @@ class SamController(QObject):
         self._loading: str | None = None
         self.folder_cancel = threading.Event()
         self._download_text.connect(self.status.emit)
+
+    @property
+    def loading(self) -> str | None:
+        """The title of the model being loaded in the background, None when none is."""
+        return self._loading
 
     # ---------------------------------------------------------------- settings
     def option(self, key: str) -> Any:
@@ -143,7 +149,7 @@ class SamController(QObject):
 
     def _prefetch_neighbours(self) -> None:
         idx = self.window.folder_index
-        cur = getattr(self.window, "current_index", -1)
+        cur = self.window.current_index
         if idx is None or cur < 0 or self.model is None:
             return
         n = max(0, int(self.option("prefetch")))
@@ -213,10 +219,10 @@ class SamController(QObject):
 
     def _keys_hint(self, short: bool = False) -> str:
         """The prompt-mode keys for the status line, as the user set them."""
-        settings = getattr(self.window, "settings", None)
+        settings = self.window.settings
 
         def key(name: str, default: str) -> str:
-            keys = settings.shortcut(name) if hasattr(settings, "shortcut") else []
+            keys = settings.shortcut(name)
             return keys[0] if keys else default
 
         keys = f"{key('sam_finish', 'F')}: finish, {key('sam_clear', 'B')}: clear"

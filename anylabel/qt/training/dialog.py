@@ -18,6 +18,7 @@ from ...training.errors import TrainingError
 from ..i18n import QT_TRANSLATE_NOOP, translate
 from .chart import MetricsChart
 from .worker import TrainThread
+from ..window_api import WindowAPI
 
 TASK_TITLES = {"detect": QT_TRANSLATE_NOOP("training", "Detection (boxes)"),
                "segment": QT_TRANSLATE_NOOP("training", "Segmentation (polygons)"),
@@ -27,7 +28,7 @@ TASK_TITLES = {"detect": QT_TRANSLATE_NOOP("training", "Detection (boxes)"),
 
 
 class TrainDialog(QDialog):
-    def __init__(self, window, parent=None) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, window: WindowAPI, parent: QWidget | None = None) -> None:
         super().__init__(parent or window)
         self.setWindowTitle(translate("training", "Train a model"))
         self.window_ = window
@@ -133,16 +134,13 @@ class TrainDialog(QDialog):
 
     # ------------------------------------------------------------------ choices
     def _setting(self, key: str, default):  # type: ignore[no-untyped-def]
-        settings = getattr(self.window_, "settings", None)
-        return settings.get(f"training.{key}", default) if settings is not None else default
+        return self.window_.settings.get(f"training.{key}", default)
 
     def _store(self, key: str, value) -> None:  # type: ignore[no-untyped-def]
-        settings = getattr(self.window_, "settings", None)
-        if settings is not None:
-            settings.set(f"training.{key}", value)
+        self.window_.settings.set(f"training.{key}", value)
 
     def _load_choices(self) -> None:
-        index = getattr(self.window_, "folder_index", None)
+        index = self.window_.folder_index
         folder = str(index.folder) if index is not None else ""
         self.input_dir.setText(folder)
         self.task.setCurrentIndex(max(0, self.task.findData(self._setting("task", "detect"))))
@@ -183,7 +181,7 @@ class TrainDialog(QDialog):
         if not req.input or not req.output:
             self._say(translate("training", "Choose the images folder and a run folder first."))
             return
-        if hasattr(self.window_, "maybe_save") and not self.window_.maybe_save():
+        if not self.window_.maybe_save():
             return  # unsaved edits would not be in the dataset
         for key in ("task", "epochs", "imgsz", "device", "python"):
             self._store(key, getattr(req, key) or "")
@@ -227,7 +225,7 @@ class TrainDialog(QDialog):
                 else translate("training", "no epoch reported"))
         self._finish(translate("training", "Done: {0}. The model '{1}' is in the auto-labeling panel (config {2}).")
                      .format(last, result.name, result.config_path))
-        panel = getattr(self.window_, "autolabel_panel", None)
+        panel = self.window_.autolabel_panel
         if panel is not None:
             panel.reload_configs()
             panel.select_model(result.name)
@@ -256,7 +254,7 @@ class TrainDialog(QDialog):
 
     # ------------------------------------------------------------------ after training
     def unlabelled_paths(self) -> list[Path]:
-        index = getattr(self.window_, "folder_index", None)
+        index = self.window_.folder_index
         if index is None:
             return []
         return [index.path(i) for i in range(len(index)) if not index.has_label(i)]
@@ -264,7 +262,7 @@ class TrainDialog(QDialog):
     def run_on_unlabelled(self) -> None:
         """Load the new model in the auto-labeling panel and start its batch run on the
         images of the open folder that have no label file yet."""
-        panel = getattr(self.window_, "autolabel_panel", None)
+        panel = self.window_.autolabel_panel
         if self.result is None or panel is None:
             self._say(translate("training", "Train a model first (and keep the auto-labeling panel enabled)."))
             return

@@ -18,6 +18,7 @@ from ...core.frame_folder import EditReport, FrameFolder
 from ...core.video_frames import VideoError, extract_frames, is_video_file, probe_video
 from .worker import JobThread
 from ..i18n import translate
+from ..window_api import WindowAPI
 
 
 class VideoController(QObject):
@@ -26,7 +27,7 @@ class VideoController(QObject):
     #: a message for the user (also in the status bar)
     message = Signal(str)
 
-    def __init__(self, window: Any) -> None:
+    def __init__(self, window: WindowAPI) -> None:
         super().__init__(window)
         self.window = window
         self.job: JobThread | None = None
@@ -47,23 +48,12 @@ class VideoController(QObject):
         if error:
             self.window.report_error(text)
         else:
-            self.window.statusBar().showMessage(text, 10000)
+            self.window.show_status(text, 10000)
 
     def reload_current(self) -> None:
-        """Show the current frame's labels as the job left them on disk.
-
-        The main window's ``reload_current`` does it properly (view kept, one undoable
-        step); reopening the frame is the fallback for a window without it.
-        """
-        w = self.window
-        reload = getattr(w, "reload_current", None)
-        if callable(reload):
-            reload()
-            return
-        i = getattr(w, "current_index", -1)
-        if w.folder_index is not None and i >= 0:
-            w.document = None   # open_image() re-reads only when no document is open
-            w.open_image(i)
+        """Show the current frame's labels as the job left them on disk (the view kept, one
+        undoable step: the main window's ``reload_current``)."""
+        self.window.reload_current()
 
     def run_job(self, title: str, fn: Callable, on_done: Callable[[Any], None]) -> JobThread | None:
         """Run ``fn(progress)`` in the background; one job at a time."""
@@ -109,9 +99,7 @@ class VideoController(QObject):
     def _report_done(self, what: str, report: EditReport) -> None:
         self.reload_current()
         self.labels_changed.emit()
-        changed = getattr(self.window, "label_files_changed", None)
-        if changed is not None:  # the job marked its files in the folder index: show them
-            changed()
+        self.window.label_files_changed()  # the job marked its files in the folder index: show them
         text = f"{what}: " + "; ".join(report.lines()[:2])
         if report.errors:
             more = translate("controller", " (and {0} more)").format(len(report.errors) - 5) if len(report.errors) > 5 else ""
@@ -177,8 +165,8 @@ class VideoController(QObject):
         from ...inference.trackers.folder import detect_and_track
 
         if model is None:
-            panel = getattr(self.window, "autolabel_panel", None)
-            model = getattr(panel, "model", None)
+            panel = self.window.autolabel_panel
+            model = panel.model if panel is not None else None
         if model is None or not hasattr(model, "predict_result"):
             self._say(translate("controller", "Load a detection model in the Auto Labeling panel (Ctrl+A) first."), error=True)
             return None

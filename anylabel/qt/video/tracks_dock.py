@@ -3,7 +3,6 @@ jump to its first/last frame; rename, merge, split, delete; and the sequence too
 (track boxes, interpolate, propagate from the current frame)."""
 from __future__ import annotations
 
-from typing import Any
 
 from qtpy.QtCore import Qt
 from qtpy.QtGui import QIcon, QPixmap
@@ -15,6 +14,7 @@ from ..canvas.colors import label_color
 from .colors import track_color
 from .controller import VideoController
 from ..i18n import QT_TRANSLATE_NOOP, translate
+from ..window_api import WindowAPI
 
 COLUMNS = (QT_TRANSLATE_NOOP("tracks_dock", "Track"), QT_TRANSLATE_NOOP("tracks_dock", "Label"),
            QT_TRANSLATE_NOOP("tracks_dock", "First"), QT_TRANSLATE_NOOP("tracks_dock", "Last"),
@@ -30,7 +30,7 @@ def _swatch(track_id: int, label: str, by_track: bool) -> QIcon:
 
 
 class TracksDock(QDockWidget):
-    def __init__(self, window: Any, controller: VideoController) -> None:
+    def __init__(self, window: WindowAPI, controller: VideoController) -> None:
         super().__init__(translate("tracks_dock", "Tracks"), window)
         self.setObjectName("tracks_dock")
         self.window_ = window
@@ -119,7 +119,7 @@ class TracksDock(QDockWidget):
 
     # ------------------------------------------------------------------ listing
     def _by_track(self) -> bool:
-        canvas = getattr(self.window_, "canvas", None)
+        canvas = self.window_.canvas
         return bool(canvas is not None and canvas.style.color_by_track)
 
     def refresh(self) -> None:
@@ -167,7 +167,7 @@ class TracksDock(QDockWidget):
     def select_on_canvas(self) -> None:
         """Select the chosen track's shapes on the frame shown, if it is there."""
         tid = self.selected_id()
-        canvas = getattr(self.window_, "canvas", None)
+        canvas = self.window_.canvas
         if tid is None or canvas is None:
             return
         hits = [i for i, s in enumerate(canvas.shapes) if s.group_id == tid]
@@ -176,7 +176,7 @@ class TracksDock(QDockWidget):
 
     def on_image_changed(self, _path: str = "") -> None:
         """Mark the tracks present on the frame shown (bold) and keep the chosen one selected there."""
-        canvas = getattr(self.window_, "canvas", None)
+        canvas = self.window_.canvas
         here = {s.group_id for s in canvas.shapes} if canvas is not None else set()
         for i in range(self.tree.topLevelItemCount()):
             item = self.tree.topLevelItem(i)

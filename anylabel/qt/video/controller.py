@@ -43,7 +43,7 @@ class VideoController(QObject):
         idx = self.window.folder_index
         return None if idx is None else FrameFolder(idx.folder, idx)
 
-    def _say(self, text: str, error: bool = False) -> None:
+    def say(self, text: str, error: bool = False) -> None:
         self.message.emit(text)
         if error:
             self.window.report_error(text)
@@ -58,7 +58,7 @@ class VideoController(QObject):
     def run_job(self, title: str, fn: Callable, on_done: Callable[[Any], None]) -> JobThread | None:
         """Run ``fn(progress)`` in the background; one job at a time."""
         if self.job is not None and self.job.isRunning():
-            self._say(translate("controller", "Another video job is still running; wait for it or cancel it."), error=True)
+            self.say(translate("controller", "Another video job is still running; wait for it or cancel it."), error=True)
             return None
         job = JobThread(fn, self)
         dialog = None
@@ -79,7 +79,7 @@ class VideoController(QObject):
             if dialog is not None:
                 dialog.reset()
             self.last_result = None
-            self._say(text, error=True)
+            self.say(text, error=True)
 
         job.finished_ok.connect(finish)
         job.failed.connect(fail)
@@ -87,25 +87,25 @@ class VideoController(QObject):
         job.start()
         return job
 
-    def _before_folder_job(self) -> FrameFolder | None:
+    def before_folder_job(self) -> FrameFolder | None:
         frames = self.frames()
         if frames is None:
-            self._say(translate("controller", "Open a folder of frames (or a video) first."), error=True)
+            self.say(translate("controller", "Open a folder of frames (or a video) first."), error=True)
             return None
         if not self.window.save():
             return None
         return frames
 
-    def _report_done(self, what: str, report: EditReport) -> None:
+    def report_done(self, what: str, report: EditReport) -> None:
         self.reload_current()
         self.labels_changed.emit()
         self.window.label_files_changed()  # the job marked its files in the folder index: show them
         text = f"{what}: " + "; ".join(report.lines()[:2])
         if report.errors:
             more = translate("controller", " (and {0} more)").format(len(report.errors) - 5) if len(report.errors) > 5 else ""
-            self._say(text + "\n" + "\n".join(report.errors[:5]) + more, error=True)
+            self.say(text + "\n" + "\n".join(report.errors[:5]) + more, error=True)
         else:
-            self._say(text)
+            self.say(text)
 
     # ------------------------------------------------------------------ video
     def open_video(self, path: str | Path, options: dict | None = None) -> JobThread | None:
@@ -114,7 +114,7 @@ class VideoController(QObject):
         try:
             info = probe_video(p)
         except VideoError as exc:
-            self._say(str(exc), error=True)
+            self.say(str(exc), error=True)
             return None
         if options is None:
             from .extract_dialog import ExtractDialog
@@ -126,12 +126,12 @@ class VideoController(QObject):
 
         def done(result) -> None:
             if result.warning:
-                self._say(result.warning, error=True)
+                self.say(result.warning, error=True)
             if result.frame_count == 0:
                 return
             self.window.open_folder(result.folder)
             state = "cancelled, " if result.cancelled else ""
-            self._say(translate("controller", "{0}: {1}{2} frames written, {3} already there").format(p.name, state, len(result.written), result.existing))
+            self.say(translate("controller", "{0}: {1}{2} frames written, {3} already there").format(p.name, state, len(result.written), result.existing))
 
         return self.run_job(translate("controller", "Extracting frames from {0}...").format(p.name),
                             lambda progress: extract_frames(p, progress=progress, **options), done)
@@ -145,17 +145,17 @@ class VideoController(QObject):
         from ...inference.trackers import create_tracker
         from ...inference.trackers.folder import EXISTING_BOX_SETTINGS, track_folder
 
-        frames = self._before_folder_job()
+        frames = self.before_folder_job()
         if frames is None:
             return None
         try:
             tracker = create_tracker(tracker_name, {**EXISTING_BOX_SETTINGS, **(settings or {})})
         except (AnyLabelError, ModelLoadError, ValueError) as exc:
-            self._say(str(exc), error=True)
+            self.say(str(exc), error=True)
             return None
         return self.run_job(translate("controller", "Tracking boxes..."),
                             lambda progress: track_folder(frames, tracker, progress=progress, reassign=reassign),
-                            lambda r: self._report_done(translate("controller", "Tracked with {0}").format(tracker_name), r))
+                            lambda r: self.report_done(translate("controller", "Tracked with {0}").format(tracker_name), r))
 
     def detect_and_track(self, tracker_name: str = "bytetrack", count: int = 0, model: Any = None) -> JobThread | None:
         """Run the auto-labelling panel's loaded model and a tracker from the current frame on
@@ -168,49 +168,49 @@ class VideoController(QObject):
             panel = self.window.autolabel_panel
             model = panel.model if panel is not None else None
         if model is None or not hasattr(model, "predict_result"):
-            self._say(translate("controller", "Load a detection model in the Auto Labeling panel (Ctrl+A) first."), error=True)
+            self.say(translate("controller", "Load a detection model in the Auto Labeling panel (Ctrl+A) first."), error=True)
             return None
-        frames = self._before_folder_job()
+        frames = self.before_folder_job()
         if frames is None:
             return None
         config = getattr(getattr(model, "config", None), "tracker", None) or {}
         try:
             tracker = create_tracker(tracker_name, dict(config))
         except (AnyLabelError, ModelLoadError, ValueError) as exc:
-            self._say(str(exc), error=True)
+            self.say(str(exc), error=True)
             return None
         start = max(0, self.window.current_index)
         end = None if not count else start + count - 1
         return self.run_job(translate("controller", "Detecting and tracking..."), lambda progress: detect_and_track(
             frames, model, tracker, start, end, progress=progress),
-            lambda r: self._report_done(translate("controller", "Detected and tracked with {0}").format(tracker_name), r))
+            lambda r: self.report_done(translate("controller", "Detected and tracked with {0}").format(tracker_name), r))
 
     def interpolate(self, track_ids: set[int] | None = None) -> JobThread | None:
         from ...core.interpolation import interpolate_folder
 
-        frames = self._before_folder_job()
+        frames = self.before_folder_job()
         if frames is None:
             return None
         return self.run_job(translate("controller", "Interpolating keyframes..."), lambda progress: interpolate_folder(frames, track_ids=track_ids),
-                            lambda r: self._report_done(translate("controller", "Interpolated"), r))
+                            lambda r: self.report_done(translate("controller", "Interpolated"), r))
 
     def propagate(self, direction: str = "forward", count: int = 0,
                   track_ids: set[int] | None = None) -> JobThread | None:
         """From the current frame, ``count`` frames (0 = to the end of the folder)."""
         from ...core.propagation import propagate
 
-        frames = self._before_folder_job()
+        frames = self.before_folder_job()
         if frames is None:
             return None
         src = self.window.current_index
         if src < 0:
-            self._say(translate("controller", "Open the frame to propagate from first."), error=True)
+            self.say(translate("controller", "Open the frame to propagate from first."), error=True)
             return None
         start = None if not count or direction == "forward" else src - count
         end = None if not count or direction == "backward" else src + count
         return self.run_job(translate("controller", "Propagating..."), lambda progress: propagate(
             frames, src, start=start, end=end, direction=direction, track_ids=track_ids, progress=progress),
-            lambda r: self._report_done(translate("controller", "Propagated {0}").format(translate("tracks_dock", direction)), r))
+            lambda r: self.report_done(translate("controller", "Propagated {0}").format(translate("tracks_dock", direction)), r))
 
     def propagate_sam2(self, direction: str = "both", config: str | None = None) -> JobThread | None:
         """Follow the SAM prompt and the tracked shapes of the current frame with SAM 2
@@ -221,11 +221,11 @@ class VideoController(QObject):
 
     # ------------------------------------------------------------------ track edits (fast: run here)
     def _edit(self, what: str, fn: Callable[[FrameFolder], EditReport]) -> EditReport | None:
-        frames = self._before_folder_job()
+        frames = self.before_folder_job()
         if frames is None:
             return None
         report = fn(frames)
-        self._report_done(what, report)
+        self.report_done(what, report)
         return report
 
     def rename_track(self, track_id: int, label: str) -> EditReport | None:

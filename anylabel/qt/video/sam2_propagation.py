@@ -16,21 +16,21 @@ from qtpy.QtWidgets import QFileDialog
 from ...core.geometry import shape_to_mask
 from ...inference.sam2_video.prompts import FramePrompt, ObjectPrompts
 from ..i18n import translate
+from ..window_api import WindowAPI
 
 SETTING = "video.sam2_config"
 
 
-def objects_on_frame(window: Any, frame: int) -> list[ObjectPrompts]:
+def objects_on_frame(window: WindowAPI, frame: int) -> list[ObjectPrompts]:
     """The SAM prompt (new object) and the tracked shapes of the open frame, as prompts."""
     objects: list[ObjectPrompts] = []
-    session = getattr(getattr(window, "sam", None), "session", None)
-    prompt = getattr(session, "prompt", None)
+    session = window.sam.session if window.sam is not None else None
+    prompt = session.prompt if session is not None else None
     if prompt is not None and (prompt.box is not None or any(l == 1 for l in prompt.labels)):
-        label = (getattr(window, "settings", None) and window.settings.get("sam2.label", "")) or "object"
+        label = window.settings.get("sam2.label", "") or "object"
         objects.append(ObjectPrompts(None, label, [FramePrompt(frame, [tuple(p) for p in prompt.points],
                                                                [int(l) for l in prompt.labels], prompt.box)]))
-    doc = getattr(window, "document", None)
-    shapes = list(getattr(doc, "shapes", None) or [])
+    shapes = list(window.current_shapes())
     h, w = _image_size(window)
     by_id: dict[int, list] = {}
     for s in shapes:
@@ -46,19 +46,17 @@ def objects_on_frame(window: Any, frame: int) -> list[ObjectPrompts]:
     return objects
 
 
-def _image_size(window: Any) -> tuple[int, int]:
-    doc = getattr(window, "document", None)
-    h = getattr(doc, "image_height", None) or 0
-    w = getattr(doc, "image_width", None) or 0
-    if not (h and w):
+def _image_size(window: WindowAPI) -> tuple[int, int]:
+    img = window.current_image()
+    if img is None:
         from ...core.image_io import read_image_rgb
 
         img = read_image_rgb(window.folder_index.path(window.current_index))
-        h, w = img.shape[:2]
+    h, w = img.shape[:2]
     return int(h), int(w)
 
 
-def choose_config(window: Any, ask: bool = False) -> str | None:
+def choose_config(window: WindowAPI, ask: bool = False) -> str | None:
     path = window.settings.get(SETTING, "") if not ask else ""
     if path:
         return path
@@ -75,19 +73,19 @@ def propagate_sam2(controller: Any, direction: str = "both", config: str | None 
     from ...inference.sam2_video.folder import track_folder_sam2
 
     window = controller.window
-    frame = getattr(window, "current_index", -1)
+    frame = window.current_index
     if window.folder_index is None or frame < 0:
-        controller._say(translate("controller", "Open a folder of frames (or a video) first."), error=True)
+        controller.say(translate("controller", "Open a folder of frames (or a video) first."), error=True)
         return None
     objects = objects_on_frame(window, frame)
     if not objects:
-        controller._say(translate("controller", "Nothing to follow: click the object with Segment Anything "
+        controller.say(translate("controller", "Nothing to follow: click the object with Segment Anything "
                                   "(or draw it with a track id) on this frame first."), error=True)
         return None
     config = config or choose_config(window)
     if not config:
         return None
-    frames = controller._before_folder_job()
+    frames = controller.before_folder_job()
     if frames is None:
         return None
 
@@ -106,9 +104,9 @@ def propagate_sam2(controller: Any, direction: str = "both", config: str | None 
             model.close()
 
     def done(report) -> None:
-        sam = getattr(window, "sam", None)
-        if sam is not None and getattr(sam, "session", None) is not None:
+        sam = window.sam
+        if sam is not None and sam.session is not None:
             sam.session.clear()   # the clicks became a track
-        controller._report_done(translate("controller", "Propagated with SAM 2"), report)
+        controller.report_done(translate("controller", "Propagated with SAM 2"), report)
 
     return controller.run_job(translate("controller", "Propagating with SAM 2..."), job, done)

@@ -79,10 +79,10 @@ class Sam2Model(SamModel):
                               scale=scale, epsilon=self.epsilon)
 
     def set_options(self, **changes: Any) -> None:
+        """``epsilon`` changes live (0 returns to the pixel ``tolerance``); while it is set,
+        it decides the polygon simplification (the GUI always sends its pixel tolerance)."""
         if "epsilon" in changes:
-            self.epsilon = max(0.0, float(changes.pop("epsilon")))
-        if "tolerance" in changes:
-            self.epsilon = 0.0  # an explicit pixel tolerance replaces the relative one
+            self.epsilon = min(0.5, max(0.0, float(changes.pop("epsilon"))))
         super().set_options(**changes)
 
     # -- segment everything ----------------------------------------------------------------

@@ -627,102 +627,102 @@
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../export_import/controller.py" line="156"/>
+        <location filename="../export_import/controller.py" line="157"/>
         <source>{0} dataset</source>
         <translation>{0}数据集</translation>
     </message>
     <message>
-        <location filename="../export_import/controller.py" line="195"/>
+        <location filename="../export_import/controller.py" line="196"/>
         <source>{0} finished</source>
         <translation>{0}完成</translation>
     </message>
     <message>
-        <location filename="../export_import/controller.py" line="195"/>
+        <location filename="../export_import/controller.py" line="196"/>
         <source>{0} cancelled</source>
         <translation>{0}已取消</translation>
     </message>
     <message>
-        <location filename="../sam/controller.py" line="81"/>
+        <location filename="../sam/controller.py" line="84"/>
         <source>Loading {0}...</source>
         <translation>正在加载 {0}...</translation>
     </message>
     <message>
-        <location filename="../sam/controller.py" line="91"/>
+        <location filename="../sam/controller.py" line="94"/>
         <source>Downloading {0}: {1}</source>
         <translation>正在下载 {0}：{1}</translation>
     </message>
     <message>
-        <location filename="../sam/controller.py" line="117"/>
+        <location filename="../sam/controller.py" line="120"/>
         <source>{0} ready</source>
         <translation>{0} 已就绪</translation>
     </message>
     <message>
-        <location filename="../sam/controller.py" line="139"/>
+        <location filename="../sam/controller.py" line="143"/>
         <source>{0}: cannot be segmented ({1})</source>
         <translation>{0}：无法分割（{1}）</translation>
     </message>
     <message>
-        <location filename="../sam/controller.py" line="172"/>
+        <location filename="../sam/controller.py" line="349"/>
         <source>Segment Anything: {0}: {1}</source>
         <translation>分割一切：{0}：{1}</translation>
     </message>
     <message>
-        <location filename="../sam/controller.py" line="184"/>
+        <location filename="../sam/controller.py" line="190"/>
         <source>Segment Anything: {0} ready; {1}</source>
         <translation>分割一切：{0} 已就绪；{1}</translation>
     </message>
     <message>
-        <location filename="../sam/controller.py" line="196"/>
+        <location filename="../sam/controller.py" line="202"/>
         <source>Segment Anything: {0}, your prompt will be applied when ready</source>
         <translation>分割一切：{0}，就绪后将应用您的提示</translation>
     </message>
     <message>
-        <location filename="../sam/controller.py" line="203"/>
+        <location filename="../sam/controller.py" line="209"/>
         <source>Segment Anything: choose a model first (Tools &gt; Segment Anything)</source>
         <translation>分割一切：请先选择模型（工具 &gt; 分割一切）</translation>
     </message>
     <message>
-        <location filename="../sam/controller.py" line="210"/>
+        <location filename="../sam/controller.py" line="216"/>
         <source>Segment Anything: loading {0}; your clicks will be applied when it is ready</source>
         <translation>分割一切：正在加载 {0}；就绪后将应用您的点击</translation>
     </message>
     <message>
-        <location filename="../sam/controller.py" line="212"/>
+        <location filename="../sam/controller.py" line="218"/>
         <source>Segment Anything: </source>
         <translation>分割一切：</translation>
     </message>
     <message>
-        <location filename="../sam/controller.py" line="212"/>
+        <location filename="../sam/controller.py" line="218"/>
         <source>negative</source>
         <translation>负向</translation>
     </message>
     <message>
-        <location filename="../sam/controller.py" line="212"/>
+        <location filename="../sam/controller.py" line="218"/>
         <source>positive</source>
         <translation>正向</translation>
     </message>
     <message>
-        <location filename="../sam/controller.py" line="212"/>
+        <location filename="../sam/controller.py" line="218"/>
         <source> clicks ({0})</source>
         <translation>点击（{0}）</translation>
     </message>
     <message>
-        <location filename="../sam/controller.py" line="261"/>
+        <location filename="../sam/controller.py" line="267"/>
         <source>Segment Anything: {0}, mask {1:,} px; {2}</source>
         <translation>分割一切：{0}，掩码 {1:,} 像素；{2}</translation>
     </message>
     <message>
-        <location filename="../sam/controller.py" line="267"/>
+        <location filename="../sam/controller.py" line="273"/>
         <source>Segment Anything: nothing to finish (click on an object first)</source>
         <translation>分割一切：没有可完成的对象（请先点击一个对象）</translation>
     </message>
     <message>
-        <location filename="../sam/controller.py" line="300"/>
+        <location filename="../sam/controller.py" line="325"/>
         <source>Segment Anything: choose a model and open an image first</source>
         <translation>分割一切：请先选择模型并打开图像</translation>
     </message>
     <message>
-        <location filename="../sam/controller.py" line="310"/>
+        <location filename="../sam/controller.py" line="316"/>
         <source>Segment Anything: {0} rectangles turned into segments</source>
         <translation>分割一切：{0} 个矩形已转换为分割</translation>
     </message>
@@ -777,17 +777,17 @@
         <translation>正在传播...</translation>
     </message>
     <message>
-        <location filename="../export_import/controller.py" line="20"/>
+        <location filename="../export_import/controller.py" line="21"/>
         <source>Reading label files</source>
         <translation>正在读取标注文件</translation>
     </message>
     <message>
-        <location filename="../export_import/controller.py" line="21"/>
+        <location filename="../export_import/controller.py" line="22"/>
         <source>Writing the dataset</source>
         <translation>正在写入数据集</translation>
     </message>
     <message>
-        <location filename="../export_import/controller.py" line="22"/>
+        <location filename="../export_import/controller.py" line="23"/>
         <source>Importing</source>
         <translation>正在导入</translation>
     </message>
@@ -835,6 +835,21 @@
         <location filename="../video/controller.py" line="255"/>
         <source>Track {0} deleted</source>
         <translation>轨迹 {0} 已删除</translation>
+    </message>
+    <message>
+        <location filename="../sam/controller.py" line="328"/>
+        <source>Segment Anything: {0} cannot segment everything (SAM 2 models can)</source>
+        <translation>分割一切：{0} 不能分割全图（SAM 2 模型可以）</translation>
+    </message>
+    <message>
+        <location filename="../sam/controller.py" line="339"/>
+        <source>Segment Anything: segmenting everything...</source>
+        <translation>分割一切：正在分割全图...</translation>
+    </message>
+    <message>
+        <location filename="../sam/controller.py" line="355"/>
+        <source>Segment Anything: {0} objects found</source>
+        <translation>分割一切：找到 {0} 个目标</translation>
     </message>
 </context>
 <context>
@@ -1685,56 +1700,61 @@ The shapes in this file are not shown and the file will not be overwritten.</sou
         <translation>多边形容差(&amp;T)...</translation>
     </message>
     <message>
-        <location filename="../extensions/sam.py" line="125"/>
+        <location filename="../extensions/sam.py" line="126"/>
         <source>Rectangles to Segments (This &amp;Image)</source>
         <translation>矩形转分割（此图像）(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../extensions/sam.py" line="126"/>
+        <location filename="../extensions/sam.py" line="127"/>
         <source>Rectangles to Segments (Whole &amp;Folder)</source>
         <translation>矩形转分割（整个文件夹）(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../extensions/sam.py" line="134"/>
+        <location filename="../extensions/sam.py" line="135"/>
         <source>Segment Anything</source>
         <translation>分割一切</translation>
     </message>
     <message>
-        <location filename="../extensions/sam.py" line="139"/>
+        <location filename="../extensions/sam.py" line="140"/>
         <source>Segment Anything: click on an object</source>
         <translation>分割一切：点击一个对象</translation>
     </message>
     <message>
-        <location filename="../extensions/sam.py" line="170"/>
+        <location filename="../extensions/sam.py" line="171"/>
         <source>Segment Anything: the last model ({0}) cannot be loaded: {1}</source>
         <translation>分割一切：无法加载上次使用的模型（{0}）：{1}</translation>
     </message>
     <message>
-        <location filename="../extensions/sam.py" line="180"/>
+        <location filename="../extensions/sam.py" line="181"/>
         <source>Segment Anything: choose a model and open a folder first</source>
         <translation>分割一切：请先选择模型并打开文件夹</translation>
     </message>
     <message>
-        <location filename="../extensions/sam.py" line="200"/>
+        <location filename="../extensions/sam.py" line="201"/>
         <source>Rectangles to segments: {0}/{1}</source>
         <translation>矩形转分割：{0}/{1}</translation>
     </message>
     <message>
-        <location filename="../extensions/sam.py" line="213"/>
+        <location filename="../extensions/sam.py" line="214"/>
         <source>, {0} failed:
 </source>
         <translation>，{0} 个失败：
 </translation>
     </message>
     <message>
-        <location filename="../extensions/sam.py" line="207"/>
+        <location filename="../extensions/sam.py" line="208"/>
         <source>Rectangles to segments: {0} label files written, {1} without rectangles</source>
         <translation>矩形转分割：写入 {0} 个标注文件，{1} 个没有矩形</translation>
     </message>
     <message>
-        <location filename="../extensions/sam.py" line="210"/>
+        <location filename="../extensions/sam.py" line="211"/>
         <source>; your unsaved shapes on {0} were kept on top of its new shapes</source>
         <translation>；{0} 上您未保存的形状已保留在新形状之上</translation>
+    </message>
+    <message>
+        <location filename="../extensions/sam.py" line="125"/>
+        <source>Segment &amp;Everything (This Image)</source>
+        <translation>分割全图(&amp;E)（当前图像）</translation>
     </message>
 </context>
 <context>

@@ -24,6 +24,9 @@ Two variants with other exports' layouts are built too (``STYLES``): an EdgeSAM-
 pair (encoder input ``image``; decoder without mask input returning four low-resolution
 ``masks`` and their ``scores``) and an EfficientViT-SAM-like pair with a 512 input.
 
+The SAM 2 contract pair (``sam2_contract_*``: three encoder outputs, batched prompt rows,
+three candidate masks) is described in ``scripts/sam2_contract_graphs.py``.
+
 Needs the ``onnx`` package (not a runtime dependency): with no argument the script uses
 /work/venvs/sam-build or creates it, e.g. ``python scripts/build_sam_contract_models.py``.
 """
@@ -265,12 +268,19 @@ def main(argv: list[str] | None = None) -> int:
     import onnx
 
     args.out.mkdir(parents=True, exist_ok=True)
-    for prefix, (input_name, size, style) in STYLES.items():
-        for name, model in ((f"{prefix}_encoder.onnx", build_encoder(input_name, size)),
-                            (f"{prefix}_decoder.onnx", build_decoder(args.threshold, args.steps, style, size))):
-            path = args.out / name
-            onnx.save(model, str(path))
-            print(f"wrote {path} ({path.stat().st_size} bytes)")
+    pairs = [((f"{prefix}_encoder.onnx", build_encoder(input_name, size)),
+              (f"{prefix}_decoder.onnx", build_decoder(args.threshold, args.steps, style, size)))
+             for prefix, (input_name, size, style) in STYLES.items()]
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from sam2_contract_graphs import build_sam2_decoder, build_sam2_encoder
+
+    pairs.append((("sam2_contract_encoder.onnx", _model(build_sam2_encoder(), "encoder", family="sam2")),
+                  ("sam2_contract_decoder.onnx", _model(build_sam2_decoder(args.threshold, args.steps), "decoder",
+                                                        family="sam2", threshold=args.threshold, steps=args.steps))))
+    for name, model in (item for pair in pairs for item in pair):
+        path = args.out / name
+        onnx.save(model, str(path))
+        print(f"wrote {path} ({path.stat().st_size} bytes)")
     return 0
 
 

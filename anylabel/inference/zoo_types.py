@@ -31,9 +31,7 @@ _SAM2 = "Segment Anything 2 is planned (issue 16)"
 OUT_OF_SCOPE: dict[str, str] = {
     "florence2": "Florence-2 is a vision-language (caption / chat / VQA) model; out of scope here",
     "grounding_dino_api": "a hosted API (a remote service with an account); out of scope here",
-    "segment_anything_2": _SAM2,
     "segment_anything_2_video": _SAM2,
     "grounding_sam2": _SAM2,
-    "yolov8_sam2": _SAM2,
     "segment_anything_3": "Segment Anything 3 (text-prompted concepts) is not implemented here",
 }

@@ -78,7 +78,7 @@ class SamDecoder:
             pts += [(min(x0, x1), min(y0, y1)), (max(x0, x1), max(y0, y1))]
             labs += [2, 3]
         coords = emb.frame.to_model(np.array(pts, dtype=np.float64).reshape(-1, 2))
-        if prompt.box is None:
+        if prompt.box is None and self.spec.pad_point:
             # SAM's exported decoder expects a padding point when no box is given.
             coords = np.concatenate([coords, np.zeros((1, 2), np.float32)])
             labs.append(-1)

@@ -101,16 +101,30 @@ class YoloV5Sam(DetectorSam):
     """X-AnyLabeling's one-file form: the YOLOv5 detector's ``model_path``, thresholds and
     classes, and the SAM pair's ``encoder_model_path`` / ``decoder_model_path`` side by side."""
 
-    @staticmethod
-    def sub_configs(config: ModelConfig) -> tuple[ModelConfig, ModelConfig]:
+    detector_type = "yolov5"
+    sam_type = "segment_anything"
+    sam_keys: tuple[str, ...] = ("target_size",)
+
+    @classmethod
+    def sub_configs(cls, config: ModelConfig) -> tuple[ModelConfig, ModelConfig]:
         import dataclasses
 
         for key in ("model_path", "encoder_model_path", "decoder_model_path"):
             if not getattr(config, key):
-                raise ConfigError(config.source, f"a yolov5_sam config needs {key}")
-        det = dataclasses.replace(config, type="yolov5", encoder_model_path=None, decoder_model_path=None,
+                raise ConfigError(config.source, f"a {config.type} config needs {key}")
+        det = dataclasses.replace(config, type=cls.detector_type, encoder_model_path=None, decoder_model_path=None,
                                   options={}, ignored={}, warnings=[])
-        sam_opts = {k: config.options[k] for k in ("target_size",) if k in config.options}
-        sam = dataclasses.replace(config, type="segment_anything", model_path=None, options=sam_opts, ignored={},
+        sam_opts = {k: config.options[k] for k in cls.sam_keys if k in config.options}
+        sam = dataclasses.replace(config, type=cls.sam_type, model_path=None, options=sam_opts, ignored={},
                                   warnings=[], classes=[], filter_classes=[])
         return det, sam
+
+
+@register("yolov8_sam2", capabilities=Capabilities(conf=True, iou=True, output_types=OUTPUT_MODES),
+          config_keys=("output_mode", "tolerance", "epsilon"))
+class YoloV8Sam2(YoloV5Sam):
+    """X-AnyLabeling's YOLOv8 + SAM 2 one-file form (same layout as ``yolov5_sam``)."""
+
+    detector_type = "yolov8"
+    sam_type = "segment_anything_2"
+    sam_keys = ("epsilon",)

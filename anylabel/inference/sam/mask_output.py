@@ -23,10 +23,11 @@ OUTPUT_MODES: tuple[str, ...] = ("polygon", "rectangle", "rotation", MASK)
 def mask_to_shapes(mask: np.ndarray, mode: str = "polygon", label: str = "", tolerance: float = 1.0,
                    group_id: int | None = None, score: float | None = None,
                    min_part_fraction: float = 0.05, max_parts: int = 16,
-                   scale: tuple[float, float] = (1.0, 1.0)) -> list[Shape]:
+                   scale: tuple[float, float] = (1.0, 1.0), epsilon: float = 0.0) -> list[Shape]:
     """Shapes for one object mask (empty list for an empty mask). ``scale`` (sx, sy) maps
     mask pixels to image pixels when the mask was computed smaller than the image;
-    ``tolerance`` is in image pixels."""
+    ``tolerance`` is in image pixels. ``epsilon`` > 0 (X-AnyLabeling's SAM 2 key) makes the
+    polygon tolerance relative instead: that fraction of each outline's length."""
     m = np.asarray(mask, dtype=bool)
     if not m.any():
         return []
@@ -39,7 +40,7 @@ def mask_to_shapes(mask: np.ndarray, mode: str = "polygon", label: str = "", tol
             return mask_to_shapes(cv2.resize(m.view(np.uint8), size, interpolation=cv2.INTER_NEAREST).astype(bool),
                                   mode, label, tolerance, group_id, score, min_part_fraction, max_parts)
         shapes = mask_to_shapes(m, mode, label, tolerance / max(sx, sy), group_id, score, min_part_fraction,
-                                max_parts)
+                                max_parts, epsilon=epsilon)
         for sh in shapes:
             sh.points = sh.points * np.array([sx, sy])
             if sh.shape_type == ROTATION:
@@ -51,7 +52,8 @@ def mask_to_shapes(mask: np.ndarray, mode: str = "polygon", label: str = "", tol
         offset = np.array([ox, oy], dtype=np.float64)
         # Back in mask coordinates before simplifying, so nothing depends on the crop.
         polys = [p + offset for p in mask_to_polygons(part_mask, tolerance=0.0, min_area=1.0)]
-        return [Shape(POLYGON, p, **kw) for p in _simplify(polys, tolerance)]
+        tolerances = [epsilon * _perimeter(p) for p in polys] if epsilon > 0 else [tolerance] * len(polys)
+        return [Shape(POLYGON, p, **kw) for p in _simplify(polys, tolerances)]
     if mode == "rectangle":
         ys, xs = np.nonzero(m)
         return [Shape(RECTANGLE, np.array([[xs.min(), ys.min()], [xs.max() + 1, ys.max() + 1]], float), **kw)]
@@ -62,21 +64,25 @@ def mask_to_shapes(mask: np.ndarray, mode: str = "polygon", label: str = "", tol
     raise ValueError(f"unknown SAM output {mode!r}; choose one of {', '.join(OUTPUT_MODES)}")
 
 
-def _simplify(polys: list[np.ndarray], tolerance: float) -> list[np.ndarray]:
+def _perimeter(poly: np.ndarray) -> float:
+    return float(np.linalg.norm(np.diff(np.vstack([poly, poly[:1]]), axis=0), axis=1).sum())
+
+
+def _simplify(polys: list[np.ndarray], tolerances: list[float]) -> list[np.ndarray]:
     """Douglas-Peucker with OpenCV (a fraction of the cost of shapely's topology-preserving
     simplification, which runs on every click); when that would make an outline cross
     itself, the topology-preserving simplification is used for that outline instead.
     The validity of all the simplified outlines is checked in one shapely call (one
     call per outline cost more in Python than in GEOS on noisy masks)."""
-    if tolerance <= 0:
+    if not any(t > 0 for t in tolerances):
         return polys
     import cv2
     import shapely
 
     out = list(polys)
     approx: dict[int, np.ndarray] = {}
-    for i, p in enumerate(polys):
-        if len(p) > 4:
+    for i, (p, tolerance) in enumerate(zip(polys, tolerances)):
+        if len(p) > 4 and tolerance > 0:
             a = cv2.approxPolyDP(p.astype(np.float32).reshape(-1, 1, 2), float(tolerance), True)
             approx[i] = a.reshape(-1, 2).astype(np.float64)
     checked = [i for i, a in approx.items() if len(a) >= 3]
@@ -91,7 +97,7 @@ def _simplify(polys: list[np.ndarray], tolerance: float) -> list[np.ndarray]:
         if i in valid:
             out[i] = a
         else:
-            simple = shapely.Polygon(polys[i]).simplify(tolerance, preserve_topology=True)
+            simple = shapely.Polygon(polys[i]).simplify(tolerances[i], preserve_topology=True)
             out[i] = np.asarray(simple.exterior.coords, dtype=np.float64)[:-1]
     return out
 

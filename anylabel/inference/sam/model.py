@@ -7,6 +7,7 @@ The X-AnyLabeling type names are aliases so users' configs load unchanged.
 """
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from pathlib import Path
 from typing import Any, Sequence
@@ -67,6 +68,8 @@ class SamModel(Model):
 
     pipelined = False
     default_resize = "longest"
+    #: The decoder graph adds SAM's padding point itself (SAM 2 exports).
+    decoder_pads_points = False
 
     def __init__(self, config: ModelConfig, device: str = "auto", progress: ProgressCallback | None = None,
                  store: EmbeddingStore | None = None, **_: Any) -> None:
@@ -86,6 +89,8 @@ class SamModel(Model):
         self.spec: SamSpec = read_spec(enc, dec, size, _triple(config, "pixel_mean"),
                                        _triple(config, "pixel_std"), float(opts.get("mask_threshold", 0.0)),
                                        stretch=resize == "stretch")
+        if self.decoder_pads_points:
+            self.spec = dataclasses.replace(self.spec, pad_point=False)
         self.model_id = f"{config.name}:{_file_id(enc.path)}:{_file_id(dec.path)}"
         self.encoder = SamEncoder(enc, self.spec, self.model_id)
         limit = (config.max_width or 2048, config.max_height or 2048)

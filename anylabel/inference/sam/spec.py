@@ -59,6 +59,9 @@ class SamSpec:
     stretch: bool = False
     #: (decoder input, encoder outputs) fed as ``np.stack`` of those outputs (SAM-HQ).
     stacked: tuple[str, tuple[str, ...]] | None = None
+    #: The runner appends SAM's padding point (label -1) to prompts without a box. SAM 2
+    #: exports add it inside the graph, so their runner does not.
+    pad_point: bool = True
 
     @property
     def accepts_mask_feedback(self) -> bool:

@@ -8,7 +8,8 @@ it changes with edited copies and emits ``edited(label)``; the main window recor
 
 Prompt mode (for interactive segmentation): ``set_prompt_handler(handler)`` routes
 clicks in image pixels to ``handler.on_click(x, y, button, modifiers)`` and drags to
-``handler.on_box(x0, y0, x1, y1)``; ``set_overlay(rgba)`` shows a preview mask.
+``handler.on_box(x0, y0, x1, y1)`` (``interactions.PromptInteraction``); ``set_overlay(rgba)``
+shows a preview mask. The mouse handlers only pick the interaction of the current mode.
 """
 from __future__ import annotations
 
@@ -83,7 +84,6 @@ class Canvas(ViewMixin, QWidget):
         self.overlay_image: QImage | None = None
         self._overlay_array: np.ndarray | None = None
         self.prompt_handler: Any = None
-        self._prompt_press: tuple[QPointF, float, float, Any] | None = None
         self.image_layer = ImageLayer()
         self.shape_layer = ShapeLayer()
         self.selection_tint = SelectionTint()
@@ -303,7 +303,7 @@ class Canvas(ViewMixin, QWidget):
 
     def update_hover(self, x: float, y: float) -> None:
         h = Hover()
-        if self.mode == EDIT and self.prompt_handler is None:
+        if self._interaction() is self._edit():
             v = self.vertex_at(x, y)
             if v is not None:
                 h.shape, h.vertex = v
@@ -337,6 +337,9 @@ class Canvas(ViewMixin, QWidget):
         self.mode_changed.emit(mode)
 
     def _interaction(self):
+        """The interaction of the current mode: a prompt handler, when set, takes the mouse."""
+        if self.prompt_handler is not None:
+            return self._interactions["prompt"]
         return self._interactions[EDIT if self.mode == EDIT else "create"]
 
     def _edit(self) -> EditInteraction:
@@ -493,14 +496,14 @@ class Canvas(ViewMixin, QWidget):
 
     def set_prompt_handler(self, handler: Any) -> None:
         """Route clicks to ``handler`` (see the module docstring); None returns to normal editing."""
+        self._interactions["prompt"].cancel()
         self.prompt_handler = handler
-        self._prompt_press = None
         self.cancel_draft()
         self.setCursor(Qt.CrossCursor if handler is not None else Qt.ArrowCursor)
         self.update()
 
     def crosshair_visible(self) -> bool:
-        return (self.show_crosshair and (self.mode != EDIT or self.prompt_handler is not None)
+        return (self.show_crosshair and self._interaction().crosshair
                 and self.underMouse() and self.cursor_widget.x() >= 0)
 
     # ------------------------------------------------------------------ Qt events
@@ -545,9 +548,6 @@ class Canvas(ViewMixin, QWidget):
             self.setCursor(Qt.ClosedHandCursor)
             return
         x, y = self._event_xy(event)
-        if self.prompt_handler is not None and event.button() in (Qt.LeftButton, Qt.RightButton):
-            self._prompt_press = (QPointF(event.pos()), x, y, event.button())
-            return
         self._interaction().press(x, y, event)
 
     def mouseMoveEvent(self, event) -> None:  # noqa: N802
@@ -561,12 +561,7 @@ class Canvas(ViewMixin, QWidget):
             return
         x, y = self.widget_to_image(pos)
         self.cursor_moved.emit(x, y)
-        if self._prompt_press is not None:
-            start = self._prompt_press[0]
-            if self._prompt_press[3] == Qt.LeftButton and (pos - start).manhattanLength() > 4:
-                self.rubber_band = QRectF(start, pos).normalized()
-        elif self.prompt_handler is None:
-            self._interaction().move(x, y, event)
+        self._interaction().move(x, y, event)
         self.update()
 
     def mouseReleaseEvent(self, event) -> None:  # noqa: N802
@@ -575,33 +570,15 @@ class Canvas(ViewMixin, QWidget):
             self.setCursor(Qt.OpenHandCursor if self._space else Qt.ArrowCursor)
             return
         x, y = self._event_xy(event)
-        if self._prompt_press is not None:
-            start, x0, y0, button = self._prompt_press
-            self._prompt_press = None
-            self.rubber_band = None
-            handler = self.prompt_handler
-            if handler is not None:
-                x0, y0 = self.clamp_to_image(x0, y0)
-                x1, y1 = self.clamp_to_image(x, y)
-                if button == Qt.LeftButton and (QPointF(event.pos()) - start).manhattanLength() > 4:
-                    handler.on_box(min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))
-                else:
-                    handler.on_click(x0, y0, button, event.modifiers())
-            self.update()
-            return
-        if self.prompt_handler is None:
-            self._interaction().release(x, y, event)
+        self._interaction().release(x, y, event)
         self.update()
 
     def mouseDoubleClickEvent(self, event) -> None:  # noqa: N802
-        if self.prompt_handler is not None:
-            return
         x, y = self._event_xy(event)
         self._interaction().double_click(x, y, event)
 
     def contextMenuEvent(self, event) -> None:  # noqa: N802
-        if self.mode == EDIT and self.prompt_handler is None:
-            self.context_menu_requested.emit(event.globalPos())
+        self._interaction().context_menu(event)
 
     def leaveEvent(self, event) -> None:  # noqa: N802
         self.cursor_widget = QPointF(-1, -1)

@@ -1,7 +1,9 @@
 """What the mouse does in each canvas mode, one small class per mode.
 
 ``INTERACTIONS`` maps a mode to its handler; the canvas routes events through the
-table rather than an if-chain. Coordinates passed in are image pixels.
+table rather than an if-chain. Coordinates passed in are image pixels. The modes:
+``edit`` (select and change shapes), ``create`` (draw with the current tool) and
+``prompt`` (while a prompt handler is set, e.g. SAM: clicks and boxes go to it).
 """
 from __future__ import annotations
 
@@ -25,6 +27,9 @@ DRAG_START_PX = 3.0
 
 
 class Interaction:
+    #: The crosshair follows the cursor in this mode.
+    crosshair = True
+
     def __init__(self, canvas: "Canvas") -> None:
         self.c = canvas
 
@@ -33,6 +38,9 @@ class Interaction:
     def release(self, x: float, y: float, event) -> None: ...
     def double_click(self, x: float, y: float, event) -> None: ...
     def cancel(self) -> None: ...
+
+    def context_menu(self, event) -> None:
+        """Right-click menu; only editing has one (in the other modes right-click is input)."""
 
 
 class CreateInteraction(Interaction):
@@ -96,6 +104,8 @@ class CreateInteraction(Interaction):
 
 class EditInteraction(Interaction):
     """Select, move, drag handles, insert/remove vertices, rotate, rubber-band select."""
+
+    crosshair = False
 
     def __init__(self, canvas: "Canvas") -> None:
         super().__init__(canvas)
@@ -250,6 +260,9 @@ class EditInteraction(Interaction):
             self.c.select_indices([i])
             self.c.edit_label_requested.emit()
 
+    def context_menu(self, event) -> None:
+        self.c.context_menu_requested.emit(event.globalPos())
+
     def cancel(self) -> None:
         """Esc during a drag puts the shapes back as they were."""
         c = self.c
@@ -262,6 +275,48 @@ class EditInteraction(Interaction):
         self.drag = None
         self.changed = False
         c.rubber_band = None
+
+
+class PromptInteraction(Interaction):
+    """Prompts for the canvas's ``prompt_handler``: a click (left or right button) goes to
+    ``handler.on_click(x, y, button, modifiers)``; a left-button drag shows a rubber band
+    and goes to ``handler.on_box(x0, y0, x1, y1)`` (clamped to the image, x0 <= x1)."""
+
+    def __init__(self, canvas: "Canvas") -> None:
+        super().__init__(canvas)
+        self.pressed: tuple[QPointF, float, float, object] | None = None  # widget pos, x, y, button
+
+    def press(self, x, y, event) -> None:
+        if event.button() in (Qt.LeftButton, Qt.RightButton):
+            self.pressed = (QPointF(event.pos()), x, y, event.button())
+
+    def _dragged(self, event) -> bool:
+        assert self.pressed is not None
+        return self.pressed[3] == Qt.LeftButton and (QPointF(event.pos()) - self.pressed[0]).manhattanLength() > 4
+
+    def move(self, x, y, event) -> None:
+        if self.pressed is not None and self._dragged(event):
+            self.c.rubber_band = QRectF(self.pressed[0], QPointF(event.pos())).normalized()
+
+    def release(self, x, y, event) -> None:
+        if self.pressed is None:
+            return
+        dragged = self._dragged(event)
+        _, x0, y0, button = self.pressed
+        self.cancel()
+        handler = self.c.prompt_handler
+        if handler is None:
+            return
+        x0, y0 = self.c.clamp_to_image(x0, y0)
+        if dragged:
+            x1, y1 = self.c.clamp_to_image(x, y)
+            handler.on_box(min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))
+        else:
+            handler.on_click(x0, y0, button, event.modifiers())
+
+    def cancel(self) -> None:
+        self.pressed = None
+        self.c.rubber_band = None
 
 
 def hit_vertex(canvas: "Canvas", indices, x: float, y: float) -> tuple[int, int] | None:
@@ -287,5 +342,5 @@ def hit_shape(canvas: "Canvas", candidates, x: float, y: float) -> int | None:
     return None
 
 
-INTERACTIONS = {"edit": EditInteraction, "create": CreateInteraction}
+INTERACTIONS = {"edit": EditInteraction, "create": CreateInteraction, "prompt": PromptInteraction}
 ROTATABLE = (ROTATION,)

@@ -125,6 +125,7 @@ def install(window: WindowAPI) -> None:
 
     _action(window, menu, translate("sam", "Polygon &Tolerance..."), ask_tolerance)
     menu.addSeparator()
+    _action(window, menu, translate("sam", "Segment &Everything (This Image)"), ctl.segment_everything_here)
     _action(window, menu, translate("sam", "Rectangles to Segments (This &Image)"), ctl.boxes_to_segments_here)
     _action(window, menu, translate("sam", "Rectangles to Segments (Whole &Folder)"), lambda: _folder_run(window, ctl))
 

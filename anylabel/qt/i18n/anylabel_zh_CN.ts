@@ -247,27 +247,27 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../main_window.py" line="38"/>
+        <location filename="../main_window.py" line="37"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="38"/>
+        <location filename="../main_window.py" line="37"/>
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="38"/>
+        <location filename="../main_window.py" line="37"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="38"/>
+        <location filename="../main_window.py" line="37"/>
         <source>&amp;Tools</source>
         <translation>工具(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="38"/>
+        <location filename="../main_window.py" line="37"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
@@ -275,62 +275,62 @@
 <context>
     <name>Review</name>
     <message>
-        <location filename="../review/controller.py" line="50"/>
+        <location filename="../review/controller.py" line="51"/>
         <source>&amp;Review</source>
         <translation>审核(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../review/controller.py" line="51"/>
+        <location filename="../review/controller.py" line="52"/>
         <source>&amp;Accept Image</source>
         <translation>接受图像(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../review/controller.py" line="51"/>
+        <location filename="../review/controller.py" line="52"/>
         <source>&amp;Reject Image...</source>
         <translation>拒绝图像(&amp;R)...</translation>
     </message>
     <message>
-        <location filename="../review/controller.py" line="51"/>
+        <location filename="../review/controller.py" line="52"/>
         <source>&amp;Clear Review</source>
         <translation>清除审核(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../review/controller.py" line="51"/>
+        <location filename="../review/controller.py" line="52"/>
         <source>&amp;Next Unreviewed Image</source>
         <translation>下一张未审核图像(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../review/controller.py" line="51"/>
+        <location filename="../review/controller.py" line="52"/>
         <source>&amp;Previous Unreviewed Image</source>
         <translation>上一张未审核图像(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../review/controller.py" line="51"/>
+        <location filename="../review/controller.py" line="52"/>
         <source>Review &amp;Comment on Shape...</source>
         <translation>形状审核意见(&amp;C)...</translation>
     </message>
     <message>
-        <location filename="../review/controller.py" line="51"/>
+        <location filename="../review/controller.py" line="52"/>
         <source>Reviewer &amp;Name...</source>
         <translation>审核人姓名(&amp;N)...</translation>
     </message>
     <message>
-        <location filename="../review/controller.py" line="51"/>
+        <location filename="../review/controller.py" line="52"/>
         <source>&amp;Go On After a Decision</source>
         <translation>审核后自动前进(&amp;G)</translation>
     </message>
     <message>
-        <location filename="../review/controller.py" line="80"/>
+        <location filename="../review/controller.py" line="81"/>
         <source>Open &amp;Compare Report...</source>
         <translation>打开对比报告(&amp;C)...</translation>
     </message>
     <message>
-        <location filename="../review/controller.py" line="96"/>
+        <location filename="../review/controller.py" line="97"/>
         <source>Open Compare Report</source>
         <translation>打开对比报告</translation>
     </message>
     <message>
-        <location filename="../review/controller.py" line="96"/>
+        <location filename="../review/controller.py" line="97"/>
         <source>Compare reports (report.json);;JSON files (*.json)</source>
         <translation>对比报告 (report.json);;JSON 文件 (*.json)</translation>
     </message>
@@ -360,7 +360,7 @@
         <translation>只显示某一审核状态的图像</translation>
     </message>
     <message>
-        <location filename="../review/controller.py" line="240"/>
+        <location filename="../review/controller.py" line="239"/>
         <source>Open an image to review it</source>
         <translation>请先打开一张图像再审核</translation>
     </message>
@@ -375,7 +375,7 @@
         <translation>接受图像</translation>
     </message>
     <message>
-        <location filename="../review/controller.py" line="243"/>
+        <location filename="../review/controller.py" line="242"/>
         <source>Reject image</source>
         <translation>拒绝图像</translation>
     </message>
@@ -385,167 +385,167 @@
         <translation>清除审核</translation>
     </message>
     <message>
-        <location filename="../review/controller.py" line="221"/>
+        <location filename="../review/controller.py" line="220"/>
         <source>{0} accepted</source>
         <translation>{0} 已接受</translation>
     </message>
     <message>
-        <location filename="../review/controller.py" line="221"/>
+        <location filename="../review/controller.py" line="220"/>
         <source>{0} rejected</source>
         <translation>{0} 已拒绝</translation>
     </message>
     <message>
-        <location filename="../review/controller.py" line="222"/>
+        <location filename="../review/controller.py" line="221"/>
         <source>{0}: review cleared</source>
         <translation>{0}：审核已清除</translation>
     </message>
     <message>
-        <location filename="../review/controller.py" line="243"/>
+        <location filename="../review/controller.py" line="242"/>
         <source>What is wrong with {0}?</source>
         <translation>{0} 有什么问题？</translation>
     </message>
     <message>
-        <location filename="../review/controller.py" line="243"/>
+        <location filename="../review/controller.py" line="242"/>
         <source>e.g. the tail of the dog is cut off</source>
         <translation>例如：狗的尾巴没有框进去</translation>
     </message>
     <message>
-        <location filename="../review/controller.py" line="251"/>
+        <location filename="../review/controller.py" line="250"/>
         <source>Open a folder to review it</source>
         <translation>请先打开一个文件夹再审核</translation>
     </message>
     <message>
-        <location filename="../review/controller.py" line="255"/>
+        <location filename="../review/controller.py" line="254"/>
         <source>Every image of the folder is reviewed</source>
         <translation>文件夹中的所有图像都已审核</translation>
     </message>
     <message>
-        <location filename="../review/controller.py" line="261"/>
+        <location filename="../review/controller.py" line="260"/>
         <source>Reviewer name</source>
         <translation>审核人姓名</translation>
     </message>
     <message>
-        <location filename="../review/controller.py" line="261"/>
+        <location filename="../review/controller.py" line="260"/>
         <source>Name written into the review of each image:</source>
         <translation>写入每张图像审核记录的姓名：</translation>
     </message>
     <message>
-        <location filename="../review/controller.py" line="261"/>
+        <location filename="../review/controller.py" line="260"/>
         <source>empty: the login name</source>
         <translation>留空：使用登录名</translation>
     </message>
     <message>
-        <location filename="../review/controller.py" line="274"/>
+        <location filename="../review/controller.py" line="273"/>
         <source>Select the shapes to comment on</source>
         <translation>请先选择要添加意见的形状</translation>
     </message>
     <message>
-        <location filename="../review/controller.py" line="292"/>
+        <location filename="../review/controller.py" line="290"/>
         <source>Review comment</source>
         <translation>审核意见</translation>
     </message>
     <message>
-        <location filename="../review/controller.py" line="277"/>
+        <location filename="../review/controller.py" line="276"/>
         <source>Comment on {0} shape(s):</source>
         <translation>对 {0} 个形状的意见：</translation>
     </message>
     <message>
-        <location filename="../review/controller.py" line="277"/>
+        <location filename="../review/controller.py" line="276"/>
         <source>empty: remove the comment</source>
         <translation>留空：删除意见</translation>
     </message>
     <message>
-        <location filename="../review/controller.py" line="303"/>
+        <location filename="../review/controller.py" line="301"/>
         <source>Review &amp;Comment...</source>
         <translation>审核意见(&amp;C)...</translation>
     </message>
     <message>
-        <location filename="../review/controller.py" line="328"/>
+        <location filename="../review/controller.py" line="326"/>
         <source>manual</source>
         <translation>手动</translation>
     </message>
     <message>
-        <location filename="../review/controller.py" line="329"/>
+        <location filename="../review/controller.py" line="327"/>
         <source>Drawn by hand</source>
         <translation>手工绘制</translation>
     </message>
     <message>
-        <location filename="../review/controller.py" line="329"/>
+        <location filename="../review/controller.py" line="327"/>
         <source>Predicted by {0}</source>
         <translation>由 {0} 预测</translation>
     </message>
     <message>
-        <location filename="../review/controller.py" line="333"/>
+        <location filename="../review/controller.py" line="331"/>
         <source>, score {0}</source>
         <translation>，置信度 {0}</translation>
     </message>
     <message>
-        <location filename="../review/controller.py" line="335"/>
+        <location filename="../review/controller.py" line="333"/>
         <source>, by {0}</source>
         <translation>，由 {0}</translation>
     </message>
     <message>
-        <location filename="../review/controller.py" line="337"/>
+        <location filename="../review/controller.py" line="335"/>
         <source>, at {0}</source>
         <translation>，于 {0}</translation>
     </message>
     <message>
-        <location filename="../review/controller.py" line="342"/>
+        <location filename="../review/controller.py" line="340"/>
         <source>Review comment: {0}</source>
         <translation>审核意见：{0}</translation>
     </message>
     <message>
-        <location filename="../review/controller.py" line="362"/>
+        <location filename="../review/controller.py" line="360"/>
         <source>&lt;b&gt;Review&lt;/b&gt;: &lt;b&gt;{0}&lt;/b&gt; accepted · &lt;b&gt;{1}&lt;/b&gt; rejected · &lt;b&gt;{2}&lt;/b&gt; unreviewed ({3}% reviewed)</source>
         <translation>&lt;b&gt;审核&lt;/b&gt;：&lt;b&gt;{0}&lt;/b&gt; 张已接受 · &lt;b&gt;{1}&lt;/b&gt; 张已拒绝 · &lt;b&gt;{2}&lt;/b&gt; 张未审核（已审核 {3}%）</translation>
     </message>
     <message>
-        <location filename="../review/controller.py" line="366"/>
+        <location filename="../review/controller.py" line="364"/>
         <source>accepted</source>
         <translation>已接受</translation>
     </message>
     <message>
-        <location filename="../review/controller.py" line="366"/>
+        <location filename="../review/controller.py" line="364"/>
         <source>rejected</source>
         <translation>已拒绝</translation>
     </message>
     <message>
-        <location filename="../review/controller.py" line="367"/>
+        <location filename="../review/controller.py" line="365"/>
         <source>unreviewed</source>
         <translation>未审核</translation>
     </message>
     <message>
-        <location filename="../review/controller.py" line="374"/>
+        <location filename="../review/controller.py" line="372"/>
         <source>{0} label file(s) could not be read and count as unreviewed</source>
         <translation>{0} 个标注文件无法读取，按未审核计</translation>
     </message>
     <message>
-        <location filename="../review/report_view.py" line="133"/>
+        <location filename="../review/report_view.py" line="134"/>
         <source>Compare report</source>
         <translation>对比报告</translation>
     </message>
     <message>
-        <location filename="../review/report_view.py" line="141"/>
+        <location filename="../review/report_view.py" line="142"/>
         <source>&lt;span style='color:#1f77b4'&gt;■ reference&lt;/span&gt; · &lt;span style='color:#ff7f0e'&gt;■ candidate&lt;/span&gt; · thick: no partner</source>
         <translation>&lt;span style='color:#1f77b4'&gt;■ 参考&lt;/span&gt; · &lt;span style='color:#ff7f0e'&gt;■ 候选&lt;/span&gt; · 粗线：无对应</translation>
     </message>
     <message>
-        <location filename="../review/report_view.py" line="163"/>
+        <location filename="../review/report_view.py" line="164"/>
         <source>&lt;b&gt;{0}&lt;/b&gt; vs &lt;b&gt;{1}&lt;/b&gt;: F1 {2} · precision {3} · recall {4} · {5} images</source>
         <translation>&lt;b&gt;{0}&lt;/b&gt; 对比 &lt;b&gt;{1}&lt;/b&gt;：F1 {2} · 精确率 {3} · 召回率 {4} · {5} 张图像</translation>
     </message>
     <message>
-        <location filename="../review/report_view.py" line="171"/>
+        <location filename="../review/report_view.py" line="172"/>
         <source>#{0}  {1}   {2} errors · F1 {3}</source>
         <translation>#{0}  {1}   {2} 处差异 · F1 {3}</translation>
     </message>
     <message>
-        <location filename="../review/report_view.py" line="197"/>
+        <location filename="../review/report_view.py" line="198"/>
         <source>{0}: no image found for it in {1}</source>
         <translation>{0}：在 {1} 中找不到对应的图像</translation>
     </message>
     <message>
-        <location filename="../review/report_view.py" line="213"/>
+        <location filename="../review/report_view.py" line="214"/>
         <source>{0}: {1} errors (blue: reference, orange: candidate)</source>
         <translation>{0}：{1} 处差异（蓝色：参考，橙色：候选）</translation>
     </message>
@@ -589,32 +589,32 @@
 <context>
     <name>autolabel</name>
     <message>
-        <location filename="../extensions/autolabel.py" line="29"/>
+        <location filename="../extensions/autolabel.py" line="23"/>
         <source>&amp;Auto Labeling Panel</source>
         <translation>自动标注面板(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../extensions/autolabel.py" line="56"/>
+        <location filename="../extensions/autolabel.py" line="46"/>
         <source>Auto Label This &amp;Image</source>
         <translation>自动标注此图像(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../extensions/autolabel.py" line="61"/>
+        <location filename="../extensions/autolabel.py" line="51"/>
         <source>Pick a model in the list and press Load, then run it on this image.</source>
         <translation>在列表中选择一个模型并点击“加载”，然后在此图像上运行。</translation>
     </message>
     <message>
-        <location filename="../extensions/autolabel.py" line="68"/>
+        <location filename="../extensions/autolabel.py" line="58"/>
         <source>Auto Label &amp;All Images</source>
         <translation>自动标注全部图像(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../extensions/autolabel.py" line="33"/>
+        <location filename="../extensions/autolabel.py" line="27"/>
         <source>AI Label</source>
         <translation>AI 标注</translation>
     </message>
     <message>
-        <location filename="../extensions/autolabel.py" line="34"/>
+        <location filename="../extensions/autolabel.py" line="28"/>
         <source>Auto labeling with a model: open the panel (Ctrl+A)</source>
         <translation>用模型自动标注：打开面板（Ctrl+A）</translation>
     </message>
@@ -622,7 +622,7 @@
 <context>
     <name>controller</name>
     <message>
-        <location filename="../video/controller.py" line="76"/>
+        <location filename="../video/controller.py" line="66"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
@@ -642,137 +642,137 @@
         <translation>{0}已取消</translation>
     </message>
     <message>
-        <location filename="../sam/controller.py" line="81"/>
+        <location filename="../sam/controller.py" line="90"/>
         <source>Loading {0}...</source>
         <translation>正在加载 {0}...</translation>
     </message>
     <message>
-        <location filename="../sam/controller.py" line="91"/>
+        <location filename="../sam/controller.py" line="100"/>
         <source>Downloading {0}: {1}</source>
         <translation>正在下载 {0}：{1}</translation>
     </message>
     <message>
-        <location filename="../sam/controller.py" line="117"/>
+        <location filename="../sam/controller.py" line="126"/>
         <source>{0} ready</source>
         <translation>{0} 已就绪</translation>
     </message>
     <message>
-        <location filename="../sam/controller.py" line="139"/>
+        <location filename="../sam/controller.py" line="149"/>
         <source>{0}: cannot be segmented ({1})</source>
         <translation>{0}：无法分割（{1}）</translation>
     </message>
     <message>
-        <location filename="../sam/controller.py" line="172"/>
+        <location filename="../sam/controller.py" line="355"/>
         <source>Segment Anything: {0}: {1}</source>
         <translation>分割一切：{0}：{1}</translation>
     </message>
     <message>
-        <location filename="../sam/controller.py" line="184"/>
+        <location filename="../sam/controller.py" line="196"/>
         <source>Segment Anything: {0} ready; {1}</source>
         <translation>分割一切：{0} 已就绪；{1}</translation>
     </message>
     <message>
-        <location filename="../sam/controller.py" line="196"/>
+        <location filename="../sam/controller.py" line="208"/>
         <source>Segment Anything: {0}, your prompt will be applied when ready</source>
         <translation>分割一切：{0}，就绪后将应用您的提示</translation>
     </message>
     <message>
-        <location filename="../sam/controller.py" line="203"/>
+        <location filename="../sam/controller.py" line="215"/>
         <source>Segment Anything: choose a model first (Tools &gt; Segment Anything)</source>
         <translation>分割一切：请先选择模型（工具 &gt; 分割一切）</translation>
     </message>
     <message>
-        <location filename="../sam/controller.py" line="210"/>
+        <location filename="../sam/controller.py" line="222"/>
         <source>Segment Anything: loading {0}; your clicks will be applied when it is ready</source>
         <translation>分割一切：正在加载 {0}；就绪后将应用您的点击</translation>
     </message>
     <message>
-        <location filename="../sam/controller.py" line="212"/>
+        <location filename="../sam/controller.py" line="224"/>
         <source>Segment Anything: </source>
         <translation>分割一切：</translation>
     </message>
     <message>
-        <location filename="../sam/controller.py" line="212"/>
+        <location filename="../sam/controller.py" line="224"/>
         <source>negative</source>
         <translation>负向</translation>
     </message>
     <message>
-        <location filename="../sam/controller.py" line="212"/>
+        <location filename="../sam/controller.py" line="224"/>
         <source>positive</source>
         <translation>正向</translation>
     </message>
     <message>
-        <location filename="../sam/controller.py" line="212"/>
+        <location filename="../sam/controller.py" line="224"/>
         <source> clicks ({0})</source>
         <translation>点击（{0}）</translation>
     </message>
     <message>
-        <location filename="../sam/controller.py" line="261"/>
+        <location filename="../sam/controller.py" line="273"/>
         <source>Segment Anything: {0}, mask {1:,} px; {2}</source>
         <translation>分割一切：{0}，掩码 {1:,} 像素；{2}</translation>
     </message>
     <message>
-        <location filename="../sam/controller.py" line="267"/>
+        <location filename="../sam/controller.py" line="279"/>
         <source>Segment Anything: nothing to finish (click on an object first)</source>
         <translation>分割一切：没有可完成的对象（请先点击一个对象）</translation>
     </message>
     <message>
-        <location filename="../sam/controller.py" line="300"/>
+        <location filename="../sam/controller.py" line="331"/>
         <source>Segment Anything: choose a model and open an image first</source>
         <translation>分割一切：请先选择模型并打开图像</translation>
     </message>
     <message>
-        <location filename="../sam/controller.py" line="310"/>
+        <location filename="../sam/controller.py" line="322"/>
         <source>Segment Anything: {0} rectangles turned into segments</source>
         <translation>分割一切：{0} 个矩形已转换为分割</translation>
     </message>
     <message>
-        <location filename="../video/controller.py" line="71"/>
+        <location filename="../video/controller.py" line="61"/>
         <source>Another video job is still running; wait for it or cancel it.</source>
         <translation>另一个视频任务仍在运行；请等待其完成或取消它。</translation>
     </message>
     <message>
-        <location filename="../video/sam2_propagation.py" line="80"/>
+        <location filename="../video/sam2_propagation.py" line="78"/>
         <source>Open a folder of frames (or a video) first.</source>
         <translation>请先打开帧文件夹（或视频）。</translation>
     </message>
     <message>
-        <location filename="../video/controller.py" line="146"/>
+        <location filename="../video/controller.py" line="134"/>
         <source>{0}: {1}{2} frames written, {3} already there</source>
         <translation>{0}：写入 {1}{2} 帧，{3} 帧已存在</translation>
     </message>
     <message>
-        <location filename="../video/controller.py" line="148"/>
+        <location filename="../video/controller.py" line="136"/>
         <source>Extracting frames from {0}...</source>
         <translation>正在从 {0} 提取帧...</translation>
     </message>
     <message>
-        <location filename="../video/controller.py" line="168"/>
+        <location filename="../video/controller.py" line="156"/>
         <source>Tracking boxes...</source>
         <translation>正在跟踪框...</translation>
     </message>
     <message>
-        <location filename="../video/controller.py" line="183"/>
+        <location filename="../video/controller.py" line="171"/>
         <source>Load a detection model in the Auto Labeling panel (Ctrl+A) first.</source>
         <translation>请先在自动标注面板（Ctrl+A）中加载检测模型。</translation>
     </message>
     <message>
-        <location filename="../video/controller.py" line="196"/>
+        <location filename="../video/controller.py" line="184"/>
         <source>Detecting and tracking...</source>
         <translation>正在检测并跟踪...</translation>
     </message>
     <message>
-        <location filename="../video/controller.py" line="206"/>
+        <location filename="../video/controller.py" line="194"/>
         <source>Interpolating keyframes...</source>
         <translation>正在插值关键帧...</translation>
     </message>
     <message>
-        <location filename="../video/controller.py" line="219"/>
+        <location filename="../video/controller.py" line="207"/>
         <source>Open the frame to propagate from first.</source>
         <translation>请先打开要从其传播的帧。</translation>
     </message>
     <message>
-        <location filename="../video/controller.py" line="223"/>
+        <location filename="../video/controller.py" line="211"/>
         <source>Propagating...</source>
         <translation>正在传播...</translation>
     </message>
@@ -792,64 +792,79 @@
         <translation>正在导入</translation>
     </message>
     <message>
-        <location filename="../video/controller.py" line="117"/>
+        <location filename="../video/controller.py" line="105"/>
         <source> (and {0} more)</source>
         <translation>（另有 {0} 条）</translation>
     </message>
     <message>
-        <location filename="../video/controller.py" line="168"/>
+        <location filename="../video/controller.py" line="156"/>
         <source>Tracked with {0}</source>
         <translation>已用 {0} 跟踪</translation>
     </message>
     <message>
-        <location filename="../video/controller.py" line="196"/>
+        <location filename="../video/controller.py" line="184"/>
         <source>Detected and tracked with {0}</source>
         <translation>已检测并用 {0} 跟踪</translation>
     </message>
     <message>
-        <location filename="../video/controller.py" line="206"/>
+        <location filename="../video/controller.py" line="194"/>
         <source>Interpolated</source>
         <translation>已插值</translation>
     </message>
     <message>
-        <location filename="../video/controller.py" line="223"/>
+        <location filename="../video/controller.py" line="211"/>
         <source>Propagated {0}</source>
         <translation>已传播（{0}）</translation>
     </message>
     <message>
-        <location filename="../video/controller.py" line="246"/>
+        <location filename="../video/controller.py" line="234"/>
         <source>Track {0} renamed to {1}</source>
         <translation>轨迹 {0} 已重命名为 {1}</translation>
     </message>
     <message>
-        <location filename="../video/controller.py" line="251"/>
+        <location filename="../video/controller.py" line="239"/>
         <source>Track {0} merged into {1}</source>
         <translation>轨迹 {0} 已合并到 {1}</translation>
     </message>
     <message>
-        <location filename="../video/controller.py" line="257"/>
+        <location filename="../video/controller.py" line="245"/>
         <source>Track {0} split at frame {1}</source>
         <translation>轨迹 {0} 已在第 {1} 帧拆分</translation>
     </message>
     <message>
-        <location filename="../video/controller.py" line="262"/>
+        <location filename="../video/controller.py" line="250"/>
         <source>Track {0} deleted</source>
         <translation>轨迹 {0} 已删除</translation>
     </message>
     <message>
-        <location filename="../video/sam2_propagation.py" line="84"/>
+        <location filename="../video/sam2_propagation.py" line="82"/>
         <source>Nothing to follow: click the object with Segment Anything (or draw it with a track id) on this frame first.</source>
         <translation>没有可跟踪的对象：请先在本帧用分割一切点选对象（或绘制带轨迹 ID 的形状）。</translation>
     </message>
     <message>
-        <location filename="../video/sam2_propagation.py" line="112"/>
+        <location filename="../video/sam2_propagation.py" line="110"/>
         <source>Propagated with SAM 2</source>
         <translation>已用 SAM 2 传播</translation>
     </message>
     <message>
-        <location filename="../video/sam2_propagation.py" line="114"/>
+        <location filename="../video/sam2_propagation.py" line="112"/>
         <source>Propagating with SAM 2...</source>
         <translation>正在用 SAM 2 传播...</translation>
+    </message>
+    <message>
+        <location filename="../sam/controller.py" line="334"/>
+        <source>Segment Anything: {0} cannot segment everything (SAM 2 models can)</source>
+        <translation>分割一切：{0} 不能分割全图（SAM 2 模型可以）</translation>
+    </message>
+    <message>
+        <location filename="../sam/controller.py" line="345"/>
+        <source>Segment Anything: segmenting everything...</source>
+        <translation>分割一切：正在分割全图...</translation>
+    </message>
+    <message>
+        <location filename="../sam/controller.py" line="361"/>
+        <source>Segment Anything: {0} objects found</source>
+        <translation>分割一切：找到 {0} 个目标</translation>
     </message>
 </context>
 <context>
@@ -970,7 +985,7 @@
         <translation>文本文件 (*.txt);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../video/sam2_propagation.py" line="65"/>
+        <location filename="../video/sam2_propagation.py" line="63"/>
         <source>YAML (*.yaml *.yml);;All files (*)</source>
         <translation>YAML (*.yaml *.yml);;所有文件 (*)</translation>
     </message>
@@ -1026,22 +1041,22 @@
 <context>
     <name>export_import</name>
     <message>
-        <location filename="../extensions/export_import.py" line="22"/>
+        <location filename="../extensions/export_import.py" line="21"/>
         <source>Export &amp;Dataset...</source>
         <translation>导出数据集(&amp;D)...</translation>
     </message>
     <message>
-        <location filename="../extensions/export_import.py" line="22"/>
+        <location filename="../extensions/export_import.py" line="21"/>
         <source>Write the folder&apos;s labels as YOLO, COCO, VOC, DOTA, MOT, masks or PPOCR</source>
         <translation>将文件夹的标注导出为 YOLO、COCO、VOC、DOTA、MOT、掩码或 PPOCR</translation>
     </message>
     <message>
-        <location filename="../extensions/export_import.py" line="22"/>
+        <location filename="../extensions/export_import.py" line="21"/>
         <source>&amp;Import Dataset...</source>
         <translation>导入数据集(&amp;I)...</translation>
     </message>
     <message>
-        <location filename="../extensions/export_import.py" line="22"/>
+        <location filename="../extensions/export_import.py" line="21"/>
         <source>Turn a YOLO, COCO, VOC, DOTA, MOT, mask or PPOCR dataset into label files</source>
         <translation>将 YOLO、COCO、VOC、DOTA、MOT、掩码或 PPOCR 数据集转换为标注文件</translation>
     </message>
@@ -1277,7 +1292,7 @@ The shapes in this file are not shown and the file will not be overwritten.</sou
 <context>
     <name>main_window</name>
     <message>
-        <location filename="../main_window.py" line="81"/>
+        <location filename="../main_window.py" line="80"/>
         <source>Tools</source>
         <translation>工具</translation>
     </message>
@@ -1287,32 +1302,32 @@ The shapes in this file are not shown and the file will not be overwritten.</sou
         <translation>最近打开的文件夹(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="123"/>
+        <location filename="../main_window.py" line="136"/>
         <source>Extensions that failed: </source>
         <translation>加载失败的扩展：</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="143"/>
+        <location filename="../main_window.py" line="156"/>
         <source>&amp;Panels</source>
         <translation>面板(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="157"/>
+        <location filename="../main_window.py" line="170"/>
         <source>x {0:.0f}, y {1:.0f}</source>
         <translation>x {0:.0f}，y {1:.0f}</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="268"/>
+        <location filename="../main_window.py" line="346"/>
         <source>AnyLabel</source>
         <translation>AnyLabel</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="273"/>
+        <location filename="../main_window.py" line="351"/>
         <source>Unsaved changes</source>
         <translation>未保存的更改</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="273"/>
+        <location filename="../main_window.py" line="351"/>
         <source>Save the changes to the labels of {0}?</source>
         <translation>是否保存对 {0} 标注的更改？</translation>
     </message>
@@ -1325,289 +1340,289 @@ The shapes in this file are not shown and the file will not be overwritten.</sou
 <context>
     <name>panel</name>
     <message>
-        <location filename="../autolabel/panel.py" line="28"/>
+        <location filename="../autolabel/panel.py" line="29"/>
         <source>NMS</source>
         <translation>NMS</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="29"/>
+        <location filename="../autolabel/panel.py" line="30"/>
         <source>Soft-NMS (linear)</source>
         <translation>Soft-NMS（线性）</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="30"/>
+        <location filename="../autolabel/panel.py" line="31"/>
         <source>Soft-NMS (Gaussian)</source>
         <translation>Soft-NMS（高斯）</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="31"/>
+        <location filename="../autolabel/panel.py" line="32"/>
         <source>Weighted NMS</source>
         <translation>加权 NMS</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="32"/>
+        <location filename="../autolabel/panel.py" line="33"/>
         <source>DIoU-NMS</source>
         <translation>DIoU-NMS</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="43"/>
+        <location filename="../autolabel/panel.py" line="44"/>
         <source>Auto labeling</source>
         <translation>自动标注</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="58"/>
+        <location filename="../autolabel/panel.py" line="59"/>
         <source>Search models…</source>
         <translation>搜索模型…</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="65"/>
+        <location filename="../autolabel/panel.py" line="66"/>
         <source>Load</source>
         <translation>加载</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="67"/>
+        <location filename="../autolabel/panel.py" line="68"/>
         <source>Load custom model…</source>
         <translation>加载自定义模型…</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="71"/>
+        <location filename="../autolabel/panel.py" line="72"/>
         <source>No model loaded</source>
         <translation>未加载模型</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="79"/>
+        <location filename="../autolabel/panel.py" line="80"/>
         <source>Device</source>
         <translation>设备</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="84"/>
+        <location filename="../autolabel/panel.py" line="85"/>
         <source>Confidence</source>
         <translation>置信度</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="89"/>
+        <location filename="../autolabel/panel.py" line="90"/>
         <source>IoU (NMS)</source>
         <translation>IoU（NMS）</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="93"/>
+        <location filename="../autolabel/panel.py" line="94"/>
         <source>Suppression</source>
         <translation>抑制方法</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="95"/>
+        <location filename="../autolabel/panel.py" line="96"/>
         <source>Output shapes</source>
         <translation>输出形状</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="96"/>
+        <location filename="../autolabel/panel.py" line="97"/>
         <source>Sliced inference (small objects)</source>
         <translation>切片推理（小目标）</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="101"/>
+        <location filename="../autolabel/panel.py" line="102"/>
         <source> px tiles</source>
         <translation> 像素切片</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="103"/>
+        <location filename="../autolabel/panel.py" line="104"/>
         <source>Tile size</source>
         <translation>切片大小</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="112"/>
+        <location filename="../autolabel/panel.py" line="113"/>
         <source>Keep existing shapes</source>
         <translation>保留已有形状</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="132"/>
+        <location filename="../autolabel/panel.py" line="133"/>
         <source>Run on this image</source>
         <translation>在此图像上运行</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="141"/>
+        <location filename="../autolabel/panel.py" line="142"/>
         <source>Images</source>
         <translation>图像</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="143"/>
+        <location filename="../autolabel/panel.py" line="144"/>
         <source>to</source>
         <translation>至</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="145"/>
+        <location filename="../autolabel/panel.py" line="146"/>
         <source>Run all images</source>
         <translation>运行全部图像</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="147"/>
+        <location filename="../autolabel/panel.py" line="148"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="243"/>
+        <location filename="../autolabel/panel.py" line="237"/>
         <source>Some model configs are broken:
 </source>
         <translation>部分模型配置已损坏：
 </translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="282"/>
+        <location filename="../autolabel/panel.py" line="276"/>
         <source>Pick a model in the list first.</source>
         <translation>请先在列表中选择一个模型。</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="288"/>
+        <location filename="../autolabel/panel.py" line="282"/>
         <source>Load custom model</source>
         <translation>加载自定义模型</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="288"/>
+        <location filename="../autolabel/panel.py" line="282"/>
         <source>Model config (*.yaml *.yml)</source>
         <translation>模型配置 (*.yaml *.yml)</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="294"/>
+        <location filename="../autolabel/panel.py" line="288"/>
         <source>Cannot load the model config: {0}</source>
         <translation>无法加载模型配置：{0}</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="299"/>
+        <location filename="../autolabel/panel.py" line="293"/>
         <source>Loading {0}…</source>
         <translation>正在加载 {0}…</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="313"/>
+        <location filename="../autolabel/panel.py" line="307"/>
         <source>Downloading {0}: {1:.1f} MB</source>
         <translation>正在下载 {0}：{1:.1f} MB</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="313"/>
+        <location filename="../autolabel/panel.py" line="307"/>
         <source> of {0:.1f} MB</source>
         <translation> / {0:.1f} MB</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="321"/>
+        <location filename="../autolabel/panel.py" line="315"/>
         <source>{0} ({1}) on {2}{3}</source>
         <translation>{0}（{1}），运行于 {2}{3}</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="394"/>
+        <location filename="../autolabel/panel.py" line="388"/>
         <source>Load a model first (pick one in the list, or 'Load custom model…').</source>
         <translation>请先加载模型（在列表中选择一个，或使用“加载自定义模型…”）。</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="406"/>
+        <location filename="../autolabel/panel.py" line="400"/>
         <source>Open an image first.</source>
         <translation>请先打开图像。</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="411"/>
+        <location filename="../autolabel/panel.py" line="405"/>
         <source>Running {0} on {1}…</source>
         <translation>正在对 {1} 运行 {0}…</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="423"/>
+        <location filename="../autolabel/panel.py" line="417"/>
         <source>The image changed while the model ran; nothing was added.</source>
         <translation>模型运行期间图像已切换；未添加任何内容。</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="440"/>
+        <location filename="../autolabel/panel.py" line="429"/>
         <source>{0}: image flag {1}</source>
         <translation>{0}：图像标记 {1}</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="440"/>
+        <location filename="../autolabel/panel.py" line="429"/>
         <source>{0}: no class above the confidence threshold (best: {1})</source>
         <translation>{0}：没有高于置信度阈值的类别（最佳：{1}）</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="443"/>
+        <location filename="../autolabel/panel.py" line="432"/>
         <source>{0}: {1} shapes{2}{3}</source>
         <translation>{0}：{1} 个形状{2}{3}</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="443"/>
+        <location filename="../autolabel/panel.py" line="432"/>
         <source> (replaced)</source>
         <translation>（已替换）</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="443"/>
+        <location filename="../autolabel/panel.py" line="432"/>
         <source> added</source>
         <translation>已添加</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="476"/>
+        <location filename="../autolabel/panel.py" line="448"/>
         <source>Open a folder of images first.</source>
         <translation>请先打开图像文件夹。</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="506"/>
+        <location filename="../autolabel/panel.py" line="477"/>
         <source>{0}/{1} images, ETA {2:.0f} s</source>
         <translation>{0}/{1} 张图像，预计剩余 {2:.0f} 秒</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="514"/>
+        <location filename="../autolabel/panel.py" line="485"/>
         <source>%p%</source>
         <translation>%p%</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="524"/>
+        <location filename="../autolabel/panel.py" line="494"/>
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="557"/>
+        <location filename="../autolabel/panel.py" line="525"/>
         <source>Cancelled</source>
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="557"/>
+        <location filename="../autolabel/panel.py" line="525"/>
         <source>Done</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="558"/>
+        <location filename="../autolabel/panel.py" line="526"/>
         <source>{0}: {1}/{2} images in {3:.1f} s, {4} label files written, {5} unchanged, {6} shapes, {7} failed.</source>
         <translation>{0}：{1}/{2} 张图像，用时 {3:.1f} 秒，写入 {4} 个标注文件，{5} 个未更改，{6} 个形状，{7} 个失败。</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="327"/>
+        <location filename="../autolabel/panel.py" line="321"/>
         <source>A small demo model that works offline, trained on synthetic shapes; load a real model for your own images.</source>
         <translation>这是一个可离线使用的小型演示模型，用合成图形训练；标注您自己的图像请加载正式模型。</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="107"/>
+        <location filename="../autolabel/panel.py" line="108"/>
         <source>e.g. person, red car, dog</source>
         <translation>英文类别名，以逗号分隔</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="108"/>
+        <location filename="../autolabel/panel.py" line="109"/>
         <source>Text prompt</source>
         <translation>文本提示</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="109"/>
+        <location filename="../autolabel/panel.py" line="110"/>
         <source>Prompt on the canvas: Tools ▸ Segment Anything (points, boxes)</source>
         <translation>在画布上提示：工具 ▸ 分割一切（点、框）</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="117"/>
+        <location filename="../autolabel/panel.py" line="118"/>
         <source>Replace earlier predictions</source>
         <translation>替换之前的预测</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="118"/>
+        <location filename="../autolabel/panel.py" line="119"/>
         <source>Run all images: remove the shapes this model wrote on an earlier run (unless you edited them), then add the new ones</source>
         <translation>运行全部图像：先删除此模型在之前运行中写入的形状（您编辑过的除外），再添加新的形状</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="77"/>
+        <location filename="../autolabel/panel.py" line="78"/>
         <source>auto</source>
         <translation>自动</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="323"/>
+        <location filename="../autolabel/panel.py" line="317"/>
         <source>A demo model that works offline, with SAM&apos;s interface and no learned weights: a click selects the region of similar colour around it. Load MobileSAM or SAM for your own images.</source>
         <translation>离线可用的演示模型，接口与 SAM 相同但没有训练权重：单击会选中周围颜色相近的区域。处理您自己的图像请加载 MobileSAM 或 SAM。</translation>
     </message>
@@ -1635,131 +1650,136 @@ The shapes in this file are not shown and the file will not be overwritten.</sou
         <translation>掩码</translation>
     </message>
     <message>
-        <location filename="../extensions/sam.py" line="67"/>
+        <location filename="../extensions/sam.py" line="62"/>
         <source>Segment &amp;Anything</source>
         <translation>分割一切(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../extensions/sam.py" line="68"/>
+        <location filename="../extensions/sam.py" line="63"/>
         <source>&amp;Model</source>
         <translation>模型(&amp;M)</translation>
     </message>
     <message>
-        <location filename="../extensions/sam.py" line="75"/>
+        <location filename="../extensions/sam.py" line="70"/>
         <source>Load Model Config (YAML)...</source>
         <translation>加载模型配置 (YAML)...</translation>
     </message>
     <message>
-        <location filename="../extensions/sam.py" line="80"/>
+        <location filename="../extensions/sam.py" line="75"/>
         <source>SAM model config</source>
         <translation>SAM 模型配置</translation>
     </message>
     <message>
-        <location filename="../extensions/sam.py" line="80"/>
+        <location filename="../extensions/sam.py" line="75"/>
         <source>Model config (*.yaml *.yml)</source>
         <translation>模型配置 (*.yaml *.yml)</translation>
     </message>
     <message>
-        <location filename="../extensions/sam.py" line="104"/>
+        <location filename="../extensions/sam.py" line="99"/>
         <source>&amp;Positive Point</source>
         <translation>正向点(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../extensions/sam.py" line="105"/>
+        <location filename="../extensions/sam.py" line="100"/>
         <source>&amp;Negative Point</source>
         <translation>负向点(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../extensions/sam.py" line="108"/>
+        <location filename="../extensions/sam.py" line="103"/>
         <source>&amp;Clear Prompts</source>
         <translation>清除提示(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../extensions/sam.py" line="109"/>
+        <location filename="../extensions/sam.py" line="104"/>
         <source>&amp;Finish Object</source>
         <translation>完成对象(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../extensions/sam.py" line="110"/>
+        <location filename="../extensions/sam.py" line="105"/>
         <source>&amp;Leave Segment Anything</source>
         <translation>退出分割一切(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../extensions/sam.py" line="116"/>
+        <location filename="../extensions/sam.py" line="111"/>
         <source>&amp;Output</source>
         <translation>输出(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../extensions/sam.py" line="126"/>
+        <location filename="../extensions/sam.py" line="121"/>
         <source>Polygon tolerance</source>
         <translation>多边形容差</translation>
     </message>
     <message>
-        <location filename="../extensions/sam.py" line="126"/>
+        <location filename="../extensions/sam.py" line="121"/>
         <source>Simplification tolerance (pixels):</source>
         <translation>简化容差（像素）：</translation>
     </message>
     <message>
-        <location filename="../extensions/sam.py" line="131"/>
+        <location filename="../extensions/sam.py" line="126"/>
         <source>Polygon &amp;Tolerance...</source>
         <translation>多边形容差(&amp;T)...</translation>
     </message>
     <message>
-        <location filename="../extensions/sam.py" line="133"/>
+        <location filename="../extensions/sam.py" line="129"/>
         <source>Rectangles to Segments (This &amp;Image)</source>
         <translation>矩形转分割（此图像）(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../extensions/sam.py" line="134"/>
+        <location filename="../extensions/sam.py" line="130"/>
         <source>Rectangles to Segments (Whole &amp;Folder)</source>
         <translation>矩形转分割（整个文件夹）(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../extensions/sam.py" line="142"/>
+        <location filename="../extensions/sam.py" line="138"/>
         <source>Segment Anything</source>
         <translation>分割一切</translation>
     </message>
     <message>
-        <location filename="../extensions/sam.py" line="147"/>
+        <location filename="../extensions/sam.py" line="143"/>
         <source>Segment Anything: click on an object</source>
         <translation>分割一切：点击一个对象</translation>
     </message>
     <message>
-        <location filename="../extensions/sam.py" line="195"/>
+        <location filename="../extensions/sam.py" line="185"/>
         <source>Segment Anything: the last model ({0}) cannot be loaded: {1}</source>
         <translation>分割一切：无法加载上次使用的模型（{0}）：{1}</translation>
     </message>
     <message>
-        <location filename="../extensions/sam.py" line="205"/>
+        <location filename="../extensions/sam.py" line="195"/>
         <source>Segment Anything: choose a model and open a folder first</source>
         <translation>分割一切：请先选择模型并打开文件夹</translation>
     </message>
     <message>
-        <location filename="../extensions/sam.py" line="225"/>
+        <location filename="../extensions/sam.py" line="217"/>
         <source>Rectangles to segments: {0}/{1}</source>
         <translation>矩形转分割：{0}/{1}</translation>
     </message>
     <message>
-        <location filename="../extensions/sam.py" line="238"/>
+        <location filename="../extensions/sam.py" line="230"/>
         <source>, {0} failed:
 </source>
         <translation>，{0} 个失败：
 </translation>
     </message>
     <message>
-        <location filename="../extensions/sam.py" line="232"/>
+        <location filename="../extensions/sam.py" line="224"/>
         <source>Rectangles to segments: {0} label files written, {1} without rectangles</source>
         <translation>矩形转分割：写入 {0} 个标注文件，{1} 个没有矩形</translation>
     </message>
     <message>
-        <location filename="../extensions/sam.py" line="235"/>
+        <location filename="../extensions/sam.py" line="227"/>
         <source>; your unsaved shapes on {0} were kept on top of its new shapes</source>
         <translation>；{0} 上您未保存的形状已保留在新形状之上</translation>
     </message>
     <message>
-        <location filename="../extensions/sam.py" line="98"/>
+        <location filename="../extensions/sam.py" line="93"/>
         <source>Segment Anything: no model chosen yet, so the offline demo model is used (it selects regions of similar colour; choose a real model in Tools &gt; Segment Anything)</source>
         <translation>Segment Anything：尚未选择模型，因此使用离线演示模型（它选中颜色相近的区域；请在 工具 &gt; Segment Anything 中选择真正的模型）</translation>
+    </message>
+    <message>
+        <location filename="../extensions/sam.py" line="128"/>
+        <source>Segment &amp;Everything (This Image)</source>
+        <translation>分割全图(&amp;E)（当前图像）</translation>
     </message>
 </context>
 <context>
@@ -2148,7 +2168,7 @@ The shapes in this file are not shown and the file will not be overwritten.</sou
 <context>
     <name>training</name>
     <message>
-        <location filename="../extensions/training.py" line="19"/>
+        <location filename="../extensions/training.py" line="20"/>
         <source>&amp;Train a Model…</source>
         <translation>训练模型(&amp;T)…</translation>
     </message>
@@ -2163,177 +2183,177 @@ The shapes in this file are not shown and the file will not be overwritten.</sou
         <translation>第一轮结束后显示曲线</translation>
     </message>
     <message>
-        <location filename="../training/dialog.py" line="22"/>
+        <location filename="../training/dialog.py" line="23"/>
         <source>Detection (boxes)</source>
         <translation>检测（框）</translation>
     </message>
     <message>
-        <location filename="../training/dialog.py" line="23"/>
+        <location filename="../training/dialog.py" line="24"/>
         <source>Segmentation (polygons)</source>
         <translation>分割（多边形）</translation>
     </message>
     <message>
-        <location filename="../training/dialog.py" line="24"/>
+        <location filename="../training/dialog.py" line="25"/>
         <source>Rotated boxes (OBB)</source>
         <translation>旋转框（OBB）</translation>
     </message>
     <message>
-        <location filename="../training/dialog.py" line="25"/>
+        <location filename="../training/dialog.py" line="26"/>
         <source>Pose (boxes + keypoints)</source>
         <translation>姿态（框 + 关键点）</translation>
     </message>
     <message>
-        <location filename="../training/dialog.py" line="26"/>
+        <location filename="../training/dialog.py" line="27"/>
         <source>Classification (image flags)</source>
         <translation>分类（图像标记）</translation>
     </message>
     <message>
-        <location filename="../training/dialog.py" line="32"/>
+        <location filename="../training/dialog.py" line="33"/>
         <source>Train a model</source>
         <translation>训练模型</translation>
     </message>
     <message>
-        <location filename="../training/dialog.py" line="44"/>
+        <location filename="../training/dialog.py" line="45"/>
         <source>Images</source>
         <translation>图像</translation>
     </message>
     <message>
-        <location filename="../training/dialog.py" line="49"/>
+        <location filename="../training/dialog.py" line="50"/>
         <source>Task</source>
         <translation>任务</translation>
     </message>
     <message>
-        <location filename="../training/dialog.py" line="51"/>
+        <location filename="../training/dialog.py" line="52"/>
         <source>A model YAML Ultralytics knows (yolov8n.yaml, yolov8s-seg.yaml, ...) to train from scratch, or a local .pt file to start from</source>
         <translation>Ultralytics 可识别的模型 YAML（yolov8n.yaml、yolov8s-seg.yaml 等），用于从头训练；或一个本地 .pt 文件，在其基础上训练</translation>
     </message>
     <message>
-        <location filename="../training/dialog.py" line="53"/>
+        <location filename="../training/dialog.py" line="54"/>
         <source>Model</source>
         <translation>模型</translation>
     </message>
     <message>
-        <location filename="../training/dialog.py" line="62"/>
+        <location filename="../training/dialog.py" line="63"/>
         <source> px</source>
         <translation> 像素</translation>
     </message>
     <message>
-        <location filename="../training/dialog.py" line="70"/>
+        <location filename="../training/dialog.py" line="71"/>
         <source>Epochs</source>
         <translation>轮数</translation>
     </message>
     <message>
-        <location filename="../training/dialog.py" line="70"/>
+        <location filename="../training/dialog.py" line="71"/>
         <source>Image size</source>
         <translation>图像尺寸</translation>
     </message>
     <message>
-        <location filename="../training/dialog.py" line="70"/>
+        <location filename="../training/dialog.py" line="71"/>
         <source>Validation share</source>
         <translation>验证集比例</translation>
     </message>
     <message>
-        <location filename="../training/dialog.py" line="70"/>
+        <location filename="../training/dialog.py" line="71"/>
         <source>Device</source>
         <translation>设备</translation>
     </message>
     <message>
-        <location filename="../training/dialog.py" line="78"/>
+        <location filename="../training/dialog.py" line="79"/>
         <source>Run folder</source>
         <translation>运行文件夹</translation>
     </message>
     <message>
-        <location filename="../training/dialog.py" line="80"/>
+        <location filename="../training/dialog.py" line="81"/>
         <source>The Python that has Ultralytics (pip install &apos;anylabel[train]&apos;)</source>
         <translation>已安装 Ultralytics 的 Python（pip install 'anylabel[train]'）</translation>
     </message>
     <message>
-        <location filename="../training/dialog.py" line="81"/>
+        <location filename="../training/dialog.py" line="82"/>
         <source>Training Python</source>
         <translation>训练用 Python</translation>
     </message>
     <message>
-        <location filename="../training/dialog.py" line="85"/>
+        <location filename="../training/dialog.py" line="86"/>
         <source>Ready.</source>
         <translation>就绪。</translation>
     </message>
     <message>
-        <location filename="../training/dialog.py" line="93"/>
+        <location filename="../training/dialog.py" line="94"/>
         <source>Start training</source>
         <translation>开始训练</translation>
     </message>
     <message>
-        <location filename="../training/dialog.py" line="95"/>
+        <location filename="../training/dialog.py" line="96"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../training/dialog.py" line="97"/>
+        <location filename="../training/dialog.py" line="98"/>
         <source>Run it on the unlabelled images</source>
         <translation>在未标注的图像上运行</translation>
     </message>
     <message>
-        <location filename="../training/dialog.py" line="99"/>
+        <location filename="../training/dialog.py" line="100"/>
         <source>Close</source>
         <translation>关闭</translation>
     </message>
     <message>
-        <location filename="../training/dialog.py" line="125"/>
+        <location filename="../training/dialog.py" line="126"/>
         <source>Choose a folder</source>
         <translation>选择文件夹</translation>
     </message>
     <message>
-        <location filename="../training/dialog.py" line="125"/>
+        <location filename="../training/dialog.py" line="126"/>
         <source>Choose a file</source>
         <translation>选择文件</translation>
     </message>
     <message>
-        <location filename="../training/dialog.py" line="184"/>
+        <location filename="../training/dialog.py" line="182"/>
         <source>Choose the images folder and a run folder first.</source>
         <translation>请先选择图像文件夹和运行文件夹。</translation>
     </message>
     <message>
-        <location filename="../training/dialog.py" line="194"/>
+        <location filename="../training/dialog.py" line="192"/>
         <source>%v / %m epochs</source>
         <translation>%v / %m 轮</translation>
     </message>
     <message>
-        <location filename="../training/dialog.py" line="202"/>
+        <location filename="../training/dialog.py" line="200"/>
         <source>Cancelled: the training process was stopped.</source>
         <translation>已取消：训练进程已停止。</translation>
     </message>
     <message>
-        <location filename="../training/dialog.py" line="204"/>
+        <location filename="../training/dialog.py" line="202"/>
         <source>Starting…</source>
         <translation>正在启动…</translation>
     </message>
     <message>
-        <location filename="../training/dialog.py" line="209"/>
+        <location filename="../training/dialog.py" line="207"/>
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../training/dialog.py" line="226"/>
+        <location filename="../training/dialog.py" line="224"/>
         <source>no epoch reported</source>
         <translation>未报告任何轮次</translation>
     </message>
     <message>
-        <location filename="../training/dialog.py" line="228"/>
+        <location filename="../training/dialog.py" line="226"/>
         <source>Done: {0}. The model &apos;{1}&apos; is in the auto-labeling panel (config {2}).</source>
         <translation>完成：{0}。模型“{1}”已加入自动标注面板（配置 {2}）。</translation>
     </message>
     <message>
-        <location filename="../training/dialog.py" line="269"/>
+        <location filename="../training/dialog.py" line="267"/>
         <source>Train a model first (and keep the auto-labeling panel enabled).</source>
         <translation>请先训练模型（并保持自动标注面板启用）。</translation>
     </message>
     <message>
-        <location filename="../training/dialog.py" line="273"/>
+        <location filename="../training/dialog.py" line="271"/>
         <source>Every image of the open folder has a label file: nothing to run on.</source>
         <translation>已打开文件夹中的每张图像都有标注文件：没有可运行的图像。</translation>
     </message>
     <message>
-        <location filename="../training/dialog.py" line="287"/>
+        <location filename="../training/dialog.py" line="285"/>
         <source>Running '{0}' on {1} unlabelled image(s) in the auto-labeling panel…</source>
         <translation>正在自动标注面板中对 {1} 张未标注图像运行“{0}”…</translation>
     </message>
@@ -2346,52 +2366,52 @@ The shapes in this file are not shown and the file will not be overwritten.</sou
 <context>
     <name>video</name>
     <message>
-        <location filename="../extensions/video.py" line="31"/>
+        <location filename="../extensions/video.py" line="29"/>
         <source>Open Video</source>
         <translation>打开视频</translation>
     </message>
     <message>
-        <location filename="../extensions/video.py" line="38"/>
+        <location filename="../extensions/video.py" line="36"/>
         <source>Open &amp;Video...</source>
         <translation>打开视频(&amp;V)...</translation>
     </message>
     <message>
-        <location filename="../extensions/video.py" line="54"/>
+        <location filename="../extensions/video.py" line="47"/>
         <source>&amp;Tracks</source>
         <translation>轨迹(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../extensions/video.py" line="60"/>
+        <location filename="../extensions/video.py" line="50"/>
         <source>&amp;Video</source>
         <translation>视频(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../extensions/video.py" line="61"/>
+        <location filename="../extensions/video.py" line="51"/>
         <source>Track Boxes in Folder</source>
         <translation>跟踪文件夹中的框</translation>
     </message>
     <message>
-        <location filename="../extensions/video.py" line="61"/>
+        <location filename="../extensions/video.py" line="51"/>
         <source>Interpolate Keyframes</source>
         <translation>插值关键帧</translation>
     </message>
     <message>
-        <location filename="../extensions/video.py" line="61"/>
+        <location filename="../extensions/video.py" line="51"/>
         <source>Propagate Forward</source>
         <translation>向后传播</translation>
     </message>
     <message>
-        <location filename="../extensions/video.py" line="61"/>
+        <location filename="../extensions/video.py" line="51"/>
         <source>Propagate Backward</source>
         <translation>向前传播</translation>
     </message>
     <message>
-        <location filename="../extensions/video.py" line="61"/>
+        <location filename="../extensions/video.py" line="51"/>
         <source>Propagate with SAM 2</source>
         <translation>用 SAM 2 传播</translation>
     </message>
     <message>
-        <location filename="../video/sam2_propagation.py" line="65"/>
+        <location filename="../video/sam2_propagation.py" line="63"/>
         <source>SAM 2 video model config</source>
         <translation>SAM 2 视频模型配置</translation>
     </message>

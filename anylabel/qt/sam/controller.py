@@ -8,6 +8,8 @@
 - F asks for the label (the window's label dialog) and adds the shapes as one undoable
   edit; B clears the prompts; Q / E choose positive / negative clicks (right click is
   always negative), a left drag gives a box prompt.
+- "Segment everything" (models that have it, SAM 2) runs the point grid in a worker and
+  adds every object found as one undoable edit; another image or a new run cancels it.
 """
 from __future__ import annotations
 
@@ -61,6 +63,7 @@ class SamController(QObject):
         self._bridge.finished.connect(self._on_future)
         self._loading: str | None = None
         self.folder_cancel = threading.Event()
+        self.everything_cancel = threading.Event()
         self._download_text.connect(self.status.emit)
 
     @property
@@ -127,6 +130,7 @@ class SamController(QObject):
     # ---------------------------------------------------------------- images
     def on_image_changed(self, *_: Any) -> None:
         """A new image is on screen: drop the prompts, ask for its embedding, prefetch."""
+        self.everything_cancel.set()
         self.session = None
         self._pending.clear()
         self.window.canvas.set_overlay(None)
@@ -171,6 +175,8 @@ class SamController(QObject):
                 self.window.report_error(translate("controller", "Segment Anything: {0}: {1}").format(what, exc))
                 return
             self._set_model(fut.result())
+        elif kind == "everything":
+            self._everything_done(what, fut)
         elif kind == "embedding":
             if self.model is None or what != self.path:
                 return  # the user has moved on
@@ -317,7 +323,45 @@ class SamController(QObject):
 
         self._when_ready(op)
 
+    # ---------------------------------------------------------------- segment everything
+    def segment_everything_here(self) -> None:
+        """Every object of the image on screen (automatic masks on a point grid), added as
+        one undoable edit when the worker is done."""
+        if self.model is None or self.path is None:
+            self.status.emit(translate("controller", "Segment Anything: choose a model and open an image first"))
+            return
+        if not hasattr(self.model, "segment_everything"):
+            self.status.emit(translate("controller", "Segment Anything: {0} cannot segment everything (SAM 2 models can)")
+                             .format(self.model.config.title))
+            return
+
+        def op() -> None:
+            self.everything_cancel.set()  # a run still going for this image is replaced
+            cancel = self.everything_cancel = threading.Event()
+            used = [s.group_id for s in self.window.current_shapes() if s.group_id is not None]
+            fut = self._loader.submit(self.model.segment_everything, self.session.embedding,  # type: ignore[union-attr]
+                                      cancel, None, max(used, default=0) + 1)
+            self._bridge.watch(fut, ("everything", (self.path, cancel)))
+            self.status.emit(translate("controller", "Segment Anything: segmenting everything..."))
+
+        self._when_ready(op)
+
+    def _everything_done(self, what: Any, fut: "Future[Any]") -> None:
+        path, cancel = what
+        if cancel.is_set() or path != self.path:
+            return  # another image is on screen, or the run was replaced
+        exc = fut.exception()
+        if exc is not None:
+            self.window.report_error(translate("controller", "Segment Anything: {0}: {1}").format(path, exc))
+            return
+        shapes = fut.result()
+        if shapes:
+            self.window.add_shapes(shapes)
+        objects = len({s.group_id for s in shapes})
+        self.status.emit(translate("controller", "Segment Anything: {0} objects found").format(objects))
+
     def close(self) -> None:
+        self.everything_cancel.set()
         self.folder_cancel.set()
         if self.model is not None:
             self.model.close(wait=False)

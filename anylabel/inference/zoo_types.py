@@ -25,13 +25,13 @@ XAL_TYPES: frozenset[str] = frozenset({
     'yolov8_seg', 'yolov8_seg_track', 'yolov9', 'yolow', 'yolow_ram', 'yolox', 'yolox_dwpose',
 })
 
-_SAM2 = "Segment Anything 2 is planned (issue 16)"
-
 #: Types refused on purpose, with the reason shown to the user.
 OUT_OF_SCOPE: dict[str, str] = {
     "florence2": "Florence-2 is a vision-language (caption / chat / VQA) model; out of scope here",
     "grounding_dino_api": "a hosted API (a remote service with an account); out of scope here",
-    "segment_anything_2_video": _SAM2,
-    "grounding_sam2": _SAM2,
+    # SAM 2 itself runs (segment_anything_2, segment_anything_2_video); what is missing is the
+    # text-prompted detector in front of it.
+    "grounding_sam2": "Grounding DINO (text-prompted detection) is not implemented here; "
+                      "SAM 2 with clicks and boxes is (segment_anything_2)",
     "segment_anything_3": "Segment Anything 3 (text-prompted concepts) is not implemented here",
 }

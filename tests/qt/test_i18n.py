@@ -134,7 +134,7 @@ def test_the_compiled_catalogue_is_the_committed_source(qapp) -> None:
 #: Words that stay as they are in a Chinese interface: names of formats, models, hardware, keys.
 KEEP = re.compile(r"(?-i:\bAI\b)|AnyLabel|YOLO|COCO|VOC|DOTA|MOT|PPOCR|SAM|SAHI|ONNX|YAML|NMS|IoU|DIoU|Soft|classes\.txt|json|txt|yaml|yml|"
                   r"Ctrl|Shift|Alt|Del|English|Esc|ID|px|MB|PNG|JPEG|gt|Label|pose|keypoints|coco|yolo|"
-                  r"train|val|test|bytetrack|ocsort|botsort|cpu|cuda|Enter|Space|Backspace|PgUp|PgDown|Home|End", re.I)
+                  r"train|val|test|bytetrack|ocsort|botsort|cpu|cuda|tensorrt|directml|openvino|Enter|Space|Backspace|PgUp|PgDown|Home|End", re.I)
 
 
 def _english_left(text: str) -> bool:

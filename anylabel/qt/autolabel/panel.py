@@ -17,6 +17,7 @@ from qtpy.QtWidgets import (QCheckBox, QComboBox, QDockWidget, QDoubleSpinBox, Q
                             QSizePolicy, QSpinBox, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
 
 from ...inference.config import NMS_METHODS, ConfigError, ModelConfig, load_config, shipped_configs
+from ...inference.providers import DEVICES
 from ...inference.registry import Capabilities, capabilities_of
 from .workers import BatchRun, BatchSummary, ModelLoader, PredictOne
 from ..i18n import QT_TRANSLATE_NOOP, shape_type_title, translate
@@ -74,7 +75,9 @@ class AutoLabelPanel(QDockWidget):
 
         form = QFormLayout()
         self.device = QComboBox(w)
-        for key in ("auto", "cpu", "cuda"):  # shown translated, kept and passed on as the key
+        # Every device the runtime layer knows (the CLI's --device choices): one that this
+        # install cannot use falls back to CPU and the status line says why.
+        for key in DEVICES:  # "auto" shown translated; the others are names; kept and passed on as the key
             self.device.addItem(translate("panel", "auto") if key == "auto" else key, key)
         self.device.setCurrentIndex(max(0, self.device.findData(str(self._setting("device", "auto")))))
         form.addRow(translate("panel", "Device"), self.device)

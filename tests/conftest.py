@@ -43,6 +43,7 @@ def _isolated_user_files(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("ANYLABEL_RC", str(home / ".anylabelrc"))
     monkeypatch.setenv("ANYLABEL_MODELS_DIR", str(home / "models"))
     monkeypatch.setenv("ANYLABEL_CONFIGS_DIR", str(home / "configs"))  # models the user trained or added
+    monkeypatch.setenv("ANYLABEL_TILE_CACHE_DIR", str(home / "tiles"))  # pyramids of huge images
 
 
 # ---- A real main window on a temporary folder and settings file (tests/qt and tests/e2e)

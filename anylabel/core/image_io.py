@@ -5,7 +5,8 @@ it takes gigabytes. Before any decode the header is read and the pixels that the
 would make are checked against ``max_image_pixels()`` (``DEFAULT_MAX_IMAGE_PIXELS``,
 300 megapixels - a 20,000 x 15,000 aerial tile, three times a 100 MP camera's photo -
 or ``ANYLABEL_MAX_IMAGE_PIXELS``). Reading only the size (``image_size``) decodes nothing
-and has no bound: exporting the boxes of a big image needs no pixels.
+and has no bound: exporting the boxes of a big image needs no pixels. Huge images shown as
+tiles are never decoded whole and have their own bound (``tiled_image.py``).
 """
 from __future__ import annotations
 
@@ -70,7 +71,12 @@ def _header(path: str | os.PathLike[str]) -> tuple[int, int, int]:
     with im:
         w, h = im.size
         try:
-            orientation = im.getexif().get(0x0112, 1)
+            # Pillow looks for a PNG's EXIF after its pixel data by decoding all of them (1.6 GB
+            # for a 20000 x 20000 PNG); an eXIf chunk belongs before the pixels, so only that one counts.
+            if im.format == "PNG" and "exif" not in im.info:
+                orientation = 1
+            else:
+                orientation = im.getexif().get(0x0112, 1)
         except Exception:  # noqa: BLE001  # malformed EXIF must not stop us from reading the size
             orientation = 1
     return w, h, orientation
@@ -80,6 +86,11 @@ def stored_size(path: str | os.PathLike[str]) -> tuple[int, int]:
     """(width, height) as stored, before EXIF rotation."""
     w, h, _ = _header(path)
     return w, h
+
+
+def exif_orientation(path: str | os.PathLike[str]) -> int:
+    """The EXIF orientation tag (1 = as stored) from the header; no pixels are decoded."""
+    return _header(path)[2]
 
 
 def image_size(path: str | os.PathLike[str]) -> tuple[int, int]:

@@ -13,7 +13,7 @@ from ..core.errors import LabelFileError
 from ..core.folder_index import scan_folder
 from ..core.image_io import IMAGE_EXTENSIONS, is_image_file
 from .document import ImageDocument
-from .image_loader import load_display_image
+from .image_loader import TiledWatcher, load_display_image
 from .i18n import translate
 
 
@@ -85,6 +85,7 @@ class FileOpsMixin:
         return True
 
     def _leave_image(self) -> None:
+        self._watch_tiled(None)
         self.document = None
         self._image_rgb = None
         self.current_index = -1
@@ -120,12 +121,15 @@ class FileOpsMixin:
         self.document = doc
         self._image_rgb = img.rgb
         self.canvas.set_image(img.qimage(), (img.width, img.height))
+        self._watch_tiled(img.tiled)
         self.canvas.set_shapes(doc.shapes)
         self.file_dock.set_current(index)
         self.refresh_shape_views()
         self.update_title()
         self.update_actions()
         self.update_progress()
+        if img.note:
+            self.statusBar().showMessage(img.note, 15000)
         if doc.load_error:
             self.report_error(translate("file_ops", "{0}\nThe shapes in this file are not shown and the file will not be overwritten.").format(doc.load_error))
         self.canvas.setFocus()
@@ -134,6 +138,16 @@ class FileOpsMixin:
         self._prefetch(index - 1)
         self.image_changed.emit(str(path))
         return True
+
+    def _watch_tiled(self, tiled) -> None:
+        """A huge image is drawn from its pyramid, built meanwhile (``image_loader.TiledWatcher``)."""
+        old = getattr(self, "_tiled_watcher", None)
+        if old is not None:
+            old.stop()
+        self._tiled_watcher = None
+        if tiled is not None:
+            self.canvas.image_layer.set_tiled(tiled)
+            self._tiled_watcher = TiledWatcher(self, tiled)
 
     # ------------------------------------------------------------------ decoding (with prefetch)
     def _decode(self, path: Path):

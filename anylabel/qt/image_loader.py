@@ -1,9 +1,12 @@
 """Decoding an image for display, without exhausting memory on huge images.
 
-The size is read from the header first. Above ``max_pixels`` the image is decoded
-at a reduced level (JPEG decoders scale while decoding, so a 20000 x 20000 JPEG never
-exists in memory at full size) and the canvas is told the true size, so shapes stay
-in full-resolution image coordinates.
+The size is read from the header first. Above ``max_pixels`` the image is opened as
+tiles (``core/tiled_image.py``: a pyramid read where it is shown, in full resolution)
+when libvips is installed (``anylabel[huge]``); without it, it is decoded at a reduced
+level (JPEG decoders scale while decoding, so a 20000 x 20000 JPEG never exists in
+memory at full size). Either way the canvas is told the true size, so shapes stay in
+full-resolution image coordinates. ``TiledWatcher`` repaints the canvas while the
+pyramid is built and reports a build that fails (a truncated file).
 """
 from __future__ import annotations
 
@@ -13,9 +16,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+from qtpy.QtCore import QObject, QTimer
 from qtpy.QtGui import QImage
 
-from ..core.image_io import check_decoded_size, image_size
+from ..core.image_io import ImageTooLargeError, check_decoded_size, exif_orientation, image_size
+from ..core.tiled_image import INSTALL_HINT, TiledImage, pyvips_available
 
 _REDUCED = {2: "IMREAD_REDUCED_COLOR_2", 4: "IMREAD_REDUCED_COLOR_4", 8: "IMREAD_REDUCED_COLOR_8"}
 
@@ -25,6 +30,8 @@ class DisplayImage:
     rgb: np.ndarray     # (h, w, 3) uint8, the level shown (downscaled for huge images)
     width: int          # true image size
     height: int
+    tiled: TiledImage | None = None  # a huge image shown from its pyramid (``rgb`` is its preview)
+    note: str = ""      # said in the status bar (a huge image shown reduced, and why)
 
     @property
     def level_scale(self) -> float:
@@ -62,7 +69,16 @@ def load_display_image(path: str | os.PathLike[str], max_pixels: int = 64_000_00
     except Exception as exc:  # noqa: BLE001  # PIL raises many types for broken headers
         raise ValueError(f"{os.fspath(path)}: not a readable image ({exc})") from None
     f = reduction_for(w, h, max_pixels)
-    check_decoded_size(path, *decoded_pixels(path, w, h, f))
+    if f > 1 and pyvips_available() and exif_orientation(path) == 1:
+        tiled = TiledImage(path)
+        return DisplayImage(tiled.preview(), tiled.width, tiled.height, tiled=tiled)
+    try:
+        check_decoded_size(path, *decoded_pixels(path, w, h, f))
+    except ImageTooLargeError as exc:
+        if f > 1:  # the tiled path was not open to it: say how it would be
+            exc.args = (f"{exc}; or {INSTALL_HINT}" if not pyvips_available() else
+                        f"{exc} (EXIF-rotated images are not shown as tiles)",)
+        raise
     data = np.fromfile(Path(path), dtype=np.uint8)
     flag = getattr(cv2, _REDUCED[min(f, 8)]) if f > 1 else cv2.IMREAD_COLOR
     img = cv2.imdecode(data, flag)
@@ -73,4 +89,44 @@ def load_display_image(path: str | os.PathLike[str], max_pixels: int = 64_000_00
         tw, th = max(1, math.ceil(w / f)), max(1, math.ceil(h / f))
         img = cv2.resize(img, (tw, th), interpolation=cv2.INTER_AREA)
     rgb = cv2.cvtColor(img, cv2.COLOR_BGR2RGB)
-    return DisplayImage(np.ascontiguousarray(rgb), int(w), int(h))
+    note = f"{os.fspath(path)}: shown at 1/{f} resolution; {INSTALL_HINT}" if f > 1 and not pyvips_available() else ""
+    return DisplayImage(np.ascontiguousarray(rgb), int(w), int(h), note=note)
+
+
+class TiledWatcher(QObject):
+    """While a huge image's pyramid is built: repaint the canvas as rows arrive, say how far
+    the build is in the status bar, and report a failed build (once) through ``report``."""
+
+    def __init__(self, window, tiled: TiledImage) -> None:
+        super().__init__(window)
+        self.window, self.image = window, tiled
+        self._seen = -1
+        self._reported = False
+        self.timer = QTimer(self)
+        self.timer.setInterval(150)
+        self.timer.timeout.connect(self.poll)
+        self.timer.start()
+
+    def stop(self) -> None:
+        self.timer.stop()
+
+    def poll(self) -> None:
+        st = self.image.state
+        if st.version == self._seen:
+            return
+        self._seen = st.version
+        self.window.canvas.update()
+        bar = self.window.statusBar()
+        if st.error is not None:
+            if not self._reported:
+                self._reported = True
+                self.window.report_error(st.error)
+            self.stop()
+        elif st.done:
+            self.stop()
+            if not st.from_cache:
+                bar.showMessage("{0}: all levels of the image are ready".format(
+                    self.image.path.name), 4000)
+        else:
+            bar.showMessage("{0}: reading the huge image ({1} %); the parts read are shown".format(
+                self.image.path.name, int(st.fraction * 100)), 2000)

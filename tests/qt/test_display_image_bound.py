@@ -1,5 +1,7 @@
 """The GUI's image loader decodes under the core's pixel bound (``ANYLABEL_MAX_IMAGE_PIXELS``):
-a small PNG that declares many pixels is refused with the file named, before decoding."""
+a small PNG that declares many pixels is refused with the file named, before decoding.
+These are the decodes made without libvips (``anylabel[huge]``); with it, images above the
+display limit open as tiles (tests/qt/test_tiled_image_view.py)."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -9,7 +11,13 @@ import pytest
 from PIL import Image
 
 from anylabel.core.image_io import MAX_PIXELS_ENV, ImageTooLargeError
+from anylabel.qt import image_loader
 from anylabel.qt.image_loader import load_display_image
+
+
+@pytest.fixture(autouse=True)
+def _without_libvips(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(image_loader, "pyvips_available", lambda: False)
 
 
 def test_a_png_over_the_bound_is_refused_before_decoding(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -18,6 +26,8 @@ def test_a_png_over_the_bound_is_refused_before_decoding(tmp_path: Path, monkeyp
     monkeypatch.setenv(MAX_PIXELS_ENV, "2000000")
     with pytest.raises(ImageTooLargeError, match="big.png: the image is 3000 x 2000 pixels"):
         load_display_image(path, max_pixels=1_000_000)  # PNG is decoded at full size first
+    with pytest.raises(ImageTooLargeError, match=r"anylabel\[huge\]"):  # and says what would show it
+        load_display_image(path, max_pixels=1_000_000)
 
 
 def test_a_jpeg_shown_reduced_is_bounded_by_what_is_decoded(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -21,6 +21,7 @@ from qtpy.QtGui import QImage
 
 from ..core.image_io import ImageTooLargeError, check_decoded_size, exif_orientation, image_size
 from ..core.tiled_image import INSTALL_HINT, TiledImage, pyvips_available
+from .i18n import translate
 
 _REDUCED = {2: "IMREAD_REDUCED_COLOR_2", 4: "IMREAD_REDUCED_COLOR_4", 8: "IMREAD_REDUCED_COLOR_8"}
 
@@ -125,8 +126,8 @@ class TiledWatcher(QObject):
         elif st.done:
             self.stop()
             if not st.from_cache:
-                bar.showMessage("{0}: all levels of the image are ready".format(
+                bar.showMessage(translate("image_loader", "{0}: all levels of the image are ready").format(
                     self.image.path.name), 4000)
         else:
-            bar.showMessage("{0}: reading the huge image ({1} %); the parts read are shown".format(
+            bar.showMessage(translate("image_loader", "{0}: reading the huge image ({1} %); the parts read are shown").format(
                 self.image.path.name, int(st.fraction * 100)), 2000)

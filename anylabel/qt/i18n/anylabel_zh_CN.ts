@@ -1155,64 +1155,64 @@
         <translation>{0}：没有图像</translation>
     </message>
     <message>
-        <location filename="../file_ops.py" line="130"/>
+        <location filename="../file_ops.py" line="134"/>
         <source>{0}
 The shapes in this file are not shown and the file will not be overwritten.</source>
         <translation>{0}
 此文件中的形状不会显示，文件也不会被覆盖。</translation>
     </message>
     <message>
-        <location filename="../file_ops.py" line="234"/>
+        <location filename="../file_ops.py" line="248"/>
         <source>Saved {0}</source>
         <translation>已保存 {0}</translation>
     </message>
     <message>
-        <location filename="../file_ops.py" line="272"/>
+        <location filename="../file_ops.py" line="286"/>
         <source>Reloaded {0} ({1} shapes)</source>
         <translation>已重新加载 {0}（{1} 个形状）</translation>
     </message>
     <message>
-        <location filename="../file_ops.py" line="317"/>
+        <location filename="../file_ops.py" line="331"/>
         <source>{0}AnyLabel[*]</source>
         <translation>{0}AnyLabel[*]</translation>
     </message>
     <message>
-        <location filename="../file_ops.py" line="326"/>
+        <location filename="../file_ops.py" line="340"/>
         <source>Image {0} of {1} · {2} labelled</source>
         <translation>第 {0} / {1} 张 · 已标注 {2}</translation>
     </message>
     <message>
-        <location filename="../file_ops.py" line="351"/>
+        <location filename="../file_ops.py" line="365"/>
         <source>Import Class List</source>
         <translation>导入类别列表</translation>
     </message>
     <message>
-        <location filename="../file_ops.py" line="351"/>
+        <location filename="../file_ops.py" line="365"/>
         <source>Class lists (*.txt);;All files (*)</source>
         <translation>类别列表 (*.txt);;所有文件 (*)</translation>
     </message>
     <message>
-        <location filename="../file_ops.py" line="362"/>
+        <location filename="../file_ops.py" line="376"/>
         <source>Imported {0} classes from {1}</source>
         <translation>已从 {1} 导入 {0} 个类别</translation>
     </message>
     <message>
-        <location filename="../file_ops.py" line="368"/>
+        <location filename="../file_ops.py" line="382"/>
         <source>Export Class List</source>
         <translation>导出类别列表</translation>
     </message>
     <message>
-        <location filename="../file_ops.py" line="368"/>
+        <location filename="../file_ops.py" line="382"/>
         <source>Class lists (*.txt)</source>
         <translation>类别列表 (*.txt)</translation>
     </message>
     <message>
-        <location filename="../file_ops.py" line="379"/>
+        <location filename="../file_ops.py" line="393"/>
         <source>{0}: cannot be written ({1})</source>
         <translation>{0}：无法写入（{1}）</translation>
     </message>
     <message>
-        <location filename="../file_ops.py" line="381"/>
+        <location filename="../file_ops.py" line="395"/>
         <source>Exported {0} classes to {1}</source>
         <translation>已导出 {0} 个类别到 {1}</translation>
     </message>
@@ -1228,6 +1228,19 @@ The shapes in this file are not shown and the file will not be overwritten.</sou
         <location filename="../docks/image_flags.py" line="18"/>
         <source>No flags on this image</source>
         <translation>此图像没有标记</translation>
+    </message>
+</context>
+<context>
+    <name>image_loader</name>
+    <message>
+        <location filename="../image_loader.py" line="129"/>
+        <source>{0}: all levels of the image are ready</source>
+        <translation>{0}：图像的所有层级已就绪</translation>
+    </message>
+    <message>
+        <location filename="../image_loader.py" line="132"/>
+        <source>{0}: reading the huge image ({1} %); the parts read are shown</source>
+        <translation>{0}：正在读取超大图像（{1} %）；已读取的部分会先显示</translation>
     </message>
 </context>
 <context>
@@ -1340,289 +1353,289 @@ The shapes in this file are not shown and the file will not be overwritten.</sou
 <context>
     <name>panel</name>
     <message>
-        <location filename="../autolabel/panel.py" line="29"/>
+        <location filename="../autolabel/panel.py" line="30"/>
         <source>NMS</source>
         <translation>NMS</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="30"/>
+        <location filename="../autolabel/panel.py" line="31"/>
         <source>Soft-NMS (linear)</source>
         <translation>Soft-NMS（线性）</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="31"/>
+        <location filename="../autolabel/panel.py" line="32"/>
         <source>Soft-NMS (Gaussian)</source>
         <translation>Soft-NMS（高斯）</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="32"/>
+        <location filename="../autolabel/panel.py" line="33"/>
         <source>Weighted NMS</source>
         <translation>加权 NMS</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="33"/>
+        <location filename="../autolabel/panel.py" line="34"/>
         <source>DIoU-NMS</source>
         <translation>DIoU-NMS</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="44"/>
+        <location filename="../autolabel/panel.py" line="45"/>
         <source>Auto labeling</source>
         <translation>自动标注</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="59"/>
+        <location filename="../autolabel/panel.py" line="60"/>
         <source>Search models…</source>
         <translation>搜索模型…</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="66"/>
+        <location filename="../autolabel/panel.py" line="67"/>
         <source>Load</source>
         <translation>加载</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="68"/>
+        <location filename="../autolabel/panel.py" line="69"/>
         <source>Load custom model…</source>
         <translation>加载自定义模型…</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="72"/>
+        <location filename="../autolabel/panel.py" line="73"/>
         <source>No model loaded</source>
         <translation>未加载模型</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="80"/>
+        <location filename="../autolabel/panel.py" line="83"/>
         <source>Device</source>
         <translation>设备</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="85"/>
+        <location filename="../autolabel/panel.py" line="88"/>
         <source>Confidence</source>
         <translation>置信度</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="90"/>
+        <location filename="../autolabel/panel.py" line="93"/>
         <source>IoU (NMS)</source>
         <translation>IoU（NMS）</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="94"/>
+        <location filename="../autolabel/panel.py" line="97"/>
         <source>Suppression</source>
         <translation>抑制方法</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="96"/>
+        <location filename="../autolabel/panel.py" line="99"/>
         <source>Output shapes</source>
         <translation>输出形状</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="97"/>
+        <location filename="../autolabel/panel.py" line="100"/>
         <source>Sliced inference (small objects)</source>
         <translation>切片推理（小目标）</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="102"/>
+        <location filename="../autolabel/panel.py" line="105"/>
         <source> px tiles</source>
         <translation> 像素切片</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="104"/>
+        <location filename="../autolabel/panel.py" line="107"/>
         <source>Tile size</source>
         <translation>切片大小</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="113"/>
+        <location filename="../autolabel/panel.py" line="116"/>
         <source>Keep existing shapes</source>
         <translation>保留已有形状</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="133"/>
+        <location filename="../autolabel/panel.py" line="136"/>
         <source>Run on this image</source>
         <translation>在此图像上运行</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="142"/>
+        <location filename="../autolabel/panel.py" line="145"/>
         <source>Images</source>
         <translation>图像</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="144"/>
+        <location filename="../autolabel/panel.py" line="147"/>
         <source>to</source>
         <translation>至</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="146"/>
+        <location filename="../autolabel/panel.py" line="149"/>
         <source>Run all images</source>
         <translation>运行全部图像</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="148"/>
+        <location filename="../autolabel/panel.py" line="151"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="237"/>
+        <location filename="../autolabel/panel.py" line="240"/>
         <source>Some model configs are broken:
 </source>
         <translation>部分模型配置已损坏：
 </translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="276"/>
+        <location filename="../autolabel/panel.py" line="279"/>
         <source>Pick a model in the list first.</source>
         <translation>请先在列表中选择一个模型。</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="282"/>
+        <location filename="../autolabel/panel.py" line="285"/>
         <source>Load custom model</source>
         <translation>加载自定义模型</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="282"/>
+        <location filename="../autolabel/panel.py" line="285"/>
         <source>Model config (*.yaml *.yml)</source>
         <translation>模型配置 (*.yaml *.yml)</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="288"/>
+        <location filename="../autolabel/panel.py" line="291"/>
         <source>Cannot load the model config: {0}</source>
         <translation>无法加载模型配置：{0}</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="293"/>
+        <location filename="../autolabel/panel.py" line="296"/>
         <source>Loading {0}…</source>
         <translation>正在加载 {0}…</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="307"/>
+        <location filename="../autolabel/panel.py" line="310"/>
         <source>Downloading {0}: {1:.1f} MB</source>
         <translation>正在下载 {0}：{1:.1f} MB</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="307"/>
+        <location filename="../autolabel/panel.py" line="310"/>
         <source> of {0:.1f} MB</source>
         <translation> / {0:.1f} MB</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="315"/>
+        <location filename="../autolabel/panel.py" line="318"/>
         <source>{0} ({1}) on {2}{3}</source>
         <translation>{0}（{1}），运行于 {2}{3}</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="388"/>
+        <location filename="../autolabel/panel.py" line="391"/>
         <source>Load a model first (pick one in the list, or 'Load custom model…').</source>
         <translation>请先加载模型（在列表中选择一个，或使用“加载自定义模型…”）。</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="400"/>
+        <location filename="../autolabel/panel.py" line="403"/>
         <source>Open an image first.</source>
         <translation>请先打开图像。</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="405"/>
+        <location filename="../autolabel/panel.py" line="408"/>
         <source>Running {0} on {1}…</source>
         <translation>正在对 {1} 运行 {0}…</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="417"/>
+        <location filename="../autolabel/panel.py" line="420"/>
         <source>The image changed while the model ran; nothing was added.</source>
         <translation>模型运行期间图像已切换；未添加任何内容。</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="429"/>
+        <location filename="../autolabel/panel.py" line="432"/>
         <source>{0}: image flag {1}</source>
         <translation>{0}：图像标记 {1}</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="429"/>
+        <location filename="../autolabel/panel.py" line="432"/>
         <source>{0}: no class above the confidence threshold (best: {1})</source>
         <translation>{0}：没有高于置信度阈值的类别（最佳：{1}）</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="432"/>
+        <location filename="../autolabel/panel.py" line="435"/>
         <source>{0}: {1} shapes{2}{3}</source>
         <translation>{0}：{1} 个形状{2}{3}</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="432"/>
+        <location filename="../autolabel/panel.py" line="435"/>
         <source> (replaced)</source>
         <translation>（已替换）</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="432"/>
+        <location filename="../autolabel/panel.py" line="435"/>
         <source> added</source>
         <translation>已添加</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="448"/>
+        <location filename="../autolabel/panel.py" line="451"/>
         <source>Open a folder of images first.</source>
         <translation>请先打开图像文件夹。</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="477"/>
+        <location filename="../autolabel/panel.py" line="480"/>
         <source>{0}/{1} images, ETA {2:.0f} s</source>
         <translation>{0}/{1} 张图像，预计剩余 {2:.0f} 秒</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="485"/>
+        <location filename="../autolabel/panel.py" line="488"/>
         <source>%p%</source>
         <translation>%p%</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="494"/>
+        <location filename="../autolabel/panel.py" line="497"/>
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="525"/>
+        <location filename="../autolabel/panel.py" line="528"/>
         <source>Cancelled</source>
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="525"/>
+        <location filename="../autolabel/panel.py" line="528"/>
         <source>Done</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="526"/>
+        <location filename="../autolabel/panel.py" line="529"/>
         <source>{0}: {1}/{2} images in {3:.1f} s, {4} label files written, {5} unchanged, {6} shapes, {7} failed.</source>
         <translation>{0}：{1}/{2} 张图像，用时 {3:.1f} 秒，写入 {4} 个标注文件，{5} 个未更改，{6} 个形状，{7} 个失败。</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="321"/>
+        <location filename="../autolabel/panel.py" line="324"/>
         <source>A small demo model that works offline, trained on synthetic shapes; load a real model for your own images.</source>
         <translation>这是一个可离线使用的小型演示模型，用合成图形训练；标注您自己的图像请加载正式模型。</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="108"/>
+        <location filename="../autolabel/panel.py" line="111"/>
         <source>e.g. person, red car, dog</source>
         <translation>英文类别名，以逗号分隔</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="109"/>
+        <location filename="../autolabel/panel.py" line="112"/>
         <source>Text prompt</source>
         <translation>文本提示</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="110"/>
+        <location filename="../autolabel/panel.py" line="113"/>
         <source>Prompt on the canvas: Tools ▸ Segment Anything (points, boxes)</source>
         <translation>在画布上提示：工具 ▸ 分割一切（点、框）</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="118"/>
+        <location filename="../autolabel/panel.py" line="121"/>
         <source>Replace earlier predictions</source>
         <translation>替换之前的预测</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="119"/>
+        <location filename="../autolabel/panel.py" line="122"/>
         <source>Run all images: remove the shapes this model wrote on an earlier run (unless you edited them), then add the new ones</source>
         <translation>运行全部图像：先删除此模型在之前运行中写入的形状（您编辑过的除外），再添加新的形状</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="78"/>
+        <location filename="../autolabel/panel.py" line="81"/>
         <source>auto</source>
         <translation>自动</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="317"/>
+        <location filename="../autolabel/panel.py" line="320"/>
         <source>A demo model that works offline, with SAM&apos;s interface and no learned weights: a click selects the region of similar colour around it. Load MobileSAM or SAM for your own images.</source>
         <translation>离线可用的演示模型，接口与 SAM 相同但没有训练权重：单击会选中周围颜色相近的区域。处理您自己的图像请加载 MobileSAM 或 SAM。</translation>
     </message>

@@ -14,10 +14,12 @@ import errno
 import os
 import re
 import secrets
+import stat
 import tempfile
 import threading
 import time
 from pathlib import Path
+from typing import Iterable
 
 
 def _read_umask() -> int:
@@ -62,23 +64,30 @@ def _writer_running(pid: int) -> bool:
     return True
 
 
-def remove_stale_temp_files(folder: str | os.PathLike[str], now: float | None = None) -> list[Path]:
-    """Remove this tool's temp files in ``folder`` whose writer is gone; returns them."""
+def remove_stale_temp_files(folder: str | os.PathLike[str], now: float | None = None,
+                            names: "Iterable[str] | None" = None) -> list[Path]:
+    """Remove this tool's temp files in ``folder`` whose writer is gone; returns them.
+
+    ``names``: the folder's entry names when the caller has just listed it (a folder index
+    of a million files), so the folder is not listed a second time."""
     now = time.time() if now is None else now
     removed: list[Path] = []
     me = os.getpid()
     try:
-        entries = list(os.scandir(folder))
+        entries = list(os.scandir(folder)) if names is None else [n for n in names if _TEMP_NAME.match(n)]
     except OSError:
         return removed
     for entry in entries:
-        m = _TEMP_NAME.match(entry.name)
+        name = entry if isinstance(entry, str) else entry.name
+        m = _TEMP_NAME.match(name)
         if m is None:
             continue
+        path = os.path.join(folder, name)
         try:
-            if not entry.is_file(follow_symlinks=False):
+            st = os.lstat(path) if isinstance(entry, str) else entry.stat(follow_symlinks=False)
+            if not stat.S_ISREG(st.st_mode):
                 continue
-            age = now - entry.stat(follow_symlinks=False).st_mtime
+            age = now - st.st_mtime
         except OSError:
             continue
         pid = int(m["pid"])
@@ -90,22 +99,23 @@ def remove_stale_temp_files(folder: str | os.PathLike[str], now: float | None = 
             stale = age >= DEAD_WRITER_GRACE_S and not _writer_running(pid)
         if stale:
             try:
-                os.unlink(entry.path)
-                removed.append(Path(entry.path))
+                os.unlink(path)
+                removed.append(Path(path))
             except OSError as exc:
                 if exc.errno not in (errno.ENOENT, errno.EACCES, errno.EPERM):
                     raise
     return removed
 
 
-def clean_folder_once(folder: str | os.PathLike[str]) -> None:
-    """``remove_stale_temp_files`` the first time this process writes into or opens ``folder``."""
+def clean_folder_once(folder: str | os.PathLike[str], names: "Iterable[str] | None" = None) -> None:
+    """``remove_stale_temp_files`` the first time this process writes into or opens ``folder``
+    (``names``: its entries, when just listed)."""
     key = os.path.abspath(folder)
     with _cleaned_guard:
         if key in _cleaned:
             return
         _cleaned.add(key)
-    remove_stale_temp_files(key)
+    remove_stale_temp_files(key, names=names)
 
 
 def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> None:

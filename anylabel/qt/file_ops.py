@@ -76,7 +76,7 @@ class FileOpsMixin:
         self.folder_changed.emit(str(folder))
         if len(index):
             start = 0
-            if select is not None and select in index.names:
+            if select is not None and select in index:  # a binary search, not a scan of every name
                 start = index.index_of(select)
             self.open_image(start)
         else:

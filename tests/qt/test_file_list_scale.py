@@ -64,3 +64,12 @@ def test_a_new_folder_clears_the_filter_and_shows_every_row(qtbot):
     assert dock.search.text() == "" and shown(dock) == other.names
     dock.search.setText("b1")  # the search array is the new folder's, not the old one's
     assert shown(dock) == ["b1.jpg"] + [f"b{i}.jpg" for i in range(10, 20)]
+
+
+def test_a_long_count_line_wraps_instead_of_widening_the_dock(qtbot):
+    dock = FileListDock()
+    qtbot.addWidget(dock)
+    narrow = dock.widget().minimumSizeHint().width()
+    dock.position.setText("500001 / 1000000 · 500000 labelled (1000000 shown) " * 2)
+    # a million-image count must not push the filter box and the list off the window's edge
+    assert dock.widget().minimumSizeHint().width() <= max(narrow, 200)

@@ -13,7 +13,7 @@ from typing import Any, Callable
 
 import numpy as np
 from qtpy.QtCore import QItemSelectionModel, QModelIndex, QStringListModel, Qt, QTimer, Signal
-from qtpy.QtWidgets import QDockWidget, QLabel, QLineEdit, QListView, QVBoxLayout, QWidget
+from qtpy.QtWidgets import QDockWidget, QLabel, QLineEdit, QListView, QSizePolicy, QVBoxLayout, QWidget
 
 from ...core.folder_index import FolderIndex
 from ...core.name_search import NameSearch
@@ -128,6 +128,10 @@ class FileListDock(QDockWidget):
         self.view.setUniformItemSizes(True)  # constant-time layout for huge folders
         self.view.setEditTriggers(QListView.NoEditTriggers)
         self.position = QLabel(translate("file_list", "No folder"))
+        # Counts of a million-image folder are long: wrap them rather than widen the dock
+        # past the window (which pushed the filter box and the list off its right edge).
+        self.position.setWordWrap(True)
+        self.position.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)
         w = QWidget()
         lay = QVBoxLayout(w)
         lay.setContentsMargins(4, 4, 4, 4)
@@ -202,6 +206,7 @@ class FileListDock(QDockWidget):
         if idx is None:
             self.position.setText(translate("file_list", "No folder"))
             return
-        shown = "" if not self.model.filter_text and self.model.row_filter is None else f" ({len(self.model.rows)} shown)"
+        shown = ("" if not self.model.filter_text and self.model.row_filter is None
+                 else translate("file_list", " ({0} shown)").format(len(self.model.rows)))
         k = self._current + 1 if self._current >= 0 else 0
         self.position.setText(translate("file_list", "{0} / {1} · {2} labelled{3}").format(k, len(idx), idx.labelled_count, shown))

@@ -1102,24 +1102,29 @@
 <context>
     <name>file_list</name>
     <message>
-        <location filename="../docks/file_list.py" line="91"/>
+        <location filename="../docks/file_list.py" line="120"/>
         <source>Files</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../docks/file_list.py" line="95"/>
+        <location filename="../docks/file_list.py" line="124"/>
         <source>Filter file names</source>
         <translation>筛选文件名</translation>
     </message>
     <message>
-        <location filename="../docks/file_list.py" line="170"/>
+        <location filename="../docks/file_list.py" line="207"/>
         <source>No folder</source>
         <translation>未打开文件夹</translation>
     </message>
     <message>
-        <location filename="../docks/file_list.py" line="174"/>
+        <location filename="../docks/file_list.py" line="212"/>
         <source>{0} / {1} · {2} labelled{3}</source>
         <translation>{0} / {1} · 已标注 {2}{3}</translation>
+    </message>
+    <message>
+        <location filename="../docks/file_list.py" line="209"/>
+        <source> ({0} shown)</source>
+        <translation>（显示 {0} 个）</translation>
     </message>
 </context>
 <context>

@@ -117,6 +117,10 @@ def dark_shot(app, tmp: Path, folder: Path) -> None:
     set_theme(w, "dark")
     _pump(app)
     w.grab().save(str(OUT / "main_window_dark.png"))
+    for width, height in ZH_SIZES:  # a laptop's screen and a desktop's, as for the Chinese shots
+        w.resize(width, height)
+        _pump(app)
+        w.grab().save(str(OUT / f"main_window_dark_{width}x{height}.png"))
     set_theme(w, "system")
     w.document.history.mark_saved()  # leave the photo's label file as it was
     w.close()

@@ -14,7 +14,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from ..core.image_io import check_decoded_size, max_image_pixels, read_image_rgb, stored_size
+from ..core.image_io import check_decoded_size, read_image_rgb, stored_size
 from .base import Model, Prediction
 
 _REDUCED = {2: cv2.IMREAD_REDUCED_COLOR_2, 4: cv2.IMREAD_REDUCED_COLOR_4, 8: cv2.IMREAD_REDUCED_COLOR_8}
@@ -36,10 +36,6 @@ def read_for_model(path: str | os.PathLike[str],
     coordinates * (sx, sy). The size is upright (EXIF rotation applied), as shown."""
     hint = model.input_size_hint()
     p = Path(path)
-    if hint is not None:
-        huge = _read_huge(p, hint)
-        if huge is not None:
-            return huge
     if hint is None or p.suffix.lower() not in (".jpg", ".jpeg", ".jfif"):
         img = read_image_rgb(p)
         return img, (1.0, 1.0), (img.shape[1], img.shape[0])
@@ -57,29 +53,6 @@ def read_for_model(path: str | os.PathLike[str],
     if (rw >= rh) != (w >= h) and w != h:  # rotated by EXIF: the stored width is the shown height
         w, h = h, w
     return cv2.cvtColor(img, cv2.COLOR_BGR2RGB), (w / rw, h / rh), (w, h)
-
-
-#: A huge image is given to a fixed-size model at this many times its input side, so the
-#: letterbox still shrinks it (as it does a normal photo) rather than the copy being the limit.
-HUGE_COPY_FACTOR = 2
-
-
-def _read_huge(p: Path, input_hw: tuple[int, int]) -> tuple[np.ndarray, tuple[float, float], tuple[int, int]] | None:
-    """A downscaled copy of an image beyond the decode bound, streamed by libvips
-    (``core/tiled_image.read_downscaled``) as the canvas shows it; None for every other image,
-    and when pyvips is not installed (then the normal bound refuses it, naming the file)."""
-    try:
-        w, h = stored_size(p)
-    except Exception:  # noqa: BLE001 - unreadable headers are reported by the normal decode
-        return None
-    if w * h <= max_image_pixels():
-        return None
-    from ..core.tiled_image import pyvips_available, read_downscaled
-
-    if not pyvips_available():
-        return None
-    img, (fw, fh) = read_downscaled(p, HUGE_COPY_FACTOR * max(input_hw))
-    return img, (fw / img.shape[1], fh / img.shape[0]), (fw, fh)
 
 
 def rescale(pred: Prediction, scale: tuple[float, float]) -> Prediction:

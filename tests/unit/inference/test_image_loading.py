@@ -53,26 +53,3 @@ def test_exif_rotated_jpeg_size_is_upright(tmp_path: Path) -> None:
     img, scale, size = read_for_model(path, model)
     assert size == image_size(path) == (160, 320)
     assert img.shape[:2] == (160, 80) and scale == (2.0, 2.0)
-
-
-def test_an_image_beyond_the_decode_bound_reaches_the_model_as_a_streamed_copy(tmp_path: Path, monkeypatch) -> None:
-    import pytest
-
-    from anylabel.core.tiled_image import pyvips_available
-
-    if not pyvips_available():
-        pytest.skip("pyvips (anylabel[huge]) is not installed")
-    img, _ = synthetic().make_sample(np.random.default_rng(8), "det", 160, 160)
-    big = cv2.resize(img, (1600, 1600), interpolation=cv2.INTER_NEAREST)
-    png = tmp_path / "huge.png"
-    cv2.imwrite(str(png), big[:, :, ::-1])
-    model = create_model("fixture_shapes_det", device="cpu")
-    full = model.predict(read_image_rgb(png))
-    monkeypatch.setenv("ANYLABEL_MAX_IMAGE_PIXELS", "1000000")  # the PNG (2.56 MP) is now "huge"
-    small, scale, size = read_for_model(png, model)
-    assert size == (1600, 1600) and max(small.shape[:2]) <= 2 * 160
-    assert scale == (1600 / small.shape[1], 1600 / small.shape[0])
-    shapes = rescale(model.predict_result(small), scale).shapes
-    assert full and len(shapes) == len(full)
-    for a in full:
-        assert max(box_overlap(bounding_box(a), bounding_box(b)) for b in shapes if b.label == a.label) > 0.85

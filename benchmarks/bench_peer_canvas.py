@@ -18,6 +18,13 @@ Run it inside a peer's environment, offscreen:
     QT_QPA_PLATFORM=offscreen /work/venvs/xal/bin/python benchmarks/bench_peer_canvas.py --peer xal --polygons 2000 20000
     QT_QPA_PLATFORM=offscreen /work/venvs/labelme/bin/python benchmarks/bench_peer_canvas.py --peer labelme --polygons 2000
 Compare with AnyLabel's figures from ``bench_canvas.py`` measured in the same session.
+
+With ``--folder N`` it times instead the scene of ``bench_open_folder.py``: a folder of N
+hard links to one 1280 x 720 JPEG, half with a label file (one rectangle), opened in the
+peer's main window (X-AnyLabeling's ``import_image_folder``, LabelMe's folder open, the
+code behind their Open Dir action) until the first image is on its canvas. Both read and
+write their settings under HOME, which this mode points at a temporary folder:
+    QT_QPA_PLATFORM=offscreen /work/venvs/xal/bin/python benchmarks/bench_peer_canvas.py --peer xal --folder 100000
 """
 from __future__ import annotations
 
@@ -185,6 +192,79 @@ def run(peer_name: str, n: int, runs: int, give_up_s: float, png: str | None) ->
     area.close()
 
 
+def make_folder(root: str, n: int) -> str:
+    """N hard links to one JPEG, every other one with a LabelMe-format label file."""
+    import json
+
+    from PIL import Image
+
+    folder = os.path.join(root, "images")
+    os.mkdir(folder)
+    src = os.path.join(root, "src.jpg")
+    rng = np.random.default_rng(0)
+    Image.fromarray(rng.integers(0, 255, (720, 1280, 3), dtype=np.uint8)).save(src, quality=85)
+    label = json.dumps({"version": "5.0.1", "flags": {}, "imageData": None, "imageHeight": 720,
+                        "imageWidth": 1280, "shapes": [{"label": "car", "points": [[10, 10], [200, 200]],
+                                                        "group_id": None, "shape_type": "rectangle",
+                                                        "flags": {}, "description": ""}]})
+    for i in range(n):
+        os.link(src, os.path.join(folder, f"{i:07d}.jpg"))
+        if i % 2 == 0:
+            with open(os.path.join(folder, f"{i:07d}.json"), "w") as f:
+                f.write(label.replace('"imageData"', f'"imagePath": "{i:07d}.jpg", "imageData"'))
+    return folder
+
+
+def open_folder(peer_name: str, n: int, wait_s: float) -> None:
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        os.environ["HOME"] = tmp  # the peers' settings files go here, not into the user's home
+        t0 = time.perf_counter()
+        folder = make_folder(tmp, n)
+        print(f"{peer_name}: folder of {n} images ({n // 2} labelled) made in {ms(t0) / 1000:.1f} s")
+        QtCore, QtGui, QtWidgets = qt(peer_name)
+        app = QtWidgets.QApplication.instance() or QtWidgets.QApplication(sys.argv)
+        t0 = time.perf_counter()
+        if peer_name == "xal":
+            import anylabeling.config as xal_config
+            from anylabeling.resources import resources  # noqa: F401 - its icons, as its launcher loads them
+            from anylabeling.views.mainwindow import MainWindow
+
+            rc = os.path.join(tmp, ".xanylabelingrc")  # what its launcher sets: the user's config file
+            with open(rc, "w") as f:
+                f.write("{}\n")
+            xal_config.current_config_file = rc
+            win = MainWindow(app, config=xal_config.get_config())
+            view = win.labeling_widget.view
+            canvas = view.canvas
+            start = lambda: view.import_image_folder(folder)  # noqa: E731 - its Open Dir action
+            shown = lambda: canvas.pixmap is not None and not canvas.pixmap.isNull()  # noqa: E731
+        else:
+            from labelme._app import MainWindow
+
+            win = MainWindow()
+            canvas = win._canvas_widgets.canvas
+            start = lambda: win._load_from_file_or_dir(file_or_dir=folder)  # noqa: E731 - its Open Dir action
+            shown = lambda: not canvas.pixmap.isNull()  # noqa: E731
+        win.resize(1600, 1000)
+        win.show()
+        app.processEvents()
+        print(f"  empty window          {ms(t0):9.1f} ms")
+        t0 = time.perf_counter()
+        start()
+        while not shown() and time.perf_counter() - t0 < wait_s:
+            app.processEvents()
+            time.sleep(0.005)
+        app.processEvents()
+        took = ms(t0)
+        if shown():
+            print(f"  open folder to image  {took:9.1f} ms")
+        else:
+            print(f"  open folder: no image shown after {took / 1000:.0f} s (lower bound)")
+        win.close()
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--peer", choices=sorted(PEERS), required=True)
@@ -192,7 +272,11 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=5, help="repaints per zoom (median and worst printed)")
     ap.add_argument("--png", help="save the fit-zoom view here ({n} is replaced by N)")
     ap.add_argument("--give-up", type=float, default=60.0, help="seconds: a slower repaint ends that zoom")
+    ap.add_argument("--folder", type=int, help="time opening a folder of this many images instead")
     args = ap.parse_args()
+    if args.folder:
+        open_folder(args.peer, args.folder, args.give_up * 5)
+        return
     for n in args.polygons:
         run(args.peer, n, args.runs, args.give_up, args.png)
         sys.stdout.flush()

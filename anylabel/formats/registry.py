@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
-from . import coco, dota, masks, mot, ppocr, voc, yolo
+from . import coco, coco_import, dota, masks, mot, ppocr, voc, yolo
 from .base import ExportContext, Exporter, FormatError, ImportContext, Importer
 from .perimage import PerImageExporter, PerImageImporter
 
@@ -93,7 +93,7 @@ register(
         "coco",
         "COCO instances json (boxes, polygons, keypoints with a pose config)",
         coco.CocoExporter,
-        coco.CocoImporter,
+        coco_import.CocoImporter,
         splittable=True,
         parallel=True,
         classes_at_end=True,

@@ -12,7 +12,7 @@ from pycocotools.cocoeval import COCOeval
 
 from anylabel.core.geometry import polygon_area
 from anylabel.core.shape import Shape
-from anylabel.formats import coco
+from anylabel.formats import coco, coco_import
 from anylabel.formats.driver import export_dataset
 from anylabel.formats.base import ExportOptions
 
@@ -80,7 +80,7 @@ def test_keypoints_in_config_order_with_missing_as_zero():
     ]
     anns, skips = coco.dump_image(shapes, (100, 100), CI, 1, 1, pose)
     assert anns[0]["keypoints"] == [20, 20, 2, 0, 0, 0, 30, 40, 1] and anns[0]["num_keypoints"] == 2
-    back = coco.parse_annotation(anns[0], "person", pose["person"], 99)
+    back = coco_import.parse_annotation(anns[0], "person", pose["person"], 99)
     assert [s.shape_type for s in back] == ["rectangle", "point", "point"]
     assert [s.label for s in back[1:]] == ["nose", "ear"] and back[2].difficult
     assert {s.group_id for s in back} == {2}
@@ -97,7 +97,7 @@ def test_keypoints_in_config_order_with_missing_as_zero():
 )
 def test_round_trip_restores_shape_type_and_flags(shape):
     anns, _ = coco.dump_image([shape], (100, 100), CI, 1, 1)
-    (back,) = coco.parse_annotation(anns[0], shape.label, None, 50)
+    (back,) = coco_import.parse_annotation(anns[0], shape.label, None, 50)
     assert back.shape_type == shape.shape_type and back.difficult == shape.difficult
     assert back.group_id == shape.group_id
     assert np.allclose(back.points, shape.points, atol=1e-3)
@@ -105,11 +105,11 @@ def test_round_trip_restores_shape_type_and_flags(shape):
 
 def test_parse_rejects_nan_and_odd_polygons():
     with pytest.raises(coco.FormatError, match="NaN"):
-        coco.parse_annotation(
+        coco_import.parse_annotation(
             {"id": 1, "bbox": [0, 0, 1, 1], "segmentation": [[0, 0, float("nan"), 1, 2, 2]]}, "a", None, 1
         )
     with pytest.raises(coco.FormatError, match="even number"):
-        coco.parse_annotation(
+        coco_import.parse_annotation(
             {"id": 1, "bbox": [0, 0, 1, 1], "segmentation": [[0, 0, 1, 1, 2]]}, "a", None, 1
         )
 
@@ -207,20 +207,20 @@ def test_rle_segmentations_from_pycocotools_are_read_as_polygons():
     m[25:35, 40:55] = 1
     compressed = mask_utils.encode(np.asfortranarray(m))
     compressed["counts"] = compressed["counts"].decode("ascii")
-    assert np.array_equal(coco.rle_decode(compressed), m.astype(bool))
+    assert np.array_equal(coco_import.rle_decode(compressed), m.astype(bool))
     uncompressed = {"size": [40, 60], "counts": [5 * 40 + 5, 15, 25, 15]}
-    assert coco.rle_decode(uncompressed).sum() == 30 and coco.rle_decode(uncompressed)[5:20, 5].all()
+    assert coco_import.rle_decode(uncompressed).sum() == 30 and coco_import.rle_decode(uncompressed)[5:20, 5].all()
     ann = {"id": 3, "bbox": [10, 5, 45, 30], "segmentation": compressed, "iscrowd": 1}
-    shapes = coco.parse_annotation(ann, "crowd", None, 9)
+    shapes = coco_import.parse_annotation(ann, "crowd", None, 9)
     assert [s.shape_type for s in shapes] == ["polygon", "polygon"] and {s.group_id for s in shapes} == {9}
     assert sorted(round(polygon_area(s.points)) for s in shapes) == [150, 300]
 
 
 def test_broken_rle_is_reported():
     with pytest.raises(coco.FormatError, match="does not fit"):
-        coco.rle_decode({"size": [2, 2], "counts": [1, 9]})
+        coco_import.rle_decode({"size": [2, 2], "counts": [1, 9]})
     with pytest.raises(coco.FormatError, match="unreadable RLE"):
-        coco.rle_decode({"size": [2, 2]})
+        coco_import.rle_decode({"size": [2, 2]})
 
 
 def test_fast_encoder_writes_the_same_values_and_falls_back_for_huge_integers(tmp_path):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from anylabel.formats.base import FormatError
-from anylabel.formats.coco import _num_list, parse_annotation
+from anylabel.formats.coco_import import _num_list, parse_annotation
 
 
 @pytest.mark.parametrize("raw, expected", [

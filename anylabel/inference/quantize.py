@@ -19,7 +19,6 @@ output folder, under plain file names, atomically; the source is only read.
 """
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import tempfile
@@ -31,6 +30,7 @@ import numpy as np
 
 from ..core.errors import AnyLabelError
 from .config_paths import is_inside, is_plain_name
+from .download_checks import sha256_of
 from .quantize_calibration import (DEFAULT_IMAGES, Calibration, CalibrationError, calibration_images,
                                    record_model_feeds, record_plain_feeds)
 
@@ -240,14 +240,6 @@ def output_similarity(float_path: Path, int8_path: Path, feeds: list[dict[str, n
     return worst
 
 
-def _digest(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
 def _output_name(source: Path) -> str:
     stem = source.name[:-5] if source.name.lower().endswith(".onnx") else source.name
     return f"{stem}.int8.onnx"
@@ -433,7 +425,7 @@ def write_config(cfg: Any, dest: Path, new_name: str, files: dict[str, Quantized
     for key, q in files.items():
         data[key] = q.output.name
     _carry_side_files(cfg, data, dest.parent, set(files))
-    data["sha256"] = {key: _digest(q.output) for key, q in files.items()}
+    data["sha256"] = {key: sha256_of(q.output) for key, q in files.items()}
     text = "# Written by anylabel models quantize; model paths are relative to this file.\n" + \
         yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
     atomic_write_text(dest, text)

@@ -68,6 +68,9 @@ class SamModel(Model):
 
     pipelined = False
     default_resize = "longest"
+    #: Polygon simplification as a fraction of each outline's length (0: the pixel tolerance);
+    #: SAM 2 configs set it (X-AnyLabeling's ``epsilon``).
+    epsilon: float = 0.0
     #: The decoder graph adds SAM's padding point itself (SAM 2 exports).
     decoder_pads_points = False
 
@@ -123,7 +126,7 @@ class SamModel(Model):
         if isinstance(mask, MaskPrediction):
             scale, mask = mask.scale, mask.mask
         return mask_to_shapes(mask, mode or self.output_mode, label, self.tolerance, group_id, score,
-                              scale=scale)
+                              scale=scale, epsilon=self.epsilon)
 
     def set_options(self, **changes: Any) -> None:
         """``output_mode`` and ``tolerance`` change live; other keys go to the config."""

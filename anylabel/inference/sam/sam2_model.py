@@ -34,7 +34,6 @@ from .auto_masks import AutoMaskSettings, generate
 from .decoder import MaskPrediction, Prompt
 from .embedding import ImageEmbedding
 from .embedding_store import EmbeddingStore
-from .mask_output import mask_to_shapes
 from .model import SAM_CAPABILITIES, SAM_CONFIG_KEYS, SAM_IGNORED_KEYS, SamModel, rectangles
 
 SAM2_CONFIG_KEYS = SAM_CONFIG_KEYS + ("epsilon", "padding_ratio", "crop_boxes", "amg_label",
@@ -69,14 +68,6 @@ class Sam2Model(SamModel):
         self.crop_boxes = bool(config.options.get("crop_boxes", False))
         self.auto_settings = AutoMaskSettings.from_options(config.options, config.source)
         self.auto_label = str(config.options.get("amg_label", "object"))
-
-    def to_shapes(self, mask: np.ndarray | MaskPrediction, label: str = "", group_id: int | None = None,
-                  score: float | None = None, mode: str | None = None) -> list[Shape]:
-        scale = (1.0, 1.0)
-        if isinstance(mask, MaskPrediction):
-            scale, mask = mask.scale, mask.mask
-        return mask_to_shapes(mask, mode or self.output_mode, label, self.tolerance, group_id, score,
-                              scale=scale, epsilon=self.epsilon)
 
     def set_options(self, **changes: Any) -> None:
         """``epsilon`` changes live (0 returns to the pixel ``tolerance``); while it is set,

@@ -1,6 +1,10 @@
 """Geometry that the canvas and the exporters share: boxes, areas, rotated boxes,
 outlines, polygon <-> mask rasterisation and hit tests. Pure numpy (+ OpenCV for
-rasterising and contour tracing, which is Qt-free)."""
+rasterising and contour tracing, which is Qt-free).
+
+What differs between shape types (a circle's box, a rectangle's outline) is a hook of the
+type's record in ``shape_kinds``; this module holds the one behaviour of a plain vertex
+list that every kind without that hook gets."""
 from __future__ import annotations
 
 import math
@@ -9,8 +13,9 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from . import mask_shape
-from .shape import CIRCLE, LINE, LINESTRIP, MASK, POINT, POLYGON, RECTANGLE, ROTATION, Shape
+from . import shape_kinds
+from .shape import Shape
+from .shape_kinds import circle_radius  # noqa: F401  (part of this module's interface)
 
 TWO_PI = 2.0 * math.pi
 
@@ -65,24 +70,17 @@ def rotate_corners(corners: np.ndarray, delta: float) -> np.ndarray:
 
 
 def sync_direction(shape: Shape) -> None:
-    """Recompute a rotation shape's ``direction`` from its corners."""
-    if shape.shape_type == ROTATION and len(shape.points) == 4:
-        shape.direction = rotated_box_from_corners(shape.points).angle
-
-
-def circle_radius(shape: Shape) -> float:
-    (cx, cy), (px, py) = shape.points[:2]
-    return float(math.hypot(px - cx, py - cy))
+    """Recompute the ``direction`` of a kind that has one (a rotation) from its points."""
+    kind = shape_kinds.kind_of(shape)
+    if kind is not None and kind.direction_of is not None and len(shape.points) == (kind.points or len(shape.points)):
+        shape.direction = kind.direction_of(shape.points)
 
 
 def bounding_box(shape: Shape) -> tuple[float, float, float, float]:
     """Axis-aligned (xmin, ymin, xmax, ymax) of what the shape covers."""
-    if shape.shape_type == CIRCLE and len(shape.points) >= 2:
-        r = circle_radius(shape)
-        cx, cy = shape.points[0]
-        return float(cx - r), float(cy - r), float(cx + r), float(cy + r)
-    if mask_shape.is_mask(shape):
-        return mask_shape.box(shape)
+    kind = shape_kinds.kind_of(shape)
+    if kind is not None and kind.bbox is not None:
+        return kind.bbox(shape)
     pts = shape.points
     if len(pts) == 0:
         raise ValueError("shape has no points")
@@ -93,24 +91,16 @@ def bounding_box(shape: Shape) -> tuple[float, float, float, float]:
 
 def outline(shape: Shape, circle_segments: int = 64) -> np.ndarray:
     """The closed outline of an area shape as an (N, 2) polygon, or the points of an open one."""
-    st = shape.shape_type
-    if st == RECTANGLE:
-        (x0, y0), (x1, y1) = shape.points[0], shape.points[-1]
-        return np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], dtype=np.float64)
-    if st == CIRCLE:
-        r = circle_radius(shape)
-        cx, cy = shape.points[0]
-        t = np.linspace(0.0, TWO_PI, circle_segments, endpoint=False)
-        return np.stack([cx + r * np.cos(t), cy + r * np.sin(t)], axis=1)
-    if mask_shape.is_mask(shape):  # its box: the bitmap's parts are mask_shape.to_polygons
-        x0, y0, x1, y1 = mask_shape.box(shape)
-        return np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], dtype=np.float64)
+    kind = shape_kinds.kind_of(shape)
+    if kind is not None and kind.outline is not None:
+        return kind.outline(shape, circle_segments)
     return shape.points.copy()
 
 
 def is_area_shape(shape: Shape) -> bool:
-    return shape.shape_type in (RECTANGLE, POLYGON, ROTATION, CIRCLE, MASK) or (
-        shape.shape_type not in (LINE, LINESTRIP, POINT) and len(shape.points) >= 3)
+    """A kind that encloses an area, or a type of another tool with 3 or more points."""
+    kind = shape_kinds.kind_of(shape)
+    return kind.closed if kind is not None else len(shape.points) >= 3
 
 
 def polygon_area(points: np.ndarray) -> float:
@@ -123,19 +113,12 @@ def polygon_area(points: np.ndarray) -> float:
 
 def area(shape: Shape) -> float:
     """Area in square pixels (0 for lines and points)."""
-    if shape.shape_type == CIRCLE:
-        return math.pi * circle_radius(shape) ** 2
-    if shape.shape_type == RECTANGLE:
-        x0, y0, x1, y1 = bounding_box(shape)
-        return (x1 - x0) * (y1 - y0)
-    if shape.shape_type == MASK:  # its set pixels (0 when the bitmap is unreadable)
-        try:
-            return float(mask_shape.pixel_area(shape))
-        except mask_shape.MaskShapeError:
-            return 0.0
+    kind = shape_kinds.kind_of(shape)
+    if kind is not None and kind.area is not None:
+        return kind.area(shape)
     if not is_area_shape(shape):
         return 0.0
-    return polygon_area(shape.points)
+    return polygon_area(shape.points if kind is None or kind.outline is None else outline(shape))
 
 
 def polygon_to_mask(points: np.ndarray, height: int, width: int) -> np.ndarray:
@@ -175,10 +158,9 @@ def shape_to_mask(shape: Shape, height: int, width: int) -> np.ndarray:
     """Filled region of an area shape as a bool mask (empty for lines and points)."""
     if not is_area_shape(shape):
         return np.zeros((height, width), dtype=bool)
-    if shape.shape_type == MASK:
-        out = np.zeros((height, width), dtype=bool)
-        mask_shape.paint(shape, out, True)
-        return out
+    kind = shape_kinds.kind_of(shape)
+    if kind is not None and kind.to_mask is not None:
+        return kind.to_mask(shape, height, width)
     return polygon_to_mask(outline(shape), height, width)
 
 
@@ -321,12 +303,12 @@ def _point_segment_distance(px: float, py: float, a: np.ndarray, b: np.ndarray) 
 
 def distance_to_edge(shape: Shape, x: float, y: float) -> float:
     """Distance from (x, y) to the nearest edge (or to the point, for points)."""
-    if shape.shape_type == POINT or len(shape.points) == 1:
+    kind = shape_kinds.kind_of(shape)
+    if len(shape.points) == 1 or (kind is not None and kind.points == 1):
         px, py = shape.points[0]
         return float(math.hypot(x - px, y - py))
-    if shape.shape_type == CIRCLE:
-        cx, cy = shape.points[0]
-        return abs(math.hypot(x - cx, y - cy) - circle_radius(shape))
+    if kind is not None and kind.edge_distance is not None:
+        return kind.edge_distance(shape, x, y)
     pts = outline(shape)
     if is_area_shape(shape):
         a, b = pts, np.roll(pts, -1, axis=0)
@@ -338,7 +320,8 @@ def distance_to_edge(shape: Shape, x: float, y: float) -> float:
 def nearest_edge(shape: Shape, x: float, y: float) -> tuple[int, float]:
     """Index i of the edge (p[i] -> p[i+1]) nearest to (x, y), and its distance."""
     pts = shape.points
-    closed = shape.shape_type in (POLYGON, ROTATION)
+    kind = shape_kinds.kind_of(shape)
+    closed = kind is not None and kind.closed and kind.outline is None  # the points are the outline
     a = pts if closed else pts[:-1]
     b = np.roll(pts, -1, axis=0) if closed else pts[1:]
     if len(a) == 0:
@@ -350,9 +333,9 @@ def nearest_edge(shape: Shape, x: float, y: float) -> tuple[int, float]:
 
 def contains_point(shape: Shape, x: float, y: float, tolerance: float = 0.0) -> bool:
     """True when (x, y) is inside an area shape, or within ``tolerance`` of a line/point."""
-    if shape.shape_type == CIRCLE:
-        cx, cy = shape.points[0]
-        return math.hypot(x - cx, y - cy) <= circle_radius(shape) + tolerance
+    kind = shape_kinds.kind_of(shape)
+    if kind is not None and kind.contains is not None:
+        return kind.contains(shape, x, y, tolerance)
     if is_area_shape(shape):
         pts = outline(shape).astype(np.float32)
         if cv2.pointPolygonTest(pts.reshape(-1, 1, 2), (float(x), float(y)), False) >= 0:

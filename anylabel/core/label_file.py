@@ -20,7 +20,7 @@ import orjson
 from .. import __version__
 from .atomic import atomic_write_text
 from .errors import LabelFileError
-from .geometry import rotated_box_from_corners
+from . import shape_kinds
 from .label_values import (
     MAX_IMAGE_SIDE,
     MAX_NESTING,
@@ -34,7 +34,7 @@ from .label_values import (
     show,
     too_deep,
 )
-from .shape import CIRCLE, LINE, POINT, RECTANGLE, ROTATION, Shape
+from .shape import ROTATION, Shape
 
 LABEL_SUFFIX = ".json"
 ORIENTED_RECTANGLE = "oriented_rectangle"  # LabelMe 7's rotated box: 4 points, no angle
@@ -131,22 +131,19 @@ def shape_from_dict(d: dict[str, Any], where: str = "shape") -> Shape:
     saved_as = None
     direction = d.get("direction", 0.0)
 
-    if shape_type == RECTANGLE:
-        if len(pts) == 4:  # X-AnyLabeling: 4 axis-aligned corners
-            pts = np.array([pts.min(axis=0), pts.max(axis=0)])
-        elif len(pts) != 2:
-            raise ValueError(f"{where}: a rectangle needs 2 or 4 points, got {len(pts)}")
-    elif shape_type in (ROTATION, ORIENTED_RECTANGLE):
-        if len(pts) != 4:
-            raise ValueError(f"{where}: a {shape_type} needs 4 points, got {len(pts)}")
-        if shape_type == ORIENTED_RECTANGLE or "direction" not in d:
-            direction = rotated_box_from_corners(pts).angle
-        if shape_type == ORIENTED_RECTANGLE:
-            saved_as, shape_type = ORIENTED_RECTANGLE, ROTATION
-    elif shape_type in (CIRCLE, LINE) and len(pts) != 2:
-        raise ValueError(f"{where}: a {shape_type} needs 2 points, got {len(pts)}")
-    elif shape_type == POINT and len(pts) != 1:
-        raise ValueError(f"{where}: a point needs 1 point, got {len(pts)}")
+    # The kind's record says how its points are checked and normalised, and whether it
+    # carries a direction (recomputed when the file has none, or has LabelMe's alias).
+    name_in_file = shape_type
+    if shape_type == ORIENTED_RECTANGLE:
+        saved_as, shape_type = ORIENTED_RECTANGLE, ROTATION
+    kind = shape_kinds.get(shape_type)
+    if kind is not None:
+        if kind.read_points is not None:
+            pts = kind.read_points(pts, where, name_in_file)
+        elif kind.points is not None:
+            pts = shape_kinds.count_checker(kind.points)(pts, where, name_in_file)
+        if kind.direction_of is not None and (saved_as is not None or "direction" not in d):
+            direction = kind.direction_of(pts)
 
     if type(direction) is not float:
         if isinstance(direction, bool) or direction is None:  # float(True) is not an angle
@@ -345,6 +342,12 @@ def _xy(points: np.ndarray) -> list[list[float]]:
     return [[float(x), float(y)] for x, y in points]
 
 
+def _has_direction(shape_type: str) -> bool:
+    """The kind writes a ``direction`` key (a rotation; not LabelMe's oriented rectangle)."""
+    kind = shape_kinds.get(shape_type)
+    return kind is not None and kind.direction_of is not None
+
+
 def shape_to_dict(shape: Shape) -> dict[str, Any]:
     """One shape in X-AnyLabeling's key order; rectangles as 2 points (all three tools read them)."""
     shape_type = shape.shape_type
@@ -362,7 +365,7 @@ def shape_to_dict(shape: Shape) -> dict[str, Any]:
         "attributes": dict(shape.attributes),
         "kie_linking": list(shape.kie_linking),
     }
-    if shape_type == ROTATION:
+    if _has_direction(shape_type):
         d["direction"] = float(shape.direction)
     for k, v in shape.extra.items():
         d.setdefault(k, v)
@@ -429,7 +432,7 @@ def _dumps_with_array_points(ann: ImageAnnotation) -> str | None:
             "attributes": dict(s.attributes),
             "kie_linking": list(s.kie_linking),
         }
-        if s.shape_type == ROTATION:
+        if _has_direction(s.shape_type):
             direction = float(s.direction)
             if not math.isfinite(direction):
                 return None

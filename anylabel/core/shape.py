@@ -12,22 +12,12 @@ from typing import Any
 
 import numpy as np
 
-RECTANGLE = "rectangle"
-POLYGON = "polygon"
-ROTATION = "rotation"
-CIRCLE = "circle"
-LINE = "line"
-LINESTRIP = "linestrip"
-POINT = "point"
-#: A bitmap inside a box (LabelMe 7, SAM's mask output); see ``core/mask_shape.py``.
-MASK = "mask"
+from . import shape_kinds
+from .shape_kinds import CIRCLE, LINE, LINESTRIP, MASK, POINT, POLYGON, RECTANGLE, ROTATION  # noqa: F401  (re-exported)
 
-#: Shape types users draw in AnyLabel, in the order the tools appear in the UI.
-DRAWABLE_TYPES: tuple[str, ...] = (RECTANGLE, POLYGON, ROTATION, CIRCLE, LINE, LINESTRIP, POINT)
-
-#: Point counts each known type must have (None = any count >= the minimum given in MIN_POINTS).
-FIXED_POINT_COUNTS: dict[str, int] = {RECTANGLE: 2, ROTATION: 4, CIRCLE: 2, LINE: 2, POINT: 1}
-MIN_POINTS: dict[str, int] = {POLYGON: 1, LINESTRIP: 1}
+#: Shape types users draw in AnyLabel, in the order the tools appear in the UI: the built-in
+#: kinds of ``shape_kinds`` (ask ``shape_kinds.drawable()`` for kinds registered later).
+DRAWABLE_TYPES: tuple[str, ...] = shape_kinds.drawable()
 
 
 @dataclass(eq=False)
@@ -71,10 +61,9 @@ class Shape:
                 pts = pts.reshape(0, 2)
             if pts.ndim != 2 or pts.shape[1] != 2:
                 raise ValueError(f"points must be an (N, 2) array, got shape {pts.shape}")
-        if self.shape_type == RECTANGLE and len(pts) == 2:
-            x0, y0, x1, y1 = pts.ravel().tolist()
-            if x0 > x1 or y0 > y1:
-                pts = np.array([[min(x0, x1), min(y0, y1)], [max(x0, x1), max(y0, y1)]])
+        kind = shape_kinds.get(self.shape_type)
+        if kind is not None and kind.canonical is not None:
+            pts = kind.canonical(pts)
         self.points = pts
 
     # Equality compares data, not identity; numpy arrays need an explicit comparison.
@@ -123,12 +112,13 @@ class Shape:
         """Raise ValueError if the points cannot describe this shape type."""
         if not np.all(np.isfinite(self.points)):
             raise ValueError("points contain NaN or infinite coordinates")
-        need = FIXED_POINT_COUNTS.get(self.shape_type)
-        if need is not None and len(self.points) != need:
-            raise ValueError(f"a {self.shape_type} needs {need} points, got {len(self.points)}")
-        least = MIN_POINTS.get(self.shape_type)
-        if least is not None and len(self.points) < least:
-            raise ValueError(f"a {self.shape_type} needs at least {least} points, got {len(self.points)}")
+        kind = shape_kinds.get(self.shape_type)
+        if kind is None:
+            return
+        if kind.points is not None and len(self.points) != kind.points:
+            raise ValueError(f"a {self.shape_type} needs {kind.points} points, got {len(self.points)}")
+        if kind.points is None and len(self.points) < kind.min_points:
+            raise ValueError(f"a {self.shape_type} needs at least {kind.min_points} points, got {len(self.points)}")
 
 
 def rectangle(x1: float, y1: float, x2: float, y2: float, label: str = "", **kw: Any) -> Shape:

@@ -31,8 +31,9 @@ from typing import Any
 
 import numpy as np
 
+from . import shape_kinds
 from .geometry import bounding_box, circle_radius, is_area_shape, outline
-from .shape import CIRCLE, LINE, LINESTRIP, POINT, RECTANGLE, Shape
+from .shape import CIRCLE, RECTANGLE, Shape
 
 AREA, STROKE, DOT = "area", "line", "point"
 GREEDY, OPTIMAL = "greedy", "optimal"
@@ -64,11 +65,12 @@ def shape_kind(shape: Shape) -> str | None:
     n = len(shape.points)
     if n == 0:
         return None
-    if shape.shape_type == POINT or n == 1:
+    kind = shape_kinds.kind_of(shape)
+    if n == 1 or (kind is not None and kind.points == 1):
         return DOT
-    if shape.shape_type in (LINE, LINESTRIP) or not is_area_shape(shape):
+    if not is_area_shape(shape):
         return STROKE
-    if n < 3 and shape.shape_type not in (RECTANGLE, CIRCLE):
+    if n < 3 and (kind is None or kind.outline is None):
         return STROKE  # a polygon of two points covers no area: compare it as the line it is
     return AREA
 

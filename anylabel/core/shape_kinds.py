@@ -66,6 +66,9 @@ class ShapeKind:
     #: (shape, segments) -> the (N, 2) outline drawn, rasterised and hit-tested (closed
     #: kinds: a polygon; open kinds: a polyline). None: the points themselves.
     outline: Callable[["Shape", int], np.ndarray] | None = None
+    #: The outline is sampled from a curve or traced from pixels, not drawn vertices
+    #: (exporters round its coordinates).
+    sampled_outline: bool = False
     #: shape -> (xmin, ymin, xmax, ymax). None: the extent of the points.
     bbox: Callable[["Shape"], tuple[float, float, float, float]] | None = None
     #: shape -> square pixels. None: the outline's polygon area (0 for open kinds).
@@ -317,11 +320,12 @@ register(ShapeKind(POLYGON, closed=True, min_points=1, draft_clicks=None, draft_
 register(ShapeKind(ROTATION, closed=True, points=4, exports=AREA_EXPORTS | {ROTATED},
                    direction_of=_rotation_direction, from_draft=_rotation_from_draft,
                    degenerate=lambda p: coincident(p) or flat(p)))
-register(ShapeKind(CIRCLE, closed=True, points=2, exports=AREA_EXPORTS, outline=_circle_outline,
+register(ShapeKind(CIRCLE, closed=True, points=2, exports=AREA_EXPORTS, outline=_circle_outline, sampled_outline=True,
                    bbox=_circle_bbox, area=_circle_area, contains=_circle_contains,
                    edge_distance=_circle_edge_distance, degenerate=coincident))
 register(ShapeKind(LINE, closed=False, points=2, degenerate=coincident))
 register(ShapeKind(LINESTRIP, closed=False, min_points=1, draft_clicks=None, draft_min=2))
 register(ShapeKind(POINT, closed=False, points=1, draft_clicks=1, draft_min=1))
-register(ShapeKind(MASK, closed=True, min_points=0, drawable=False, exports=AREA_EXPORTS | {ROTATED}, outline=_mask_outline,
+register(ShapeKind(MASK, closed=True, min_points=0, drawable=False, exports=AREA_EXPORTS | {ROTATED},
+                   outline=_mask_outline, sampled_outline=True,
                    bbox=_mask_bbox, area=_mask_area, to_mask=_mask_to_mask))

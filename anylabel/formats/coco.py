@@ -26,7 +26,8 @@ import orjson
 from .. import __version__
 from ..core.atomic import atomic_write_text
 from ..core.size_limits import DeclaredSizeError, confirmed_size
-from ..core.shape import CIRCLE, MASK, RECTANGLE, ROTATION, Shape
+from ..core import shape_kinds
+from ..core.shape import MASK, Shape
 from .base import ExportContext, ExportItem, FormatError, ImageSize, Skip
 from .coco_area import polygon_areas, rectangle_area, union_area
 from .convert import NOT_FINITE, classify, flat_polygon, mask_parts, shoelace, skip
@@ -97,7 +98,7 @@ def dump_image(
                 xs, ys = flat[0::2], flat[1::2]
                 x0, y0, x1, y1 = min(x0, *xs), min(y0, *ys), max(x1, *xs), max(y1, *ys)
                 # Drawn vertices are written as they are; computed ones (circle outlines) rounded.
-                segs.append([round(v, 3) for v in flat] if s.shape_type in _COMPUTED_OUTLINES else flat)
+                segs.append([round(v, 3) for v in flat] if _computed_outline(s) else flat)
         if not math.isfinite(x0 + y0 + x1 + y1):  # absurd sizes (1e300) overflow to inf
             skips += [skip(s, NOT_FINITE) for s, _ in members]
             continue
@@ -116,7 +117,9 @@ def dump_image(
         attrs["difficult"] = any(s.difficult for s, _ in members)
         if first.group_id is not None:
             attrs["group_id"] = first.group_id
-        if len(members) == 1 and first.shape_type in (RECTANGLE, ROTATION, CIRCLE, MASK):
+        # A kind whose polygon does not say what it was (a rectangle, a circle) names itself.
+        kind = shape_kinds.kind_of(first)
+        if len(members) == 1 and kind is not None and not kind.free_vertices:
             attrs["shape_type"] = first.shape_type
         if first.description:
             attrs["description"] = first.description
@@ -155,7 +158,10 @@ def dump_image(
     return anns, skips
 
 
-_COMPUTED_OUTLINES = (CIRCLE, MASK)
+def _computed_outline(shape: Shape) -> bool:
+    """Its outline is sampled from a curve or traced from pixels (a circle, a mask), not drawn."""
+    kind = shape_kinds.kind_of(shape)
+    return kind is not None and kind.sampled_outline
 RASTER_WIDTH_LIMIT = 1 << 20  # pixels; see instance_areas
 
 

@@ -1,7 +1,9 @@
 """How each shape type becomes a box, a polygon or a rotated box, and why some cannot.
 
 One table for every format, so YOLO and VOC agree on what a "box" is and the summary
-gives the same reason everywhere.
+gives the same reason everywhere. What a shape type can become is its record's
+``exports`` in ``core/shape_kinds.py`` (BOX, OUTLINE, ROTATED); a type no record knows
+(another tool's ``quadrilateral``) is a list of vertices.
 """
 
 from __future__ import annotations
@@ -11,9 +13,10 @@ from typing import Callable, TypeVar
 
 import numpy as np
 
-from ..core import mask_shape
+from ..core import mask_shape, shape_kinds
 from ..core.geometry import bounding_box, outline
-from ..core.shape import CIRCLE, LINE, LINESTRIP, MASK, POINT, POLYGON, RECTANGLE, ROTATION, Shape
+from ..core.shape import MASK, POLYGON, RECTANGLE, Shape
+from ..core.shape_kinds import BOX, OUTLINE, ROTATED
 from .base import ImageSize, Skip
 
 NOT_AN_AREA = "lines, line strips and points cover no area"
@@ -22,6 +25,8 @@ ZERO_AREA = "zero width or height"
 OUTSIDE = "entirely outside the image"
 NOT_FINITE = "NaN or infinite coordinates"
 NOT_ROTATED = "only rotated boxes, rectangles and 4-point polygons are rotated boxes"
+NOT_A_BOX = "this shape type has no box form"
+NOT_A_POLYGON = "this shape type has no polygon form"
 NOT_IN_CLASSES = "label not in the class list"
 EMPTY_MASK = "the mask bitmap has no set pixels inside the image"
 #: Coordinates farther than this from the origin are no position in any image (a broken or
@@ -31,9 +36,6 @@ COORD_LIMIT = 1e9
 TOO_FAR = "coordinates beyond ±1e9 pixels"
 
 T = TypeVar("T")
-
-_OPEN_TYPES = (LINE, LINESTRIP, POINT)
-
 
 def skip(shape: Shape, reason: str) -> Skip:
     return Skip(shape.label, shape.shape_type, reason)
@@ -52,8 +54,9 @@ def shoelace(points: np.ndarray) -> float:
     return abs(acc) / 2.0
 
 
-def _check_common(shape: Shape) -> Skip | None:
-    if shape.shape_type in _OPEN_TYPES:
+def _check_common(shape: Shape, form: str) -> Skip | None:
+    kind = shape_kinds.kind_of(shape)
+    if kind is not None and not kind.closed:
         return skip(shape, NOT_AN_AREA)
     n = len(shape.points)
     flat = shape.points.ravel().tolist()
@@ -61,8 +64,10 @@ def _check_common(shape: Shape) -> Skip | None:
         return skip(shape, NOT_FINITE if n else TOO_FEW_POINTS)
     if max(flat) > COORD_LIMIT or min(flat) < -COORD_LIMIT:
         return skip(shape, TOO_FAR)
-    if shape.shape_type not in (RECTANGLE, CIRCLE, ROTATION, MASK) and n < 3:
+    if (kind is None or kind.free_vertices) and n < 3:  # the points are a polygon's vertices
         return skip(shape, TOO_FEW_POINTS)
+    if kind is not None and form not in kind.exports:
+        return skip(shape, {BOX: NOT_A_BOX, OUTLINE: NOT_A_POLYGON, ROTATED: NOT_ROTATED}[form])
     return None
 
 
@@ -92,7 +97,8 @@ def _mask_box(shape: Shape, size: ImageSize | None) -> tuple[float, float, float
 
 def _bounds(shape: Shape) -> tuple[float, float, float, float]:
     """bounding_box() with plain Python for the few points of a label shape (faster)."""
-    if shape.shape_type == CIRCLE:
+    kind = shape_kinds.kind_of(shape)
+    if kind is not None and kind.bbox is not None:  # a circle: its box is not its points'
         return bounding_box(shape)
     flat = shape.points.ravel().tolist()
     xs, ys = flat[0::2], flat[1::2]
@@ -102,7 +108,7 @@ def _bounds(shape: Shape) -> tuple[float, float, float, float]:
 def as_box(shape: Shape, size: ImageSize | None = None) -> tuple[float, float, float, float] | Skip:
     """The axis-aligned box (x0, y0, x1, y1) an area shape covers, clipped to the image when
     ``size`` is given; a Skip for lines, points, degenerate and off-image shapes."""
-    bad = _check_common(shape)
+    bad = _check_common(shape, BOX)
     if bad:
         return bad
     if shape.shape_type == MASK:
@@ -124,7 +130,7 @@ def as_polygon(shape: Shape, size: ImageSize | None = None) -> np.ndarray | Skip
     """The closed outline of an area shape as (N, 2) points (rectangles, rotated boxes and
     circles become polygons), clipped to the image when ``size`` is given. A mask shape
     gives the outline of its largest part (``mask_parts`` has them all)."""
-    bad = _check_common(shape)
+    bad = _check_common(shape, OUTLINE)
     if bad:
         return bad
     if shape.shape_type == MASK:
@@ -179,22 +185,19 @@ def flat_polygon(shape: Shape, size: ImageSize) -> tuple[list[float], float] | S
 def as_rotated(shape: Shape) -> np.ndarray | Skip:
     """Four corners of a rotated box: rotations as drawn, rectangles as 0-degree boxes,
     4-point polygons (quadrilaterals) as they are."""
-    bad = _check_common(shape)
+    bad = _check_common(shape, ROTATED)
     if bad:
         return bad
-    st = shape.shape_type
-    if st == MASK:  # the box of its pixels, as a 0-degree rotated box
+    if shape.shape_type == MASK:  # the box of its pixels, as a 0-degree rotated box
         got = _mask_box(shape, None)
         if isinstance(got, Skip):
             return got
         x0, y0, x1, y1 = got
         pts = np.array([[x0, y0], [x1, y0], [x1, y1], [x0, y1]], dtype=np.float64)
-    elif st == RECTANGLE:
+    else:  # a kind whose outline is four corners: a rectangle's, a rotation's, a quadrilateral's
         pts = outline(shape)
-    elif st == ROTATION or (st != CIRCLE and len(shape.points) == 4):
-        pts = shape.points.copy()
-    else:
-        return skip(shape, NOT_ROTATED)
+        if len(pts) != 4:
+            return skip(shape, NOT_ROTATED)
     if shoelace(pts) <= 0:
         return skip(shape, ZERO_AREA)
     return pts

@@ -5,6 +5,7 @@ document's undo history (see anylabel/core/undo.py for why snapshots are cheap).
 """
 from __future__ import annotations
 
+from ..core.geometry import bounding_box
 from ..core.shape import Shape
 from .canvas import EDIT
 from .canvas.shape_ops import size_text
@@ -40,19 +41,10 @@ class EditOpsMixin:
 
         c = self.canvas
         shapes = [c.labelling] if getattr(c, "labelling", None) is not None else c.selected_shapes()
-        pts = [p for s in shapes for p in s.points]
-        if not pts:
+        boxes = [bounding_box(s) for s in shapes if len(s.points)]  # a circle's box is not its points'
+        if not boxes:
             return None
-        xs, ys = [float(p[0]) for p in pts], [float(p[1]) for p in pts]
-        if any(s.shape_type == "circle" for s in shapes):
-            import math
-
-            for s in shapes:
-                if s.shape_type == "circle" and len(s.points) >= 2:
-                    (cx, cy), (ex, ey) = s.points[0], s.points[1]
-                    r = math.hypot(ex - cx, ey - cy)
-                    xs += [cx - r, cx + r]
-                    ys += [cy - r, cy + r]
+        xs, ys = [b[0] for b in boxes] + [b[2] for b in boxes], [b[1] for b in boxes] + [b[3] for b in boxes]
         a = c.image_to_widget(min(xs), min(ys)).toPoint()
         b = c.image_to_widget(max(xs), max(ys)).toPoint()
         rect = QRect(c.mapToGlobal(a), c.mapToGlobal(b)).normalized()

@@ -9,11 +9,15 @@ from __future__ import annotations
 import numpy as np
 
 from ...core.geometry import outline
-from ...core.shape import CIRCLE, LINE, LINESTRIP, POINT, Shape
+from ...core import shape_kinds
+from ...core.shape import CIRCLE, POINT, Shape
 from .lod import simplify_keep, tolerance_of
 from .mask_shapes import is_mask, mask_outline
 
-OPEN_TYPES = frozenset({LINE, LINESTRIP, POINT})
+def is_closed(shape: Shape) -> bool:
+    """Drawn as a closed outline: every kind but lines and points, and other tools' types."""
+    kind = shape_kinds.kind_of(shape)
+    return kind is None or kind.closed
 
 
 def shape_outline(shape: Shape) -> np.ndarray:
@@ -42,7 +46,7 @@ class SceneIndex:
             self.bboxes[nonempty, 1] = np.minimum.reduceat(self.points[:, 1], starts)
             self.bboxes[nonempty, 2] = np.maximum.reduceat(self.points[:, 0], starts)
             self.bboxes[nonempty, 3] = np.maximum.reduceat(self.points[:, 1], starts)
-        self.closed = np.array([s.shape_type not in OPEN_TYPES for s in shapes], dtype=bool)
+        self.closed = np.array([is_closed(s) for s in shapes], dtype=bool)
         self.is_point = np.array([s.shape_type == POINT for s in shapes], dtype=bool)
         self.is_circle = np.array([s.shape_type == CIRCLE for s in shapes], dtype=bool)
         self.is_mask = np.array([is_mask(s) for s in shapes], dtype=bool)
@@ -62,7 +66,7 @@ class SceneIndex:
 
     def patch(self, i: int, shape: Shape) -> bool:
         """Update shape ``i`` in place when its outline keeps its length (a drag); else False."""
-        if ((shape.shape_type not in OPEN_TYPES) != self.closed[i] or (shape.shape_type == POINT) != self.is_point[i]
+        if (is_closed(shape) != self.closed[i] or (shape.shape_type == POINT) != self.is_point[i]
                 or is_mask(shape) != self.is_mask[i]):
             return False
         o = shape_outline(shape)

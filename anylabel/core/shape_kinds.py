@@ -324,8 +324,8 @@ register(ShapeKind(CIRCLE, closed=True, points=2, exports=AREA_EXPORTS, outline=
                    bbox=_circle_bbox, area=_circle_area, contains=_circle_contains,
                    edge_distance=_circle_edge_distance, degenerate=coincident))
 register(ShapeKind(LINE, closed=False, points=2, degenerate=coincident))
-register(ShapeKind(LINESTRIP, closed=False, min_points=1, draft_clicks=None, draft_min=2))
 register(ShapeKind(POINT, closed=False, points=1, draft_clicks=1, draft_min=1))
+register(ShapeKind(LINESTRIP, closed=False, min_points=1, draft_clicks=None, draft_min=2))
 register(ShapeKind(MASK, closed=True, min_points=0, drawable=False, exports=AREA_EXPORTS | {ROTATED},
                    outline=_mask_outline, sampled_outline=True,
                    bbox=_mask_bbox, area=_mask_area, to_mask=_mask_to_mask))

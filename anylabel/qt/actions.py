@@ -13,6 +13,7 @@ from qtpy.QtWidgets import QAction, QActionGroup, QStyle
 
 from .i18n import QT_TRANSLATE_NOOP, translate
 from .icons import tool_icon
+from ..core import shape_kinds
 from ..core.shape import CIRCLE, LINE, LINESTRIP, POINT, POLYGON, RECTANGLE, ROTATION
 
 if TYPE_CHECKING:
@@ -33,15 +34,26 @@ class ActionSpec:
 
 
 # Texts are marked for the "Actions" catalogue (QT_TRANSLATE_NOOP); build_actions translates them.
-CREATE_MODES = (
-    ("create_rectangle", QT_TRANSLATE_NOOP("Actions", "Rectangle"), RECTANGLE),
-    ("create_polygon", QT_TRANSLATE_NOOP("Actions", "Polygon"), POLYGON),
-    ("create_rotation", QT_TRANSLATE_NOOP("Actions", "Rotated box"), ROTATION),
-    ("create_circle", QT_TRANSLATE_NOOP("Actions", "Circle"), CIRCLE),
-    ("create_line", QT_TRANSLATE_NOOP("Actions", "Line"), LINE),
-    ("create_point", QT_TRANSLATE_NOOP("Actions", "Point"), POINT),
-    ("create_linestrip", QT_TRANSLATE_NOOP("Actions", "Line strip"), LINESTRIP),
-)
+#: The drawing tool's name of each shape kind (menu and toolbar); a kind added to
+#: core/shape_kinds.py adds its line here (then scripts/build_translations.sh).
+TOOL_TITLES = {
+    RECTANGLE: QT_TRANSLATE_NOOP("Actions", "Rectangle"),
+    POLYGON: QT_TRANSLATE_NOOP("Actions", "Polygon"),
+    ROTATION: QT_TRANSLATE_NOOP("Actions", "Rotated box"),
+    CIRCLE: QT_TRANSLATE_NOOP("Actions", "Circle"),
+    LINE: QT_TRANSLATE_NOOP("Actions", "Line"),
+    POINT: QT_TRANSLATE_NOOP("Actions", "Point"),
+    LINESTRIP: QT_TRANSLATE_NOOP("Actions", "Line strip"),
+}
+
+
+def create_modes() -> tuple[tuple[str, str, str], ...]:
+    """(action name, title, shape type) of every drawable kind, in the table's order."""
+    return tuple((f"create_{name}", TOOL_TITLES.get(name, name.capitalize()), name)
+                 for name in shape_kinds.drawable())
+
+
+CREATE_MODES = create_modes()
 
 ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("open_image", QT_TRANSLATE_NOOP("Actions", "&Open Image..."), "file", "open_image_dialog", icon="SP_DialogOpenButton"),

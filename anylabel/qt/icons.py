@@ -45,6 +45,31 @@ def _pen(color: QColor, width: float = 2.0) -> QPen:
     return pen
 
 
+def _sample_outline(kind: str):
+    """The outline, in icon pixels, of the shape a drawing tool makes of a drag from (6, 8)
+    to (26, 24); None for a name that is no drawable kind."""
+    from ..core.geometry import outline
+    from ..core.shape import Shape
+    from ..core import shape_kinds
+
+    k = shape_kinds.get(kind)
+    if k is None:
+        return None
+    import numpy as np
+
+    clicks = np.array([[6.0, 8.0], [26.0, 24.0], [16.0, 27.0], [5.0, 20.0]])[: max(1, min(k.draft_clicks or 4, 4))]
+    pts = k.from_draft(clicks) if k.from_draft is not None else clicks
+    return outline(Shape(kind, pts), 48).tolist()
+
+
+def sample_closed(kind: str) -> bool:
+    """The kind encloses an area (its sample icon is filled)."""
+    from ..core import shape_kinds
+
+    k = shape_kinds.get(kind)
+    return k is not None and k.closed
+
+
 @lru_cache(maxsize=16)
 def tool_icon(kind: str) -> QIcon:
     """Toolbar icons for the drawing tools and the edit mode, drawn at 32 px."""
@@ -94,6 +119,15 @@ def tool_icon(kind: str) -> QIcon:
                  QPointF(3, 16), QPointF(13, 13)]
         p.drawPolygon(QPolygonF(spark))
         p.drawEllipse(QPointF(26, 6), 2.5, 2.5)
+    else:  # a kind registered without an icon of its own: the shape its tool makes of two clicks
+        sample = _sample_outline(kind)
+        if sample is not None:
+            poly = QPolygonF([QPointF(x, y) for x, y in sample])
+            if sample_closed(kind):
+                p.drawPolygon(poly)
+            else:
+                p.setBrush(Qt.NoBrush)
+                p.drawPolyline(poly)
     if kind not in ("point", "edit", "sam", "ai"):
         p.setPen(_pen(QColor(255, 255, 255), 1.2))
         p.setBrush(dot)

@@ -20,7 +20,8 @@ from qtpy.QtCore import QPointF, QRectF, Qt, QTimer, Signal
 from qtpy.QtGui import QImage, QPainter, QPixmap
 from qtpy.QtWidgets import QScrollBar, QSizePolicy, QWidget
 
-from ...core.shape import DRAWABLE_TYPES, ROTATION, Shape
+from ...core import shape_kinds
+from ...core.shape import ROTATION, Shape
 from . import shape_ops
 from .draft import CLOSE_DISTANCE_PX, TOOLS, is_degenerate
 from .interactions import INTERACTIONS, EditInteraction, hit_shape, hit_vertex
@@ -47,6 +48,12 @@ class Hover:
         self.shape: int | None = None
         self.vertex: int | None = None
         self.edge_point: tuple[float, float] | None = None
+
+
+def _takes_vertices(shape: Shape) -> bool:
+    """A vertex can be inserted on its edges: a kind with any number of vertices (polygon)."""
+    kind = shape_kinds.kind_of(shape)
+    return kind is not None and kind.free_vertices
 
 
 class Canvas(ViewMixin, QWidget):
@@ -311,7 +318,7 @@ class Canvas(ViewMixin, QWidget):
                 h.shape = self.shape_at(x, y)
                 if h.shape is not None and h.shape in self._selected:
                     sh = self.shapes[h.shape]
-                    if sh.shape_type in ("polygon", "linestrip"):
+                    if _takes_vertices(sh):
                         from ...core.geometry import nearest_edge
                         e, d = nearest_edge(sh, x, y)
                         if e >= 0 and d <= HIT_PX / self.scale:
@@ -324,7 +331,7 @@ class Canvas(ViewMixin, QWidget):
 
     # ------------------------------------------------------------------ modes and drafts
     def set_mode(self, mode: str) -> None:
-        if mode != EDIT and mode not in DRAWABLE_TYPES:
+        if mode != EDIT and not shape_kinds.is_drawable(mode):
             raise ValueError(f"unknown canvas mode {mode!r}")
         self.cancel_draft()
         self._edit().cancel()

@@ -1,7 +1,8 @@
 """The shape being drawn: a draft kept apart from the committed shapes.
 
-Each drawable type has a small tool (from the ``TOOLS`` table) that says how clicks
-grow the draft and when it is complete; the canvas only forwards events.
+Each drawable kind has a tool (``TOOLS[shape_type]``, made from its record in
+``core/shape_kinds.py``) that says how clicks grow the draft and when it is complete;
+the canvas only forwards events.
 Coordinates are image pixels.
 """
 from __future__ import annotations
@@ -11,7 +12,9 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ...core.geometry import sync_direction
-from ...core.shape import CIRCLE, LINE, LINESTRIP, POINT, POLYGON, RECTANGLE, ROTATION, Shape
+from ...core import shape_kinds
+from ...core.shape import Shape
+from ...core.shape_kinds import ShapeKind
 
 CLOSE_DISTANCE_PX = 8.0  # screen pixels: clicking this close to the first vertex closes a polygon
 
@@ -30,11 +33,16 @@ class Draft:
 
 
 class Tool:
-    """Two-point tools (rectangle, rotation, circle, line): click, click (or drag)."""
+    """How clicks grow a draft of one kind, from its record in ``core/shape_kinds.py``:
+    ``clicks`` points complete it (two-point kinds also by one press-drag-release), a
+    free-count kind takes vertices until it is closed (first vertex, Enter or
+    double-click) once it has ``min_points``."""
 
-    clicks = 2
-    min_points = 2
-    closed = False
+    def __init__(self, kind: ShapeKind) -> None:
+        self.kind = kind
+        self.clicks = kind.draft_clicks if kind.draft_clicks is not None else 10**9
+        self.min_points = kind.draft_min
+        self.closed = kind.closes_by_click
 
     def complete(self, draft: Draft) -> bool:
         return len(draft.points) >= self.clicks
@@ -43,68 +51,38 @@ class Tool:
         return len(draft.points) >= self.min_points
 
     def to_shape(self, draft: Draft) -> Shape:
-        return Shape(draft.shape_type, np.array(draft.points[: self.clicks], dtype=np.float64))
-
-
-class RectangleTool(Tool):
-    pass
-
-
-class RotationTool(Tool):
-    """Drawn by two corners like a rectangle; rotated afterwards (handle or Z/X/C/V)."""
-
-    def to_shape(self, draft: Draft) -> Shape:
-        (x0, y0), (x1, y1) = draft.points[:2]
-        xa, xb = sorted((x0, x1))
-        ya, yb = sorted((y0, y1))
-        s = Shape(ROTATION, np.array([[xa, ya], [xb, ya], [xb, yb], [xa, yb]], dtype=np.float64))
+        pts = np.array(draft.points[: self.clicks], dtype=np.float64).reshape(-1, 2)
+        if self.kind.from_draft is not None:
+            pts = self.kind.from_draft(pts)
+        s = Shape(draft.shape_type, pts)
         sync_direction(s)
         return s
 
 
-class CircleTool(Tool):
-    pass
+class _Tools:
+    """``TOOLS[shape_type]``: the tool of a drawable kind, made from the table on first use
+    (a kind registered after import gets one too)."""
+
+    def __init__(self) -> None:
+        self._made: dict[str, tuple[ShapeKind, Tool]] = {}
+
+    def __getitem__(self, shape_type: str) -> Tool:
+        kind = shape_kinds.get(shape_type)
+        if kind is None or not kind.drawable:
+            raise KeyError(shape_type)
+        got = self._made.get(shape_type)
+        if got is None or got[0] is not kind:  # re-registered: a new record, a new tool
+            got = self._made[shape_type] = (kind, Tool(kind))
+        return got[1]
+
+    def __contains__(self, shape_type: object) -> bool:
+        return isinstance(shape_type, str) and shape_kinds.is_drawable(shape_type)
 
 
-class LineTool(Tool):
-    pass
-
-
-class PointTool(Tool):
-    clicks = 1
-    min_points = 1
-
-
-class PolygonTool(Tool):
-    """Clicks add vertices until closed (first vertex, Enter or double-click)."""
-
-    clicks = 10**9
-    min_points = 3
-    closed = True
-
-    def to_shape(self, draft: Draft) -> Shape:
-        return Shape(draft.shape_type, np.array(draft.points, dtype=np.float64))
-
-
-class LinestripTool(PolygonTool):
-    min_points = 2
-    closed = False
-
-
-TOOLS: dict[str, Tool] = {
-    RECTANGLE: RectangleTool(),
-    ROTATION: RotationTool(),
-    CIRCLE: CircleTool(),
-    LINE: LineTool(),
-    POINT: PointTool(),
-    POLYGON: PolygonTool(),
-    LINESTRIP: LinestripTool(),
-}
+TOOLS = _Tools()
 
 
 def is_degenerate(shape: Shape) -> bool:
-    """A two-point shape whose points coincide (a stray click) is not worth keeping."""
-    if shape.shape_type in (RECTANGLE, CIRCLE, LINE, ROTATION):
-        span = shape.points.max(axis=0) - shape.points.min(axis=0)
-        return bool(np.all(span < 1e-6)) or (shape.shape_type in (RECTANGLE, ROTATION) and bool(np.any(span < 1e-6)))
-    return False
+    """A finished draft that is a stray click (its kind's ``degenerate``) is not worth keeping."""
+    kind = shape_kinds.kind_of(shape)
+    return kind is not None and kind.degenerate is not None and len(shape.points) > 0 and kind.degenerate(shape.points)

@@ -14,7 +14,8 @@ import numpy as np
 from qtpy.QtCore import QPointF, QRectF, Qt
 
 from ...core.geometry import bounding_box, contains_point, nearest_edge, rotated_box_from_corners
-from ...core.shape import LINESTRIP, POLYGON, ROTATION
+from ...core import shape_kinds
+from ...core.shape import ROTATION
 from . import mask_shapes, shape_ops
 from .draft import TOOLS, Draft
 from .layers import rotate_handles_shown
@@ -156,7 +157,7 @@ class EditInteraction(Interaction):
         # 3. an edge of a selected polygon/linestrip: insert a vertex and drag it
         for i in c.selected_indices():
             sh = c.shapes[i]
-            if sh.shape_type in (POLYGON, LINESTRIP):
+            if (sk := shape_kinds.kind_of(sh)) is not None and sk.free_vertices:
                 e, dist = nearest_edge(sh, x, y)
                 if e >= 0 and dist <= self._tol():
                     self._begin(i, "handle")
@@ -246,9 +247,10 @@ class EditInteraction(Interaction):
         if kind == "handle":
             i = self.target
             sh = c.shapes[i]
-            if sh.shape_type == "rectangle":  # corners may have crossed: keep tl/br order
+            sk = shape_kinds.kind_of(sh)
+            if sk is not None and sk.canonical is not None:  # a rectangle's corners may have crossed
                 new = sh.copy()
-                new.points = np.array([sh.points.min(axis=0), sh.points.max(axis=0)])
+                new.points = sk.canonical(new.points)
                 c.rebind(sh, new)
                 c.shapes[i] = new
         c.touch()

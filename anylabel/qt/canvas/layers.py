@@ -166,7 +166,8 @@ def paint_draft(canvas: "Canvas", painter: QPainter) -> None:
     d = canvas.draft
     if d is None:
         return
-    from ...core.shape import CIRCLE, RECTANGLE, ROTATION as ROT
+    from ...core.geometry import outline
+    from .draft import Draft
     pts = d.preview_points()
     if len(pts) == 0:
         return
@@ -177,20 +178,18 @@ def paint_draft(canvas: "Canvas", painter: QPainter) -> None:
     fill = QColor(DRAFT_COLOR)
     fill.setAlpha(40)
     w = _to_widget(canvas, pts)
-    if d.shape_type in (RECTANGLE, ROT) and len(w) >= 2:
+    tool = TOOLS[d.shape_type]
+    if tool.kind.closed and not tool.closed and len(pts) >= tool.min_points:
+        # An area kind of fixed clicks (rectangle, circle): the shape these points make.
+        made = tool.to_shape(Draft(d.shape_type, [tuple(p) for p in pts.tolist()]))
         painter.setBrush(QBrush(fill))
-        painter.drawRect(QRectF(QPointF(*w[0]), QPointF(*w[1])).normalized())
-    elif d.shape_type == CIRCLE and len(w) >= 2:
-        r = float(np.hypot(*(w[1] - w[0])))
-        painter.setBrush(QBrush(fill))
-        painter.drawEllipse(QPointF(*w[0]), r, r)
+        painter.drawPolygon(to_qpolygonf(_to_widget(canvas, outline(made, 72))))
     else:
         painter.setBrush(Qt.NoBrush)
         painter.drawPolyline(to_qpolygonf(w))
     painter.setBrush(QBrush(DRAFT_COLOR))
     for x, y in w[: len(d.points)]:
         painter.drawEllipse(QPointF(x, y), 3.5, 3.5)
-    tool = TOOLS[d.shape_type]
     if tool.closed and len(d.points) >= tool.min_points and canvas.cursor_near_first_vertex():
         painter.setBrush(Qt.NoBrush)
         painter.drawEllipse(QPointF(*w[0]), 8, 8)
@@ -201,28 +200,25 @@ def paint_labelling(canvas: "Canvas", painter: QPainter) -> None:
     shape = getattr(canvas, "labelling", None)
     if shape is None or len(shape.points) == 0:
         return
-    from ...core.shape import CIRCLE, LINE, LINESTRIP, POINT, RECTANGLE
+    from ...core.geometry import outline
+    from .scene_index import is_closed
     painter.setRenderHint(QPainter.Antialiasing, True)
     pen = QPen(DRAFT_COLOR, 2.0)
     pen.setCosmetic(True)
     painter.setPen(pen)
     fill = QColor(DRAFT_COLOR)
     fill.setAlpha(40)
-    w = _to_widget(canvas, np.asarray(shape.points, float))
     painter.setBrush(QBrush(fill))
-    if shape.shape_type == RECTANGLE and len(w) >= 2:
-        painter.drawRect(QRectF(QPointF(*w[0]), QPointF(*w[1])).normalized())
-    elif shape.shape_type == CIRCLE and len(w) >= 2:
-        r = float(np.hypot(*(w[1] - w[0])))
-        painter.drawEllipse(QPointF(*w[0]), r, r)
-    elif shape.shape_type == POINT:
+    if len(shape.points) == 1:  # a point
         painter.setBrush(QBrush(DRAFT_COLOR))
-        painter.drawEllipse(QPointF(*w[0]), 4.0, 4.0)
-    elif shape.shape_type in (LINE, LINESTRIP):
+        painter.drawEllipse(QPointF(*_to_widget(canvas, np.asarray(shape.points, float))[0]), 4.0, 4.0)
+        return
+    w = _to_widget(canvas, outline(shape, 72))  # its kind's outline (a rectangle's 4 corners)
+    if is_closed(shape):
+        painter.drawPolygon(to_qpolygonf(w))
+    else:  # lines
         painter.setBrush(Qt.NoBrush)
         painter.drawPolyline(to_qpolygonf(w))
-    else:  # polygon, rotated box
-        painter.drawPolygon(to_qpolygonf(w))
 
 
 def paint_overlay(canvas: "Canvas", painter: QPainter) -> None:

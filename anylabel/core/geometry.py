@@ -82,6 +82,8 @@ def bounding_box(shape: Shape) -> tuple[float, float, float, float]:
     if kind is not None and kind.bbox is not None:
         return kind.bbox(shape)
     pts = shape.points
+    if kind is not None and not kind.box_of_points and len(pts):
+        pts = outline(shape)  # a curve's outline reaches past its points
     if len(pts) == 0:
         raise ValueError("shape has no points")
     x0, y0 = pts.min(axis=0)

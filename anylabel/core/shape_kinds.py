@@ -69,8 +69,11 @@ class ShapeKind:
     #: The outline is sampled from a curve or traced from pixels, not drawn vertices
     #: (exporters round its coordinates).
     sampled_outline: bool = False
-    #: shape -> (xmin, ymin, xmax, ymax). None: the extent of the points.
+    #: shape -> (xmin, ymin, xmax, ymax). None: the extent of the outline (of the points
+    #: when ``outline`` is None or ``points_span_box``).
     bbox: Callable[["Shape"], tuple[float, float, float, float]] | None = None
+    #: The points' extent is the box (a rectangle's corners): saves making the outline.
+    points_span_box: bool = False
     #: shape -> square pixels. None: the outline's polygon area (0 for open kinds).
     area: Callable[["Shape"], float] | None = None
     #: (shape, x, y, tolerance) -> inside or within tolerance. None: point in outline.
@@ -95,6 +98,11 @@ class ShapeKind:
     #: points -> True when a finished draft is a stray click not worth keeping. None:
     #: never (kinds with free point counts) -- see ``coincident`` and ``flat``.
     degenerate: Callable[[np.ndarray], bool] | None = None
+
+    @property
+    def box_of_points(self) -> bool:
+        """Its box is the extent of its points (no ``bbox`` hook needed)."""
+        return self.bbox is None and (self.outline is None or self.points_span_box)
 
     @property
     def free_vertices(self) -> bool:
@@ -313,7 +321,7 @@ def _points_extent(shape: "Shape") -> tuple[float, float, float, float]:
 # Registration order is the toolbar order.
 
 register(ShapeKind(RECTANGLE, closed=True, points=2, exports=AREA_EXPORTS | {ROTATED},
-                   outline=_rect_outline, area=_rect_area, canonical=_rect_canonical, read_points=_rect_read,
+                   outline=_rect_outline, points_span_box=True, area=_rect_area, canonical=_rect_canonical, read_points=_rect_read,
                    degenerate=lambda p: coincident(p) or flat(p)))
 register(ShapeKind(POLYGON, closed=True, min_points=1, draft_clicks=None, draft_min=3,
                    exports=AREA_EXPORTS | {ROTATED}))  # ROTATED: 4-vertex polygons (quadrilaterals)

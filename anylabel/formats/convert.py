@@ -98,7 +98,7 @@ def _mask_box(shape: Shape, size: ImageSize | None) -> tuple[float, float, float
 def _bounds(shape: Shape) -> tuple[float, float, float, float]:
     """bounding_box() with plain Python for the few points of a label shape (faster)."""
     kind = shape_kinds.kind_of(shape)
-    if kind is not None and kind.bbox is not None:  # a circle: its box is not its points'
+    if kind is not None and not kind.box_of_points:  # a circle: its box is not its points'
         return bounding_box(shape)
     flat = shape.points.ravel().tolist()
     xs, ys = flat[0::2], flat[1::2]

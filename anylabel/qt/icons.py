@@ -46,8 +46,8 @@ def _pen(color: QColor, width: float = 2.0) -> QPen:
 
 
 def _sample_outline(kind: str):
-    """The outline, in icon pixels, of the shape a drawing tool makes of a drag from (6, 8)
-    to (26, 24); None for a name that is no drawable kind."""
+    """The outline of the shape a drawing tool makes of a few sample clicks, fitted into the
+    icon's 5..27 px square; None for a name that is no kind."""
     from ..core.geometry import outline
     from ..core.shape import Shape
     from ..core import shape_kinds
@@ -59,7 +59,10 @@ def _sample_outline(kind: str):
 
     clicks = np.array([[6.0, 8.0], [26.0, 24.0], [16.0, 27.0], [5.0, 20.0]])[: max(1, min(k.draft_clicks or 4, 4))]
     pts = k.from_draft(clicks) if k.from_draft is not None else clicks
-    return outline(Shape(kind, pts), 48).tolist()
+    out = outline(Shape(kind, pts), 48)
+    lo, hi = out.min(axis=0), out.max(axis=0)
+    scale = 22.0 / max(float((hi - lo).max()), 1e-9)
+    return (16.0 + (out - (lo + hi) / 2.0) * scale).tolist()
 
 
 def sample_closed(kind: str) -> bool:

@@ -22,11 +22,11 @@ import os
 import socket
 import time
 from collections import deque
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterator
 
 from ...core.errors import AnyLabelError
+from .actor_pool import ActorPool, Batch
 
 if TYPE_CHECKING:
     from ..batch import BatchJob, Task
@@ -115,13 +115,6 @@ class ModelWorker:
 
         run_pipeline(self.model, items, load, consume, predictor=prompted if self.prompted else None)
         return out
-
-
-@dataclass
-class _Batch:
-    tasks: list["Task"]
-    attempts: int = 0
-    died_on: tuple[int, ...] = ()  # ids of actors that died running it: retried elsewhere first
 
 
 class RayEngine:
@@ -223,12 +216,12 @@ class RayEngine:
             if started:
                 self.ray.shutdown()
 
-    def _items(self, job: "BatchJob", batch: _Batch) -> list[tuple[int, str, list | None]]:
+    def _items(self, job: "BatchJob", batch: Batch) -> list[tuple[int, str, list | None]]:
         return [(t.index, str(t.path), list(t.ann.shapes) if job.prompted and t.ann is not None else None)
                 for t in batch.tasks]
 
     def _next_batch(self, job: "BatchJob", tasks: Iterator["Task"],
-                    retry: "deque[_Batch]") -> _Batch | None:
+                    retry: "deque[Batch]") -> Batch | None:
         if retry:
             return retry.popleft()
         batch: list["Task"] = []
@@ -242,38 +235,45 @@ class RayEngine:
                 job.finish(task, None, None, exc)
                 continue
             batch.append(task)
-        return _Batch(batch) if batch else None
+        return Batch(batch) if batch else None
 
     def _schedule(self, job: "BatchJob") -> None:
         from ..batch import Context
 
         ray = self.ray
+        unavailable_error = getattr(ray.exceptions, "ActorUnavailableError", None)
+        died_errors = (ray.exceptions.RayActorError, ray.exceptions.WorkerCrashedError,
+                       ray.exceptions.ObjectLostError)
         tasks = iter(job.tasks())
-        retry: deque[_Batch] = deque()
-        inflight: dict[Any, tuple[Any, _Batch]] = {}
-        load = {id(a): 0 for a in self.actors}
-        failures = {id(a): 0 for a in self.actors}
-        live = list(self.actors)
+        retry: deque[Batch] = deque()
+        inflight: dict[Any, tuple[Any, Batch]] = {}
+        pings: dict[Any, Any] = {}  # ref -> a restarting actor: it gets batches again once it answers
+        by_id = {id(a): a for a in self.actors}
+        pool = ActorPool([id(a) for a in self.actors], max_restarts=self.max_attempts,
+                         max_attempts=self.max_attempts)
         exhausted = False
         while True:
-            # Two batches per actor: the next one is queued there while the current one runs.
-            while live and not exhausted and not job.cancel_event.is_set():
-                if min(load[id(a)] for a in live) >= 2:
-                    break
+            # Two batches per ready actor: the next one is queued there while the current one runs.
+            while pool.free() and not exhausted and not job.cancel_event.is_set():
                 batch = self._next_batch(job, tasks, retry)
                 if batch is None:
                     exhausted = not retry
                     break
-                free = [a for a in live if load[id(a)] < 2]
-                actor = min(free, key=lambda a: (id(a) in batch.died_on, load[id(a)]))
+                actor = by_id[pool.pick(batch)]
                 inflight[actor.predict.remote(self._items(job, batch))] = (actor, batch)
-                load[id(actor)] += 1
+                pool.sent(id(actor))
+            for actor_id in pool.restarting():
+                if by_id[actor_id] not in pings.values():
+                    pings[by_id[actor_id].pid.remote()] = by_id[actor_id]
             if not inflight:
-                if not live:  # nothing can run what is left: name it instead of dropping it
+                if not pool.alive():  # nothing can run what is left: name it instead of dropping it
                     left = [t for b in retry for t in b.tasks] + list(tasks)
                     for t in left:
                         job.finish(t, None, None, WorkerDied("every Ray worker died"))
-                return
+                    return
+                if job.cancel_event.is_set() or (exhausted and not retry):
+                    return
+                # else: work is left and its actors are restarting; wait for their pings
             if job.cancel_event.is_set():
                 for ref in inflight:
                     try:
@@ -281,32 +281,46 @@ class RayEngine:
                     except Exception:  # noqa: BLE001  # finished meanwhile
                         pass
                 return
-            ready, _ = ray.wait(list(inflight), num_returns=1, timeout=1.0)
+            ready, _ = ray.wait([*inflight, *pings], num_returns=1, timeout=1.0)
             if not ready:
                 continue
             ref = ready[0]
+            if ref in pings:
+                actor = pings.pop(ref)
+                try:
+                    pid = ray.get(ref)
+                except died_errors:
+                    pool.ping_failed(id(actor))  # died again while restarting, or its restarts are used up
+                    continue
+                except Exception:  # noqa: BLE001  # not reachable yet: ask again next round
+                    time.sleep(0.2)
+                    continue
+                pool.answered(id(actor))
+                self._pids[self.actors.index(actor)] = pid
+                continue
             actor, batch = inflight.pop(ref)
-            load[id(actor)] -= 1
+            pool.returned(id(actor))
             try:
                 results = ray.get(ref)
-            except (ray.exceptions.RayActorError, ray.exceptions.WorkerCrashedError,
-                    ray.exceptions.ObjectLostError) as exc:
-                failures[id(actor)] += 1
-                if failures[id(actor)] > self.max_attempts and actor in live:
-                    live.remove(actor)
-                batch.attempts += 1
-                batch.died_on = (*batch.died_on, id(actor))
-                if batch.attempts >= self.max_attempts:
+            except Exception as exc:  # noqa: BLE001  # sorted below: Ray's own errors, then the batch's
+                unavailable = unavailable_error is not None and isinstance(exc, unavailable_error)
+                if not unavailable and not isinstance(exc, died_errors):
+                    if isinstance(exc, ray.exceptions.RayTaskError):  # a bug in the batch code itself
+                        for t in batch.tasks:
+                            job.finish(t, None, None, RemoteError(str(exc.cause if exc.cause else exc)))
+                        continue
+                    raise
+                if unavailable:
+                    pool.unavailable(id(actor))
+                else:
+                    pool.died(id(actor))
+                if pool.charge(batch, id(actor), unavailable=unavailable):
+                    retry.append(batch)
+                    exhausted = False
+                else:
                     for t in batch.tasks:
                         job.finish(t, None, None, WorkerDied(f"its Ray worker died {batch.attempts} times "
                                                              f"({type(exc).__name__})"))
-                else:
-                    retry.append(batch)
-                    exhausted = False
-                continue
-            except ray.exceptions.RayTaskError as exc:  # a bug in the batch code itself
-                for t in batch.tasks:
-                    job.finish(t, None, None, RemoteError(str(exc.cause if exc.cause else exc)))
                 continue
             by_index = {t.index: t for t in batch.tasks}
             for index, pred, scale, size, error in results:

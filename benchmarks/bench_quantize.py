@@ -59,18 +59,22 @@ def synthetic_folder(folder: Path, n: int, seed: int, size: int = 160) -> list[P
     return paths
 
 
-def paired(fns: dict[str, callable], rounds: int, repeat: int) -> dict[str, list[float]]:
-    """Seconds per call of each function, per round, the functions alternating within a round."""
+def paired(fns: dict[str, callable], rounds: int, repeat: int, clock=time.perf_counter) -> dict[str, list[float]]:
+    """Seconds per call of each function, per round, the functions alternating within a round.
+
+    ``clock=time.thread_time`` counts the CPU time of this thread only: with a one-thread
+    session the work runs on the calling thread, so the figure is not moved by other
+    processes taking the CPU (wall time on a shared 2-core machine is)."""
     for fn in fns.values():
         fn()  # warm-up
     times: dict[str, list[float]] = {k: [] for k in fns}
     for r in range(rounds):
         order = list(fns) if r % 2 == 0 else list(fns)[::-1]
         for k in order:
-            t = time.perf_counter()
+            t = clock()
             for _ in range(repeat):
                 fns[k]()
-            times[k].append((time.perf_counter() - t) / repeat)
+            times[k].append((clock() - t) / repeat)
     return times
 
 
@@ -101,8 +105,17 @@ def speed_rows(label: str, float_cfg: Path, int8_cfg: Path, image: np.ndarray, r
     sf, sq = f.sessions[0], q.sessions[0]
     bare = paired({"float": lambda: sf.run(feed_f), "int8": lambda: sq.run(feed_f)}, rounds, repeat)
     whole = paired({"float": lambda: f.predict(image), "int8": lambda: q.predict(image)}, rounds, repeat)
-    return [ratio_line(f"{label}, session.run", bare["float"], bare["int8"]),
+    rows = [ratio_line(f"{label}, session.run", bare["float"], bare["int8"]),
             ratio_line(f"{label}, predict", whole["float"], whole["int8"])]
+    from anylabel.inference.runtime import OnnxModel
+
+    # One intra-op thread, so that the inference runs on this thread and thread_time sees all of it.
+    one_f = OnnxModel(sf.path, device="cpu", intra_threads=1)
+    one_q = OnnxModel(sq.path, device="cpu", intra_threads=1)
+    cpu = paired({"float": lambda: one_f.run(feed_f), "int8": lambda: one_q.run(feed_f)}, rounds, repeat,
+                 clock=time.thread_time)
+    rows.append(ratio_line(f"{label}, session.run, 1 thread, CPU time", cpu["float"], cpu["int8"]))
+    return rows
 
 
 def ort_dynamic_with_conv(src: Path, dest: Path) -> Path:

@@ -6,8 +6,11 @@ Usage: python benchmarks/bench_serve.py [--rounds 60] [--size 640x480] [--model 
 Prints, for the demo detector on a real photo (``/usr/share/darknet/data``, resized):
 1. p50 / p95 ms of a local ``model.predict`` and of the same call through the server
    (interleaved, so machine load hits both alike), and the added time per request;
-2. the parts of that addition measured alone: PNG encode + base64 on the client, and an
-   empty round trip (``GET /v1/models``) on the kept-alive connection;
+2. the parts of that addition measured alone: building the raw-RGB body (what the client
+   sends AnyLabel's server), the BMP/PNG + base64 body (what it sends X-AnyLabeling-Server),
+   and an empty round trip (``GET /v1/models``) on the kept-alive connection;
+   then the detector through the base64 JSON body too (``--json-body``), as a client of a
+   server without the raw route pays;
 3. with --sam, the same for one SAM click (contract fixture, polygon output), the server
    keeping the image's embedding;
 4. with --ray, the detector through ``anylabel serve --engine ray`` (needs ``ray[serve]``).
@@ -28,7 +31,7 @@ sys.path.insert(0, str(REPO))
 
 from anylabel.inference.config import config_from_dict  # noqa: E402
 from anylabel.inference.registry import create_model  # noqa: E402
-from anylabel.serve.api import InferenceApi, encode_image  # noqa: E402
+from anylabel.serve.api import InferenceApi, encode_image, encode_raw_request  # noqa: E402
 from anylabel.serve.http_runner import ApiServer  # noqa: E402
 
 PHOTOS = Path("/usr/share/darknet/data")
@@ -94,6 +97,7 @@ def main() -> None:
     ap.add_argument("--rounds", type=int, default=60)
     ap.add_argument("--size", default="640x480")
     ap.add_argument("--model", default="fixture_shapes_det")
+    ap.add_argument("--json-body", action="store_true", help="also time the base64 JSON body (X-AnyLabeling-Server's)")
     ap.add_argument("--sam", action="store_true", help="also time a SAM click (contract fixture)")
     ap.add_argument("--ray", action="store_true", help="also time the detector on Ray Serve")
     args = ap.parse_args()
@@ -106,9 +110,15 @@ def main() -> None:
     rem = remote_for(srv, served.config.name)
     print(f"{args.model} on a {w}x{h} photo, {args.rounds} rounds, server {srv.url}")
     report("detector", *paired(lambda: local.predict(img), lambda: rem.predict(img), args.rounds))
+    raw = [timed(encode_raw_request, "m", {}, img) for _ in range(20)]
     enc = [timed(encode_image, img) for _ in range(20)]
     rtt = [timed(rem._call, "GET", "/v1/models") for _ in range(50)]
-    print(f"  parts: image encode (BMP + base64) p50 {ms(enc)[0]:.2f} ms; empty round trip (GET /v1/models) p50 {ms(rtt)[0]:.2f} ms")
+    print(f"  parts: raw RGB body p50 {ms(raw)[0]:.2f} ms; BMP/PNG + base64 body p50 {ms(enc)[0]:.2f} ms; "
+          f"empty round trip (GET /v1/models) p50 {ms(rtt)[0]:.2f} ms")
+    if args.json_body:
+        legacy = remote_for(srv, served.config.name)
+        legacy.raw_rgb = False  # as against a server that does not announce /v1/predict/raw
+        report("detector, base64 JSON body", *paired(lambda: local.predict(img), lambda: legacy.predict(img), args.rounds))
     srv.shutdown()
 
     if args.sam:

@@ -100,6 +100,8 @@ class RemoteServerModel(Model):
         self.remote_model = str(wanted)
         meta = models[wanted] if isinstance(models[wanted], dict) else {}
         self.capabilities = _capabilities(meta.get("capabilities"), meta.get("widgets"))
+        # AnyLabel's server takes raw pixels (no base64 and codec on either side); others the JSON body
+        self.raw_rgb = meta.get("accepts_raw_rgb") is True
         self._adopt_server_values(meta)
         self.notes.append(f"runs on {self.server_url} ({self.remote_model})")
         # What the SAM tools of the app use on a prompted model (see RemoteImage)
@@ -158,10 +160,11 @@ class RemoteServerModel(Model):
             conn.close()
         self._local.conn = None
 
-    def _call(self, method: str, route: str, payload: dict[str, Any] | bytes | None = None) -> Any:
+    def _call(self, method: str, route: str, payload: dict[str, Any] | bytes | None = None,
+              content_type: str = "application/json") -> Any:
         """The ``data`` of the server's answer; RemoteServerError naming the URL otherwise."""
         body = payload if isinstance(payload, bytes) or payload is None else json.dumps(payload).encode("utf-8")
-        headers = {"Content-Type": "application/json", "Accept": "application/json"}
+        headers = {"Content-Type": content_type, "Accept": "application/json"}
         if self.api_key:
             headers["Token"] = self.api_key
         url = f"{self.server_url}{route}"
@@ -216,8 +219,13 @@ class RemoteServerModel(Model):
         return {k: getattr(self.config, k) for k in SENT_OPTIONS if k in self._explicit}
 
     def _predict(self, image_rgb: np.ndarray, params: dict[str, Any]) -> dict[str, Any]:
-        from ...serve.api import encode_image
+        from ...serve.api import BMP_MAX_BYTES, RAW_ROUTE, encode_image, encode_raw_request
 
+        if (self.raw_rgb and image_rgb.dtype == np.uint8 and image_rgb.ndim == 3 and image_rgb.shape[2] == 3
+                and image_rgb.nbytes <= BMP_MAX_BYTES):
+            body = encode_raw_request(self.remote_model, params, image_rgb)
+            data = self._call("POST", RAW_ROUTE, body, content_type="application/octet-stream")
+            return data if isinstance(data, dict) else {}
         # The image (base64: nothing to escape) is spliced in, not passed through json.dumps,
         # which would scan its megabytes again.
         body = b"".join([b'{"model": ', json.dumps(self.remote_model).encode("utf-8"), b', "image": "',

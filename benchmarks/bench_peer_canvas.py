@@ -279,6 +279,10 @@ def open_folder(peer_name: str, n: int, wait_s: float) -> None:
             print(f"  open folder to image  {took:9.1f} ms")
         else:
             print(f"  open folder: no image shown after {took / 1000:.0f} s (lower bound)")
+        import resource
+
+        # ru_maxrss is in KiB on Linux: the process's peak, the folder's making included (small)
+        print(f"  peak memory           {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:9.0f} MB")
         win.close()
 
 

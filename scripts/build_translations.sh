@@ -31,6 +31,7 @@ if [ "${1:-}" != "--compile" ]; then
     po="$CORE_I18N/anylabel_$lang.po"
     msgmerge --quiet --update --backup=none --no-fuzzy-matching --no-location --sort-output "$po" "$POT"
     msgattrib --no-obsolete --sort-output -o "$po" "$po"
+    sed -i '/^"POT-Creation-Date: /d' "$po"  # the time of each run: noise in every diff
   done
 fi
 for lang in $LANGS; do

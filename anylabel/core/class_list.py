@@ -45,9 +45,12 @@ def read_class_list(path: str | os.PathLike[str], strict: bool = False) -> list[
         seen: dict[str, int] = {}
         for i, name in enumerate(names):
             if not name:
-                raise ClassListError(tr("{0}: line {1} is blank; every line up to the last must name a class").format(p, i + 1))
+                raise ClassListError(tr("{0}: line {1} is blank; every line up to the last must name a "
+                                        "class").format(
+                    p, i + 1))
             if name in seen:
-                raise ClassListError(tr("{0}: {1!r} appears on lines {2} and {3}").format(p, name, seen[name] + 1, i + 1))
+                raise ClassListError(tr("{0}: {1!r} appears on lines {2} and {3}").format(
+                    p, name, seen[name] + 1, i + 1))
             seen[name] = i
         return names
     return _unique(names)
@@ -83,7 +86,8 @@ def strict_class_list_text(names: Iterable[str], source: str | os.PathLike[str] 
     for i, name in enumerate(names):
         problem = class_name_problem(name)
         if problem:
-            raise ClassListError(tr("{0}: class {1} {2!r} {3}; it cannot be a line of a class file").format(os.fspath(source), i, name, problem))
+            raise ClassListError(tr("{0}: class {1} {2!r} {3}; it cannot be a line of a class file").format(
+                os.fspath(source), i, name, problem))
         if name in seen:
             raise ClassListError(tr("{0}: class {1!r} appears twice").format(os.fspath(source), name))
         seen.add(name)

@@ -100,7 +100,8 @@ def _group_id(raw: Any, where: str) -> int | None:
     try:
         value = float(raw)
     except (TypeError, ValueError):
-        raise ValueError(tr("{0}: 'group_id' must be an integer or null, got {1!r}").format(where, raw)) from None
+        raise ValueError(tr("{0}: 'group_id' must be an integer or null, got {1!r}").format(
+            where, raw)) from None
     if not value.is_integer():
         raise ValueError(tr("{0}: 'group_id' must be an integer or null, got {1!r}").format(where, raw))
     return int(value)
@@ -200,7 +201,8 @@ class _Where:
 
     def __format__(self, spec: str) -> str:
         label = self.raw.get("label") if isinstance(self.raw, dict) else None
-        return tr("shape {0} ({1!r})").format(self.index, label) if label else tr("shape {0}").format(self.index)
+        return tr("shape {0} ({1!r})").format(self.index, label) if label else tr("shape {0}").format(
+            self.index)
 
     __str__ = __repr__ = lambda self: format(self)  # noqa: E731
 
@@ -312,11 +314,15 @@ def parse_json_bytes(raw: bytes, path: str | os.PathLike[str], refuse_surrogates
     try:
         value = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise LabelFileError(path, tr("not valid JSON ({0} at line {1}, column {2})").format(exc.msg, exc.lineno, exc.colno)) from None
+        raise LabelFileError(path, tr("not valid JSON ({0} at line {1}, column {2})").format(
+            exc.msg, exc.lineno, exc.colno)) from None
     except RecursionError:  # orjson stops at 1024 levels, the standard parser at the stack's end
-        raise LabelFileError(path, tr("not a label file: lists or objects nest more than {0} levels deep").format(MAX_NESTING)) from None
+        raise LabelFileError(path, tr("not a label file: lists or objects nest more than {0} levels "
+                                      "deep").format(
+            MAX_NESTING)) from None
     except ValueError as exc:  # Python refuses integers of more than 4300 digits (sys.get_int_max_str_digits)
-        raise LabelFileError(path, tr("not valid JSON (a number too long to read: {0})").format(str(exc)[:80])) from None
+        raise LabelFileError(path, tr("not valid JSON (a number too long to read: {0})").format(
+            str(exc)[:80])) from None
     if refuse_surrogates and "\\u" in text:  # only an escape can spell a lone surrogate in UTF-8 text
         _refuse_lone_surrogates(value, path)
     return value
@@ -330,7 +336,9 @@ def _refuse_lone_surrogates(value: Any, path: str | os.PathLike[str]) -> None:
     except UnicodeEncodeError as exc:
         char = exc.object[exc.start : exc.start + 1]
         raise LabelFileError(
-            path, tr("a text holds {0}, half of a UTF-16 surrogate pair (not a character); replace it").format(char.encode('unicode_escape').decode())
+            path, tr("a text holds {0}, half of a UTF-16 surrogate pair (not a character); replace "
+                     "it").format(
+                char.encode('unicode_escape').decode())
         ) from None
     except (RecursionError, ValueError):
         pass  # nesting is checked where the values are interpreted
@@ -495,7 +503,9 @@ def write_label_file(path: str | os.PathLike[str], ann: ImageAnnotation,
     if ann.shapes and not math.isfinite(sum(np.concatenate([s.points.reshape(-1) for s in ann.shapes]).tolist())):
         for i, s in enumerate(ann.shapes):
             if not np.all(np.isfinite(s.points)):
-                raise LabelFileError(path, tr("shape {0} ({1!r}) has NaN or infinite coordinates; not saved").format(i, s.label))
+                raise LabelFileError(path, tr("shape {0} ({1!r}) has NaN or infinite coordinates; not "
+                                              "saved").format(
+                    i, s.label))
     ann.version = __version__
     try:
         save(path, dumps(ann))
@@ -505,11 +515,15 @@ def write_label_file(path: str | os.PathLike[str], ann: ImageAnnotation,
         printable = os.fsdecode(path).encode("utf-8", "backslashreplace").decode("utf-8")
         if printable != os.fsdecode(path) or not _is_unicode(ann.image_path):
             # A file name that is not valid UTF-8 (possible on Linux) cannot go into JSON text.
-            raise LabelFileError(printable, tr("the image file name is not valid UTF-8; rename the image to save its labels")) from None
+            raise LabelFileError(printable, tr("the image file name is not valid UTF-8; rename the image to "
+                                               "save its labels")) from None
         char = exc.object[exc.start : exc.start + 1].encode("unicode_escape").decode()
-        raise LabelFileError(printable, tr("a text holds {0}, half of a UTF-16 surrogate pair (not a character); not saved").format(char)) from None
+        raise LabelFileError(printable, tr("a text holds {0}, half of a UTF-16 surrogate pair (not a "
+                                           "character); not saved").format(
+            char)) from None
     except RecursionError:
-        raise LabelFileError(path, tr("values nest more than {0} levels deep; not saved").format(MAX_NESTING)) from None
+        raise LabelFileError(path, tr("values nest more than {0} levels deep; not saved").format(
+            MAX_NESTING)) from None
 
 
 def _is_unicode(text: str) -> bool:

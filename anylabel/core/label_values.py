@@ -70,7 +70,8 @@ def read_score(raw: Any, where: Any) -> float | None:
         try:
             value = float(raw)
         except ValueError:
-            raise ValueError(tr("{0}: 'score' must be a number or null, got {1}").format(where, show(raw))) from None
+            raise ValueError(tr("{0}: 'score' must be a number or null, got {1}").format(
+                where, show(raw))) from None
     else:
         raise ValueError(tr("{0}: 'score' must be a number or null, got {1}").format(where, show(raw)))
     if not math.isfinite(value):
@@ -83,7 +84,8 @@ def read_linking(raw: Any, where: Any) -> list[list[int]]:
     if raw is None:
         return []
     if type(raw) is not list:
-        raise ValueError(tr("{0}: 'kie_linking' must be a list of [id, id] pairs, got {1}").format(where, show(raw)))
+        raise ValueError(tr("{0}: 'kie_linking' must be a list of [id, id] pairs, got {1}").format(
+            where, show(raw)))
     for pair in raw:
         if (
             type(pair) is not list
@@ -91,7 +93,9 @@ def read_linking(raw: Any, where: Any) -> list[list[int]]:
             or type(pair[0]) is not int
             or type(pair[1]) is not int
         ):
-            raise ValueError(tr("{0}: 'kie_linking' must be a list of [id, id] integer pairs, got {1}").format(where, show(pair)))
+            raise ValueError(tr("{0}: 'kie_linking' must be a list of [id, id] integer pairs, got "
+                                "{1}").format(
+                where, show(pair)))
     return [[a, b] for a, b in raw]
 
 
@@ -117,7 +121,8 @@ def read_image_side(raw: Any, key: str) -> int | None:
     else:
         raise ValueError(tr("'{0}' must be a whole number of pixels, got {1}").format(key, show(raw)))
     if value < 0 or value > MAX_IMAGE_SIDE:
-        raise ValueError(tr("'{0}' must be between 0 and {1} pixels, got {2}").format(key, MAX_IMAGE_SIDE, value))
+        raise ValueError(tr("'{0}' must be between 0 and {1} pixels, got {2}").format(
+            key, MAX_IMAGE_SIDE, value))
     return value
 
 

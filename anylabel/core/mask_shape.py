@@ -86,9 +86,11 @@ def declared_size(shape: Shape, image_size: tuple[int, int] | None = None) -> tu
     w, h = png_size(_b64(text[:_HEADER_CHARS]))
     bw, bh = _points_size(shape)
     if w > bw + 1 or h > bh + 1 or w < 1 or h < 1:
-        raise MaskShapeError(tr("the mask PNG is {0} x {1} pixels but its box is {2} x {3}").format(w, h, bw, bh))
+        raise MaskShapeError(tr("the mask PNG is {0} x {1} pixels but its box is {2} x {3}").format(
+            w, h, bw, bh))
     if image_size is not None and (w > image_size[0] or h > image_size[1]):
-        raise MaskShapeError(tr("the mask PNG is {0} x {1} pixels, larger than the image ({2} x {3})").format(w, h, image_size[0], image_size[1]))
+        raise MaskShapeError(tr("the mask PNG is {0} x {1} pixels, larger than the image ({2} x {3})").format(
+            w, h, image_size[0], image_size[1]))
     if w * h > MAX_PIXELS:
         raise MaskShapeError(tr("the mask PNG is {0} x {1} pixels, over {2}").format(w, h, limit_text()))
     return w, h

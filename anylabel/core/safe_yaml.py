@@ -64,16 +64,19 @@ def _expanded_size(root: yaml.Node, source: str | os.PathLike[str] | None) -> in
             on_path.discard(key)
             total = 1 + sum(sizes[id(c)] for c in _children(node))
             if total > MAX_NODES:
-                raise YamlError(source, tr("the YAML expands to more than {0:,} values (nested aliases '*name' repeat their "
+                raise YamlError(source, tr("the YAML expands to more than {0:,} values (nested aliases "
+                                           "'*name' repeat their "
                                            "anchor's content); refused").format(MAX_NODES))
             sizes[key] = total
             continue
         if key in sizes:
             continue
         if key in on_path:
-            raise YamlError(source, tr("the YAML has an alias inside its own anchor (a recursive structure); refused"))
+            raise YamlError(source, tr("the YAML has an alias inside its own anchor (a recursive "
+                                       "structure); refused"))
         if depth > MAX_DEPTH:
-            raise YamlError(source, tr("the YAML is nested more than {0} levels deep; refused").format(MAX_DEPTH))
+            raise YamlError(source, tr("the YAML is nested more than {0} levels deep; refused").format(
+                MAX_DEPTH))
         kids = _children(node)
         if not kids:
             sizes[key] = 1
@@ -97,7 +100,8 @@ def _children(node: yaml.Node) -> list[yaml.Node]:
 def load_yaml_text(text: str, source: str | os.PathLike[str] | None = None) -> Any:
     """Parse YAML text (``source`` names it in errors); raises YamlError."""
     if len(text) > MAX_BYTES:
-        raise YamlError(source, tr("the YAML is larger than {0} MB; refused").format(MAX_BYTES // (1024 * 1024)))
+        raise YamlError(source, tr("the YAML is larger than {0} MB; refused").format(
+            MAX_BYTES // (1024 * 1024)))
     loader = yaml.SafeLoader(text)
     try:
         node = loader.get_single_node()
@@ -118,7 +122,8 @@ def load_yaml_text(text: str, source: str | os.PathLike[str] | None = None) -> A
     except yaml.YAMLError as exc:
         raise YamlError(source, tr("not valid YAML: {0}").format(exc)) from None
     except RecursionError:
-        raise YamlError(source, tr("the YAML is nested too deeply (more than {0} levels); refused").format(MAX_DEPTH)) from None
+        raise YamlError(source, tr("the YAML is nested too deeply (more than {0} levels); refused").format(
+            MAX_DEPTH)) from None
     except ValueError as exc:  # a scalar PyYAML cannot build: a 5000-digit integer, the date 2024-13-45
         raise YamlError(source, tr("a value cannot be read ({0})").format(str(exc)[:100])) from None
     finally:

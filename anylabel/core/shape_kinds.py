@@ -167,7 +167,8 @@ def count_checker(need: int) -> Callable[[np.ndarray, str, str], np.ndarray]:
 
     def check(pts: np.ndarray, where: str, name: str) -> np.ndarray:
         if len(pts) != need:
-            raise ValueError(trn("{0}: a {1} needs {2} point, got {3}", "{0}: a {1} needs {2} points, got {3}", need).format(
+            raise ValueError(trn("{0}: a {1} needs {2} point, got {3}",
+                                 "{0}: a {1} needs {2} points, got {3}", need).format(
                 where, name, need, len(pts)))
         return pts
 

@@ -39,15 +39,18 @@ def checked_size(width: Any, height: Any, what: str = tr_noop("size")) -> tuple[
     try:
         w, h = float(width), float(height)
     except (TypeError, ValueError, OverflowError):
-        raise DeclaredSizeError(tr("{0} {1!r} x {2!r} is not a number").format(tr(what), width, height)) from None
+        raise DeclaredSizeError(tr("{0} {1!r} x {2!r} is not a number").format(
+            tr(what), width, height)) from None
     if isinstance(width, bool) or isinstance(height, bool):
         raise DeclaredSizeError(tr("{0} {1!r} x {2!r} is not a number").format(tr(what), width, height))
     if not (math.isfinite(w) and math.isfinite(h)):
         raise DeclaredSizeError(tr("{0} {1!r} x {2!r} is not finite").format(tr(what), width, height))
     if w < 1 or h < 1 or not w.is_integer() or not h.is_integer():
-        raise DeclaredSizeError(tr("{0} {1!r} x {2!r} is not a positive whole number of pixels").format(tr(what), width, height))
+        raise DeclaredSizeError(tr("{0} {1!r} x {2!r} is not a positive whole number of pixels").format(
+            tr(what), width, height))
     if w * h > MAX_PIXELS:
-        raise DeclaredSizeError(tr("{0} {1} x {2} exceeds {3}").format(tr(what), int(w), int(h), limit_text()),
+        raise DeclaredSizeError(tr("{0} {1} x {2} exceeds {3}").format(
+            tr(what), int(w), int(h), limit_text()),
                                 too_big=True)
     return int(w), int(h)
 

@@ -158,7 +158,8 @@ def rle_decode(seg: dict[str, Any], where: str = "annotation", image_size: Image
     except (KeyError, TypeError, ValueError) as exc:
         raise FormatError(tr("{0}: unreadable RLE segmentation (size: {1})").format(where, exc)) from None
     if image_size is not None and (w, h) != tuple(image_size):
-        raise FormatError(tr("{0}: RLE size {1} x {2} is not the image's size {3} x {4}").format(where, w, h, image_size[0], image_size[1]))
+        raise FormatError(tr("{0}: RLE size {1} x {2} is not the image's size {3} x {4}").format(
+            where, w, h, image_size[0], image_size[1]))
     try:
         raw = seg["counts"]
         counts = rle_counts(raw) if isinstance(raw, str) else [int(c) for c in raw]
@@ -227,7 +228,8 @@ class CocoImporter:
             or not isinstance(data.get("images"), list)
             or not isinstance(data.get("annotations", []), list)
         ):
-            raise FormatError(tr("{0}: not a COCO file (needs 'images' and 'annotations' lists)").format(path))
+            raise FormatError(tr("{0}: not a COCO file (needs 'images' and 'annotations' lists)").format(
+                path))
         if not isinstance(data.get("categories", []), list):
             raise FormatError(tr("{0}: 'categories' must be a list").format(path))
         self.data = data
@@ -254,7 +256,8 @@ class CocoImporter:
             if isinstance(c, dict) and _is_id(c.get("id")):
                 cats[c.get("id")] = c
             else:
-                yield ImportFailure(src, tr("a 'categories' entry without a usable id: {0}").format(str(c)[:60]))
+                yield ImportFailure(src, tr("a 'categories' entry without a usable id: {0}").format(
+                    str(c)[:60]))
         by_image: dict[Any, list[dict[str, Any]]] = {}
         for ann in self.data.get("annotations", []):
             if isinstance(ann, dict) and _is_id(ann.get("image_id")):
@@ -276,7 +279,8 @@ class CocoImporter:
                 continue
             file_name = str(img.get("file_name", ""))
             if not _is_id(img.get("id")):
-                yield ImportFailure(src, tr("image {0!r}: id {1!r} is not a number or text").format(file_name, img.get('id')))
+                yield ImportFailure(src, tr("image {0!r}: id {1!r} is not a number or text").format(
+                    file_name, img.get('id')))
                 continue
             anns = by_image.get(img.get("id"), [])
             if not anns:
@@ -289,7 +293,8 @@ class CocoImporter:
                 found = by_stem.get(base) or by_stem.get(stem)
                 if found is None:
                     yield ImportFailure(
-                        src, tr("image {0!r} (id {1}) not found in {2}").format(file_name, img.get('id'), self.ctx.images_dir)
+                        src, tr("image {0!r} (id {1}) not found in {2}").format(
+                            file_name, img.get('id'), self.ctx.images_dir)
                     )
                     continue
                 matched_by_stem.append((file_name, found))
@@ -299,13 +304,15 @@ class CocoImporter:
                 try:
                     size = confirmed_size((img.get("width"), img.get("height")), index.folder / base)
                 except DeclaredSizeError as exc:
-                    yield ImportFailure(src, tr("image {0!r} (id {1}): {2}").format(file_name, img.get('id'), exc))
+                    yield ImportFailure(src, tr("image {0!r} (id {1}): {2}").format(
+                        file_name, img.get('id'), exc))
                     continue
             yield PlannedItem(index.folder / base, (file_name, size, anns))
         if matched_by_stem:
             (given, found), more = matched_by_stem[0], len(matched_by_stem) - 1
             if more:
-                note = tr("{0} image(s) matched by file stem, not by exact name ({1!r} -> {2!r} and {3} more)")
+                note = tr("{0} image(s) matched by file stem, not by exact name ({1!r} -> {2!r} and {3} "
+                          "more)")
             else:
                 note = tr("{0} image(s) matched by file stem, not by exact name ({1!r} -> {2!r})")
             self.notes.append(note.format(len(matched_by_stem), given, found, more))

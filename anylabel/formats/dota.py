@@ -43,11 +43,14 @@ def parse(lines: list[str]) -> list[Shape]:
             continue
         parts = text.split()
         if len(parts) < 9:
-            raise FormatError(tr("line {0}: needs 'x1 y1 ... x4 y4 class [difficult]', got {1} values").format(i, len(parts)))
+            raise FormatError(tr("line {0}: needs 'x1 y1 ... x4 y4 class [difficult]', got {1} "
+                                 "values").format(
+                i, len(parts)))
         try:
             coords = [float(v) for v in parts[:8]]
         except ValueError:
-            raise FormatError(tr("line {0}: the first 8 values must be numbers: {1!r}").format(i, text[:60])) from None
+            raise FormatError(tr("line {0}: the first 8 values must be numbers: {1!r}").format(
+                i, text[:60])) from None
         if not all(math.isfinite(v) for v in coords):
             raise FormatError(tr("line {0}: NaN or infinite coordinate").format(i))
         rest = parts[8:]

@@ -122,7 +122,8 @@ def parse_split(text: str) -> tuple[float, float, float]:
     try:
         parts = [float(v) for v in text.replace(" ", "").split(",") if v]
     except ValueError:
-        raise FormatError(tr("--split {0!r}: expected numbers like 0.8,0.2 or 0.7,0.2,0.1").format(text)) from None
+        raise FormatError(tr("--split {0!r}: expected numbers like 0.8,0.2 or 0.7,0.2,0.1").format(
+            text)) from None
     if not 2 <= len(parts) <= 3 or any(v < 0 for v in parts) or sum(parts) <= 0:
         raise FormatError(tr("--split {0!r}: expected 2 or 3 non-negative numbers like 0.8,0.2").format(text))
     parts += [0.0] * (3 - len(parts))
@@ -259,7 +260,9 @@ def load_row(row: Row, class_names_checked: bool = True) -> ExportItem | tuple[s
         try:
             w, h = image_size(image)
         except Exception as exc:  # noqa: BLE001  # any decoder error means "unreadable image"
-            problem = tr("image size unknown: not in the label file and the image cannot be read ({0})").format(exc)
+            problem = tr("image size unknown: not in the label file and the image cannot be read "
+                         "({0})").format(
+                exc)
             return str(image), problem
     return ExportItem(image, (int(w), int(h)), ann.shapes, label_path=None if label is None else Path(label))
 
@@ -275,7 +278,9 @@ def _is_utf8(name: str) -> bool:
 def _check_inside_input(image: Path) -> None:
     real = image.resolve()
     if not real.is_relative_to(image.parent.resolve()):
-        raise FormatError(tr("is a link to {0}, outside the input folder; not copied into the dataset").format(real))
+        raise FormatError(tr("is a link to {0}, outside the input folder; not copied into the "
+                             "dataset").format(
+            real))
 
 
 def add_item(exporter: Any, item: ExportItem, out: Path, tally: Summary) -> int:
@@ -295,7 +300,8 @@ def add_item(exporter: Any, item: ExportItem, out: Path, tally: Summary) -> int:
         tally.fail(item.image_path, str(exc))
     except OSError as exc:
         tally.fail(
-            getattr(exc, "filename", None) or item.image_path, tr("cannot be written ({0})").format(exc.strerror or exc)
+            getattr(exc, "filename", None) or item.image_path, tr("cannot be written ({0})").format(
+                exc.strerror or exc)
         )
     else:
         tally.images += 1
@@ -320,7 +326,8 @@ def _resolve_classes(
         in_use = found()
         missing = [c for c in (in_use or []) if c not in set(classes)]
         if missing and options.add_new_classes:
-            summary.notes.append(tr("class(es) appended to the list of {0}: {1}").format(classes_file, ', '.join(missing)))
+            summary.notes.append(tr("class(es) appended to the list of {0}: {1}").format(
+                classes_file, ', '.join(missing)))
             classes = classes + missing
         elif missing:
             summary.notes.append(
@@ -337,7 +344,8 @@ def _resolve_classes(
         return list(options.pose_config)
     classes = found()
     if classes is not None:
-        summary.notes.append(tr("{0} class(es) taken from the label files (no class file given)").format(len(classes)))
+        summary.notes.append(tr("{0} class(es) taken from the label files (no class file given)").format(
+            len(classes)))
     return classes
 
 
@@ -438,7 +446,8 @@ def export_dataset(
         summary.fail(src, tr("not a folder of images"))
         return summary
     if options.split and not spec.splittable:
-        summary.fail(out, tr("--split is available for {0}, not {1}").format(', '.join(n for n in _splittable()), spec.name))
+        summary.fail(out, tr("--split is available for {0}, not {1}").format(
+            ', '.join(n for n in _splittable()), spec.name))
         return summary
 
     if spec.uses_classes:
@@ -475,7 +484,8 @@ def export_dataset(
         except PoolUnavailable as exc:
             # e.g. a host program whose main module spawned workers cannot re-import
             del summary.notes[mark[0] :], summary.failures[mark[1] :]
-            summary.notes.append(tr("worker processes unavailable ({0}); converted in one process").format(exc))
+            summary.notes.append(tr("worker processes unavailable ({0}); converted in one process").format(
+                exc))
     if not done_in_parallel:
         state = _export_serial(spec, rows, subsets, out, classes_file, options, summary, progress, cancelled)
     if state is None:

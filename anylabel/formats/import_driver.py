@@ -57,10 +57,12 @@ def _names_from_data_yaml(src: Path) -> tuple[list[str], Path] | None:
             try:
                 return [str(names[k]) for k in sorted(names, key=int)], path
             except (TypeError, ValueError):
-                raise ClassFileProblem(path, tr("'names' must map class indices (0, 1, ...) to names")) from None
+                raise ClassFileProblem(path, tr("'names' must map class indices (0, 1, ...) to "
+                                                "names")) from None
         if isinstance(names, list):
             return [str(n) for n in names], path
-        raise ClassFileProblem(path, tr("'names' must be a list or a map of names, not {0}").format(type(names).__name__))
+        raise ClassFileProblem(path, tr("'names' must be a list or a map of names, not {0}").format(
+            type(names).__name__))
     return None
 
 
@@ -148,9 +150,11 @@ def import_dataset(
             tally.record(outcome)
     summary.notes.extend(getattr(importer, "notes", []))  # e.g. COCO images matched by stem
     if tally.present:
-        summary.notes.append(tr("{0} shape(s) already in the label files were not added again").format(tally.present))
+        summary.notes.append(tr("{0} shape(s) already in the label files were not added again").format(
+            tally.present))
     if tally.unchanged:
-        summary.notes.append(tr("{0} label file(s) had nothing new and were left as they were").format(tally.unchanged))
+        summary.notes.append(tr("{0} label file(s) had nothing new and were left as they were").format(
+            tally.unchanged))
     return summary
 
 
@@ -286,7 +290,8 @@ def _import_in_workers(importer: Any, entries: list[Any], on_exists: str, worker
                 tally.take(result, writes)
             done += len(results)
     except PoolUnavailable as exc:
-        tally.summary.notes.append(tr("worker processes unavailable ({0}); imported in one process").format(exc))
+        tally.summary.notes.append(tr("worker processes unavailable ({0}); imported in one process").format(
+            exc))
         return exc.resume_at
     if done < len(entries):  # stopped early: cancelled
         tally.summary.cancelled = True

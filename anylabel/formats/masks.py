@@ -116,7 +116,8 @@ def export_size(item: ExportItem) -> ImageSize:
     try:
         if real is not None and tuple(real) != tuple(item.size):
             raise FormatError(
-                tr("the label file declares {0} x {1} pixels but the image is {2} x {3}").format(item.size[0], item.size[1], real[0], real[1])
+                tr("the label file declares {0} x {1} pixels but the image is {2} x {3}").format(
+                    item.size[0], item.size[1], real[0], real[1])
             )
         return checked_size(*(real or item.size), what=tr_noop("image size"))
     except DeclaredSizeError as exc:
@@ -281,7 +282,8 @@ def read_mask(path: Path, image: Path) -> np.ndarray:
     except Exception:  # noqa: BLE001  # an unreadable image: the mask's own size is used
         real = None
     if real is not None and tuple(real) != (w, h):
-        raise FormatError(tr("the mask is {0} x {1} pixels but the image {2} is {3} x {4}").format(w, h, image.name, real[0], real[1]))
+        raise FormatError(tr("the mask is {0} x {1} pixels but the image {2} is {3} x {4}").format(
+            w, h, image.name, real[0], real[1]))
     try:
         mask = cv2.imdecode(np.frombuffer(data, dtype=np.uint8), cv2.IMREAD_UNCHANGED)
     except cv2.error:
@@ -322,7 +324,8 @@ class MaskImporter:
         for f in self.files:
             image = by_stem.get(f.stem)
             if image is None:
-                yield ImportFailure(str(f), tr("no image named {0}.* in {1}").format(f.stem, self.ctx.images_dir))
+                yield ImportFailure(str(f), tr("no image named {0}.* in {1}").format(
+                    f.stem, self.ctx.images_dir))
                 continue
             try:
                 mask, labels = index_image(read_mask(f, image), self.mapping)

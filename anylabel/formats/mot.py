@@ -173,7 +173,8 @@ class MotExporter:
                                            source_frame_rate(first.image_path.parent)))
             written += [gt, ini]
         if new_ids:
-            self.notes.append(tr("{0} box(es) had no group_id (track id) and got a new id each").format(new_ids))
+            self.notes.append(tr("{0} box(es) had no group_id (track id) and got a new id each").format(
+                new_ids))
         return written
 
 
@@ -231,7 +232,9 @@ class MotImporter:
         for f in sorted(by_frame):
             if f - first >= len(frames):
                 yield ImportFailure(
-                    src, tr("frame {0} has no image: {1} holds {2} frame(s) (frames counted from {3})").format(f, self.ctx.images_dir, len(frames), first)
+                    src, tr("frame {0} has no image: {1} holds {2} frame(s) (frames counted from "
+                            "{3})").format(
+                        f, self.ctx.images_dir, len(frames), first)
                 )
                 continue
             shapes = [row_to_shape(r, self.ctx.label_for(r[7] - 1)) for r in by_frame[f]]

@@ -93,7 +93,8 @@ class PerImageImporter:
             image = by_stem.get(label_path.stem)
             if image is None:
                 yield ImportFailure(
-                    str(label_path), tr("no image named {0}.* in {1}").format(label_path.stem, self.ctx.images_dir)
+                    str(label_path), tr("no image named {0}.* in {1}").format(
+                        label_path.stem, self.ctx.images_dir)
                 )
                 continue
             yield PlannedItem(image, label_path)

@@ -230,11 +230,13 @@ class PpocrImporter:
                 continue
             path, tab, rest = line.partition("\t")
             if not tab:
-                yield ImportFailure(src, tr("line {0}: no TAB between the image path and the boxes").format(n))
+                yield ImportFailure(src, tr("line {0}: no TAB between the image path and the boxes").format(
+                    n))
                 continue
             base = path.replace("\\", "/").rsplit("/", 1)[-1]
             if base not in names:
-                yield ImportFailure(src, tr("line {0}: image {1!r} not found in {2}").format(n, path, self.ctx.images_dir))
+                yield ImportFailure(src, tr("line {0}: image {1!r} not found in {2}").format(
+                    n, path, self.ctx.images_dir))
                 continue
             try:
                 shapes = parse(parse_json_bytes(rest.encode("utf-8"), src))

@@ -151,4 +151,5 @@ def get_format(name: str) -> FormatSpec:
     try:
         return FORMATS[name]
     except KeyError:
-        raise FormatError(tr("unknown format {0!r}; choose one of: {1}").format(name, ', '.join(FORMATS))) from None
+        raise FormatError(tr("unknown format {0!r}; choose one of: {1}").format(
+            name, ', '.join(FORMATS))) from None

@@ -86,7 +86,8 @@ def _num(el: ET.Element | None, tag: str, where: str) -> float:
     try:
         v = float(child.text.strip())
     except ValueError:
-        raise FormatError(tr("{0}: <{1}> is not a number: {2!r}").format(where, tag, child.text.strip()[:30])) from None
+        raise FormatError(tr("{0}: <{1}> is not a number: {2!r}").format(
+            where, tag, child.text.strip()[:30])) from None
     if not math.isfinite(v):
         raise FormatError(tr("{0}: <{1}> is not a finite number").format(where, tag))
     return v
@@ -105,7 +106,8 @@ def parse(text: str) -> tuple[list[Shape], ImageSize | None, str]:
     if sz is not None and sz.find("width") is not None:
         w, h = int(_num(sz, "width", "size")), int(_num(sz, "height", "size"))
         if max(w, h) > MAX_IMAGE_SIDE:
-            raise FormatError(tr("size: {0} x {1} pixels is larger than any image ({2} at most)").format(w, h, MAX_IMAGE_SIDE))
+            raise FormatError(tr("size: {0} x {1} pixels is larger than any image ({2} at most)").format(
+                w, h, MAX_IMAGE_SIDE))
         size = (w, h) if w > 0 and h > 0 else None
     shapes = []
     for i, obj in enumerate(root.findall("object")):

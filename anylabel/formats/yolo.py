@@ -171,9 +171,11 @@ def _numbers(line: str, lineno: int) -> tuple[int, list[float]]:
         cls_f = float(parts[0])
         values = [float(v) for v in parts[1:]]
     except ValueError:
-        raise FormatError(tr("line {0}: not a list of numbers: {1!r}").format(lineno, line.strip()[:60])) from None
+        raise FormatError(tr("line {0}: not a list of numbers: {1!r}").format(
+            lineno, line.strip()[:60])) from None
     if not cls_f.is_integer() or cls_f < 0:
-        raise FormatError(tr("line {0}: class index must be a whole number >= 0, got {1!r}").format(lineno, parts[0]))
+        raise FormatError(tr("line {0}: class index must be a whole number >= 0, got {1!r}").format(
+            lineno, parts[0]))
     if not all(math.isfinite(v) for v in values):
         raise FormatError(tr("line {0}: NaN or infinite coordinate").format(lineno))
     return int(cls_f), values
@@ -198,7 +200,8 @@ def parse_detect(lines: list[str], size: ImageSize, label_for: Labeller) -> list
     for i, line in _rows(lines):
         cls, v = _numbers(line, i)
         if len(v) != 4:
-            raise FormatError(tr("line {0}: a box needs 'cls cx cy w h' (5 values), got {1}").format(i, len(v) + 1))
+            raise FormatError(tr("line {0}: a box needs 'cls cx cy w h' (5 values), got {1}").format(
+                i, len(v) + 1))
         shapes.append(_box_shape(label_for(cls), v, size))
     return shapes
 
@@ -233,7 +236,8 @@ def parse_obb(lines: list[str], size: ImageSize, label_for: Labeller) -> list[Sh
         cls, v = _numbers(line, i)
         if len(v) != 8:
             raise FormatError(
-                tr("line {0}: a rotated box needs 'cls x1 y1 ... x4 y4' (9 values), got {1}").format(i, len(v) + 1)
+                tr("line {0}: a rotated box needs 'cls x1 y1 ... x4 y4' (9 values), got {1}").format(
+                    i, len(v) + 1)
             )
         shapes.append(rotation_shape(np.array(v).reshape(4, 2) * [w, h], label_for(cls)))
     return shapes
@@ -250,7 +254,9 @@ def parse_pose(
         cls, v = _numbers(line, i)
         rest = v[4:]
         if len(v) < 4 or (len(rest) % 3 and len(rest) % 2):
-            raise FormatError(tr("line {0}: a pose line needs 'cls cx cy w h' then 2 or 3 values per keypoint").format(i))
+            raise FormatError(tr("line {0}: a pose line needs 'cls cx cy w h' then 2 or 3 values per "
+                                 "keypoint").format(
+                i))
         label = label_for(cls)
         box = _box_shape(label, v, size)
         box.group_id = gid

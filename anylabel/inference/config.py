@@ -193,13 +193,15 @@ def _resolve_classes(value: Any, base: Path, path: Path | None) -> list[str]:
         except (TypeError, ValueError):
             raise ConfigError(path, tr("classes: a map must be {index: name}")) from None
         if items and (min(items) < 0 or max(items) >= MAX_CLASS_INDEX):
-            raise ConfigError(path, tr("classes: indices must be between 0 and {0}").format(MAX_CLASS_INDEX - 1))
+            raise ConfigError(path, tr("classes: indices must be between 0 and {0}").format(
+                MAX_CLASS_INDEX - 1))
         # The index is the model's class id (RF-DETR's COCO ids run 1..90 with gaps): keep it
         # as the list position; ids the map skips are named by their number.
         return [items.get(i, str(i)) for i in range(max(items) + 1)] if items else []
     if isinstance(value, list):
         return [str(v) for v in value]
-    raise ConfigError(path, tr("classes: expected a list, a map or a class-list name, got {0}").format(type(value).__name__))
+    raise ConfigError(path, tr("classes: expected a list, a map or a class-list name, got {0}").format(
+        type(value).__name__))
 
 
 def _check_values(cfg: ModelConfig, path: Path | None) -> None:
@@ -209,7 +211,8 @@ def _check_values(cfg: ModelConfig, path: Path | None) -> None:
         if not 0.0 <= v <= 1.0:
             raise ConfigError(path, tr("{0} must be between 0 and 1, got {1}").format(key, v))
     if cfg.nms not in NMS_METHODS:
-        raise ConfigError(path, tr("nms must be one of {0}, got {1!r}{2}").format(', '.join(NMS_METHODS), cfg.nms, _closest(cfg.nms, NMS_METHODS)))
+        raise ConfigError(path, tr("nms must be one of {0}, got {1!r}{2}").format(
+            ', '.join(NMS_METHODS), cfg.nms, _closest(cfg.nms, NMS_METHODS)))
     if cfg.max_det < 1:
         raise ConfigError(path, tr("max_det must be >= 1, got {0}").format(cfg.max_det))
     for key in ("slice_height", "slice_width", "input_size", "max_width", "max_height", "input_width",
@@ -218,11 +221,13 @@ def _check_values(cfg: ModelConfig, path: Path | None) -> None:
         if v is not None and v < 1:
             raise ConfigError(path, tr("{0} must be a positive integer, got {1}").format(key, v))
     if cfg.output_type not in (None, "rectangle", "polygon", "rotation"):
-        raise ConfigError(path, tr("output_type must be rectangle, polygon or rotation, got {0!r}").format(cfg.output_type))
+        raise ConfigError(path, tr("output_type must be rectangle, polygon or rotation, got {0!r}").format(
+            cfg.output_type))
     from .providers import DEVICES
 
     if cfg.device is not None and cfg.device not in DEVICES:
-        raise ConfigError(path, tr("device must be one of {0}, got {1!r}{2}").format(', '.join(DEVICES), cfg.device, _closest(cfg.device, DEVICES)))
+        raise ConfigError(path, tr("device must be one of {0}, got {1!r}{2}").format(
+            ', '.join(DEVICES), cfg.device, _closest(cfg.device, DEVICES)))
 
 
 def _coerce(key: str, value: Any, path: Path | None) -> Any:
@@ -246,7 +251,8 @@ def _coerce(key: str, value: Any, path: Path | None) -> Any:
                 raise ValueError
             return str(value)
     except (TypeError, ValueError):
-        raise ConfigError(path, tr("{0}: expected {1}, got {2!r}").format(key, f.replace(' | None', ''), value)) from None
+        raise ConfigError(path, tr("{0}: expected {1}, got {2!r}").format(
+            key, f.replace(' | None', ''), value)) from None
     return value
 
 
@@ -290,7 +296,8 @@ def _tracker_map(value: Any, path: Path | None, ignored: dict[str, Any], warning
         if tk in IGNORED_TRACKER_KEYS:
             _ignore(ignored, warnings, f"tracker.{tk}", tv, "a TrackTrack setting; the trackers here do not use it")
         elif tk not in TRACKER_KEYS:
-            raise ConfigError(path, tr("unknown key 'tracker.{0}'{1}").format(tk, _closest(tk, TRACKER_KEYS | IGNORED_TRACKER_KEYS)))
+            raise ConfigError(path, tr("unknown key 'tracker.{0}'{1}").format(
+                tk, _closest(tk, TRACKER_KEYS | IGNORED_TRACKER_KEYS)))
         else:
             out[tk] = tv
     kind = str(out.get("tracker_type", "")).lower()
@@ -328,7 +335,9 @@ def config_from_dict(data: Any, source: str | os.PathLike[str] | None = None,
             if not registered:  # e.g. a detector and a pose threshold of a two-stage type
                 unchecked[key] = value
                 continue
-            raise ConfigError(path, tr("{0!r} and {1!r} both given with different values; keep only {1!r}").format(key, new))
+            raise ConfigError(path, tr("{0!r} and {1!r} both given with different values; keep only "
+                                       "{1!r}").format(
+                key, new))
         raw[new] = value
     known = _FIELD_NAMES | extras | set(ignored_reasons)
     kwargs: dict[str, Any] = {}
@@ -345,7 +354,8 @@ def config_from_dict(data: Any, source: str | os.PathLike[str] | None = None,
             if not registered:  # nothing to check it against; the type error comes at load
                 options[key] = value
                 continue
-            raise ConfigError(path, tr("unknown key {0!r}{1} for model type {2!r}").format(key, _closest(key, known | set(ALIASES)), mtype))
+            raise ConfigError(path, tr("unknown key {0!r}{1} for model type {2!r}").format(
+                key, _closest(key, known | set(ALIASES)), mtype))
         elif key == "classes":
             if not registered and not isinstance(value, (list, Mapping)):
                 options[key] = value  # a class-list name only the (missing) type knows
@@ -371,7 +381,9 @@ def config_from_dict(data: Any, source: str | os.PathLike[str] | None = None,
             if isinstance(value, str):
                 value = {"model_path": value}
             if not isinstance(value, Mapping) or any(k not in PATH_KEYS for k in value):
-                raise ConfigError(path, tr("sha256: expected a hex string or a map {{path key: hex}} with keys among {0}").format(', '.join(PATH_KEYS)))
+                raise ConfigError(path, tr("sha256: expected a hex string or a map {{path key: hex}} with "
+                                           "keys among {0}").format(
+                    ', '.join(PATH_KEYS)))
             kwargs[key] = {str(k): str(v).lower() for k, v in value.items()}
         else:
             kwargs[key] = _coerce(key, value, path)
@@ -408,7 +420,9 @@ def _skeleton(value: Any, path: Path | None) -> list[list[int]]:
         for p in pairs
     )
     if not ok:
-        raise ConfigError(path, tr("skeleton: expected a list of [i, j] keypoint index pairs, got {0}").format(str(value)[:60]))
+        raise ConfigError(path, tr("skeleton: expected a list of [i, j] keypoint index pairs, got "
+                                   "{0}").format(
+            str(value)[:60]))
     return [list(p) for p in pairs]
 
 
@@ -470,5 +484,6 @@ def find_config(name_or_path: str) -> ModelConfig:
         if c.name == name_or_path:
             return c
     names = [c.name for c in configs]
-    raise ConfigError(None, tr("no model named {0!r}{1}; run 'anylabel predict --list-models' or pass the path "
+    raise ConfigError(None, tr("no model named {0!r}{1}; run 'anylabel predict --list-models' or pass the "
+                               "path "
                                "of a YAML config").format(name_or_path, _closest(name_or_path, names)))

@@ -198,7 +198,8 @@ def _download(url: str, dest: Path, sha256: str | None, progress: ProgressCallba
     if bad_files:
         problems = "; ".join(bad_files + errors)
         if config is not None and config.source:
-            raise DownloadError(tr("could not download a good {0}: {1}. The bad download was deleted. Try again, "
+            raise DownloadError(tr("could not download a good {0}: {1}. The bad download was deleted. Try "
+                                   "again, "
                                    "or check the mirror/URL in {2}.").format(dest.name, problems, config.source))
         raise DownloadError(tr("could not download a good {0}: {1}. The bad download was deleted. Try again, "
                                "or check the mirror/URL.").format(dest.name, problems))
@@ -263,7 +264,8 @@ def resolve_model_file(config: ModelConfig, key: str = "model_path", progress: P
                 log.warning("%s: %s; deleted, to be downloaded again", dest, problem)
                 dest.unlink()
                 Pin.path_for(dest).unlink(missing_ok=True)
-                reason = tr("the cached {0} was deleted ({1}) and downloads are disabled").format(dest.name, problem)
+                reason = tr("the cached {0} was deleted ({1}) and downloads are disabled").format(
+                    dest.name, problem)
             if not _downloads_allowed(allow_download):
                 raise DownloadError(offline_message(ref, dest, reason, config))
             return _download(ref, dest, expected, progress, 30.0, config)

@@ -103,7 +103,8 @@ def register(name: str, capabilities: Capabilities | None = None, config_keys: I
             for n in (name, *aliases):
                 old = _TYPES.get(n)
                 if old is not None and old.cls is not cls and old.module != cls.__module__:
-                    raise ValueError(tr("model type {0!r} registered twice ({1} and {2})").format(n, old.module, cls.__module__))
+                    raise ValueError(tr("model type {0!r} registered twice ({1} and {2})").format(
+                        n, old.module, cls.__module__))
                 _TYPES[n] = entry
         cls.type_name = name  # type: ignore[attr-defined]
         cls.capabilities = entry.capabilities  # type: ignore[attr-defined]

@@ -126,7 +126,8 @@ class OnnxModel:
         for i in self.inputs:
             if i.name == name:
                 return i
-        raise KeyError(tr("{0}: no input named {1!r} (inputs: {2})").format(self.path.name, name, self.input_names))
+        raise KeyError(tr("{0}: no input named {1!r} (inputs: {2})").format(
+            self.path.name, name, self.input_names))
 
     def run(self, feeds: dict[str, np.ndarray], outputs: Sequence[str] | None = None) -> list[np.ndarray]:
         return self.session.run(list(outputs) if outputs else None, feeds)

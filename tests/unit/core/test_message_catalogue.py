@@ -22,10 +22,10 @@ PO = Path(i18n.__file__).with_name("anylabel_zh_CN.po")
 #: model files and downloads. A message given there as a bare string fails the scan below.
 COVERED = [
     *(f"core/{m}.py" for m in ("label_file", "label_values", "shape_kinds", "class_list", "safe_yaml",
-                               "size_limits", "image_io", "mask_shape")),
+                               "size_limits", "image_io", "mask_shape", "video_frames")),
     *(p.relative_to(PACKAGE).as_posix() for p in sorted((PACKAGE / "formats").glob("*.py"))),
     *(f"inference/{m}.py" for m in ("config", "config_paths", "download", "download_checks", "runtime",
-                                    "registry")),
+                                    "registry", "trackers/config")),
 ]
 #: Calls whose text arguments end up in front of users (errors, summary entries and notes).
 REPORTING_CALLS = {"fail", "leave_out", "Skip", "ImportFailure"}

@@ -25,6 +25,7 @@ PACKAGE_DATA: dict[str, list[str]] = {
     "anylabel.fixtures": ["*.onnx"],
     "anylabel": ["py.typed"],
     "anylabel.qt.i18n": ["*.qm"],  # interface translations (scripts/build_translations.sh)
+    "anylabel.core.i18n": ["*.mo"],  # translations of the core's messages (the same script)
 }
 
 

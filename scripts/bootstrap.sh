@@ -15,8 +15,9 @@ DEB_PACKAGES=(libgl1 libegl1 libglib2.0-0 libfontconfig1 libfreetype6 libdbus-1-
   libxcb-xinerama0 libxcb-xfixes0 libxcb-shape0 libxcb-cursor0 fonts-dejavu-core)
 if [ "$profile" = dev ]; then
   # darknet ships real photos (dog, person, horses) that the tests label; xvfb for real-window screenshots;
-  # lrelease (qttools5-dev-tools) for scripts/build_translations.sh; a CJK font for the zh_CN screenshots.
-  DEB_PACKAGES+=(darknet xvfb qttools5-dev-tools fonts-droid-fallback)
+  # lrelease (qttools5-dev-tools) and the gettext tools for scripts/build_translations.sh; a CJK font for
+  # the zh_CN screenshots.
+  DEB_PACKAGES+=(darknet xvfb qttools5-dev-tools gettext fonts-droid-fallback)
 fi
 missing=()
 for p in "${DEB_PACKAGES[@]}"; do

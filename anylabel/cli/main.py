@@ -1,7 +1,8 @@
 """Entry point of the ``anylabel`` command.
 
 ``anylabel [PATH]`` starts the desktop app (on an image, a folder or a video).
-``anylabel SUBCOMMAND ...`` runs a headless sub-command. Sub-commands are the
+``anylabel SUBCOMMAND ...`` runs a headless sub-command; ``anylabel --lang zh_CN SUBCOMMAND``
+gives its error messages and summaries in Chinese (ADR 0033). Sub-commands are the
 modules ``anylabel/cli/cmd_<name>.py``; each defines ``NAME``, ``HELP``,
 ``add_arguments(parser)`` and ``run(args) -> int``, so adding one touches one file.
 """
@@ -16,6 +17,7 @@ from types import ModuleType
 from typing import Mapping
 
 from .. import __version__
+from ..core.i18n import set_language
 
 
 def discover_subcommands() -> dict[str, ModuleType]:
@@ -38,6 +40,10 @@ def build_parser(subcommands: dict[str, ModuleType]) -> argparse.ArgumentParser:
         epilog="Run 'anylabel SUBCOMMAND --help' for the options of a sub-command.",
     )
     parser.add_argument("--version", action="version", version=f"anylabel {__version__}")
+    # Its own name: the gui sub-command has a --lang too, whose default would overwrite this one.
+    parser.add_argument("--lang", dest="messages_lang", metavar="CODE",
+                        help="language of the messages of a sub-command (errors, summaries): en (the "
+                        "default) or zh_CN; given before the sub-command")
     sub = parser.add_subparsers(dest="command", metavar="SUBCOMMAND")
     for name, mod in subcommands.items():
         p = sub.add_parser(name, help=mod.HELP, description=mod.HELP)
@@ -101,10 +107,20 @@ def main(argv: list[str] | None = None) -> int:
         return 141  # what a shell reports for a command ended by SIGPIPE (128 + 13)
 
 
+def _names_a_subcommand(argv: list[str], subcommands: Mapping[str, ModuleType]) -> bool:
+    """Whether ``argv`` runs a sub-command (or asks for the help), a leading ``--lang CODE``
+    or ``--lang=CODE`` aside; anything else starts the desktop app."""
+    if argv[:1] == ["--lang"]:
+        argv = argv[2:]
+    elif argv and argv[0].startswith("--lang="):
+        argv = argv[1:]
+    return bool(argv) and (argv[0] in subcommands or argv[0] in ("gui", "-h", "--help", "--version"))
+
+
 def _main(argv: list[str] | None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     subcommands = discover_subcommands()
-    if not argv or (argv[0] not in subcommands and argv[0] not in ("gui", "-h", "--help", "--version")):
+    if not argv or not _names_a_subcommand(argv, subcommands):
         # `anylabel`, `anylabel PATH`, `anylabel --config F PATH`: the desktop app.
         gui = argparse.ArgumentParser(prog="anylabel")
         add_gui_arguments(gui)
@@ -112,7 +128,10 @@ def _main(argv: list[str] | None) -> int:
     parser = build_parser(subcommands)
     args = parser.parse_args(argv)
     if args.command == "gui":
+        args.lang = args.lang or args.messages_lang
         return run_gui(args)
+    if args.messages_lang:
+        set_language(args.messages_lang)
     return int(subcommands[args.command].run(args) or 0)
 
 

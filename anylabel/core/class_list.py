@@ -14,6 +14,7 @@ from typing import Iterable
 
 from .atomic import atomic_write_text
 from .errors import AnyLabelError
+from .i18n import tr
 
 
 class ClassListError(AnyLabelError):
@@ -32,11 +33,11 @@ def read_class_list(path: str | os.PathLike[str], strict: bool = False) -> list[
         with open(path, encoding="utf-8-sig") as fh:
             lines = fh.read().splitlines()
     except FileNotFoundError:
-        raise ClassListError(f"{p}: class file not found") from None
+        raise ClassListError(tr("{0}: class file not found").format(p)) from None
     except UnicodeDecodeError:
-        raise ClassListError(f"{p}: not UTF-8 text") from None
+        raise ClassListError(tr("{0}: not UTF-8 text").format(p)) from None
     except OSError as exc:
-        raise ClassListError(f"{p}: cannot be read ({exc.strerror or exc})") from None
+        raise ClassListError(tr("{0}: cannot be read ({1})").format(p, exc.strerror or exc)) from None
     names = [line.strip() for line in lines]
     if strict:
         while names and not names[-1]:
@@ -44,9 +45,12 @@ def read_class_list(path: str | os.PathLike[str], strict: bool = False) -> list[
         seen: dict[str, int] = {}
         for i, name in enumerate(names):
             if not name:
-                raise ClassListError(f"{p}: line {i + 1} is blank; every line up to the last must name a class")
+                raise ClassListError(tr("{0}: line {1} is blank; every line up to the last must name a "
+                                        "class").format(
+                    p, i + 1))
             if name in seen:
-                raise ClassListError(f"{p}: {name!r} appears on lines {seen[name] + 1} and {i + 1}")
+                raise ClassListError(tr("{0}: {1!r} appears on lines {2} and {3}").format(
+                    p, name, seen[name] + 1, i + 1))
             seen[name] = i
         return names
     return _unique(names)
@@ -62,15 +66,15 @@ def class_name_problem(name: str) -> str | None:
     itself, so every later index would shift or the next run would refuse the file); None
     when it can. The one rule for every class file this tool writes."""
     if not name:
-        return "is empty"
+        return tr("is empty")
     if not _LINE_BREAKS.isdisjoint(name):
-        return "holds a line break"
+        return tr("holds a line break")
     if name != name.strip():
-        return "begins or ends with white space"
+        return tr("begins or ends with white space")
     try:
         name.encode("utf-8")
     except UnicodeEncodeError:
-        return "is not valid Unicode text (a lone surrogate)"
+        return tr("is not valid Unicode text (a lone surrogate)")
     return None
 
 
@@ -82,9 +86,10 @@ def strict_class_list_text(names: Iterable[str], source: str | os.PathLike[str] 
     for i, name in enumerate(names):
         problem = class_name_problem(name)
         if problem:
-            raise ClassListError(f"{os.fspath(source)}: class {i} {name!r} {problem}; it cannot be a line of a class file")
+            raise ClassListError(tr("{0}: class {1} {2!r} {3}; it cannot be a line of a class file").format(
+                os.fspath(source), i, name, problem))
         if name in seen:
-            raise ClassListError(f"{os.fspath(source)}: class {name!r} appears twice")
+            raise ClassListError(tr("{0}: class {1!r} appears twice").format(os.fspath(source), name))
         seen.add(name)
         out.append(f"{name}\n")
     return "".join(out)

@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from .errors import AnyLabelError
+from .i18n import tr
 
 IMAGE_EXTENSIONS: frozenset[str] = frozenset(
     {".jpg", ".jpeg", ".png", ".bmp", ".tif", ".tiff", ".webp", ".jfif", ".pgm", ".ppm", ".pbm"}
@@ -120,6 +121,6 @@ def read_image_rgb(path: str | os.PathLike[str]) -> np.ndarray:
     data = np.fromfile(Path(path), dtype=np.uint8)
     img = cv2.imdecode(data, cv2.IMREAD_COLOR)  # applies EXIF orientation
     if img is None:
-        raise ValueError(f"{os.fspath(path)}: not a readable image")
+        raise ValueError(tr("{0}: not a readable image").format(os.fspath(path)))
     return cv2.cvtColor(img, cv2.COLOR_BGR2RGB)
 

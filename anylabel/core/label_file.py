@@ -21,6 +21,7 @@ from .. import __version__
 from .atomic import atomic_write_text
 from .errors import LabelFileError
 from . import shape_kinds
+from .i18n import tr
 from .label_values import (
     MAX_IMAGE_SIDE,
     MAX_NESTING,
@@ -71,7 +72,7 @@ def label_path_for(image_path: str | os.PathLike[str]) -> Path:
 
 def _points(raw: Any, where: str) -> np.ndarray:
     if not isinstance(raw, list):
-        raise ValueError(f"{where}: 'points' must be a list of [x, y] pairs")
+        raise ValueError(tr("{0}: 'points' must be a list of [x, y] pairs").format(where))
     try:
         # Fast path: one C-level conversion for the usual [[x, y], ...] list.
         pts = np.asarray(raw, dtype=np.float64)
@@ -83,9 +84,9 @@ def _points(raw: Any, where: str) -> np.ndarray:
         try:  # ragged or extra coordinates: take x and y of each point
             pts = np.array([[float(p[0]), float(p[1])] for p in raw], dtype=np.float64).reshape(-1, 2)
         except (TypeError, ValueError, IndexError, KeyError):
-            raise ValueError(f"{where}: 'points' must be a list of [x, y] numbers") from None
+            raise ValueError(tr("{0}: 'points' must be a list of [x, y] numbers").format(where)) from None
     if not np.isfinite(pts).all():
-        raise ValueError(f"{where}: points contain NaN or infinite coordinates")
+        raise ValueError(tr("{0}: points contain NaN or infinite coordinates").format(where))
     return pts
 
 
@@ -93,15 +94,16 @@ def _group_id(raw: Any, where: str) -> int | None:
     if raw is None or raw == "":
         return None
     if isinstance(raw, bool):
-        raise ValueError(f"{where}: 'group_id' must be an integer or null")
+        raise ValueError(tr("{0}: 'group_id' must be an integer or null").format(where))
     if isinstance(raw, int):  # exact: a float would merge ids beyond 2**53
         return raw
     try:
         value = float(raw)
     except (TypeError, ValueError):
-        raise ValueError(f"{where}: 'group_id' must be an integer or null, got {raw!r}") from None
+        raise ValueError(tr("{0}: 'group_id' must be an integer or null, got {1!r}").format(
+            where, raw)) from None
     if not value.is_integer():
-        raise ValueError(f"{where}: 'group_id' must be an integer or null, got {raw!r}")
+        raise ValueError(tr("{0}: 'group_id' must be an integer or null, got {1!r}").format(where, raw))
     return int(value)
 
 
@@ -111,17 +113,17 @@ def shape_from_dict(d: dict[str, Any], where: str = "shape") -> Shape:
     Every value is checked for its type (``label_values``): the usual types take an
     inline test, anything else goes to the reader that accepts it or says what is wrong."""
     if not isinstance(d, dict):
-        raise ValueError(f"{where}: must be a JSON object")
+        raise ValueError(tr("{0}: must be a JSON object").format(where))
     shape_type = d.get("shape_type") or "polygon"  # LabelMe writes null for polygons in old files
     if not isinstance(shape_type, str):
-        raise ValueError(f"{where}: 'shape_type' must be a string")
+        raise ValueError(tr("{0}: 'shape_type' must be a string").format(where))
     pts = _points(d.get("points", []), where)
     label = d.get("label", "")
     if type(label) is not str:
         label = read_label(label, where)
     extra = {k: v for k, v in d.items() if k not in _SHAPE_KEYS}
     if extra and too_deep(extra):
-        raise ValueError(f"{where}: its values nest more than {MAX_NESTING} levels deep")
+        raise ValueError(tr("{0}: its values nest more than {1} levels deep").format(where, MAX_NESTING))
 
     description = d.get("description")
     if description is not None and type(description) is not str:
@@ -147,18 +149,18 @@ def shape_from_dict(d: dict[str, Any], where: str = "shape") -> Shape:
 
     if type(direction) is not float:
         if isinstance(direction, bool) or direction is None:  # float(True) is not an angle
-            raise ValueError(f"{where}: 'direction' must be a number, got {show(direction)}")
+            raise ValueError(tr("{0}: 'direction' must be a number, got {1}").format(where, show(direction)))
         try:
             direction = float(direction)
         except (TypeError, ValueError, OverflowError):
-            raise ValueError(f"{where}: 'direction' must be a number") from None
+            raise ValueError(tr("{0}: 'direction' must be a number").format(where)) from None
     if not math.isfinite(direction):
-        raise ValueError(f"{where}: 'direction' is not a finite number")
+        raise ValueError(tr("{0}: 'direction' is not a finite number").format(where))
     score = d.get("score")
     if score is not None and type(score) is not float:
         score = read_score(score, where)
     elif score is not None and not math.isfinite(score):
-        raise ValueError(f"{where}: 'score' must be a finite number, got {score}")
+        raise ValueError(tr("{0}: 'score' must be a finite number, got {1}").format(where, score))
     difficult = d.get("difficult", False)
     if difficult is not False and difficult is not True:
         difficult = read_bool(difficult, "difficult", where)
@@ -169,7 +171,7 @@ def shape_from_dict(d: dict[str, Any], where: str = "shape") -> Shape:
     if type(attributes) is not dict:
         attributes = read_object(attributes, "attributes", where)
     if attributes and too_deep(attributes):
-        raise ValueError(f"{where}: 'attributes' nest more than {MAX_NESTING} levels deep")
+        raise ValueError(tr("{0}: 'attributes' nest more than {1} levels deep").format(where, MAX_NESTING))
     linking = d.get("kie_linking")
     return Shape(
         shape_type=shape_type,
@@ -199,7 +201,8 @@ class _Where:
 
     def __format__(self, spec: str) -> str:
         label = self.raw.get("label") if isinstance(self.raw, dict) else None
-        return f"shape {self.index}" + (f" ({label!r})" if label else "")
+        return tr("shape {0} ({1!r})").format(self.index, label) if label else tr("shape {0}").format(
+            self.index)
 
     __str__ = __repr__ = lambda self: format(self)  # noqa: E731
 
@@ -207,12 +210,12 @@ class _Where:
 def annotation_from_dict(data: Any, source: str = "<memory>") -> ImageAnnotation:
     """Interpret a parsed label-file object; raises LabelFileError naming ``source``."""
     if not isinstance(data, dict):
-        raise LabelFileError(source, "the top level is not a JSON object")
+        raise LabelFileError(source, tr("the top level is not a JSON object"))
     raw_shapes = data.get("shapes", [])
     if raw_shapes is None:
         raw_shapes = []
     if not isinstance(raw_shapes, list):
-        raise LabelFileError(source, "'shapes' is not a list")
+        raise LabelFileError(source, tr("'shapes' is not a list"))
     shapes = []
     for i, d in enumerate(raw_shapes):
         try:
@@ -235,19 +238,19 @@ def annotation_from_dict(data: Any, source: str = "<memory>") -> ImageAnnotation
             return none if v is None else v
         if key == "version" and type(v) in (int, float):
             return str(v)  # a hand-made file's "version": 5
-        raise LabelFileError(source, f"'{key}' must be a string, got {show(v)}")
+        raise LabelFileError(source, tr("'{0}' must be a string, got {1}").format(key, show(v)))
 
     flags = data.get("flags") or {}
     if type(flags) is not dict:
-        raise LabelFileError(source, f"'flags' must be a JSON object, got {show(flags)}")
+        raise LabelFileError(source, tr("'flags' must be a JSON object, got {0}").format(show(flags)))
     checked = data.get("checked")
     try:
-        checked = None if checked is None else read_bool(checked, "checked", "the file")
+        checked = None if checked is None else read_bool(checked, "checked", tr("the file"))
     except ValueError as exc:
         raise LabelFileError(source, str(exc)) from None
     extra = {k: v for k, v in data.items() if k not in _TOP_KEYS}
     if (extra and too_deep(extra)) or (flags and too_deep(flags)):
-        raise LabelFileError(source, f"its values nest more than {MAX_NESTING} levels deep")
+        raise LabelFileError(source, tr("its values nest more than {0} levels deep").format(MAX_NESTING))
     return ImageAnnotation(
         shapes=shapes,
         image_path=_text("imagePath", "") or "",
@@ -267,9 +270,9 @@ def read_label_file(path: str | os.PathLike[str]) -> ImageAnnotation:
         with open(path, "rb") as fh:
             raw = fh.read()
     except FileNotFoundError:
-        raise LabelFileError(path, "file not found") from None
+        raise LabelFileError(path, tr("file not found")) from None
     except OSError as exc:
-        raise LabelFileError(path, f"cannot be read ({exc.strerror})") from None
+        raise LabelFileError(path, tr("cannot be read ({0})").format(exc.strerror)) from None
     return annotation_from_dict(parse_json_bytes(raw, path), os.fspath(path))
 
 
@@ -292,7 +295,7 @@ def parse_json_bytes(raw: bytes, path: str | os.PathLike[str], refuse_surrogates
     either reads it as before or gives the usual message with line and column."""
     body = raw[len(_BOM):] if raw.startswith(_BOM) else raw
     if not body.strip():
-        raise LabelFileError(path, "the file is empty")
+        raise LabelFileError(path, tr("the file is empty"))
     # orjson reads integers beyond 64 bits as floats, silently: a file with an integer of 19
     # or more digits (or a nanosecond timestamp) goes to the standard parser.
     shape = body.translate(_DIGITS_AS_ZERO)
@@ -305,17 +308,21 @@ def parse_json_bytes(raw: bytes, path: str | os.PathLike[str], refuse_surrogates
         text = body.decode("utf-8")
     except UnicodeDecodeError as exc:
         start = exc.start + len(raw) - len(body)
-        raise LabelFileError(path, f"not UTF-8 text ({exc.reason} at byte {start})") from None
+        raise LabelFileError(path, tr("not UTF-8 text ({0} at byte {1})").format(exc.reason, start)) from None
     if not text.strip():  # Unicode spaces only (no-break space, ideographic space)
-        raise LabelFileError(path, "the file is empty")
+        raise LabelFileError(path, tr("the file is empty"))
     try:
         value = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise LabelFileError(path, f"not valid JSON ({exc.msg} at line {exc.lineno}, column {exc.colno})") from None
+        raise LabelFileError(path, tr("not valid JSON ({0} at line {1}, column {2})").format(
+            exc.msg, exc.lineno, exc.colno)) from None
     except RecursionError:  # orjson stops at 1024 levels, the standard parser at the stack's end
-        raise LabelFileError(path, f"not a label file: lists or objects nest more than {MAX_NESTING} levels deep") from None
+        raise LabelFileError(path, tr("not a label file: lists or objects nest more than {0} levels "
+                                      "deep").format(
+            MAX_NESTING)) from None
     except ValueError as exc:  # Python refuses integers of more than 4300 digits (sys.get_int_max_str_digits)
-        raise LabelFileError(path, f"not valid JSON (a number too long to read: {str(exc)[:80]})") from None
+        raise LabelFileError(path, tr("not valid JSON (a number too long to read: {0})").format(
+            str(exc)[:80])) from None
     if refuse_surrogates and "\\u" in text:  # only an escape can spell a lone surrogate in UTF-8 text
         _refuse_lone_surrogates(value, path)
     return value
@@ -329,8 +336,9 @@ def _refuse_lone_surrogates(value: Any, path: str | os.PathLike[str]) -> None:
     except UnicodeEncodeError as exc:
         char = exc.object[exc.start : exc.start + 1]
         raise LabelFileError(
-            path, f"a text holds {char.encode('unicode_escape').decode()}, half of a UTF-16 surrogate pair "
-            "(not a character); replace it"
+            path, tr("a text holds {0}, half of a UTF-16 surrogate pair (not a character); replace "
+                     "it").format(
+                char.encode('unicode_escape').decode())
         ) from None
     except (RecursionError, ValueError):
         pass  # nesting is checked where the values are interpreted
@@ -495,22 +503,27 @@ def write_label_file(path: str | os.PathLike[str], ann: ImageAnnotation,
     if ann.shapes and not math.isfinite(sum(np.concatenate([s.points.reshape(-1) for s in ann.shapes]).tolist())):
         for i, s in enumerate(ann.shapes):
             if not np.all(np.isfinite(s.points)):
-                raise LabelFileError(path, f"shape {i} ({s.label!r}) has NaN or infinite coordinates; not saved")
+                raise LabelFileError(path, tr("shape {0} ({1!r}) has NaN or infinite coordinates; not "
+                                              "saved").format(
+                    i, s.label))
     ann.version = __version__
     try:
         save(path, dumps(ann))
     except OSError as exc:
-        raise LabelFileError(path, f"cannot be written ({exc.strerror})") from None
+        raise LabelFileError(path, tr("cannot be written ({0})").format(exc.strerror)) from None
     except UnicodeEncodeError as exc:
         printable = os.fsdecode(path).encode("utf-8", "backslashreplace").decode("utf-8")
         if printable != os.fsdecode(path) or not _is_unicode(ann.image_path):
             # A file name that is not valid UTF-8 (possible on Linux) cannot go into JSON text.
-            raise LabelFileError(printable, "the image file name is not valid UTF-8; rename the image to save its labels") from None
+            raise LabelFileError(printable, tr("the image file name is not valid UTF-8; rename the image to "
+                                               "save its labels")) from None
         char = exc.object[exc.start : exc.start + 1].encode("unicode_escape").decode()
-        raise LabelFileError(printable, f"a text holds {char}, half of a UTF-16 surrogate pair (not a character); "
-                             "not saved") from None
+        raise LabelFileError(printable, tr("a text holds {0}, half of a UTF-16 surrogate pair (not a "
+                                           "character); not saved").format(
+            char)) from None
     except RecursionError:
-        raise LabelFileError(path, f"values nest more than {MAX_NESTING} levels deep; not saved") from None
+        raise LabelFileError(path, tr("values nest more than {0} levels deep; not saved").format(
+            MAX_NESTING)) from None
 
 
 def _is_unicode(text: str) -> bool:

@@ -12,6 +12,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
+from .i18n import tr
+
 #: The largest image side a label file may state. No image format in use holds more
 #: (TIFF/BigTIFF tiles aside); a larger number is a broken or hostile file.
 MAX_IMAGE_SIDE = 2**31 - 1
@@ -35,7 +37,7 @@ def read_bool(raw: Any, key: str, where: Any, default: bool = False) -> bool:
         return raw
     if type(raw) is int and (raw == 0 or raw == 1):
         return raw == 1
-    raise ValueError(f"{where}: '{key}' must be true or false, got {show(raw)}")
+    raise ValueError(tr("{0}: '{1}' must be true or false, got {2}").format(where, key, show(raw)))
 
 
 def read_text(raw: Any, key: str, where: Any, none: str | None = None) -> str | None:
@@ -44,7 +46,7 @@ def read_text(raw: Any, key: str, where: Any, none: str | None = None) -> str | 
         return raw
     if raw is None:
         return none
-    raise ValueError(f"{where}: '{key}' must be a string, got {show(raw)}")
+    raise ValueError(tr("{0}: '{1}' must be a string, got {2}").format(where, key, show(raw)))
 
 
 def read_label(raw: Any, where: Any) -> str:
@@ -56,7 +58,7 @@ def read_label(raw: Any, where: Any) -> str:
         return ""
     if type(raw) is int:
         return str(raw)
-    raise ValueError(f"{where}: 'label' must be a string, got {show(raw)}")
+    raise ValueError(tr("{0}: 'label' must be a string, got {1}").format(where, show(raw)))
 
 
 def read_score(raw: Any, where: Any) -> float | None:
@@ -68,11 +70,12 @@ def read_score(raw: Any, where: Any) -> float | None:
         try:
             value = float(raw)
         except ValueError:
-            raise ValueError(f"{where}: 'score' must be a number or null, got {show(raw)}") from None
+            raise ValueError(tr("{0}: 'score' must be a number or null, got {1}").format(
+                where, show(raw))) from None
     else:
-        raise ValueError(f"{where}: 'score' must be a number or null, got {show(raw)}")
+        raise ValueError(tr("{0}: 'score' must be a number or null, got {1}").format(where, show(raw)))
     if not math.isfinite(value):
-        raise ValueError(f"{where}: 'score' must be a finite number, got {show(raw)}")
+        raise ValueError(tr("{0}: 'score' must be a finite number, got {1}").format(where, show(raw)))
     return value
 
 
@@ -81,7 +84,8 @@ def read_linking(raw: Any, where: Any) -> list[list[int]]:
     if raw is None:
         return []
     if type(raw) is not list:
-        raise ValueError(f"{where}: 'kie_linking' must be a list of [id, id] pairs, got {show(raw)}")
+        raise ValueError(tr("{0}: 'kie_linking' must be a list of [id, id] pairs, got {1}").format(
+            where, show(raw)))
     for pair in raw:
         if (
             type(pair) is not list
@@ -89,7 +93,9 @@ def read_linking(raw: Any, where: Any) -> list[list[int]]:
             or type(pair[0]) is not int
             or type(pair[1]) is not int
         ):
-            raise ValueError(f"{where}: 'kie_linking' must be a list of [id, id] integer pairs, got {show(pair)}")
+            raise ValueError(tr("{0}: 'kie_linking' must be a list of [id, id] integer pairs, got "
+                                "{1}").format(
+                where, show(pair)))
     return [[a, b] for a, b in raw]
 
 
@@ -98,7 +104,7 @@ def read_object(raw: Any, key: str, where: Any) -> dict[str, Any]:
     if raw is None:
         return {}
     if type(raw) is not dict:
-        raise ValueError(f"{where}: '{key}' must be a JSON object, got {show(raw)}")
+        raise ValueError(tr("{0}: '{1}' must be a JSON object, got {2}").format(where, key, show(raw)))
     return raw
 
 
@@ -113,9 +119,10 @@ def read_image_side(raw: Any, key: str) -> int | None:
     elif type(raw) is str and raw.strip().isdigit():
         value = int(raw)
     else:
-        raise ValueError(f"'{key}' must be a whole number of pixels, got {show(raw)}")
+        raise ValueError(tr("'{0}' must be a whole number of pixels, got {1}").format(key, show(raw)))
     if value < 0 or value > MAX_IMAGE_SIDE:
-        raise ValueError(f"'{key}' must be between 0 and {MAX_IMAGE_SIDE} pixels, got {value}")
+        raise ValueError(tr("'{0}' must be between 0 and {1} pixels, got {2}").format(
+            key, MAX_IMAGE_SIDE, value))
     return value
 
 

@@ -21,6 +21,7 @@ import cv2
 import numpy as np
 
 from .errors import AnyLabelError
+from .i18n import tr
 from .shape import MASK, Shape
 from .size_limits import MAX_PIXELS, limit_text
 
@@ -42,7 +43,7 @@ def is_mask(shape: Shape) -> bool:
 def _text(shape: Shape) -> str:
     text = shape.extra.get("mask")
     if not isinstance(text, str) or not text:
-        raise MaskShapeError("the mask shape has no bitmap ('mask' is missing or empty)")
+        raise MaskShapeError(tr("the mask shape has no bitmap ('mask' is missing or empty)"))
     return text
 
 
@@ -50,13 +51,13 @@ def _b64(text: str) -> bytes:
     try:
         return base64.b64decode(text, validate=False)
     except (binascii.Error, ValueError):
-        raise MaskShapeError("the mask bitmap is not base64 text") from None
+        raise MaskShapeError(tr("the mask bitmap is not base64 text")) from None
 
 
 def png_size(data: bytes) -> tuple[int, int]:
     """(width, height) declared in a PNG's header, without decoding it."""
     if len(data) < 24 or not data.startswith(_PNG_SIGNATURE) or data[12:16] != b"IHDR":
-        raise MaskShapeError("the mask bitmap is not a PNG")
+        raise MaskShapeError(tr("the mask bitmap is not a PNG"))
     w, h = struct.unpack(">II", data[16:24])
     return int(w), int(h)
 
@@ -78,19 +79,20 @@ def declared_size(shape: Shape, image_size: tuple[int, int] | None = None) -> tu
     (one pixel of slack for writers that store exclusive corners), the image and
     ``MAX_PIXELS``; MaskShapeError says which check failed."""
     if not is_mask(shape):
-        raise MaskShapeError("a mask shape needs 2 points (the corners of its box)")
+        raise MaskShapeError(tr("a mask shape needs 2 points (the corners of its box)"))
     if not np.all(np.isfinite(shape.points)):
-        raise MaskShapeError("the mask box has NaN or infinite corners")
+        raise MaskShapeError(tr("the mask box has NaN or infinite corners"))
     text = _text(shape)
     w, h = png_size(_b64(text[:_HEADER_CHARS]))
     bw, bh = _points_size(shape)
     if w > bw + 1 or h > bh + 1 or w < 1 or h < 1:
-        raise MaskShapeError(f"the mask PNG is {w} x {h} pixels but its box is {bw} x {bh}")
+        raise MaskShapeError(tr("the mask PNG is {0} x {1} pixels but its box is {2} x {3}").format(
+            w, h, bw, bh))
     if image_size is not None and (w > image_size[0] or h > image_size[1]):
-        raise MaskShapeError(f"the mask PNG is {w} x {h} pixels, larger than the image "
-                             f"({image_size[0]} x {image_size[1]})")
+        raise MaskShapeError(tr("the mask PNG is {0} x {1} pixels, larger than the image ({2} x {3})").format(
+            w, h, image_size[0], image_size[1]))
     if w * h > MAX_PIXELS:
-        raise MaskShapeError(f"the mask PNG is {w} x {h} pixels, over {limit_text()}")
+        raise MaskShapeError(tr("the mask PNG is {0} x {1} pixels, over {2}").format(w, h, limit_text()))
     return w, h
 
 
@@ -103,7 +105,7 @@ def decode(shape: Shape, image_size: tuple[int, int] | None = None) -> np.ndarra
     except cv2.error:
         img = None
     if img is None or img.shape[:2] != (h, w):
-        raise MaskShapeError("the mask PNG cannot be decoded")
+        raise MaskShapeError(tr("the mask PNG cannot be decoded"))
     if img.ndim == 3:  # RGB(A): any non-zero channel counts (alpha when present)
         img = img[..., 3] if img.shape[2] == 4 else img.max(axis=2)
     return np.ascontiguousarray(img > 0)
@@ -125,7 +127,7 @@ def encode(bits: np.ndarray) -> str:
     """A bool bitmap as base64 PNG text (0 outside, 255 inside)."""
     ok, png = cv2.imencode(".png", np.asarray(bits, dtype=bool).view(np.uint8) * np.uint8(255))
     if not ok:
-        raise MaskShapeError("the PNG encoder failed")
+        raise MaskShapeError(tr("the PNG encoder failed"))
     return base64.b64encode(png.tobytes()).decode("ascii")
 
 
@@ -135,7 +137,7 @@ def from_image_mask(mask: np.ndarray, **kw: Any) -> Shape:
     m = np.asarray(mask, dtype=bool)
     x, y, w, h = cv2.boundingRect(np.ascontiguousarray(m).view(np.uint8))
     if w == 0 or h == 0:
-        raise MaskShapeError("an empty mask has no mask shape")
+        raise MaskShapeError(tr("an empty mask has no mask shape"))
     shape = Shape(MASK, np.array([[x, y], [x + w - 1, y + h - 1]], dtype=np.float64), **kw)
     shape.extra["mask"] = encode(m[y:y + h, x:x + w])
     return shape

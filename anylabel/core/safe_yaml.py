@@ -22,6 +22,7 @@ from typing import Any
 import yaml
 
 from .errors import AnyLabelError
+from .i18n import tr
 
 #: Largest YAML file read (configs, data.yaml and settings are a few KB).
 MAX_BYTES = 4 * 1024 * 1024
@@ -63,17 +64,19 @@ def _expanded_size(root: yaml.Node, source: str | os.PathLike[str] | None) -> in
             on_path.discard(key)
             total = 1 + sum(sizes[id(c)] for c in _children(node))
             if total > MAX_NODES:
-                raise YamlError(source, f"the YAML expands to more than {MAX_NODES:,} values "
-                                "(nested aliases '*name' repeat their anchor's content); refused")
+                raise YamlError(source, tr("the YAML expands to more than {0:,} values (nested aliases "
+                                           "'*name' repeat their "
+                                           "anchor's content); refused").format(MAX_NODES))
             sizes[key] = total
             continue
         if key in sizes:
             continue
         if key in on_path:
-            raise YamlError(source, "the YAML has an alias inside its own anchor (a recursive "
-                            "structure); refused")
+            raise YamlError(source, tr("the YAML has an alias inside its own anchor (a recursive "
+                                       "structure); refused"))
         if depth > MAX_DEPTH:
-            raise YamlError(source, f"the YAML is nested more than {MAX_DEPTH} levels deep; refused")
+            raise YamlError(source, tr("the YAML is nested more than {0} levels deep; refused").format(
+                MAX_DEPTH))
         kids = _children(node)
         if not kids:
             sizes[key] = 1
@@ -97,7 +100,8 @@ def _children(node: yaml.Node) -> list[yaml.Node]:
 def load_yaml_text(text: str, source: str | os.PathLike[str] | None = None) -> Any:
     """Parse YAML text (``source`` names it in errors); raises YamlError."""
     if len(text) > MAX_BYTES:
-        raise YamlError(source, f"the YAML is larger than {MAX_BYTES // (1024 * 1024)} MB; refused")
+        raise YamlError(source, tr("the YAML is larger than {0} MB; refused").format(
+            MAX_BYTES // (1024 * 1024)))
     loader = yaml.SafeLoader(text)
     try:
         node = loader.get_single_node()
@@ -109,14 +113,19 @@ def load_yaml_text(text: str, source: str | os.PathLike[str] | None = None) -> A
         raise
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
-        where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
-        raise YamlError(source, f"not valid YAML{where}: {exc.problem or exc}", mark) from None
+        if mark is not None:
+            problem = tr("not valid YAML at line {0}, column {1}: {2}").format(mark.line + 1, mark.column + 1,
+                                                                           exc.problem or exc)
+        else:
+            problem = tr("not valid YAML: {0}").format(exc.problem or exc)
+        raise YamlError(source, problem, mark) from None
     except yaml.YAMLError as exc:
-        raise YamlError(source, f"not valid YAML: {exc}") from None
+        raise YamlError(source, tr("not valid YAML: {0}").format(exc)) from None
     except RecursionError:
-        raise YamlError(source, f"the YAML is nested too deeply (more than {MAX_DEPTH} levels); refused") from None
+        raise YamlError(source, tr("the YAML is nested too deeply (more than {0} levels); refused").format(
+            MAX_DEPTH)) from None
     except ValueError as exc:  # a scalar PyYAML cannot build: a 5000-digit integer, the date 2024-13-45
-        raise YamlError(source, f"a value cannot be read ({str(exc)[:100]})") from None
+        raise YamlError(source, tr("a value cannot be read ({0})").format(str(exc)[:100])) from None
     finally:
         loader.dispose()
 
@@ -130,16 +139,16 @@ def load_yaml_file(path: str | os.PathLike[str], encoding: str = "utf-8-sig") ->
     except FileNotFoundError:
         raise
     except OSError as exc:
-        raise YamlError(p, f"cannot be read ({exc.strerror or exc})") from None
+        raise YamlError(p, tr("cannot be read ({0})").format(exc.strerror or exc)) from None
     if size > MAX_BYTES:
-        raise YamlError(p, f"the YAML file is {size:,} bytes, more than the {MAX_BYTES // (1024 * 1024)} MB "
-                        "a configuration may have; refused")
+        raise YamlError(p, tr("the YAML file is {0:,} bytes, more than the {1} MB a configuration may have; "
+                              "refused").format(size, MAX_BYTES // (1024 * 1024)))
     try:
         text = p.read_text(encoding=encoding)
     except FileNotFoundError:
         raise
     except OSError as exc:
-        raise YamlError(p, f"cannot be read ({exc.strerror or exc})") from None
+        raise YamlError(p, tr("cannot be read ({0})").format(exc.strerror or exc)) from None
     except UnicodeDecodeError as exc:
-        raise YamlError(p, f"is not UTF-8 text ({exc.reason} at byte {exc.start})") from None
+        raise YamlError(p, tr("is not UTF-8 text ({0} at byte {1})").format(exc.reason, exc.start)) from None
     return load_yaml_text(text, p)

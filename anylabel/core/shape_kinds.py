@@ -20,6 +20,8 @@ from typing import TYPE_CHECKING, Callable
 
 import numpy as np
 
+from .i18n import tr, trn
+
 if TYPE_CHECKING:
     from .shape import Shape
 
@@ -165,7 +167,9 @@ def count_checker(need: int) -> Callable[[np.ndarray, str, str], np.ndarray]:
 
     def check(pts: np.ndarray, where: str, name: str) -> np.ndarray:
         if len(pts) != need:
-            raise ValueError(f"{where}: a {name} needs {need} point{'s' if need != 1 else ''}, got {len(pts)}")
+            raise ValueError(trn("{0}: a {1} needs {2} point, got {3}",
+                                 "{0}: a {1} needs {2} points, got {3}", need).format(
+                where, name, need, len(pts)))
         return pts
 
     return check
@@ -199,7 +203,7 @@ def _rect_read(pts: np.ndarray, where: str, name: str) -> np.ndarray:
     if len(pts) == 4:  # X-AnyLabeling: 4 axis-aligned corners
         return np.array([pts.min(axis=0), pts.max(axis=0)])
     if len(pts) != 2:
-        raise ValueError(f"{where}: a rectangle needs 2 or 4 points, got {len(pts)}")
+        raise ValueError(tr("{0}: a rectangle needs 2 or 4 points, got {1}").format(where, len(pts)))
     return pts
 
 
@@ -311,7 +315,7 @@ def _mask_to_mask(shape: "Shape", height: int, width: int) -> np.ndarray:
 def _points_extent(shape: "Shape") -> tuple[float, float, float, float]:
     pts = shape.points
     if len(pts) == 0:
-        raise ValueError("shape has no points")
+        raise ValueError(tr("shape has no points"))
     x0, y0 = pts.min(axis=0)
     x1, y1 = pts.max(axis=0)
     return float(x0), float(y0), float(x1), float(y1)

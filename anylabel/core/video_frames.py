@@ -22,6 +22,7 @@ import numpy as np
 
 from .atomic import atomic_write_text, temp_path_for
 from .errors import AnyLabelError
+from .i18n import tr
 
 VIDEO_EXTENSIONS: frozenset[str] = frozenset({
     ".mp4", ".avi", ".mov", ".mkv", ".webm", ".m4v", ".mpg", ".mpeg", ".wmv", ".flv", ".ts", ".mts",
@@ -76,11 +77,12 @@ def _open(path: Path):
     import cv2
 
     if not path.is_file():
-        raise VideoError(path, "file not found")
+        raise VideoError(path, tr("file not found"))
     cap = cv2.VideoCapture(str(path))
     if not cap.isOpened():
         cap.release()
-        raise VideoError(path, "cannot be opened as a video (not a video, damaged, or a codec OpenCV lacks)")
+        raise VideoError(path, tr("cannot be opened as a video (not a video, damaged, or a codec OpenCV "
+                                  "lacks)"))
     return cap
 
 
@@ -103,7 +105,7 @@ def probe_video(path: str | os.PathLike[str]) -> VideoInfo:
         info = _info(cap, p)
         ok, frame = cap.read()
         if not ok or frame is None:
-            raise VideoError(p, "no frame could be decoded (empty or damaged video)")
+            raise VideoError(p, tr("no frame could be decoded (empty or damaged video)"))
         if not info.width or not info.height:
             info = VideoInfo(p, info.frame_count, info.fps, frame.shape[1], frame.shape[0])
         return info
@@ -131,7 +133,7 @@ def _write_frame(path: Path, bgr: np.ndarray, ext: str, quality: int) -> None:
     params = [cv2.IMWRITE_JPEG_QUALITY, int(quality)] if ext in (".jpg", ".jpeg") else []
     ok, buf = cv2.imencode(ext, bgr, params)
     if not ok:
-        raise VideoError(path, f"cannot encode a frame as {ext}")
+        raise VideoError(path, tr("cannot encode a frame as {0}").format(ext))
     tmp = temp_path_for(path)
     try:
         with open(tmp, "wb") as fh:
@@ -155,11 +157,11 @@ def extract_frames(video: str | os.PathLike[str], out_dir: str | os.PathLike[str
 
     src = Path(video)
     if interval < 1:
-        raise ValueError("interval must be at least 1")
+        raise ValueError(tr("interval must be at least 1"))
     if start < 1:
-        raise ValueError("start must be at least 1 (frames are numbered from 1)")
+        raise ValueError(tr("start must be at least 1 (frames are numbered from 1)"))
     if end is not None and end < start:
-        raise ValueError(f"end ({end}) is before start ({start})")
+        raise ValueError(tr("end ({0}) is before start ({1})").format(end, start))
     ext = ext if ext.startswith(".") else "." + ext
     ext = ext.lower()
     folder = Path(out_dir) if out_dir is not None else default_frames_dir(src)
@@ -212,7 +214,8 @@ def extract_frames(video: str | os.PathLike[str], out_dir: str | os.PathLike[str
                         break
             number += 1
         if not decoded_any:
-            raise VideoError(src, "no frame could be decoded (empty or damaged video, or start beyond its end)")
+            raise VideoError(src, tr("no frame could be decoded (empty or damaged video, or start beyond "
+                                     "its end)"))
     finally:
         cap.release()
     if width and height and (width, height) != (info.width, info.height):

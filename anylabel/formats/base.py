@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterator, Protocol
 
+from ..core.i18n import tr, tr_noop
 from ..core.shape import Shape
 
 ImageSize = tuple[int, int]  # (width, height) in pixels
@@ -145,6 +146,9 @@ class Importer(Protocol):
     def count(self) -> int: ...
 
 
+#: The actions of a Summary, marked for the message catalogue (``lines`` translates them).
+ACTIONS = (tr_noop("export"), tr_noop("import"))
+
 ProgressFn = Callable[[str, int, int], None]  # (stage, done, total)
 CancelFn = Callable[[], bool]
 
@@ -153,7 +157,7 @@ CancelFn = Callable[[], bool]
 class Summary:
     """What a run did, for the CLI's last lines and the GUI's closing dialog."""
 
-    action: str  # "export" / "import"
+    action: str  # "export" / "import" (a key; ACTIONS names them for the catalogue)
     fmt: str
     images: int = 0
     files_written: int = 0
@@ -208,25 +212,28 @@ class Summary:
         return files
 
     def lines(self) -> list[str]:
+        """The summary as text, in the current message language. Skip reasons are often
+        the constants of ``convert.py`` (marked, not translated, where they are defined)
+        and are translated here; other texts were made in the language already."""
         out = [
-            f"{self.action} {self.fmt}: {self.images} image(s), {self.files_written} file(s) written, "
-            f"{self.shapes_written} shape(s) converted"
+            tr("{0} {1}: {2} image(s), {3} file(s) written, {4} shape(s) converted").format(
+                tr(self.action), self.fmt, self.images, self.files_written, self.shapes_written)
         ]
         for (shape_type, reason), n in sorted(self.skipped.items()):
-            out.append(f"  skipped {n} {shape_type} shape(s): {reason}")
+            out.append(tr("  skipped {0} {1} shape(s): {2}").format(n, shape_type, tr(reason)))
             files = self.skipped_in.get((shape_type, reason))
             if files:
-                out.append(f"    in {_some(files)}")
+                out.append(tr("    in {0}").format(_some(files)))
         if self.left_out:
-            out.append(f"  {len(self.left_out)} file(s) left out:")
+            out.append(tr("  {0} file(s) left out:").format(len(self.left_out)))
             out.extend(f"    {path}: {reason}" for path, reason in self.left_out[:LISTED])
             if len(self.left_out) > LISTED:
-                out.append(f"    ... and {len(self.left_out) - LISTED} more")
-        out.extend(f"  note: {n}" for n in self.notes)
+                out.append(tr("    ... and {0} more").format(len(self.left_out) - LISTED))
+        out.extend(tr("  note: {0}").format(n) for n in self.notes)
         if self.cancelled:
-            out.append("  cancelled before the end: the output is incomplete")
+            out.append(tr("  cancelled before the end: the output is incomplete"))
         if self.failures:
-            out.append(f"  {len(self.failures)} file(s) failed:")
+            out.append(tr("  {0} file(s) failed:").format(len(self.failures)))
             out.extend(f"    {path}: {problem}" for path, problem in self.failures)
         return out
 
@@ -242,7 +249,7 @@ LISTED_INLINE = 5
 def _some(files: list[str]) -> str:
     shown = ", ".join(files[:LISTED_INLINE])
     more = len(files) - LISTED_INLINE
-    return shown if more <= 0 else f"{shown} and {more} more file(s)"
+    return shown if more <= 0 else tr("{0} and {1} more file(s)").format(shown, more)
 
 
 def printable_path(path: str | os.PathLike[str]) -> str:

@@ -27,6 +27,7 @@ from .. import __version__
 from ..core.atomic import atomic_write_text
 from ..core.size_limits import DeclaredSizeError, confirmed_size
 from ..core import shape_kinds
+from ..core.i18n import tr_noop
 from ..core.shape import MASK, Shape
 from .base import ExportContext, ExportItem, FormatError, ImageSize, Skip
 from .coco_area import polygon_areas, rectangle_area, union_area
@@ -35,7 +36,7 @@ from .pose_keypoints import describe_derived, keypoint_names_by_class, merge_key
 from .yolo import NO_BOX_FOR_KEYPOINT, NOT_A_KEYPOINT_NAME, group_keypoints, keypoints_for
 
 PoseConfig = dict[str, list[str]]
-NO_POSE_CONFIG = "points are written only as keypoints, which need a pose config"
+NO_POSE_CONFIG = tr_noop("points are written only as keypoints, which need a pose config")
 
 
 def categories(

@@ -16,6 +16,7 @@ import numpy as np
 from ..core.errors import LabelFileError
 from ..core.folder_index import scan_folder
 from ..core.geometry import mask_to_polygons, rotated_box_from_corners
+from ..core.i18n import tr, tr_noop
 from ..core.label_file import parse_json_bytes
 from ..core.shape import CIRCLE, POINT, POLYGON, RECTANGLE, ROTATION, Shape
 from ..core.size_limits import DeclaredSizeError, checked_size, confirmed_size
@@ -33,13 +34,13 @@ def _num_list(raw: Any, where: str, what: str) -> list[float]:
         except (TypeError, OverflowError):
             pass
     if not isinstance(raw, list):
-        raise FormatError(f"{where}: '{what}' must be a list of numbers")
+        raise FormatError(tr("{0}: '{1}' must be a list of numbers").format(where, what))
     try:
         values = [float(v) for v in raw]
     except (TypeError, ValueError, OverflowError):  # OverflowError: an integer beyond any float
-        raise FormatError(f"{where}: '{what}' must be a list of numbers") from None
+        raise FormatError(tr("{0}: '{1}' must be a list of numbers").format(where, what)) from None
     if not all(math.isfinite(v) for v in values):
-        raise FormatError(f"{where}: '{what}' contains NaN or infinite values")
+        raise FormatError(tr("{0}: '{1}' contains NaN or infinite values").format(where, what))
     return values
 
 
@@ -76,8 +77,8 @@ def parse_annotation(
                 flats.append(v)
             elif v:
                 raise FormatError(
-                    f"{where}: a segmentation polygon needs an even number of values "
-                    f"for at least 3 points, got {len(v)}"
+                    tr("{0}: a segmentation polygon needs an even number of values for at least 3 "
+                       "points, got {1}").format(where, len(v))
                 )
     elif isinstance(seg, dict):  # RLE (crowd regions): outline the mask
         polys = mask_to_polygons(rle_decode(seg, where, image_size), tolerance=0.5)
@@ -98,7 +99,7 @@ def parse_annotation(
     shapes: list[Shape] = []
     if not polys:
         if len(bbox) != 4 or bbox[2] <= 0 or bbox[3] <= 0:
-            raise FormatError(f"{where}: no polygon and no usable bbox")
+            raise FormatError(tr("{0}: no polygon and no usable bbox").format(where))
         x, y, w, h = bbox
         shapes.append(make(RECTANGLE, np.array([[x, y], [x + w, y + h]])))
     elif len(polys) == 1 and shape_type == ROTATION and len(polys[0]) == 4:
@@ -131,7 +132,7 @@ def rle_counts(text: str) -> list[int]:
         x, k, more = 0, 0, True
         while more:
             if p >= len(text):
-                raise ValueError("the RLE string ends inside a number")
+                raise ValueError(tr("the RLE string ends inside a number"))
             c = ord(text[p]) - 48
             x |= (c & 0x1F) << (5 * k)
             more = bool(c & 0x20)
@@ -151,20 +152,21 @@ def rle_decode(seg: dict[str, Any], where: str = "annotation", image_size: Image
     limit) before the mask is allocated."""
     try:
         h_raw, w_raw = seg["size"]
-        w, h = checked_size(w_raw, h_raw, what="RLE size")
+        w, h = checked_size(w_raw, h_raw, what=tr_noop("RLE size"))
     except DeclaredSizeError as exc:
         raise FormatError(f"{where}: {exc}") from None
     except (KeyError, TypeError, ValueError) as exc:
-        raise FormatError(f"{where}: unreadable RLE segmentation (size: {exc})") from None
+        raise FormatError(tr("{0}: unreadable RLE segmentation (size: {1})").format(where, exc)) from None
     if image_size is not None and (w, h) != tuple(image_size):
-        raise FormatError(f"{where}: RLE size {w} x {h} is not the image's size {image_size[0]} x {image_size[1]}")
+        raise FormatError(tr("{0}: RLE size {1} x {2} is not the image's size {3} x {4}").format(
+            where, w, h, image_size[0], image_size[1]))
     try:
         raw = seg["counts"]
         counts = rle_counts(raw) if isinstance(raw, str) else [int(c) for c in raw]
     except (KeyError, TypeError, ValueError, OverflowError) as exc:
-        raise FormatError(f"{where}: unreadable RLE segmentation ({exc})") from None
+        raise FormatError(tr("{0}: unreadable RLE segmentation ({1})").format(where, exc)) from None
     if any(c < 0 for c in counts) or sum(counts) > h * w:
-        raise FormatError(f"{where}: RLE segmentation does not fit its size {h}x{w}")
+        raise FormatError(tr("{0}: RLE segmentation does not fit its size {1}x{2}").format(where, h, w))
     flat = np.zeros(h * w, dtype=bool)
     pos = 0
     for i, c in enumerate(counts):
@@ -214,9 +216,9 @@ class CocoImporter:
             with open(path, "rb") as fh:
                 raw = fh.read()
         except FileNotFoundError:
-            raise FormatError(f"{path}: file not found") from None
+            raise FormatError(tr("{0}: file not found").format(path)) from None
         except OSError as exc:
-            raise FormatError(f"{path}: cannot be read ({exc})") from None
+            raise FormatError(tr("{0}: cannot be read ({1})").format(path, exc)) from None
         try:  # the label-file parser: orjson, and the standard library for what it refuses
             data = parse_json_bytes(raw, path, refuse_surrogates=False)
         except LabelFileError as exc:
@@ -226,9 +228,10 @@ class CocoImporter:
             or not isinstance(data.get("images"), list)
             or not isinstance(data.get("annotations", []), list)
         ):
-            raise FormatError(f"{path}: not a COCO file (needs 'images' and 'annotations' lists)")
+            raise FormatError(tr("{0}: not a COCO file (needs 'images' and 'annotations' lists)").format(
+                path))
         if not isinstance(data.get("categories", []), list):
-            raise FormatError(f"{path}: 'categories' must be a list")
+            raise FormatError(tr("{0}: 'categories' must be a list").format(path))
         self.data = data
         self.notes: list[str] = []
 
@@ -253,14 +256,15 @@ class CocoImporter:
             if isinstance(c, dict) and _is_id(c.get("id")):
                 cats[c.get("id")] = c
             else:
-                yield ImportFailure(src, f"a 'categories' entry without a usable id: {str(c)[:60]}")
+                yield ImportFailure(src, tr("a 'categories' entry without a usable id: {0}").format(
+                    str(c)[:60]))
         by_image: dict[Any, list[dict[str, Any]]] = {}
         for ann in self.data.get("annotations", []):
             if isinstance(ann, dict) and _is_id(ann.get("image_id")):
                 by_image.setdefault(ann.get("image_id"), []).append(ann)
             else:
                 what = f"annotation {ann.get('id')!r}" if isinstance(ann, dict) else "an 'annotations' entry"
-                yield ImportFailure(src, f"{what} has no usable image_id")
+                yield ImportFailure(src, tr("{0} has no usable image_id").format(what))
         self._cats = cats
         index = scan_folder(self.ctx.images_dir)
         names = set(index.names)
@@ -271,11 +275,12 @@ class CocoImporter:
         matched_by_stem: list[tuple[str, str]] = []
         for img in self.data["images"]:
             if not isinstance(img, dict):
-                yield ImportFailure(src, "an 'images' entry is not an object")
+                yield ImportFailure(src, tr("an 'images' entry is not an object"))
                 continue
             file_name = str(img.get("file_name", ""))
             if not _is_id(img.get("id")):
-                yield ImportFailure(src, f"image {file_name!r}: id {img.get('id')!r} is not a number or text")
+                yield ImportFailure(src, tr("image {0!r}: id {1!r} is not a number or text").format(
+                    file_name, img.get('id')))
                 continue
             anns = by_image.get(img.get("id"), [])
             if not anns:
@@ -288,7 +293,8 @@ class CocoImporter:
                 found = by_stem.get(base) or by_stem.get(stem)
                 if found is None:
                     yield ImportFailure(
-                        src, f"image {file_name!r} (id {img.get('id')}) not found in {self.ctx.images_dir}"
+                        src, tr("image {0!r} (id {1}) not found in {2}").format(
+                            file_name, img.get('id'), self.ctx.images_dir)
                     )
                     continue
                 matched_by_stem.append((file_name, found))
@@ -298,15 +304,18 @@ class CocoImporter:
                 try:
                     size = confirmed_size((img.get("width"), img.get("height")), index.folder / base)
                 except DeclaredSizeError as exc:
-                    yield ImportFailure(src, f"image {file_name!r} (id {img.get('id')}): {exc}")
+                    yield ImportFailure(src, tr("image {0!r} (id {1}): {2}").format(
+                        file_name, img.get('id'), exc))
                     continue
             yield PlannedItem(index.folder / base, (file_name, size, anns))
         if matched_by_stem:
             (given, found), more = matched_by_stem[0], len(matched_by_stem) - 1
-            self.notes.append(
-                f"{len(matched_by_stem)} image(s) matched by file stem, not by exact name "
-                f"({given!r} -> {found!r}{f' and {more} more' if more else ''})"
-            )
+            if more:
+                note = tr("{0} image(s) matched by file stem, not by exact name ({1!r} -> {2!r} and {3} "
+                          "more)")
+            else:
+                note = tr("{0} image(s) matched by file stem, not by exact name ({1!r} -> {2!r})")
+            self.notes.append(note.format(len(matched_by_stem), given, found, more))
 
     def builder(self) -> "CocoBuilder":
         """What builds the shapes of ``plan``'s entries, without the dataset it was read from."""
@@ -363,5 +372,5 @@ class CocoBuilder:
                     fresh += 1
                 shapes.extend(new)
         except FormatError as exc:
-            return ImportFailure(self.src, f"image {file_name!r}: {exc}")
+            return ImportFailure(self.src, tr("image {0!r}: {1}").format(file_name, exc))
         return ImportItem(planned.image_path, shapes, size)

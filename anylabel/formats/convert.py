@@ -15,25 +15,26 @@ import numpy as np
 
 from ..core import mask_shape, shape_kinds
 from ..core.geometry import bounding_box, outline
+from ..core.i18n import tr_noop
 from ..core.shape import MASK, POLYGON, RECTANGLE, Shape
 from ..core.shape_kinds import BOX, OUTLINE, ROTATED
 from .base import ImageSize, Skip
 
-NOT_AN_AREA = "lines, line strips and points cover no area"
-TOO_FEW_POINTS = "fewer than 3 points: not a polygon"
-ZERO_AREA = "zero width or height"
-OUTSIDE = "entirely outside the image"
-NOT_FINITE = "NaN or infinite coordinates"
-NOT_ROTATED = "only rotated boxes, rectangles and 4-point polygons are rotated boxes"
-NOT_A_BOX = "this shape type has no box form"
-NOT_A_POLYGON = "this shape type has no polygon form"
-NOT_IN_CLASSES = "label not in the class list"
-EMPTY_MASK = "the mask bitmap has no set pixels inside the image"
+NOT_AN_AREA = tr_noop("lines, line strips and points cover no area")
+TOO_FEW_POINTS = tr_noop("fewer than 3 points: not a polygon")
+ZERO_AREA = tr_noop("zero width or height")
+OUTSIDE = tr_noop("entirely outside the image")
+NOT_FINITE = tr_noop("NaN or infinite coordinates")
+NOT_ROTATED = tr_noop("only rotated boxes, rectangles and 4-point polygons are rotated boxes")
+NOT_A_BOX = tr_noop("this shape type has no box form")
+NOT_A_POLYGON = tr_noop("this shape type has no polygon form")
+NOT_IN_CLASSES = tr_noop("label not in the class list")
+EMPTY_MASK = tr_noop("the mask bitmap has no set pixels inside the image")
 #: Coordinates farther than this from the origin are no position in any image (a broken or
 #: hostile file: 1e308, 25-digit numbers); beyond it float32 (OpenCV) and products of
 #: coordinates (areas) lose all meaning, so such shapes are left out and reported.
 COORD_LIMIT = 1e9
-TOO_FAR = "coordinates beyond ±1e9 pixels"
+TOO_FAR = tr_noop("coordinates beyond ±1e9 pixels")
 
 T = TypeVar("T")
 

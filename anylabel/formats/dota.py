@@ -13,6 +13,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..core.i18n import tr
 from ..core.shape import Shape
 from .base import ExportContext, ExportItem, FormatError, ImageSize, ImportContext, Skip, fmt_num
 from .convert import NOT_IN_CLASSES, as_rotated, skip
@@ -42,13 +43,16 @@ def parse(lines: list[str]) -> list[Shape]:
             continue
         parts = text.split()
         if len(parts) < 9:
-            raise FormatError(f"line {i}: needs 'x1 y1 ... x4 y4 class [difficult]', got {len(parts)} values")
+            raise FormatError(tr("line {0}: needs 'x1 y1 ... x4 y4 class [difficult]', got {1} "
+                                 "values").format(
+                i, len(parts)))
         try:
             coords = [float(v) for v in parts[:8]]
         except ValueError:
-            raise FormatError(f"line {i}: the first 8 values must be numbers: {text[:60]!r}") from None
+            raise FormatError(tr("line {0}: the first 8 values must be numbers: {1!r}").format(
+                i, text[:60])) from None
         if not all(math.isfinite(v) for v in coords):
-            raise FormatError(f"line {i}: NaN or infinite coordinate")
+            raise FormatError(tr("line {0}: NaN or infinite coordinate").format(i))
         rest = parts[8:]
         difficult = False
         if len(rest) >= 2 and rest[-1] in ("0", "1"):

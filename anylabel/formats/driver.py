@@ -24,6 +24,7 @@ from ..core.class_list import ClassListError, class_name_problem, read_class_lis
 from ..core.errors import LabelFileError
 from ..core.folder_index import natural_key, scan_folder
 from ..core.geometry import is_area_shape
+from ..core.i18n import tr
 from ..core.image_io import image_size
 from ..core.label_file import LABEL_SUFFIX, ImageAnnotation, read_label_file
 from ..core.safe_yaml import load_yaml_file
@@ -64,7 +65,7 @@ def load_classes(path: str | os.PathLike[str]) -> list[str]:
     except ClassListError as exc:
         raise FormatError(str(exc)) from None
     if not names:
-        raise FormatError(f"{os.fspath(path)}: the class file is empty")
+        raise FormatError(tr("{0}: the class file is empty").format(os.fspath(path)))
     return names
 
 
@@ -82,19 +83,19 @@ def load_pose_config(path: str | os.PathLike[str]) -> tuple[dict[str, list[str]]
     try:
         data = load_yaml_file(p)
     except FileNotFoundError:
-        raise FormatError(f"{p}: pose config not found") from None
+        raise FormatError(tr("{0}: pose config not found").format(p)) from None
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
-        raise FormatError(f"{p}: pose config cannot be read ({exc})") from None
+        raise FormatError(tr("{0}: pose config cannot be read ({1})").format(p, exc)) from None
     if not isinstance(data, dict):
-        raise FormatError(f"{p}: the pose config must be a mapping of class -> keypoint names")
+        raise FormatError(tr("{0}: the pose config must be a mapping of class -> keypoint names").format(p))
     classes = data.get("classes", data)
     extras = {k: data[k] for k in ("skeleton", "flip_idx") if k in data and "classes" in data}
     if not isinstance(classes, dict) or not classes:
-        raise FormatError(f"{p}: 'classes' must map each class to its list of keypoint names")
+        raise FormatError(tr("{0}: 'classes' must map each class to its list of keypoint names").format(p))
     out: dict[str, list[str]] = {}
     for name, kps in classes.items():
         if not isinstance(kps, list) or not all(isinstance(k, (str, int)) for k in kps):
-            raise FormatError(f"{p}: the keypoints of {name!r} must be a list of names")
+            raise FormatError(tr("{0}: the keypoints of {1!r} must be a list of names").format(p, name))
         out[str(name)] = [str(k) for k in kps]
     return out, extras
 
@@ -121,9 +122,10 @@ def parse_split(text: str) -> tuple[float, float, float]:
     try:
         parts = [float(v) for v in text.replace(" ", "").split(",") if v]
     except ValueError:
-        raise FormatError(f"--split {text!r}: expected numbers like 0.8,0.2 or 0.7,0.2,0.1") from None
+        raise FormatError(tr("--split {0!r}: expected numbers like 0.8,0.2 or 0.7,0.2,0.1").format(
+            text)) from None
     if not 2 <= len(parts) <= 3 or any(v < 0 for v in parts) or sum(parts) <= 0:
-        raise FormatError(f"--split {text!r}: expected 2 or 3 non-negative numbers like 0.8,0.2")
+        raise FormatError(tr("--split {0!r}: expected 2 or 3 non-negative numbers like 0.8,0.2").format(text))
     parts += [0.0] * (3 - len(parts))
     total = sum(parts)
     return parts[0] / total, parts[1] / total, parts[2] / total
@@ -189,7 +191,7 @@ def list_rows(images_dir: Path, options: ExportOptions, summary: Summary | None 
     index = scan_folder(images_dir)
     if summary is not None:
         for path in label_files_without_image(index):
-            summary.leave_out(path, "a label file with no image of the same name beside it; not exported")
+            summary.leave_out(path, tr("a label file with no image of the same name beside it; not exported"))
     # Plain string joins: a Path per image costs a fifth of a second at 10,000 images.
     folder = "" if str(index.folder) == "." else os.path.join(str(index.folder), "")  # "a.json", not "./a.json"
     rows: list[Row] = []
@@ -225,8 +227,8 @@ def class_name_failure(shapes: list[Any]) -> str | None:
         problem = class_name_problem(s.label)
         if problem and is_area_shape(s):
             return (
-                f"shape {i} ({s.label!r}): the label {problem}, so it cannot be a class name "
-                "(classes.txt holds one name per line); fix the label"
+                tr("shape {0} ({1!r}): the label {2}, so it cannot be a class name (classes.txt "
+                   "holds one name per line); fix the label").format(i, s.label, problem)
             )
     return None
 
@@ -239,8 +241,9 @@ def load_row(row: Row, class_names_checked: bool = True) -> ExportItem | tuple[s
     if bad_name is not None:
         # Dataset files (json, xml, txt lists) are UTF-8 text: such a name cannot be written
         # into them, so the image is reported instead of crashing the whole export.
-        what = "file" if bad_name == image.name else "folder"
-        return str(image), f"the {what} name is not valid UTF-8; rename it to export this image"
+        if bad_name == image.name:
+            return str(image), tr("the file name is not valid UTF-8; rename it to export this image")
+        return str(image), tr("the folder name is not valid UTF-8; rename it to export this image")
     if label is not None:
         try:
             ann = read_label_file(label)
@@ -257,7 +260,9 @@ def load_row(row: Row, class_names_checked: bool = True) -> ExportItem | tuple[s
         try:
             w, h = image_size(image)
         except Exception as exc:  # noqa: BLE001  # any decoder error means "unreadable image"
-            problem = f"image size unknown: not in the label file and the image cannot be read ({exc})"
+            problem = tr("image size unknown: not in the label file and the image cannot be read "
+                         "({0})").format(
+                exc)
             return str(image), problem
     return ExportItem(image, (int(w), int(h)), ann.shapes, label_path=None if label is None else Path(label))
 
@@ -273,7 +278,9 @@ def _is_utf8(name: str) -> bool:
 def _check_inside_input(image: Path) -> None:
     real = image.resolve()
     if not real.is_relative_to(image.parent.resolve()):
-        raise FormatError(f"is a link to {real}, outside the input folder; not copied into the dataset")
+        raise FormatError(tr("is a link to {0}, outside the input folder; not copied into the "
+                             "dataset").format(
+            real))
 
 
 def add_item(exporter: Any, item: ExportItem, out: Path, tally: Summary) -> int:
@@ -293,7 +300,8 @@ def add_item(exporter: Any, item: ExportItem, out: Path, tally: Summary) -> int:
         tally.fail(item.image_path, str(exc))
     except OSError as exc:
         tally.fail(
-            getattr(exc, "filename", None) or item.image_path, f"cannot be written ({exc.strerror or exc})"
+            getattr(exc, "filename", None) or item.image_path, tr("cannot be written ({0})").format(
+                exc.strerror or exc)
         )
     else:
         tally.images += 1
@@ -318,24 +326,26 @@ def _resolve_classes(
         in_use = found()
         missing = [c for c in (in_use or []) if c not in set(classes)]
         if missing and options.add_new_classes:
-            summary.notes.append(f"class(es) appended to the list of {classes_file}: {', '.join(missing)}")
+            summary.notes.append(tr("class(es) appended to the list of {0}: {1}").format(
+                classes_file, ', '.join(missing)))
             classes = classes + missing
         elif missing:
             summary.notes.append(
-                f"label(s) not in {classes_file} are skipped: {', '.join(missing)} "
-                "(add them to the file, or use --add-new-classes to append them)"
+                tr("label(s) not in {0} are skipped: {1} (add them to the file, or use "
+                   "--add-new-classes to append them)").format(classes_file, ', '.join(missing))
             )
         return classes
     if spec.needs_pose and options.pose_config:
         try:  # the other sources are checked already: the strict reader, the label files
-            strict_class_list_text(options.pose_config, "the pose config")
+            strict_class_list_text(options.pose_config, tr("the pose config"))
         except ClassListError as exc:
             summary.fail(options.extra.get("pose_config_path", "pose config"), str(exc))
             return None
         return list(options.pose_config)
     classes = found()
     if classes is not None:
-        summary.notes.append(f"{len(classes)} class(es) taken from the label files (no class file given)")
+        summary.notes.append(tr("{0} class(es) taken from the label files (no class file given)").format(
+            len(classes)))
     return classes
 
 
@@ -382,11 +392,11 @@ def _choose_class_file(
         except FormatError as exc:
             raise ClassFileProblem.from_error(classes_file, exc) from None
         if existing is not None and planned[: len(existing)] != existing:
-            given = f"--classes {classes_file}" if classes_file else "the pose config's classes"
+            given = f"--classes {classes_file}" if classes_file else tr("the pose config's classes")
             raise ClassFileProblem(
                 out_file,
-                f"lists other classes than {given}; it is not overwritten "
-                "(remove it, make them agree, or choose another output folder)",
+                tr("lists other classes than {0}; it is not overwritten (remove it, make them "
+                   "agree, or choose another output folder)").format(given),
             )
         return Path(classes_file) if classes_file else None
     if existing is not None:
@@ -394,7 +404,7 @@ def _choose_class_file(
             other = existing_class_list(src_file)
             if other is not None and other != existing:
                 raise ClassFileProblem(
-                    out_file, f"{src_file} lists different classes; pass --classes to choose one"
+                    out_file, tr("{0} lists different classes; pass --classes to choose one").format(src_file)
                 )
         return out_file
     if existing_class_list(src_file) is not None:
@@ -433,10 +443,11 @@ def export_dataset(
     summary = Summary("export", spec.name)
     src, out = Path(images_dir), Path(out_dir)
     if not src.is_dir():
-        summary.fail(src, "not a folder of images")
+        summary.fail(src, tr("not a folder of images"))
         return summary
     if options.split and not spec.splittable:
-        summary.fail(out, f"--split is available for {', '.join(n for n in _splittable())}, not {spec.name}")
+        summary.fail(out, tr("--split is available for {0}, not {1}").format(
+            ', '.join(n for n in _splittable()), spec.name))
         return summary
 
     if spec.uses_classes:
@@ -447,7 +458,7 @@ def export_dataset(
             summary.fail(exc.path, exc.problem)
             return summary
         if auto and classes_file:
-            summary.notes.append(f"class list read from {classes_file} (index = line number)")
+            summary.notes.append(tr("class list read from {0} (index = line number)").format(classes_file))
 
     rows = list_rows(src, options, summary)
     subsets = (
@@ -473,7 +484,8 @@ def export_dataset(
         except PoolUnavailable as exc:
             # e.g. a host program whose main module spawned workers cannot re-import
             del summary.notes[mark[0] :], summary.failures[mark[1] :]
-            summary.notes.append(f"worker processes unavailable ({exc}); converted in one process")
+            summary.notes.append(tr("worker processes unavailable ({0}); converted in one process").format(
+                exc))
     if not done_in_parallel:
         state = _export_serial(spec, rows, subsets, out, classes_file, options, summary, progress, cancelled)
     if state is None:
@@ -498,12 +510,12 @@ def export_dataset(
             used = set(subsets.values())
             summary.outputs.append(write_data_yaml(out, classes, used, spec.task, options))
     except ClassListError as exc:
-        summary.fail(out / CLASSES_FILE, f"not written: {exc}")
+        summary.fail(out / CLASSES_FILE, tr("not written: {0}").format(exc))
     except (OSError, FormatError) as exc:
-        summary.fail(out, f"cannot be written ({exc})")
+        summary.fail(out, tr("cannot be written ({0})").format(exc))
     summary.files_written = exporter.files_written + len(summary.outputs) - kept + copied
     if summary.skipped:
-        summary.notes.append("skipped shapes are not errors: the format cannot hold them (listed above)")
+        summary.notes.append(tr("skipped shapes are not errors: the format cannot hold them (listed above)"))
     return summary
 
 

@@ -18,6 +18,7 @@ import yaml
 
 from ..core.bulk import AtomicBatch, with_paused_gc
 from ..core.errors import LabelFileError
+from ..core.i18n import tr, tr_noop
 from ..core.label_file import label_path_for, new_annotation_for, read_label_file, write_label_file
 from ..core.safe_yaml import load_yaml_file
 from .base import (
@@ -44,11 +45,11 @@ def _names_from_data_yaml(src: Path) -> tuple[list[str], Path] | None:
         except yaml.YAMLError as exc:  # YamlError (refused, not valid YAML) is one too
             raise ClassFileProblem(path, getattr(exc, "problem", None) or f"not valid YAML ({exc})") from None
         except (OSError, UnicodeDecodeError) as exc:
-            raise ClassFileProblem(path, f"cannot be read ({exc})") from None
+            raise ClassFileProblem(path, tr("cannot be read ({0})").format(exc)) from None
         if data is None:
             return None
         if not isinstance(data, dict):
-            raise ClassFileProblem(path, "is not a mapping (expected 'names:' and the split folders)")
+            raise ClassFileProblem(path, tr("is not a mapping (expected 'names:' and the split folders)"))
         names = data.get("names")
         if names is None:
             return None
@@ -56,10 +57,12 @@ def _names_from_data_yaml(src: Path) -> tuple[list[str], Path] | None:
             try:
                 return [str(names[k]) for k in sorted(names, key=int)], path
             except (TypeError, ValueError):
-                raise ClassFileProblem(path, "'names' must map class indices (0, 1, ...) to names") from None
+                raise ClassFileProblem(path, tr("'names' must map class indices (0, 1, ...) to "
+                                                "names")) from None
         if isinstance(names, list):
             return [str(n) for n in names], path
-        raise ClassFileProblem(path, f"'names' must be a list or a map of names, not {type(names).__name__}")
+        raise ClassFileProblem(path, tr("'names' must be a list or a map of names, not {0}").format(
+            type(names).__name__))
     return None
 
 
@@ -77,7 +80,7 @@ def import_dataset(
     """Read ``source`` as ``fmt`` and write AnyLabel label files next to the images of
     ``images_dir``. Existing label files are kept unless ``on_exists`` is merge/overwrite."""
     if on_exists not in ON_EXISTS:
-        raise ValueError(f"on_exists must be one of {ON_EXISTS}")
+        raise ValueError(tr("on_exists must be one of {0}").format(ON_EXISTS))
     spec = get_format(fmt)
     options = options or ExportOptions()
     progress = progress or no_progress
@@ -85,10 +88,10 @@ def import_dataset(
     summary = Summary("import", spec.name)
     src, images = Path(source), Path(images_dir)
     if spec.importer is None:
-        summary.fail(src, f"importing {spec.name} is not supported")
+        summary.fail(src, tr("importing {0} is not supported").format(spec.name))
         return summary
     if not images.is_dir():
-        summary.fail(images, "not a folder of images")
+        summary.fail(images, tr("not a folder of images"))
         return summary
     classes: list[str] | None = None
     if classes_file:
@@ -105,12 +108,12 @@ def import_dataset(
             # the same as no file, as on export.
             classes = existing_class_list(src / CLASSES_FILE)
             if classes is not None:
-                summary.notes.append(f"class names read from {src / CLASSES_FILE}")
+                summary.notes.append(tr("class names read from {0}").format(src / CLASSES_FILE))
         elif src.is_dir() and spec.needs_class_names:
             found = _names_from_data_yaml(src)
             if found:
                 classes, where = found
-                summary.notes.append(f"class names read from {where}")
+                summary.notes.append(tr("class names read from {0}").format(where))
         ctx = ImportContext(src, images, classes, options)
         importer = spec.importer(ctx)
     except ClassFileProblem as exc:  # names its own file (classes.txt, data.yaml)
@@ -120,7 +123,7 @@ def import_dataset(
         summary.fail(src, ClassFileProblem.from_error(src, exc).problem)
         return summary
     if spec.uses_classes and classes is None and spec.needs_class_names:
-        summary.notes.append("no class file: labels are the class indices")
+        summary.notes.append(tr("no class file: labels are the class indices"))
     total = importer.count()
     tally = _Tally(summary)
     planned = _parallel_plan(importer, total, options)
@@ -147,9 +150,11 @@ def import_dataset(
             tally.record(outcome)
     summary.notes.extend(getattr(importer, "notes", []))  # e.g. COCO images matched by stem
     if tally.present:
-        summary.notes.append(f"{tally.present} shape(s) already in the label files were not added again")
+        summary.notes.append(tr("{0} shape(s) already in the label files were not added again").format(
+            tally.present))
     if tally.unchanged:
-        summary.notes.append(f"{tally.unchanged} label file(s) had nothing new and were left as they were")
+        summary.notes.append(tr("{0} label file(s) had nothing new and were left as they were").format(
+            tally.unchanged))
     return summary
 
 
@@ -162,7 +167,7 @@ def prepare_entry(entry: ImportItem, label_path: Path, on_exists: str) -> tuple[
     try:
         exists = label_path.exists()
         if exists and on_exists == "refuse":
-            return "refused", (str(label_path), REFUSED), 0, 0
+            return "refused", (str(label_path), tr(REFUSED)), 0, 0
         added = entry.shapes
         present = 0
         if exists and on_exists == "merge":
@@ -181,7 +186,7 @@ def prepare_entry(entry: ImportItem, label_path: Path, on_exists: str) -> tuple[
     return "write", ann, len(added), present
 
 
-REFUSED = "a label file already exists; not overwritten (choose merge or overwrite)"
+REFUSED = tr_noop("a label file already exists; not overwritten (choose merge or overwrite)")
 
 
 def failure_of(error: BaseException, image_path: Path | str, before_write: bool = False) -> tuple[str, str]:
@@ -190,8 +195,8 @@ def failure_of(error: BaseException, image_path: Path | str, before_write: bool 
     if isinstance(error, LabelFileError):
         return os.fspath(error.path), error.problem
     if not before_write and isinstance(error, OSError) and error.filename:
-        return os.fspath(error.filename), f"cannot be written ({error.strerror or error})"
-    return os.fspath(image_path), f"cannot be imported ({error})"
+        return os.fspath(error.filename), tr("cannot be written ({0})").format(error.strerror or error)
+    return os.fspath(image_path), tr("cannot be imported ({0})").format(error)
 
 
 class _Tally:
@@ -285,7 +290,8 @@ def _import_in_workers(importer: Any, entries: list[Any], on_exists: str, worker
                 tally.take(result, writes)
             done += len(results)
     except PoolUnavailable as exc:
-        tally.summary.notes.append(f"worker processes unavailable ({exc}); imported in one process")
+        tally.summary.notes.append(tr("worker processes unavailable ({0}); imported in one process").format(
+            exc))
         return exc.resume_at
     if done < len(entries):  # stopped early: cancelled
         tally.summary.cancelled = True

@@ -29,6 +29,7 @@ from ..core import mask_shape
 from ..core.atomic import atomic_write_text
 from ..core.folder_index import scan_folder
 from ..core.geometry import mask_to_polygons, polygon_to_mask
+from ..core.i18n import tr, tr_noop
 from ..core.image_io import image_size
 from ..core.shape import MASK, POLYGON, Shape
 from ..core.size_limits import DeclaredSizeError, checked_size
@@ -115,10 +116,10 @@ def export_size(item: ExportItem) -> ImageSize:
     try:
         if real is not None and tuple(real) != tuple(item.size):
             raise FormatError(
-                f"the label file declares {item.size[0]} x {item.size[1]} pixels but the image is "
-                f"{real[0]} x {real[1]}"
+                tr("the label file declares {0} x {1} pixels but the image is {2} x {3}").format(
+                    item.size[0], item.size[1], real[0], real[1])
             )
-        return checked_size(*(real or item.size), what="image size")
+        return checked_size(*(real or item.size), what=tr_noop("image size"))
     except DeclaredSizeError as exc:
         raise FormatError(str(exc)) from None
 
@@ -138,7 +139,7 @@ def parse(mask: np.ndarray, labels: dict[int, str], tolerance: float = 0.5) -> l
 def encode_png(array: np.ndarray) -> bytes:
     ok, buf = cv2.imencode(".png", array)
     if not ok:
-        raise FormatError("the PNG encoder failed")
+        raise FormatError(tr("the PNG encoder failed"))
     return buf.tobytes()
 
 
@@ -198,9 +199,9 @@ def read_mapping(path: Path) -> Mapping:
     try:
         data = json.loads(path.read_text(encoding="utf-8-sig"))
     except (OSError, ValueError) as exc:
-        raise FormatError(f"{path}: not a mapping of label -> index ({exc})") from None
+        raise FormatError(tr("{0}: not a mapping of label -> index ({1})").format(path, exc)) from None
     except RecursionError:  # the standard parser recurses once per level
-        raise FormatError(f"{path}: not a mapping of label -> index (nested too deep)") from None
+        raise FormatError(tr("{0}: not a mapping of label -> index (nested too deep)").format(path)) from None
     out = Mapping()
     try:
         if isinstance(data, dict) and isinstance(data.get("colors"), dict):  # X-AnyLabeling
@@ -213,27 +214,27 @@ def read_mapping(path: Path) -> Mapping:
             return out
         classes = data["classes"] if isinstance(data, dict) and "classes" in data else data
         if not isinstance(classes, dict):
-            raise ValueError("expected an object of label -> index")
+            raise ValueError(tr("expected an object of label -> index"))
         for name, v in classes.items():
             out.labels[_index(v["index"] if isinstance(v, dict) else v)] = str(name)
             if isinstance(v, dict) and v.get("color") is not None:
                 out.colours[_colour(v["color"])] = str(name)
     except (ValueError, KeyError, TypeError) as exc:
-        raise FormatError(f"{path}: not a mapping of label -> index ({exc})") from None
+        raise FormatError(tr("{0}: not a mapping of label -> index ({1})").format(path, exc)) from None
     return out
 
 
 def _index(v: object) -> int:
     if isinstance(v, bool) or not isinstance(v, (int, float)) or not float(v).is_integer() \
             or not 0 <= v <= MAX_INDEX:
-        raise ValueError(f"index {v!r} is not a whole number from 0 to {MAX_INDEX}")
+        raise ValueError(tr("index {0!r} is not a whole number from 0 to {1}").format(v, MAX_INDEX))
     return int(v)
 
 
 def _colour(v: object) -> tuple[int, int, int]:
     if not isinstance(v, (list, tuple)) or len(v) != 3 or not all(
             isinstance(c, int) and not isinstance(c, bool) and 0 <= c <= 255 for c in v):
-        raise ValueError(f"colour {v!r} is not [r, g, b] from 0 to 255")
+        raise ValueError(tr("colour {0!r} is not [r, g, b] from 0 to 255").format(v))
     return int(v[0]), int(v[1]), int(v[2])
 
 
@@ -251,8 +252,8 @@ def index_image(img: np.ndarray, mapping: Mapping) -> tuple[np.ndarray, dict[int
     if np.array_equal(b, g) and np.array_equal(g, r):
         return np.ascontiguousarray(b), mapping.labels
     if not mapping.colours:
-        raise FormatError("a colour PNG needs a mapping of colours to classes (our mapping.json, "
-                          "or X-AnyLabeling's with \"type\": \"rgb\") beside the masks")
+        raise FormatError(tr("a colour PNG needs a mapping of colours to classes (our mapping.json, or "
+                             'X-AnyLabeling\'s with "type": "rgb") beside the masks'))
     packed = (r.astype(np.uint32) << 16) | (g.astype(np.uint32) << 8) | b
     out = np.zeros(packed.shape, dtype=np.uint16)
     labels: dict[int, str] = {}
@@ -267,13 +268,13 @@ def read_mask(path: Path, image: Path) -> np.ndarray:
     declared-size limit): FormatError says what is wrong."""
     data = path.read_bytes()
     if not data:
-        raise FormatError("empty file (0 bytes), not a PNG")
+        raise FormatError(tr("empty file (0 bytes), not a PNG"))
     try:
         w, h = mask_shape.png_size(data)
     except mask_shape.MaskShapeError:
-        raise FormatError("not a PNG") from None
+        raise FormatError(tr("not a PNG")) from None
     try:
-        checked_size(w, h, what="mask size")
+        checked_size(w, h, what=tr_noop("mask size"))
     except DeclaredSizeError as exc:
         raise FormatError(str(exc)) from None
     try:
@@ -281,13 +282,14 @@ def read_mask(path: Path, image: Path) -> np.ndarray:
     except Exception:  # noqa: BLE001  # an unreadable image: the mask's own size is used
         real = None
     if real is not None and tuple(real) != (w, h):
-        raise FormatError(f"the mask is {w} x {h} pixels but the image {image.name} is {real[0]} x {real[1]}")
+        raise FormatError(tr("the mask is {0} x {1} pixels but the image {2} is {3} x {4}").format(
+            w, h, image.name, real[0], real[1]))
     try:
         mask = cv2.imdecode(np.frombuffer(data, dtype=np.uint8), cv2.IMREAD_UNCHANGED)
     except cv2.error:
         mask = None
     if mask is None:
-        raise FormatError("not a readable PNG")
+        raise FormatError(tr("not a readable PNG"))
     return mask
 
 
@@ -300,7 +302,7 @@ class MaskImporter:
         src = ctx.source
         self.folder = src / "masks" if (src / "masks").is_dir() else src
         if not self.folder.is_dir():
-            raise FormatError(f"{src}: not a folder of mask PNGs")
+            raise FormatError(tr("{0}: not a folder of mask PNGs").format(src))
         self.mapping = Mapping()
         candidates = [d / n for n in MAPPING_NAMES for d in (src, self.folder, self.folder.parent)]
         found = next((c for c in candidates if c.is_file()), None)
@@ -322,7 +324,8 @@ class MaskImporter:
         for f in self.files:
             image = by_stem.get(f.stem)
             if image is None:
-                yield ImportFailure(str(f), f"no image named {f.stem}.* in {self.ctx.images_dir}")
+                yield ImportFailure(str(f), tr("no image named {0}.* in {1}").format(
+                    f.stem, self.ctx.images_dir))
                 continue
             try:
                 mask, labels = index_image(read_mask(f, image), self.mapping)

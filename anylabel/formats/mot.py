@@ -25,6 +25,7 @@ import numpy as np
 
 from ..core.atomic import atomic_write_text
 from ..core.folder_index import natural_key, scan_folder
+from ..core.i18n import tr
 from ..core.shape import RECTANGLE, Shape
 from .base import (
     ExportContext,
@@ -84,12 +85,12 @@ def parse_rows(text: str) -> tuple[list[Row], list[tuple[int, str]]]:
             continue
         parts = [p for p in re.split(r"[,\s]+", line.strip()) if p]
         if len(parts) < 6:
-            bad.append((n, f"needs at least frame,id,x,y,w,h, got {len(parts)} values"))
+            bad.append((n, tr("needs at least frame,id,x,y,w,h, got {0} values").format(len(parts))))
             continue
         try:
             vals = [float(p) for p in parts[:9]]
         except ValueError:
-            bad.append((n, f"not numbers: {line.strip()[:60]!r}"))
+            bad.append((n, tr("not numbers: {0!r}").format(line.strip()[:60])))
             continue
         if not all(math.isfinite(v) for v in vals):
             bad.append((n, "NaN or infinite value"))
@@ -97,7 +98,7 @@ def parse_rows(text: str) -> tuple[list[Row], list[tuple[int, str]]]:
         vals += [1.0, 1.0, 1.0][: max(0, 9 - len(vals))]
         f, i, x, y, w, h, c, k, v = vals
         if f < 0 or not f.is_integer() or not i.is_integer():
-            bad.append((n, "frame must be a whole number from 0 and id a whole number"))
+            bad.append((n, tr("frame must be a whole number from 0 and id a whole number")))
             continue
         rows.append((int(f), int(i), x, y, w, h, int(c), int(k), v))
     return rows, bad
@@ -172,7 +173,8 @@ class MotExporter:
                                            source_frame_rate(first.image_path.parent)))
             written += [gt, ini]
         if new_ids:
-            self.notes.append(f"{new_ids} box(es) had no group_id (track id) and got a new id each")
+            self.notes.append(tr("{0} box(es) had no group_id (track id) and got a new id each").format(
+                new_ids))
         return written
 
 
@@ -184,9 +186,9 @@ class MotImporter:
         try:
             self.text = ctx.source.read_text(encoding="utf-8-sig")
         except FileNotFoundError:
-            raise FormatError(f"{ctx.source}: file not found") from None
+            raise FormatError(tr("{0}: file not found").format(ctx.source)) from None
         except (OSError, UnicodeDecodeError) as exc:
-            raise FormatError(f"{ctx.source}: cannot be read ({exc})") from None
+            raise FormatError(tr("{0}: cannot be read ({1})").format(ctx.source, exc)) from None
         self.rows, self.bad = parse_rows(self.text)
         self.name, self.ext = self._seqinfo()
 
@@ -221,7 +223,7 @@ class MotImporter:
     def items(self) -> Iterator[ImportItem | ImportFailure]:
         src = str(self.ctx.source)
         for n, problem in self.bad:
-            yield ImportFailure(src, f"line {n}: {problem}")
+            yield ImportFailure(src, tr("line {0}: {1}").format(n, problem))
         frames = self.frames()
         by_frame: dict[int, list[Row]] = {}
         for r in self.rows:
@@ -230,8 +232,9 @@ class MotImporter:
         for f in sorted(by_frame):
             if f - first >= len(frames):
                 yield ImportFailure(
-                    src, f"frame {f} has no image: {self.ctx.images_dir} holds {len(frames)} frame(s)"
-                    f" (frames counted from {first})"
+                    src, tr("frame {0} has no image: {1} holds {2} frame(s) (frames counted from "
+                            "{3})").format(
+                        f, self.ctx.images_dir, len(frames), first)
                 )
                 continue
             shapes = [row_to_shape(r, self.ctx.label_for(r[7] - 1)) for r in by_frame[f]]

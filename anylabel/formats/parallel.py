@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any, Callable, TypeVar
 
 from ..core.bulk import with_paused_gc
+from ..core.i18n import DEFAULT_LANGUAGE, current_language, set_language
 from .base import CancelFn, ExportItem, ExportOptions, ProgressFn, Summary
 
 
@@ -80,8 +81,10 @@ def can_fork() -> bool:
     return _start_context().get_start_method() == "fork"
 
 
-def _worker_init(parent_pid: int, then: Callable[..., None] | None = None, args: tuple[Any, ...] = ()) -> None:
+def _worker_init(parent_pid: int, then: Callable[..., None] | None = None, args: tuple[Any, ...] = (),
+                 language: str = DEFAULT_LANGUAGE) -> None:
     end_with_parent(parent_pid)
+    set_language(language)  # a spawned worker starts in English; its messages go into the summary
     try:  # one process per core already: keep OpenCV from starting its own thread pool
         import cv2
 
@@ -128,11 +131,11 @@ def _watch_parent(parent_pid: int) -> None:
 
 def make_pool(workers: int, then: Callable[..., None] | None = None, args: tuple[Any, ...] = ()) -> cf.ProcessPoolExecutor:
     """The worker pool of an export or import: fork or spawn (``_start_context``), workers that
-    end with their parent. Each worker then runs ``then(*args)`` (forked workers inherit
-    ``args``; spawned ones are sent them)."""
+    end with their parent and make their messages in the parent's language. Each worker then
+    runs ``then(*args)`` (forked workers inherit ``args``; spawned ones are sent them)."""
     return cf.ProcessPoolExecutor(
         max_workers=workers, mp_context=_start_context(), initializer=_worker_init,
-        initargs=(os.getpid(), then, args),
+        initargs=(os.getpid(), then, args, current_language()),
     )
 
 

@@ -10,6 +10,7 @@ from typing import Callable, Iterator
 
 from .output import path_for, write_text
 from ..core.folder_index import scan_folder
+from ..core.i18n import tr
 from ..core.image_io import image_size
 from ..core.shape import Shape
 from .base import (
@@ -66,7 +67,7 @@ class PerImageImporter:
         self.suffix = suffix
         self.parse = parse
         if not ctx.source.is_dir():
-            raise FormatError(f"{ctx.source}: not a folder of {suffix} label files")
+            raise FormatError(tr("{0}: not a folder of {1} label files").format(ctx.source, suffix))
         self._labels = sorted(
             p
             for p in ctx.source.iterdir()
@@ -92,7 +93,8 @@ class PerImageImporter:
             image = by_stem.get(label_path.stem)
             if image is None:
                 yield ImportFailure(
-                    str(label_path), f"no image named {label_path.stem}.* in {self.ctx.images_dir}"
+                    str(label_path), tr("no image named {0}.* in {1}").format(
+                        label_path.stem, self.ctx.images_dir)
                 )
                 continue
             yield PlannedItem(image, label_path)
@@ -109,7 +111,7 @@ def _read_planned(parse: ParseText, ctx: ImportContext, planned: PlannedItem) ->
     except (FormatError, UnicodeDecodeError) as exc:
         return ImportFailure(str(label_path), str(exc))
     except OSError as exc:
-        return ImportFailure(str(label_path), f"cannot be read ({exc.strerror or exc})")
+        return ImportFailure(str(label_path), tr("cannot be read ({0})").format(exc.strerror or exc))
     return ImportItem(image, shapes, size)
 
 
@@ -122,4 +124,4 @@ def size_of(image: Path) -> ImageSize:
     try:
         return image_size(image)
     except Exception as exc:  # noqa: BLE001  # PIL raises many types; all mean "not readable"
-        raise FormatError(f"image {image} cannot be read for its size ({exc})") from None
+        raise FormatError(tr("image {0} cannot be read for its size ({1})").format(image, exc)) from None

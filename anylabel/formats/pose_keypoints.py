@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Iterable, Mapping, Sequence
 
 from ..core.geometry import is_area_shape
+from ..core.i18n import tr
 from ..core.shape import POINT, Shape
 
 KeypointNames = dict[str, list[str]]  # box class -> keypoint names, in index order
@@ -62,8 +63,7 @@ def merge_keypoint_names(parts: Iterable[Mapping[str, Sequence[str]]]) -> Keypoi
 
 def describe_derived(names: Mapping[str, Sequence[str]]) -> str:
     """The summary's note, the same for every exporter that derives names."""
-    listed = "; ".join(f"{cls}: {', '.join(kps) or '(none)'}" for cls, kps in names.items())
-    return (
-        "no pose config given: keypoint names taken from the labels of the points grouped "
-        f"(group_id) with each box, in the order first met - {listed or 'none found'}"
-    )
+    none = tr("(none)")
+    listed = "; ".join(f"{cls}: {', '.join(kps) or none}" for cls, kps in names.items())
+    return tr("no pose config given: keypoint names taken from the labels of the points grouped (group_id) "
+              "with each box, in the order first met - {0}").format(listed or tr("none found"))

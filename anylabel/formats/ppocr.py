@@ -30,6 +30,7 @@ import numpy as np
 from ..core.atomic import atomic_write_text
 from ..core.errors import LabelFileError
 from ..core.folder_index import scan_folder
+from ..core.i18n import tr
 from ..core.image_io import read_image_rgb
 from ..core.label_file import parse_json_bytes
 from ..core.label_values import read_bool, read_linking, show
@@ -98,29 +99,29 @@ def dump(shapes: list[Shape], size: ImageSize | None = None) -> tuple[list[dict[
 
 def _box(i: int, e: Any) -> Shape:
     if not isinstance(e, dict):
-        raise FormatError(f"box {i}: must be a JSON object with a 'points' list")
+        raise FormatError(tr("box {0}: must be a JSON object with a 'points' list").format(i))
     raw = e.get("points")
     if not isinstance(raw, list):
-        raise FormatError(f"box {i}: needs a 'points' list")
+        raise FormatError(tr("box {0}: needs a 'points' list").format(i))
     try:
         pts = np.array(raw, dtype=np.float64)
     except (TypeError, ValueError, OverflowError):
-        raise FormatError(f"box {i}: 'points' must be [x, y] number pairs") from None
+        raise FormatError(tr("box {0}: 'points' must be [x, y] number pairs").format(i)) from None
     if pts.ndim != 2 or pts.shape[1] != 2:
-        raise FormatError(f"box {i}: 'points' must be [x, y] number pairs")
+        raise FormatError(tr("box {0}: 'points' must be [x, y] number pairs").format(i))
     if len(pts) < 3:
-        raise FormatError(f"box {i}: needs at least 3 points, got {len(pts)}")
+        raise FormatError(tr("box {0}: needs at least 3 points, got {1}").format(i, len(pts)))
     if not np.all(np.isfinite(pts)):
-        raise FormatError(f"box {i}: NaN or infinite coordinate")
+        raise FormatError(tr("box {0}: NaN or infinite coordinate").format(i))
     text = e.get("transcription", "")
     if isinstance(text, (dict, list)):
-        raise FormatError(f"box {i}: 'transcription' must be text, got {show(text)}")
+        raise FormatError(tr("box {0}: 'transcription' must be text, got {1}").format(i, show(text)))
     label = e.get("label") or e.get("key_cls") or DEFAULT_LABEL
     if not isinstance(label, str):
-        raise FormatError(f"box {i}: 'label' must be text, got {show(label)}")
+        raise FormatError(tr("box {0}: 'label' must be text, got {1}").format(i, show(label)))
     box_id = e.get("id")
     if box_id is not None and type(box_id) is not int:
-        raise FormatError(f"box {i}: 'id' must be an integer, got {show(box_id)}")
+        raise FormatError(tr("box {0}: 'id' must be an integer, got {1}").format(i, show(box_id)))
     try:
         difficult = read_bool(e.get("difficult"), "difficult", f"box {i}")
         linking = read_linking(e.get("linking"), f"box {i}")
@@ -140,7 +141,7 @@ def _box(i: int, e: Any) -> Shape:
 def parse(entries: Any) -> list[Shape]:
     """Shapes of one Label.txt line's JSON list (KIE keys included); FormatError naming the box."""
     if not isinstance(entries, list):
-        raise FormatError("the annotation part is not a JSON list")
+        raise FormatError(tr("the annotation part is not a JSON list"))
     return [_box(i, e) for i, e in enumerate(entries)]
 
 
@@ -172,7 +173,7 @@ class PpocrExporter:
             try:
                 image = read_image_rgb(item.image_path)[:, :, ::-1]
             except ValueError as exc:  # names the file
-                raise FormatError(f"{exc}: the text crops need the pixels") from None
+                raise FormatError(tr("{0}: the text crops need the pixels").format(exc)) from None
             bounds = [float(image.shape[1]), float(image.shape[0])]
             for n, e in enumerate(entries):
                 name = f"{item.stem}_crop_{n}.jpg"
@@ -213,9 +214,9 @@ class PpocrImporter:
         try:
             self.lines = ctx.source.read_text(encoding="utf-8-sig").splitlines()
         except FileNotFoundError:
-            raise FormatError(f"{ctx.source}: file not found") from None
+            raise FormatError(tr("{0}: file not found").format(ctx.source)) from None
         except (OSError, UnicodeDecodeError) as exc:
-            raise FormatError(f"{ctx.source}: cannot be read ({exc})") from None
+            raise FormatError(tr("{0}: cannot be read ({1})").format(ctx.source, exc)) from None
 
     def count(self) -> int:
         return sum(1 for ln in self.lines if ln.strip())
@@ -229,21 +230,23 @@ class PpocrImporter:
                 continue
             path, tab, rest = line.partition("\t")
             if not tab:
-                yield ImportFailure(src, f"line {n}: no TAB between the image path and the boxes")
+                yield ImportFailure(src, tr("line {0}: no TAB between the image path and the boxes").format(
+                    n))
                 continue
             base = path.replace("\\", "/").rsplit("/", 1)[-1]
             if base not in names:
-                yield ImportFailure(src, f"line {n}: image {path!r} not found in {self.ctx.images_dir}")
+                yield ImportFailure(src, tr("line {0}: image {1!r} not found in {2}").format(
+                    n, path, self.ctx.images_dir))
                 continue
             try:
                 shapes = parse(parse_json_bytes(rest.encode("utf-8"), src))
             except LabelFileError as exc:  # broken JSON, too deep, a lone surrogate
-                yield ImportFailure(src, f"line {n}: {exc.problem}")
+                yield ImportFailure(src, tr("line {0}: {1}").format(n, exc.problem))
                 continue
             except FormatError as exc:
-                yield ImportFailure(src, f"line {n}: {exc}")
+                yield ImportFailure(src, tr("line {0}: {1}").format(n, exc))
                 continue
             if not all(math.isfinite(v) for s in shapes for v in s.points.ravel()):
-                yield ImportFailure(src, f"line {n}: NaN coordinate")
+                yield ImportFailure(src, tr("line {0}: NaN coordinate").format(n))
                 continue
             yield ImportItem(index.folder / base, shapes, None)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Callable
 
+from ..core.i18n import tr
 from . import coco, coco_import, dota, masks, mot, ppocr, voc, yolo
 from .base import ExportContext, Exporter, FormatError, ImportContext, Importer
 from .perimage import PerImageExporter, PerImageImporter
@@ -150,4 +151,5 @@ def get_format(name: str) -> FormatSpec:
     try:
         return FORMATS[name]
     except KeyError:
-        raise FormatError(f"unknown format {name!r}; choose one of: {', '.join(FORMATS)}") from None
+        raise FormatError(tr("unknown format {0!r}; choose one of: {1}").format(
+            name, ', '.join(FORMATS))) from None

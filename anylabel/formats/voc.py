@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
+from ..core.i18n import tr
 from ..core.label_values import MAX_IMAGE_SIDE
 from ..core.shape import RECTANGLE, Shape
 from .base import ExportContext, ExportItem, FormatError, ImageSize, ImportContext, Skip
@@ -81,13 +82,14 @@ def dump(
 def _num(el: ET.Element | None, tag: str, where: str) -> float:
     child = el.find(tag) if el is not None else None
     if child is None or child.text is None:
-        raise FormatError(f"{where}: missing <{tag}>")
+        raise FormatError(tr("{0}: missing <{1}>").format(where, tag))
     try:
         v = float(child.text.strip())
     except ValueError:
-        raise FormatError(f"{where}: <{tag}> is not a number: {child.text.strip()[:30]!r}") from None
+        raise FormatError(tr("{0}: <{1}> is not a number: {2!r}").format(
+            where, tag, child.text.strip()[:30])) from None
     if not math.isfinite(v):
-        raise FormatError(f"{where}: <{tag}> is not a finite number")
+        raise FormatError(tr("{0}: <{1}> is not a finite number").format(where, tag))
     return v
 
 
@@ -96,15 +98,16 @@ def parse(text: str) -> tuple[list[Shape], ImageSize | None, str]:
     try:
         root = ET.fromstring(text)
     except ET.ParseError as exc:
-        raise FormatError(f"not valid XML ({exc})") from None
+        raise FormatError(tr("not valid XML ({0})").format(exc)) from None
     if root.tag != "annotation":
-        raise FormatError(f"the root element is <{root.tag}>, not <annotation>")
+        raise FormatError(tr("the root element is <{0}>, not <annotation>").format(root.tag))
     size: ImageSize | None = None
     sz = root.find("size")
     if sz is not None and sz.find("width") is not None:
         w, h = int(_num(sz, "width", "size")), int(_num(sz, "height", "size"))
         if max(w, h) > MAX_IMAGE_SIDE:
-            raise FormatError(f"size: {w} x {h} pixels is larger than any image ({MAX_IMAGE_SIDE} at most)")
+            raise FormatError(tr("size: {0} x {1} pixels is larger than any image ({2} at most)").format(
+                w, h, MAX_IMAGE_SIDE))
         size = (w, h) if w > 0 and h > 0 else None
     shapes = []
     for i, obj in enumerate(root.findall("object")):
@@ -112,7 +115,7 @@ def parse(text: str) -> tuple[list[Shape], ImageSize | None, str]:
         name = obj.findtext("name", default="").strip()
         bb = obj.find("bndbox")
         if bb is None:
-            raise FormatError(f"{where} ({name!r}): no <bndbox>")
+            raise FormatError(tr("{0} ({1!r}): no <bndbox>").format(where, name))
         xmin, ymin = _num(bb, "xmin", where), _num(bb, "ymin", where)
         xmax, ymax = _num(bb, "xmax", where), _num(bb, "ymax", where)
         difficult = obj.findtext("difficult", default="0").strip() in ("1", "true", "True")

@@ -19,6 +19,7 @@ from typing import Any, Callable
 import numpy as np
 
 from ..core.geometry import rotated_box_from_corners
+from ..core.i18n import tr, tr_noop
 from ..core.shape import POINT, POLYGON, RECTANGLE, ROTATION, Shape
 from .base import ExportContext, ExportItem, FormatError, ImageSize, ImportContext, Skip, fmt_num
 from .convert import as_box, as_polygon, as_rotated, classify, skip
@@ -26,9 +27,9 @@ from .convert import as_box, as_polygon, as_rotated, classify, skip
 Labeller = Callable[[int], str]
 PoseConfig = dict[str, list[str]]
 
-NO_BOX_FOR_KEYPOINT = "keypoint without a box of the same group_id"
-NOT_A_KEYPOINT_NAME = "keypoint name not in the pose config for its box's class"
-POSE_ONLY = "only boxes and their keypoints go into a pose dataset"
+NO_BOX_FOR_KEYPOINT = tr_noop("keypoint without a box of the same group_id")
+NOT_A_KEYPOINT_NAME = tr_noop("keypoint name not in the pose config for its box's class")
+POSE_ONLY = tr_noop("only boxes and their keypoints go into a pose dataset")
 
 
 def _n(v: float) -> str:
@@ -170,11 +171,13 @@ def _numbers(line: str, lineno: int) -> tuple[int, list[float]]:
         cls_f = float(parts[0])
         values = [float(v) for v in parts[1:]]
     except ValueError:
-        raise FormatError(f"line {lineno}: not a list of numbers: {line.strip()[:60]!r}") from None
+        raise FormatError(tr("line {0}: not a list of numbers: {1!r}").format(
+            lineno, line.strip()[:60])) from None
     if not cls_f.is_integer() or cls_f < 0:
-        raise FormatError(f"line {lineno}: class index must be a whole number >= 0, got {parts[0]!r}")
+        raise FormatError(tr("line {0}: class index must be a whole number >= 0, got {1!r}").format(
+            lineno, parts[0]))
     if not all(math.isfinite(v) for v in values):
-        raise FormatError(f"line {lineno}: NaN or infinite coordinate")
+        raise FormatError(tr("line {0}: NaN or infinite coordinate").format(lineno))
     return int(cls_f), values
 
 
@@ -197,7 +200,8 @@ def parse_detect(lines: list[str], size: ImageSize, label_for: Labeller) -> list
     for i, line in _rows(lines):
         cls, v = _numbers(line, i)
         if len(v) != 4:
-            raise FormatError(f"line {i}: a box needs 'cls cx cy w h' (5 values), got {len(v) + 1}")
+            raise FormatError(tr("line {0}: a box needs 'cls cx cy w h' (5 values), got {1}").format(
+                i, len(v) + 1))
         shapes.append(_box_shape(label_for(cls), v, size))
     return shapes
 
@@ -212,7 +216,8 @@ def parse_segment(lines: list[str], size: ImageSize, label_for: Labeller) -> lis
             continue
         if len(v) < 6 or len(v) % 2:
             raise FormatError(
-                f"line {i}: a polygon needs an even number of coordinates for at least 3 points, got {len(v)}"
+                tr("line {0}: a polygon needs an even number of coordinates for at least 3 points, "
+                   "got {1}").format(i, len(v))
             )
         pts = np.array(v, dtype=np.float64).reshape(-1, 2) * [w, h]
         shapes.append(Shape(POLYGON, pts, label=label_for(cls)))
@@ -231,7 +236,8 @@ def parse_obb(lines: list[str], size: ImageSize, label_for: Labeller) -> list[Sh
         cls, v = _numbers(line, i)
         if len(v) != 8:
             raise FormatError(
-                f"line {i}: a rotated box needs 'cls x1 y1 ... x4 y4' (9 values), got {len(v) + 1}"
+                tr("line {0}: a rotated box needs 'cls x1 y1 ... x4 y4' (9 values), got {1}").format(
+                    i, len(v) + 1)
             )
         shapes.append(rotation_shape(np.array(v).reshape(4, 2) * [w, h], label_for(cls)))
     return shapes
@@ -248,7 +254,9 @@ def parse_pose(
         cls, v = _numbers(line, i)
         rest = v[4:]
         if len(v) < 4 or (len(rest) % 3 and len(rest) % 2):
-            raise FormatError(f"line {i}: a pose line needs 'cls cx cy w h' then 2 or 3 values per keypoint")
+            raise FormatError(tr("line {0}: a pose line needs 'cls cx cy w h' then 2 or 3 values per "
+                                 "keypoint").format(
+                i))
         label = label_for(cls)
         box = _box_shape(label, v, size)
         box.group_id = gid
@@ -301,7 +309,8 @@ def export_obb(item: ExportItem, ctx: ExportContext) -> tuple[str, list[Skip]]:
 def export_pose(item: ExportItem, ctx: ExportContext) -> tuple[str, list[Skip]]:
     if not ctx.options.pose_config:
         raise FormatError(
-            "yolo-pose needs a pose config (--pose-config) listing the keypoint names per class"
+            tr("yolo-pose needs a pose config (--pose-config) listing the keypoint names per "
+               "class")
         )
     lines, skips = dump_pose(item.shapes, item.size, _ci(ctx), ctx.options.pose_config)
     return _text(lines), skips

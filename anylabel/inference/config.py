@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 from ..core.errors import AnyLabelError
+from ..core.i18n import tr
 
 log = logging.getLogger(__name__)
 
@@ -175,7 +176,7 @@ _FIELD_NAMES: frozenset[str] = (frozenset(f.name for f in fields(ModelConfig))
 
 def _closest(key: str, known: Iterable[str]) -> str:
     match = difflib.get_close_matches(key, sorted(known), n=1, cutoff=0.6)
-    return f" (did you mean {match[0]!r}?)" if match else ""
+    return tr(" (did you mean {0!r}?)").format(match[0]) if match else ""
 
 
 def _resolve_classes(value: Any, base: Path, path: Path | None) -> list[str]:
@@ -190,15 +191,17 @@ def _resolve_classes(value: Any, base: Path, path: Path | None) -> list[str]:
         try:
             items = {int(k): str(v) for k, v in value.items()}
         except (TypeError, ValueError):
-            raise ConfigError(path, "classes: a map must be {index: name}") from None
+            raise ConfigError(path, tr("classes: a map must be {index: name}")) from None
         if items and (min(items) < 0 or max(items) >= MAX_CLASS_INDEX):
-            raise ConfigError(path, f"classes: indices must be between 0 and {MAX_CLASS_INDEX - 1}")
+            raise ConfigError(path, tr("classes: indices must be between 0 and {0}").format(
+                MAX_CLASS_INDEX - 1))
         # The index is the model's class id (RF-DETR's COCO ids run 1..90 with gaps): keep it
         # as the list position; ids the map skips are named by their number.
         return [items.get(i, str(i)) for i in range(max(items) + 1)] if items else []
     if isinstance(value, list):
         return [str(v) for v in value]
-    raise ConfigError(path, f"classes: expected a list, a map or a class-list name, got {type(value).__name__}")
+    raise ConfigError(path, tr("classes: expected a list, a map or a class-list name, got {0}").format(
+        type(value).__name__))
 
 
 def _check_values(cfg: ModelConfig, path: Path | None) -> None:
@@ -206,23 +209,25 @@ def _check_values(cfg: ModelConfig, path: Path | None) -> None:
                 "kpt_threshold"):
         v = getattr(cfg, key)
         if not 0.0 <= v <= 1.0:
-            raise ConfigError(path, f"{key} must be between 0 and 1, got {v}")
+            raise ConfigError(path, tr("{0} must be between 0 and 1, got {1}").format(key, v))
     if cfg.nms not in NMS_METHODS:
-        raise ConfigError(path, f"nms must be one of {', '.join(NMS_METHODS)}, got {cfg.nms!r}{_closest(cfg.nms, NMS_METHODS)}")
+        raise ConfigError(path, tr("nms must be one of {0}, got {1!r}{2}").format(
+            ', '.join(NMS_METHODS), cfg.nms, _closest(cfg.nms, NMS_METHODS)))
     if cfg.max_det < 1:
-        raise ConfigError(path, f"max_det must be >= 1, got {cfg.max_det}")
+        raise ConfigError(path, tr("max_det must be >= 1, got {0}").format(cfg.max_det))
     for key in ("slice_height", "slice_width", "input_size", "max_width", "max_height", "input_width",
                 "input_height"):
         v = getattr(cfg, key)
         if v is not None and v < 1:
-            raise ConfigError(path, f"{key} must be a positive integer, got {v}")
+            raise ConfigError(path, tr("{0} must be a positive integer, got {1}").format(key, v))
     if cfg.output_type not in (None, "rectangle", "polygon", "rotation"):
-        raise ConfigError(path, f"output_type must be rectangle, polygon or rotation, got {cfg.output_type!r}")
+        raise ConfigError(path, tr("output_type must be rectangle, polygon or rotation, got {0!r}").format(
+            cfg.output_type))
     from .providers import DEVICES
 
     if cfg.device is not None and cfg.device not in DEVICES:
-        raise ConfigError(path, f"device must be one of {', '.join(DEVICES)}, got {cfg.device!r}"
-                          f"{_closest(cfg.device, DEVICES)}")
+        raise ConfigError(path, tr("device must be one of {0}, got {1!r}{2}").format(
+            ', '.join(DEVICES), cfg.device, _closest(cfg.device, DEVICES)))
 
 
 def _coerce(key: str, value: Any, path: Path | None) -> Any:
@@ -246,7 +251,8 @@ def _coerce(key: str, value: Any, path: Path | None) -> Any:
                 raise ValueError
             return str(value)
     except (TypeError, ValueError):
-        raise ConfigError(path, f"{key}: expected {f.replace(' | None', '')}, got {value!r}") from None
+        raise ConfigError(path, tr("{0}: expected {1}, got {2!r}").format(
+            key, f.replace(' | None', ''), value)) from None
     return value
 
 
@@ -283,14 +289,15 @@ def _tracker_map(value: Any, path: Path | None, ignored: dict[str, Any], warning
     if value is None:
         return {}
     if not isinstance(value, Mapping):
-        raise ConfigError(path, "tracker: expected a map of tracker settings")
+        raise ConfigError(path, tr("tracker: expected a map of tracker settings"))
     out: dict[str, Any] = {}
     for tk, tv in value.items():
         tk = str(tk)
         if tk in IGNORED_TRACKER_KEYS:
             _ignore(ignored, warnings, f"tracker.{tk}", tv, "a TrackTrack setting; the trackers here do not use it")
         elif tk not in TRACKER_KEYS:
-            raise ConfigError(path, f"unknown key 'tracker.{tk}'{_closest(tk, TRACKER_KEYS | IGNORED_TRACKER_KEYS)}")
+            raise ConfigError(path, tr("unknown key 'tracker.{0}'{1}").format(
+                tk, _closest(tk, TRACKER_KEYS | IGNORED_TRACKER_KEYS)))
         else:
             out[tk] = tv
     kind = str(out.get("tracker_type", "")).lower()
@@ -312,10 +319,10 @@ def config_from_dict(data: Any, source: str | os.PathLike[str] | None = None,
     """
     path = Path(source) if source is not None else None
     if not isinstance(data, Mapping):
-        raise ConfigError(path, "a model config must be a YAML mapping (key: value lines)")
+        raise ConfigError(path, tr("a model config must be a YAML mapping (key: value lines)"))
     for required in ("type", "name"):
         if not data.get(required):
-            raise ConfigError(path, f"missing required key {required!r}")
+            raise ConfigError(path, tr("missing required key {0!r}").format(required))
     mtype = str(data["type"])
     extras, ignored_reasons, registered = _type_keys(mtype, extra_keys, ignored_keys)
     raw: dict[str, Any] = {}
@@ -328,7 +335,9 @@ def config_from_dict(data: Any, source: str | os.PathLike[str] | None = None,
             if not registered:  # e.g. a detector and a pose threshold of a two-stage type
                 unchecked[key] = value
                 continue
-            raise ConfigError(path, f"{key!r} and {new!r} both given with different values; keep only {new!r}")
+            raise ConfigError(path, tr("{0!r} and {1!r} both given with different values; keep only "
+                                       "{1!r}").format(
+                key, new))
         raw[new] = value
     known = _FIELD_NAMES | extras | set(ignored_reasons)
     kwargs: dict[str, Any] = {}
@@ -345,8 +354,8 @@ def config_from_dict(data: Any, source: str | os.PathLike[str] | None = None,
             if not registered:  # nothing to check it against; the type error comes at load
                 options[key] = value
                 continue
-            raise ConfigError(path, f"unknown key {key!r}{_closest(key, known | set(ALIASES))} "
-                              f"for model type {mtype!r}")
+            raise ConfigError(path, tr("unknown key {0!r}{1} for model type {2!r}").format(
+                key, _closest(key, known | set(ALIASES)), mtype))
         elif key == "classes":
             if not registered and not isinstance(value, (list, Mapping)):
                 options[key] = value  # a class-list name only the (missing) type knows
@@ -362,7 +371,7 @@ def config_from_dict(data: Any, source: str | os.PathLike[str] | None = None,
             if value is None:
                 value = []
             if not isinstance(value, list):
-                raise ConfigError(path, f"{key}: expected a list of names, got {value!r}")
+                raise ConfigError(path, tr("{0}: expected a list of names, got {1!r}").format(key, value))
             kwargs[key] = [str(v) for v in value]
         elif key == "skeleton":
             kwargs[key] = _skeleton(value, path)
@@ -372,8 +381,9 @@ def config_from_dict(data: Any, source: str | os.PathLike[str] | None = None,
             if isinstance(value, str):
                 value = {"model_path": value}
             if not isinstance(value, Mapping) or any(k not in PATH_KEYS for k in value):
-                raise ConfigError(path, f"sha256: expected a hex string or a map {{path key: hex}} "
-                                  f"with keys among {', '.join(PATH_KEYS)}")
+                raise ConfigError(path, tr("sha256: expected a hex string or a map {{path key: hex}} with "
+                                           "keys among {0}").format(
+                    ', '.join(PATH_KEYS)))
             kwargs[key] = {str(k): str(v).lower() for k, v in value.items()}
         else:
             kwargs[key] = _coerce(key, value, path)
@@ -384,7 +394,7 @@ def config_from_dict(data: Any, source: str | os.PathLike[str] | None = None,
         cfg.display_name = cfg.name
     unknown_filter = [c for c in cfg.filter_classes if cfg.classes and c not in cfg.classes]
     if unknown_filter:
-        raise ConfigError(path, f"filter_classes: {unknown_filter} are not in classes")
+        raise ConfigError(path, tr("filter_classes: {0} are not in classes").format(unknown_filter))
     if registered:
         _check_values(cfg, path)
     return cfg
@@ -410,7 +420,9 @@ def _skeleton(value: Any, path: Path | None) -> list[list[int]]:
         for p in pairs
     )
     if not ok:
-        raise ConfigError(path, f"skeleton: expected a list of [i, j] keypoint index pairs, got {str(value)[:60]}")
+        raise ConfigError(path, tr("skeleton: expected a list of [i, j] keypoint index pairs, got "
+                                   "{0}").format(
+            str(value)[:60]))
     return [list(p) for p in pairs]
 
 
@@ -424,9 +436,9 @@ def load_config(path: str | os.PathLike[str], extra_keys: Iterable[str] | None =
     try:
         text = p.read_text(encoding="utf-8")
     except OSError as exc:
-        raise ConfigError(p, f"cannot read the config ({exc.strerror or exc})") from exc
+        raise ConfigError(p, tr("cannot read the config ({0})").format(exc.strerror or exc)) from exc
     except UnicodeDecodeError as exc:
-        raise ConfigError(p, f"not UTF-8 text (byte {exc.start}: {exc.reason})") from None
+        raise ConfigError(p, tr("not UTF-8 text (byte {0}: {1})").format(exc.start, exc.reason)) from None
     try:
         data = load_yaml_text(text, p)
     except yaml.YAMLError as exc:
@@ -472,5 +484,6 @@ def find_config(name_or_path: str) -> ModelConfig:
         if c.name == name_or_path:
             return c
     names = [c.name for c in configs]
-    raise ConfigError(None, f"no model named {name_or_path!r}{_closest(name_or_path, names)}; "
-                      f"run 'anylabel predict --list-models' or pass the path of a YAML config")
+    raise ConfigError(None, tr("no model named {0!r}{1}; run 'anylabel predict --list-models' or pass the "
+                               "path "
+                               "of a YAML config").format(name_or_path, _closest(name_or_path, names)))

@@ -23,6 +23,7 @@ import re
 from pathlib import Path
 from typing import Iterable
 
+from ..core.i18n import tr
 from .config import ConfigError, shipped_config_dir
 
 USER_CONFIGS_ENV = "ANYLABEL_CONFIGS_DIR"
@@ -55,14 +56,16 @@ def is_plain_name(name: str) -> bool:
 def cache_file(cache: Path, model_name: str, file_name: str, source: Path | None) -> Path:
     """``<cache>/<model_name>/<file_name>``, refused when either part is not a plain name."""
     if not is_plain_name(model_name):
-        raise ConfigError(source, f"name: {model_name!r} cannot be a folder of the model cache (use a plain "
-                          "name without '/', '\\', ':' or '..'); it names where the download is kept")
+        raise ConfigError(source, tr("name: {0!r} cannot be a folder of the model cache (use a plain name "
+                                     "without "
+                                     "'/', '\\', ':' or '..'); it names where the download is kept").format(model_name))
     if not is_plain_name(file_name):
-        raise ConfigError(source, f"the download's file name {file_name!r} (the end of its URL) is not a plain "
-                          "file name")
+        raise ConfigError(source, tr("the download's file name {0!r} (the end of its URL) is not a plain "
+                                     "file name").format(
+            file_name))
     dest = cache / model_name / file_name
     if not is_inside(dest, cache):  # e.g. a link inside the cache that points out of it
-        raise ConfigError(source, f"{dest} leads outside the model cache {cache}; refused")
+        raise ConfigError(source, tr("{0} leads outside the model cache {1}; refused").format(dest, cache))
     return dest
 
 
@@ -96,10 +99,11 @@ def find_class_list(value: str, config_dir: Path, source: Path | None) -> Path:
             return c
         refused.append(c)
     if refused:
-        raise ConfigError(source, f"classes: {value!r} leads to {refused[0].resolve()}, outside the folders a "
-                          f"class list may come from ({_names(roots)}); refused")
-    raise ConfigError(source, f"classes: no class list named {value!r} (looked for "
-                      f"{', '.join(str(c) for c in _candidates(value, config_dir))})")
+        raise ConfigError(source, tr("classes: {0!r} leads to {1}, outside the folders a class list may "
+                                     "come from "
+                                     "({2}); refused").format(value, refused[0].resolve(), _names(roots)))
+    raise ConfigError(source, tr("classes: no class list named {0!r} (looked for {1})").format(
+        value, ', '.join(str(c) for c in _candidates(value, config_dir))))
 
 
 def read_class_list(value: str, config_dir: Path, source: Path | None) -> list[str]:
@@ -107,12 +111,13 @@ def read_class_list(value: str, config_dir: Path, source: Path | None) -> list[s
     path = find_class_list(value, config_dir, source)
     size = path.stat().st_size
     if size > MAX_CLASS_LIST_BYTES:
-        raise ConfigError(source, f"classes: {path} is {size:,} bytes, more than a class list may be "
-                          f"({MAX_CLASS_LIST_BYTES // (1024 * 1024)} MB)")
+        raise ConfigError(source, tr("classes: {0} is {1:,} bytes, more than a class list may be ({2} "
+                                     "MB)").format(
+            path, size, MAX_CLASS_LIST_BYTES // (1024 * 1024)))
     try:
         text = path.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(source, f"classes: {path} cannot be read ({exc})") from None
+        raise ConfigError(source, tr("classes: {0} cannot be read ({1})").format(path, exc)) from None
     return [n for n in (ln.strip() for ln in text.splitlines()) if n]
 
 
@@ -123,19 +128,22 @@ def package_file(ref: str) -> Path:
     rest = ref[len("pkg://"):]
     pkg, _, inner = rest.partition("/")
     if not _PACKAGE_NAME.match(pkg):
-        raise ModelLoadError(f"{ref}: {pkg!r} is not a Python package name")
+        raise ModelLoadError(tr("{0}: {1!r} is not a Python package name").format(ref, pkg))
     try:
         spec = importlib.util.find_spec(pkg)
     except (ImportError, ValueError):
         spec = None
     if spec is None or not spec.submodule_search_locations:
-        raise ModelLoadError(f"{ref}: the Python package {pkg!r} is not installed (pip install {pkg.replace('_', '-')})")
+        raise ModelLoadError(tr("{0}: the Python package {1!r} is not installed (pip install {2})").format(
+            ref, pkg, pkg.replace('_', '-')))
     root = Path(list(spec.submodule_search_locations)[0])
     path = root / inner
     if not inner or Path(inner).is_absolute() or not is_inside(path, root) or path.resolve() == root.resolve():
-        raise ModelLoadError(f"{ref}: {inner!r} leads outside the package {pkg!r} ({root}); refused")
+        raise ModelLoadError(tr("{0}: {1!r} leads outside the package {2!r} ({3}); refused").format(
+            ref, inner, pkg, root))
     if not path.is_file():
-        raise ModelLoadError(f"{ref}: {path} is missing from the installed package {pkg!r}")
+        raise ModelLoadError(tr("{0}: {1} is missing from the installed package {2!r}").format(
+            ref, path, pkg))
     return path
 
 

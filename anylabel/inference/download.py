@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 from urllib.parse import unquote, urlparse
 
+from ..core.i18n import tr
 from .config import ModelConfig
 from .config_paths import cache_file, package_file
 from .download_checks import Pin, model_file_problem, sha256_of
@@ -108,12 +109,11 @@ def _lock_for(path: Path) -> threading.Lock:
 
 
 def offline_message(url: str, dest: Path, reason: str, config: ModelConfig | None = None) -> str:
-    where = f" (or change the path in {config.source})" if config is not None and config.source else ""
-    return (f"could not download {url}: {reason}.\n"
-            f"If this computer cannot reach that server, download the file by hand from\n  {url}\n"
-            f"and put it at\n  {dest}\n"
-            f"{where.strip() and where.strip() + chr(10)}"
-            f"or set {MIRROR_ENV} to a server that has {dest.name}.")
+    text = tr("could not download {0}: {1}.\nIf this computer cannot reach that server, download the file by "
+              "hand from\n  {0}\nand put it at\n  {2}\n").format(url, reason, dest)
+    if config is not None and config.source:
+        text += tr("(or change the path in {0})").format(config.source) + "\n"
+    return text + tr("or set {0} to a server that has {1}.").format(MIRROR_ENV, dest.name)
 
 
 def _fetch(url: str, part: Path, progress: ProgressCallback | None, timeout: float) -> None:
@@ -145,7 +145,7 @@ def _fetch(url: str, part: Path, progress: ProgressCallback | None, timeout: flo
                 if progress:
                     progress(done, total, part.name[:-5])
         if total is not None and done < total:
-            raise urllib.error.URLError(f"connection closed after {done} of {total} bytes")
+            raise urllib.error.URLError(tr("connection closed after {0} of {1} bytes").format(done, total))
 
 
 def download(url: str, dest: Path, sha256: str | None = None, progress: ProgressCallback | None = None,
@@ -185,7 +185,7 @@ def _download(url: str, dest: Path, sha256: str | None, progress: ProgressCallba
         problem = model_file_problem(part, dest.name)
         got = sha256_of(part)
         if problem is None and sha256 and got != sha256.lower():
-            problem = f"checksum mismatch (sha256 {got}, the config expects {sha256.lower()})"
+            problem = tr("checksum mismatch (sha256 {0}, the config expects {1})").format(got, sha256.lower())
         if problem is not None:
             part.unlink(missing_ok=True)
             bad_files.append(f"{src}: {problem}")
@@ -196,9 +196,13 @@ def _download(url: str, dest: Path, sha256: str | None, progress: ProgressCallba
         log.info("downloaded %s -> %s (sha256 %s)", src, dest, got)
         return dest
     if bad_files:
-        where = f" in {config.source}" if config is not None and config.source else ""
-        raise DownloadError(f"could not download a good {dest.name}: " + "; ".join(bad_files + errors)
-                            + f". The bad download was deleted. Try again, or check the mirror/URL{where}.")
+        problems = "; ".join(bad_files + errors)
+        if config is not None and config.source:
+            raise DownloadError(tr("could not download a good {0}: {1}. The bad download was deleted. Try "
+                                   "again, "
+                                   "or check the mirror/URL in {2}.").format(dest.name, problems, config.source))
+        raise DownloadError(tr("could not download a good {0}: {1}. The bad download was deleted. Try again, "
+                               "or check the mirror/URL.").format(dest.name, problems))
     raise DownloadError(offline_message(url, dest, "; ".join(errors), config))
 
 
@@ -221,13 +225,13 @@ def check_cached(dest: Path, sha256: str | None) -> str | None:
         return problem
     got = sha256_of(dest)
     if sha256 and got != sha256.lower():
-        return f"checksum mismatch (sha256 {got}, the config expects {sha256.lower()})"
+        return tr("checksum mismatch (sha256 {0}, the config expects {1})").format(got, sha256.lower())
     pin = Pin.read(dest)
     if pin is not None and not sha256 and pin.sha256 != got:
         raise DownloadError(
-            f"{dest}: the file differs from the one downloaded (sha256 {got}, pinned {pin.sha256} in "
-            f"{Pin.path_for(dest)}). If you replaced it on purpose, delete {Pin.path_for(dest).name}; "
-            f"otherwise delete {dest.name} to download it again.")
+            tr("{0}: the file differs from the one downloaded (sha256 {1}, pinned {2} in {3}). "
+               "If you replaced it on purpose, delete {4}; otherwise delete {5} to download it "
+               "again.").format(dest, got, pin.sha256, Pin.path_for(dest), Pin.path_for(dest).name, dest.name))
     if pin is None or pin.sha256 != got:  # first sight (put there by hand), or a config hash now known
         Pin(got, dest.stat().st_size, pin.url if pin else "").write(dest)
     _verified[dest] = _stamp(dest)
@@ -242,9 +246,9 @@ def resolve_model_file(config: ModelConfig, key: str = "model_path", progress: P
                        allow_download: bool = True) -> Path:
     """The local file for a path key of ``config``, downloading it when it is a URL."""
     ref = getattr(config, key, None)
-    where = f"{config.source}" if config.source else f"model {config.name!r}"
+    where = f"{config.source}" if config.source else tr("model {0!r}").format(config.name)
     if not ref:
-        raise ModelLoadError(f"{where}: {key} is not set")
+        raise ModelLoadError(tr("{0}: {1} is not set").format(where, key))
     ref = str(ref)
     if ref.startswith("pkg://"):
         return resolve_package_path(ref)
@@ -252,7 +256,7 @@ def resolve_model_file(config: ModelConfig, key: str = "model_path", progress: P
         dest = cached_path(config, ref)
         expected = config.sha256.get(key)
         with _lock_for(dest):
-            reason = "downloads are disabled"
+            reason = tr("downloads are disabled")
             if dest.is_file():
                 problem = check_cached(dest, expected)
                 if problem is None:
@@ -260,7 +264,8 @@ def resolve_model_file(config: ModelConfig, key: str = "model_path", progress: P
                 log.warning("%s: %s; deleted, to be downloaded again", dest, problem)
                 dest.unlink()
                 Pin.path_for(dest).unlink(missing_ok=True)
-                reason = f"the cached {dest.name} was deleted ({problem}) and downloads are disabled"
+                reason = tr("the cached {0} was deleted ({1}) and downloads are disabled").format(
+                    dest.name, problem)
             if not _downloads_allowed(allow_download):
                 raise DownloadError(offline_message(ref, dest, reason, config))
             return _download(ref, dest, expected, progress, 30.0, config)
@@ -268,5 +273,5 @@ def resolve_model_file(config: ModelConfig, key: str = "model_path", progress: P
     if not p.is_absolute():
         p = config.base_dir() / p
     if not p.is_file():
-        raise ModelLoadError(f"{where}: {key} points at {p}, which does not exist")
+        raise ModelLoadError(tr("{0}: {1} points at {2}, which does not exist").format(where, key, p))
     return p

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from ..core.atomic import atomic_write_text
+from ..core.i18n import tr
 
 #: ModelProto: 1 ir_version, 7 graph (both required by the ONNX spec).
 _ONNX_REQUIRED = {1: "ir_version", 7: "graph"}
@@ -55,22 +56,22 @@ def _onnx_problem(path: Path, size: int) -> str | None:
         while f.tell() < size:
             key = _varint(f)
             if key is None:
-                return "it ends inside a protobuf field header (cut short?)"
+                return tr("it ends inside a protobuf field header (cut short?)")
             field, wire = key >> 3, key & 7
             if field == 0 or wire not in (0, 1, 2, 5):
-                return f"byte {f.tell() - 1} is not a protobuf field header"
+                return tr("byte {0} is not a protobuf field header").format(f.tell() - 1)
             if wire == 0:
                 if _varint(f) is None:
-                    return "it ends inside a number (cut short?)"
+                    return tr("it ends inside a number (cut short?)")
             elif wire == 2:
                 length = _varint(f)
                 if length is None or f.tell() + length > size:
-                    return f"field {field} claims more bytes than the file has (cut short?)"
+                    return tr("field {0} claims more bytes than the file has (cut short?)").format(field)
                 f.seek(length, os.SEEK_CUR)
             else:
                 f.seek(8 if wire == 1 else 4, os.SEEK_CUR)
                 if f.tell() > size:
-                    return "it ends inside a fixed-size field (cut short?)"
+                    return tr("it ends inside a fixed-size field (cut short?)")
             seen.add(field)
     missing = [name for num, name in _ONNX_REQUIRED.items() if num not in seen]
     return f"it has no {' and no '.join(missing)}" if missing else None
@@ -81,17 +82,17 @@ def model_file_problem(path: Path, kept_as: str | None = None) -> str | None:
     for ``.onnx`` not an ONNX protobuf. ``kept_as``: the name it will have (for a part file)."""
     size = path.stat().st_size
     if size == 0:
-        return "the file is empty"
+        return tr("the file is empty")
     with open(path, "rb") as f:
         head = f.read(512)
     text = head.lstrip().lower()
     if text.startswith(_TEXT_STARTS) or b"<html" in text or b"<!doctype" in text:
         snippet = head[:80].decode("utf-8", "replace").strip().replace("\n", " ")
-        return f"the server sent a text/HTML page, not a model (it begins {snippet!r})"
+        return tr("the server sent a text/HTML page, not a model (it begins {0!r})").format(snippet)
     if Path(kept_as or path.name).suffix.lower() == ".onnx":
         problem = _onnx_problem(path, size)
         if problem:
-            return f"not an ONNX model: {problem}"
+            return tr("not an ONNX model: {0}").format(problem)
     return None
 
 

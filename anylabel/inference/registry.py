@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping, TypeVar
 
+from ..core.i18n import tr
 from .config import ConfigError, ModelConfig, find_config, load_config
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -102,7 +103,8 @@ def register(name: str, capabilities: Capabilities | None = None, config_keys: I
             for n in (name, *aliases):
                 old = _TYPES.get(n)
                 if old is not None and old.cls is not cls and old.module != cls.__module__:
-                    raise ValueError(f"model type {n!r} registered twice ({old.module} and {cls.__module__})")
+                    raise ValueError(tr("model type {0!r} registered twice ({1} and {2})").format(
+                        n, old.module, cls.__module__))
                 _TYPES[n] = entry
         cls.type_name = name  # type: ignore[attr-defined]
         cls.capabilities = entry.capabilities  # type: ignore[attr-defined]
@@ -160,7 +162,7 @@ def get_model_type(name: str) -> ModelType:
     if entry is None:
         reason = unsupported_reason(name)
         if reason:
-            raise ConfigError(None, f"model type {name!r} is not supported: {reason}")
+            raise ConfigError(None, tr("model type {0!r} is not supported: {1}").format(name, reason))
         known = ", ".join(sorted(_TYPES))
         close = difflib.get_close_matches(name, sorted(_TYPES), n=1, cutoff=0.6)
         if close:
@@ -169,7 +171,7 @@ def get_model_type(name: str) -> ModelType:
             known = f"known types: {known}"
         broken = "".join(f"\n  {m}: {e}" for m, e in _IMPORT_ERRORS.items())
         hint = f"\nModules that failed to import:{broken}" if broken else ""
-        raise ConfigError(None, f"unknown model type {name!r}; {known}{hint}")
+        raise ConfigError(None, tr("unknown model type {0!r}; {1}{2}").format(name, known, hint))
     return entry
 
 

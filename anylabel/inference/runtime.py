@@ -17,6 +17,7 @@ from typing import Any, Literal, Sequence
 
 import numpy as np
 
+from ..core.i18n import tr
 from .providers import CPU, device_of, fallback_reason, wanted_providers
 
 log = logging.getLogger(__name__)
@@ -65,7 +66,7 @@ class OnnxModel:
 
         self.path = Path(path)
         if not self.path.is_file():
-            raise ModelLoadError(f"{self.path}: model file not found")
+            raise ModelLoadError(tr("{0}: model file not found").format(self.path))
         opts = ort.SessionOptions()
         opts.intra_op_num_threads = intra_threads or default_threads()
         opts.inter_op_num_threads = inter_threads
@@ -111,7 +112,7 @@ class OnnxModel:
         try:
             return ort.InferenceSession(str(self.path), opts, providers=[CPU])
         except Exception as exc:  # noqa: BLE001  # onnxruntime raises several unrelated types
-            raise ModelLoadError(f"{self.path}: not a loadable ONNX model ({exc})") from exc
+            raise ModelLoadError(tr("{0}: not a loadable ONNX model ({1})").format(self.path, exc)) from exc
 
     @property
     def input_names(self) -> list[str]:
@@ -125,7 +126,8 @@ class OnnxModel:
         for i in self.inputs:
             if i.name == name:
                 return i
-        raise KeyError(f"{self.path.name}: no input named {name!r} (inputs: {self.input_names})")
+        raise KeyError(tr("{0}: no input named {1!r} (inputs: {2})").format(
+            self.path.name, name, self.input_names))
 
     def run(self, feeds: dict[str, np.ndarray], outputs: Sequence[str] | None = None) -> list[np.ndarray]:
         return self.session.run(list(outputs) if outputs else None, feeds)

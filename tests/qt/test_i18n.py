@@ -314,3 +314,57 @@ def test_lang_flag_starts_in_chinese_without_changing_the_setting(qtbot, image_f
     finally:
         install_language(qapp, "en")
     assert Settings(rc).get("language") == "en"  # the flag is for one start
+
+
+# ---------------------------------------------------------------- the core's messages (ADR 0033)
+
+def test_a_corrupt_label_file_is_reported_in_chinese_with_its_name(zh_window, image_folder, tmp_path, qtbot) -> None:
+    from qtpy.QtWidgets import QMessageBox
+
+    from anylabel.core.i18n import current_language
+
+    assert current_language() == "zh_CN"  # the window's language is the core's too
+    (image_folder / "img1.json").write_text('{"shapes": [{"label": "cat", "points": "none"}]}', encoding="utf-8")
+    w = zh_window
+    w.show_error_dialogs = True  # the box a user sees
+    w.open_folder(image_folder)
+    qtbot.waitUntil(lambda: bool(w.findChildren(QMessageBox)))
+    box = next(b for b in w.findChildren(QMessageBox) if b.isVisible())
+    shown = box.text()
+    assert shown.startswith(f"{image_folder / 'img1.json'}: 形状 0（'cat'）：'points' 必须是 [x, y] 坐标对的列表\n")
+    assert shown.endswith("\n此文件中的形状不会显示，文件也不会被覆盖。")  # the window's own sentence
+    assert w.statusBar().currentMessage() == shown
+    w.grab().save(str(tmp_path / "zh_corrupt_label_window.png"))
+    assert box.grab().save(str(tmp_path / "zh_corrupt_label_box.png"))
+    box.close()
+
+
+def test_switching_back_to_english_gives_english_core_messages(zh_window, image_folder, qapp) -> None:
+    from anylabel.core.i18n import current_language
+    from anylabel.qt.i18n import install_language
+
+    install_language(qapp, "en")
+    assert current_language() == "en"
+    (image_folder / "img1.json").write_text('{"shapes": [', encoding="utf-8")
+    w = zh_window
+    w.open_folder(image_folder)
+    assert w.error_messages[-1].startswith(f"{image_folder / 'img1.json'}: not valid JSON (Expecting value at line 1")
+
+
+def test_an_export_summary_is_shown_in_chinese(zh_window, qtbot, tmp_path) -> None:
+    from qtpy.QtWidgets import QMessageBox
+
+    from anylabel.formats.base import Skip, Summary
+    from anylabel.formats.convert import NOT_AN_AREA
+
+    ctl = zh_window.export_import
+    ctl.show_dialogs = True
+    summary = Summary("export", "yolo", images=2, files_written=3, shapes_written=4)
+    summary.skip([Skip("road", "line", NOT_AN_AREA)], "/data/a.json")
+    ctl._done(summary)
+    box = next(b for b in zh_window.findChildren(QMessageBox) if b.isVisible())
+    assert box.windowTitle() == "导出完成"
+    assert box.text().splitlines() == ["导出 yolo：2 张图像，写入 3 个文件，转换 4 个形状",
+                                       "  跳过 1 个 line 形状：线、折线和点没有面积", "    位于 /data/a.json"]
+    assert box.grab().save(str(tmp_path / "zh_export_summary.png"))
+    box.close()

@@ -32,6 +32,8 @@ def test_every_shipped_config_and_class_list_and_the_translations_are_bundled():
     bundled = _bundled()
     wanted = list((REPO / "models" / "configs").rglob("*.yaml")) + list((REPO / "models" / "configs" / "classes").glob("*.txt"))
     wanted += list((REPO / "anylabel" / "qt" / "i18n").glob("*.qm")) + [REPO / "models" / "configs" / "__init__.py"]
+    wanted += list((REPO / "anylabel" / "core" / "i18n").glob("*.mo"))
+    assert any(p.suffix == ".mo" for p in wanted)
     missing = [str(p) for p in wanted if p.resolve() not in bundled]
     assert not missing, missing
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 from ...core.errors import AnyLabelError
+from ...core.i18n import tr
 
 
 class TrackerConfigError(AnyLabelError, ValueError):
@@ -113,17 +114,19 @@ def _coerce(key: str, value: Any, kind: str) -> Any:
             return value.lower() in ("true", "yes", "1")
         if isinstance(value, int) and value in (0, 1):
             return bool(value)
-        raise TrackerConfigError(f"tracker: '{key}' must be true or false, got {value!r}")
+        raise TrackerConfigError(tr("tracker: '{0}' must be true or false, got {1!r}").format(key, value))
     if kind in ("float", "int"):
         if isinstance(value, bool) or not isinstance(value, (int, float, str)):
-            raise TrackerConfigError(f"tracker: '{key}' must be a number, got {value!r}")
+            raise TrackerConfigError(tr("tracker: '{0}' must be a number, got {1!r}").format(key, value))
         try:
             num = float(value)
         except ValueError:
-            raise TrackerConfigError(f"tracker: '{key}' must be a number, got {value!r}") from None
+            raise TrackerConfigError(tr("tracker: '{0}' must be a number, got {1!r}").format(
+                key, value)) from None
         if kind == "int":
             if not num.is_integer():
-                raise TrackerConfigError(f"tracker: '{key}' must be an integer, got {value!r}")
+                raise TrackerConfigError(tr("tracker: '{0}' must be an integer, got {1!r}").format(
+                    key, value))
             return int(num)
         return num
     if value is None:
@@ -139,13 +142,15 @@ def parse_tracker_config(raw: dict[str, Any] | TrackerConfig | None, tracker_typ
         if raw is None:
             raw = {}
         if not isinstance(raw, dict):
-            raise TrackerConfigError(f"tracker: must be a mapping of settings, got {type(raw).__name__}")
+            raise TrackerConfigError(tr("tracker: must be a mapping of settings, got {0}").format(
+                type(raw).__name__))
         values: dict[str, Any] = {}
         for key, value in raw.items():
             name = _ALIASES.get(str(key), str(key))
             if name not in _FIELD_TYPES:
                 known = ", ".join(sorted(_FIELD_TYPES))
-                raise TrackerConfigError(f"tracker: unknown key '{key}' (known keys: {known})")
+                raise TrackerConfigError(tr("tracker: unknown key '{0}' (known keys: {1})").format(
+                    key, known))
             kind = str(_FIELD_TYPES[name]).replace(" | None", "")
             values[name] = _coerce(str(key), value, kind)
         cfg = TrackerConfig(**values)
@@ -161,16 +166,18 @@ def _check_ranges(cfg: TrackerConfig) -> None:
                  "iou_thresh", "proximity_thresh", "appearance_thresh", "feature_momentum", "lost_reid_thresh"):
         v = getattr(cfg, name)
         if not 0.0 <= v <= 1.0:
-            raise TrackerConfigError(f"tracker: '{name}' must be between 0 and 1, got {v}")
+            raise TrackerConfigError(tr("tracker: '{0}' must be between 0 and 1, got {1}").format(name, v))
     if cfg.track_low_thresh > cfg.track_high_thresh:
-        raise TrackerConfigError("tracker: 'track_low_thresh' must not exceed 'track_high_thresh'")
+        raise TrackerConfigError(tr("tracker: 'track_low_thresh' must not exceed 'track_high_thresh'"))
     for name in ("track_buffer", "min_hits", "delta_t", "reid_input_height", "reid_input_width"):
         if getattr(cfg, name) < 1:
-            raise TrackerConfigError(f"tracker: '{name}' must be at least 1, got {getattr(cfg, name)}")
+            raise TrackerConfigError(tr("tracker: '{0}' must be at least 1, got {1}").format(
+                name, getattr(cfg, name)))
     if cfg.frame_rate <= 0:
-        raise TrackerConfigError(f"tracker: 'frame_rate' must be positive, got {cfg.frame_rate}")
+        raise TrackerConfigError(tr("tracker: 'frame_rate' must be positive, got {0}").format(cfg.frame_rate))
     if cfg.asso_func.lower() != "iou":
-        raise TrackerConfigError(f"tracker: asso_func {cfg.asso_func!r} is not supported (only iou)")
+        raise TrackerConfigError(tr("tracker: asso_func {0!r} is not supported (only iou)").format(
+            cfg.asso_func))
     from .gmc import OFF, SUPPORTED
 
     if cfg.gmc_method is not None and str(cfg.gmc_method).lower() in OFF:
@@ -179,6 +186,6 @@ def _check_ranges(cfg: TrackerConfig) -> None:
         name = SUPPORTED.get(str(cfg.gmc_method).lower())
         if name is None:
             raise TrackerConfigError(
-                f"tracker: gmc_method {cfg.gmc_method!r} (camera motion compensation) is not supported; "
-                "use sparseOptFlow or none")
+                tr("tracker: gmc_method {0!r} (camera motion compensation) is not supported; use "
+                   "sparseOptFlow or none").format(cfg.gmc_method))
         cfg.gmc_method = name

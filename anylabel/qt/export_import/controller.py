@@ -9,6 +9,7 @@ from pathlib import Path
 from qtpy.QtCore import QObject, Qt, Signal
 from qtpy.QtWidgets import QDialog, QMessageBox, QProgressDialog
 
+from ...core.i18n import tr as core_text
 from ...formats.base import ExportOptions, FormatError, Summary
 from ...formats.driver import export_dataset, load_pose_config, parse_split
 from ...formats.import_driver import import_dataset
@@ -193,11 +194,12 @@ class ExportImportController(QObject):
         lines = summary.lines()
         self.window.show_status(lines[0], 15000)
         if self.show_dialogs:
+            action_title = core_text(summary.action).capitalize()  # "Export", 导出: the summary's own word
             box = QMessageBox(
                 QMessageBox.Information if summary.ok else QMessageBox.Warning,
-                translate("controller", "{0} finished").format(summary.action.capitalize())
+                translate("controller", "{0} finished").format(action_title)
                 if not summary.cancelled
-                else translate("controller", "{0} cancelled").format(summary.action.capitalize()),
+                else translate("controller", "{0} cancelled").format(action_title),
                 "\n".join(lines[:12]),
                 QMessageBox.Ok,
                 self.window,

@@ -7,6 +7,10 @@ English is the default and needs no catalogue. ``translate(context, text)`` is Q
 written with ``{0}`` placeholders and ``.format`` after translating, so translators can
 move the values. Tables of text built at import time mark their entries with
 ``QT_TRANSLATE_NOOP(context, text)`` and translate them where they are shown.
+
+The messages of the Qt-free core (errors naming files, import/export summaries) have their
+own gettext catalogue (``anylabel.core.i18n``, ADR 0033); ``install_language`` switches both,
+so a Chinese window shows the core's messages in Chinese too.
 """
 from __future__ import annotations
 
@@ -15,12 +19,12 @@ from pathlib import Path
 
 from qtpy.QtCore import QCoreApplication, QLocale, QTranslator
 
+from ...core import i18n as core_messages
+from ...core.i18n import DEFAULT_LANGUAGE, LANGUAGES, normalise_language  # noqa: F401  # one list for both
+
 log = logging.getLogger(__name__)
 
 HERE = Path(__file__).resolve().parent
-#: Language code -> its own name (as the language menu shows it).
-LANGUAGES: dict[str, str] = {"en": "English", "zh_CN": "简体中文"}
-DEFAULT_LANGUAGE = "en"
 
 
 def translate(context: str, text: str) -> str:
@@ -54,17 +58,6 @@ def catalogue_path(language: str) -> Path:
     return HERE / f"anylabel_{language}.qm"
 
 
-def normalise_language(language: str | None) -> str:
-    """A known language code from what a user typed ("zh_CN", "zh-cn", "zh"); English otherwise."""
-    if not language:
-        return DEFAULT_LANGUAGE
-    key = str(language).replace("-", "_").lower()
-    for code in LANGUAGES:
-        if code.lower() == key or code.split("_")[0].lower() == key:
-            return code
-    return DEFAULT_LANGUAGE
-
-
 _installed: list[QTranslator] = []
 _current = [DEFAULT_LANGUAGE]
 
@@ -76,7 +69,14 @@ def current_language() -> str:
 
 def install_language(app: QCoreApplication, language: str | None) -> str:
     """Load the catalogue of ``language`` into ``app`` (replacing one loaded before) and
-    return the code in use; a missing or unreadable catalogue falls back to English."""
+    return the code in use; a missing or unreadable catalogue falls back to English. The
+    core's messages follow: they are made in the language returned."""
+    code = _install_qt_language(app, language)
+    core_messages.set_language(code)
+    return code
+
+
+def _install_qt_language(app: QCoreApplication, language: str | None) -> str:
     code = normalise_language(language)
     if language and code == DEFAULT_LANGUAGE and normalise_language(language) != str(language):
         log.warning("unknown interface language %r; using English (known: %s)", language, ", ".join(LANGUAGES))

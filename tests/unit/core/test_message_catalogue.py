@@ -1,0 +1,282 @@
+"""The messages of the Qt-free core in Chinese (ADR 0033): every message users read from the
+label-file reader, the dataset formats and the model configs and downloads goes through
+``tr``; every marked message has a finished zh_CN translation that keeps its placeholders;
+the compiled ``.mo`` is the committed ``.po``; English stays the default, word for word."""
+from __future__ import annotations
+
+import ast
+import gettext
+import json
+import re
+import string
+from pathlib import Path
+
+import pytest
+
+from anylabel.core import i18n
+
+PACKAGE = Path(i18n.__file__).resolve().parents[2]
+PO = Path(i18n.__file__).with_name("anylabel_zh_CN.po")
+
+#: The modules whose messages users read most: label files, dataset formats, model configs,
+#: model files and downloads. A message given there as a bare string fails the scan below.
+COVERED = [
+    *(f"core/{m}.py" for m in ("label_file", "label_values", "shape_kinds", "class_list", "safe_yaml",
+                               "size_limits", "image_io", "mask_shape", "video_frames")),
+    *(p.relative_to(PACKAGE).as_posix() for p in sorted((PACKAGE / "formats").glob("*.py"))),
+    *(f"inference/{m}.py" for m in ("config", "config_paths", "download", "download_checks", "runtime",
+                                    "registry", "trackers/config")),
+]
+#: Calls whose text arguments end up in front of users (errors, summary entries and notes).
+REPORTING_CALLS = {"fail", "leave_out", "Skip", "ImportFailure"}
+MARKERS = ("tr", "trn", "tr_noop")
+
+
+def _name(func: ast.expr) -> str:
+    return func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+
+
+def _is_text(node: ast.expr) -> bool:
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        text = node.value
+    elif isinstance(node, ast.JoinedStr):
+        text = "".join(p.value for p in node.values if isinstance(p, ast.Constant))
+    else:
+        return False
+    return re.search(r"[A-Za-z]{2,}", text) is not None
+
+
+def _reporting(call: ast.Call) -> bool:
+    name = _name(call.func)
+    if name in REPORTING_CALLS or name.endswith(("Error", "Problem")):
+        return True
+    # summary.notes.append(...), self.notes.append(...)
+    return name == "append" and isinstance(call.func, ast.Attribute) and _name(call.func.value) == "notes"
+
+
+def bare_messages(source: str, rel: str = "<source>") -> list[str]:
+    """Text literals handed straight to an error, a summary entry or a note (not via tr)."""
+    tree = ast.parse(source)
+    found = []
+    for node in ast.walk(tree):
+        calls = []
+        if isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call):
+            calls.append(node.exc)
+        if isinstance(node, ast.Call) and _reporting(node):
+            calls.append(node)
+        for call in calls:
+            for arg in [*call.args, *(k.value for k in call.keywords)]:
+                if _is_text(arg):
+                    found.append(f"{rel}:{arg.lineno}: {ast.get_source_segment(source, arg)}")
+    return sorted(set(found))
+
+
+def marked_messages() -> set[str | tuple[str, str]]:
+    """The msgids of every tr/trn/tr_noop call with literal text outside anylabel/qt."""
+    out: set[str | tuple[str, str]] = set()
+    for path in sorted(PACKAGE.rglob("*.py")):
+        if path.relative_to(PACKAGE).parts[0] == "qt":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Call) and _name(node.func) in MARKERS and isinstance(node.func, ast.Name):
+                args = node.args
+                if not args or not all(isinstance(a, ast.Constant) and isinstance(a.value, str) for a in args[:2 if
+                                       node.func.id == "trn" else 1]):
+                    continue  # tr(reason): a value marked where it was made
+                out.add((args[0].value, args[1].value) if node.func.id == "trn" else args[0].value)
+    return out
+
+
+def read_po(path: Path) -> dict[str | tuple[str, str], tuple[list[str], bool]]:
+    """msgid (or (singular, plural)) -> (its translations, fuzzy), header left out."""
+    entries: dict[str | tuple[str, str], tuple[list[str], bool]] = {}
+    for block in path.read_text(encoding="utf-8").strip().split("\n\n"):
+        fields: dict[str, str] = {}
+        key = None
+        fuzzy = False
+        for line in block.splitlines():
+            if line.startswith("#,"):
+                fuzzy = fuzzy or "fuzzy" in line
+            elif line.startswith("#"):
+                continue
+            elif line.startswith('"'):
+                fields[key] += ast.literal_eval(line)
+            else:
+                key, _, value = line.partition(" ")
+                fields[key] = ast.literal_eval(value)
+        if not fields.get("msgid"):
+            continue
+        if "msgid_plural" in fields:
+            texts = [v for k, v in sorted(fields.items()) if k.startswith("msgstr[")]
+            entries[(fields["msgid"], fields["msgid_plural"])] = (texts, fuzzy)
+        else:
+            entries[fields["msgid"]] = ([fields.get("msgstr", "")], fuzzy)
+    return entries
+
+
+def placeholders(text: str) -> list[tuple[str, str, str]]:
+    return sorted((f, c or "", s or "") for _, f, s, c in string.Formatter().parse(text) if f is not None)
+
+
+@pytest.fixture
+def chinese():
+    assert i18n.set_language("zh_CN") == "zh_CN"
+    yield
+    i18n.set_language("en")
+
+
+# ---------------------------------------------------------------- the catalogue is complete
+
+def test_the_scan_finds_a_bare_message() -> None:
+    src = 'def f(p, s):\n    raise FormatError(f"{p}: broken")\n    s.fail(p, "cannot be read")\n    s.notes.append("a note")\n'
+    assert len(bare_messages(src)) == 3
+    assert bare_messages('raise FormatError(tr("{0}: broken").format(p))') == []
+
+
+def test_every_user_facing_message_of_the_covered_modules_goes_through_tr() -> None:
+    bare = [hit for rel in COVERED for hit in bare_messages((PACKAGE / rel).read_text(encoding="utf-8"), rel)]
+    assert bare == []
+
+
+def test_every_marked_message_has_a_finished_chinese_translation() -> None:
+    catalogue = read_po(PO)
+    missing = sorted(map(str, marked_messages() - set(catalogue)))
+    assert not missing, f"not in {PO.name} (run scripts/build_translations.sh): {missing[:10]}"
+    unfinished = [msgid for msgid, (texts, fuzzy) in catalogue.items() if fuzzy or not all(texts)]
+    assert not unfinished, f"no zh_CN translation in {PO.name}: {unfinished[:10]}"
+    for msgid, (texts, _) in catalogue.items():
+        source = msgid if isinstance(msgid, str) else msgid[0]
+        for text in texts:
+            assert placeholders(text) == placeholders(source), (msgid, text)  # values kept, none made up
+            assert text != source, msgid  # a copy of the English is no translation
+
+
+def test_the_compiled_catalogue_is_the_committed_source() -> None:
+    with open(i18n.catalogue_path("zh_CN"), "rb") as fh:
+        compiled = gettext.GNUTranslations(fh)
+    stale = []
+    for msgid, (texts, _) in read_po(PO).items():
+        got = compiled.gettext(msgid) if isinstance(msgid, str) else compiled.ngettext(*msgid, 2)
+        if got != texts[0]:
+            stale.append(msgid)
+    assert not stale, f"{PO.with_suffix('.mo').name} is older than the .po (scripts/build_translations.sh --compile): {stale[:5]}"
+
+
+# ---------------------------------------------------------------- what users read
+
+def _corrupt_label_file(tmp_path: Path) -> Path:
+    path = tmp_path / "图1.json"
+    path.write_text(json.dumps({"shapes": [{"label": "cat", "points": "none", "shape_type": "polygon"}]}))
+    return path
+
+
+def test_english_is_the_default_and_its_messages_are_unchanged(tmp_path) -> None:
+    from anylabel.core.errors import LabelFileError
+    from anylabel.core.label_file import read_label_file
+
+    assert i18n.current_language() == "en"
+    with pytest.raises(LabelFileError) as err:
+        read_label_file(_corrupt_label_file(tmp_path))
+    assert err.value.problem == "shape 0 ('cat'): 'points' must be a list of [x, y] pairs"
+
+
+def test_a_label_file_error_in_chinese_names_the_file_and_keeps_the_values(tmp_path, chinese) -> None:
+    from anylabel.core.errors import LabelFileError
+    from anylabel.core.label_file import read_label_file
+
+    path = _corrupt_label_file(tmp_path)
+    with pytest.raises(LabelFileError) as err:
+        read_label_file(path)
+    assert str(err.value) == f"{path}: 形状 0（'cat'）：'points' 必须是 [x, y] 坐标对的列表"
+    (tmp_path / "cut.json").write_text('{"shapes": [')
+    with pytest.raises(LabelFileError, match=r"cut\.json: 不是有效的 JSON（第 1 行第 13 列："):
+        read_label_file(tmp_path / "cut.json")
+
+
+def test_plural_messages_follow_the_count(tmp_path, chinese) -> None:
+    from anylabel.core.label_file import shape_from_dict
+
+    with pytest.raises(ValueError, match="一个点：rotation 需要 4 个点，实际为 2 个"):
+        shape_from_dict({"label": "a", "shape_type": "rotation", "points": [[0, 0], [1, 1]]}, where="一个点")
+
+
+def test_a_model_config_error_in_chinese(tmp_path, chinese) -> None:
+    from anylabel.inference.config import ConfigError, load_config
+
+    cfg = tmp_path / "m.yaml"
+    cfg.write_text("type: yolov8\nname: m\nmodel_path: m.onnx\nconf_treshold: 0.3\n")
+    with pytest.raises(ConfigError) as err:
+        load_config(cfg)
+    assert str(err.value).startswith(f"{cfg}: 模型类型 'yolov8' 没有键 'conf_treshold'（是否想写 'conf_threshold'？）")
+
+
+def test_an_offline_download_error_in_chinese(tmp_path, monkeypatch, chinese) -> None:
+    from anylabel.inference.config import ModelConfig
+    from anylabel.inference.download import DownloadError, resolve_model_file
+
+    monkeypatch.setenv("ANYLABEL_MODELS_DIR", str(tmp_path))
+    monkeypatch.setenv("ANYLABEL_NO_DOWNLOAD", "1")
+    config = ModelConfig(type="yolov8", name="m", model_path="https://example.invalid/m.onnx")
+    with pytest.raises(DownloadError) as err:
+        resolve_model_file(config)
+    text = str(err.value)
+    assert text.startswith("无法下载 https://example.invalid/m.onnx：已禁用下载。") and "ANYLABEL_MODEL_MIRROR" in text
+
+
+def test_a_summary_in_chinese_translates_the_skip_reasons(chinese) -> None:
+    from anylabel.formats.base import Skip, Summary
+    from anylabel.formats.convert import NOT_AN_AREA
+
+    s = Summary("export", "yolo", images=2, files_written=3, shapes_written=4)
+    s.skip([Skip("road", "line", NOT_AN_AREA)], "a.json")
+    s.fail("b.json", "not readable")
+    assert s.lines() == ["导出 yolo：2 张图像，写入 3 个文件，转换 4 个形状", "  跳过 1 个 line 形状：线、折线和点没有面积",
+                         "    位于 a.json", "  1 个文件失败：", "    b.json: not readable"]
+    i18n.set_language("en")
+    assert s.lines()[1] == "  skipped 1 line shape(s): lines, line strips and points cover no area"
+
+
+def test_an_unknown_language_or_an_unreadable_catalogue_gives_english(monkeypatch, tmp_path) -> None:
+    assert i18n.set_language("fr") == "en" and i18n.tr("file not found") == "file not found"
+    (tmp_path / "anylabel_zh_CN.mo").write_bytes(b"not a catalogue")
+    monkeypatch.setattr(i18n, "HERE", tmp_path)
+    assert i18n.set_language("zh_CN") == "en" and i18n.current_language() == "en"
+    assert i18n.tr("file not found") == "file not found"
+
+
+def test_spawned_export_workers_make_their_messages_in_the_parents_language(monkeypatch, chinese) -> None:
+    import multiprocessing
+
+    from anylabel.formats import parallel
+
+    monkeypatch.setattr(parallel, "_start_context", lambda: multiprocessing.get_context("spawn"))
+    with parallel.make_pool(1) as pool:
+        assert pool.submit(i18n.tr, "file not found").result(timeout=120) == "文件不存在"
+
+
+# ---------------------------------------------------------------- the command line
+
+def _folder_with_a_broken_label_file(tmp_path: Path) -> Path:
+    from PIL import Image
+
+    folder = tmp_path / "imgs"
+    folder.mkdir()
+    Image.new("RGB", (40, 30)).save(folder / "a.png")
+    (folder / "a.json").write_text('{"shapes": [')
+    return folder
+
+
+def test_the_cli_lang_flag_gives_a_sub_command_chinese_messages(tmp_path, capsys) -> None:
+    from anylabel.cli.main import main
+
+    folder = _folder_with_a_broken_label_file(tmp_path)
+    try:
+        assert main(["--lang", "zh_CN", "export", "--format", "yolo", "--input", str(folder),
+                     "--output", str(tmp_path / "zh")]) == 1
+    finally:
+        i18n.set_language("en")
+    err = capsys.readouterr().err
+    assert "导出 yolo：0 张图像" in err and f"{folder / 'a.json'}: 不是有效的 JSON" in err
+    assert main(["export", "--format", "yolo", "--input", str(folder), "--output", str(tmp_path / "en")]) == 1
+    err = capsys.readouterr().err
+    assert "export yolo: 0 image(s)" in err and f"{folder / 'a.json'}: not valid JSON" in err

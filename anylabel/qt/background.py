@@ -90,6 +90,7 @@ class BackgroundTask(QObject):
         self._min_interval = min_interval
         self._thread: threading.Thread | None = None
         self._working = False
+        self._finished = False
         self._gone = False  # the Qt object was deleted under a running job (window closed)
         self._ended.connect(self._on_ended)
 
@@ -119,6 +120,10 @@ class BackgroundTask(QObject):
         """True from ``start()`` until ``fn`` returned or raised (in ``done``/``failed``
         slots it is already False, so they may start the next task)."""
         return self._working
+
+    def is_finished(self) -> bool:
+        """True once the end reached the GUI thread: the ``done``/``failed`` slots have run."""
+        return self._finished
 
     def join(self, timeout: float | None = None) -> bool:
         """Wait for the worker; True when it has finished."""
@@ -162,6 +167,7 @@ class BackgroundTask(QObject):
         # Queued after done/failed, so their slots have run: drop the job (and what its
         # closure holds: a model, an image, shapes) and the Qt object of a finished task.
         _LIVE.discard(self)
+        self._finished = True
         self.fn = None
         if self.parent() is not None:
             self.deleteLater()

@@ -162,7 +162,8 @@ def test_a_finished_task_lets_go_of_its_job(qtbot) -> None:
     task.failed.connect(lambda m: None)
     with qtbot.waitSignal(task.done, timeout=5000):
         task.start()
-    qtbot.waitUntil(lambda: task.fn is None, timeout=5000)  # the closure (and what it holds) dropped
+    qtbot.waitUntil(task.is_finished, timeout=5000)
+    assert task.fn is None  # the closure (and what it holds) dropped
     qtbot.waitUntil(lambda: not owner.findChildren(BackgroundTask), timeout=5000)  # deleted with deleteLater
     assert not task.is_running() and task.join(1)
 

@@ -227,3 +227,37 @@ def test_prompt_rows_follow_the_registry_capabilities(qtbot, window, tmp_path) -
         panel._apply_capabilities(panel.model.capabilities)
         panel.resize(380, 1000)
         panel.grab().save(os.path.join(os.environ["ANYLABEL_SHOT_DIR"], "panel_prompts.png"))
+
+
+def test_closing_the_window_stops_a_run_all(qtbot, window, shapes_folder) -> None:
+    import shutil
+
+    for i in range(60):
+        shutil.copy(shapes_folder / "s1.png", shapes_folder / f"copy{i:03d}.png")
+    panel = window.autolabel_panel
+    window.open_folder(shapes_folder)
+    load(qtbot, panel, "fixture_shapes_det")
+    panel.run_all()
+    qtbot.waitUntil(lambda: panel.progress.value() >= 1, timeout=30000)
+    batch = panel._batch
+    window.close()
+    assert batch.cancelled and not batch.is_running() and not panel.busy()
+    written = len(list(shapes_folder.glob("copy*.json")))
+    qtbot.wait(200)
+    assert len(list(shapes_folder.glob("copy*.json"))) == written < 60  # nothing written after the close
+
+
+def test_a_prediction_that_raises_names_the_model_and_the_file(qtbot, window, shapes_folder) -> None:
+    panel = window.autolabel_panel
+    window.open_folder(shapes_folder)
+    model = load(qtbot, panel, "fixture_shapes_det")
+
+    def broken(image):
+        raise RuntimeError("the session was closed")
+
+    model.predict_result = broken
+    panel.run_current()
+    qtbot.waitUntil(lambda: panel.run_button.isEnabled(), timeout=10000)
+    message = window.error_messages[-1]
+    assert message.startswith(f"Model {model.config.title} failed on ") and "s0.png" in message
+    assert "RuntimeError: the session was closed" in message

@@ -153,7 +153,8 @@ def test_ctrl_a_toggles_panel(qtbot, window) -> None:
     assert panel.isVisible()
 
 
-def test_cancel_run_all(qtbot, window, shapes_folder) -> None:
+def sixty_six_images(qtbot, window, shapes_folder):  # type: ignore[no-untyped-def]
+    """A folder long enough to stop a Run all halfway, open, with the demo detector loaded."""
     import shutil
 
     for i in range(60):
@@ -161,6 +162,11 @@ def test_cancel_run_all(qtbot, window, shapes_folder) -> None:
     panel = window.autolabel_panel
     window.open_folder(shapes_folder)
     load(qtbot, panel, "fixture_shapes_det")
+    return panel
+
+
+def test_cancel_run_all(qtbot, window, shapes_folder) -> None:
+    panel = sixty_six_images(qtbot, window, shapes_folder)
     with qtbot.waitSignal(panel.batch_finished, timeout=60000) as sig:
         panel.run_all()
         qtbot.waitUntil(lambda: panel.progress.value() >= 1, timeout=30000)
@@ -230,13 +236,7 @@ def test_prompt_rows_follow_the_registry_capabilities(qtbot, window, tmp_path) -
 
 
 def test_closing_the_window_stops_a_run_all(qtbot, window, shapes_folder) -> None:
-    import shutil
-
-    for i in range(60):
-        shutil.copy(shapes_folder / "s1.png", shapes_folder / f"copy{i:03d}.png")
-    panel = window.autolabel_panel
-    window.open_folder(shapes_folder)
-    load(qtbot, panel, "fixture_shapes_det")
+    panel = sixty_six_images(qtbot, window, shapes_folder)
     panel.run_all()
     qtbot.waitUntil(lambda: panel.progress.value() >= 1, timeout=30000)
     batch = panel._batch

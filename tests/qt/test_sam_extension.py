@@ -285,3 +285,18 @@ def test_a_model_chosen_while_another_loads_is_built_after_it_and_kept(sam_windo
     assert most[0] == 1            # never two models built at once
     assert closed == ["first"]     # the superseded model was released, not leaked
     assert ctl.loading is None
+
+
+def test_a_folder_run_that_fails_names_the_folder(sam_window, qtbot, monkeypatch):
+    from anylabel.inference.sam import box_to_segment
+    from anylabel.qt.extensions.sam import _folder_run
+
+    w, ctl = sam_window
+
+    def broken(*a, **kw):
+        raise OSError("no space left on device")
+
+    monkeypatch.setattr(box_to_segment, "segment_label_files", broken)
+    task = _folder_run(w, ctl)
+    qtbot.waitUntil(task.is_finished, timeout=10000)
+    assert w.error_messages[-1] == f"Segment Anything: {w.folder_index.folder}: no space left on device"

@@ -20,6 +20,7 @@ from ..core.folder_index import FolderIndex
 from ..core.settings import Settings
 from ..core.shape import Shape
 from .actions import build_actions
+from .background import stop_tasks
 from .canvas import EDIT, Canvas, CanvasArea
 from .dialogs.label_dialog import LabelResult
 from .docks import FileListDock, LabelListDock, ShapeListDock
@@ -376,6 +377,9 @@ class MainWindow(FileOpsMixin, EditOpsMixin, QMainWindow):
             return
         self._save_layout()
         self.settings.save()
+        # Every background job of the window and its docks/dialogs is cancelled and waited
+        # for, so none writes label files or touches widgets after the window is gone.
+        stop_tasks(self)
         self.canvas.shutdown()
         pool = getattr(self, "_decode_pool", None)
         if pool is not None:

@@ -320,7 +320,7 @@ def tracks_shot(app, tmp: Path) -> None:
     w.tracks_dock.show()
     w.tracks_dock.raise_()
     job = w.video.track_boxes("ocsort")
-    _pump(app, until=job.isFinished)
+    _pump(app, until=job.is_finished)
     _pump(app, 0.5)
     w.actions_by_name["toggle_track_colors"].setChecked(True)
     w.open_image(3)

@@ -153,7 +153,8 @@ def test_ctrl_a_toggles_panel(qtbot, window) -> None:
     assert panel.isVisible()
 
 
-def test_cancel_run_all(qtbot, window, shapes_folder) -> None:
+def sixty_six_images(qtbot, window, shapes_folder):  # type: ignore[no-untyped-def]
+    """A folder long enough to stop a Run all halfway, open, with the demo detector loaded."""
     import shutil
 
     for i in range(60):
@@ -161,6 +162,11 @@ def test_cancel_run_all(qtbot, window, shapes_folder) -> None:
     panel = window.autolabel_panel
     window.open_folder(shapes_folder)
     load(qtbot, panel, "fixture_shapes_det")
+    return panel
+
+
+def test_cancel_run_all(qtbot, window, shapes_folder) -> None:
+    panel = sixty_six_images(qtbot, window, shapes_folder)
     with qtbot.waitSignal(panel.batch_finished, timeout=60000) as sig:
         panel.run_all()
         qtbot.waitUntil(lambda: panel.progress.value() >= 1, timeout=30000)
@@ -227,3 +233,31 @@ def test_prompt_rows_follow_the_registry_capabilities(qtbot, window, tmp_path) -
         panel._apply_capabilities(panel.model.capabilities)
         panel.resize(380, 1000)
         panel.grab().save(os.path.join(os.environ["ANYLABEL_SHOT_DIR"], "panel_prompts.png"))
+
+
+def test_closing_the_window_stops_a_run_all(qtbot, window, shapes_folder) -> None:
+    panel = sixty_six_images(qtbot, window, shapes_folder)
+    panel.run_all()
+    qtbot.waitUntil(lambda: panel.progress.value() >= 1, timeout=30000)
+    batch = panel._batch
+    window.close()
+    assert batch.cancelled and not batch.is_running() and not panel.busy()
+    written = len(list(shapes_folder.glob("copy*.json")))
+    qtbot.wait(200)
+    assert len(list(shapes_folder.glob("copy*.json"))) == written < 60  # nothing written after the close
+
+
+def test_a_prediction_that_raises_names_the_model_and_the_file(qtbot, window, shapes_folder) -> None:
+    panel = window.autolabel_panel
+    window.open_folder(shapes_folder)
+    model = load(qtbot, panel, "fixture_shapes_det")
+
+    def broken(image):
+        raise RuntimeError("the session was closed")
+
+    model.predict_result = broken
+    panel.run_current()
+    qtbot.waitUntil(lambda: panel.run_button.isEnabled(), timeout=10000)
+    message = window.error_messages[-1]
+    assert message.startswith(f"Model {model.config.title} failed on ") and "s0.png" in message
+    assert "RuntimeError: the session was closed" in message

@@ -1,5 +1,5 @@
 """The panel's "Run all images" is the batch engine's job: each written file is announced
-(``BatchRun.file_written``), and "Replace this model's earlier predictions" swaps the model's
+(the batch task's ``update``, to ``window.label_file_written``), and "Replace this model's earlier predictions" swaps the model's
 unedited boxes from an earlier run with another threshold while the manual shape stays."""
 from __future__ import annotations
 
@@ -33,17 +33,17 @@ def folder(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def written(monkeypatch) -> list[str]:
-    """Image paths announced by every BatchRun the panel starts (connected before it runs)."""
-    from anylabel.qt.autolabel import panel as panel_module
+    """Image paths the panel's runs announce to the window (its file list follows them)."""
+    from anylabel.qt.main_window import MainWindow
 
     seen: list[str] = []
+    real = MainWindow.label_file_written
 
-    class Recording(panel_module.BatchRun):
-        def __init__(self, *a, **kw) -> None:
-            super().__init__(*a, **kw)
-            self.file_written.connect(seen.append)
+    def recording(self, image_path) -> None:  # type: ignore[no-untyped-def]
+        seen.append(str(image_path))
+        real(self, image_path)
 
-    monkeypatch.setattr(panel_module, "BatchRun", Recording)
+    monkeypatch.setattr(MainWindow, "label_file_written", recording)
     return seen
 
 

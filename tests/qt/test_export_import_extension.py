@@ -15,7 +15,6 @@ from anylabel.core.shape import Shape
 from anylabel.formats.driver import export_dataset
 from anylabel.qt.export_import.choices import ExportChoices, ImportChoices
 from anylabel.qt.export_import.dialogs import ExportDialog, ImportDialog
-from anylabel.qt.export_import.worker import ConversionThread
 from anylabel.qt.extensions import export_import
 
 pytestmark = pytest.mark.gui
@@ -108,14 +107,14 @@ def test_missing_choices_and_bad_pose_config_are_reported(window, qtbot, tmp_pat
     assert not summary.ok and "pose.yaml" in summary.failures[0][1]
 
 
-def test_cancel_stops_the_worker(qtbot):
-    started, seen = threading.Event(), []
+def _slow_export(started):
+    """Stands in for ``export_dataset``: 100,000 steps, stops when cancelled."""
 
-    def job(progress, cancelled):
+    def export(fmt, input_dir, output_dir, classes, options, progress, cancelled):
         from anylabel.formats.base import Summary
 
         started.set()
-        s = Summary("export", "yolo")
+        s = Summary("export", fmt)
         for i in range(100000):
             if cancelled():
                 s.cancelled = True
@@ -124,15 +123,48 @@ def test_cancel_stops_the_worker(qtbot):
             threading.Event().wait(0.001)
         return s
 
-    thread = ConversionThread(job, "export", "yolo")
-    thread.progress.connect(lambda *a: seen.append(a))
-    with qtbot.waitSignal(thread.summary_ready, timeout=10000) as blocker:
-        thread.start()
-        assert started.wait(5)
-        qtbot.waitUntil(lambda: len(seen) > 0, timeout=5000)
-        thread.cancel()
-    thread.wait()
+    return export
+
+
+def test_cancel_stops_the_worker(window, qtbot, tmp_path, monkeypatch):
+    from anylabel.qt.export_import import controller as module
+    started, seen = threading.Event(), []
+    monkeypatch.setattr(module, "export_dataset", _slow_export(started))
+    ctl = window.export_import
+    task = ctl.start_export(ExportChoices("yolo", str(tmp_path), str(tmp_path / "o")))
+    task.progress.connect(lambda *a: seen.append(a))
+    assert started.wait(5) and ctl.busy
+    qtbot.waitUntil(lambda: len(seen) > 0, timeout=5000)
+    assert seen[0][2] == "write"  # the stage reaches the dialog's label
+    with qtbot.waitSignal(ctl.finished, timeout=10000) as blocker:
+        ctl.progress_dialog.canceled.emit()  # the dialog's Cancel button
     assert blocker.args[0].cancelled and len(seen) < 1000  # progress is throttled
+    assert not ctl.busy and ctl.progress_dialog is None
+
+
+def test_an_export_that_raises_ends_in_a_summary_naming_the_error(window, qtbot, tmp_path, monkeypatch):
+    from anylabel.qt.export_import import controller as module
+
+    def broken(*args):
+        raise MemoryError("no room for the COCO file")
+
+    monkeypatch.setattr(module, "export_dataset", broken)
+    ctl = window.export_import
+    summary = _wait(qtbot, ctl, lambda: ctl.start_export(ExportChoices("coco", str(tmp_path), str(tmp_path / "o"))))
+    assert not summary.ok
+    assert summary.failures == [("(run)", "stopped by an unexpected error: MemoryError: no room for the COCO file")]
+    assert not ctl.busy
+
+
+def test_closing_the_window_cancels_a_running_export(window, tmp_path, monkeypatch):
+    from anylabel.qt.export_import import controller as module
+
+    started = threading.Event()
+    monkeypatch.setattr(module, "export_dataset", _slow_export(started))
+    task = window.export_import.start_export(ExportChoices("yolo", str(tmp_path), str(tmp_path / "o")))
+    assert started.wait(5)
+    window.close()
+    assert task.cancelled and not task.is_running()
 
 
 def test_driver_cancel_leaves_a_cancelled_summary(tmp_path):

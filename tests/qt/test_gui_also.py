@@ -42,9 +42,7 @@ def test_detect_and_track_writes_no_empty_label_files(qtbot, full_window, tmp_pa
         panel.load_selected()
     job = w.tracks_dock.ctl.detect_and_track("bytetrack", 0)
     assert job is not None
-    with qtbot.waitSignal(job.finished, timeout=30000):
-        pass
-    qtbot.wait(50)
+    qtbot.waitUntil(job.is_finished, timeout=30000)  # its result's slots have run
     written = sorted(p.stem for p in folder.glob("*.json"))
     assert written and all(int(s[-1]) - 1 not in (2, 3, 6) for s in written), written
     import json

@@ -115,3 +115,17 @@ def test_prompt_interaction_routes_clicks_and_boxes(make_window, image_folder, q
     c.set_prompt_handler(None)  # back to editing: clicks no longer reach the handler
     click(c, 20, 30)
     assert len(got) == 2
+
+
+def test_segment_everything_that_fails_names_the_image(sam2_window, qtbot):
+    w, ctl = sam2_window
+
+    def broken(*args):
+        raise MemoryError("the point grid needs more memory")
+
+    ctl.model.segment_everything = broken
+    qtbot.waitUntil(lambda: ctl.session is not None, timeout=10000)
+    ctl.segment_everything_here()
+    qtbot.waitUntil(lambda: any("point grid" in m for m in w.error_messages), timeout=10000)
+    message = next(m for m in w.error_messages if "point grid" in m)
+    assert message == f"Segment Anything: {w.current_image_path()}: the point grid needs more memory"

@@ -247,3 +247,56 @@ def test_sam_keys_b_and_f_only_act_in_prompt_mode(sam_window, qtbot):
     w.statusBar().showMessage("untouched")
     key(w.canvas, Qt.Key_F)
     assert w.statusBar().currentMessage() == "untouched"
+
+
+def test_a_model_chosen_while_another_loads_is_built_after_it_and_kept(sam_window, qtbot, monkeypatch):
+    import threading
+
+    from anylabel.inference import registry
+    from anylabel.inference.config import config_from_dict
+
+    w, ctl = sam_window
+    real = registry.create_model
+    building, most, closed = [0], [0], []
+    gate = threading.Event()
+
+    def gated(config, **kw):  # type: ignore[no-untyped-def]
+        building[0] += 1
+        most[0] = max(most[0], building[0])
+        try:
+            if config.name == "first":
+                gate.wait(10)
+            model = real(config, **kw)
+        finally:
+            building[0] -= 1
+        close = model.close
+        model.close = lambda wait=True: (closed.append(config.name), close(wait=wait))
+        return model
+
+    monkeypatch.setattr(registry, "create_model", gated)
+    configs = [config_from_dict({"type": "segment_anything", "name": name,
+                                 "encoder_model_path": str(FIXTURES / "sam_contract_encoder.onnx"),
+                                 "decoder_model_path": str(FIXTURES / "sam_contract_decoder.onnx")})
+               for name in ("first", "second")]
+    first = ctl.load_model(configs[0])
+    assert first is not None and ctl.load_model(configs[1]) is None  # queued behind the first
+    gate.set()
+    qtbot.waitUntil(lambda: ctl.model is not None and ctl.model.config.name == "second", timeout=10000)
+    assert most[0] == 1            # never two models built at once
+    assert closed == ["first"]     # the superseded model was released, not leaked
+    assert ctl.loading is None
+
+
+def test_a_folder_run_that_fails_names_the_folder(sam_window, qtbot, monkeypatch):
+    from anylabel.inference.sam import box_to_segment
+    from anylabel.qt.extensions.sam import _folder_run
+
+    w, ctl = sam_window
+
+    def broken(*a, **kw):
+        raise OSError("no space left on device")
+
+    monkeypatch.setattr(box_to_segment, "segment_label_files", broken)
+    task = _folder_run(w, ctl)
+    qtbot.waitUntil(task.is_finished, timeout=10000)
+    assert w.error_messages[-1] == f"Segment Anything: {w.folder_index.folder}: no space left on device"

@@ -95,3 +95,13 @@ def test_missing_ultralytics_is_a_sentence(window, qtbot):
         pytest.skip("this Python has Ultralytics")
     dialog.start_button.click()
     qtbot.waitUntil(lambda: "pip install 'anylabel[train]'" in dialog.status.text(), timeout=30000)
+
+
+def test_closing_the_window_mid_run_ends_the_training(window, qtbot, monkeypatch):
+    monkeypatch.setenv("FAKE_RUNNER", json.dumps({"onnx": str(FIXTURE_ONNX), "sleep": 60}))
+    dialog = _open_dialog(window)
+    dialog.start_button.click()
+    qtbot.waitUntil(lambda: len(dialog.chart.reports) == 1, timeout=20000)
+    task = dialog.training
+    window.close()  # not the dialog's Cancel: the window's close stops its tasks
+    assert not task.is_running() and task.cancelled and not dialog.busy()

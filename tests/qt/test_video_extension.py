@@ -34,8 +34,7 @@ def wait_job(qtbot, job):
     assert job is not None
     # Polled, not waitSignals: a job that ends between a check and the connection would
     # never be seen to finish (the signal is already gone), which a loaded machine hits.
-    qtbot.waitUntil(job.isFinished, timeout=60000)
-    qtbot.wait(50)   # let the queued result signal reach the GUI thread
+    qtbot.waitUntil(job.is_finished, timeout=60000)  # True once the result's slots have run
 
 
 def test_open_video_extracts_and_opens_the_frames(window, qtbot, tmp_path):
@@ -193,3 +192,46 @@ def test_track_boxes_keeps_the_users_ids_unless_told_to_recompute(window, qtbot,
     wait_job(qtbot, dock.track_boxes())
     qtbot.waitUntil(lambda: [s.group_id for s in window.current_shapes()] == [1, 1], timeout=5000)
     assert [[s["group_id"] for s in read_shapes(img)] for img in imgs] == [[1, 1]] * 4
+
+
+def test_a_job_that_fails_says_which_job_and_why(window, qtbot):
+    def broken(progress):
+        progress(1, 3)
+        raise OSError("frame_000002.json: disk full")
+
+    job = window.video.run_job("Propagating...", broken, lambda r: pytest.fail("no result for a failed job"))
+    wait_job(qtbot, job)
+    assert window.error_messages[-1] == "Propagating: frame_000002.json: disk full"
+    assert window.video.last_result is None
+
+
+def test_cancel_in_the_progress_dialog_stops_the_job_and_closing_the_window_stops_it_too(window, qtbot):
+    import threading
+
+    from qtpy.QtWidgets import QProgressDialog
+
+    steps: list[int] = []
+    started = threading.Event()
+
+    def long_job(progress):
+        started.set()
+        for i in range(100000):
+            if not progress(i, 100000):
+                return f"stopped at {i}"
+            steps.append(i)
+            threading.Event().wait(0.001)
+        return "ran to the end"
+
+    job = window.video.run_job("Tracking boxes...", long_job, lambda r: None)
+    assert started.wait(5)
+    dialog = next(d for d in window.findChildren(QProgressDialog) if d.labelText() == "Tracking boxes...")
+    from qtpy.QtWidgets import QPushButton
+
+    dialog.findChild(QPushButton).click()  # its Cancel button
+    wait_job(qtbot, job)
+    assert window.video.last_result.startswith("stopped at ")
+
+    job = window.video.run_job("Tracking boxes...", long_job, lambda r: None)
+    assert job is not None and job.is_running()
+    window.close()
+    assert not job.is_running() and job.cancelled

@@ -53,7 +53,7 @@ def test_propagate_with_sam2_from_the_sam_prompt(window, qtbot, tmp_path):
     window.sam.session = _Session(Prompt(points=[clip.centres[1][4]], labels=[1]))
     job = window.video.propagate_sam2("both", config=str(_config(tmp_path)))
     assert job is not None
-    qtbot.waitUntil(job.isFinished, timeout=60000)
+    qtbot.waitUntil(job.is_finished, timeout=60000)
     qtbot.wait(100)
     frames = FrameFolder(folder)
     scores = []
@@ -68,7 +68,7 @@ def test_propagate_with_sam2_from_the_sam_prompt(window, qtbot, tmp_path):
     assert window.document is not None and any(s.group_id == 1 for s in window.document.shapes)
     # A second run from the tracked shapes on the open frame (no new clicks) keeps track 1.
     job = window.video.propagate_sam2("forward", config=str(_config(tmp_path)))
-    qtbot.waitUntil(job.isFinished, timeout=60000)
+    qtbot.waitUntil(job.is_finished, timeout=60000)
     qtbot.wait(100)
     assert {s.group_id for s in FrameFolder(folder).load(9).shapes} == {1}
     shot = Path("/tmp/sam2vid-gui.png")

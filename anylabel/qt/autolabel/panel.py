@@ -3,7 +3,7 @@ the current image or on a range of the folder.
 
 The controls shown come from the model type's ``Capabilities`` (confidence, IoU, NMS
 method, output shape types), not from a per-model if-chain. Loading and running happen
-in QThreads (``workers``); the window stays responsive and the panel shows progress,
+in background tasks (``workers``); the window stays responsive and the panel shows progress,
 ETA and a summary.
 """
 from __future__ import annotations
@@ -19,7 +19,8 @@ from qtpy.QtWidgets import (QCheckBox, QComboBox, QDockWidget, QDoubleSpinBox, Q
 from ...inference.config import NMS_METHODS, ConfigError, ModelConfig, load_config, shipped_configs
 from ...inference.providers import DEVICES
 from ...inference.registry import Capabilities, capabilities_of
-from .workers import BatchRun, BatchSummary, ModelLoader, PredictOne
+from .workers import BatchSummary, batch_run, model_loader, predict_one
+from ..background import BackgroundTask
 from ..i18n import QT_TRANSLATE_NOOP, shape_type_title, translate
 from ..window_api import WindowAPI
 
@@ -47,8 +48,8 @@ class AutoLabelPanel(QDockWidget):
         self.window_ = window
         self.model = None
         self.configs: list[ModelConfig] = []
-        self._threads: set = set()
-        self._batch: BatchRun | None = None
+        self._tasks: set[BackgroundTask] = set()
+        self._batch: BackgroundTask | None = None
         self._build()
         self.reload_configs()
 
@@ -297,10 +298,10 @@ class AutoLabelPanel(QDockWidget):
         self._set_running(True)
         device = self.device.currentData()
         self._store("device", device)
-        loader = ModelLoader(cfg, device, self)
-        loader.loaded.connect(self._on_loaded)
+        loader = model_loader(cfg, device, self)
+        loader.done.connect(self._on_loaded)
         loader.failed.connect(self._on_failed)
-        loader.download_progress.connect(self._on_download)
+        loader.progress.connect(self._on_download)
         self._start(loader)
 
     def _on_download(self, done: int, total: int, name: str) -> None:
@@ -406,8 +407,8 @@ class AutoLabelPanel(QDockWidget):
             return
         self._set_running(True)
         self.status.setText(translate("panel", "Running {0} on {1}…").format(self.model.config.title, Path(path).name))
-        job = PredictOne(self.model, Path(path), self.window_.current_shapes(), self)
-        job.done.connect(self._on_predicted)
+        job = predict_one(self.model, Path(path), self.window_.current_shapes(), self)
+        job.done.connect(lambda pred, shown=str(path): self._on_predicted(shown, pred))
         job.failed.connect(self._on_failed)
         self._start(job)
 
@@ -463,12 +464,13 @@ class AutoLabelPanel(QDockWidget):
         if not self.window_.maybe_save():
             return
         paths = [index.path(i) for i in range(a - 1, b)] if paths is None else list(paths)
-        self._batch = BatchRun(self.model, paths, replace=not self.keep_existing.isChecked(),
-                               replace_own=self.replace_own.isChecked(), parent=self)
+        self._batch = batch_run(self.model, paths, replace=not self.keep_existing.isChecked(),
+                                replace_own=self.replace_own.isChecked(), parent=self)
         self._batch.progress.connect(self._on_batch_progress)
-        self._batch.finished_run.connect(self._on_batch_finished)
+        self._batch.done.connect(self._on_batch_finished)
+        self._batch.failed.connect(self._on_batch_failed)
         # The file list's check marks and count follow the run.
-        self._batch.file_written.connect(self.window_.label_file_written)
+        self._batch.update.connect(self.window_.label_file_written)
         self.progress.setRange(0, len(paths))
         self.progress.setValue(0)
         self.summary.setPlainText("")
@@ -491,19 +493,24 @@ class AutoLabelPanel(QDockWidget):
         self.window_.reload_current()
         self.batch_finished.emit(summary)
 
+    def _on_batch_failed(self, message: str) -> None:
+        self._set_running(False)
+        self._batch = None
+        self.progress.setFormat(translate("panel", "%p%"))
+        self._error(message)
+
     def cancel_batch(self) -> None:
         if self._batch is not None:
             self._batch.cancel()
             self.progress.setFormat(translate("panel", "Cancelling…"))
 
     # ------------------------------------------------------------------ helpers
-    def _start(self, thread) -> None:  # type: ignore[no-untyped-def]
-        self._threads.add(thread)
-        thread.finished.connect(lambda t=thread: self._threads.discard(t))
-        thread.start()
+    def _start(self, task: BackgroundTask) -> None:
+        self._tasks = {t for t in self._tasks if t.is_running()}
+        self._tasks.add(task.start())
 
     def busy(self) -> bool:
-        return any(t.isRunning() for t in self._threads)
+        return any(t.is_running() for t in self._tasks)
 
     def _set_running(self, running: bool, batch: bool = False) -> None:
         for b in (self.load_button, self.custom_button, self.run_button, self.run_all_button):
@@ -513,13 +520,6 @@ class AutoLabelPanel(QDockWidget):
     def _error(self, message: str) -> None:
         self._tell(message)
         self.window_.report_error(message)
-
-    def shutdown(self) -> None:
-        """Stop background work (window closing)."""
-        if self._batch is not None:
-            self._batch.cancel()
-        for t in list(self._threads):
-            t.wait(5000)
 
 
 def summary_text(s: BatchSummary) -> str:

@@ -1,12 +1,12 @@
-"""Background threads for the auto-labeling panel: load a model, predict one image, run a
-folder range (a ``BatchJob``, as ``anylabel predict`` runs it). The window never waits on
-them; results come back as Qt signals (queued to the GUI thread). Errors are turned into
-messages that name the model, the file and what to do."""
+"""The auto-labeling panel's background jobs, each a ``BackgroundTask``: load a model, predict
+one image, run a folder range (a ``BatchJob``, as ``anylabel predict`` runs it). The window
+never waits on them; results come back as the task's signals (queued to the GUI thread).
+Errors are turned into messages that name the model, the file and what to do."""
 from __future__ import annotations
 
 from pathlib import Path
 
-from qtpy.QtCore import QThread, Signal
+from qtpy.QtCore import QObject
 
 from ...core.errors import AnyLabelError
 from ...core.image_io import read_image_rgb
@@ -14,6 +14,7 @@ from ...core.image_io import read_image_rgb
 from ...inference.batch import BatchJob, BatchOptions, BatchSummary, uses_annotation  # noqa: F401
 from ...inference.config import ModelConfig
 from ...inference.runtime import ModelLoadError
+from ..background import BackgroundTask, Progress
 
 
 def describe_error(exc: BaseException, model: str, path: Path | None = None) -> str:
@@ -29,80 +30,53 @@ def describe_error(exc: BaseException, model: str, path: Path | None = None) -> 
             f"or report it with the model's YAML.")
 
 
-class ModelLoader(QThread):
-    """Creates a model (download included) off the GUI thread."""
+def model_loader(config: ModelConfig, device: str, parent: QObject) -> BackgroundTask:
+    """Creates the model (download included): ``done(model)``; the download's progress is
+    ``progress(done_bytes, total_bytes or 0, file_name)``."""
+    from ...inference.registry import create_model
 
-    loaded = Signal(object)
-    failed = Signal(str)
-    download_progress = Signal(int, int, str)  # done, total (0 = unknown), file name
+    def load(progress: Progress, _cancel):  # type: ignore[no-untyped-def]
+        return create_model(config, device=device, progress=lambda d, t, name: progress(d, t or 0, name))
 
-    def __init__(self, config: ModelConfig, device: str, parent=None) -> None:
-        super().__init__(parent)
-        self.config = config
-        self.device = device
+    return BackgroundTask(load, name=config.title, parent=parent, min_interval=0.05,
+                          describe=lambda exc: describe_error(exc, config.title))
 
-    def run(self) -> None:
-        from ...inference.registry import create_model
 
+def predict_one(model, image_path: Path, existing: list | None, parent: QObject) -> BackgroundTask:  # type: ignore[no-untyped-def]
+    """Predicts on one image file, read at full resolution (not the displayed level): ``done(Prediction)``."""
+    image_path = Path(image_path)
+    existing = list(existing or [])
+
+    def predict(_progress: Progress, _cancel):  # type: ignore[no-untyped-def]
+        image = read_image_rgb(image_path)
+        if uses_annotation(model):
+            return model.predict_with_annotation(image, existing)
+        return model.predict_result(image)
+
+    return BackgroundTask(predict, name=model.config.title, parent=parent,
+                          describe=lambda exc: describe_error(exc, model.config.title, image_path))
+
+
+def batch_run(model, paths: list[Path], replace: bool, replace_own: bool, parent: QObject) -> BackgroundTask:  # type: ignore[no-untyped-def]
+    """Runs a ``BatchJob`` (the engine ``anylabel predict`` uses) over image files: label files
+    are saved atomically and only when they change; existing shapes are kept unless
+    ``replace``; ``replace_own`` swaps this model's earlier predictions.
+
+    ``progress(done, total, eta_seconds)``; ``update(image_path)`` after each label file written;
+    ``done(BatchSummary)``, also when cancelled. A failure that stops the run (the disk is
+    full) is the summary's last failure, so the summary still says what was done before it."""
+    title = model.config.title
+    job = BatchJob(model, list(paths), BatchOptions(replace=replace, replace_own=replace_own),
+                   describe=lambda exc, path: describe_error(exc, title, path))
+
+    def run(progress: Progress, _cancel) -> BatchSummary:  # type: ignore[no-untyped-def]
+        job.on_progress = progress
+        job.on_file_written = lambda path: progress.report(str(path))
         try:
-            model = create_model(self.config, device=self.device,
-                                 progress=lambda d, t, n: self.download_progress.emit(d, t or 0, n))
-        except Exception as exc:  # noqa: BLE001  # shown to the user, the app stays up
-            self.failed.emit(describe_error(exc, self.config.title))
-            return
-        self.loaded.emit(model)
+            job.run()
+        except Exception as exc:  # noqa: BLE001  # e.g. the disk is full: stop and say so in the summary
+            job.summary.failed.append(describe_error(exc, title))
+        return job.summary
 
-
-class PredictOne(QThread):
-    """Predicts on one image file (read at full resolution, not the displayed level)."""
-
-    done = Signal(str, object)   # image path, Prediction
-    failed = Signal(str)
-
-    def __init__(self, model, image_path: Path, existing: list | None = None, parent=None) -> None:
-        super().__init__(parent)
-        self.model = model
-        self.image_path = Path(image_path)
-        self.existing = existing or []
-
-    def run(self) -> None:
-        try:
-            image = read_image_rgb(self.image_path)
-            if uses_annotation(self.model):
-                pred = self.model.predict_with_annotation(image, self.existing)
-            else:
-                pred = self.model.predict_result(image)
-        except Exception as exc:  # noqa: BLE001
-            self.failed.emit(describe_error(exc, self.model.config.title, self.image_path))
-            return
-        self.done.emit(str(self.image_path), pred)
-
-
-class BatchRun(QThread):
-    """Runs a ``BatchJob`` (the engine ``anylabel predict`` uses) over image files off the GUI
-    thread: label files are saved atomically and only when they change; existing shapes are
-    kept unless ``replace``; ``replace_own`` swaps this model's earlier predictions."""
-
-    progress = Signal(int, int, float)  # done, total, ETA seconds
-    file_written = Signal(str)           # image path whose label file was just written
-    finished_run = Signal(object)        # BatchSummary
-
-    def __init__(self, model, paths: list[Path], replace: bool, replace_own: bool = False,
-                 parent=None) -> None:
-        super().__init__(parent)
-        self.model = model
-        self.job = BatchJob(model, list(paths), BatchOptions(replace=replace, replace_own=replace_own),
-                            on_progress=self.progress.emit,
-                            on_file_written=lambda path: self.file_written.emit(str(path)),
-                            describe=lambda exc, path: describe_error(exc, model.config.title, path))
-        self.summary = self.job.summary
-
-    def cancel(self) -> None:
-        self.job.cancel()
-
-    def run(self) -> None:
-        try:
-            self.job.run()
-        except Exception as exc:  # noqa: BLE001  # e.g. the disk is full: stop and say so
-            self.summary.failed.append(describe_error(exc, self.model.config.title))
-        self.finished_run.emit(self.summary)
+    return BackgroundTask(run, name=title, cancel=job.cancel_event, parent=parent,
+                          describe=lambda exc: describe_error(exc, title))

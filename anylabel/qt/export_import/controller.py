@@ -1,4 +1,4 @@
-"""Start an export/import from the GUI: background thread, progress dialog with Cancel,
+"""Start an export/import from the GUI: a ``BackgroundTask``, progress dialog with Cancel,
 remembered choices and a closing summary (files written, shapes skipped and why)."""
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from ...formats.driver import export_dataset, load_pose_config, parse_split
 from ...formats.import_driver import import_dataset
 from . import choices as store
 from .choices import ExportChoices, ImportChoices
-from .worker import ConversionThread
+from ..background import BackgroundTask
 from ..i18n import QT_TRANSLATE_NOOP, translate
 from ..window_api import WindowAPI
 
@@ -32,7 +32,7 @@ class ExportImportController(QObject):
     def __init__(self, window: WindowAPI) -> None:
         super().__init__(window)
         self.window = window
-        self.thread: ConversionThread | None = None
+        self.task: BackgroundTask | None = None
         self.progress_dialog: QProgressDialog | None = None
         self.last_summary: Summary | None = None
         self.show_dialogs = True  # tests switch the modal boxes off
@@ -70,7 +70,7 @@ class ExportImportController(QObject):
     # ------------------------------------------------------------ runs
     @property
     def busy(self) -> bool:
-        return self.thread is not None and self.thread.isRunning()
+        return self.task is not None and self.task.is_running()
 
     def _options(
         self,
@@ -96,7 +96,7 @@ class ExportImportController(QObject):
                 options.extra["flip_idx"] = extras["flip_idx"]
         return options
 
-    def start_export(self, c: ExportChoices) -> ConversionThread | None:
+    def start_export(self, c: ExportChoices) -> BackgroundTask | None:
         if self.busy:
             return None
         store.save(self.window.settings, c, "export")
@@ -116,7 +116,7 @@ class ExportImportController(QObject):
             ),
         )
 
-    def start_import(self, c: ImportChoices) -> ConversionThread | None:
+    def start_import(self, c: ImportChoices) -> BackgroundTask | None:
         if self.busy:
             return None
         store.save(self.window.settings, c, "import")
@@ -147,31 +147,41 @@ class ExportImportController(QObject):
         )
 
     def _refuse(self, action: str, fmt: str, problem: str) -> None:
-        summary = Summary(action, fmt)
-        summary.fail("(settings)", problem)
-        self._done(summary)
+        self._done(self._failure(action, fmt, "(settings)", problem))
         return None
 
-    def _run(self, action: str, fmt: str, job, refresh: str | None = None) -> ConversionThread:
-        thread = ConversionThread(job, action, fmt, self)
+    def _run(self, action: str, fmt: str, job, refresh: str | None = None) -> BackgroundTask:
+        """``job(progress, cancelled)`` is the driver call the CLI makes too; its progress
+        ``(stage, done, total)`` reaches the dialog at most 20 times a second."""
+        task = BackgroundTask(lambda progress, cancel: job(lambda stage, done, total: progress(done, total, stage),
+                                                           cancel.is_set),
+                              name=f"{action} {fmt}", parent=self, min_interval=0.05,
+                              describe=lambda exc: f"stopped by an unexpected error: {type(exc).__name__}: {exc}")
         dlg = QProgressDialog(f"{action.capitalize()} {fmt}...", translate("controller", "Cancel"), 0, 0, self.window)
         dlg.setWindowTitle(translate("controller", "{0} dataset").format(action.capitalize()))
         dlg.setWindowModality(Qt.WindowModal)
         dlg.setMinimumDuration(300)
         dlg.setAutoClose(False)
         dlg.setAutoReset(False)
-        dlg.canceled.connect(thread.cancel)
-        thread.progress.connect(self._on_progress)
-        thread.summary_ready.connect(lambda s: self._done(s, refresh))
-        self.thread, self.progress_dialog = thread, dlg
-        thread.start()
-        return thread
+        dlg.canceled.connect(task.cancel)
+        task.progress.connect(self._on_progress)
+        task.done.connect(lambda s: self._done(s, refresh))
+        task.failed.connect(lambda message: self._done(self._failure(action, fmt, "(run)", message), refresh))
+        self.task, self.progress_dialog = task, dlg
+        return task.start()
+
+    @staticmethod
+    def _failure(action: str, fmt: str, where: str, message: str) -> Summary:
+        """A run refused or stopped by an error: a summary that says so, shown like any other."""
+        summary = Summary(action, fmt)
+        summary.fail(where, message)
+        return summary
 
     def cancel(self) -> None:
-        if self.thread is not None:
-            self.thread.cancel()
+        if self.task is not None:
+            self.task.cancel()
 
-    def _on_progress(self, stage: str, done: int, total: int) -> None:
+    def _on_progress(self, done: int, total: int, stage: str) -> None:
         dlg = self.progress_dialog
         if dlg is None:
             return
@@ -184,8 +194,8 @@ class ExportImportController(QObject):
             self.progress_dialog.reset()
             self.progress_dialog.close()
             self.progress_dialog = None
-        if self.thread is not None:
-            self.thread.wait()
+        if self.task is not None:
+            self.task.join()  # its fn has returned; the thread ends a moment later
         self.last_summary = summary
         index = self.window.folder_index
         if refresh and index is not None and self._is_open_folder(refresh) and summary.files_written:

@@ -201,7 +201,8 @@ def _folder_run(window: WindowAPI, ctl: SamController) -> BackgroundTask | None:
     ctl.boxes_to_segments_here()
     model = ctl.model
     task = BackgroundTask(lambda progress, cancel: segment_label_files(model, paths, progress=progress, cancel=cancel),
-                          name="sam-folder", cancel=ctl.folder_cancel, parent=window)
+                          name="sam-folder", cancel=ctl.folder_cancel, parent=window,
+                          describe=lambda exc: translate("controller", "Segment Anything: {0}: {1}").format(idx.folder, exc))
     merged: list[str] = []  # images on screen whose unsaved edits were merged into the run's file
 
     def reload_if_shown(path: Path) -> None:

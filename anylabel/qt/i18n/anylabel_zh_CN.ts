@@ -4,242 +4,242 @@
 <context>
     <name>Actions</name>
     <message>
-        <location filename="../actions.py" line="36"/>
+        <location filename="../actions.py" line="40"/>
         <source>Rectangle</source>
         <translation>矩形</translation>
     </message>
     <message>
-        <location filename="../actions.py" line="36"/>
+        <location filename="../actions.py" line="41"/>
         <source>Polygon</source>
         <translation>多边形</translation>
     </message>
     <message>
-        <location filename="../actions.py" line="36"/>
+        <location filename="../actions.py" line="42"/>
         <source>Rotated box</source>
         <translation>旋转框</translation>
     </message>
     <message>
-        <location filename="../actions.py" line="36"/>
+        <location filename="../actions.py" line="43"/>
         <source>Circle</source>
         <translation>圆形</translation>
     </message>
     <message>
-        <location filename="../actions.py" line="36"/>
+        <location filename="../actions.py" line="44"/>
         <source>Line</source>
         <translation>直线</translation>
     </message>
     <message>
-        <location filename="../actions.py" line="36"/>
+        <location filename="../actions.py" line="45"/>
         <source>Point</source>
         <translation>点</translation>
     </message>
     <message>
-        <location filename="../actions.py" line="36"/>
+        <location filename="../actions.py" line="46"/>
         <source>Line strip</source>
         <translation>折线</translation>
     </message>
     <message>
-        <location filename="../actions.py" line="46"/>
+        <location filename="../actions.py" line="58"/>
         <source>&amp;Open Image...</source>
         <translation>打开图像(&amp;O)...</translation>
     </message>
     <message>
-        <location filename="../actions.py" line="46"/>
+        <location filename="../actions.py" line="58"/>
         <source>Open &amp;Folder...</source>
         <translation>打开文件夹(&amp;F)...</translation>
     </message>
     <message>
-        <location filename="../actions.py" line="46"/>
+        <location filename="../actions.py" line="58"/>
         <source>&amp;Previous Image</source>
         <translation>上一张图像(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../actions.py" line="46"/>
+        <location filename="../actions.py" line="58"/>
         <source>&amp;Next Image</source>
         <translation>下一张图像(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../actions.py" line="46"/>
+        <location filename="../actions.py" line="58"/>
         <source>&amp;Save</source>
         <translation>保存(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../actions.py" line="46"/>
+        <location filename="../actions.py" line="58"/>
         <source>Save &amp;Automatically</source>
         <translation>自动保存(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../actions.py" line="46"/>
+        <location filename="../actions.py" line="58"/>
         <source>Import Class List (classes.txt)...</source>
         <translation>导入类别列表 (classes.txt)...</translation>
     </message>
     <message>
-        <location filename="../actions.py" line="46"/>
+        <location filename="../actions.py" line="58"/>
         <source>Export Class List (classes.txt)...</source>
         <translation>导出类别列表 (classes.txt)...</translation>
     </message>
     <message>
-        <location filename="../actions.py" line="46"/>
+        <location filename="../actions.py" line="58"/>
         <source>&amp;Close Image</source>
         <translation>关闭图像(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../actions.py" line="46"/>
+        <location filename="../actions.py" line="58"/>
         <source>&amp;Quit</source>
         <translation>退出(&amp;Q)</translation>
     </message>
     <message>
-        <location filename="../actions.py" line="46"/>
+        <location filename="../actions.py" line="58"/>
         <source>&amp;Edit Shapes</source>
         <translation>编辑形状(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../actions.py" line="46"/>
+        <location filename="../actions.py" line="58"/>
         <source>Select, move and reshape</source>
         <translation>选择、移动和调整形状</translation>
     </message>
     <message>
-        <location filename="../actions.py" line="46"/>
+        <location filename="../actions.py" line="58"/>
         <source>&amp;Undo</source>
         <translation>撤销(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../actions.py" line="46"/>
+        <location filename="../actions.py" line="58"/>
         <source>&amp;Redo</source>
         <translation>重做(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../actions.py" line="46"/>
+        <location filename="../actions.py" line="58"/>
         <source>Edit &amp;Label...</source>
         <translation>编辑标签(&amp;L)...</translation>
     </message>
     <message>
-        <location filename="../actions.py" line="46"/>
+        <location filename="../actions.py" line="58"/>
         <source>&amp;Delete</source>
         <translation>删除(&amp;D)</translation>
     </message>
     <message>
-        <location filename="../actions.py" line="46"/>
+        <location filename="../actions.py" line="58"/>
         <source>&amp;Copy</source>
         <translation>复制(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../actions.py" line="46"/>
+        <location filename="../actions.py" line="58"/>
         <source>&amp;Paste</source>
         <translation>粘贴(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../actions.py" line="46"/>
+        <location filename="../actions.py" line="58"/>
         <source>D&amp;uplicate</source>
         <translation>创建副本(&amp;U)</translation>
     </message>
     <message>
-        <location filename="../actions.py" line="46"/>
+        <location filename="../actions.py" line="58"/>
         <source>Select &amp;All Shapes</source>
         <translation>全选形状(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../actions.py" line="46"/>
+        <location filename="../actions.py" line="58"/>
         <source>&amp;Group Selected</source>
         <translation>编组所选(&amp;G)</translation>
     </message>
     <message>
-        <location filename="../actions.py" line="46"/>
+        <location filename="../actions.py" line="58"/>
         <source>U&amp;ngroup Selected</source>
         <translation>取消编组(&amp;N)</translation>
     </message>
     <message>
-        <location filename="../actions.py" line="46"/>
+        <location filename="../actions.py" line="58"/>
         <source>Rotate -1°</source>
         <translation>旋转 -1°</translation>
     </message>
     <message>
-        <location filename="../actions.py" line="46"/>
+        <location filename="../actions.py" line="58"/>
         <source>Rotate -0.1°</source>
         <translation>旋转 -0.1°</translation>
     </message>
     <message>
-        <location filename="../actions.py" line="46"/>
+        <location filename="../actions.py" line="58"/>
         <source>Rotate +0.1°</source>
         <translation>旋转 +0.1°</translation>
     </message>
     <message>
-        <location filename="../actions.py" line="46"/>
+        <location filename="../actions.py" line="58"/>
         <source>Rotate +1°</source>
         <translation>旋转 +1°</translation>
     </message>
     <message>
-        <location filename="../actions.py" line="46"/>
+        <location filename="../actions.py" line="58"/>
         <source>Zoom &amp;In</source>
         <translation>放大(&amp;I)</translation>
     </message>
     <message>
-        <location filename="../actions.py" line="46"/>
+        <location filename="../actions.py" line="58"/>
         <source>Zoom &amp;Out</source>
         <translation>缩小(&amp;O)</translation>
     </message>
     <message>
-        <location filename="../actions.py" line="46"/>
+        <location filename="../actions.py" line="58"/>
         <source>&amp;Fit Window</source>
         <translation>适应窗口(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../actions.py" line="46"/>
+        <location filename="../actions.py" line="58"/>
         <source>Original &amp;Size (1:1)</source>
         <translation>原始大小 (1:1)(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../actions.py" line="46"/>
+        <location filename="../actions.py" line="58"/>
         <source>&amp;Hide Selected Shapes</source>
         <translation>隐藏所选形状(&amp;H)</translation>
     </message>
     <message>
-        <location filename="../actions.py" line="46"/>
+        <location filename="../actions.py" line="58"/>
         <source>Show Hidden &amp;Shapes</source>
         <translation>显示隐藏的形状(&amp;S)</translation>
     </message>
     <message>
-        <location filename="../actions.py" line="46"/>
+        <location filename="../actions.py" line="58"/>
         <source>Show/Hide &amp;All Shapes</source>
         <translation>显示/隐藏全部形状(&amp;A)</translation>
     </message>
     <message>
-        <location filename="../actions.py" line="46"/>
+        <location filename="../actions.py" line="58"/>
         <source>&amp;Crosshair</source>
         <translation>十字准线(&amp;C)</translation>
     </message>
     <message>
-        <location filename="../actions.py" line="46"/>
+        <location filename="../actions.py" line="58"/>
         <source>&amp;Label Text</source>
         <translation>标签文字(&amp;L)</translation>
     </message>
     <message>
-        <location filename="../actions.py" line="46"/>
+        <location filename="../actions.py" line="58"/>
         <source>&amp;Fill Shapes</source>
         <translation>填充形状(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../actions.py" line="46"/>
+        <location filename="../actions.py" line="58"/>
         <source>Colour by &amp;Track Id</source>
         <translation>按轨迹 ID 着色(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../actions.py" line="46"/>
+        <location filename="../actions.py" line="58"/>
         <source>&amp;Edit Mode After Drawing</source>
         <translation>绘制后切换到编辑模式(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../actions.py" line="46"/>
+        <location filename="../actions.py" line="58"/>
         <source>&amp;Statistics...</source>
         <translation>统计(&amp;S)...</translation>
     </message>
     <message>
-        <location filename="../actions.py" line="46"/>
+        <location filename="../actions.py" line="58"/>
         <source>&amp;Keyboard Shortcuts</source>
         <translation>键盘快捷键(&amp;K)</translation>
     </message>
     <message>
-        <location filename="../actions.py" line="112"/>
+        <location filename="../actions.py" line="124"/>
         <source>Draw: {0}</source>
         <translation>绘制：{0}</translation>
     </message>
@@ -247,27 +247,27 @@
 <context>
     <name>MainWindow</name>
     <message>
-        <location filename="../main_window.py" line="37"/>
+        <location filename="../main_window.py" line="38"/>
         <source>&amp;File</source>
         <translation>文件(&amp;F)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="37"/>
+        <location filename="../main_window.py" line="38"/>
         <source>&amp;Edit</source>
         <translation>编辑(&amp;E)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="37"/>
+        <location filename="../main_window.py" line="38"/>
         <source>&amp;View</source>
         <translation>视图(&amp;V)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="37"/>
+        <location filename="../main_window.py" line="38"/>
         <source>&amp;Tools</source>
         <translation>工具(&amp;T)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="37"/>
+        <location filename="../main_window.py" line="38"/>
         <source>&amp;Help</source>
         <translation>帮助(&amp;H)</translation>
     </message>
@@ -622,22 +622,22 @@
 <context>
     <name>controller</name>
     <message>
-        <location filename="../video/controller.py" line="66"/>
+        <location filename="../video/controller.py" line="68"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../export_import/controller.py" line="157"/>
+        <location filename="../export_import/controller.py" line="160"/>
         <source>{0} dataset</source>
         <translation>{0}数据集</translation>
     </message>
     <message>
-        <location filename="../export_import/controller.py" line="196"/>
+        <location filename="../export_import/controller.py" line="206"/>
         <source>{0} finished</source>
         <translation>{0}完成</translation>
     </message>
     <message>
-        <location filename="../export_import/controller.py" line="196"/>
+        <location filename="../export_import/controller.py" line="206"/>
         <source>{0} cancelled</source>
         <translation>{0}已取消</translation>
     </message>
@@ -727,7 +727,7 @@
         <translation>分割一切：{0} 个矩形已转换为分割</translation>
     </message>
     <message>
-        <location filename="../video/controller.py" line="61"/>
+        <location filename="../video/controller.py" line="62"/>
         <source>Another video job is still running; wait for it or cancel it.</source>
         <translation>另一个视频任务仍在运行；请等待其完成或取消它。</translation>
     </message>
@@ -737,42 +737,42 @@
         <translation>请先打开帧文件夹（或视频）。</translation>
     </message>
     <message>
-        <location filename="../video/controller.py" line="134"/>
+        <location filename="../video/controller.py" line="135"/>
         <source>{0}: {1}{2} frames written, {3} already there</source>
         <translation>{0}：写入 {1}{2} 帧，{3} 帧已存在</translation>
     </message>
     <message>
-        <location filename="../video/controller.py" line="136"/>
+        <location filename="../video/controller.py" line="137"/>
         <source>Extracting frames from {0}...</source>
         <translation>正在从 {0} 提取帧...</translation>
     </message>
     <message>
-        <location filename="../video/controller.py" line="156"/>
+        <location filename="../video/controller.py" line="157"/>
         <source>Tracking boxes...</source>
         <translation>正在跟踪框...</translation>
     </message>
     <message>
-        <location filename="../video/controller.py" line="171"/>
+        <location filename="../video/controller.py" line="172"/>
         <source>Load a detection model in the Auto Labeling panel (Ctrl+A) first.</source>
         <translation>请先在自动标注面板（Ctrl+A）中加载检测模型。</translation>
     </message>
     <message>
-        <location filename="../video/controller.py" line="184"/>
+        <location filename="../video/controller.py" line="185"/>
         <source>Detecting and tracking...</source>
         <translation>正在检测并跟踪...</translation>
     </message>
     <message>
-        <location filename="../video/controller.py" line="194"/>
+        <location filename="../video/controller.py" line="195"/>
         <source>Interpolating keyframes...</source>
         <translation>正在插值关键帧...</translation>
     </message>
     <message>
-        <location filename="../video/controller.py" line="207"/>
+        <location filename="../video/controller.py" line="208"/>
         <source>Open the frame to propagate from first.</source>
         <translation>请先打开要从其传播的帧。</translation>
     </message>
     <message>
-        <location filename="../video/controller.py" line="211"/>
+        <location filename="../video/controller.py" line="212"/>
         <source>Propagating...</source>
         <translation>正在传播...</translation>
     </message>
@@ -792,47 +792,47 @@
         <translation>正在导入</translation>
     </message>
     <message>
-        <location filename="../video/controller.py" line="105"/>
+        <location filename="../video/controller.py" line="106"/>
         <source> (and {0} more)</source>
         <translation>（另有 {0} 条）</translation>
     </message>
     <message>
-        <location filename="../video/controller.py" line="156"/>
+        <location filename="../video/controller.py" line="157"/>
         <source>Tracked with {0}</source>
         <translation>已用 {0} 跟踪</translation>
     </message>
     <message>
-        <location filename="../video/controller.py" line="184"/>
+        <location filename="../video/controller.py" line="185"/>
         <source>Detected and tracked with {0}</source>
         <translation>已检测并用 {0} 跟踪</translation>
     </message>
     <message>
-        <location filename="../video/controller.py" line="194"/>
+        <location filename="../video/controller.py" line="195"/>
         <source>Interpolated</source>
         <translation>已插值</translation>
     </message>
     <message>
-        <location filename="../video/controller.py" line="211"/>
+        <location filename="../video/controller.py" line="212"/>
         <source>Propagated {0}</source>
         <translation>已传播（{0}）</translation>
     </message>
     <message>
-        <location filename="../video/controller.py" line="234"/>
+        <location filename="../video/controller.py" line="235"/>
         <source>Track {0} renamed to {1}</source>
         <translation>轨迹 {0} 已重命名为 {1}</translation>
     </message>
     <message>
-        <location filename="../video/controller.py" line="239"/>
+        <location filename="../video/controller.py" line="240"/>
         <source>Track {0} merged into {1}</source>
         <translation>轨迹 {0} 已合并到 {1}</translation>
     </message>
     <message>
-        <location filename="../video/controller.py" line="245"/>
+        <location filename="../video/controller.py" line="246"/>
         <source>Track {0} split at frame {1}</source>
         <translation>轨迹 {0} 已在第 {1} 帧拆分</translation>
     </message>
     <message>
-        <location filename="../video/controller.py" line="250"/>
+        <location filename="../video/controller.py" line="251"/>
         <source>Track {0} deleted</source>
         <translation>轨迹 {0} 已删除</translation>
     </message>
@@ -1008,32 +1008,32 @@
 <context>
     <name>edit_ops</name>
     <message>
-        <location filename="../edit_ops.py" line="23"/>
+        <location filename="../edit_ops.py" line="24"/>
         <source>Open an image or a folder first (Ctrl+U)</source>
         <translation>请先打开图像或文件夹（Ctrl+U）</translation>
     </message>
     <message>
-        <location filename="../edit_ops.py" line="78"/>
+        <location filename="../edit_ops.py" line="70"/>
         <source>Shape discarded (no label)</source>
         <translation>形状已丢弃（无标签）</translation>
     </message>
     <message>
-        <location filename="../edit_ops.py" line="185"/>
+        <location filename="../edit_ops.py" line="177"/>
         <source>Copied {0} shape(s)</source>
         <translation>已复制 {0} 个形状</translation>
     </message>
     <message>
-        <location filename="../edit_ops.py" line="215"/>
+        <location filename="../edit_ops.py" line="207"/>
         <source>Grouped {0} shape(s) as #{1}</source>
         <translation>已将 {0} 个形状编为第 {1} 组</translation>
     </message>
     <message>
-        <location filename="../edit_ops.py" line="157"/>
+        <location filename="../edit_ops.py" line="149"/>
         <source>{0} shapes selected</source>
         <translation>已选择 {0} 个形状</translation>
     </message>
     <message>
-        <location filename="../edit_ops.py" line="162"/>
+        <location filename="../edit_ops.py" line="154"/>
         <source>{0} hidden</source>
         <translation>{0} 个已隐藏</translation>
     </message>
@@ -1310,47 +1310,47 @@ The shapes in this file are not shown and the file will not be overwritten.</sou
 <context>
     <name>main_window</name>
     <message>
-        <location filename="../main_window.py" line="80"/>
+        <location filename="../main_window.py" line="81"/>
         <source>Tools</source>
         <translation>工具</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="92"/>
+        <location filename="../main_window.py" line="93"/>
         <source>Open &amp;Recent Folder</source>
         <translation>最近打开的文件夹(&amp;R)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="136"/>
+        <location filename="../main_window.py" line="137"/>
         <source>Extensions that failed: </source>
         <translation>加载失败的扩展：</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="156"/>
+        <location filename="../main_window.py" line="157"/>
         <source>&amp;Panels</source>
         <translation>面板(&amp;P)</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="170"/>
+        <location filename="../main_window.py" line="171"/>
         <source>x {0:.0f}, y {1:.0f}</source>
         <translation>x {0:.0f}，y {1:.0f}</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="346"/>
+        <location filename="../main_window.py" line="347"/>
         <source>AnyLabel</source>
         <translation>AnyLabel</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="351"/>
+        <location filename="../main_window.py" line="352"/>
         <source>Unsaved changes</source>
         <translation>未保存的更改</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="351"/>
+        <location filename="../main_window.py" line="352"/>
         <source>Save the changes to the labels of {0}?</source>
         <translation>是否保存对 {0} 标注的更改？</translation>
     </message>
     <message>
-        <location filename="../main_window.py" line="113"/>
+        <location filename="../main_window.py" line="114"/>
         <source>Keys given to several actions in {0}: </source>
         <translation>{0} 中有快捷键分配给了多个操作：</translation>
     </message>
@@ -1358,289 +1358,289 @@ The shapes in this file are not shown and the file will not be overwritten.</sou
 <context>
     <name>panel</name>
     <message>
-        <location filename="../autolabel/panel.py" line="30"/>
+        <location filename="../autolabel/panel.py" line="32"/>
         <source>NMS</source>
         <translation>NMS</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="31"/>
+        <location filename="../autolabel/panel.py" line="33"/>
         <source>Soft-NMS (linear)</source>
         <translation>Soft-NMS（线性）</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="32"/>
+        <location filename="../autolabel/panel.py" line="34"/>
         <source>Soft-NMS (Gaussian)</source>
         <translation>Soft-NMS（高斯）</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="33"/>
+        <location filename="../autolabel/panel.py" line="35"/>
         <source>Weighted NMS</source>
         <translation>加权 NMS</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="34"/>
+        <location filename="../autolabel/panel.py" line="36"/>
         <source>DIoU-NMS</source>
         <translation>DIoU-NMS</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="45"/>
+        <location filename="../autolabel/panel.py" line="47"/>
         <source>Auto labeling</source>
         <translation>自动标注</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="60"/>
+        <location filename="../autolabel/panel.py" line="62"/>
         <source>Search models…</source>
         <translation>搜索模型…</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="67"/>
+        <location filename="../autolabel/panel.py" line="69"/>
         <source>Load</source>
         <translation>加载</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="69"/>
+        <location filename="../autolabel/panel.py" line="71"/>
         <source>Load custom model…</source>
         <translation>加载自定义模型…</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="73"/>
+        <location filename="../autolabel/panel.py" line="75"/>
         <source>No model loaded</source>
         <translation>未加载模型</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="83"/>
+        <location filename="../autolabel/panel.py" line="85"/>
         <source>Device</source>
         <translation>设备</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="88"/>
+        <location filename="../autolabel/panel.py" line="90"/>
         <source>Confidence</source>
         <translation>置信度</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="93"/>
+        <location filename="../autolabel/panel.py" line="95"/>
         <source>IoU (NMS)</source>
         <translation>IoU（NMS）</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="97"/>
+        <location filename="../autolabel/panel.py" line="99"/>
         <source>Suppression</source>
         <translation>抑制方法</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="99"/>
+        <location filename="../autolabel/panel.py" line="101"/>
         <source>Output shapes</source>
         <translation>输出形状</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="100"/>
+        <location filename="../autolabel/panel.py" line="102"/>
         <source>Sliced inference (small objects)</source>
         <translation>切片推理（小目标）</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="105"/>
+        <location filename="../autolabel/panel.py" line="107"/>
         <source> px tiles</source>
         <translation> 像素切片</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="107"/>
+        <location filename="../autolabel/panel.py" line="109"/>
         <source>Tile size</source>
         <translation>切片大小</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="116"/>
+        <location filename="../autolabel/panel.py" line="118"/>
         <source>Keep existing shapes</source>
         <translation>保留已有形状</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="136"/>
+        <location filename="../autolabel/panel.py" line="138"/>
         <source>Run on this image</source>
         <translation>在此图像上运行</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="145"/>
+        <location filename="../autolabel/panel.py" line="147"/>
         <source>Images</source>
         <translation>图像</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="147"/>
+        <location filename="../autolabel/panel.py" line="149"/>
         <source>to</source>
         <translation>至</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="149"/>
+        <location filename="../autolabel/panel.py" line="151"/>
         <source>Run all images</source>
         <translation>运行全部图像</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="151"/>
+        <location filename="../autolabel/panel.py" line="153"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="240"/>
+        <location filename="../autolabel/panel.py" line="242"/>
         <source>Some model configs are broken:
 </source>
         <translation>部分模型配置已损坏：
 </translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="279"/>
+        <location filename="../autolabel/panel.py" line="281"/>
         <source>Pick a model in the list first.</source>
         <translation>请先在列表中选择一个模型。</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="285"/>
+        <location filename="../autolabel/panel.py" line="287"/>
         <source>Load custom model</source>
         <translation>加载自定义模型</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="285"/>
+        <location filename="../autolabel/panel.py" line="287"/>
         <source>Model config (*.yaml *.yml)</source>
         <translation>模型配置 (*.yaml *.yml)</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="291"/>
+        <location filename="../autolabel/panel.py" line="293"/>
         <source>Cannot load the model config: {0}</source>
         <translation>无法加载模型配置：{0}</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="296"/>
+        <location filename="../autolabel/panel.py" line="298"/>
         <source>Loading {0}…</source>
         <translation>正在加载 {0}…</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="310"/>
+        <location filename="../autolabel/panel.py" line="312"/>
         <source>Downloading {0}: {1:.1f} MB</source>
         <translation>正在下载 {0}：{1:.1f} MB</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="310"/>
+        <location filename="../autolabel/panel.py" line="312"/>
         <source> of {0:.1f} MB</source>
         <translation> / {0:.1f} MB</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="318"/>
+        <location filename="../autolabel/panel.py" line="320"/>
         <source>{0} ({1}) on {2}{3}</source>
         <translation>{0}（{1}），运行于 {2}{3}</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="391"/>
+        <location filename="../autolabel/panel.py" line="393"/>
         <source>Load a model first (pick one in the list, or 'Load custom model…').</source>
         <translation>请先加载模型（在列表中选择一个，或使用“加载自定义模型…”）。</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="403"/>
+        <location filename="../autolabel/panel.py" line="405"/>
         <source>Open an image first.</source>
         <translation>请先打开图像。</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="408"/>
+        <location filename="../autolabel/panel.py" line="410"/>
         <source>Running {0} on {1}…</source>
         <translation>正在对 {1} 运行 {0}…</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="420"/>
+        <location filename="../autolabel/panel.py" line="422"/>
         <source>The image changed while the model ran; nothing was added.</source>
         <translation>模型运行期间图像已切换；未添加任何内容。</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="432"/>
+        <location filename="../autolabel/panel.py" line="434"/>
         <source>{0}: image flag {1}</source>
         <translation>{0}：图像标记 {1}</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="432"/>
+        <location filename="../autolabel/panel.py" line="434"/>
         <source>{0}: no class above the confidence threshold (best: {1})</source>
         <translation>{0}：没有高于置信度阈值的类别（最佳：{1}）</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="435"/>
+        <location filename="../autolabel/panel.py" line="437"/>
         <source>{0}: {1} shapes{2}{3}</source>
         <translation>{0}：{1} 个形状{2}{3}</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="435"/>
+        <location filename="../autolabel/panel.py" line="437"/>
         <source> (replaced)</source>
         <translation>（已替换）</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="435"/>
+        <location filename="../autolabel/panel.py" line="437"/>
         <source> added</source>
         <translation>已添加</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="451"/>
+        <location filename="../autolabel/panel.py" line="453"/>
         <source>Open a folder of images first.</source>
         <translation>请先打开图像文件夹。</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="480"/>
+        <location filename="../autolabel/panel.py" line="487"/>
         <source>{0}/{1} images, ETA {2:.0f} s</source>
         <translation>{0}/{1} 张图像，预计剩余 {2:.0f} 秒</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="488"/>
+        <location filename="../autolabel/panel.py" line="504"/>
         <source>%p%</source>
         <translation>%p%</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="497"/>
+        <location filename="../autolabel/panel.py" line="510"/>
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="528"/>
+        <location filename="../autolabel/panel.py" line="533"/>
         <source>Cancelled</source>
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="528"/>
+        <location filename="../autolabel/panel.py" line="533"/>
         <source>Done</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="529"/>
+        <location filename="../autolabel/panel.py" line="534"/>
         <source>{0}: {1}/{2} images in {3:.1f} s, {4} label files written, {5} unchanged, {6} shapes, {7} failed.</source>
         <translation>{0}：{1}/{2} 张图像，用时 {3:.1f} 秒，写入 {4} 个标注文件，{5} 个未更改，{6} 个形状，{7} 个失败。</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="324"/>
+        <location filename="../autolabel/panel.py" line="326"/>
         <source>A small demo model that works offline, trained on synthetic shapes; load a real model for your own images.</source>
         <translation>这是一个可离线使用的小型演示模型，用合成图形训练；标注您自己的图像请加载正式模型。</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="111"/>
+        <location filename="../autolabel/panel.py" line="113"/>
         <source>e.g. person, red car, dog</source>
         <translation>英文类别名，以逗号分隔</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="112"/>
+        <location filename="../autolabel/panel.py" line="114"/>
         <source>Text prompt</source>
         <translation>文本提示</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="113"/>
+        <location filename="../autolabel/panel.py" line="115"/>
         <source>Prompt on the canvas: Tools ▸ Segment Anything (points, boxes)</source>
         <translation>在画布上提示：工具 ▸ 分割一切（点、框）</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="121"/>
+        <location filename="../autolabel/panel.py" line="123"/>
         <source>Replace earlier predictions</source>
         <translation>替换之前的预测</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="122"/>
+        <location filename="../autolabel/panel.py" line="124"/>
         <source>Run all images: remove the shapes this model wrote on an earlier run (unless you edited them), then add the new ones</source>
         <translation>运行全部图像：先删除此模型在之前运行中写入的形状（您编辑过的除外），再添加新的形状</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="81"/>
+        <location filename="../autolabel/panel.py" line="83"/>
         <source>auto</source>
         <translation>自动</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="320"/>
+        <location filename="../autolabel/panel.py" line="322"/>
         <source>A demo model that works offline, with SAM&apos;s interface and no learned weights: a click selects the region of similar colour around it. Load MobileSAM or SAM for your own images.</source>
         <translation>离线可用的演示模型，接口与 SAM 相同但没有训练权重：单击会选中周围颜色相近的区域。处理您自己的图像请加载 MobileSAM 或 SAM。</translation>
     </message>
@@ -2336,49 +2336,54 @@ The shapes in this file are not shown and the file will not be overwritten.</sou
         <translation>%v / %m 轮</translation>
     </message>
     <message>
-        <location filename="../training/dialog.py" line="200"/>
+        <location filename="../training/dialog.py" line="235"/>
         <source>Cancelled: the training process was stopped.</source>
         <translation>已取消：训练进程已停止。</translation>
     </message>
     <message>
-        <location filename="../training/dialog.py" line="202"/>
+        <location filename="../training/dialog.py" line="204"/>
         <source>Starting…</source>
         <translation>正在启动…</translation>
     </message>
     <message>
-        <location filename="../training/dialog.py" line="207"/>
+        <location filename="../training/dialog.py" line="209"/>
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../training/dialog.py" line="224"/>
+        <location filename="../training/dialog.py" line="238"/>
         <source>no epoch reported</source>
         <translation>未报告任何轮次</translation>
     </message>
     <message>
-        <location filename="../training/dialog.py" line="226"/>
+        <location filename="../training/dialog.py" line="240"/>
         <source>Done: {0}. The model &apos;{1}&apos; is in the auto-labeling panel (config {2}).</source>
         <translation>完成：{0}。模型“{1}”已加入自动标注面板（配置 {2}）。</translation>
     </message>
     <message>
-        <location filename="../training/dialog.py" line="267"/>
+        <location filename="../training/dialog.py" line="281"/>
         <source>Train a model first (and keep the auto-labeling panel enabled).</source>
         <translation>请先训练模型（并保持自动标注面板启用）。</translation>
     </message>
     <message>
-        <location filename="../training/dialog.py" line="271"/>
+        <location filename="../training/dialog.py" line="285"/>
         <source>Every image of the open folder has a label file: nothing to run on.</source>
         <translation>已打开文件夹中的每张图像都有标注文件：没有可运行的图像。</translation>
     </message>
     <message>
-        <location filename="../training/dialog.py" line="285"/>
+        <location filename="../training/dialog.py" line="299"/>
         <source>Running '{0}' on {1} unlabelled image(s) in the auto-labeling panel…</source>
         <translation>正在自动标注面板中对 {1} 张未标注图像运行“{0}”…</translation>
     </message>
     <message>
-        <location filename="../training/worker.py" line="45"/>
+        <location filename="../training/dialog.py" line="325"/>
         <source>training stopped by an unexpected error: {0}: {1}</source>
         <translation>训练因意外错误而停止：{0}：{1}</translation>
+    </message>
+    <message>
+        <location filename="../training/dialog.py" line="197"/>
+        <source>Training</source>
+        <translation>训练</translation>
     </message>
 </context>
 <context>

@@ -1,21 +1,24 @@
 """The SAM controller: connects the main window, the canvas prompt mode and a SAM model.
 
-- Loading a model runs in a worker thread (it may download); the store then encodes the
-  image on screen first and the next images of the folder in the background.
+- Loading a model runs in a ``BackgroundTask`` (it may download; one model is built at a
+  time, a model chosen meanwhile is next); the model's store then encodes the image on
+  screen first and the next images of the folder in its own worker (its futures reach the
+  GUI thread through ``FutureBridge``).
 - Clicks made before the embedding is ready are kept and applied when it arrives, so the
   UI never blocks on the encoder. Once ready, each click runs the decoder (tens of ms)
   and refreshes the preview.
 - F asks for the label (the window's label dialog) and adds the shapes as one undoable
   edit; B clears the prompts; Q / E choose positive / negative clicks (right click is
   always negative), a left drag gives a box prompt.
-- "Segment everything" (models that have it, SAM 2) runs the point grid in a worker and
-  adds every object found as one undoable edit; another image or a new run cancels it.
+- "Segment everything" (models that have it, SAM 2) runs the point grid in a
+  ``BackgroundTask`` and adds every object found as one undoable edit; another image or a
+  new run cancels it.
 """
 from __future__ import annotations
 
 import logging
 import threading
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from pathlib import Path
 from typing import Any, Callable
 
@@ -26,6 +29,7 @@ from ...inference.sam.mask_output import OUTPUT_MODES
 from ...inference.sam.session import PromptSession
 from .bridge import FutureBridge
 from .overlay import render_overlay
+from ..background import BackgroundTask
 from ..i18n import translate
 from ..window_api import WindowAPI
 
@@ -46,8 +50,6 @@ class SamController(QObject):
     preview_changed = Signal()
     status = Signal(str)
     active_changed = Signal(bool)     # prompt mode on / off
-    #: Emitted from the loading thread; Qt queues it to the GUI thread.
-    _download_text = Signal(str)
 
     def __init__(self, window: WindowAPI) -> None:
         super().__init__(window)
@@ -58,13 +60,14 @@ class SamController(QObject):
         self.negative_mode = False
         self.active = False
         self._pending: list[Callable[[], None]] = []
-        self._loader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sam-load")
+        self._load_task: BackgroundTask | None = None
+        self._next_config: Any = None  # chosen while another model was loading
+        self._download_mb = -1
         self._bridge = FutureBridge(self)
         self._bridge.finished.connect(self._on_future)
         self._loading: str | None = None
         self.folder_cancel = threading.Event()
         self.everything_cancel = threading.Event()
-        self._download_text.connect(self.status.emit)
 
     @property
     def loading(self) -> str | None:
@@ -81,33 +84,62 @@ class SamController(QObject):
             self.model.set_options(**{key: value})
 
     # ---------------------------------------------------------------- model
-    def load_model(self, config: Any) -> "Future[Any]":
-        """Create the model in a worker thread; ``model_loaded`` fires when it is ready."""
-        from ...inference.registry import create_model
-
+    def load_model(self, config: Any) -> BackgroundTask | None:
+        """Create the model in the background; ``model_loaded`` fires when it is ready. While
+        another model loads, this one is loaded next (None is returned): a SAM model may take
+        gigabytes, so two are never built at once, and only the last one chosen is kept."""
         title = getattr(config, "title", str(config))
         self._loading = title
         self.status.emit(translate("controller", "Loading {0}...").format(title))
+        if self._load_task is not None and self._load_task.is_running():
+            self._next_config = config
+            return None
+        return self._start_load(config, title)
 
-        shown = [-1]
+    def _start_load(self, config: Any, title: str) -> BackgroundTask:
+        from ...inference.registry import create_model
 
-        def progress(done: int, total: int | None, name: str) -> None:
-            mb = done // 1_000_000
-            if mb == shown[0]:
-                return  # one status update per megabyte, not per chunk
-            shown[0] = mb
-            size = f"{mb}/{total // 1_000_000} MB" if total else f"{mb} MB"
-            self._download_text.emit(translate("controller", "Downloading {0}: {1}").format(name, size))
+        options = {"output_mode": self.option("output_mode"), "tolerance": float(self.option("tolerance"))}
+        capacity = max(1, int(self.option("cache_size")))
 
-        def make() -> Any:
-            model = create_model(config, progress=progress)
-            model.set_options(output_mode=self.option("output_mode"), tolerance=float(self.option("tolerance")))
-            model.store.capacity = max(1, int(self.option("cache_size")))
+        def make(progress, _cancel) -> Any:  # type: ignore[no-untyped-def]
+            model = create_model(config, progress=lambda done, total, name: progress(done, total or 0, name))
+            model.set_options(**options)
+            model.store.capacity = capacity
             return model
 
-        fut = self._loader.submit(make)
-        self._bridge.watch(fut, ("model", title))
-        return fut
+        self._download_mb = -1
+        task = BackgroundTask(make, name=title, parent=self, min_interval=0.05,
+                              describe=lambda exc: translate("controller", "Segment Anything: {0}: {1}").format(title, exc))
+        task.progress.connect(self._on_download)
+        task.done.connect(lambda model: self._load_ended(title, model, None))
+        task.failed.connect(lambda message: self._load_ended(title, None, message))
+        self._load_task = task
+        return task.start()
+
+    def _on_download(self, done: int, total: int, name: str) -> None:
+        mb = done // 1_000_000
+        if mb == self._download_mb:
+            return  # one status update per megabyte, not per chunk
+        self._download_mb = mb
+        size = f"{mb}/{total // 1_000_000} MB" if total else f"{mb} MB"
+        self.status.emit(translate("controller", "Downloading {0}: {1}").format(name, size))
+
+    def _load_ended(self, title: str, model: Any, failure: str | None) -> None:
+        following, self._next_config = self._next_config, None
+        if following is not None:
+            self._start_load(following, getattr(following, "title", str(following)))
+        if title != self._loading:  # another model was chosen meanwhile
+            if model is not None:
+                model.close(wait=False)
+            return
+        self._loading = None
+        if failure is not None:
+            if self.model is None and self.active:
+                self.deactivate()  # the mode was entered while it loaded: nothing to click with
+            self.window.report_error(failure)
+            return
+        self._set_model(model)
 
     def _set_model(self, model: Any) -> None:
         old, self.model = self.model, model
@@ -165,19 +197,7 @@ class SamController(QObject):
         if fut.cancelled():
             return
         exc = fut.exception()
-        if kind == "model":
-            if what != self._loading:
-                return
-            self._loading = None
-            if exc is not None:
-                if self.model is None and self.active:
-                    self.deactivate()  # the mode was entered while it loaded: nothing to click with
-                self.window.report_error(translate("controller", "Segment Anything: {0}: {1}").format(what, exc))
-                return
-            self._set_model(fut.result())
-        elif kind == "everything":
-            self._everything_done(what, fut)
-        elif kind == "embedding":
+        if kind == "embedding":
             if self.model is None or what != self.path:
                 return  # the user has moved on
             if exc is not None:
@@ -339,22 +359,22 @@ class SamController(QObject):
             self.everything_cancel.set()  # a run still going for this image is replaced
             cancel = self.everything_cancel = threading.Event()
             used = [s.group_id for s in self.window.current_shapes() if s.group_id is not None]
-            fut = self._loader.submit(self.model.segment_everything, self.session.embedding,  # type: ignore[union-attr]
-                                      cancel, None, max(used, default=0) + 1)
-            self._bridge.watch(fut, ("everything", (self.path, cancel)))
+            model, embedding, path = self.model, self.session.embedding, self.path  # type: ignore[union-attr]
+            first_group = max(used, default=0) + 1
+            task = BackgroundTask(lambda _progress, c: model.segment_everything(embedding, c, None, first_group),
+                                  name=str(path), cancel=cancel, parent=self,
+                                  describe=lambda exc: translate("controller", "Segment Anything: {0}: {1}").format(path, exc))
+            task.done.connect(lambda shapes: self._everything_done(path, cancel, shapes))
+            # a run replaced by another image or another run is not worth a message box (it is logged)
+            task.failed.connect(lambda message: None if cancel.is_set() else self.window.report_error(message))
+            task.start()
             self.status.emit(translate("controller", "Segment Anything: segmenting everything..."))
 
         self._when_ready(op)
 
-    def _everything_done(self, what: Any, fut: "Future[Any]") -> None:
-        path, cancel = what
+    def _everything_done(self, path: Path | None, cancel: threading.Event, shapes: list[Shape]) -> None:
         if cancel.is_set() or path != self.path:
             return  # another image is on screen, or the run was replaced
-        exc = fut.exception()
-        if exc is not None:
-            self.window.report_error(translate("controller", "Segment Anything: {0}: {1}").format(path, exc))
-            return
-        shapes = fut.result()
         if shapes:
             self.window.add_shapes(shapes)
         objects = len({s.group_id for s in shapes})
@@ -366,7 +386,6 @@ class SamController(QObject):
         if self.model is not None:
             self.model.close(wait=False)
             self.model = None
-        self._loader.shutdown(wait=False, cancel_futures=True)
 
 
 def output_modes() -> tuple[str, ...]:

@@ -1,2 +1,2 @@
-"""Tools > Train a model...: the dialog, its live metrics chart and the thread that runs
-``anylabel.training.job.TrainJob`` (the same run as ``anylabel train``)."""
+"""Tools > Train a model...: the dialog and its live metrics chart; the dialog runs
+``anylabel.training.job.TrainJob`` in a ``BackgroundTask`` (the same run as ``anylabel train``)."""

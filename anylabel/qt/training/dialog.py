@@ -14,10 +14,10 @@ from qtpy.QtWidgets import (QComboBox, QDialog, QDoubleSpinBox, QFileDialog, QFo
 
 from ...training.dataset import TASKS
 from ...training.job import DEFAULT_MODEL, TrainJob, TrainRequest, find_python
-from ...training.errors import TrainingError
+from ...training.errors import TrainingCancelled, TrainingError
+from ..background import BackgroundTask, Progress, stop_tasks
 from ..i18n import QT_TRANSLATE_NOOP, translate
 from .chart import MetricsChart
-from .worker import TrainThread
 from ..window_api import WindowAPI
 
 TASK_TITLES = {"detect": QT_TRANSLATE_NOOP("training", "Detection (boxes)"),
@@ -32,7 +32,7 @@ class TrainDialog(QDialog):
         super().__init__(parent or window)
         self.setWindowTitle(translate("training", "Train a model"))
         self.window_ = window
-        self.thread: TrainThread | None = None
+        self.training: BackgroundTask | None = None  #: the run in the background
         self.result = None  # training.job.TrainResult of the last finished run
         self.runner: str | None = None  # another runner script (tests); None: the real one
         self._build()
@@ -191,21 +191,32 @@ class TrainDialog(QDialog):
         self.progress.setValue(0)
         self.progress.setFormat(translate("training", "%v / %m epochs"))
         self.log.clear()
-        self.thread = TrainThread(TrainJob(req, runner=self.runner), self)
-        self.thread.stage.connect(self._on_stage)
-        self.thread.hello.connect(lambda d: self._log(f"Ultralytics {d.get('ultralytics')}, torch {d.get('torch')}"))
-        self.thread.epoch.connect(self._on_epoch)
-        self.thread.succeeded.connect(self._on_done)
-        self.thread.failed.connect(self._on_failed)
-        self.thread.cancelled.connect(lambda: self._finish(translate("training", "Cancelled: the training process was stopped.")))
+        job = TrainJob(req, runner=self.runner)
+        # on_cancel: ending the runner's process group is what stops a training; the job then
+        # raises TrainingCancelled, which run_training turns into the result None.
+        self.training = BackgroundTask(lambda progress, _cancel: run_training(job, progress),
+                                   name=translate("training", "Training"), parent=self,
+                                   on_cancel=job.cancel, describe=describe_training_error)
+        self.training.update.connect(self._on_event)
+        self.training.done.connect(self._on_done)
+        self.training.failed.connect(self._on_failed)
         self._set_running(True)
         self._say(translate("training", "Starting…"))
-        self.thread.start()
+        self.training.start()
 
     def cancel(self) -> None:
-        if self.thread is not None and self.thread.isRunning():
+        if self.busy():
             self._say(translate("training", "Cancelling…"))
-            self.thread.cancel()
+            self.training.cancel()
+
+    def _on_event(self, event: tuple[str, object]) -> None:
+        kind, payload = event
+        if kind == "stage":
+            self._on_stage(str(payload))
+        elif kind == "hello" and isinstance(payload, dict):
+            self._log(f"Ultralytics {payload.get('ultralytics')}, torch {payload.get('torch')}")
+        elif kind == "epoch":
+            self._on_epoch(payload)
 
     def _on_stage(self, text: str) -> None:
         self._say(text[0].upper() + text[1:])
@@ -220,6 +231,9 @@ class TrainDialog(QDialog):
         self._log(text)
 
     def _on_done(self, result) -> None:  # type: ignore[no-untyped-def]
+        if result is None:
+            self._finish(translate("training", "Cancelled: the training process was stopped."))
+            return
         self.result = result
         last = (result.epochs[-1].text(result.dataset.task) if result.epochs
                 else translate("training", "no epoch reported"))
@@ -250,7 +264,7 @@ class TrainDialog(QDialog):
         self.log.appendPlainText(text)
 
     def busy(self) -> bool:
-        return self.thread is not None and self.thread.isRunning()
+        return self.training is not None and self.training.is_running()
 
     # ------------------------------------------------------------------ after training
     def unlabelled_paths(self) -> list[Path]:
@@ -286,7 +300,26 @@ class TrainDialog(QDialog):
                   .format(self.result.name, len(paths)))
 
     def closeEvent(self, event) -> None:  # type: ignore[no-untyped-def]  # noqa: N802
-        if self.busy():  # closing the dialog must not leave a training process behind
-            self.thread.cancel()
-            self.thread.wait(15000)
+        stop_tasks(self, timeout=15)  # closing the dialog must not leave a training process behind
         super().closeEvent(event)
+
+
+def run_training(job: TrainJob, progress: Progress):  # type: ignore[no-untyped-def]
+    """The job in the worker thread: the dataset export is progress, the runner's stages,
+    versions and epochs are events for the dialog; a cancelled run returns None."""
+    def on_event(kind: str, payload: object) -> None:
+        if kind == "export" and isinstance(payload, tuple):
+            progress(int(payload[0]), int(payload[1]), kind)
+        elif kind in ("stage", "hello", "epoch"):
+            progress.report((kind, payload))
+
+    try:
+        return job.run(on_event)
+    except TrainingCancelled:
+        return None
+
+
+def describe_training_error(exc: Exception) -> str:
+    if isinstance(exc, TrainingError):
+        return str(exc)  # already a sentence for the user (what is missing, what to install)
+    return translate("training", "training stopped by an unexpected error: {0}: {1}").format(type(exc).__name__, exc)

@@ -2,7 +2,7 @@
 open folder in the background, edit tracks, and show the results.
 
 Every folder-wide job saves the current frame first (so it sees what is on screen),
-runs in a JobThread with a cancellable progress dialog, then reloads the current frame
+runs in a ``BackgroundTask`` with a cancellable progress dialog, then reloads the current frame
 and the Tracks dock. Messages name the file and the problem.
 """
 from __future__ import annotations
@@ -16,7 +16,7 @@ from qtpy.QtWidgets import QDialog, QProgressDialog
 from ...core.errors import AnyLabelError
 from ...core.frame_folder import EditReport, FrameFolder
 from ...core.video_frames import VideoError, extract_frames, is_video_file, probe_video
-from .worker import JobThread
+from ..background import BackgroundTask
 from ..i18n import translate
 from ..window_api import WindowAPI
 
@@ -30,7 +30,7 @@ class VideoController(QObject):
     def __init__(self, window: WindowAPI) -> None:
         super().__init__(window)
         self.window = window
-        self.job: JobThread | None = None
+        self.job: BackgroundTask | None = None
         self.show_progress = True
         self.last_result: Any = None
 
@@ -55,12 +55,14 @@ class VideoController(QObject):
         undoable step: the main window's ``reload_current``)."""
         self.window.reload_current()
 
-    def run_job(self, title: str, fn: Callable, on_done: Callable[[Any], None]) -> JobThread | None:
-        """Run ``fn(progress)`` in the background; one job at a time."""
-        if self.job is not None and self.job.isRunning():
+    def run_job(self, title: str, fn: Callable, on_done: Callable[[Any], None]) -> BackgroundTask | None:
+        """Run ``fn(progress)`` in the background; one job at a time. ``progress(done, total)``
+        returns False once the user pressed Cancel; a failure is reported naming the job."""
+        if self.job is not None and self.job.is_running():
             self.say(translate("controller", "Another video job is still running; wait for it or cancel it."), error=True)
             return None
-        job = JobThread(fn, self)
+        job = BackgroundTask(lambda progress, _cancel: fn(progress), name=title.rstrip(". "), parent=self,
+                             describe=lambda exc: f"{title.rstrip('. ')}: {str(exc) or type(exc).__name__}")
         dialog = None
         if self.show_progress:
             dialog = QProgressDialog(title, translate("controller", "Cancel"), 0, 0, self.window)
@@ -81,11 +83,10 @@ class VideoController(QObject):
             self.last_result = None
             self.say(text, error=True)
 
-        job.finished_ok.connect(finish)
+        job.done.connect(finish)
         job.failed.connect(fail)
         self.job = job
-        job.start()
-        return job
+        return job.start()
 
     def before_folder_job(self) -> FrameFolder | None:
         frames = self.frames()
@@ -108,7 +109,7 @@ class VideoController(QObject):
             self.say(text)
 
     # ------------------------------------------------------------------ video
-    def open_video(self, path: str | Path, options: dict | None = None) -> JobThread | None:
+    def open_video(self, path: str | Path, options: dict | None = None) -> BackgroundTask | None:
         """Split ``path`` into frames (asking how, unless ``options`` are given), then open them."""
         p = Path(path)
         try:
@@ -138,7 +139,7 @@ class VideoController(QObject):
 
     # ------------------------------------------------------------------ sequence tools
     def track_boxes(self, tracker_name: str = "bytetrack", settings: dict | None = None,
-                    reassign: bool = False) -> JobThread | None:
+                    reassign: bool = False) -> BackgroundTask | None:
         """Give the boxes already in the folder's label files track ids (``reassign``: also
         recompute the ids already set; see ``track_folder``)."""
         from ...inference.runtime import ModelLoadError
@@ -157,7 +158,7 @@ class VideoController(QObject):
                             lambda progress: track_folder(frames, tracker, progress=progress, reassign=reassign),
                             lambda r: self.report_done(translate("controller", "Tracked with {0}").format(tracker_name), r))
 
-    def detect_and_track(self, tracker_name: str = "bytetrack", count: int = 0, model: Any = None) -> JobThread | None:
+    def detect_and_track(self, tracker_name: str = "bytetrack", count: int = 0, model: Any = None) -> BackgroundTask | None:
         """Run the auto-labelling panel's loaded model and a tracker from the current frame on
         (``count`` frames, 0 = to the end). Frames the user edited are not written."""
         from ...inference.runtime import ModelLoadError
@@ -185,7 +186,7 @@ class VideoController(QObject):
             frames, model, tracker, start, end, progress=progress),
             lambda r: self.report_done(translate("controller", "Detected and tracked with {0}").format(tracker_name), r))
 
-    def interpolate(self, track_ids: set[int] | None = None) -> JobThread | None:
+    def interpolate(self, track_ids: set[int] | None = None) -> BackgroundTask | None:
         from ...core.interpolation import interpolate_folder
 
         frames = self.before_folder_job()
@@ -195,7 +196,7 @@ class VideoController(QObject):
                             lambda r: self.report_done(translate("controller", "Interpolated"), r))
 
     def propagate(self, direction: str = "forward", count: int = 0,
-                  track_ids: set[int] | None = None) -> JobThread | None:
+                  track_ids: set[int] | None = None) -> BackgroundTask | None:
         """From the current frame, ``count`` frames (0 = to the end of the folder)."""
         from ...core.propagation import propagate
 
@@ -212,7 +213,7 @@ class VideoController(QObject):
             frames, src, start=start, end=end, direction=direction, track_ids=track_ids, progress=progress),
             lambda r: self.report_done(translate("controller", "Propagated {0}").format(translate("tracks_dock", direction)), r))
 
-    def propagate_sam2(self, direction: str = "both", config: str | None = None) -> JobThread | None:
+    def propagate_sam2(self, direction: str = "both", config: str | None = None) -> BackgroundTask | None:
         """Follow the SAM prompt and the tracked shapes of the current frame with SAM 2
         (``sam2_propagation``)."""
         from .sam2_propagation import propagate_sam2

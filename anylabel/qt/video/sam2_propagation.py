@@ -69,7 +69,7 @@ def choose_config(window: WindowAPI, ask: bool = False) -> str | None:
 
 
 def propagate_sam2(controller: Any, direction: str = "both", config: str | None = None):
-    """Start the job; returns the JobThread (None when something is missing, said to the user)."""
+    """Start the job; returns its BackgroundTask (None when something is missing, said to the user)."""
     from ...inference.sam2_video.folder import track_folder_sam2
 
     window = controller.window

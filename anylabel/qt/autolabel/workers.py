@@ -9,9 +9,8 @@ from pathlib import Path
 from qtpy.QtCore import QThread, Signal
 
 from ...core.errors import AnyLabelError
-from ...core.image_io import read_image_rgb
 # BatchSummary is re-exported: the panel imports it from here.
-from ...inference.batch import BatchJob, BatchOptions, BatchSummary, uses_annotation  # noqa: F401
+from ...inference.batch import BatchJob, BatchOptions, BatchSummary, predict_file  # noqa: F401
 from ...inference.config import ModelConfig
 from ...inference.runtime import ModelLoadError
 
@@ -54,7 +53,8 @@ class ModelLoader(QThread):
 
 
 class PredictOne(QThread):
-    """Predicts on one image file (read at full resolution, not the displayed level)."""
+    """Predicts on one image file, read as a batch run reads it (``batch.predict_file``), not
+    from the displayed level."""
 
     done = Signal(str, object)   # image path, Prediction
     failed = Signal(str)
@@ -67,11 +67,7 @@ class PredictOne(QThread):
 
     def run(self) -> None:
         try:
-            image = read_image_rgb(self.image_path)
-            if uses_annotation(self.model):
-                pred = self.model.predict_with_annotation(image, self.existing)
-            else:
-                pred = self.model.predict_result(image)
+            pred = predict_file(self.model, self.image_path, self.existing)
         except Exception as exc:  # noqa: BLE001
             self.failed.emit(describe_error(exc, self.model.config.title, self.image_path))
             return

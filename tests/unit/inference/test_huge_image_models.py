@@ -154,3 +154,46 @@ def test_a_bound_below_the_models_input_refuses_rather_than_blurs(tmp_path: Path
     monkeypatch.setenv(image_io.MAX_PIXELS_ENV, str(200 * 200 - 1))
     with pytest.raises(image_io.ImageTooLargeError, match="200 x 200"):
         read_for_model(path, model)
+
+
+def test_sliced_inference_reads_full_resolution_tiles_from_the_pyramid(tmp_path: Path, monkeypatch) -> None:
+    """SAHI on a huge image: the tiles come from level 0 of its pyramid (the pixels of a full
+    decode), the whole-image pass from a coarser level; `anylabel predict` with the config's
+    slice keys finds the small objects that the shrunk copy alone misses."""
+    from anylabel.cli.main import main
+    from anylabel.core.label_file import read_label_file
+    from anylabel.inference.huge_image import HugeImageWindows
+    from test_sahi_real import mosaic, recall
+
+    names = synthetic().CLASSES["det"]
+    big, gts = mosaic()  # 640 x 640, objects of 18-50 px
+    path = tmp_path / "mosaic.png"
+    cv2.imwrite(str(path), big[:, :, ::-1])
+    model = create_model("fixture_shapes_det", device="cpu")
+    model.set_options(sahi=True, slice_height=160, slice_width=160)
+    in_memory = model.predict(big)
+    monkeypatch.setenv(image_io.MAX_PIXELS_ENV, "300000")  # 410 K pixels: beyond the bound
+
+    windows = HugeImageWindows(path)
+    assert windows.shape == big.shape
+    assert np.array_equal(windows.window(130, 250, 290, 410), big[250:410, 130:290])
+    overview, factor = windows.overview((160, 160))
+    assert factor == 2 and overview.shape == (320, 320, 3)  # 160 px would do; the pyramid ends at 320
+    windows.close()
+
+    yaml = tmp_path / "sliced.yaml"
+    yaml.write_text(f"type: yolov8\nname: sliced_shapes\nmodel_path: {FIXTURE_YAML.parent.parent / 'fixtures' / 'shapes_det.onnx'}\n"
+                    "conf_threshold: 0.4\niou_threshold: 0.5\nclasses: [circle, rectangle, triangle]\n"
+                    "slice_height: 160\nslice_width: 160\n")
+    plain = tmp_path / "plain"
+    plain.mkdir()
+    cv2.imwrite(str(plain / "mosaic.png"), big[:, :, ::-1])
+    assert main(["predict", "--model", str(yaml), "--input", str(path), "--quiet"]) == 0
+    assert main(["predict", "--model", "fixture_shapes_det", "--input", str(plain), "--quiet"]) == 0
+    ann = read_label_file(path.with_suffix(".json"))
+    assert (ann.image_width, ann.image_height) == (640, 640)
+    sliced = recall(ann.shapes, gts, names)
+    shrunk = recall(read_label_file(plain / "mosaic.json").shapes, gts, names)
+    assert sliced > 0.8 and sliced > shrunk + 0.2
+    for a in in_memory:  # as sliced inference on the decoded image finds them
+        assert max(box_overlap(bounding_box(a), bounding_box(b)) for b in ann.shapes if b.label == a.label) > 0.9

@@ -198,7 +198,7 @@ class TiledImage:
                 self._use_entry(folder)
                 return
             except (OSError, ValueError, KeyError):
-                pass  # a damaged entry: build it again
+                self.cache.discard(folder)  # a damaged entry: build it again (finish keeps a complete one)
         self._thread = threading.Thread(target=self._build, name="anylabel-pyramid", daemon=True)
         self._thread.start()
 

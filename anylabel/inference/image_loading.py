@@ -69,15 +69,19 @@ def read_for_model(path: str | os.PathLike[str],
 def _read_huge(p: Path, model: Model, hint: tuple[int, int] | None) -> Any:
     """What a model is given of an image beyond the decode bound (see the module docstring):
     None for every other image, and when pyvips is missing (the decode bound then refuses it)."""
+    from ..core.tiled_image import TiledImageError, open_vips, pyvips_available
+
     try:
         w, h = stored_size(p)
-    except Exception:  # noqa: BLE001  # unreadable headers are reported by the normal decode
-        return None
-    if w * h <= max_image_pixels():
-        return None
-    from ..core.tiled_image import pyvips_available
-
-    if not pyvips_available():
+    except Exception:  # noqa: BLE001  # Pillow cannot parse it (a float or multi-band GeoTIFF)
+        if not pyvips_available():
+            return None  # reported by the normal decode
+        try:
+            head = open_vips(p, sequential=True)
+        except TiledImageError:
+            return None
+        w, h = head.width, head.height
+    if w * h <= max_image_pixels() or not pyvips_available():
         return None
     if model.slices:
         from .huge_image import HugeImageWindows

@@ -197,3 +197,21 @@ def test_sliced_inference_reads_full_resolution_tiles_from_the_pyramid(tmp_path:
     assert sliced > 0.8 and sliced > shrunk + 0.2
     for a in in_memory:  # as sliced inference on the decoded image finds them
         assert max(box_overlap(bounding_box(a), bounding_box(b)) for b in ann.shapes if b.label == a.label) > 0.9
+
+
+def test_a_float_geotiff_that_pillow_cannot_read_gets_a_stretched_copy(tmp_path: Path, monkeypatch) -> None:
+    """Aerial rasters are often 4-band float TIFFs: their size comes from libvips, and the copy
+    is stretched per band (2 %-98 %) as the canvas shows it."""
+    from PIL import Image, UnidentifiedImageError
+
+    rng = np.random.default_rng(0)
+    raster = (rng.random((1000, 1200, 4)) * 1000).astype(np.float32)
+    raster[:500, :, 0] += 5000  # the top half is brighter in the first band
+    path = tmp_path / "ortho.tif"
+    pyvips.Image.new_from_array(raster).tiffsave(str(path))
+    with pytest.raises(UnidentifiedImageError):
+        Image.open(path)
+    monkeypatch.setenv(image_io.MAX_PIXELS_ENV, "1000000")
+    copy, scale, size = read_for_model(path, create_model("fixture_shapes_det", device="cpu"))
+    assert size == (1200, 1000) and scale == (4.0, 4.0) and copy.shape == (250, 300, 3) and copy.dtype == np.uint8
+    assert copy[:100, :, 0].mean() > 200 and copy[150:, :, 0].mean() < 60

@@ -41,7 +41,8 @@ def reduction_for(width: int, height: int, input_hw: tuple[int, int]) -> int:
 def read_for_model(path: str | os.PathLike[str],
                    model: Model) -> tuple[np.ndarray, tuple[float, float], tuple[int, int]]:
     """(RGB image, (sx, sy), (full width, full height)); full-image coordinates = image
-    coordinates * (sx, sy). The size is upright (EXIF rotation applied), as shown."""
+    coordinates * (sx, sy). The size is upright (EXIF rotation applied), as shown. For a
+    sliced model and an image beyond the decode bound the "image" is its ``HugeImageWindows``."""
     hint = model.input_size_hint()
     p = Path(path)
     huge = _read_huge(p, model, hint)

@@ -6,12 +6,13 @@ keyed by the image's resolved path, modification time and size, so a changed ima
 decoded again and never shown stale. The cache is bounded (``ANYLABEL_TILE_CACHE_GB``,
 10 GB by default); the least recently opened entries are removed to make room. It lives
 in ``ANYLABEL_TILE_CACHE_DIR`` or the user's cache folder (``$XDG_CACHE_HOME/anylabel/tiles``,
-``~/.cache/anylabel/tiles``). Entries are built in a ``.partial`` folder and renamed when
-complete, so a killed build never leaves an entry that looks finished.
+``~/.cache/anylabel/tiles``). Entries are built in a ``.partial`` folder of their own and
+renamed when complete, so a killed build never leaves an entry that looks finished.
 """
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import os
 import shutil
@@ -25,6 +26,10 @@ LIMIT_ENV = "ANYLABEL_TILE_CACHE_GB"
 DEFAULT_LIMIT_GB = 10.0
 #: Bumped when the layout of an entry changes: older entries are then never read.
 FORMAT_VERSION = 1
+
+
+#: Numbers the builds of this process (their ``.partial`` folders).
+_BUILDS = itertools.count()
 
 
 class TileCacheError(AnyLabelError):
@@ -96,7 +101,8 @@ class TileCache:
         try:
             self.root.mkdir(parents=True, exist_ok=True)
             self.make_room(needed_bytes, keep=key)
-            partial = self.root / f"{key}.partial.{os.getpid()}"
+            # One folder per build: the canvas and a model run may build the same image at once.
+            partial = self.root / f"{key}.{next(_BUILDS)}.partial.{os.getpid()}"
             shutil.rmtree(partial, ignore_errors=True)
             partial.mkdir()
         except OSError as exc:
@@ -104,9 +110,14 @@ class TileCache:
         return partial
 
     def finish(self, partial: Path, key: str, meta: dict) -> Path:
-        """Write ``meta.json`` and move the build into place (atomic rename)."""
-        (partial / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
+        """Write ``meta.json`` and move the build into place (atomic rename). When another build
+        of the same file finished first, that entry (the same pixels: same key) is kept, since
+        its levels may be open, and this one is dropped."""
         final = self.root / key
+        if (final / "meta.json").is_file():
+            self.discard(partial)
+            return final
+        (partial / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
         if final.exists():
             shutil.rmtree(final, ignore_errors=True)
         os.replace(partial, final)

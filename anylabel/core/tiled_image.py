@@ -43,7 +43,7 @@ COARSEST_SIDE = 512       # the pyramid stops at the first level this small
 STRIP_BYTES = 4 * 2**20  # raw bytes per strip: libvips buffers several times what is asked for
 INSTALL_HINT = "pip install 'anylabel[huge]' (pyvips) to open it in full resolution as tiles"
 
-_VIPS_DTYPES = {"uchar": np.uint8, "char": np.int8, "ushort": np.uint16, "short": np.int16,
+VIPS_DTYPES = {"uchar": np.uint8, "char": np.int8, "ushort": np.uint16, "short": np.int16,
                 "uint": np.uint32, "int": np.int32, "float": np.float32, "double": np.float64}
 
 
@@ -67,7 +67,17 @@ def max_tiled_pixels() -> int:
         return DEFAULT_MAX_TILED_PIXELS
 
 
-def _vips_problem(exc: Exception) -> str:
+def check_tiled_size(path: str | os.PathLike[str], width: int, height: int) -> None:
+    """TiledImageError naming the file when streaming ``width`` x ``height`` is over this path's bound."""
+    limit = max_tiled_pixels()
+    if width * height > limit or max(width, height) > MAX_SIDE:
+        raise TiledImageError(
+            f"{os.fspath(path)}: the image is {width} x {height} pixels, more than the "
+            f"{limit / 1e9:.0f} gigapixels (or {MAX_SIDE} pixels a side) AnyLabel shows as tiles; "
+            f"set {MAX_TILED_PIXELS_ENV} to a larger number of pixels if it is meant to be this large")
+
+
+def vips_problem(exc: Exception) -> str:
     lines = [ln.strip() for ln in str(exc).splitlines() if ln.strip()]
     return "; ".join(lines[1:3] or lines[:1]) or type(exc).__name__
 
@@ -80,7 +90,7 @@ def open_vips(path: str | os.PathLike[str], sequential: bool) -> Any:
     try:
         return pyvips.Image.new_from_file(os.fspath(path), access=access, fail_on="truncated")
     except pyvips.Error as exc:
-        raise TiledImageError(f"{os.fspath(path)}: not a readable image ({_vips_problem(exc)})") from None
+        raise TiledImageError(f"{os.fspath(path)}: not a readable image ({vips_problem(exc)})") from None
 
 
 @dataclass
@@ -123,15 +133,10 @@ class TiledImage:
         head = open_vips(self.path, sequential=True)
         self.width, self.height, self.bands = head.width, head.height, head.bands
         fmt = head.format
-        if fmt not in _VIPS_DTYPES:
+        if fmt not in VIPS_DTYPES:
             raise TiledImageError(f"{self.path}: samples of type {fmt} cannot be shown")
-        self.dtype = np.dtype(_VIPS_DTYPES[fmt])
-        limit = max_tiled_pixels()
-        if self.width * self.height > limit or max(self.width, self.height) > MAX_SIDE:
-            raise TiledImageError(
-                f"{self.path}: the image is {self.width} x {self.height} pixels, more than the "
-                f"{limit / 1e9:.0f} gigapixels (or {MAX_SIDE} pixels a side) AnyLabel shows as tiles; "
-                f"set {MAX_TILED_PIXELS_ENV} to a larger number of pixels if it is meant to be this large")
+        self.dtype = np.dtype(VIPS_DTYPES[fmt])
+        check_tiled_size(self.path, self.width, self.height)
         # A tiled TIFF can be read anywhere: its own tiles are level 0.
         self.random_access = head.get("vips-loader") == "tiffload" and head.get_typeof("tile-width") != 0
         self.stretch: Stretch | None = None
@@ -193,7 +198,7 @@ class TiledImage:
                 self._use_entry(folder)
                 return
             except (OSError, ValueError, KeyError):
-                pass  # a damaged entry: build it again
+                self.cache.discard(folder)  # a damaged entry: build it again (finish keeps a complete one)
         self._thread = threading.Thread(target=self._build, name="anylabel-pyramid", daemon=True)
         self._thread.start()
 
@@ -312,7 +317,7 @@ class TiledImage:
         except _Cancelled:
             pass
         except pyvips.Error as exc:
-            self.state.error = (f"{self.path}: cannot be decoded ({_vips_problem(exc)}); "
+            self.state.error = (f"{self.path}: cannot be decoded ({vips_problem(exc)}); "
                                 "the file is truncated or damaged")
         except AnyLabelError as exc:
             self.state.error = str(exc)
@@ -402,30 +407,10 @@ class TiledImage:
                 self._source_region = pyvips.Region.new(self._source)
             data = self._source_region.fetch(x, y, w, h)
         except pyvips.Error as exc:
-            raise TiledImageError(f"{self.path}: cannot be decoded at ({x}, {y}) ({_vips_problem(exc)}); "
+            raise TiledImageError(f"{self.path}: cannot be decoded at ({x}, {y}) ({vips_problem(exc)}); "
                                   "the file is truncated or damaged") from None
         return to_display(self._vips_array(data, w, h), self.stretch)
 
 
 class _Cancelled(Exception):
     pass
-
-
-def read_downscaled(path: str | os.PathLike[str], longer_side: int) -> tuple[np.ndarray, tuple[int, int]]:
-    """(RGB uint8 copy whose longer side is at most ``longer_side``, (full width, full height)),
-    decoded as a stream with libvips (JPEG shrinks while decoding), never whole in memory.
-    Models that need the whole of a huge image see this copy (``inference/image_loading``)."""
-    import pyvips
-
-    head = open_vips(path, sequential=True)
-    w, h = head.width, head.height
-    f = max(1, math.ceil(max(w, h) / max(longer_side, 1)))
-    try:
-        small = pyvips.Image.thumbnail(os.fspath(path), math.ceil(max(w, h) / f), size="down",
-                                       fail_on="truncated", no_rotate=True)
-        dtype = np.dtype(_VIPS_DTYPES[small.format])
-        arr = np.frombuffer(small.write_to_memory(), dtype).reshape(small.height, small.width, small.bands)
-    except pyvips.Error as exc:
-        raise TiledImageError(f"{os.fspath(path)}: cannot be decoded ({_vips_problem(exc)})") from None
-    stretch = Stretch.from_sample(arr) if needs_stretch(dtype) else None
-    return to_display(arr, stretch), (w, h)

@@ -147,9 +147,15 @@ class Model:
     pipelined: ClassVar[bool] = True
 
     # -- public API ----------------------------------------------------------------------
+    @property
+    def slices(self) -> bool:
+        """Whether predictions run tile by tile (SAHI: the config asks and the type supports it)."""
+        return bool(self.config.sahi and self.capabilities.sahi)
+
     def predict_result(self, image_rgb: np.ndarray) -> Prediction:
-        """Shapes and image flags for one RGB image (H x W x 3 uint8)."""
-        if self.config.sahi and self.capabilities.sahi:
+        """Shapes and image flags for one RGB image (H x W x 3 uint8); a sliced model also takes
+        the windows of a huge image (``postprocess.sahi.ImageWindows``)."""
+        if self.slices:
             from .postprocess.sahi import sliced_predict
 
             return self.finish(sliced_predict(self, image_rgb))
@@ -167,7 +173,7 @@ class Model:
     @property
     def can_pipeline(self) -> bool:
         """Whether a batch run may split the stages across threads."""
-        return self.pipelined and not (self.config.sahi and self.capabilities.sahi)
+        return self.pipelined and not self.slices
 
     def predict(self, image_rgb: np.ndarray) -> list[Shape]:
         """Shapes found on one RGB image (H x W x 3 uint8), in image pixels."""

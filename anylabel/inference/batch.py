@@ -61,11 +61,22 @@ def uses_annotation(model: Model) -> bool:
 def load_image(path: Path, model: Model,
                full_resolution: bool) -> tuple[np.ndarray, tuple[float, float], tuple[int, int]]:
     """(RGB image, scale to full-image pixels, full (width, height)) as the job's model needs it;
-    every engine decodes with this, so they all see the same pixels."""
+    every engine decodes with this, so they all see the same pixels. Big JPEGs decode at a
+    reduced size; images beyond the decode bound reach the model as a streamed copy or, for a
+    sliced model, as windows read from their pyramid (``image_loading``)."""
     if full_resolution:
         image = read_image_rgb(path)
         return image, (1.0, 1.0), (image.shape[1], image.shape[0])
-    return read_for_model(path, model)  # big JPEGs decode at a reduced size
+    return read_for_model(path, model)
+
+
+def predict_file(model: Model, path: Path, existing: list | None = None) -> Prediction:
+    """One image file as a job's engine runs it: loaded by ``load_image``, shapes in full-image
+    pixels. The panel's "run this image" calls this, so it gets what ``anylabel predict`` gets."""
+    prompted = uses_annotation(model)
+    image, scale, _ = load_image(Path(path), model, full_resolution=prompted)
+    pred = model.predict_with_annotation(image, list(existing or [])) if prompted else model.predict_result(image)
+    return rescale(pred, scale)
 
 
 @dataclass

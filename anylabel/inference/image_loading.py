@@ -5,16 +5,24 @@ can be decoded at 1/2, 1/4 or 1/8 scale in the DCT domain, several times faster 
 full decode. ``read_for_model`` picks the largest such reduction that still leaves at
 least the model's input resolution, and ``rescale`` maps the shapes back to full-image
 pixels. Models without a fixed input size (OCR, SAHI runs) get the full image.
+
+An image beyond the decode bound (``ANYLABEL_MAX_IMAGE_PIXELS``) is never decoded whole
+(docs/adr/0021): a model gets a copy streamed by libvips and shrunk by a power of two,
+as small as its input allows and within the decode bound (``core/streamed_copy.py``,
+which also refuses decompression bombs); a sliced (SAHI) model gets the image's
+windows, read at full resolution from its pyramid (``huge_image.py``). Without pyvips
+the decode bound refuses the image, naming the file, as before.
 """
 from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import cv2
 import numpy as np
 
-from ..core.image_io import check_decoded_size, read_image_rgb, stored_size
+from ..core.image_io import check_decoded_size, max_image_pixels, read_image_rgb, stored_size
 from .base import Model, Prediction
 
 _REDUCED = {2: cv2.IMREAD_REDUCED_COLOR_2, 4: cv2.IMREAD_REDUCED_COLOR_4, 8: cv2.IMREAD_REDUCED_COLOR_8}
@@ -33,9 +41,13 @@ def reduction_for(width: int, height: int, input_hw: tuple[int, int]) -> int:
 def read_for_model(path: str | os.PathLike[str],
                    model: Model) -> tuple[np.ndarray, tuple[float, float], tuple[int, int]]:
     """(RGB image, (sx, sy), (full width, full height)); full-image coordinates = image
-    coordinates * (sx, sy). The size is upright (EXIF rotation applied), as shown."""
+    coordinates * (sx, sy). The size is upright (EXIF rotation applied), as shown. For a
+    sliced model and an image beyond the decode bound the "image" is its ``HugeImageWindows``."""
     hint = model.input_size_hint()
     p = Path(path)
+    huge = _read_huge(p, model, hint)
+    if huge is not None:
+        return huge
     if hint is None or p.suffix.lower() not in (".jpg", ".jpeg", ".jfif"):
         img = read_image_rgb(p)
         return img, (1.0, 1.0), (img.shape[1], img.shape[0])
@@ -53,6 +65,38 @@ def read_for_model(path: str | os.PathLike[str],
     if (rw >= rh) != (w >= h) and w != h:  # rotated by EXIF: the stored width is the shown height
         w, h = h, w
     return cv2.cvtColor(img, cv2.COLOR_BGR2RGB), (w / rw, h / rh), (w, h)
+
+
+def _read_huge(p: Path, model: Model, hint: tuple[int, int] | None) -> Any:
+    """What a model is given of an image beyond the decode bound (see the module docstring):
+    None for every other image, and when pyvips is missing (the decode bound then refuses it)."""
+    from ..core.tiled_image import TiledImageError, open_vips, pyvips_available
+
+    try:
+        w, h = stored_size(p)
+    except Exception:  # noqa: BLE001  # Pillow cannot parse it (a float or multi-band GeoTIFF)
+        if not pyvips_available():
+            return None  # reported by the normal decode
+        try:
+            head = open_vips(p, sequential=True)
+        except TiledImageError:
+            return None
+        w, h = head.width, head.height
+    if w * h <= max_image_pixels() or not pyvips_available():
+        return None
+    if model.slices:
+        from .huge_image import HugeImageWindows
+
+        windows = HugeImageWindows(p)
+        return windows, (1.0, 1.0), (windows.shape[1], windows.shape[0])
+    from ..core.streamed_copy import copy_factor, read_downscaled
+
+    # A model with an input size gets the smallest copy still that large; should the decode
+    # bound not allow even that, read_downscaled refuses it (a bound below the model's input
+    # is to be raised, not met with a blurred copy). Other models get the largest copy allowed.
+    factor = copy_factor(w, h, hint) if hint is not None else copy_factor(w, h, None, max_image_pixels())
+    copy, size = read_downscaled(p, factor)
+    return copy, (float(factor), float(factor)), size
 
 
 def rescale(pred: Prediction, scale: tuple[float, float]) -> Prediction:

@@ -261,3 +261,39 @@ def test_a_prediction_that_raises_names_the_model_and_the_file(qtbot, window, sh
     message = window.error_messages[-1]
     assert message.startswith(f"Model {model.config.title} failed on ") and "s0.png" in message
     assert "RuntimeError: the session was closed" in message
+
+
+def test_run_current_on_a_huge_image_gives_full_image_coordinates(qtbot, make_window, tmp_path, monkeypatch) -> None:
+    """An image beyond the decode bound, shown as tiles: "run this image" loads it as a batch
+    run does (a streamed copy) and the shapes land where the objects are in the full image."""
+    pytest.importorskip("pyvips", reason="huge images need libvips (pip install 'anylabel[huge]')")
+    from anylabel.core.geometry import bounding_box
+    from anylabel.core.image_io import MAX_PIXELS_ENV
+    from anylabel.qt.extensions import autolabel
+
+    folder = tmp_path / "huge"
+    folder.mkdir()
+    img, objs = synthetic().make_sample(np.random.default_rng(8), "det", 160, 160)
+    cv2.imwrite(str(folder / "huge.png"), cv2.resize(img, (1600, 1600), interpolation=cv2.INTER_NEAREST)[:, :, ::-1])
+    monkeypatch.setenv(MAX_PIXELS_ENV, "1000000")  # 2.56 MP: beyond the decode bound here
+    window = make_window("max_display_pixels: 1000000\n")
+    autolabel.install(window)
+    window.open_folder(folder)
+    assert (window.canvas.image_width, window.canvas.image_height) == (1600, 1600)
+    panel = window.autolabel_panel
+    load(qtbot, panel, "fixture_shapes_det")
+    with qtbot.waitSignal(panel.prediction_applied, timeout=30000) as sig:
+        panel.run_current()
+    assert sig.args[0] > 0 and not window.error_messages
+    names = synthetic().CLASSES["det"]
+    shapes = window.current_shapes()
+    for o in objs:
+        box = o.box * 10
+        assert any(s.label == names[o.cls] and _iou(bounding_box(s), box) > 0.85 for s in shapes)
+
+
+def _iou(a, b) -> float:
+    ix = max(0.0, min(a[2], b[2]) - max(a[0], b[0]))
+    iy = max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
+    union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - ix * iy
+    return ix * iy / union

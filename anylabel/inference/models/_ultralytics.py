@@ -140,7 +140,7 @@ class UltralyticsModel(Model):
         self.class_names = config.classes
 
     def input_size_hint(self) -> tuple[int, int] | None:
-        if self.config.sahi and self.capabilities.sahi:
+        if self.slices:
             return None
         return self.input_hw
 

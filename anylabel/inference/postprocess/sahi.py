@@ -4,10 +4,15 @@ The image is cut into overlapping tiles; the model runs on every tile (and once 
 whole image, so large objects are not cut apart); shapes are moved back to image
 coordinates and duplicates across tiles are merged with the config's NMS method on the
 shapes' bounding boxes (class-aware unless ``agnostic``).
+
+The image is a decoded array or, for a huge image that is never decoded whole, its
+``ImageWindows`` (``inference/huge_image.py``): the tiles are then read at full resolution
+from its pyramid's level 0 and the whole-image pass sees a coarser level, whose shapes
+are scaled back by the level's exact factor.
 """
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol, Union
 
 import numpy as np
 
@@ -17,6 +22,21 @@ from .nms import suppress
 
 if TYPE_CHECKING:  # pragma: no cover
     from ..base import Model, Prediction
+
+
+class ImageWindows(Protocol):
+    """An image too large to decode whole, read a window at a time."""
+
+    shape: tuple[int, int, int]  # (height, width, 3), as an array's
+
+    def window(self, x0: int, y0: int, x1: int, y1: int) -> np.ndarray:
+        """(y1 - y0, x1 - x0, 3) uint8 RGB of the full-resolution image."""
+
+    def overview(self, target_hw: tuple[int, int]) -> tuple[np.ndarray, int]:
+        """(the whole image shrunk by a power of two, at least ``target_hw`` where it can, the factor)."""
+
+
+SlicedImage = Union[np.ndarray, ImageWindows]
 
 
 def slice_windows(height: int, width: int, slice_h: int, slice_w: int, overlap_h: float,
@@ -63,23 +83,22 @@ def merge_shapes(shapes: list[Shape], method: str, iou_threshold: float, agnosti
     return out
 
 
-def sliced_predict(model: "Model", image_rgb: np.ndarray) -> "Prediction":
+def sliced_predict(model: "Model", image: SlicedImage) -> "Prediction":
     """Run ``model`` tile by tile and merge; group ids are made unique across tiles."""
     from ..base import Prediction
 
     cfg = model.config
-    h, w = image_rgb.shape[:2]
+    h, w = image.shape[:2]
     sh = cfg.slice_height or cfg.slice_width or 640
     sw = cfg.slice_width or cfg.slice_height or 640
     windows = slice_windows(h, w, sh, sw, cfg.overlap_height_ratio, cfg.overlap_width_ratio)
-    if len(windows) > 1:
-        windows.append((0, 0, w, h))
     shapes: list[Shape] = []
     next_group = 0
     flags: dict[str, bool] = {}
-    for x0, y0, x1, y1 in windows:
-        tile = np.ascontiguousarray(image_rgb[y0:y1, x0:x1])
-        inputs, meta = model.preprocess(tile)
+
+    def run(pixels: np.ndarray, dx: float, dy: float, factor: float) -> None:
+        nonlocal next_group
+        inputs, meta = model.preprocess(pixels)
         pred = model.decode(model.infer(inputs), meta)
         flags.update(pred.flags)
         remap: dict[int, int] = {}
@@ -89,6 +108,19 @@ def sliced_predict(model: "Model", image_rgb: np.ndarray) -> "Prediction":
                     remap[s.group_id] = next_group
                     next_group += 1
                 s.group_id = remap[s.group_id]
-            shapes.append(_offset(s, x0, y0))
+            if factor != 1:
+                s.points = s.points * factor
+            shapes.append(_offset(s, dx, dy))
+
+    whole = isinstance(image, np.ndarray)
+    for x0, y0, x1, y1 in windows:
+        tile = image[y0:y1, x0:x1] if whole else image.window(x0, y0, x1, y1)
+        run(np.ascontiguousarray(tile), x0, y0, 1)
+    if len(windows) > 1:  # the whole image once more, so large objects are not cut apart
+        if whole:
+            run(image, 0, 0, 1)
+        else:
+            overview, factor = image.overview((sh, sw))
+            run(overview, 0, 0, factor)
     merged = merge_shapes(shapes, cfg.nms, cfg.iou_threshold, cfg.agnostic, cfg.max_det)
     return Prediction(shapes=merged, flags=flags)

@@ -9,9 +9,8 @@ from pathlib import Path
 from qtpy.QtCore import QObject
 
 from ...core.errors import AnyLabelError
-from ...core.image_io import read_image_rgb
 # BatchSummary is re-exported: the panel imports it from here.
-from ...inference.batch import BatchJob, BatchOptions, BatchSummary, uses_annotation  # noqa: F401
+from ...inference.batch import BatchJob, BatchOptions, BatchSummary, predict_file  # noqa: F401
 from ...inference.config import ModelConfig
 from ...inference.runtime import ModelLoadError
 from ..background import BackgroundTask, Progress
@@ -43,15 +42,13 @@ def model_loader(config: ModelConfig, device: str, parent: QObject) -> Backgroun
 
 
 def predict_one(model, image_path: Path, existing: list | None, parent: QObject) -> BackgroundTask:  # type: ignore[no-untyped-def]
-    """Predicts on one image file, read at full resolution (not the displayed level): ``done(Prediction)``."""
+    """Predicts on one image file, read as a batch run reads it (``batch.predict_file``), not from
+    the displayed level: ``done(Prediction)``."""
     image_path = Path(image_path)
     existing = list(existing or [])
 
     def predict(_progress: Progress, _cancel):  # type: ignore[no-untyped-def]
-        image = read_image_rgb(image_path)
-        if uses_annotation(model):
-            return model.predict_with_annotation(image, existing)
-        return model.predict_result(image)
+        return predict_file(model, image_path, existing)
 
     return BackgroundTask(predict, name=model.config.title, parent=parent,
                           describe=lambda exc: describe_error(exc, model.config.title, image_path))

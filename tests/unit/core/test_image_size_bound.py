@@ -2,8 +2,6 @@
 header, with a message naming the file and the limit; big real photos still decode."""
 from __future__ import annotations
 
-import struct
-import zlib
 from pathlib import Path
 
 import cv2
@@ -13,20 +11,7 @@ import pytest
 from anylabel.core import image_io
 from anylabel.core.errors import AnyLabelError
 from anylabel.core.image_io import ImageTooLargeError, image_size, read_image_rgb
-
-
-def png_bomb(path: Path, width: int, height: int) -> Path:
-    """A 1-bit black PNG of ``width`` x ``height``: a few hundred KB on disk, ``width * height * 3``
-    bytes once decoded to RGB. Written row by row, so making it needs little memory."""
-    def chunk(kind: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
-    row = b"\x00" * (1 + (width + 7) // 8)  # filter byte + packed pixels
-    z = zlib.compressobj(9)
-    body = b"".join(z.compress(row) for _ in range(height)) + z.flush()
-    path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0))
-                     + chunk(b"IDAT", body) + chunk(b"IEND", b""))
-    return path
+from png_bomb import png_bomb  # scripts/png_bomb.py
 
 
 def test_png_declaring_400_megapixels_is_refused_before_decoding(tmp_path: Path, monkeypatch) -> None:

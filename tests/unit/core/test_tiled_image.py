@@ -148,3 +148,23 @@ def test_reading_the_size_of_a_png_decodes_no_pixels(tmp_path: Path, monkeypatch
 
     monkeypatch.setattr(ImageFile.ImageFile, "load", no_decode)
     assert image_size(path) == (4000, 3000)
+
+
+def test_two_builds_of_one_image_in_one_process_both_end_with_its_pixels(tmp_path: Path, rgb: np.ndarray) -> None:
+    """The canvas and a sliced model run may build the pyramid of the same file at the same
+    time: neither may delete or publish the other's half-written levels."""
+    path = tmp_path / "big.png"
+    Image.fromarray(rgb).save(path, compress_level=1)
+    cache = TileCache(tmp_path / "cache", limit_bytes=2**30)
+    builds = [TiledImage(path, cache) for _ in range(2)]
+    for t in builds:
+        t.start()
+    for t in builds:
+        t.wait()
+        assert t.state.done and t.state.error is None
+        lv0 = t.levels[0]
+        for x, y, w, h in WINDOWS:
+            assert np.array_equal(t.region(lv0, x, y, w, h), rgb[y:y + h, x:x + w]), (x, y)
+    for t in builds:
+        t.close()
+    assert [p.name for p in (tmp_path / "cache").iterdir()] == [builds[0].key]  # one entry, no leftovers

@@ -177,26 +177,48 @@ class Canvas(ViewMixin, QWidget):
             return sel
         return []
 
+    def _tag_key(self) -> tuple:
+        st = self.style
+        # only what moves tags: paint_selection swaps the fill alpha, which must not remake it
+        return (self._version, len(self.shapes), self._hidden_version, frozenset(self.hidden_labels), self.show_all,
+                st.show_labels, st.min_label_px, st.font.key())
+
     def tag_layout(self) -> TagLayout:
         """Where every visible shape's label tag goes (tag_layout.py), remade when shapes, their
         visibility, the zoom or the style change. A drag moves its shapes' tags with them and
-        the layout is remade when it is committed."""
-        st = self.style
-        # only what moves tags: paint_selection swaps the fill alpha, which must not remake it
-        key = (self._version, len(self.shapes), self._hidden_version, frozenset(self.hidden_labels), self.show_all,
-               st.show_labels, st.min_label_px, st.font.key())
+        the layout is remade when it is committed. While the wheel turns, and while the shape
+        layer's worker makes the layout of a new zoom, the last layout is scaled instead."""
+        key = self._tag_key()
         old = self._tags
         if old is not None and key == self._tags_key:
             if old.scale == self.scale and (old.exact or self.interacting_zoom):
                 return old
-            if self.interacting_zoom:
+            if self.interacting_zoom or self.shape_layer.makes_tags(key, self.scale):
                 # a wheel zoom step with a live selection: the last layout, scaled (remaking it
-                # costs 2-9 ms per step); the exact one is made once the wheel rests
+                # costs 2-9 ms per step, a second at 100 % for 20,000 shapes); the exact one is
+                # made once the wheel rests
                 self._tags = old.scaled(self.scale)
                 return self._tags
         self._tags = compute_tag_layout(self, previous=old)  # after an edit: restacks only near it
         self._tags_key = key
         return self._tags
+
+    def exact_tag_layout(self) -> tuple[TagLayout | None, tuple, TagLayout | None]:
+        """(the exact layout of the current shapes and zoom or None, its key, a layout at this
+        zoom to restack from or None) for a worker that makes the layout when it is None."""
+        key = self._tag_key()
+        old = self._tags
+        if old is not None and old.scale == self.scale and old.exact:
+            return (old, key, None) if key == self._tags_key else (None, key, old)
+        return None, key, None
+
+    def adopt_tag_layout(self, layout: TagLayout, key: tuple) -> None:
+        """Take the layout a worker made for ``key`` at the current zoom, unless an exact one was
+        made here meanwhile (for the same key it is the same layout, after an edit a newer one)."""
+        old = self._tags
+        if layout.scale != self.scale or (old is not None and old.exact and old.scale == self.scale):
+            return
+        self._tags, self._tags_key = layout, key
 
     def is_visible(self, i: int) -> bool:
         s = self.shapes[i]

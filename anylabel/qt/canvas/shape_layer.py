@@ -10,6 +10,7 @@ from qtpy.QtGui import QImage, QPainter, QRegion
 
 from .shape_render import RenderData, render, render_image, snapshot_style
 from .style import POINT_PX
+from .tag_layout import compute_from as compute_tag_layout, inputs_of
 
 if TYPE_CHECKING:
     from .canvas import Canvas
@@ -22,9 +23,14 @@ def _ids(objs: list) -> np.ndarray:
     return np.fromiter(map(id, objs), dtype=np.int64, count=len(objs))
 
 
-def _build(snap: tuple, scale: float, origin, size, style) -> QImage:
-    """A worker's whole build: the render snapshot, then the picture."""
-    return render_image(RenderData.gather_from(*snap), scale, origin, size, style)
+def _build(snap: tuple, tag_inputs, scale: float, origin, size, style) -> tuple[QImage, object]:
+    """A worker's whole build: the tag layout when it is not made yet (stacking 17,000 crowded tags
+    at 100 % takes about a second), the render snapshot, then the picture."""
+    idx, shapes, indices, by_track, layout, previous = snap
+    if layout is None:
+        layout = compute_tag_layout(tag_inputs, previous)
+    return render_image(RenderData.gather_from(idx, shapes, indices, scale, by_track, layout), scale, origin, size,
+                        style), layout
 
 
 def render_shapes(painter: QPainter, canvas: "Canvas", indices, scale: float,
@@ -60,7 +66,7 @@ class ShapeLayer:
         self.renders = 0          # full builds (benchmarks read these)
         self.partial_renders = 0
         self.async_enabled = True
-        self._job = None          # (target, future, content, scale, origin, key)
+        self._job = None          # (target, future, content, scale, origin, layer key, tag layout key)
         self._pool = None
 
     def invalidate(self) -> None:
@@ -111,21 +117,24 @@ class ShapeLayer:
         size = (max(int(math.ceil(w)), 1), max(int(math.ceil(h)), 1))
         indices = self._wanted(canvas, x, y, w, h)
         content = [canvas.shapes[i] for i in indices.tolist()]
-        key = (canvas.layer_key(), canvas.tag_layout())
         if allow_async and self.async_enabled and len(indices) >= self.ASYNC_MIN_SHAPES:
-            target = (key, canvas.scale, (x, y), size)
+            target = (canvas.layer_key(), canvas.scale, (x, y), size)
             if self._pool is None:
                 from concurrent.futures import ThreadPoolExecutor
 
                 self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="anylabel-shapes")
             # the snapshot is gathered in the worker too (a new zoom's simplified outlines take
-            # a few hundred ms for 1,000,000 vertices): the GUI only copies the shape list
-            snap = (canvas.scene_index(), list(canvas.shapes), indices, canvas.scale, canvas.style.color_by_track,
-                    key[1])
-            fut = self._pool.submit(_build, snap, canvas.scale, (x, y), size, snapshot_style(canvas.style))
-            self._job = (target, fut, content, canvas.scale, (x, y), key)
+            # a few hundred ms for 1,000,000 vertices): the GUI only copies the shape list. So is
+            # the tag layout of a new zoom (or a first one): the GUI shows the stretched layer meanwhile.
+            layout, tags_key, previous = canvas.exact_tag_layout()
+            style = snapshot_style(canvas.style)
+            tag_inputs = None if layout is not None else inputs_of(canvas, copy=True, style=style)
+            snap = (canvas.scene_index(), list(canvas.shapes), indices, canvas.style.color_by_track, layout, previous)
+            fut = self._pool.submit(_build, snap, tag_inputs, canvas.scale, (x, y), size, style)
+            self._job = (target, fut, content, canvas.scale, (x, y), target[0], tags_key)
             fut.add_done_callback(lambda _f: canvas.render_finished.emit())  # queued to the GUI thread
             return
+        key = (canvas.layer_key(), canvas.tag_layout())
         data = RenderData.gather(canvas, indices)
         self._install(render_image(data, canvas.scale, (x, y), size, canvas.style), canvas.scale, (x, y), content, key)
 
@@ -141,10 +150,16 @@ class ShapeLayer:
         if job is None or (not wait and not job[1].done()):
             return
         self._job = None
-        target, fut, content, scale, origin, key = job
-        img = fut.result()
+        target, fut, content, scale, origin, key, tags_key = job
+        img, layout = fut.result()
         if scale == canvas.scale:  # newer than what is shown; a pan past it asks for another
-            self._install(img, scale, origin, content, key)
+            canvas.adopt_tag_layout(layout, tags_key)
+            self._install(img, scale, origin, content, (key, layout))
+
+    def makes_tags(self, tags_key: tuple, scale: float) -> bool:
+        """Whether the worker is making the tag layout of ``tags_key`` at ``scale``."""
+        job = self._job
+        return job is not None and job[6] == tags_key and job[3] == scale
 
     def pending(self) -> bool:
         return self._job is not None

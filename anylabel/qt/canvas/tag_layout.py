@@ -20,6 +20,8 @@ a test compares it with stacking from scratch).
 from __future__ import annotations
 
 import heapq
+import threading
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -54,14 +56,16 @@ class _Widths:
         self.font_key = None
         self.fm: QFontMetricsF | None = None
         self.cache: dict[str, float] = {}
+        self._lock = threading.Lock()  # the GUI and the layer's worker both lay tags out
 
     def of(self, style: Style, texts: list[str]) -> np.ndarray:
         key = style.font.key()
-        if key != self.font_key:
-            self.font_key, self.fm, self.cache = key, QFontMetricsF(style.font), {}
-        cache, fm = self.cache, self.fm
-        for t in set(texts) - cache.keys():
-            cache[t] = fm.horizontalAdvance(t) + TAG_PAD_X
+        with self._lock:
+            if key != self.font_key:
+                self.font_key, self.fm, self.cache = key, QFontMetricsF(style.font), {}
+            cache, fm = self.cache, self.fm
+            for t in set(texts) - cache.keys():
+                cache[t] = fm.horizontalAdvance(t) + TAG_PAD_X
         return np.fromiter((cache[t] for t in texts), dtype=np.float64, count=len(texts))
 
 
@@ -149,28 +153,51 @@ def _finite(r: np.ndarray) -> np.ndarray | None:
     return r if np.isfinite(r[0]) else None
 
 
+@dataclass
+class TagInputs:
+    """What a layout is made from, taken from the canvas. ``inputs_of(canvas, copy=True)``
+    copies the arrays a drag patches in place, so that a worker thread can make the layout."""
+    shapes: list
+    bboxes: np.ndarray    # (n, 4) the scene index's boxes
+    is_point: np.ndarray  # (n,) bool
+    visible: np.ndarray   # (n,) bool
+    style: Style
+    scale: float
+
+
+def inputs_of(canvas: "Canvas", copy: bool = False, style: Style | None = None) -> TagInputs:
+    idx = canvas.scene_index()
+    b, p = (idx.bboxes.copy(), idx.is_point.copy()) if copy else (idx.bboxes, idx.is_point)
+    return TagInputs(list(canvas.shapes), b, p, canvas.visible_mask(), canvas.style if style is None else style,
+                     canvas.scale)
+
+
 def compute(canvas: "Canvas", previous: TagLayout | None = None) -> TagLayout:
     """The layout of the canvas's visible shapes at its current zoom and style.
 
     ``previous``: the layout before an edit at the same zoom; only the stacking near what
     changed is redone (``_restack``), with the same result as stacking from scratch."""
-    shapes = list(canvas.shapes)
+    return compute_from(inputs_of(canvas), previous)
+
+
+def compute_from(inputs: TagInputs, previous: TagLayout | None = None) -> TagLayout:
+    """``compute`` from a snapshot (any thread)."""
+    shapes = inputs.shapes
     n = len(shapes)
     rects = np.full((n, 4), np.nan)
-    style = canvas.style
-    s = canvas.scale
-    idx = canvas.scene_index()
-    b = idx.bboxes
+    style = inputs.style
+    s = inputs.scale
+    b = inputs.bboxes
     corners = b[:, :2].copy()
     out = TagLayout(shapes, rects, corners, s)
     if n == 0 or not style.show_labels:
         return out
     texts = [sh.label if sh.group_id is None else tag_text(sh) for sh in shapes]
-    has = canvas.visible_mask() & np.fromiter(map(bool, texts), dtype=bool, count=n) & np.isfinite(b[:, 0])
+    has = inputs.visible & np.fromiter(map(bool, texts), dtype=bool, count=n) & np.isfinite(b[:, 0])
     # too small at this zoom: a tag would hide the shape (dense scenes: only the bigger shapes)
     min_px = style.min_label_px * (3 if n > DENSE_SCENE else 1)
     with np.errstate(invalid="ignore"):
-        big = ((b[:, 2] - b[:, 0]) * s >= min_px) | ((b[:, 3] - b[:, 1]) * s >= min_px) | idx.is_point
+        big = ((b[:, 2] - b[:, 0]) * s >= min_px) | ((b[:, 3] - b[:, 1]) * s >= min_px) | inputs.is_point
     has &= big
     rows = np.nonzero(has)[0]
     if len(rows) == 0:

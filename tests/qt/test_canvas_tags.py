@@ -165,3 +165,31 @@ def test_a_new_zoom_lays_tags_out_in_the_worker_and_shows_what_a_fresh_build_sho
     c._tags = c._tags_key = None
     c.wait_for_render()
     assert shown == c.grab().toImage()
+
+
+def test_an_edit_measures_only_the_edited_tag_texts_and_shows_the_new_text(qtbot, monkeypatch):
+    """After an edit the tag layout reuses the texts and widths of the shapes that did not change;
+    a relabelled shape and a new group id still show their new text, as a fresh build does."""
+    from anylabel.qt.canvas import tag_layout
+
+    shapes = [rectangle(30 + 70 * (i % 12), 30 + 60 * (i // 12), 80 + 70 * (i % 12), 70 + 60 * (i // 12),
+                        label=f"l{i % 5}") for i in range(96)]
+    c = _canvas(qtbot, shapes, size=(900, 560))
+    measured = []
+    real = tag_layout._widths.of
+    monkeypatch.setattr(tag_layout._widths, "of", lambda style, texts: measured.append(list(texts)) or real(style, texts))
+    c.replace_shapes({5: Shape("rectangle", c.shapes[5].points, label="renamed")}, "Edit label")
+    c.wait_for_render()
+    c.replace_shapes({7: Shape("rectangle", c.shapes[7].points, label="l2", group_id=42)}, "Group")
+    c.wait_for_render()
+    assert measured == [["renamed"], ["l2 #42"]]
+    got = c.tag_layout()
+    assert got.texts[5] == "renamed" and got.texts[7] == "l2 #42"
+    shown = c.grab().toImage()
+    monkeypatch.undo()
+    want = tag_layout.compute(c)
+    assert np.array_equal(np.nan_to_num(got.rects, nan=-1), np.nan_to_num(want.rects, nan=-1))
+    c.shape_layer.invalidate()
+    c._tags = c._tags_key = None
+    c.wait_for_render()
+    assert shown == c.grab().toImage()

@@ -232,12 +232,13 @@ class Canvas(ViewMixin, QWidget):
             return np.ones(n, dtype=bool)
         return np.array([id(s) not in self._hidden and s.label not in self.hidden_labels for s in self.shapes], dtype=bool)
 
-    def cached_indices(self) -> np.ndarray:
+    def cached_mask(self) -> np.ndarray:
+        """(n,) bool, a new array: the shapes the cached layer draws (visible, not drawn live)."""
         mask = self.visible_mask()
         live = self.live_indices()
         if live:
             mask[live] = False
-        return np.nonzero(mask)[0]
+        return mask
 
     def rebind(self, old: Shape, new: Shape) -> None:
         """Carry view state (hidden) from a shape to its edited copy."""

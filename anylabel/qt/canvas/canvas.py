@@ -26,7 +26,7 @@ from . import shape_ops
 from .draft import CLOSE_DISTANCE_PX, TOOLS, is_degenerate
 from .interactions import INTERACTIONS, EditInteraction, hit_shape, hit_vertex
 from .image_layer import ImageLayer
-from .layers import LAYERS, REBUILD_DELAY_MS, rotate_handle_pos
+from .layers import LAYERS, REBUILD_DELAY_MS, hover_area, rotate_handle_pos
 from .selection_tint import SelectionTint
 from .shape_layer import ShapeLayer
 from .scene_index import SceneIndex
@@ -591,8 +591,22 @@ class Canvas(ViewMixin, QWidget):
             return
         x, y = self.widget_to_image(pos)
         self.cursor_moved.emit(x, y)
-        self._interaction().move(x, y, event)
-        self.update()
+        interaction = self._interaction()
+        before = self.hover
+        interaction.move(x, y, event)
+        if interaction is self._edit() and interaction.drag is None and not self.crosshair_visible():
+            self._update_hover(before, self.hover)
+        else:
+            self.update()
+
+    def _update_hover(self, before: Hover, after: Hover) -> None:
+        """Repaint only where the hover highlight was and is (a mouse move in edit mode changes
+        nothing else): a full frame of a 20,000-shape scene costs a few ms more than that."""
+        if (before.shape, before.vertex, before.edge_point) == (after.shape, after.vertex, after.edge_point):
+            return
+        for area in (hover_area(self, before), hover_area(self, after)):
+            if area is not None:
+                self.update(area.toAlignedRect())  # Qt paints the union of the two
 
     def mouseReleaseEvent(self, event) -> None:  # noqa: N802
         if self._panning is not None:

@@ -278,11 +278,13 @@ class ShapeLayer:
                     p.fillRect(ir, Qt.transparent)
                 p.setCompositionMode(QPainter.CompositionMode_SourceOver)
                 p.setClipRegion(region)
-                render_shapes(p, canvas, np.nonzero(near_body & in_cache)[0], s, (x, y), with_labels=False)
+                redrawn = np.nonzero(near_body & in_cache)[0]
+                render_shapes(p, canvas, redrawn, s, (x, y), with_labels=False)
                 if canvas.style.show_labels:
                     render_tags(p, canvas, np.nonzero(near_tag & in_cache)[0], s, (x, y))
             finally:
                 p.end()
+            canvas.selection_tint.patch(canvas, region, redrawn)
         self.content, self.content_ids, self.content_rows = content, now_ids, wanted  # in drawing order
         self.key = key
         self.tags = tags

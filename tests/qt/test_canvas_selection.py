@@ -97,3 +97,34 @@ def test_select_all_again_after_edits_reuses_the_patched_tint_and_looks_like_a_f
     assert c.selection_tint.builds == builds + 1
     diff = np.abs(again.astype(int) - pixels(c).astype(int)).max(axis=2)
     assert int((diff > 2).sum()) == 0
+
+
+@pytest.mark.parametrize("edit_first", [False, True])
+def test_the_worker_makes_the_tint_of_every_shape_after_the_layer(qtbot, monkeypatch, edit_first):
+    """After a worker build of a big layer the same worker makes the Select All tint: the first
+    Select All makes none on the GUI and looks like one made there; a layer patched meanwhile
+    makes the worker's tint stale, and it is not used."""
+    import numpy as np
+
+    from anylabel.qt.canvas import selection_tint
+    from canvas_helpers import pixels
+
+    monkeypatch.setattr(selection_tint, "AHEAD_MIN_SHAPES", 100)
+    c = shown_canvas(qtbot, [translated(s, 25 * (i % 2), 0) for i, s in enumerate(grid_rectangles())],
+                     (800, 800), (2000, 2000))
+    ahead = c.selection_tint._ahead
+    assert ahead is not None
+    ahead[0].result()
+    if edit_first:
+        c.shapes[5] = translated(c.shapes[5], 20, 20)
+        c.touch()
+        c.wait_for_render()
+    builds = c.selection_tint.builds
+    c.select_all()
+    c.wait_for_render()
+    assert c.selection_tint.builds == builds + (1 if edit_first else 0)
+    shown = pixels(c)
+    c.selection_tint.everything_key = None
+    c.wait_for_render()
+    assert c.selection_tint.builds == builds + (2 if edit_first else 1)
+    assert int((np.abs(shown.astype(int) - pixels(c).astype(int)).max(axis=2) > 2).sum()) == 0

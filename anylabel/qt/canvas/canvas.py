@@ -127,6 +127,7 @@ class Canvas(ViewMixin, QWidget):
 
     def shutdown(self) -> None:
         """Let a worker finish its picture before the window goes (painting must not outlive Qt)."""
+        self.selection_tint.drop_ahead()
         job = self.shape_layer._job
         if job is not None:
             job[1].result()

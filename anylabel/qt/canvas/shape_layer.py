@@ -137,6 +137,7 @@ class ShapeLayer:
             style = snapshot_style(canvas.style)
             tag_inputs = None if layout is not None else inputs_of(canvas, copy=True, style=style)
             snap = (canvas.scene_index(), list(canvas.shapes), indices, canvas.style.color_by_track, layout, previous)
+            canvas.selection_tint.drop_ahead()
             fut = self._pool.submit(_build, snap, tag_inputs, canvas.scale, (x, y), size, style)
             self._job = (target, fut, (content, indices), canvas.scale, (x, y), target[0], tags_key)
             fut.add_done_callback(lambda _f: canvas.render_finished.emit())  # queued to the GUI thread
@@ -164,6 +165,7 @@ class ShapeLayer:
         if scale == canvas.scale:  # newer than what is shown; a pan past it asks for another
             canvas.adopt_tag_layout(layout, tags_key)
             self._install(img, scale, origin, content, (key, layout))
+            canvas.selection_tint.make_ahead(canvas, self._pool, self.content_rows)
 
     def makes_tags(self, tags_key: tuple, scale: float) -> bool:
         """Whether the worker is making the tag layout of ``tags_key`` at ``scale``."""

@@ -225,3 +225,35 @@ def test_wheel_zoom_keeps_the_point_under_the_cursor_and_panning(win):
     after = c.widget_to_image(anchor)
     assert after[0] == pytest.approx(before[0] + 50, abs=1) and after[1] == pytest.approx(before[1] + 20, abs=1)
     assert c.shapes == []                                         # panning draws nothing
+
+
+def test_a_hover_repaints_only_the_highlight_and_that_is_what_a_full_frame_shows(qtbot, monkeypatch):
+    """A mouse move in edit mode asks to repaint only where the hover highlight was and is; painting
+    just that area over the previous frame gives the full frame, entering, changing and leaving."""
+    from qtpy.QtCore import QRect
+    from qtpy.QtGui import QPainter, QRegion
+
+    from anylabel.qt.testing import move
+    from canvas_helpers import shown_canvas
+
+    shapes = [Shape("polygon", [[60, 60], [160, 50], [180, 140], [70, 150]], label="a"),
+              rectangle(220, 80, 330, 200, label="b")]
+    c = shown_canvas(qtbot, shapes, (400, 300))
+    c.select_indices([0])  # a selected polygon's edge shows an edge point under the cursor
+    c.wait_for_render()
+    move(c, 380, 280)
+    asked = []
+    monkeypatch.setattr(c, "update", lambda *args: asked.append(args))
+    for x, y in [(120, 100), (160, 50), (170, 95), (171, 97), (275, 140), (380, 280)]:
+        shown = c.grab().toImage()
+        asked.clear()
+        move(c, x, y)
+        assert all(len(a) == 1 for a in asked), "a full repaint was asked for"
+        region = QRegion()
+        for (r,) in asked:
+            region = region.united(QRect(r))
+        assert all(QRect(r).width() * QRect(r).height() < c.width() * c.height() // 3 for (r,) in asked)
+        p = QPainter(shown)
+        c.render(p, region.boundingRect().topLeft(), region)  # the region, in place
+        p.end()
+        assert shown == c.grab().toImage(), (x, y)

@@ -64,3 +64,67 @@ def test_dragging_a_big_selection_draws_it_live(grid):
     c.wait_for_render()
     assert _rgb(c, 105, 60) != (255, 255, 255) and _rgb(c, 42, 60) == (255, 255, 255)
     c._edit().changed = False
+
+
+def test_select_all_again_after_edits_reuses_the_patched_tint_and_looks_like_a_fresh_one(qtbot):
+    """The tint of every shape outlives deselecting and is patched by the layer's partial redraws
+    (an edit, a small live selection coming and going): selecting all again makes no new tint and
+    shows what a tint made from scratch shows."""
+    import numpy as np
+
+    from canvas_helpers import pixels
+
+    shapes = grid_rectangles()
+    shapes = [translated(s, 25 * (i % 2), 20 * (i % 3)) for i, s in enumerate(shapes)]  # overlaps
+    c = shown_canvas(qtbot, shapes, (800, 800), (2000, 2000))
+    c.select_all()
+    c.wait_for_render()
+    builds = c.selection_tint.builds
+    c.select_indices([])
+    for i in (3, 44, 45):
+        c.shapes[i] = translated(c.shapes[i], 30, 12)
+        c.touch()
+        c.wait_for_render()
+    c.select_indices([46])  # drawn live: it leaves the layer, then comes back
+    c.wait_for_render()
+    c.select_all()
+    c.wait_for_render()
+    assert c.selection_tint.builds == builds
+    again = pixels(c)
+    c.selection_tint.everything_key = None
+    c.shape_layer.invalidate()
+    c.wait_for_render()
+    assert c.selection_tint.builds == builds + 1
+    diff = np.abs(again.astype(int) - pixels(c).astype(int)).max(axis=2)
+    assert int((diff > 2).sum()) == 0
+
+
+@pytest.mark.parametrize("edit_first", [False, True])
+def test_the_worker_makes_the_tint_of_every_shape_after_the_layer(qtbot, monkeypatch, edit_first):
+    """After a worker build of a big layer the same worker makes the Select All tint: the first
+    Select All makes none on the GUI and looks like one made there; a layer patched meanwhile
+    makes the worker's tint stale, and it is not used."""
+    import numpy as np
+
+    from anylabel.qt.canvas import selection_tint
+    from canvas_helpers import pixels
+
+    monkeypatch.setattr(selection_tint, "AHEAD_MIN_SHAPES", 100)
+    c = shown_canvas(qtbot, [translated(s, 25 * (i % 2), 0) for i, s in enumerate(grid_rectangles())],
+                     (800, 800), (2000, 2000))
+    ahead = c.selection_tint._ahead
+    assert ahead is not None
+    ahead[0].result()
+    if edit_first:
+        c.shapes[5] = translated(c.shapes[5], 20, 20)
+        c.touch()
+        c.wait_for_render()
+    builds = c.selection_tint.builds
+    c.select_all()
+    c.wait_for_render()
+    assert c.selection_tint.builds == builds + (1 if edit_first else 0)
+    shown = pixels(c)
+    c.selection_tint.everything_key = None
+    c.wait_for_render()
+    assert c.selection_tint.builds == builds + (2 if edit_first else 1)
+    assert int((np.abs(shown.astype(int) - pixels(c).astype(int)).max(axis=2) > 2).sum()) == 0

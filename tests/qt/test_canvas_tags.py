@@ -121,3 +121,75 @@ def test_restacking_after_edits_equals_stacking_from_scratch(qtbot):
         want = compute(c)
         assert np.array_equal(np.nan_to_num(got.rects, nan=-1), np.nan_to_num(want.rects, nan=-1)), step
         assert np.array_equal(got.mover, want.mover), step  # crowded flags found again only near the edit
+
+
+def test_a_new_zoom_lays_tags_out_in_the_worker_and_shows_what_a_fresh_build_shows(qtbot, monkeypatch):
+    """At rest after a zoom, a big scene's tag layout (a second for 20,000 shapes at 100 %) is made
+    by the shape layer's worker, not in the frame; the layout and picture it brings are the exact ones."""
+    import threading
+
+    from anylabel.qt.canvas import canvas as canvas_module, shape_layer, tag_layout
+
+    shapes = []
+    for i in range(400):  # pairs sharing a corner: crowded tags to stack
+        x0, y0 = 40 + 90 * (i % 20), 40 + 90 * (i // 40)
+        shapes.append(rectangle(x0, y0, x0 + 40 + 10 * (i % 2), y0 + 40, label=f"l{i % 3}"))
+    c = shown_canvas(qtbot, shapes, (800, 600), (2000, 1900))
+    threads = []
+    real = getattr(tag_layout, "compute_from", None)
+
+    def spy(*args, **kwargs):
+        threads.append(threading.current_thread())
+        return real(*args, **kwargs)
+
+    def spy_canvas(*args, **kwargs):
+        threads.append(threading.current_thread())
+        return tag_layout.compute(*args, **kwargs)
+
+    monkeypatch.setattr(tag_layout, "compute_from", spy, raising=False)
+    monkeypatch.setattr(shape_layer, "compute_tag_layout", spy, raising=False)
+    monkeypatch.setattr(canvas_module, "compute_tag_layout", spy_canvas)
+    c.set_scale(1.0)
+    c.grab()  # the frame when the zoom rests: the stretched layer, no layout made here
+    assert threading.main_thread() not in threads
+    assert c.shape_layer.pending()
+    c.wait_for_render()
+    assert threads and threading.main_thread() not in threads
+    made = c.tag_layout()
+    assert made.exact and made.scale == 1.0 and made.mover.any()
+    shown = c.grab().toImage()
+    monkeypatch.undo()
+    want = tag_layout.compute(c)
+    assert np.array_equal(np.nan_to_num(made.rects, nan=-1), np.nan_to_num(want.rects, nan=-1))
+    c.shape_layer.invalidate()
+    c._tags = c._tags_key = None
+    c.wait_for_render()
+    assert shown == c.grab().toImage()
+
+
+def test_an_edit_measures_only_the_edited_tag_texts_and_shows_the_new_text(qtbot, monkeypatch):
+    """After an edit the tag layout reuses the texts and widths of the shapes that did not change;
+    a relabelled shape and a new group id still show their new text, as a fresh build does."""
+    from anylabel.qt.canvas import tag_layout
+
+    shapes = [rectangle(30 + 70 * (i % 12), 30 + 60 * (i // 12), 80 + 70 * (i % 12), 70 + 60 * (i // 12),
+                        label=f"l{i % 5}") for i in range(96)]
+    c = _canvas(qtbot, shapes, size=(900, 560))
+    measured = []
+    real = tag_layout._widths.of
+    monkeypatch.setattr(tag_layout._widths, "of", lambda style, texts: measured.append(list(texts)) or real(style, texts))
+    c.replace_shapes({5: Shape("rectangle", c.shapes[5].points, label="renamed")}, "Edit label")
+    c.wait_for_render()
+    c.replace_shapes({7: Shape("rectangle", c.shapes[7].points, label="l2", group_id=42)}, "Group")
+    c.wait_for_render()
+    assert measured == [["renamed"], ["l2 #42"]]
+    got = c.tag_layout()
+    assert got.texts[5] == "renamed" and got.texts[7] == "l2 #42"
+    shown = c.grab().toImage()
+    monkeypatch.undo()
+    want = tag_layout.compute(c)
+    assert np.array_equal(np.nan_to_num(got.rects, nan=-1), np.nan_to_num(want.rects, nan=-1))
+    c.shape_layer.invalidate()
+    c._tags = c._tags_key = None
+    c.wait_for_render()
+    assert shown == c.grab().toImage()

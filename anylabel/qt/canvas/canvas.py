@@ -26,7 +26,7 @@ from . import shape_ops
 from .draft import CLOSE_DISTANCE_PX, TOOLS, is_degenerate
 from .interactions import INTERACTIONS, EditInteraction, hit_shape, hit_vertex
 from .image_layer import ImageLayer
-from .layers import LAYERS, REBUILD_DELAY_MS, rotate_handle_pos
+from .layers import LAYERS, REBUILD_DELAY_MS, hover_area, rotate_handle_pos
 from .selection_tint import SelectionTint
 from .shape_layer import ShapeLayer
 from .scene_index import SceneIndex
@@ -127,6 +127,7 @@ class Canvas(ViewMixin, QWidget):
 
     def shutdown(self) -> None:
         """Let a worker finish its picture before the window goes (painting must not outlive Qt)."""
+        self.selection_tint.drop_ahead()
         job = self.shape_layer._job
         if job is not None:
             job[1].result()
@@ -177,26 +178,48 @@ class Canvas(ViewMixin, QWidget):
             return sel
         return []
 
+    def _tag_key(self) -> tuple:
+        st = self.style
+        # only what moves tags: paint_selection swaps the fill alpha, which must not remake it
+        return (self._version, len(self.shapes), self._hidden_version, frozenset(self.hidden_labels), self.show_all,
+                st.show_labels, st.min_label_px, st.font.key())
+
     def tag_layout(self) -> TagLayout:
         """Where every visible shape's label tag goes (tag_layout.py), remade when shapes, their
         visibility, the zoom or the style change. A drag moves its shapes' tags with them and
-        the layout is remade when it is committed."""
-        st = self.style
-        # only what moves tags: paint_selection swaps the fill alpha, which must not remake it
-        key = (self._version, len(self.shapes), self._hidden_version, frozenset(self.hidden_labels), self.show_all,
-               st.show_labels, st.min_label_px, st.font.key())
+        the layout is remade when it is committed. While the wheel turns, and while the shape
+        layer's worker makes the layout of a new zoom, the last layout is scaled instead."""
+        key = self._tag_key()
         old = self._tags
         if old is not None and key == self._tags_key:
             if old.scale == self.scale and (old.exact or self.interacting_zoom):
                 return old
-            if self.interacting_zoom:
+            if self.interacting_zoom or self.shape_layer.makes_tags(key, self.scale):
                 # a wheel zoom step with a live selection: the last layout, scaled (remaking it
-                # costs 2-9 ms per step); the exact one is made once the wheel rests
+                # costs 2-9 ms per step, a second at 100 % for 20,000 shapes); the exact one is
+                # made once the wheel rests
                 self._tags = old.scaled(self.scale)
                 return self._tags
         self._tags = compute_tag_layout(self, previous=old)  # after an edit: restacks only near it
         self._tags_key = key
         return self._tags
+
+    def exact_tag_layout(self) -> tuple[TagLayout | None, tuple, TagLayout | None]:
+        """(the exact layout of the current shapes and zoom or None, its key, a layout at this
+        zoom to restack from or None) for a worker that makes the layout when it is None."""
+        key = self._tag_key()
+        old = self._tags
+        if old is not None and old.scale == self.scale and old.exact:
+            return (old, key, None) if key == self._tags_key else (None, key, old)
+        return None, key, None
+
+    def adopt_tag_layout(self, layout: TagLayout, key: tuple) -> None:
+        """Take the layout a worker made for ``key`` at the current zoom, unless an exact one was
+        made here meanwhile (for the same key it is the same layout, after an edit a newer one)."""
+        old = self._tags
+        if layout.scale != self.scale or (old is not None and old.exact and old.scale == self.scale):
+            return
+        self._tags, self._tags_key = layout, key
 
     def is_visible(self, i: int) -> bool:
         s = self.shapes[i]
@@ -210,12 +233,13 @@ class Canvas(ViewMixin, QWidget):
             return np.ones(n, dtype=bool)
         return np.array([id(s) not in self._hidden and s.label not in self.hidden_labels for s in self.shapes], dtype=bool)
 
-    def cached_indices(self) -> np.ndarray:
+    def cached_mask(self) -> np.ndarray:
+        """(n,) bool, a new array: the shapes the cached layer draws (visible, not drawn live)."""
         mask = self.visible_mask()
         live = self.live_indices()
         if live:
             mask[live] = False
-        return np.nonzero(mask)[0]
+        return mask
 
     def rebind(self, old: Shape, new: Shape) -> None:
         """Carry view state (hidden) from a shape to its edited copy."""
@@ -260,7 +284,10 @@ class Canvas(ViewMixin, QWidget):
 
     # ------------------------------------------------------------------ selection
     def selected_indices(self) -> list[int]:
-        return [i for i in self._selected if i < len(self.shapes)]
+        sel, n = self._selected, len(self.shapes)
+        if not sel or max(sel) < n:  # the usual case, in C (a select-all of 20,000: 0.3 ms, not 14)
+            return list(sel)
+        return [i for i in sel if i < n]
 
     def selected_shapes(self) -> list[Shape]:
         return [self.shapes[i] for i in self.selected_indices()]
@@ -568,8 +595,22 @@ class Canvas(ViewMixin, QWidget):
             return
         x, y = self.widget_to_image(pos)
         self.cursor_moved.emit(x, y)
-        self._interaction().move(x, y, event)
-        self.update()
+        interaction = self._interaction()
+        before = self.hover
+        interaction.move(x, y, event)
+        if interaction is self._edit() and interaction.drag is None and not self.crosshair_visible():
+            self._update_hover(before, self.hover)
+        else:
+            self.update()
+
+    def _update_hover(self, before: Hover, after: Hover) -> None:
+        """Repaint only where the hover highlight was and is (a mouse move in edit mode changes
+        nothing else): a full frame of a 20,000-shape scene costs a few ms more than that."""
+        if (before.shape, before.vertex, before.edge_point) == (after.shape, after.vertex, after.edge_point):
+            return
+        for area in (hover_area(self, before), hover_area(self, after)):
+            if area is not None:
+                self.update(area.toAlignedRect())  # Qt paints the union of the two
 
     def mouseReleaseEvent(self, event) -> None:  # noqa: N802
         if self._panning is not None:

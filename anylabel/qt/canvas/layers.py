@@ -162,6 +162,30 @@ def paint_hover(canvas: "Canvas", painter: QPainter) -> None:
         painter.drawEllipse(QPointF(x, y), HANDLE_PX * 0.7, HANDLE_PX * 0.7)
 
 
+def hover_area(canvas: "Canvas", h) -> QRectF | None:
+    """The widget area ``paint_hover`` draws for hover state ``h`` (None: nothing): the hovered
+    shape's outline, its hovered vertex and the edge point, with their pens."""
+    if h.shape is None or h.shape >= len(canvas.shapes):
+        return None
+    box = canvas.scene_index().bboxes[h.shape]
+    if not np.isfinite(box[0]):
+        return None
+    tl, br = _to_widget(canvas, box.reshape(2, 2))
+    pad = canvas.style.line_width + 3  # the outline's pen, antialiased
+    area = QRectF(QPointF(*tl), QPointF(*br)).adjusted(-pad, -pad, pad, pad)
+    spots = []
+    if h.vertex is not None:
+        pts = handles(canvas.shapes[h.shape])
+        if h.vertex < len(pts):
+            spots.append(pts[h.vertex])
+    if h.edge_point is not None:
+        spots.append(h.edge_point)
+    r = HANDLE_PX + 2  # the vertex and edge circles with their 1-px pen
+    for x, y in _to_widget(canvas, np.array(spots, dtype=float).reshape(-1, 2)):
+        area = area.united(QRectF(x - r, y - r, 2 * r, 2 * r))
+    return area
+
+
 def paint_draft(canvas: "Canvas", painter: QPainter) -> None:
     d = canvas.draft
     if d is None:

@@ -96,10 +96,13 @@ class SceneIndex:
 
     def visible(self, x0: float, y0: float, x1: float, y1: float, margin: float = 0.0) -> np.ndarray:
         """Indices of shapes whose box intersects the rectangle (image pixels)."""
+        return np.nonzero(self.visible_mask(x0, y0, x1, y1, margin))[0]
+
+    def visible_mask(self, x0: float, y0: float, x1: float, y1: float, margin: float = 0.0) -> np.ndarray:
+        """(n,) bool: the shapes whose box intersects the rectangle (image pixels)."""
         b = self.bboxes
         with np.errstate(invalid="ignore"):
-            hit = (b[:, 2] >= x0 - margin) & (b[:, 0] <= x1 + margin) & (b[:, 3] >= y0 - margin) & (b[:, 1] <= y1 + margin)
-        return np.nonzero(hit)[0]
+            return (b[:, 2] >= x0 - margin) & (b[:, 0] <= x1 + margin) & (b[:, 3] >= y0 - margin) & (b[:, 1] <= y1 + margin)
 
     GRID_CELL = 64.0  # image px per bucket side
     GRID_MIN_SHAPES = 500  # fewer shapes: one vectorised scan of the boxes is as fast

@@ -10,9 +10,18 @@ of 2,000 polygons takes ~15-30 ms, once: it is cached at the shape layer's scale
 origin and drawn like it, and rebuilt only when the selection, the shapes or the view
 change. Vertex handles are part of the tint while the selection has at most
 ``HANDLES_MAX`` shapes.
+
+The tint of every visible shape (Select All) is kept apart (``everything``) and outlives
+deselecting and edits: the shape layer's partial redraws patch it in the same areas
+(``patch``), so selecting all again after an edit costs a copy, not 20,000 fills (~300 ms).
+It is dropped with the layer it was made for (a zoom, a style change, a full build). For
+a layer of more than ``AHEAD_MIN_SHAPES`` shapes the worker that built the layer makes it
+next (``make_ahead``), so that even the first Select All on it is a copy; it is taken only
+if the layer was not patched meanwhile.
 """
 from __future__ import annotations
 
+import threading
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -22,13 +31,14 @@ from qtpy.QtGui import QBrush, QColor, QImage, QPainter
 from .colors import key_color
 from .mask_shapes import tinted
 from .qpoly import to_qpolygonf
-from .shape_render import RenderData
+from .shape_render import RenderData, snapshot_style
 from .style import Style
 
 if TYPE_CHECKING:
     from .canvas import Canvas
 
 HANDLES_MAX = 200  # more selected shapes than this: no vertex handles (they would hide the image)
+AHEAD_MIN_SHAPES = 2000  # from here on a cold tint of every shape takes more than two frames
 
 
 def tint_alpha(base: int, target: int) -> int:
@@ -50,11 +60,55 @@ class SelectionTint:
         self.image: QImage | None = None
         self.key: tuple | None = None
         self.builds = 0  # benchmarks and tests read this
+        self.everything: QImage | None = None  # the tint of every visible shape (see the module doc)
+        self.everything_key: tuple | None = None
+        self._ahead = None  # (future, key, layer partial count) of a tint the worker is making
+
+    def make_ahead(self, canvas: "Canvas", pool, rows: np.ndarray) -> None:
+        """Have ``pool`` make the tint of every shape of the layer just installed (``rows``)."""
+        layer = canvas.shape_layer
+        if len(rows) < AHEAD_MIN_SHAPES or layer.pixmap is None:
+            return
+        pm = layer.pixmap
+        snap = (canvas.scene_index(), list(canvas.shapes), rows, layer.scale, canvas.style.color_by_track, layer.tags)
+        style = snapshot_style(canvas.style)
+        stop = threading.Event()
+        fut = pool.submit(_tint_image, snap, layer.scale, layer.origin, (pm.width(), pm.height()), style, stop)
+        self._ahead = (fut, self._everything_key(canvas), layer.partial_renders, stop)
+
+    def drop_ahead(self) -> None:
+        """A new layer is on its way: the tint being made for the old one must not delay it."""
+        ahead, self._ahead = self._ahead, None
+        if ahead is not None:
+            ahead[3].set()
+            ahead[0].cancel()
+
+    def _take_ahead(self, canvas: "Canvas", key: tuple) -> bool:
+        ahead, self._ahead = self._ahead, None
+        if ahead is None or ahead[1] != key or ahead[2] != canvas.shape_layer.partial_renders:
+            return False
+        self.everything, self.everything_key = ahead[0].result(), key  # waits when it is not done yet
+        return True
+
+    def _everything_key(self, canvas: "Canvas") -> tuple:
+        layer = canvas.shape_layer
+        return (layer.renders, canvas.style.key(), canvas.style.selected_fill_alpha)
+
+    def _all_visible(self, canvas: "Canvas", selected: list[int]) -> bool:
+        return len(selected) > HANDLES_MAX and len(selected) == int(canvas.visible_mask().sum())
 
     def paint(self, canvas: "Canvas", painter: QPainter, selected: list[int]) -> None:
         layer = canvas.shape_layer
         pm = layer.pixmap
         if pm is None or not selected:
+            return
+        if self._all_visible(canvas, selected):
+            key = self._everything_key(canvas)
+            if key != self.everything_key and not self._take_ahead(canvas, key):
+                self.everything = self._build(canvas, selected, pm.width(), pm.height())
+                self.everything_key = key
+                self.builds += 1
+            self._draw(canvas, painter, self.everything)
             return
         key = (canvas._version, tuple(selected), canvas._hidden_version, frozenset(canvas.hidden_labels),
                canvas.show_all, canvas.style.key(), canvas.style.selected_fill_alpha, layer.scale, layer.origin,
@@ -63,9 +117,31 @@ class SelectionTint:
             self.image = self._build(canvas, selected, pm.width(), pm.height())
             self.key = key
             self.builds += 1
+        self._draw(canvas, painter, self.image)
+
+    def patch(self, canvas: "Canvas", region, rows: np.ndarray) -> None:
+        """The shape layer redrew ``region`` (its pixels) with the outlines of shapes ``rows``: the same
+        in the tint of every shape, so that it stays the tint of the patched layer."""
+        if self.everything is None or self.everything_key != self._everything_key(canvas):
+            self.everything, self.everything_key = None, None  # made for another layer: dropped
+            return
+        layer = canvas.shape_layer
+        p = QPainter(self.everything)
+        try:
+            p.setCompositionMode(QPainter.CompositionMode_Source)
+            for r in region.rects():
+                p.fillRect(r, Qt.transparent)
+            p.setCompositionMode(QPainter.CompositionMode_SourceOver)
+            p.setClipRegion(region)
+            if len(rows):
+                _draw_fills(p, RenderData.gather(canvas, rows, layer.scale), layer.scale, layer.origin, canvas.style)
+        finally:
+            p.end()
+
+    def _draw(self, canvas: "Canvas", painter: QPainter, img: QImage) -> None:
+        layer = canvas.shape_layer
         k = canvas.scale / layer.scale
         ox, oy = layer.origin
-        img = self.image
         if k == 1.0:
             painter.drawImage(QPointF(ox + canvas.offset.x(), oy + canvas.offset.y()), img)
         else:  # follows the shape layer while it is stretched (zoom in progress)
@@ -93,7 +169,20 @@ class SelectionTint:
         return img
 
 
-def _draw_fills(painter: QPainter, data: RenderData, scale: float, origin, style: Style) -> None:
+def _tint_image(snap: tuple, scale: float, origin, size: tuple[int, int], style: Style, stop) -> QImage:
+    """A worker's tint of the shapes of ``snap`` (``RenderData.gather_from``'s arguments); ``stop``
+    (a threading.Event) ends it early (the result is then not used)."""
+    img = QImage(size[0], size[1], QImage.Format_ARGB32_Premultiplied)
+    img.fill(Qt.transparent)
+    p = QPainter(img)
+    try:
+        _draw_fills(p, RenderData.gather_from(*snap), scale, origin, style, stop)
+    finally:
+        p.end()
+    return img
+
+
+def _draw_fills(painter: QPainter, data: RenderData, scale: float, origin, style: Style, stop=None) -> None:
     alpha = tint_alpha(style.fill_alpha, style.selected_fill_alpha) if style.fill else 0
     m0, m1 = mask_alphas(style)
     mask_alpha = tint_alpha(m0, m1)
@@ -103,6 +192,8 @@ def _draw_fills(painter: QPainter, data: RenderData, scale: float, origin, style
     painter.setPen(Qt.NoPen)
     brushes: dict = {}
     for j, label in enumerate(data.labels):
+        if stop is not None and j % 512 == 0 and stop.is_set():
+            return
         bits = data.masks[j] if data.masks is not None else None
         if bits is not None:
             if mask_alpha:

@@ -8,8 +8,9 @@ import numpy as np
 from qtpy.QtCore import QPointF, QRect, QRectF, Qt
 from qtpy.QtGui import QImage, QPainter, QRegion
 
-from .shape_render import RenderData, render, render_image, snapshot_style
+from .shape_render import RenderData, draw_tags, render, render_image, snapshot_style
 from .style import POINT_PX
+from .tag_layout import compute_from as compute_tag_layout, inputs_of
 
 if TYPE_CHECKING:
     from .canvas import Canvas
@@ -22,9 +23,14 @@ def _ids(objs: list) -> np.ndarray:
     return np.fromiter(map(id, objs), dtype=np.int64, count=len(objs))
 
 
-def _build(snap: tuple, scale: float, origin, size, style) -> QImage:
-    """A worker's whole build: the render snapshot, then the picture."""
-    return render_image(RenderData.gather_from(*snap), scale, origin, size, style)
+def _build(snap: tuple, tag_inputs, scale: float, origin, size, style) -> tuple[QImage, object]:
+    """A worker's whole build: the tag layout when it is not made yet (stacking 17,000 crowded tags
+    at 100 % takes about a second), the render snapshot, then the picture."""
+    idx, shapes, indices, by_track, layout, previous = snap
+    if layout is None:
+        layout = compute_tag_layout(tag_inputs, previous)
+    return render_image(RenderData.gather_from(idx, shapes, indices, scale, by_track, layout), scale, origin, size,
+                        style), layout
 
 
 def render_shapes(painter: QPainter, canvas: "Canvas", indices, scale: float,
@@ -32,6 +38,12 @@ def render_shapes(painter: QPainter, canvas: "Canvas", indices, scale: float,
     """Draw shapes ``indices`` of the canvas on the GUI thread."""
     if len(indices):
         render(painter, RenderData.gather(canvas, indices, scale), scale, origin, canvas.style, with_labels)
+
+
+def render_tags(painter: QPainter, canvas: "Canvas", indices, scale: float, origin: tuple[float, float]) -> None:
+    """Draw the label tags of shapes ``indices`` (their outlines are drawn apart)."""
+    if len(indices):
+        draw_tags(painter, RenderData.gather(canvas, indices, scale, points=False), scale, origin, canvas.style)
 
 
 class ShapeLayer:
@@ -56,17 +68,18 @@ class ShapeLayer:
         self.origin = (0.0, 0.0)  # scaled-image coords of the image's top-left
         self.content: list = []   # the shapes drawn in the cache, in drawing order (held: their ids stay unique)
         self.content_ids = np.zeros(0, np.int64)  # their ids, compared with numpy after an edit
+        self.content_rows = np.zeros(0, np.int64)  # their rows in the shape list when drawn
         self.tags = None          # the TagLayout the cache was drawn with
         self.renders = 0          # full builds (benchmarks read these)
         self.partial_renders = 0
         self.async_enabled = True
-        self._job = None          # (target, future, content, scale, origin, key)
+        self._job = None          # (target, future, content, scale, origin, layer key, tag layout key)
         self._pool = None
 
     def invalidate(self) -> None:
         self.pixmap = None
         self.key = None
-        self.content, self.content_ids = [], np.zeros(0, np.int64)
+        self.content, self.content_ids, self.content_rows = [], np.zeros(0, np.int64), np.zeros(0, np.int64)
         self.tags = None
         self._job = None
 
@@ -96,12 +109,12 @@ class ShapeLayer:
                 and x0 + size[0] >= need_x1 - 0.5 and y0 + size[1] >= need_y1 - 0.5)
 
     def _wanted(self, canvas: "Canvas", x: float, y: float, w: float, h: float) -> np.ndarray:
+        """Rows of the shapes the cache draws (sorted): visible, not live, reaching the area."""
         s = canvas.scale
-        indices = canvas.cached_indices()
-        if len(indices):
-            vis = canvas.scene_index().visible(x / s, y / s, (x + w) / s, (y + h) / s, margin=LABEL_MARGIN / s)
-            indices = np.intersect1d(indices, vis, assume_unique=True)
-        return indices
+        mask = canvas.cached_mask()
+        if mask.any():
+            mask &= canvas.scene_index().visible_mask(x / s, y / s, (x + w) / s, (y + h) / s, margin=LABEL_MARGIN / s)
+        return np.nonzero(mask)[0]
 
     def rebuild(self, canvas: "Canvas", allow_async: bool = False) -> None:
         """Build the whole cache for the current zoom and view (in a worker when worth it)."""
@@ -111,28 +124,34 @@ class ShapeLayer:
         size = (max(int(math.ceil(w)), 1), max(int(math.ceil(h)), 1))
         indices = self._wanted(canvas, x, y, w, h)
         content = [canvas.shapes[i] for i in indices.tolist()]
-        key = (canvas.layer_key(), canvas.tag_layout())
         if allow_async and self.async_enabled and len(indices) >= self.ASYNC_MIN_SHAPES:
-            target = (key, canvas.scale, (x, y), size)
+            target = (canvas.layer_key(), canvas.scale, (x, y), size)
             if self._pool is None:
                 from concurrent.futures import ThreadPoolExecutor
 
                 self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="anylabel-shapes")
             # the snapshot is gathered in the worker too (a new zoom's simplified outlines take
-            # a few hundred ms for 1,000,000 vertices): the GUI only copies the shape list
-            snap = (canvas.scene_index(), list(canvas.shapes), indices, canvas.scale, canvas.style.color_by_track,
-                    key[1])
-            fut = self._pool.submit(_build, snap, canvas.scale, (x, y), size, snapshot_style(canvas.style))
-            self._job = (target, fut, content, canvas.scale, (x, y), key)
+            # a few hundred ms for 1,000,000 vertices): the GUI only copies the shape list. So is
+            # the tag layout of a new zoom (or a first one): the GUI shows the stretched layer meanwhile.
+            layout, tags_key, previous = canvas.exact_tag_layout()
+            style = snapshot_style(canvas.style)
+            tag_inputs = None if layout is not None else inputs_of(canvas, copy=True, style=style)
+            snap = (canvas.scene_index(), list(canvas.shapes), indices, canvas.style.color_by_track, layout, previous)
+            canvas.selection_tint.drop_ahead()
+            fut = self._pool.submit(_build, snap, tag_inputs, canvas.scale, (x, y), size, style)
+            self._job = (target, fut, (content, indices), canvas.scale, (x, y), target[0], tags_key)
             fut.add_done_callback(lambda _f: canvas.render_finished.emit())  # queued to the GUI thread
             return
+        key = (canvas.layer_key(), canvas.tag_layout())
         data = RenderData.gather(canvas, indices)
-        self._install(render_image(data, canvas.scale, (x, y), size, canvas.style), canvas.scale, (x, y), content, key)
+        self._install(render_image(data, canvas.scale, (x, y), size, canvas.style), canvas.scale, (x, y),
+                      (content, indices), key)
 
     def _install(self, img: QImage, scale: float, origin, content, key) -> None:
-        (key, tags) = key
+        (key, tags), (content, rows) = key, content
         self.pixmap, self.scale, self.origin, self.content, self.key, self.tags = img, scale, origin, content, key, tags
         self.content_ids = _ids(content)
+        self.content_rows = rows
         self.renders += 1
 
     def collect(self, canvas: "Canvas", wait: bool = False) -> None:
@@ -141,10 +160,17 @@ class ShapeLayer:
         if job is None or (not wait and not job[1].done()):
             return
         self._job = None
-        target, fut, content, scale, origin, key = job
-        img = fut.result()
+        target, fut, content, scale, origin, key, tags_key = job
+        img, layout = fut.result()
         if scale == canvas.scale:  # newer than what is shown; a pan past it asks for another
-            self._install(img, scale, origin, content, key)
+            canvas.adopt_tag_layout(layout, tags_key)
+            self._install(img, scale, origin, content, (key, layout))
+            canvas.selection_tint.make_ahead(canvas, self._pool, self.content_rows)
+
+    def makes_tags(self, tags_key: tuple, scale: float) -> bool:
+        """Whether the worker is making the tag layout of ``tags_key`` at ``scale``."""
+        job = self._job
+        return job is not None and job[6] == tags_key and job[3] == scale
 
     def pending(self) -> bool:
         return self._job is not None
@@ -171,20 +197,35 @@ class ShapeLayer:
         x, y = self.origin
         wanted = self._wanted(canvas, x, y, self.pixmap.width(), self.pixmap.height())
         shapes = canvas.shapes
-        now_objs = [shapes[i] for i in wanted.tolist()]
-        now_ids = _ids(now_objs)
+        idx = canvas.scene_index()
+        now_ids = idx.ids[wanted]  # the index follows the shape list (its ids are its objects')
+        in_cache = np.zeros(len(shapes), dtype=bool)
+        in_cache[wanted] = True
         old_ids = self.content_ids
-        stays = np.isin(old_ids, now_ids)
-        stayed = np.isin(now_ids, old_ids)
-        if (len(stays) - int(stays.sum())) + (len(stayed) - int(stayed.sum())) > self.PARTIAL_LIMIT:
-            return False
-        gone = [self.content[k] for k in np.nonzero(~stays)[0].tolist()]
-        came = wanted[~stayed].tolist()
-        # the shapes kept in the cache must keep their drawing order (a reorder or its undo
-        # permutes the same objects: nothing left or came, yet overlaps must be redrawn)
-        if not np.array_equal(now_ids[stayed], old_ids[stays]):
-            return False
         old_tags, tags = self.tags, canvas.tag_layout()
+        if len(wanted) == len(self.content_rows) and np.array_equal(wanted, self.content_rows):
+            # the same rows (an edit in place, a reorder): what changed is where the ids differ;
+            # every other row keeps its object, so the kept shapes keep their order
+            diff = np.nonzero(now_ids != old_ids)[0]
+            if len(diff) > self.PARTIAL_LIMIT:
+                return False
+            gone = [self.content[k] for k in diff.tolist()]
+            came = wanted[diff].tolist()
+            content = self.content
+            for k, i in zip(diff.tolist(), came):
+                content[k] = shapes[i]
+        else:
+            stays = np.isin(old_ids, now_ids)
+            stayed = np.isin(now_ids, old_ids)
+            if (len(stays) - int(stays.sum())) + (len(stayed) - int(stayed.sum())) > self.PARTIAL_LIMIT:
+                return False
+            gone = [self.content[k] for k in np.nonzero(~stays)[0].tolist()]
+            came = wanted[~stayed].tolist()
+            # the shapes kept in the cache must keep their drawing order (a reorder or its undo
+            # permutes the same objects: nothing left or came, yet overlaps must be redrawn)
+            if not np.array_equal(now_ids[stayed], old_ids[stays]):
+                return False
+            content = [shapes[i] for i in wanted.tolist()]
         areas = []
         for sh in gone:  # an edited shape's copy usually sits where it was: try those rows first
             if len(sh.points):
@@ -199,21 +240,24 @@ class ShapeLayer:
                 if r is not None:
                     areas.append(self._tag_area(r))
         if tags is not old_tags:
-            moved = tags.moved_since(old_tags, set(now_ids.tolist()))
+            keep = in_cache.copy()
+            keep[came] = False  # their old and new tags are in the areas already
+            moved = tags.moved_since(old_tags, keep)
             if len(moved) + len(areas) > 2 * self.PARTIAL_LIMIT:
                 return False
             areas += [self._tag_area(r) for pair in moved for r in pair if r is not None]
         s = canvas.scale
-        idx = canvas.scene_index()
         b = idx.bboxes
         tr = tags.rects
         pad = (canvas.style.line_width + POINT_PX + 2) / s  # strokes and point dots reach past the box
         full = QRectF(0, 0, self.pixmap.width(), self.pixmap.height())
-        # Clear every area, then draw once, clipped to their union, each shape whose outline or
-        # tag (from the layout) reaches into one of them: a small move's old and new areas
+        # Clear every area, then draw once, clipped to their union, the outline of each shape that
+        # reaches into one of them, then the tags (from the layout) that reach into one: a full
+        # build also draws every tag after every outline. A small move's old and new areas
         # overlap, and drawing their shapes once instead of per area halves the work.
         region = QRegion()
-        near = []
+        near_body = np.zeros(len(shapes), dtype=bool)
+        near_tag = np.zeros(len(shapes), dtype=bool)
         for r in areas:
             r = r.intersected(full)
             if r.isEmpty():
@@ -226,8 +270,9 @@ class ShapeLayer:
                         & (b[:, 3] >= ay0 / s - pad) & (b[:, 1] <= ay1 / s + pad))
                 tag = ((tr[:, 0] <= ax1) & (tr[:, 0] + tr[:, 2] >= ax0)
                        & (tr[:, 1] <= ay1) & (tr[:, 1] + tr[:, 3] >= ay0))
-            near.append(np.nonzero(body | tag)[0])
-        if near:
+            near_body |= body
+            near_tag |= tag
+        if not region.isEmpty():
             p = QPainter(self.pixmap)
             try:
                 p.setCompositionMode(QPainter.CompositionMode_Source)
@@ -235,10 +280,14 @@ class ShapeLayer:
                     p.fillRect(ir, Qt.transparent)
                 p.setCompositionMode(QPainter.CompositionMode_SourceOver)
                 p.setClipRegion(region)
-                render_shapes(p, canvas, np.intersect1d(wanted, np.concatenate(near)), s, (x, y))
+                redrawn = np.nonzero(near_body & in_cache)[0]
+                render_shapes(p, canvas, redrawn, s, (x, y), with_labels=False)
+                if canvas.style.show_labels:
+                    render_tags(p, canvas, np.nonzero(near_tag & in_cache)[0], s, (x, y))
             finally:
                 p.end()
-        self.content, self.content_ids = now_objs, now_ids  # in drawing order
+            canvas.selection_tint.patch(canvas, region, redrawn)
+        self.content, self.content_ids, self.content_rows = content, now_ids, wanted  # in drawing order
         self.key = key
         self.tags = tags
         self.partial_renders += 1

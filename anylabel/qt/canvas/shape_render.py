@@ -39,18 +39,20 @@ class RenderData:
     masks: list[np.ndarray | None] | None = None  # bitmap of each LabelMe mask shape (None: not a mask)
 
     @classmethod
-    def gather(cls, canvas: "Canvas", indices, scale: float | None = None) -> "RenderData":
+    def gather(cls, canvas: "Canvas", indices, scale: float | None = None, points: bool = True) -> "RenderData":
         """The shapes ``indices`` as drawn at ``scale`` (default: the canvas's zoom): below 100 %
-        with the simplified outlines of that zoom's level of detail (lod.py)."""
+        with the simplified outlines of that zoom's level of detail (lod.py). ``points=False``:
+        no outlines (only tags are drawn)."""
         return cls.gather_from(canvas.scene_index(), canvas.shapes, indices, canvas.scale if scale is None else scale,
-                               canvas.style.color_by_track, canvas.tag_layout())
+                               canvas.style.color_by_track, canvas.tag_layout(), points)
 
     @classmethod
-    def gather_from(cls, idx, shapes: list, indices, scale: float, by_track: bool, layout) -> "RenderData":
+    def gather_from(cls, idx, shapes: list, indices, scale: float, by_track: bool, layout,
+                    points: bool = True) -> "RenderData":
         """``gather`` from a snapshot (the scene index, the shape list, the tag layout), so that a
         worker thread can do it -- making a zoom's simplified outlines included."""
         ind = np.asarray(indices, dtype=np.int64).reshape(-1)
-        level = level_for(scale)
+        level = level_for(scale) if points else -1
         if level >= 0:
             keep, before = idx.lod(level)
             kept = np.flatnonzero(keep)  # positions of the kept points, in order
@@ -59,6 +61,8 @@ class RenderData:
         else:
             starts, counts = idx.offsets[ind], idx.offsets[ind + 1] - idx.offsets[ind]
             source = None
+        if not points:
+            counts = np.zeros(len(ind), dtype=np.int64)
         if counts.sum():
             # one vectorised gather: position k of the result comes from starts[shape] + rank in shape
             rank = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts, counts)
@@ -69,7 +73,7 @@ class RenderData:
         labels, tags, masks = [], [], []
         for i in ind.tolist():
             sh = shapes[i]
-            masks.append(decode_mask(sh) if is_mask(sh) else None)
+            masks.append(decode_mask(sh) if points and is_mask(sh) else None)
             labels.append(color_key(sh, by_track))
             tags.append(tag_text(sh))
         return cls(pts, np.concatenate([[0], np.cumsum(counts)]).astype(np.int64), idx.closed[ind].copy(),

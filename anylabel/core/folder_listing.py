@@ -47,6 +47,7 @@ class SplitListing:
     images: list[str]  # in listing order
     labelled: np.ndarray  # bool per entry of ``images``: its ``<stem>.json`` is listed
     dot_names: list[str]  # names starting with "." (the temp-file cleanup looks at these)
+    image_rows: "np.ndarray | None" = None  # ``fixed_width_rows(images)`` when they are alike
 
 
 def split_listing(names: Sequence[str], image_extensions: Iterable[str], label_extension: str = "json") -> SplitListing:
@@ -54,7 +55,7 @@ def split_listing(names: Sequence[str], image_extensions: Iterable[str], label_e
     label_extension = label_extension.lstrip(".")
     n = len(names)
     if n == 0:
-        return SplitListing([], np.zeros(0, dtype=bool), [])
+        return SplitListing([], np.zeros(0, dtype=bool), [], None)
     # surrogatepass: a name that is not valid UTF-8 on disk reaches us with lone surrogates;
     # they become bytes >= 0x80 here, which no extension holds, and the name is kept as given.
     blob = np.frombuffer(("\0".join(names) + "\0").encode("utf-8", "surrogatepass"), dtype=np.uint8)
@@ -93,10 +94,11 @@ def split_listing(names: Sequence[str], image_extensions: Iterable[str], label_e
     images = pick(image_rows)
     labels = pick(label_rows)
     img_ext_len = ext_len[image_rows]
-    labelled = _labelled_alike(images, img_ext_len, labels, len(label_extension))
+    rows_of_images = fixed_width_rows(images)
+    labelled = _labelled_alike(rows_of_images, img_ext_len, labels, len(label_extension))
     if labelled is None:
         labelled = _labelled_by_set(images, img_ext_len, labels, len(label_extension))
-    return SplitListing(images, labelled, pick(np.flatnonzero(dotted)))
+    return SplitListing(images, labelled, pick(np.flatnonzero(dotted)), rows_of_images)
 
 
 def _labelled_by_set(images: list[str], ext_len: np.ndarray, labels: list[str], label_ext_len: int) -> np.ndarray:
@@ -112,19 +114,20 @@ def _labelled_by_set(images: list[str], ext_len: np.ndarray, labels: list[str], 
     return labelled
 
 
-def _labelled_alike(images: list[str], ext_len: np.ndarray, labels: list[str], label_ext_len: int) -> "np.ndarray | None":
-    """Frames named alike: the stems, as packed integers, matched by ``np.isin``; None when
-    the names are not alike (one length, ASCII, one extension length, few differing columns)."""
-    if not images or not labels or (ext_len != ext_len[0]).any():
+def _labelled_alike(image_rows: "np.ndarray | None", ext_len: np.ndarray, labels: list[str],
+                    label_ext_len: int) -> "np.ndarray | None":
+    """Frames named alike: the stems as integers, matched through a table or a binary search;
+    None when the names are not alike (one length, ASCII, one extension length)."""
+    if image_rows is None or not labels or (ext_len != ext_len[0]).any():
         return None
-    image_rows, label_rows = fixed_width_rows(images), fixed_width_rows(labels)
-    if image_rows is None or label_rows is None:
+    label_rows = fixed_width_rows(labels)
+    if label_rows is None:
         return None
     stem = image_rows.shape[1] - int(ext_len[0]) - 1
     if stem != label_rows.shape[1] - label_ext_len - 1 or stem < 1:
         return None
     image_stems, label_stems = image_rows[:, :stem], label_rows[:, :stem]
-    dense = dense_keys([image_stems, label_stems], limit=8 * (len(images) + len(labels)))
+    dense = dense_keys([image_stems, label_stems], limit=8 * (len(image_rows) + len(labels)))
     if dense is not None:  # frame numbers: a table with one boolean per possible stem
         (image_keys, label_keys), size = dense
         table = np.zeros(size, dtype=bool)

@@ -169,3 +169,25 @@ def test_index_marks_follow_mark_labelled():
     idx.mark_labelled("b.jpg", False)
     idx.mark_labelled("not-here.jpg")  # no row: nothing changes
     assert idx.labelled == {"c.jpg"} and idx.labelled_count == 1 and tmp == idx.folder
+
+
+def test_the_search_made_from_byte_rows_finds_what_the_search_of_the_names_finds():
+    from anylabel.core.name_search import NameSearch
+
+    rng = random.Random(7)
+    names = ["".join(rng.choice("aAbZz_0159.") for _ in range(9)) for _ in range(3000)]
+    rows = name_rows.fixed_width_rows(names)
+    fast, plain = NameSearch.from_rows(rows), NameSearch(names)
+    for text in ["", "a", "A", "z_", "_0", "15", "9.", ".", "aa", "Zz_0", "x", "a" * 12]:
+        want = [i for i, n in enumerate(names) if text.casefold() in n.casefold()]
+        assert fast.matching(text).tolist() == want == plain.matching(text).tolist(), text
+
+
+def test_scan_folder_gives_an_alike_folder_its_search_ready(tmp_path):
+    for n in frames(1200, labelled_every=2, width=5, prefix="Cam_"):
+        (tmp_path / n).write_bytes(b"")
+    idx = scan_folder(tmp_path)
+    assert idx._search is not None  # made from the rows the sort had, before any keystroke
+    for text in ["cam_", "CAM_01", "_011", "9.jpg", "json", "x"]:
+        want = [i for i, n in enumerate(idx.names) if text.casefold() in n.casefold()]
+        assert idx.name_search().matching(text).tolist() == want, text

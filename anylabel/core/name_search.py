@@ -20,8 +20,25 @@ class NameSearch:
         text = "\0".join(names).casefold() + "\0"
         self._bytes = np.frombuffer(text.encode("utf-8", "surrogatepass"), dtype=np.uint8)
         self._ends = np.flatnonzero(self._bytes == _SEP)  # end of name k at _ends[k]
+        self._stride = 0  # names of one length: name k ends at k * stride + stride - 1
         if len(self._ends) != self.count:  # casefold never makes "\0"; a name holding it is impossible
             raise ValueError("a file name holds a NUL character")
+
+    @classmethod
+    def from_rows(cls, rows: np.ndarray) -> "NameSearch":
+        """The search over ASCII names of one length given as an (n, width) byte matrix
+        (``core.name_rows.fixed_width_rows``), in their order: no string is joined or folded."""
+        self = cls.__new__(cls)
+        n, width = rows.shape
+        self.count = n
+        table = np.zeros((n, width + 1), dtype=np.uint8)  # the last column is the separator
+        table[:, :width] = rows
+        body = table[:, :width]
+        body[(body >= 65) & (body <= 90)] += 32  # ASCII: case folding is lower-casing A-Z
+        self._bytes = table.ravel()
+        self._stride = width + 1
+        self._ends = np.arange(width, n * (width + 1), width + 1)
+        return self
 
     def matching(self, text: str) -> np.ndarray:
         """Ascending numbers of the names that contain ``text`` (case-insensitive)."""
@@ -37,7 +54,10 @@ class NameSearch:
             starts = starts[hay[starts + k] == needle[k]]
             if not len(starts):
                 break
-        rows = np.searchsorted(self._ends, starts)  # separators before a start = its name's number
+        if self._stride:
+            rows = starts // self._stride  # names of one length: no search
+        else:
+            rows = np.searchsorted(self._ends, starts)  # separators before a start = its name's number
         if len(rows) < 2:
             return rows
         # Ascending already, so dropping repeats (two matches in one name) is one comparison;

@@ -195,8 +195,8 @@ def list_rows(images_dir: Path, options: ExportOptions, summary: Summary | None 
     # Plain string joins: a Path per image costs a fifth of a second at 10,000 images.
     folder = "" if str(index.folder) == "." else os.path.join(str(index.folder), "")  # "a.json", not "./a.json"
     rows: list[Row] = []
-    for name in index.names:
-        if name in index.labelled:
+    for i, name in enumerate(index.names):
+        if index.has_label(i):
             rows.append((folder + name, folder + os.path.splitext(name)[0] + LABEL_SUFFIX))
         elif options.include_unlabelled:
             rows.append((folder + name, None))

@@ -73,3 +73,39 @@ def test_a_long_count_line_wraps_instead_of_widening_the_dock(qtbot):
     dock.position.setText("500001 / 1000000 · 500000 labelled (1000000 shown) " * 2)
     # a million-image count must not push the filter box and the list off the window's edge
     assert dock.widget().minimumSizeHint().width() <= max(narrow, 200)
+
+
+def test_typing_narrowing_widening_and_clearing_show_what_a_plain_scan_shows(qtbot, tmp_path):
+    """Rows are inserted and removed by the difference in count; the rows shown must be those
+    a plain substring scan finds after every keystroke, and the current image stays current."""
+    from anylabel.core.folder_index import scan_folder
+
+    for i in range(3000):
+        (tmp_path / f"frame_{i:05d}.jpg").write_bytes(b"")
+        if i % 3 == 0:
+            (tmp_path / f"frame_{i:05d}.json").write_bytes(b"")
+    idx = scan_folder(tmp_path)
+    dock = FileListDock()
+    qtbot.addWidget(dock)
+    dock.set_index(idx)
+    dock.set_current(1234)
+    for text in ["_", "_0", "_01", "_012", "_0123", "_01", "", "4", "44", "frame_0", "zz", "", "_02"]:
+        dock.search.setText(text)
+        want = [n for n in idx.names if text in n]
+        assert shown(dock) == want, text
+        assert dock.model.rowCount() == len(want)
+        m = dock.model
+        marks = [m.data(m.index(r), Qt.DecorationRole).cacheKey() for r in range(m.rowCount())]
+        check = {k for k, n in zip(marks, want) if idx.has_label(idx.index_of(n))}
+        assert len(check) <= 1  # one check icon for every labelled row ...
+        assert all((k in check) == idx.has_label(idx.index_of(n)) for k, n in zip(marks, want))  # ... and only them
+        if "frame_01234.jpg" in want:
+            assert m.data(dock.view.currentIndex(), Qt.DisplayRole) == "frame_01234.jpg", text
+
+
+def test_a_new_folder_of_as_many_images_shows_its_own_names(qtbot):
+    dock, _ = make_dock(qtbot, [f"a{i}.jpg" for i in range(30)])
+    other = FolderIndex(Path("/elsewhere"), [f"b{i}.jpg" for i in range(30)], {"b3.jpg"})
+    dock.set_index(other)
+    assert shown(dock) == other.names
+    assert "1 labelled" in dock.position.text()

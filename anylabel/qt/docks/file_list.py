@@ -30,7 +30,6 @@ class FileListModel(QStringListModel):
         self.index_: FolderIndex | None = None
         self.rows: "np.ndarray | range" = range(0)  # folder-index positions shown, ascending
         self.filter_text = ""
-        self._search: NameSearch | None = None
         #: Extension hooks: ``row_filter(i)`` hides rows it returns False for (review state);
         #: ``row_style(i, role)`` answers the other roles (background colour, tooltip suffix).
         self.row_filter: Callable[[int], bool] | None = None
@@ -38,24 +37,18 @@ class FileListModel(QStringListModel):
 
     def set_index(self, index: FolderIndex | None) -> None:
         self.index_ = index
-        self._search = None
-        self._apply_filter()
+        self._apply_filter(new_index=True)
 
     def set_filter(self, text: str) -> None:
         self.filter_text = text.strip().casefold()
         self._apply_filter()
 
     def name_search(self) -> NameSearch | None:
-        """The compact search array of the shown folder, made on first use (or just after
-        the folder opened, see ``FileListDock.set_index``)."""
-        idx = self.index_
-        if idx is None:
-            return None
-        if self._search is None or self._search.count != len(idx):
-            self._search = NameSearch(idx.names)
-        return self._search
+        """The compact search array of the shown folder (the index keeps it; see
+        ``FileListDock.set_index`` for when it is made)."""
+        return None if self.index_ is None else self.index_.name_search()
 
-    def _apply_filter(self) -> None:
+    def _apply_filter(self, new_index: bool = False) -> None:
         idx = self.index_
         if idx is None:
             rows: "np.ndarray | range" = range(0)
@@ -66,16 +59,31 @@ class FileListModel(QStringListModel):
             keep = self.row_filter
             if keep is not None:
                 found = found[np.fromiter((bool(keep(int(i))) for i in found), dtype=bool, count=len(found))]
-            rows = found
-        self._set_rows(rows)
+            rows = range(len(idx)) if len(found) == len(idx) else found  # "_" in a frame folder: all
+        self._set_rows(rows, new_index)
 
-    def _set_rows(self, rows: "np.ndarray | range") -> None:
+    def _set_rows(self, rows: "np.ndarray | range", new_index: bool = False) -> None:
+        old = self.rows
+        if not new_index and len(rows) == len(old) and (rows == old if isinstance(rows, range) and isinstance(old, range)
+                                      else np.array_equal(rows, old)):
+            # The same rows (a keystroke that hid nothing more): no reset, the view only
+            # repaints what it shows (an extension's row_style may have changed its mind).
+            self.rows = rows
+            if len(rows):
+                self.dataChanged.emit(self.index(0), self.index(len(rows) - 1))
+            return
         self.beginResetModel()
         self.blockSignals(True)  # one reset for the view, not a remove and an insert
         self.rows = rows
-        self.setStringList([])
-        if len(rows):
-            self.insertRows(0, len(rows))
+        # Only the difference in row count is inserted or removed (the rows are empty
+        # strings, so where does not matter). At the front: Qt's string list inserts and
+        # removes one row at a time, and at the front each is O(1); at the end of a million
+        # rows each moved the rows behind it (two minutes for clearing a filter).
+        have, want = super().rowCount(), len(rows)
+        if want < have:
+            self.removeRows(0, have - want)
+        elif want > have:
+            self.insertRows(0, want - have)
         self.blockSignals(False)
         self.endResetModel()
 

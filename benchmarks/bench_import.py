@@ -82,7 +82,9 @@ def run_import(code: Path, fmt: str, source: Path, images: Path) -> tuple[float,
     argv = [sys.executable, "-m", "anylabel", "import", "--format", fmt, "--source", str(source),
             "--output", str(images), "--quiet"]
     t0 = time.perf_counter()
-    proc = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    # cwd: ``-m`` puts the working folder first on sys.path, ahead of PYTHONPATH; run from this
+    # checkout, the reference runs would import this checkout's code.
+    proc = subprocess.Popen(argv, env=env, cwd=code, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - t0
     proc.returncode = os.waitstatus_to_exitcode(status)

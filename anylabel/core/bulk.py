@@ -107,7 +107,7 @@ class AtomicBatch:
     (``docs/adr/0014-import-durability.md``).
 
     ``submit(tag, path, make)`` calls ``make(save)`` at once, in the caller's thread, where
-    ``save(path, text)`` writes the temp file; what ``make`` raises becomes that file's
+    ``save(path, data)`` writes the temp file (bytes, or text in UTF-8); what ``make`` raises becomes that file's
     outcome. Outcomes, ``(tag, None)`` or ``(tag, the exception)``, come back in the order
     submitted, from a later ``submit`` once their batch has committed and from ``finish``.
     A file that fails (at any step) leaves its target as it was and the others go on.
@@ -129,10 +129,10 @@ class AtomicBatch:
         target = Path(path)
         staged: list[Path] = []
 
-        def save(save_path: Any, text: str) -> None:
+        def save(save_path: Any, data: bytes | str) -> None:
             if Path(save_path) != target or staged:
                 raise ValueError(f"{save_path}: one file per submit, the one submitted ({target})")
-            staged.append(write_temp_beside(target, text.encode("utf-8")))
+            staged.append(write_temp_beside(target, data if isinstance(data, bytes) else data.encode("utf-8")))
 
         error: BaseException | None = None
         try:

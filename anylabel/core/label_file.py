@@ -536,6 +536,10 @@ def _is_unicode(text: str) -> bool:
 
 def relative_image_path(label_path: str | os.PathLike[str], image_path: str | os.PathLike[str]) -> str:
     """``imagePath`` as stored: relative to the label file's folder, with forward slashes."""
+    image, label = os.fspath(image_path), os.fspath(label_path)
+    folder, name = os.path.split(image)
+    if folder == os.path.dirname(label) and name not in ("", ".", ".."):
+        return name  # the usual label file, beside its image (relpath is slow for 10,000 of them)
     rel = os.path.relpath(os.path.abspath(image_path), os.path.dirname(os.path.abspath(label_path)))
     return rel.replace(os.sep, "/")
 

@@ -13,9 +13,13 @@ command line runs in a subprocess, so interpreter start and imports are counted.
 runs must write byte-identical label files (checked).
 
 Prints per run the wall time and the CPU time of the process and its worker processes
-(user + system: ``wait4`` counts the children it waited for), the ratio
-reference / new, and the load average: on a shared machine CPU time is the steadier
-figure, the wall time is what a user waits. BENCH_ROUNDS (default 3) sets the rounds.
+(user + system: ``wait4`` counts the children it waited for), of which user time, the
+ratios reference / new, and the load average: on a shared machine CPU time is the steadier
+figure, the wall time is what a user waits. User time is what this code controls: the
+system time of creating 10,000 files depends on the file system's state (on an ext4
+without a journal, inode allocation skips inodes freed in the last minutes, one by one,
+so it grows with every folder of files deleted before, including by the previous run).
+BENCH_ROUNDS (default 3) sets the rounds.
 BENCH_BASELINE=none skips the reference runs.
 """
 
@@ -76,20 +80,22 @@ def source_of(dataset: Path, fmt: str) -> Path:
     return found[0]
 
 
-def run_import(code: Path, fmt: str, source: Path, images: Path) -> tuple[float, float]:
-    """(wall s, CPU s) of one ``anylabel import`` run with the package at ``code``."""
+def run_import(code: Path, fmt: str, source: Path, images: Path) -> tuple[float, float, float]:
+    """(wall s, CPU s, of which user s) of one ``anylabel import`` run with the package at ``code``."""
     env = dict(os.environ, PYTHONPATH=str(code))
     argv = [sys.executable, "-m", "anylabel", "import", "--format", fmt, "--source", str(source),
             "--output", str(images), "--quiet"]
     t0 = time.perf_counter()
-    proc = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    # cwd: ``-m`` puts the working folder first on sys.path, ahead of PYTHONPATH; run from this
+    # checkout, the reference runs would import this checkout's code.
+    proc = subprocess.Popen(argv, env=env, cwd=code, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - t0
     proc.returncode = os.waitstatus_to_exitcode(status)
     err = proc.stderr.read().decode(errors="replace") if proc.stderr else ""
     if proc.returncode != 0:
         raise SystemExit(f"import {fmt} with {code} failed ({proc.returncode}):\n{err[-2000:]}")
-    return wall, usage.ru_utime + usage.ru_stime
+    return wall, usage.ru_utime + usage.ru_stime, usage.ru_utime
 
 
 def label_digests(images: Path) -> dict[str, str]:
@@ -120,7 +126,7 @@ def main() -> None:
         elif baseline != "none":
             codes["reference"] = reference_checkout(baseline, tmp / "reference")
         print(f"{n} images x {s} shapes; reference code: {baseline}; {rounds} round(s)")
-        results: dict[tuple[str, str], list[tuple[float, float]]] = {}
+        results: dict[tuple[str, str], list[tuple[float, float, float]]] = {}
         for fmt in formats:
             dataset = tmp / f"ds_{fmt}"
             summary = export_dataset(fmt, labelled, dataset)
@@ -132,26 +138,24 @@ def main() -> None:
                 for which in order:
                     images = tmp / f"im_{fmt}_{r}_{which}"
                     images_folder(images, names, jpeg)
-                    wall, cpu = run_import(codes[which], fmt, source, images)
-                    results.setdefault((fmt, which), []).append((wall, cpu))
+                    wall, cpu, user = run_import(codes[which], fmt, source, images)
+                    results.setdefault((fmt, which), []).append((wall, cpu, user))
                     digests[which] = label_digests(images)
                     shutil.rmtree(images)  # hard links of one JPEG: ext4 allows 65,000 per file
                     assert len(digests[which]) == n, f"{which}: {len(digests[which])} label files, expected {n}"
-                    print(f"import {fmt} round {r} {which:9}: {wall:6.2f} s wall, {cpu:6.2f} s CPU; "
+                    print(f"import {fmt} round {r} {which:9}: {wall:6.2f} s wall, {cpu:6.2f} s CPU "
+                          f"({user:5.2f} s user); "
                           f"load average {os.getloadavg()[0]:.1f}", flush=True)
                 if len(digests) == 2:
                     assert digests["new"] == digests["reference"], "the two runs wrote different label files"
-        print("\nmedians (wall / CPU):")
+        print("\nmedians (wall / CPU / user CPU):")
         for fmt in formats:
-            new = results[(fmt, "new")]
-            line = (f"  {fmt:5} new {statistics.median(w for w, _ in new):6.2f} s / "
-                    f"{statistics.median(c for _, c in new):5.2f} s")
+            nw, nc, nu = (statistics.median(run[i] for run in results[(fmt, "new")]) for i in range(3))
+            line = f"  {fmt:5} new {nw:6.2f} s / {nc:5.2f} s / {nu:5.2f} s"
             if (fmt, "reference") in results:
-                ref = results[(fmt, "reference")]
-                rw, rc = statistics.median(w for w, _ in ref), statistics.median(c for _, c in ref)
-                nw, nc = statistics.median(w for w, _ in new), statistics.median(c for _, c in new)
-                line += f"   reference {rw:6.2f} s / {rc:5.2f} s   ratio reference/new {rw / nw:4.1f}x wall, " \
-                        f"{rc / nc:4.1f}x CPU"
+                rw, rc, ru = (statistics.median(run[i] for run in results[(fmt, "reference")]) for i in range(3))
+                line += (f"   reference {rw:6.2f} s / {rc:5.2f} s / {ru:5.2f} s   ratio reference/new "
+                         f"{rw / nw:4.1f}x wall, {rc / nc:4.1f}x CPU, {ru / nu:4.1f}x user")
             print(line)
 
 

@@ -173,9 +173,13 @@ def write_temp_beside(target: str | os.PathLike[str], data: bytes) -> Path:
     """Step 1: ``data`` in a fresh temp file beside ``target`` (``temp_path_for``), with the
     permissions the target has (or a new file would get); not fsynced, ``target`` untouched."""
     target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
     tmp = temp_path_for(target)
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    try:
+        fd = os.open(tmp, flags, 0o666)
+    except FileNotFoundError:  # the folder is made only when missing: one system call less per file
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(tmp, flags, 0o666)
     try:
         try:
             view = memoryview(data)

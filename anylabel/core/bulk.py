@@ -107,7 +107,7 @@ class AtomicBatch:
     (``docs/adr/0014-import-durability.md``).
 
     ``submit(tag, path, make)`` calls ``make(save)`` at once, in the caller's thread, where
-    ``save(path, text)`` writes the temp file; what ``make`` raises becomes that file's
+    ``save(path, data)`` writes the temp file (bytes, or text in UTF-8); what ``make`` raises becomes that file's
     outcome. Outcomes, ``(tag, None)`` or ``(tag, the exception)``, come back in the order
     submitted, from a later ``submit`` once their batch has committed and from ``finish``.
     A file that fails (at any step) leaves its target as it was and the others go on.
@@ -119,6 +119,7 @@ class AtomicBatch:
     def __init__(self, batch_size: int = 500, sync_threads: int = 16) -> None:
         self.batch_size = batch_size
         self._fsyncs = ThreadPoolExecutor(sync_threads, thread_name_prefix="anylabel-fsync")
+        self._sync_threads = sync_threads
         self._committer = ThreadPoolExecutor(1, thread_name_prefix="anylabel-commit")
         self._batch: list[_Staged] = []
         self._paths: set[str] = set()  # targets of the batch being staged
@@ -129,10 +130,10 @@ class AtomicBatch:
         target = Path(path)
         staged: list[Path] = []
 
-        def save(save_path: Any, text: str) -> None:
+        def save(save_path: Any, data: bytes | str) -> None:
             if Path(save_path) != target or staged:
                 raise ValueError(f"{save_path}: one file per submit, the one submitted ({target})")
-            staged.append(write_temp_beside(target, text.encode("utf-8")))
+            staged.append(write_temp_beside(target, data if isinstance(data, bytes) else data.encode("utf-8")))
 
         error: BaseException | None = None
         try:
@@ -170,12 +171,12 @@ class AtomicBatch:
         done = self._wait_committing()
         batch, self._batch = self._batch, []
         self._paths = set()
-        return done + _commit(batch, self._fsyncs)
+        return done + _commit(batch, self._fsyncs, self._sync_threads)
 
     def _start_commit(self) -> None:
         batch, self._batch = self._batch, []
         self._committing_paths, self._paths = self._paths, set()
-        self._committing = self._committer.submit(_commit, batch, self._fsyncs)
+        self._committing = self._committer.submit(_commit, batch, self._fsyncs, self._sync_threads)
 
     def _wait_committing(self) -> list[Outcome]:
         future, self._committing = self._committing, None
@@ -206,11 +207,16 @@ class AtomicBatch:
 _Staged = tuple[Any, Path, "Path | None", "BaseException | None"]  # tag, target, temp file, error
 
 
-def _commit(batch: list[_Staged], fsyncs: ThreadPoolExecutor) -> list[Outcome]:
+def _commit(batch: list[_Staged], fsyncs: ThreadPoolExecutor, threads: int) -> list[Outcome]:
     """fsync every temp file of ``batch`` (together), replace the targets in order, then
     fsync each folder once. A file whose fsync or rename fails keeps its old target."""
     temps = [tmp for _, _, tmp, _ in batch if tmp is not None]
-    sync_errors = dict(zip(temps, fsyncs.map(_fsync_or_error, temps)))
+    # Each thread syncs a share of the files (as many fsyncs in flight as threads), not one
+    # task per file: a future per file cost the parent more than the fsync calls.
+    shares = [temps[i::threads] for i in range(threads)]
+    sync_errors: dict[Path, OSError | None] = {}
+    for share, errors in zip(shares, fsyncs.map(_fsync_all, shares)):
+        sync_errors.update(zip(share, errors))
     outcomes: list[Outcome] = []
     folders: dict[Path, None] = {}
     for tag, target, tmp, error in batch:
@@ -229,6 +235,10 @@ def _commit(batch: list[_Staged], fsyncs: ThreadPoolExecutor) -> list[Outcome]:
     for folder in folders:
         fsync_folder(folder)
     return outcomes
+
+
+def _fsync_all(paths: list[Path]) -> list[OSError | None]:
+    return [_fsync_or_error(p) for p in paths]
 
 
 def _fsync_or_error(path: Path) -> OSError | None:

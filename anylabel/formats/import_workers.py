@@ -67,8 +67,8 @@ def stage_range(start: int, stop: int) -> list[Result]:
         tag = (str(item.image_path), n_added, present)
         staged: list[Path] = []
 
-        def save(path: Any, text: str) -> None:
-            staged.append(write_temp_beside(label_path, text.encode("utf-8")))
+        def save(path: Any, data: bytes) -> None:
+            staged.append(write_temp_beside(label_path, data))
 
         try:
             write_label_file(label_path, value, save=save)

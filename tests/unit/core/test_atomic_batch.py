@@ -199,3 +199,18 @@ def test_import_names_a_label_file_whose_commit_fails_and_writes_the_others(tmp_
         (str(images / "i2.json"), "cannot be written (No space left on device)")]
     assert sorted(p.name for p in images.glob("*.json")) == ["i0.json", "i1.json", "i3.json", "i4.json"]
     assert temps(images) == []
+
+
+def test_a_missing_folder_is_made_and_every_file_of_a_big_batch_is_synced(tmp_path, monkeypatch):
+    synced = []
+    real = bulk.fsync_path
+    monkeypatch.setattr(bulk, "fsync_path", lambda p: (synced.append(Path(p).name), real(p)))
+    targets = [tmp_path / "new" / "deeper" / f"f{i:03d}.json" for i in range(37)]
+    with AtomicBatch(batch_size=1000, sync_threads=5) as batch:
+        for i, t in enumerate(targets):
+            assert submit_text(batch, t, f"v{i}") == []
+        outcomes = batch.finish()
+    assert [err for _, err in outcomes] == [None] * 37
+    assert len(synced) == len(set(synced)) == 37  # each temp file once, shared among the threads
+    assert [t.read_text() for t in targets] == [f"v{i}" for i in range(37)]
+    assert temps(tmp_path / "new" / "deeper") == []

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import shutil
 from pathlib import Path
 
@@ -239,3 +240,14 @@ def test_long_fractions_keep_the_fast_parser_and_long_integers_do_not(tmp_path, 
     assert calls == []
     assert [lf.parse_json_bytes(t, "b.json") for t in long_ints] == expected
     assert len(calls) == 3
+
+
+@pytest.mark.parametrize("label, image", [
+    ("d/img.json", "d/img.jpg"), ("img.json", "img.jpg"), ("/a/b/x y.json", "/a/b/x y.png"),
+    ("d/../d/img.json", "d/img.jpg"), ("d/img.json", "d/../d/img.jpg"), ("d/sub/img.json", "d/img.jpg"),
+    ("./img.json", "img.jpg"), ("d/a\\b.json", "d/a\\b.jpg"),
+])
+def test_relative_image_path_beside_the_label_file_is_what_relpath_gives(label, image):
+    expected = os.path.relpath(os.path.abspath(image), os.path.dirname(os.path.abspath(label))).replace(os.sep, "/")
+    assert relative_image_path(label, image) == expected
+    assert relative_image_path(Path(label), Path(image)) == expected

@@ -14,6 +14,7 @@ from anylabel.core.label_file import (
     annotation_to_dict,
     dumps,
     dumps_indented,
+    encode,
     new_annotation_for,
     write_label_file,
 )
@@ -48,7 +49,8 @@ def test_quick_path_writes_the_general_paths_bytes_on_random_files():
         ann.flags = {"checked_by": True} if i % 2 else {}
         quick = _dumps_with_array_points(ann)
         assert quick is not None
-        assert quick == general(ann) == dumps(ann)
+        assert quick.decode("utf-8") == general(ann) == dumps(ann)
+        assert encode(ann) == quick == encode(ann, points_finite=True)
 
 
 def test_points_that_are_views_or_integers_give_the_same_bytes():
@@ -86,6 +88,11 @@ def test_what_the_quick_path_leaves_is_encoded_as_before(spoil):
     except (TypeError, ValueError) as exc:
         got = type(exc)
     assert got == expected
+    try:
+        got_bytes: object = encode(ann)
+    except (TypeError, ValueError) as exc:
+        got_bytes = type(exc)
+    assert got_bytes == (expected.encode("utf-8") if isinstance(expected, str) else expected)
     if spoil == "big_int":
         assert json.loads(got)["shapes"][0]["attributes"]["id"] == 10**20
 

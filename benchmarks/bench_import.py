@@ -18,7 +18,8 @@ ratios reference / new, and the load average: on a shared machine CPU time is th
 figure, the wall time is what a user waits. User time is what this code controls: the
 system time of creating 10,000 files depends on the file system's state (on an ext4
 without a journal, inode allocation skips inodes freed in the last minutes, one by one,
-so it grows with every folder of files deleted before, including by the previous run).
+so it grows with every folder of files deleted before: the runs keep their folders until the
+end, and a second invocation right after a first pays for the first's clean-up).
 BENCH_ROUNDS (default 3) sets the rounds.
 BENCH_BASELINE=none skips the reference runs.
 """
@@ -70,6 +71,24 @@ def images_folder(folder: Path, names: list[str], jpeg: Path) -> None:
         os.link(jpeg, folder / n)
 
 
+def make_dataset(tmp: Path, n: int, s: int) -> tuple[Path, Path, list[str]]:
+    """``tmp/labelled``: n images x s shapes whose images are one real JPEG hard-linked.
+
+    Returns the folder, the JPEG and the sorted image names. Real image headers matter:
+    the YOLO import reads each image's size from them.
+    """
+    labelled = tmp / "labelled"
+    labelled.mkdir()
+    make_folder(labelled, n, s)
+    jpeg = tmp / "one.jpg"
+    one_jpeg(jpeg)
+    names = sorted(p.name for p in labelled.glob("*.jpg"))
+    for name in names:
+        os.unlink(labelled / name)
+        os.link(jpeg, labelled / name)
+    return labelled, jpeg, names
+
+
 def source_of(dataset: Path, fmt: str) -> Path:
     """The COCO json; the folder of per-image files (with classes.txt) for the others."""
     if fmt != "coco":
@@ -111,15 +130,7 @@ def main() -> None:
     baseline = os.environ.get("BENCH_BASELINE", DEFAULT_BASELINE)
     with tempfile.TemporaryDirectory(dir=os.environ.get("BENCH_TMP")) as tmp_name:
         tmp = Path(tmp_name)
-        labelled = tmp / "labelled"
-        labelled.mkdir()
-        make_folder(labelled, n, s)
-        jpeg = tmp / "one.jpg"
-        one_jpeg(jpeg)
-        names = sorted(p.name for p in labelled.glob("*.jpg"))
-        for name in names:  # real image headers: yolo reads the size from them
-            os.unlink(labelled / name)
-            os.link(jpeg, labelled / name)
+        labelled, jpeg, names = make_dataset(tmp, n, s)
         codes = {"new": REPO}
         if baseline != "none" and Path(baseline, "anylabel").is_dir():  # a checkout, e.g. /work/old
             codes["reference"] = Path(baseline).resolve()
@@ -137,11 +148,15 @@ def main() -> None:
                 digests = {}
                 for which in order:
                     images = tmp / f"im_{fmt}_{r}_{which}"
-                    images_folder(images, names, jpeg)
+                    # A JPEG of its own per run (ext4 allows 65,000 hard links per file), and
+                    # no folder deleted until the end: inodes freed minutes before make ext4
+                    # slower to create files, which would bill one run for the previous one.
+                    run_jpeg = tmp / f"one_{fmt}_{r}_{which}.jpg"
+                    shutil.copyfile(jpeg, run_jpeg)
+                    images_folder(images, names, run_jpeg)
                     wall, cpu, user = run_import(codes[which], fmt, source, images)
                     results.setdefault((fmt, which), []).append((wall, cpu, user))
                     digests[which] = label_digests(images)
-                    shutil.rmtree(images)  # hard links of one JPEG: ext4 allows 65,000 per file
                     assert len(digests[which]) == n, f"{which}: {len(digests[which])} label files, expected {n}"
                     print(f"import {fmt} round {r} {which:9}: {wall:6.2f} s wall, {cpu:6.2f} s CPU "
                           f"({user:5.2f} s user); "

@@ -73,8 +73,7 @@ def timed_run(argv: list[str], env: dict[str, str]) -> tuple[float, float]:
 def main() -> None:
     sys.path.insert(0, str(REPO))
     sys.path.insert(0, str(REPO / "benchmarks"))
-    from bench_export import make_folder
-    from bench_import import images_folder, one_jpeg, source_of
+    from bench_import import images_folder, make_dataset, source_of
 
     from anylabel.formats.driver import export_dataset
 
@@ -90,15 +89,7 @@ def main() -> None:
     results: dict[tuple[str, str], list[tuple[float, float]]] = {}
     with tempfile.TemporaryDirectory(dir=os.environ.get("BENCH_TMP")) as tmp_name:
         tmp = Path(tmp_name)
-        labelled = tmp / "labelled"
-        labelled.mkdir()
-        make_folder(labelled, n, s)
-        jpeg = tmp / "one.jpg"
-        one_jpeg(jpeg)
-        names = sorted(p.name for p in labelled.glob("*.jpg"))
-        for name in names:
-            os.unlink(labelled / name)
-            os.link(jpeg, labelled / name)
+        labelled, jpeg, names = make_dataset(tmp, n, s)
         driver = tmp / "peer_driver.py"
         driver.write_text(PEER_DRIVER)
         peer_env = dict(os.environ, HOME=str(tmp), QT_QPA_PLATFORM="offscreen")

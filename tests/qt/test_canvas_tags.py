@@ -32,6 +32,21 @@ def _close(c1, c2, tol=40) -> bool:
     return all(abs(a - b) <= tol for a, b in zip(c1, c2))
 
 
+def _assert_same_as_a_fresh_build(c, made, monkeypatch) -> None:
+    """``made`` (the canvas's current tag layout) and the frame shown equal what a build from
+    nothing gives once the test's spies are undone: same rectangles, same pixels."""
+    from anylabel.qt.canvas import tag_layout
+
+    shown = c.grab().toImage()
+    monkeypatch.undo()
+    want = tag_layout.compute(c)
+    assert np.array_equal(np.nan_to_num(made.rects, nan=-1), np.nan_to_num(want.rects, nan=-1))
+    c.shape_layer.invalidate()
+    c._tags = c._tags_key = None
+    c.wait_for_render()
+    assert shown == c.grab().toImage()
+
+
 def test_tags_of_shapes_with_the_same_corner_do_not_overlap(qtbot, tmp_path):
     shapes = [rectangle(100, 120, 300, 260, label="alpha"), rectangle(100, 120, 220, 200, label="beta"),
               Shape("polygon", [[100, 120], [180, 120], [140, 240]], label="gamma")]
@@ -157,14 +172,7 @@ def test_a_new_zoom_lays_tags_out_in_the_worker_and_shows_what_a_fresh_build_sho
     assert threads and threading.main_thread() not in threads
     made = c.tag_layout()
     assert made.exact and made.scale == 1.0 and made.mover.any()
-    shown = c.grab().toImage()
-    monkeypatch.undo()
-    want = tag_layout.compute(c)
-    assert np.array_equal(np.nan_to_num(made.rects, nan=-1), np.nan_to_num(want.rects, nan=-1))
-    c.shape_layer.invalidate()
-    c._tags = c._tags_key = None
-    c.wait_for_render()
-    assert shown == c.grab().toImage()
+    _assert_same_as_a_fresh_build(c, made, monkeypatch)
 
 
 def test_an_edit_measures_only_the_edited_tag_texts_and_shows_the_new_text(qtbot, monkeypatch):
@@ -185,11 +193,4 @@ def test_an_edit_measures_only_the_edited_tag_texts_and_shows_the_new_text(qtbot
     assert measured == [["renamed"], ["l2 #42"]]
     got = c.tag_layout()
     assert got.texts[5] == "renamed" and got.texts[7] == "l2 #42"
-    shown = c.grab().toImage()
-    monkeypatch.undo()
-    want = tag_layout.compute(c)
-    assert np.array_equal(np.nan_to_num(got.rects, nan=-1), np.nan_to_num(want.rects, nan=-1))
-    c.shape_layer.invalidate()
-    c._tags = c._tags_key = None
-    c.wait_for_render()
-    assert shown == c.grab().toImage()
+    _assert_same_as_a_fresh_build(c, got, monkeypatch)

@@ -31,7 +31,7 @@ from qtpy.QtGui import QBrush, QColor, QImage, QPainter
 from .colors import key_color
 from .mask_shapes import tinted
 from .qpoly import to_qpolygonf
-from .shape_render import RenderData, snapshot_style
+from .shape_render import RenderData, repainting, snapshot_style
 from .style import Style
 
 if TYPE_CHECKING:
@@ -126,17 +126,9 @@ class SelectionTint:
             self.everything, self.everything_key = None, None  # made for another layer: dropped
             return
         layer = canvas.shape_layer
-        p = QPainter(self.everything)
-        try:
-            p.setCompositionMode(QPainter.CompositionMode_Source)
-            for r in region.rects():
-                p.fillRect(r, Qt.transparent)
-            p.setCompositionMode(QPainter.CompositionMode_SourceOver)
-            p.setClipRegion(region)
+        with repainting(self.everything, region) as p:
             if len(rows):
                 _draw_fills(p, RenderData.gather(canvas, rows, layer.scale), layer.scale, layer.origin, canvas.style)
-        finally:
-            p.end()
 
     def _draw(self, canvas: "Canvas", painter: QPainter, img: QImage) -> None:
         layer = canvas.shape_layer

@@ -8,7 +8,7 @@ import numpy as np
 from qtpy.QtCore import QPointF, QRect, QRectF, Qt
 from qtpy.QtGui import QImage, QPainter, QRegion
 
-from .shape_render import RenderData, draw_tags, render, render_image, snapshot_style
+from .shape_render import RenderData, draw_tags, render, render_image, repainting, snapshot_style
 from .style import POINT_PX
 from .tag_layout import compute_from as compute_tag_layout, inputs_of
 
@@ -273,19 +273,11 @@ class ShapeLayer:
             near_body |= body
             near_tag |= tag
         if not region.isEmpty():
-            p = QPainter(self.pixmap)
-            try:
-                p.setCompositionMode(QPainter.CompositionMode_Source)
-                for ir in region.rects():
-                    p.fillRect(ir, Qt.transparent)
-                p.setCompositionMode(QPainter.CompositionMode_SourceOver)
-                p.setClipRegion(region)
-                redrawn = np.nonzero(near_body & in_cache)[0]
+            redrawn = np.nonzero(near_body & in_cache)[0]
+            with repainting(self.pixmap, region) as p:
                 render_shapes(p, canvas, redrawn, s, (x, y), with_labels=False)
                 if canvas.style.show_labels:
                     render_tags(p, canvas, np.nonzero(near_tag & in_cache)[0], s, (x, y))
-            finally:
-                p.end()
             canvas.selection_tint.patch(canvas, region, redrawn)
         self.content, self.content_ids, self.content_rows = content, now_ids, wanted  # in drawing order
         self.key = key

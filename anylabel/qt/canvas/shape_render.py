@@ -7,12 +7,13 @@ showing the previous one (QPainter on a QImage is allowed off the GUI thread).
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterator
 
 import numpy as np
 from qtpy.QtCore import QPointF, QRectF, Qt
-from qtpy.QtGui import QBrush, QColor, QFont, QImage, QPainter, QPen
+from qtpy.QtGui import QBrush, QColor, QFont, QImage, QPainter, QPaintDevice, QPen, QRegion
 
 from .colors import key_color, text_color_on
 from .lod import level_for
@@ -192,3 +193,19 @@ def render_image(data: RenderData, scale: float, origin: tuple[float, float], si
     finally:
         p.end()
     return img
+
+
+@contextmanager
+def repainting(device: QPaintDevice, region: QRegion) -> Iterator[QPainter]:
+    """A painter on ``device`` with ``region`` cleared to transparent and clipped to: a partial
+    redraw paints only there, over nothing left from the shapes drawn before."""
+    p = QPainter(device)
+    try:
+        p.setCompositionMode(QPainter.CompositionMode_Source)
+        for r in region.rects():
+            p.fillRect(r, Qt.transparent)
+        p.setCompositionMode(QPainter.CompositionMode_SourceOver)
+        p.setClipRegion(region)
+        yield p
+    finally:
+        p.end()

@@ -3,7 +3,6 @@ server's capabilities, a run on the image on screen adds the shapes the local mo
 from __future__ import annotations
 
 import os
-import threading
 from pathlib import Path
 
 import cv2
@@ -17,16 +16,12 @@ MODEL = "fixture_shapes_det"
 
 @pytest.fixture
 def server():
-    from anylabel.serve.api import InferenceApi, load_models
-    from anylabel.serve.http_runner import ApiServer
+    from serve_helpers import serving
 
-    api = InferenceApi(load_models([MODEL], device="cpu"), token="tok")
-    srv = ApiServer(api, "127.0.0.1", 0)
-    threading.Thread(target=srv.serve_forever, daemon=True).start()
-    yield srv
-    srv.shutdown()
-    srv.server_close()
-    api.close()
+    from anylabel.serve.api import InferenceApi, load_models
+
+    with serving(InferenceApi(load_models([MODEL], device="cpu"), token="tok")) as srv:
+        yield srv
 
 
 def test_remote_model_in_the_panel(qtbot, make_window, server, tmp_path: Path) -> None:

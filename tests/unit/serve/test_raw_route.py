@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import http.client
 import json
-import threading
 from typing import Iterator
 
 import numpy as np
@@ -16,6 +15,7 @@ from anylabel.inference.config import config_from_dict
 from anylabel.inference.registry import create_model
 from anylabel.serve.api import RAW_ROUTE, InferenceApi, encode_raw_request, load_models
 from anylabel.serve.http_runner import ApiServer
+from serve_helpers import serving
 
 MODEL = "fixture_shapes_det"
 
@@ -32,12 +32,8 @@ class RecordingApi(InferenceApi):
 def server() -> Iterator[ApiServer]:
     api = RecordingApi(load_models([MODEL], device="cpu"))
     api.routes = []
-    srv = ApiServer(api, "127.0.0.1", 0)
-    threading.Thread(target=srv.serve_forever, daemon=True).start()
-    yield srv
-    srv.shutdown()
-    srv.server_close()
-    api.close()
+    with serving(api) as srv:
+        yield srv
 
 
 def _remote(server: ApiServer):

@@ -6,7 +6,6 @@ from __future__ import annotations
 import http.client
 import json
 import socket
-import threading
 from pathlib import Path
 from typing import Iterator
 
@@ -19,6 +18,7 @@ from anylabel.inference.config import config_from_dict
 from anylabel.inference.registry import create_model
 from anylabel.serve.api import InferenceApi, encode_image, load_models
 from anylabel.serve.http_runner import ApiServer
+from serve_helpers import serving
 
 MODEL = "fixture_shapes_det"
 TOKEN = "s3cret-token"
@@ -32,13 +32,8 @@ def _images(n: int = 4) -> list[np.ndarray]:
 @pytest.fixture(scope="module")
 def server() -> Iterator[ApiServer]:
     api = InferenceApi(load_models([MODEL], device="cpu"), token=TOKEN, max_request_bytes=5 * 1024 * 1024)
-    srv = ApiServer(api, "127.0.0.1", 0)
-    thread = threading.Thread(target=srv.serve_forever, daemon=True)
-    thread.start()
-    yield srv
-    srv.shutdown()
-    srv.server_close()
-    api.close()
+    with serving(api) as srv:
+        yield srv
 
 
 def remote(server: ApiServer, **settings) -> object:

@@ -65,10 +65,20 @@ def one_jpeg(path: Path) -> None:
     Image.new("RGB", (1920, 1080), (90, 90, 90)).save(path, quality=50)
 
 
-def images_folder(folder: Path, names: list[str], jpeg: Path) -> None:
+def run_folder(tmp: Path, tag: str, names: list[str], jpeg: Path) -> Path:
+    """``tmp/im_<tag>``: a fresh folder of the images ``names``, for one import run to write into.
+
+    The images are hard links of a copy of ``jpeg`` made for this run (ext4 allows 65,000
+    links per file). Callers keep the folders until the end: inodes freed minutes before
+    make ext4 slower to create files, which would bill one run for the previous one's clean-up.
+    """
+    folder = tmp / f"im_{tag}"
+    own = tmp / f"one_{tag}.jpg"
+    shutil.copyfile(jpeg, own)
     folder.mkdir()
     for n in names:
-        os.link(jpeg, folder / n)
+        os.link(own, folder / n)
+    return folder
 
 
 def make_dataset(tmp: Path, n: int, s: int) -> tuple[Path, Path, list[str]]:
@@ -147,13 +157,7 @@ def main() -> None:
                 order = list(codes) if r % 2 == 0 else list(reversed(codes))
                 digests = {}
                 for which in order:
-                    images = tmp / f"im_{fmt}_{r}_{which}"
-                    # A JPEG of its own per run (ext4 allows 65,000 hard links per file), and
-                    # no folder deleted until the end: inodes freed minutes before make ext4
-                    # slower to create files, which would bill one run for the previous one.
-                    run_jpeg = tmp / f"one_{fmt}_{r}_{which}.jpg"
-                    shutil.copyfile(jpeg, run_jpeg)
-                    images_folder(images, names, run_jpeg)
+                    images = run_folder(tmp, f"{fmt}_{r}_{which}", names, jpeg)
                     wall, cpu, user = run_import(codes[which], fmt, source, images)
                     results.setdefault((fmt, which), []).append((wall, cpu, user))
                     digests[which] = label_digests(images)

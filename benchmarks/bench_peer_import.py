@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
 import statistics
 import subprocess
 import sys
@@ -73,7 +72,7 @@ def timed_run(argv: list[str], env: dict[str, str]) -> tuple[float, float]:
 def main() -> None:
     sys.path.insert(0, str(REPO))
     sys.path.insert(0, str(REPO / "benchmarks"))
-    from bench_import import images_folder, make_dataset, source_of
+    from bench_import import make_dataset, run_folder, source_of
 
     from anylabel.formats.driver import export_dataset
 
@@ -108,13 +107,11 @@ def main() -> None:
             for r in range(args.rounds):
                 order = list(runs) if r % 2 == 0 else list(reversed(runs))
                 for who in order:
-                    images = tmp / f"im_{fmt}_{r}_{who}"
-                    images_folder(images, names, jpeg)
+                    images = run_folder(tmp, f"{fmt}_{r}_{who.replace('-', '')}", names, jpeg)
                     argv, env = runs[who]
                     wall, cpu = timed_run([a.replace("{images}", str(images)) for a in argv], env)
                     written = sorted(images.glob("*.json"))
                     shapes = len(json.loads(written[-1].read_text(encoding="utf-8"))["shapes"]) if written else 0
-                    shutil.rmtree(images)
                     # same work for both: every label file, each with all its shapes
                     assert len(written) == n and shapes == s, f"{who} {fmt}: {len(written)} label files " \
                         f"(expected {n}), the last with {shapes} shapes (expected {s})"

@@ -13,13 +13,9 @@ three bounds, all checked from the header before a pixel is decoded:
 
 - what is allocated: the copy's pixels, against the normal decode bound
   (``ANYLABEL_MAX_IMAGE_PIXELS``), as every other decode;
-- what is decoded: the image's pixels, against the tiled path's bound
-  (``tiled_image.check_tiled_size``, 10 gigapixels);
-- what is decoded per byte of file: at most ``max_pixels_per_byte()`` (1,000 by default,
-  ``ANYLABEL_MAX_PIXELS_PER_BYTE``). Photographs and aerial images compress to 1-50 pixels
-  a byte and even bilevel scans stay in the low hundreds; a bomb is a small file that
-  declares a vast image (a 20000 x 20000 black PNG fits in 50 KB: 8,000 pixels a byte).
-  So the work a file can cause grows with its size, not with what its header claims.
+- what is decoded, and per byte of file: the image's pixels, against the bounds of every
+  streamed decode (``tiled_image.check_streamable``: 10 gigapixels, and at most 1,000
+  pixels a byte, ``bomb_guard.py``), as the viewer's pyramid.
 """
 from __future__ import annotations
 
@@ -29,39 +25,8 @@ import os
 import numpy as np
 
 from .contrast import Stretch, needs_stretch, to_display
-from .errors import AnyLabelError
 from .image_io import check_decoded_size
-from .tiled_image import VIPS_DTYPES, TiledImageError, check_tiled_size, open_vips, vips_problem
-
-PIXELS_PER_BYTE_ENV = "ANYLABEL_MAX_PIXELS_PER_BYTE"
-DEFAULT_PIXELS_PER_BYTE = 1000.0
-
-
-class DecompressionBombError(AnyLabelError, ValueError):
-    """A file that declares far more pixels than its size can plausibly hold; names the file."""
-
-
-def max_pixels_per_byte() -> float:
-    raw = os.environ.get(PIXELS_PER_BYTE_ENV)
-    try:
-        value = float(raw) if raw else DEFAULT_PIXELS_PER_BYTE
-    except ValueError:
-        return DEFAULT_PIXELS_PER_BYTE
-    return value if value > 0 else DEFAULT_PIXELS_PER_BYTE
-
-
-def check_not_a_bomb(path: str | os.PathLike[str], width: int, height: int) -> None:
-    """DecompressionBombError when ``width`` x ``height`` pixels is too many for the file's size."""
-    size = max(os.stat(path).st_size, 1)
-    limit = max_pixels_per_byte()
-    density = width * height / size
-    if density > limit:
-        raise DecompressionBombError(
-            f"{os.fspath(path)}: the file is {size / 1e6:.2f} MB but declares {width} x {height} pixels "
-            f"({width * height / 1e6:.0f} megapixels, {density:.0f} pixels per byte, more than the "
-            f"{limit:.0f} AnyLabel decodes as a stream): it looks like a decompression bomb; set "
-            f"{PIXELS_PER_BYTE_ENV} to a larger number if this image really compresses that well")
-
+from .tiled_image import VIPS_DTYPES, TiledImageError, check_streamable, open_vips, vips_problem
 
 def copy_size(width: int, height: int, factor: int) -> tuple[int, int]:
     """The copy's (width, height): every partly covered block is a pixel (as pyramid levels)."""
@@ -92,8 +57,7 @@ def read_downscaled(path: str | os.PathLike[str], factor: int) -> tuple[np.ndarr
         raise ValueError(f"the shrink factor must be a power of two, got {factor}")
     head = open_vips(path, sequential=True)
     w, h = head.width, head.height
-    check_tiled_size(path, w, h)
-    check_not_a_bomb(path, w, h)
+    check_streamable(path, w, h)
     cw, ch = copy_size(w, h, factor)
     check_decoded_size(path, cw, ch)
     if head.get_typeof("orientation") and head.get("orientation") not in (0, 1):

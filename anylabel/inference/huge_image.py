@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 
 from ..core.image_io import max_image_pixels
-from ..core.streamed_copy import check_not_a_bomb, copy_factor
+from ..core.streamed_copy import copy_factor
 from ..core.tiled_image import TiledImage
 
 
@@ -23,8 +23,7 @@ class HugeImageWindows:
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = Path(path)
-        self.tiled = TiledImage(self.path)  # the tiled path's own bound (10 gigapixels)
-        check_not_a_bomb(self.path, self.tiled.width, self.tiled.height)
+        self.tiled = TiledImage(self.path)  # the streamed bounds: 10 gigapixels, pixels per byte
         self.shape = (self.tiled.height, self.tiled.width, 3)
         self.tiled.start()
         self.tiled.wait()  # TiledImageError naming the file when it cannot be decoded

@@ -21,8 +21,8 @@ from png_bomb import png_bomb  # scripts/png_bomb.py
 
 pyvips = pytest.importorskip("pyvips", reason="huge images need libvips (pip install 'anylabel[huge]')")
 
-from anylabel.core.streamed_copy import (  # noqa: E402  # needs pyvips
-    PIXELS_PER_BYTE_ENV, DecompressionBombError, copy_factor, read_downscaled)
+from anylabel.core.bomb_guard import PIXELS_PER_BYTE_ENV, DecompressionBombError  # noqa: E402
+from anylabel.core.streamed_copy import copy_factor, read_downscaled  # noqa: E402  # needs pyvips
 from anylabel.core.tiled_image import TiledImageError  # noqa: E402
 
 FIXTURE_YAML = Path(__file__).resolve().parents[3] / "models" / "configs" / "fixture_shapes_det.yaml"

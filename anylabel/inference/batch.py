@@ -35,6 +35,7 @@ from ..core.label_file import ImageAnnotation, label_path_for, read_label_file
 from ..core.provenance import PredictionSource, is_done
 from .apply import write_prediction
 from .base import Model, Prediction
+from .cancel import PredictionCancelled
 from .image_loading import read_for_model, rescale
 
 ProgressFn = Callable[[int, int, float], None]
@@ -235,6 +236,8 @@ class BatchJob:
     def finish(self, task: Task, pred: Prediction | None, context: Context | None,
                error: BaseException | None) -> None:
         """Merge and write one image's prediction (or record its failure); count; report."""
+        if isinstance(error, PredictionCancelled):
+            return  # stopped between its tiles: neither labelled nor failed; the summary says cancelled
         s = self.summary
         s.processed += 1
         if error is None and pred is not None and context is not None:

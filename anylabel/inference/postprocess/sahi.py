@@ -18,6 +18,7 @@ import numpy as np
 
 from ...core.geometry import bounding_box
 from ...core.shape import POINT, Shape
+from .. import cancel
 from .nms import suppress
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -84,7 +85,8 @@ def merge_shapes(shapes: list[Shape], method: str, iou_threshold: float, agnosti
 
 
 def sliced_predict(model: "Model", image: SlicedImage) -> "Prediction":
-    """Run ``model`` tile by tile and merge; group ids are made unique across tiles."""
+    """Run ``model`` tile by tile and merge; group ids are made unique across tiles. Between
+    tiles a cancelled batch run (``cancel.stops_when``) raises ``cancel.PredictionCancelled``."""
     from ..base import Prediction
 
     cfg = model.config
@@ -114,9 +116,11 @@ def sliced_predict(model: "Model", image: SlicedImage) -> "Prediction":
 
     whole = isinstance(image, np.ndarray)
     for x0, y0, x1, y1 in windows:
+        cancel.check()
         tile = image[y0:y1, x0:x1] if whole else image.window(x0, y0, x1, y1)
         run(np.ascontiguousarray(tile), x0, y0, 1)
     if len(windows) > 1:  # the whole image once more, so large objects are not cut apart
+        cancel.check()
         if whole:
             run(image, 0, 0, 1)
         else:

@@ -8,6 +8,11 @@ pixels [i*f, (i+1)*f) x [j*f, (j+1)*f) (the last ones partly; a JPEG's last part
 may be left out), exactly as level log2(f) of the viewer's pyramid does: shapes found on
 the copy map back by multiplying by ``f``.
 
+An image with an EXIF orientation is read as stored (a sequential read cannot be turned)
+and its small copy is turned upright afterwards (``orientation.py``), so the model sees the
+image as the canvas shows it. Along an axis the turn flips, the blocks then start at the
+far edge: the copy maps back by ``f`` plus the ``offset`` of that edge's partial block.
+
 Streaming moves the cost of a decompression bomb from memory to time, so the copy has
 three bounds, all checked from the header before a pixel is decoded:
 
@@ -21,11 +26,13 @@ from __future__ import annotations
 
 import math
 import os
+from typing import NamedTuple
 
 import numpy as np
 
 from .contrast import Stretch, needs_stretch, to_display
 from .image_io import check_decoded_size
+from .orientation import copy_offset, orientation_of, upright, upright_size
 from .tiled_image import VIPS_DTYPES, TiledImageError, check_streamable, open_vips, vips_problem
 
 def copy_size(width: int, height: int, factor: int) -> tuple[int, int]:
@@ -47,10 +54,18 @@ def copy_factor(width: int, height: int, target_hw: tuple[int, int] | None, limi
     return f
 
 
-def read_downscaled(path: str | os.PathLike[str], factor: int) -> tuple[np.ndarray, tuple[int, int]]:
-    """((h, w, 3) uint8 RGB copy shrunk by ``factor`` (a power of two), (full width, full height)),
-    streamed; the bounds of the module docstring are checked first. TiledImageError names the
-    file when it cannot be read, DecompressionBombError / ImageTooLargeError when it is refused."""
+class StreamedCopy(NamedTuple):
+    """An upright copy: full-image point = copy point * factor + ``offset`` (upright pixels)."""
+
+    pixels: np.ndarray          # (h, w, 3) uint8 RGB, upright
+    size: tuple[int, int]       # the full image's upright (width, height)
+    offset: tuple[float, float]  # (0, 0) unless the EXIF turn flips an axis
+
+
+def read_downscaled(path: str | os.PathLike[str], factor: int) -> StreamedCopy:
+    """The image shrunk by ``factor`` (a power of two), streamed, turned upright; the bounds of
+    the module docstring are checked first. TiledImageError names the file when it cannot be
+    read, DecompressionBombError / ImageTooLargeError when it is refused."""
     import pyvips
 
     if factor < 1 or factor & (factor - 1):
@@ -60,10 +75,6 @@ def read_downscaled(path: str | os.PathLike[str], factor: int) -> tuple[np.ndarr
     check_streamable(path, w, h)
     cw, ch = copy_size(w, h, factor)
     check_decoded_size(path, cw, ch)
-    if head.get_typeof("orientation") and head.get("orientation") not in (0, 1):
-        # The copy would have to be turned and the turned blocks no longer start at 0.
-        raise TiledImageError(f"{os.fspath(path)}: a huge image with an EXIF rotation cannot be given to a model; "
-                              "save it upright (without the orientation tag)")
     if head.format not in VIPS_DTYPES:
         raise TiledImageError(f"{os.fspath(path)}: samples of type {head.format} cannot be read")
     try:
@@ -82,4 +93,8 @@ def read_downscaled(path: str | os.PathLike[str], factor: int) -> tuple[np.ndarr
         raise TiledImageError(f"{os.fspath(path)}: cannot be decoded ({vips_problem(exc)}); "
                               "the file is truncated or damaged") from None
     stretch = Stretch.from_sample(arr) if needs_stretch(dtype) else None
-    return to_display(arr, stretch), (w, h)
+    orientation = orientation_of(path)
+    pixels = np.ascontiguousarray(upright(to_display(arr, stretch), orientation))
+    full = upright_size(w, h, orientation)
+    offset = copy_offset(pixels.shape[1], pixels.shape[0], full[0], full[1], factor, orientation)
+    return StreamedCopy(pixels, full, offset)

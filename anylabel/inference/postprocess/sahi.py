@@ -28,13 +28,14 @@ if TYPE_CHECKING:  # pragma: no cover
 class ImageWindows(Protocol):
     """An image too large to decode whole, read a window at a time."""
 
-    shape: tuple[int, int, int]  # (height, width, 3), as an array's
+    shape: tuple[int, int, int]  # (height, width, 3), as an array's, upright
 
     def window(self, x0: int, y0: int, x1: int, y1: int) -> np.ndarray:
-        """(y1 - y0, x1 - x0, 3) uint8 RGB of the full-resolution image."""
+        """(y1 - y0, x1 - x0, 3) uint8 RGB of the full-resolution upright image."""
 
-    def overview(self, target_hw: tuple[int, int]) -> tuple[np.ndarray, int]:
-        """(the whole image shrunk by a power of two, at least ``target_hw`` where it can, the factor)."""
+    def overview(self, target_hw: tuple[int, int]) -> tuple[np.ndarray, int, tuple[float, float]]:
+        """(the whole image shrunk by a power of two, at least ``target_hw`` where it can, the
+        factor, (dx, dy)): full-image point = overview point * factor + (dx, dy)."""
 
 
 SlicedImage = Union[np.ndarray, ImageWindows]
@@ -124,7 +125,7 @@ def sliced_predict(model: "Model", image: SlicedImage) -> "Prediction":
         if whole:
             run(image, 0, 0, 1)
         else:
-            overview, factor = image.overview((sh, sw))
-            run(overview, 0, 0, factor)
+            overview, factor, (dx, dy) = image.overview((sh, sw))
+            run(overview, dx, dy, factor)
     merged = merge_shapes(shapes, cfg.nms, cfg.iou_threshold, cfg.agnostic, cfg.max_det)
     return Prediction(shapes=merged, flags=flags)

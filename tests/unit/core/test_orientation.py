@@ -28,3 +28,21 @@ def test_upright_is_the_turn_pillow_and_opencv_make(tmp_path: Path, orientation:
     # A window of the upright image is the turn of the stored pixels it shows.
     x0, y0, x1, y1 = stored_rect(3, 5, 20, 17, w, h, orientation)
     assert np.array_equal(upright(stored[y0:y1, x0:x1], orientation), ours[5:17, 3:20])
+
+
+@pytest.mark.parametrize("kind", ["jpg", "png", "tif", "webp"])
+@pytest.mark.parametrize("orientation", [3, 6, 8])
+def test_the_header_sizes_are_upright_and_stored_for_every_format(tmp_path: Path, kind: str, orientation: int) -> None:
+    """``image_size`` is the size the decode shows (the label file's), ``stored_size`` the size
+    as stored (what a streamed reader sees); Pillow reports a TIFF's size already turned."""
+    from anylabel.core.image_io import image_size, stored_size
+
+    stored = np.zeros((50, 70, 3), np.uint8)
+    im = Image.fromarray(stored)
+    exif = im.getexif()
+    exif[0x0112] = orientation
+    path = tmp_path / f"o{orientation}.{kind}"
+    im.save(path, exif=exif.tobytes())
+    shown = cv2.imdecode(np.fromfile(path, np.uint8), cv2.IMREAD_COLOR)
+    assert image_size(path) == (shown.shape[1], shown.shape[0]) == upright_size(70, 50, orientation)
+    assert stored_size(path) == (70, 50)

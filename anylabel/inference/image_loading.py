@@ -103,12 +103,15 @@ def _read_huge(p: Path, model: Model, hint: tuple[int, int] | None) -> Any:
 
         windows = HugeImageWindows(p)
         return windows, IDENTITY, (windows.shape[1], windows.shape[0])
+    from ..core.orientation import orientation_of, upright_size
     from ..core.streamed_copy import copy_factor, read_downscaled
 
     # A model with an input size gets the smallest copy still that large; should the decode
     # bound not allow even that, read_downscaled refuses it (a bound below the model's input
     # is to be raised, not met with a blurred copy). Other models get the largest copy allowed.
-    factor = copy_factor(w, h, hint) if hint is not None else copy_factor(w, h, None, max_image_pixels())
+    # The input (H, W) is compared with the image as the model sees it: upright.
+    uw, uh = upright_size(w, h, orientation_of(p))
+    factor = copy_factor(uw, uh, hint) if hint is not None else copy_factor(uw, uh, None, max_image_pixels())
     copy = read_downscaled(p, factor)
     return copy.pixels, ToFullImage(float(factor), float(factor), *copy.offset), copy.size
 

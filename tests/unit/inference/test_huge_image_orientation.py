@@ -134,3 +134,17 @@ def test_sliced_inference_on_a_turned_huge_image_is_upright(tmp_path: Path, monk
     assert normal and len(shapes) == len(normal)
     for a in normal:
         assert max(box_overlap(bounding_box(a), bounding_box(b)) for b in shapes if b.label == a.label) > 0.9
+
+
+def test_the_copy_size_is_chosen_for_the_upright_image(tmp_path: Path, monkeypatch) -> None:
+    """A model whose input is wide (100 x 400) and an image stored 960 x 1600 but shown
+    1600 x 960: the copy is the smallest that the letterbox still shrinks, upright (200 x 120,
+    factor 8), not the one the stored shape would suggest (factor 16, which it would enlarge)."""
+    from anylabel.inference.image_loading import read_for_model
+
+    path = save_oriented(tmp_path / "wide.jpg", np.full((960, 1600, 3), 90, np.uint8), 6, quality=90)
+    model = create_model("fixture_shapes_det", device="cpu")
+    monkeypatch.setattr(model, "input_size_hint", lambda: (100, 400))
+    monkeypatch.setenv(image_io.MAX_PIXELS_ENV, "1000000")
+    copy, to_full, size = read_for_model(path, model)
+    assert size == (1600, 960) and copy.shape == (120, 200, 3) and to_full[:2] == (8.0, 8.0)

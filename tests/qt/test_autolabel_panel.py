@@ -292,6 +292,41 @@ def test_run_current_on_a_huge_image_gives_full_image_coordinates(qtbot, make_wi
         assert any(s.label == names[o.cls] and _iou(bounding_box(s), box) > 0.85 for s in shapes)
 
 
+def test_run_current_on_a_turned_huge_jpeg_puts_shapes_where_the_canvas_shows_the_objects(
+        qtbot, make_window, tmp_path, monkeypatch) -> None:
+    """A huge JPEG stored turned (EXIF orientation 6): the canvas shows it upright; "run this
+    image" gives the model the upright streamed copy, so the shapes land on the objects shown."""
+    pytest.importorskip("pyvips", reason="huge images need libvips (pip install 'anylabel[huge]')")
+    from PIL import Image
+
+    from anylabel.core.geometry import bounding_box
+    from anylabel.core.image_io import MAX_PIXELS_ENV
+    from anylabel.qt.extensions import autolabel
+
+    folder = tmp_path / "turned"
+    folder.mkdir()
+    img, objs = synthetic().make_sample(np.random.default_rng(8), "det", 160, 160)
+    shown = cv2.resize(img, (1600, 1600), interpolation=cv2.INTER_NEAREST)
+    stored = Image.fromarray(np.ascontiguousarray(np.rot90(shown, 1)))  # turned back by 90 degrees
+    exif = stored.getexif()
+    exif[0x0112] = 6  # "rotate 90 degrees clockwise to show"
+    stored.save(folder / "turned.jpg", exif=exif.tobytes(), quality=95)
+    monkeypatch.setenv(MAX_PIXELS_ENV, "1000000")  # 2.56 MP: beyond the decode bound here
+    window = make_window("max_display_pixels: 1000000\n")
+    autolabel.install(window)
+    window.open_folder(folder)
+    assert np.abs(window.current_image().astype(int) - cv2.resize(shown, (800, 800), interpolation=cv2.INTER_AREA)).mean() < 6
+    panel = window.autolabel_panel
+    load(qtbot, panel, "fixture_shapes_det")
+    with qtbot.waitSignal(panel.prediction_applied, timeout=30000) as sig:
+        panel.run_current()
+    assert sig.args[0] > 0 and not window.error_messages
+    names = synthetic().CLASSES["det"]
+    shapes = window.current_shapes()
+    for o in objs:
+        assert any(s.label == names[o.cls] and _iou(bounding_box(s), o.box * 10) > 0.85 for s in shapes)
+
+
 def _iou(a, b) -> float:
     ix = max(0.0, min(a[2], b[2]) - max(a[0], b[0]))
     iy = max(0.0, min(a[3], b[3]) - max(a[1], b[1]))

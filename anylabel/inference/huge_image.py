@@ -37,8 +37,10 @@ class HugeImageWindows:
         self.tiled.wait()  # TiledImageError naming the file when it cannot be decoded
 
     def window(self, x0: int, y0: int, x1: int, y1: int) -> np.ndarray:
-        """The upright window (x0, y0)-(x1, y1), at full resolution."""
+        """The upright window (x0, y0)-(x1, y1), at full resolution; clipped to the image, as
+        an array slice is (clipped first: a flip would move the overhang to the other side)."""
         h, w = self.shape[:2]
+        x0, y0, x1, y1 = max(x0, 0), max(y0, 0), min(x1, w), min(y1, h)
         sx0, sy0, sx1, sy1 = stored_rect(x0, y0, x1, y1, w, h, self.orientation)
         stored = self.tiled.region(self.tiled.levels[0], sx0, sy0, sx1 - sx0, sy1 - sy0)
         return np.ascontiguousarray(upright(stored, self.orientation))

@@ -148,3 +148,25 @@ def test_the_copy_size_is_chosen_for_the_upright_image(tmp_path: Path, monkeypat
     monkeypatch.setenv(image_io.MAX_PIXELS_ENV, "1000000")
     copy, to_full, size = read_for_model(path, model)
     assert size == (1600, 960) and copy.shape == (120, 200, 3) and to_full[:2] == (8.0, 8.0)
+
+
+@pytest.mark.parametrize("orientation", [6, 3, 7])
+def test_windows_of_a_turned_tiled_tiff_are_read_from_its_own_tiles_upright(tmp_path: Path, monkeypatch,
+                                                                            orientation: int) -> None:
+    """A tiled TIFF's level 0 is the file itself (its tiles read where needed): the windows of
+    one with an orientation tag are those of the upright image too."""
+    stored = np.random.default_rng(orientation).integers(0, 256, (700, 500, 3), dtype=np.uint8)
+    img = pyvips.Image.new_from_array(stored).copy(interpretation="srgb")
+    img.set_type(pyvips.GValue.gint_type, "orientation", orientation)
+    path = tmp_path / "tiled.tif"
+    img.tiffsave(str(path), tile=True, tile_width=256, tile_height=256)
+    monkeypatch.setenv(image_io.MAX_PIXELS_ENV, "100000")
+    from anylabel.inference.huge_image import HugeImageWindows
+
+    shown = upright(stored, orientation)
+    windows = HugeImageWindows(path)
+    assert windows.tiled.random_access and windows.shape == shown.shape
+    assert image_io.image_size(path) == (shown.shape[1], shown.shape[0])
+    for x0, y0, x1, y1 in [(0, 0, shown.shape[1], shown.shape[0]), (33, 44, 300, 400), (250, 300, 256 + 250, 300 + 1)]:
+        assert np.array_equal(windows.window(x0, y0, x1, y1), shown[y0:y1, x0:x1])
+    windows.close()

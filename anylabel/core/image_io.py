@@ -80,6 +80,9 @@ def _header(path: str | os.PathLike[str]) -> tuple[int, int, int]:
                 orientation = im.getexif().get(0x0112, 1)
         except Exception:  # noqa: BLE001  # malformed EXIF must not stop us from reading the size
             orientation = 1
+        if im.format == "TIFF":
+            # Pillow reports a TIFF's size already turned by its orientation; the tags are as stored.
+            w, h = int(im.tag_v2.get(256, w)), int(im.tag_v2.get(257, h))
     return w, h, orientation
 
 

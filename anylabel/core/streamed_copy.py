@@ -8,60 +8,32 @@ pixels [i*f, (i+1)*f) x [j*f, (j+1)*f) (the last ones partly; a JPEG's last part
 may be left out), exactly as level log2(f) of the viewer's pyramid does: shapes found on
 the copy map back by multiplying by ``f``.
 
+An image with an EXIF orientation is read as stored (a sequential read cannot be turned)
+and its small copy is turned upright afterwards (``orientation.py``), so the model sees the
+image as the canvas shows it. Along an axis the turn flips, the blocks then start at the
+far edge: the copy maps back by ``f`` plus the ``offset`` of that edge's partial block.
+
 Streaming moves the cost of a decompression bomb from memory to time, so the copy has
 three bounds, all checked from the header before a pixel is decoded:
 
 - what is allocated: the copy's pixels, against the normal decode bound
   (``ANYLABEL_MAX_IMAGE_PIXELS``), as every other decode;
-- what is decoded: the image's pixels, against the tiled path's bound
-  (``tiled_image.check_tiled_size``, 10 gigapixels);
-- what is decoded per byte of file: at most ``max_pixels_per_byte()`` (1,000 by default,
-  ``ANYLABEL_MAX_PIXELS_PER_BYTE``). Photographs and aerial images compress to 1-50 pixels
-  a byte and even bilevel scans stay in the low hundreds; a bomb is a small file that
-  declares a vast image (a 20000 x 20000 black PNG fits in 50 KB: 8,000 pixels a byte).
-  So the work a file can cause grows with its size, not with what its header claims.
+- what is decoded, and per byte of file: the image's pixels, against the bounds of every
+  streamed decode (``tiled_image.check_streamable``: 10 gigapixels, and at most 1,000
+  pixels a byte, ``bomb_guard.py``), as the viewer's pyramid.
 """
 from __future__ import annotations
 
 import math
 import os
+from typing import NamedTuple
 
 import numpy as np
 
 from .contrast import Stretch, needs_stretch, to_display
-from .errors import AnyLabelError
 from .image_io import check_decoded_size
-from .tiled_image import VIPS_DTYPES, TiledImageError, check_tiled_size, open_vips, vips_problem
-
-PIXELS_PER_BYTE_ENV = "ANYLABEL_MAX_PIXELS_PER_BYTE"
-DEFAULT_PIXELS_PER_BYTE = 1000.0
-
-
-class DecompressionBombError(AnyLabelError, ValueError):
-    """A file that declares far more pixels than its size can plausibly hold; names the file."""
-
-
-def max_pixels_per_byte() -> float:
-    raw = os.environ.get(PIXELS_PER_BYTE_ENV)
-    try:
-        value = float(raw) if raw else DEFAULT_PIXELS_PER_BYTE
-    except ValueError:
-        return DEFAULT_PIXELS_PER_BYTE
-    return value if value > 0 else DEFAULT_PIXELS_PER_BYTE
-
-
-def check_not_a_bomb(path: str | os.PathLike[str], width: int, height: int) -> None:
-    """DecompressionBombError when ``width`` x ``height`` pixels is too many for the file's size."""
-    size = max(os.stat(path).st_size, 1)
-    limit = max_pixels_per_byte()
-    density = width * height / size
-    if density > limit:
-        raise DecompressionBombError(
-            f"{os.fspath(path)}: the file is {size / 1e6:.2f} MB but declares {width} x {height} pixels "
-            f"({width * height / 1e6:.0f} megapixels, {density:.0f} pixels per byte, more than the "
-            f"{limit:.0f} AnyLabel decodes as a stream): it looks like a decompression bomb; set "
-            f"{PIXELS_PER_BYTE_ENV} to a larger number if this image really compresses that well")
-
+from .orientation import copy_offset, orientation_of, upright, upright_size
+from .tiled_image import VIPS_DTYPES, TiledImageError, check_streamable, open_vips, vips_problem
 
 def copy_size(width: int, height: int, factor: int) -> tuple[int, int]:
     """The copy's (width, height): every partly covered block is a pixel (as pyramid levels)."""
@@ -82,24 +54,27 @@ def copy_factor(width: int, height: int, target_hw: tuple[int, int] | None, limi
     return f
 
 
-def read_downscaled(path: str | os.PathLike[str], factor: int) -> tuple[np.ndarray, tuple[int, int]]:
-    """((h, w, 3) uint8 RGB copy shrunk by ``factor`` (a power of two), (full width, full height)),
-    streamed; the bounds of the module docstring are checked first. TiledImageError names the
-    file when it cannot be read, DecompressionBombError / ImageTooLargeError when it is refused."""
+class StreamedCopy(NamedTuple):
+    """An upright copy: full-image point = copy point * factor + ``offset`` (upright pixels)."""
+
+    pixels: np.ndarray          # (h, w, 3) uint8 RGB, upright
+    size: tuple[int, int]       # the full image's upright (width, height)
+    offset: tuple[float, float]  # (0, 0) unless the EXIF turn flips an axis
+
+
+def read_downscaled(path: str | os.PathLike[str], factor: int) -> StreamedCopy:
+    """The image shrunk by ``factor`` (a power of two), streamed, turned upright; the bounds of
+    the module docstring are checked first. TiledImageError names the file when it cannot be
+    read, DecompressionBombError / ImageTooLargeError when it is refused."""
     import pyvips
 
     if factor < 1 or factor & (factor - 1):
         raise ValueError(f"the shrink factor must be a power of two, got {factor}")
     head = open_vips(path, sequential=True)
     w, h = head.width, head.height
-    check_tiled_size(path, w, h)
-    check_not_a_bomb(path, w, h)
+    check_streamable(path, w, h)
     cw, ch = copy_size(w, h, factor)
     check_decoded_size(path, cw, ch)
-    if head.get_typeof("orientation") and head.get("orientation") not in (0, 1):
-        # The copy would have to be turned and the turned blocks no longer start at 0.
-        raise TiledImageError(f"{os.fspath(path)}: a huge image with an EXIF rotation cannot be given to a model; "
-                              "save it upright (without the orientation tag)")
     if head.format not in VIPS_DTYPES:
         raise TiledImageError(f"{os.fspath(path)}: samples of type {head.format} cannot be read")
     try:
@@ -118,4 +93,8 @@ def read_downscaled(path: str | os.PathLike[str], factor: int) -> tuple[np.ndarr
         raise TiledImageError(f"{os.fspath(path)}: cannot be decoded ({vips_problem(exc)}); "
                               "the file is truncated or damaged") from None
     stretch = Stretch.from_sample(arr) if needs_stretch(dtype) else None
-    return to_display(arr, stretch), (w, h)
+    orientation = orientation_of(path)
+    pixels = np.ascontiguousarray(upright(to_display(arr, stretch), orientation))
+    full = upright_size(w, h, orientation)
+    offset = copy_offset(pixels.shape[1], pixels.shape[0], full[0], full[1], factor, orientation)
+    return StreamedCopy(pixels, full, offset)

@@ -18,7 +18,8 @@ Pixels stay in full-image coordinates: level ``n`` is the image at scale ``1 / 2
 The normal decode bound (``ANYLABEL_MAX_IMAGE_PIXELS``) does not apply here, since nothing
 is decoded whole; this path has its own: at most ``max_tiled_pixels()`` pixels
 (``ANYLABEL_MAX_TILED_PIXELS``, 10 gigapixels by default), a longer side of at most
-``MAX_SIDE``, strips bounded to ``STRIP_BYTES``, and a pyramid that fits the cache bound.
+``MAX_SIDE``, at most ``bomb_guard.max_pixels_per_byte()`` pixels per byte of file (a
+decompression bomb would otherwise cost a long streamed pass), strips bounded to ``STRIP_BYTES``, and a pyramid that fits the cache bound.
 """
 from __future__ import annotations
 
@@ -31,6 +32,7 @@ from typing import Any, Callable
 
 import numpy as np
 
+from .bomb_guard import check_not_a_bomb
 from .contrast import Stretch, needs_stretch, to_display
 from .errors import AnyLabelError
 from .tile_cache import TileCache, entry_key
@@ -75,6 +77,14 @@ def check_tiled_size(path: str | os.PathLike[str], width: int, height: int) -> N
             f"{os.fspath(path)}: the image is {width} x {height} pixels, more than the "
             f"{limit / 1e9:.0f} gigapixels (or {MAX_SIDE} pixels a side) AnyLabel shows as tiles; "
             f"set {MAX_TILED_PIXELS_ENV} to a larger number of pixels if it is meant to be this large")
+
+
+def check_streamable(path: str | os.PathLike[str], width: int, height: int) -> None:
+    """The bounds of every streamed decode (the pyramid, a model's copy), from the header:
+    the tiled path's size (``TiledImageError``) and the pixels per byte of file that tell a
+    decompression bomb (``bomb_guard.DecompressionBombError``); both name the file."""
+    check_tiled_size(path, width, height)
+    check_not_a_bomb(path, width, height)
 
 
 def vips_problem(exc: Exception) -> str:
@@ -136,7 +146,7 @@ class TiledImage:
         if fmt not in VIPS_DTYPES:
             raise TiledImageError(f"{self.path}: samples of type {fmt} cannot be shown")
         self.dtype = np.dtype(VIPS_DTYPES[fmt])
-        check_tiled_size(self.path, self.width, self.height)
+        check_streamable(self.path, self.width, self.height)
         # A tiled TIFF can be read anywhere: its own tiles are level 0.
         self.random_access = head.get("vips-loader") == "tiffload" and head.get_typeof("tile-width") != 0
         self.stretch: Stretch | None = None

@@ -35,7 +35,8 @@ from ..core.label_file import ImageAnnotation, label_path_for, read_label_file
 from ..core.provenance import PredictionSource, is_done
 from .apply import write_prediction
 from .base import Model, Prediction
-from .image_loading import read_for_model, rescale
+from .cancel import PredictionCancelled
+from .image_loading import IDENTITY, ToFullImage, read_for_model, rescale
 
 ProgressFn = Callable[[int, int, float], None]
 WrittenFn = Callable[[Path], None]
@@ -59,14 +60,14 @@ def uses_annotation(model: Model) -> bool:
 
 
 def load_image(path: Path, model: Model,
-               full_resolution: bool) -> tuple[np.ndarray, tuple[float, float], tuple[int, int]]:
-    """(RGB image, scale to full-image pixels, full (width, height)) as the job's model needs it;
+               full_resolution: bool) -> tuple[np.ndarray, ToFullImage, tuple[int, int]]:
+    """(RGB image, its map to full-image pixels, full (width, height)) as the job's model needs it;
     every engine decodes with this, so they all see the same pixels. Big JPEGs decode at a
     reduced size; images beyond the decode bound reach the model as a streamed copy or, for a
     sliced model, as windows read from their pyramid (``image_loading``)."""
     if full_resolution:
         image = read_image_rgb(path)
-        return image, (1.0, 1.0), (image.shape[1], image.shape[0])
+        return image, IDENTITY, (image.shape[1], image.shape[0])
     return read_for_model(path, model)
 
 
@@ -142,7 +143,7 @@ class Context:
     """What finishing an image needs besides the prediction."""
 
     ann: ImageAnnotation | None
-    scale: tuple[float, float] = (1.0, 1.0)
+    scale: ToFullImage = IDENTITY  # to full-image pixels
     size: tuple[int, int] | None = None
     frame: np.ndarray | None = None  # the decoded image, for trackers
 
@@ -235,6 +236,8 @@ class BatchJob:
     def finish(self, task: Task, pred: Prediction | None, context: Context | None,
                error: BaseException | None) -> None:
         """Merge and write one image's prediction (or record its failure); count; report."""
+        if isinstance(error, PredictionCancelled):
+            return  # stopped between its tiles: neither labelled nor failed; the summary says cancelled
         s = self.summary
         s.processed += 1
         if error is None and pred is not None and context is not None:

@@ -24,6 +24,7 @@ from typing import Any, Callable, Generic, Iterable, TypeVar
 import numpy as np
 
 from .base import Model, Prediction
+from .cancel import stops_when
 
 T = TypeVar("T")
 
@@ -62,7 +63,8 @@ def run_pipeline(model: Model, items: Iterable[T], load: Loader, consume: Consum
     """Run ``model`` over ``items``; returns how many items were handed to ``consume``.
 
     ``predictor`` replaces the split stages with one call (needed when the prediction uses
-    the context, e.g. existing shapes as prompts); ``cancel`` stops after the current items.
+    the context, e.g. existing shapes as prompts); ``cancel`` stops after the current items,
+    and a sliced (SAHI) prediction between its tiles (``cancel.py``).
     """
     split = predictor is None and model.can_pipeline
     n_infer = infer_workers or default_infer_workers(model, split)
@@ -113,8 +115,9 @@ def run_pipeline(model: Model, items: Iterable[T], load: Loader, consume: Consum
         if error is None:
             try:
                 if not split:
-                    outputs = (predictor(model, loaded.image, loaded.context) if predictor
-                               else model.predict_result(loaded.image))
+                    with stops_when(cancel):  # a sliced image stops between its tiles
+                        outputs = (predictor(model, loaded.image, loaded.context) if predictor
+                                   else model.predict_result(loaded.image))
                 else:
                     outputs = model.infer(loaded.inputs)
             except Exception as exc:  # noqa: BLE001

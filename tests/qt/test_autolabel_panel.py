@@ -263,10 +263,15 @@ def test_a_prediction_that_raises_names_the_model_and_the_file(qtbot, window, sh
     assert "RuntimeError: the session was closed" in message
 
 
-def test_run_current_on_a_huge_image_gives_full_image_coordinates(qtbot, make_window, tmp_path, monkeypatch) -> None:
-    """An image beyond the decode bound, shown as tiles: "run this image" loads it as a batch
-    run does (a streamed copy) and the shapes land where the objects are in the full image."""
+@pytest.mark.parametrize("orientation", [1, 6])
+def test_run_current_on_a_huge_image_gives_full_image_coordinates(qtbot, make_window, tmp_path, monkeypatch,
+                                                                   orientation: int) -> None:
+    """An image beyond the decode bound, shown as tiles (a PNG) or reduced (a JPEG stored turned,
+    EXIF orientation 6, shown upright): "run this image" loads it as a batch run does (a
+    streamed copy, turned upright) and the shapes land where the canvas shows the objects."""
     pytest.importorskip("pyvips", reason="huge images need libvips (pip install 'anylabel[huge]')")
+    from PIL import Image
+
     from anylabel.core.geometry import bounding_box
     from anylabel.core.image_io import MAX_PIXELS_ENV
     from anylabel.qt.extensions import autolabel
@@ -274,12 +279,22 @@ def test_run_current_on_a_huge_image_gives_full_image_coordinates(qtbot, make_wi
     folder = tmp_path / "huge"
     folder.mkdir()
     img, objs = synthetic().make_sample(np.random.default_rng(8), "det", 160, 160)
-    cv2.imwrite(str(folder / "huge.png"), cv2.resize(img, (1600, 1600), interpolation=cv2.INTER_NEAREST)[:, :, ::-1])
+    shown = cv2.resize(img, (1600, 1600), interpolation=cv2.INTER_NEAREST)
+    if orientation == 1:
+        cv2.imwrite(str(folder / "huge.png"), shown[:, :, ::-1])
+    else:
+        stored = Image.fromarray(np.ascontiguousarray(np.rot90(shown, 1)))  # turned back by 90 degrees
+        exif = stored.getexif()
+        exif[0x0112] = orientation  # "rotate 90 degrees clockwise to show"
+        stored.save(folder / "turned.jpg", exif=exif.tobytes(), quality=95)
     monkeypatch.setenv(MAX_PIXELS_ENV, "1000000")  # 2.56 MP: beyond the decode bound here
     window = make_window("max_display_pixels: 1000000\n")
     autolabel.install(window)
     window.open_folder(folder)
     assert (window.canvas.image_width, window.canvas.image_height) == (1600, 1600)
+    if orientation != 1:  # shown upright (a reduced decode: EXIF-turned images are not tiled)
+        expected = cv2.resize(shown, (800, 800), interpolation=cv2.INTER_AREA)
+        assert np.abs(window.current_image().astype(int) - expected).mean() < 6
     panel = window.autolabel_panel
     load(qtbot, panel, "fixture_shapes_det")
     with qtbot.waitSignal(panel.prediction_applied, timeout=30000) as sig:

@@ -174,6 +174,26 @@ def test_huge_image_is_shown_from_a_reduced_level(make_window, tmp_path):
     assert np.allclose(c.shapes[0].points, [[1000, 1000], [5000, 3000]], atol=10)   # full-resolution coordinates
 
 
+def test_a_decompression_bomb_is_reported_not_shown(make_window, tmp_path):
+    """A 50 KB PNG that declares 20000 x 20000 pixels would be streamed into a pyramid; the
+    window refuses it from its header, says why naming the file, and the next image opens."""
+    from PIL import Image
+
+    pytest.importorskip("pyvips", reason="the tiled path needs libvips (pip install 'anylabel[huge]')")
+    from png_bomb import png_bomb  # scripts/png_bomb.py
+
+    folder = tmp_path / "mixed"
+    folder.mkdir()
+    png_bomb(folder / "a_bomb.png", 20_000, 20_000)
+    Image.new("RGB", (64, 48), (30, 90, 160)).save(folder / "b_ok.png")
+    w = make_window()
+    w.open_folder(folder)
+    assert any("a_bomb.png" in m and "pixels per byte" in m for m in w.error_messages)
+    assert getattr(w, "_tiled_watcher", None) is None  # no pyramid is being built
+    key(w.canvas, Qt.Key_D)
+    assert w.current_image_path().name == "b_ok.png" and w.current_image().shape[:2] == (48, 64)
+
+
 def test_drop_a_folder_opens_it(make_window, image_folder):
     from qtpy.QtCore import QMimeData, QPoint, QUrl
     from qtpy.QtGui import QDropEvent

@@ -97,6 +97,7 @@ class ModelWorker:
         """items: (index, image path, prompt shapes or None) -> (index, Prediction or None,
         scale, full size, error text or None), one per item, in any order."""
         from ..batch import load_image
+        from ..image_loading import IDENTITY
         from ..pipeline import run_pipeline
 
         out: list[tuple] = []
@@ -106,7 +107,7 @@ class ModelWorker:
             return image, (scale, size, item[2])
 
         def consume(item, pred, context, error) -> None:  # type: ignore[no-untyped-def]
-            scale, size = (context[0], context[1]) if context else ((1.0, 1.0), None)
+            scale, size = (context[0], context[1]) if context else (IDENTITY, None)
             out.append((item[0], pred if error is None else None, scale, size,
                         None if error is None else str(error)))
 

@@ -18,6 +18,7 @@ import numpy as np
 
 from ...core.geometry import bounding_box
 from ...core.shape import POINT, Shape
+from .. import cancel
 from .nms import suppress
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -27,13 +28,14 @@ if TYPE_CHECKING:  # pragma: no cover
 class ImageWindows(Protocol):
     """An image too large to decode whole, read a window at a time."""
 
-    shape: tuple[int, int, int]  # (height, width, 3), as an array's
+    shape: tuple[int, int, int]  # (height, width, 3), as an array's, upright
 
     def window(self, x0: int, y0: int, x1: int, y1: int) -> np.ndarray:
-        """(y1 - y0, x1 - x0, 3) uint8 RGB of the full-resolution image."""
+        """(y1 - y0, x1 - x0, 3) uint8 RGB of the full-resolution upright image."""
 
-    def overview(self, target_hw: tuple[int, int]) -> tuple[np.ndarray, int]:
-        """(the whole image shrunk by a power of two, at least ``target_hw`` where it can, the factor)."""
+    def overview(self, target_hw: tuple[int, int]) -> tuple[np.ndarray, int, tuple[float, float]]:
+        """(the whole image shrunk by a power of two, at least ``target_hw`` where it can, the
+        factor, (dx, dy)): full-image point = overview point * factor + (dx, dy)."""
 
 
 SlicedImage = Union[np.ndarray, ImageWindows]
@@ -84,7 +86,8 @@ def merge_shapes(shapes: list[Shape], method: str, iou_threshold: float, agnosti
 
 
 def sliced_predict(model: "Model", image: SlicedImage) -> "Prediction":
-    """Run ``model`` tile by tile and merge; group ids are made unique across tiles."""
+    """Run ``model`` tile by tile and merge; group ids are made unique across tiles. Between
+    tiles a cancelled batch run (``cancel.stops_when``) raises ``cancel.PredictionCancelled``."""
     from ..base import Prediction
 
     cfg = model.config
@@ -114,13 +117,15 @@ def sliced_predict(model: "Model", image: SlicedImage) -> "Prediction":
 
     whole = isinstance(image, np.ndarray)
     for x0, y0, x1, y1 in windows:
+        cancel.check()
         tile = image[y0:y1, x0:x1] if whole else image.window(x0, y0, x1, y1)
         run(np.ascontiguousarray(tile), x0, y0, 1)
     if len(windows) > 1:  # the whole image once more, so large objects are not cut apart
+        cancel.check()
         if whole:
             run(image, 0, 0, 1)
         else:
-            overview, factor = image.overview((sh, sw))
-            run(overview, 0, 0, factor)
+            overview, factor, (dx, dy) = image.overview((sh, sw))
+            run(overview, dx, dy, factor)
     merged = merge_shapes(shapes, cfg.nms, cfg.iou_threshold, cfg.agnostic, cfg.max_det)
     return Prediction(shapes=merged, flags=flags)

@@ -11,6 +11,7 @@ from PIL import Image
 
 pyvips = pytest.importorskip("pyvips", reason="the tiled path needs libvips (pip install 'anylabel[huge]')")
 
+from anylabel.core.bomb_guard import PIXELS_PER_BYTE_ENV, DecompressionBombError  # noqa: E402
 from anylabel.core.contrast import Stretch, to_display  # noqa: E402
 from anylabel.core.image_io import image_size  # noqa: E402
 from anylabel.core.tile_cache import TileCache, TileCacheError, entry_key  # noqa: E402
@@ -99,6 +100,36 @@ def test_the_tiled_path_has_its_own_bound(tmp_path: Path, rgb: np.ndarray, monke
     monkeypatch.setenv(MAX_TILED_PIXELS_ENV, "5000000")
     with pytest.raises(TiledImageError, match=r"big.png: the image is 3100 x 2300 pixels.*ANYLABEL_MAX_TILED_PIXELS"):
         TiledImage(path, TileCache(tmp_path / "cache"))
+
+
+def test_a_decompression_bomb_is_not_shown_as_tiles(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The viewer applies the pixels-per-byte bound of every streamed decode (as a model's
+    copy does): a 50 KB PNG declaring 20000 x 20000 is refused from its header, naming the file."""
+    from png_bomb import png_bomb  # scripts/png_bomb.py
+
+    bomb = png_bomb(tmp_path / "bomb.png", 20_000, 20_000)
+
+    def no_decode(*_a, **_k):
+        raise AssertionError("the bomb was decoded")
+
+    monkeypatch.setattr(pyvips.Region, "new", no_decode)
+    monkeypatch.setattr(pyvips.Image, "write_to_memory", no_decode)
+    with pytest.raises(DecompressionBombError) as info:
+        TiledImage(bomb, TileCache(tmp_path / "cache"))
+    msg = str(info.value)
+    assert str(bomb) in msg and "20000 x 20000" in msg and "pixels per byte" in msg and PIXELS_PER_BYTE_ENV in msg
+    assert not (tmp_path / "cache").exists() or not any((tmp_path / "cache").iterdir())
+
+    flat = png_bomb(tmp_path / "flat.png", 1200, 1100)  # black, a few hundred bytes: real if the user says so
+    with pytest.raises(DecompressionBombError, match="flat.png"):
+        TiledImage(flat, TileCache(tmp_path / "cache"))
+    monkeypatch.undo()
+    monkeypatch.setenv(PIXELS_PER_BYTE_ENV, "1e9")
+    t = TiledImage(flat, TileCache(tmp_path / "cache", limit_bytes=2**30))
+    t.start()
+    t.wait()
+    assert t.region(t.levels[0], 0, 0, 1200, 1100).max() == 0
+    t.close()
 
 
 def test_sixteen_bit_is_shown_with_a_percentile_stretch(tmp_path: Path) -> None:

@@ -21,8 +21,8 @@ from png_bomb import png_bomb  # scripts/png_bomb.py
 
 pyvips = pytest.importorskip("pyvips", reason="huge images need libvips (pip install 'anylabel[huge]')")
 
-from anylabel.core.streamed_copy import (  # noqa: E402  # needs pyvips
-    PIXELS_PER_BYTE_ENV, DecompressionBombError, copy_factor, read_downscaled)
+from anylabel.core.bomb_guard import PIXELS_PER_BYTE_ENV, DecompressionBombError  # noqa: E402
+from anylabel.core.streamed_copy import copy_factor, read_downscaled  # noqa: E402  # needs pyvips
 from anylabel.core.tiled_image import TiledImageError  # noqa: E402
 
 FIXTURE_YAML = Path(__file__).resolve().parents[3] / "models" / "configs" / "fixture_shapes_det.yaml"
@@ -54,9 +54,10 @@ def test_the_copy_is_shrunk_by_exactly_the_factor(tmp_path: Path, kind: str) -> 
     img[400:800, 800:1200] = 255
     path = tmp_path / f"square.{kind}"
     cv2.imwrite(str(path), img, [cv2.IMWRITE_JPEG_QUALITY, 98])
-    copy, size = read_downscaled(path, 16)  # JPEG: 8 while decoding, then 2
+    copy, size, offset = read_downscaled(path, 16)  # JPEG: 8 while decoding, then 2
     # ceil(1201 / 16), ceil(1603 / 16); libvips' shrink-on-load leaves out a JPEG's last partial block
-    assert size == (1603, 1201) and copy.shape == ((76, 101, 3) if kind == "png" else (75, 100, 3))
+    assert size == (1603, 1201) and offset == (0.0, 0.0)
+    assert copy.shape == ((76, 101, 3) if kind == "png" else (75, 100, 3))
     tol = 0 if kind == "png" else 12
     assert np.all(copy[25:50, 50:75] >= 255 - tol)
     outside = copy.copy()
@@ -76,7 +77,7 @@ def test_a_detector_finds_the_objects_of_a_huge_image_in_full_image_pixels(tmp_p
     with pytest.raises(image_io.ImageTooLargeError):
         image_io.read_image_rgb(path)  # a whole decode is still refused
     copy, scale, size = read_for_model(path, model)
-    assert copy.shape == (200, 200, 3) and scale == (8.0, 8.0) and size == (1600, 1600)
+    assert copy.shape == (200, 200, 3) and scale == (8.0, 8.0, 0.0, 0.0) and size == (1600, 1600)
     # The same run as `anylabel predict` (the panel's run-all runs this job too).
     assert main(["predict", "--model", "fixture_shapes_det", "--input", str(path), "--quiet"]) == 0
     data = json.loads(path.with_suffix(".json").read_text())
@@ -128,7 +129,7 @@ def test_the_pixels_per_byte_bound_comes_from_the_environment(tmp_path: Path, mo
         read_for_model(flat, model)
     monkeypatch.setenv(PIXELS_PER_BYTE_ENV, "1e9")  # the user says it is real: it is streamed
     copy, scale, size = read_for_model(flat, model)
-    assert size == (3000, 3000) and scale == (16.0, 16.0) and copy.shape == (188, 188, 3) and copy.max() == 0
+    assert size == (3000, 3000) and scale == (16.0, 16.0, 0.0, 0.0) and copy.shape == (188, 188, 3) and copy.max() == 0
 
 
 def test_absurd_and_damaged_headers_are_refused_naming_the_file(tmp_path: Path, monkeypatch) -> None:
@@ -177,8 +178,8 @@ def test_sliced_inference_reads_full_resolution_tiles_from_the_pyramid(tmp_path:
     windows = HugeImageWindows(path)
     assert windows.shape == big.shape
     assert np.array_equal(windows.window(130, 250, 290, 410), big[250:410, 130:290])
-    overview, factor = windows.overview((160, 160))
-    assert factor == 2 and overview.shape == (320, 320, 3)  # 160 px would do; the pyramid ends at 320
+    overview, factor, offset = windows.overview((160, 160))
+    assert factor == 2 and offset == (0.0, 0.0) and overview.shape == (320, 320, 3)  # 160 px would do; the pyramid ends at 320
     windows.close()
 
     yaml = tmp_path / "sliced.yaml"
@@ -213,5 +214,5 @@ def test_a_float_geotiff_that_pillow_cannot_read_gets_a_stretched_copy(tmp_path:
         Image.open(path)
     monkeypatch.setenv(image_io.MAX_PIXELS_ENV, "1000000")
     copy, scale, size = read_for_model(path, create_model("fixture_shapes_det", device="cpu"))
-    assert size == (1200, 1000) and scale == (4.0, 4.0) and copy.shape == (250, 300, 3) and copy.dtype == np.uint8
+    assert size == (1200, 1000) and scale == (4.0, 4.0, 0.0, 0.0) and copy.shape == (250, 300, 3) and copy.dtype == np.uint8
     assert copy[:100, :, 0].mean() > 200 and copy[150:, :, 0].mean() < 60

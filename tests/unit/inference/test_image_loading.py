@@ -10,7 +10,7 @@ import numpy as np
 from anylabel.core.geometry import bounding_box
 from anylabel.core.image_io import read_image_rgb
 from anylabel.inference import create_model
-from anylabel.inference.image_loading import read_for_model, reduction_for, rescale
+from anylabel.inference.image_loading import IDENTITY, ToFullImage, read_for_model, reduction_for, rescale
 
 from _accuracy import box_overlap, synthetic
 
@@ -29,7 +29,7 @@ def test_reduced_decode_finds_the_same_objects(tmp_path: Path) -> None:
     cv2.imwrite(str(path), big[:, :, ::-1], [cv2.IMWRITE_JPEG_QUALITY, 95])
     model = create_model("fixture_shapes_det", device="cpu")
     small, scale, size = read_for_model(path, model)
-    assert small.shape[:2] == (160, 160) and scale == (8.0, 8.0) and size == (1280, 1280)
+    assert small.shape[:2] == (160, 160) and scale == ToFullImage(8.0, 8.0) and size == (1280, 1280)
     reduced = rescale(model.predict_result(small), scale).shapes
     full = model.predict(read_image_rgb(path))
     assert full and len(reduced) == len(full)
@@ -37,7 +37,7 @@ def test_reduced_decode_finds_the_same_objects(tmp_path: Path) -> None:
         assert max(box_overlap(bounding_box(a), bounding_box(b)) for b in reduced if b.label == a.label) > 0.85
     png = tmp_path / "big.png"
     cv2.imwrite(str(png), big[:, :, ::-1])
-    assert read_for_model(png, model)[1:] == ((1.0, 1.0), (1280, 1280))  # only JPEG has a cheap reduced decode
+    assert read_for_model(png, model)[1:] == (IDENTITY, (1280, 1280))  # only JPEG has a cheap reduced decode
 
 
 def test_exif_rotated_jpeg_size_is_upright(tmp_path: Path) -> None:
@@ -52,4 +52,4 @@ def test_exif_rotated_jpeg_size_is_upright(tmp_path: Path) -> None:
     model = create_model("fixture_shapes_det", device="cpu")
     img, scale, size = read_for_model(path, model)
     assert size == image_size(path) == (160, 320)
-    assert img.shape[:2] == (160, 80) and scale == (2.0, 2.0)
+    assert img.shape[:2] == (160, 80) and scale == ToFullImage(2.0, 2.0)

@@ -30,6 +30,7 @@ import numpy as np
 
 from .contrast import Stretch, needs_stretch, to_display
 from .errors import AnyLabelError
+from .i18n import tr
 from .image_io import check_decoded_size
 from .tiled_image import VIPS_DTYPES, TiledImageError, check_tiled_size, open_vips, vips_problem
 
@@ -57,10 +58,10 @@ def check_not_a_bomb(path: str | os.PathLike[str], width: int, height: int) -> N
     density = width * height / size
     if density > limit:
         raise DecompressionBombError(
-            f"{os.fspath(path)}: the file is {size / 1e6:.2f} MB but declares {width} x {height} pixels "
-            f"({width * height / 1e6:.0f} megapixels, {density:.0f} pixels per byte, more than the "
-            f"{limit:.0f} AnyLabel decodes as a stream): it looks like a decompression bomb; set "
-            f"{PIXELS_PER_BYTE_ENV} to a larger number if this image really compresses that well")
+            tr("{0}: the file is {1:.2f} MB but declares {2} x {3} pixels ({4:.0f} megapixels, {5:.0f} pixels per "
+               "byte, more than the {6:.0f} AnyLabel decodes as a stream): it looks like a decompression bomb; set "
+               "{7} to a larger number if this image really compresses that well").format(
+                os.fspath(path), size / 1e6, width, height, width * height / 1e6, density, limit, PIXELS_PER_BYTE_ENV))
 
 
 def copy_size(width: int, height: int, factor: int) -> tuple[int, int]:
@@ -89,7 +90,7 @@ def read_downscaled(path: str | os.PathLike[str], factor: int) -> tuple[np.ndarr
     import pyvips
 
     if factor < 1 or factor & (factor - 1):
-        raise ValueError(f"the shrink factor must be a power of two, got {factor}")
+        raise ValueError(tr("the shrink factor must be a power of two, got {0}").format(factor))
     head = open_vips(path, sequential=True)
     w, h = head.width, head.height
     check_tiled_size(path, w, h)
@@ -98,10 +99,10 @@ def read_downscaled(path: str | os.PathLike[str], factor: int) -> tuple[np.ndarr
     check_decoded_size(path, cw, ch)
     if head.get_typeof("orientation") and head.get("orientation") not in (0, 1):
         # The copy would have to be turned and the turned blocks no longer start at 0.
-        raise TiledImageError(f"{os.fspath(path)}: a huge image with an EXIF rotation cannot be given to a model; "
-                              "save it upright (without the orientation tag)")
+        raise TiledImageError(tr("{0}: a huge image with an EXIF rotation cannot be given to a model; save it "
+                                 "upright (without the orientation tag)").format(os.fspath(path)))
     if head.format not in VIPS_DTYPES:
-        raise TiledImageError(f"{os.fspath(path)}: samples of type {head.format} cannot be read")
+        raise TiledImageError(tr("{0}: samples of type {1} cannot be read").format(os.fspath(path), head.format))
     try:
         src, rest = head, factor
         if head.get("vips-loader") == "jpegload" and factor > 1:
@@ -115,7 +116,7 @@ def read_downscaled(path: str | os.PathLike[str], factor: int) -> tuple[np.ndarr
         dtype = np.dtype(VIPS_DTYPES[small.format])
         arr = np.frombuffer(small.write_to_memory(), dtype).reshape(small.height, small.width, small.bands)
     except pyvips.Error as exc:
-        raise TiledImageError(f"{os.fspath(path)}: cannot be decoded ({vips_problem(exc)}); "
-                              "the file is truncated or damaged") from None
+        raise TiledImageError(tr("{0}: cannot be decoded ({1}); the file is truncated or damaged").format(
+            os.fspath(path), vips_problem(exc))) from None
     stretch = Stretch.from_sample(arr) if needs_stretch(dtype) else None
     return to_display(arr, stretch), (w, h)

@@ -22,7 +22,8 @@ PO = Path(i18n.__file__).with_name("anylabel_zh_CN.po")
 #: model files and downloads. A message given there as a bare string fails the scan below.
 COVERED = [
     *(f"core/{m}.py" for m in ("label_file", "label_values", "shape_kinds", "class_list", "safe_yaml",
-                               "size_limits", "image_io", "mask_shape", "video_frames")),
+                               "size_limits", "image_io", "mask_shape", "video_frames", "tiled_image",
+                               "tile_cache", "streamed_copy", "review")),
     *(p.relative_to(PACKAGE).as_posix() for p in sorted((PACKAGE / "formats").glob("*.py"))),
     *(f"inference/{m}.py" for m in ("config", "config_paths", "download", "download_checks", "runtime",
                                     "registry", "trackers/config")),
@@ -234,6 +235,18 @@ def test_a_summary_in_chinese_translates_the_skip_reasons(chinese) -> None:
                          "    位于 a.json", "  1 个文件失败：", "    b.json: not readable"]
     i18n.set_language("en")
     assert s.lines()[1] == "  skipped 1 line shape(s): lines, line strips and points cover no area"
+
+
+def test_a_huge_image_refusal_in_chinese_keeps_its_figures(chinese) -> None:
+    from anylabel.core.tiled_image import MAX_TILED_PIXELS_ENV, TiledImageError, check_tiled_size
+
+    with pytest.raises(TiledImageError) as err:
+        check_tiled_size("巨幅.tif", 200_000, 100_000)
+    assert str(err.value) == (f"巨幅.tif：图像为 200000 x 100000 像素，超过 AnyLabel 按图块显示的上限 10 十亿像素"
+                              f"（或单边 500000 像素）；如果图像本就这么大，请把 {MAX_TILED_PIXELS_ENV} 设为更大的像素数")
+    i18n.set_language("en")
+    with pytest.raises(TiledImageError, match=r"^巨幅\.tif: the image is 200000 x 100000 pixels, more than the 10 gigapixels"):
+        check_tiled_size("巨幅.tif", 200_000, 100_000)
 
 
 def test_an_unknown_language_or_an_unreadable_catalogue_gives_english(monkeypatch, tmp_path) -> None:

@@ -26,7 +26,8 @@ COVERED = [
                                "tile_cache", "streamed_copy", "review")),
     *(p.relative_to(PACKAGE).as_posix() for p in sorted((PACKAGE / "formats").glob("*.py"))),
     *(f"inference/{m}.py" for m in ("config", "config_paths", "download", "download_checks", "runtime",
-                                    "registry", "trackers/config")),
+                                    "registry", "trackers/config", "quantize", "quantize_calibration")),
+    *(f"training/{m}.py" for m in ("dataset", "errors", "job", "model_config")),
 ]
 #: Calls whose text arguments end up in front of users (errors, summary entries and notes).
 REPORTING_CALLS = {"fail", "leave_out", "Skip", "ImportFailure"}
@@ -247,6 +248,34 @@ def test_a_huge_image_refusal_in_chinese_keeps_its_figures(chinese) -> None:
     i18n.set_language("en")
     with pytest.raises(TiledImageError, match=r"^巨幅\.tif: the image is 200000 x 100000 pixels, more than the 10 gigapixels"):
         check_tiled_size("巨幅.tif", 200_000, 100_000)
+
+
+def test_a_training_refusal_in_chinese_says_what_the_task_learns_from(tmp_path, chinese) -> None:
+    import numpy as np
+    from PIL import Image
+
+    from anylabel.core.label_file import label_path_for, new_annotation_for, write_label_file
+    from anylabel.core.shape import Shape
+    from anylabel.training.dataset import prepare_dataset
+    from anylabel.training.errors import TrainingError
+
+    folder = tmp_path / "lines"
+    folder.mkdir()
+    Image.new("RGB", (32, 32)).save(folder / "a.png")
+    write_label_file(label_path_for(folder / "a.png"), new_annotation_for(
+        folder / "a.png", [Shape("line", np.array([[0, 0], [9, 9]]), label="edge")], (32, 32)))
+    with pytest.raises(TrainingError) as err:
+        prepare_dataset("detect", folder, tmp_path / "out")
+    assert str(err.value) == f"{folder}：没有 detect 模型可以学习的标注（需要矩形、多边形、旋转框或圆）"
+
+
+def test_a_calibration_image_skipped_in_chinese_is_named_once(tmp_path, chinese) -> None:
+    from anylabel.inference.quantize_calibration import record_plain_feeds
+
+    broken = tmp_path / "broken.jpg"
+    broken.write_bytes(b"not a jpeg")
+    cal = record_plain_feeds("images", (1, 3, 8, 8), [broken])
+    assert cal.skipped == [(broken, "不是可读取的图像")]  # the reader's message without the file's name
 
 
 def test_an_unknown_language_or_an_unreadable_catalogue_gives_english(monkeypatch, tmp_path) -> None:

@@ -28,6 +28,9 @@ COVERED = [
     *(f"inference/{m}.py" for m in ("config", "config_paths", "download", "download_checks", "runtime",
                                     "registry", "trackers/config", "quantize", "quantize_calibration")),
     *(f"training/{m}.py" for m in ("dataset", "errors", "job", "model_config")),
+    *(f"review/{m}.py" for m in ("folders", "jobs", "manifest", "thumbnails")),
+    "serve/ray_runner.py",
+    *(p.relative_to(PACKAGE).as_posix() for p in sorted((PACKAGE / "cli").glob("*.py"))),
 ]
 #: Calls whose text arguments end up in front of users (errors, summary entries and notes).
 REPORTING_CALLS = {"fail", "leave_out", "Skip", "ImportFailure"}
@@ -297,6 +300,22 @@ def test_spawned_export_workers_make_their_messages_in_the_parents_language(monk
 
 
 # ---------------------------------------------------------------- the command line
+
+def test_the_cli_frames_the_core_messages_in_the_same_language(tmp_path, capsys) -> None:
+    from anylabel.cli.main import main
+
+    missing = tmp_path / "无"
+    try:
+        assert main(["--lang", "zh_CN", "predict", "--model", "m", "--input", str(missing)]) == 2
+        assert main(["--lang", "zh_CN", "jobs", "split", "--input", str(missing), "--output", str(tmp_path / "o"),
+                     "--annotators", "2"]) == 2
+    finally:
+        i18n.set_language("en")
+    err = capsys.readouterr().err.splitlines()
+    assert err == [f"anylabel predict: {missing}：文件或文件夹不存在", f"anylabel jobs: {missing}：输入文件夹不存在"]
+    assert main(["predict", "--model", "m", "--input", str(missing)]) == 2
+    assert capsys.readouterr().err == f"anylabel predict: {missing}: no such file or folder\n"
+
 
 def _folder_with_a_broken_label_file(tmp_path: Path) -> Path:
     from PIL import Image

@@ -11,7 +11,7 @@ import ipaddress
 import os
 import sys
 
-from ..core.i18n import tr
+from ..core.i18n import DEFAULT_LANGUAGE, set_language, tr
 from ..inference.providers import DEVICES
 
 NAME = "serve"
@@ -82,6 +82,11 @@ def _run_http(args: argparse.Namespace, token: str | None, max_bytes: int) -> in
     serving = (tr("Serving {0} on {1} (GET /v1/models, POST /v1/predict) with a token; Ctrl+C stops") if token
                else tr("Serving {0} on {1} (GET /v1/models, POST /v1/predict); Ctrl+C stops"))
     print(serving.format(names, server.url), file=sys.stderr)
+    # The lines above are for the operator, in their language (--lang). The answers go to
+    # clients whose language the server does not know: their messages, including the core's
+    # messages they carry (an image too large, a shape that cannot be read), are English
+    # (ADR 0033). The language is one per process, so it is switched once, before serving.
+    set_language(DEFAULT_LANGUAGE)
     try:
         server.serve_forever()
     except KeyboardInterrupt:

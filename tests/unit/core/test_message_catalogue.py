@@ -26,7 +26,8 @@ COVERED = [
                                "tile_cache", "streamed_copy", "review")),
     *(p.relative_to(PACKAGE).as_posix() for p in sorted((PACKAGE / "formats").glob("*.py"))),
     *(f"inference/{m}.py" for m in ("config", "config_paths", "download", "download_checks", "runtime",
-                                    "registry", "trackers/config", "quantize", "quantize_calibration")),
+                                    "registry", "trackers/config", "quantize", "quantize_calibration",
+                                    "models/remote_server")),
     *(f"training/{m}.py" for m in ("dataset", "errors", "job", "model_config")),
     *(f"review/{m}.py" for m in ("folders", "jobs", "manifest", "thumbnails")),
     "serve/ray_runner.py",
@@ -55,6 +56,9 @@ def _reporting(call: ast.Call) -> bool:
     name = _name(call.func)
     if name in REPORTING_CALLS or name.endswith(("Error", "Problem")):
         return True
+    # super().__init__(...) of an error class that makes its own message
+    if name == "__init__" and isinstance(call.func, ast.Attribute) and isinstance(call.func.value, ast.Call):
+        return _name(call.func.value.func) == "super"
     # summary.notes.append(...), self.notes.append(...)
     return name == "append" and isinstance(call.func, ast.Attribute) and _name(call.func.value) == "notes"
 
@@ -133,8 +137,9 @@ def chinese():
 # ---------------------------------------------------------------- the catalogue is complete
 
 def test_the_scan_finds_a_bare_message() -> None:
-    src = 'def f(p, s):\n    raise FormatError(f"{p}: broken")\n    s.fail(p, "cannot be read")\n    s.notes.append("a note")\n'
-    assert len(bare_messages(src)) == 3
+    src = ('def f(p, s):\n    raise FormatError(f"{p}: broken")\n    s.fail(p, "cannot be read")\n    s.notes.append("a note")\n'
+           'class TooLarge(ValueError):\n    def __init__(self, p):\n        super().__init__(f"{p}: too large")\n')
+    assert len(bare_messages(src)) == 4
     assert bare_messages('raise FormatError(tr("{0}: broken").format(p))') == []
 
 
@@ -300,6 +305,63 @@ def test_spawned_export_workers_make_their_messages_in_the_parents_language(monk
 
 
 # ---------------------------------------------------------------- the command line
+
+def test_the_desktops_remote_server_client_wraps_its_errors_in_the_interface_language(chinese) -> None:
+    import socket
+
+    from anylabel.core.errors import AnyLabelError
+    from anylabel.inference.config import config_from_dict
+    from anylabel.inference.registry import create_model
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]  # nothing listens here once closed
+    cfg = config_from_dict({"type": "remote_server", "name": "r",
+                            "remote_server_settings": {"server_url": f"http://127.0.0.1:{port}"}})
+    with pytest.raises(AnyLabelError) as err:
+        create_model(cfg)
+    assert str(err.value) == (f"http://127.0.0.1:{port}/v1/models：连接被拒绝；服务器是否在运行"
+                              "（'anylabel serve --model ...'），地址是否正确？")
+
+
+def _png_header(width: int, height: int) -> bytes:
+    """A PNG that declares ``width`` x ``height`` pixels and holds none (enough for a size check)."""
+    import struct
+    import zlib
+
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IEND", b"")
+
+
+def test_the_server_speaks_to_its_operator_in_their_language_and_to_clients_in_english(monkeypatch, capsys) -> None:
+    import base64
+
+    from anylabel.cli.main import main
+    from anylabel.serve.http_runner import ApiServer
+
+    answers = []
+
+    def serve_once(self) -> None:  # instead of serving forever: one request, then Ctrl+C
+        body = json.dumps({"model": "fixture_shapes_det",
+                           "image": base64.b64encode(_png_header(2000, 1000)).decode("ascii")})
+        answers.append((i18n.current_language(), self.api.handle("POST", "/v1/predict", body.encode())))
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(ApiServer, "serve_forever", serve_once)
+    monkeypatch.setenv("ANYLABEL_MAX_IMAGE_PIXELS", "1000000")
+    try:
+        assert main(["--lang", "zh_CN", "serve", "--model", "fixture_shapes_det", "--port", "0"]) == 0
+    finally:
+        i18n.set_language("en")
+    assert "正在 http://127.0.0.1:" in capsys.readouterr().err  # the operator's banner, in Chinese
+    [(language, answer)] = answers
+    error = answer.body["error"]
+    assert language == "en" and answer.status == 400 and error["code"] == "INVALID_IMAGE"
+    assert error["message"].startswith("<request image>: the image is 2000 x 1000 pixels")  # the core's, in English
+
 
 def test_the_cli_frames_the_core_messages_in_the_same_language(tmp_path, capsys) -> None:
     from anylabel.cli.main import main

@@ -17,6 +17,7 @@ from typing import Any, Callable, Iterator, TypeVar
 from .bulk import OrderedWrites
 from .errors import LabelFileError
 from .folder_index import FolderIndex, scan_folder
+from .i18n import tr
 from .label_file import ImageAnnotation, dumps, new_annotation_for, read_label_file, write_label_file
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -49,7 +50,7 @@ class FrameFolder:
     def __init__(self, folder: str | os.PathLike[str], index: FolderIndex | None = None) -> None:
         self.folder = Path(folder)
         if not self.folder.is_dir():
-            raise LabelFileError(self.folder, "not a folder")
+            raise LabelFileError(self.folder, tr("not a folder"))
         self.index = index if index is not None else scan_folder(self.folder)
         self._writes: OrderedWrites | None = None
 

@@ -23,7 +23,7 @@ PO = Path(i18n.__file__).with_name("anylabel_zh_CN.po")
 COVERED = [
     *(f"core/{m}.py" for m in ("label_file", "label_values", "shape_kinds", "class_list", "safe_yaml",
                                "size_limits", "image_io", "mask_shape", "video_frames", "tiled_image",
-                               "tile_cache", "streamed_copy", "review")),
+                               "tile_cache", "streamed_copy", "review", "agreement", "frame_folder")),
     *(p.relative_to(PACKAGE).as_posix() for p in sorted((PACKAGE / "formats").glob("*.py"))),
     *(f"inference/{m}.py" for m in ("config", "config_paths", "download", "download_checks", "runtime",
                                     "registry", "trackers/config", "quantize", "quantize_calibration",

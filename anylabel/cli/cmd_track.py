@@ -103,10 +103,12 @@ def run(args: argparse.Namespace) -> int:
         for path in report.changed:
             print(f"  {path}")
         for err in report.errors:
-            print(f"error: {err}", file=sys.stderr)
+            print(tr("error: {0}").format(err), file=sys.stderr)
         return 0 if report.ok else 1
-    for line in report.lines():
-        print(line, file=sys.stdout if not line.startswith("error") else sys.stderr)
+    for line in report.summary_lines():
+        print(line)
+    for line in report.error_lines():
+        print(line, file=sys.stderr)
     return 0 if report.ok else 1
 
 

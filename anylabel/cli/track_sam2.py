@@ -68,6 +68,8 @@ def run_sam2(args: argparse.Namespace) -> int:
             tid, label, len(report.found.get(tid, [])), report.frames_visited))
     if report.corrections:
         print(tr("{0} frame(s) you edited used as corrections").format(report.corrections))
-    for line in report.lines():
-        print(line, file=sys.stdout if not line.startswith("error") else sys.stderr)
+    for line in report.summary_lines():
+        print(line)
+    for line in report.error_lines():
+        print(line, file=sys.stderr)
     return 0 if report.ok else 1

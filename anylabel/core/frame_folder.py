@@ -36,12 +36,17 @@ class EditReport:
     def ok(self) -> bool:
         return not self.errors
 
-    def lines(self) -> list[str]:
-        out = [f"{len(self.changed)} label file(s) written, {self.unchanged} unchanged"]
+    def summary_lines(self) -> list[str]:
+        out = [tr("{0} label file(s) written, {1} unchanged").format(len(self.changed), self.unchanged)]
         if self.protected:
-            out.append(f"{len(self.protected)} frame(s) edited by the user left untouched")
-        out += [f"error: {e}" for e in self.errors]
+            out.append(tr("{0} frame(s) edited by the user left untouched").format(len(self.protected)))
         return out
+
+    def error_lines(self) -> list[str]:
+        return [tr("error: {0}").format(e) for e in self.errors]
+
+    def lines(self) -> list[str]:
+        return self.summary_lines() + self.error_lines()
 
 
 class FrameFolder:

@@ -324,6 +324,28 @@ def test_the_desktops_remote_server_client_wraps_its_errors_in_the_interface_lan
                               "（'anylabel serve --model ...'），地址是否正确？")
 
 
+def test_a_track_run_in_chinese_still_sends_its_errors_to_stderr(tmp_path, capsys) -> None:
+    import numpy as np
+    from PIL import Image
+
+    from anylabel.cli.main import main
+    from anylabel.core.label_file import label_path_for, new_annotation_for, write_label_file
+    from anylabel.core.shape import Shape
+
+    for name in ("a.png", "b.png"):
+        Image.new("RGB", (64, 48)).save(tmp_path / name)
+    write_label_file(label_path_for(tmp_path / "a.png"), new_annotation_for(
+        tmp_path / "a.png", [Shape("rectangle", np.array([[4.0, 4.0], [30.0, 30.0]]), label="car")], (64, 48)))
+    (tmp_path / "b.json").write_text('{"shapes": [')
+    try:
+        assert main(["--lang", "zh_CN", "track", "--input", str(tmp_path), "--quiet"]) == 1
+    finally:
+        i18n.set_language("en")
+    out, err = capsys.readouterr()
+    assert out.splitlines() == ["写入 1 个标注文件，0 个不变"]
+    assert err.startswith(f"错误：{tmp_path / 'b.json'}: 不是有效的 JSON")
+
+
 def _png_header(width: int, height: int) -> bytes:
     """A PNG that declares ``width`` x ``height`` pixels and holds none (enough for a size check)."""
     import struct

@@ -75,9 +75,11 @@ def run(args: argparse.Namespace) -> int:
     def f(v: float | None) -> str:
         return "-" if v is None else f"{v:.3f}"
 
-    print(tr("{0} images, {1} classes: precision {2}, recall {3}, F1 {4}, mean IoU {5} (tp {6}, fp {7}, fn {8})").format(
-        data["image_count"], len(data["classes"]), f(o["precision"]), f(o["recall"]), f(o["f1"]), f(o["mean_iou"]),
-        o["tp"], o["fp"], o["fn"]))
-    reports = [Path(args.output) / "report.json"] + ([] if args.no_html else [Path(args.output) / "report.html"])
+    print(tr("{0} images, {1} classes: precision {2}, recall "
+             "{3}, F1 {4}, mean IoU {5} (tp {6}, fp {7}, fn {8})").format(
+        data["image_count"], len(data["classes"]), f(o["precision"]), f(o["recall"]), f(o["f1"]),
+        f(o["mean_iou"]), o["tp"], o["fp"], o["fn"]))
+    out = Path(args.output)
+    reports = [out / "report.json"] + ([] if args.no_html else [out / "report.html"])
     print(tr("report: {0}").format(", ".join(map(str, reports))))
     return 1 if result.errors else 0

@@ -90,19 +90,22 @@ def _merge(args: argparse.Namespace) -> int:
     if result.overlap_images:
         o = result.agreement.overall().to_dict()
         print(tr("agreement on {0} shared images: F1 {1}, precision {2}, recall {3}, mean IoU {4}").format(
-            result.overlap_images, _fmt(o["f1"]), _fmt(o["precision"]), _fmt(o["recall"]), _fmt(o["mean_iou"])))
+            result.overlap_images, _fmt(o["f1"]), _fmt(o["precision"]), _fmt(o["recall"]),
+            _fmt(o["mean_iou"])))
         for (a, b), agg in sorted(result.pair_agreement.items()):
             p = agg.overall().to_dict()
             print(f"  {a} / {b}: F1 {_fmt(p['f1'])} (tp {p['tp']}, fp {p['fp']}, fn {p['fn']})")
     if result.refused:
         for c in result.conflicts:
             print("anylabel jobs: " + tr("conflict: {0}: {1}").format(c.image, c.reason), file=sys.stderr)
-        print("anylabel jobs: " + tr("{0} conflicts; nothing was written. Resolve them by hand or rerun with "
-                                     "--prefer job|output|newest").format(len(result.conflicts)), file=sys.stderr)
+        print("anylabel jobs: " + tr("{0} conflicts; nothing was written. Resolve them "
+                                     "by hand or rerun with --prefer job|output|newest").format(
+                                         len(result.conflicts)), file=sys.stderr)
         return 1
     for c in result.resolved:
         print(tr("resolved ({0}): {1}: {2}").format(args.prefer, c.image, c.reason))
-    print(tr("merged into {0}: {1} label files written, {2} removed, {3} images copied, {4} unchanged").format(
+    print(tr("merged into {0}: {1} label files written, "
+             "{2} removed, {3} images copied, {4} unchanged").format(
         args.output, len(result.written), len(result.removed), result.images_copied, result.unchanged))
     return 1 if result.errors else 0
 

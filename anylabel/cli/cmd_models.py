@@ -155,7 +155,8 @@ def run_quantize(args: argparse.Namespace) -> int:
     if result.calibration_images:
         print(tr("calibrated on {0} images").format(result.calibration_images), file=sys.stderr)
     for f in result.files:
-        sim = tr(", output cosine similarity {0:.4f}").format(f.similarity) if f.similarity is not None else ""
+        sim = tr(", output cosine similarity {0:.4f}").format(
+            f.similarity) if f.similarity is not None else ""
         print(f"{f.how}: {f.output}  ({f.bytes_before / 1e6:.1f} MB -> {f.bytes_after / 1e6:.1f} MB{sim})")
     if result.config:
         print(f"config: {result.config}  (anylabel predict --model {result.config} ...)")
@@ -171,5 +172,6 @@ def run(args: argparse.Namespace) -> int:
         return run_check(args.paths, args.quiet)
     if args.models_command == "list":
         return run_list(args.folders)
-    print("anylabel models: " + tr("choose an action: check PATH... | list | quantize SOURCE"), file=sys.stderr)
+    print("anylabel models: " + tr("choose an action: check PATH... | list | quantize SOURCE"),
+          file=sys.stderr)
     return 2

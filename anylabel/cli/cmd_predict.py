@@ -138,7 +138,8 @@ def run(args: argparse.Namespace) -> int:
     if args.list_models:
         return list_models()
     if not args.model or not args.input:
-        print("anylabel predict: " + tr("--model and --input are required (or --list-models)"), file=sys.stderr)
+        print("anylabel predict: " + tr("--model and --input are required (or --list-models)"),
+              file=sys.stderr)
         return 2
     from ..core.errors import AnyLabelError
     from ..inference.batch import BatchJob, BatchOptions
@@ -150,7 +151,8 @@ def run(args: argparse.Namespace) -> int:
         print("anylabel predict: " + tr("{0}: no such file or folder").format(src), file=sys.stderr)
         return 2
     if args.tracker and args.engine != "local":
-        print("anylabel predict: " + tr("--tracker needs the images in order on one machine: use --engine local"),
+        print("anylabel predict: " + tr("--tracker needs the images in order "
+                                        "on one machine: use --engine local"),
               file=sys.stderr)
         return 2
     try:

@@ -50,13 +50,15 @@ def run(args: argparse.Namespace) -> int:
         return 2
     max_bytes = int(args.max_request_mb * 1024 * 1024)
     if not token and not _is_loopback(args.host):
-        print("anylabel serve: " + tr("warning: listening on {0} without a token: anyone who can reach it can run the "
-                                      "models (set --token or ${1})").format(args.host, TOKEN_ENV), file=sys.stderr)
+        warning = tr("warning: listening on {0} without a token: anyone who "
+                     "can reach it can run the models (set --token or ${1})").format(args.host, TOKEN_ENV)
+        print(f"anylabel serve: {warning}", file=sys.stderr)
     try:
         if args.engine == "ray":
             from ..serve.ray_runner import run_ray
 
-            print(tr("Serving {0} on Ray Serve at http://{1}:{2}").format(", ".join(args.model), args.host, args.port),
+            print(tr("Serving {0} on Ray Serve at http://{1}:{2}").format(
+                ", ".join(args.model), args.host, args.port),
                   file=sys.stderr)
             run_ray(args.model, args.host, args.port, token, max_bytes, args.device, args.ray_address)
             return 0
@@ -75,7 +77,8 @@ def _run_http(args: argparse.Namespace, token: str | None, max_bytes: int) -> in
         server = ApiServer(api, args.host, args.port)
     except OSError as exc:
         api.close()
-        print("anylabel serve: " + tr("cannot listen on {0}:{1} ({2})").format(args.host, args.port, exc.strerror or exc),
+        print("anylabel serve: " + tr("cannot listen on {0}:{1} ({2})").format(
+            args.host, args.port, exc.strerror or exc),
               file=sys.stderr)
         return 2
     names = ", ".join(sorted(api.served))

@@ -116,6 +116,7 @@ def no_boxes_message(frames, start: int | None, end: int | None) -> str:
     """Why a run wrote nothing when no frame in the range had a box to track."""
     positions = frames.clamp_range(start, end)
     labelled = sum(1 for i in positions if frames.index.has_label(i))
-    return tr("nothing to track: none of the {0} frame(s) in {1} ({2} with a label file) has a rectangle or "
-              "rotated box. 'track' gives ids to boxes already drawn: draw them, or run 'anylabel predict' with a "
-              "detector first.").format(len(positions), frames.folder, labelled)
+    return tr("nothing to track: none of the {0} frame(s) in {1} ({2} with a label "
+              "file) has a rectangle or rotated box. 'track' gives ids to boxes already "
+              "drawn: draw them, or run 'anylabel predict' with a detector first.").format(
+                  len(positions), frames.folder, labelled)

@@ -86,7 +86,8 @@ def run(args: argparse.Namespace) -> int:
     last = result.epochs[-1].text(args.task) if result.epochs else tr("no epoch reported")
     print(tr("trained {0}: {1}").format(result.name, last))
     print(tr("model: {0}").format(result.onnx))
-    print(tr("config: {0} (anylabel predict --model {1} --input DIR)").format(result.config_path, result.name))
+    print(tr("config: {0} (anylabel predict --model {1} --input DIR)").format(
+        result.config_path, result.name))
     return 0
 
 

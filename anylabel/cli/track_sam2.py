@@ -34,7 +34,8 @@ def run_sam2(args: argparse.Namespace) -> int:
     from .progress import Progress
 
     if not args.prompts:
-        print("anylabel track: " + tr("--model needs --prompts PROMPTS.json (the objects to follow; see docs/video.md)"),
+        print("anylabel track: " + tr("--model needs --prompts PROMPTS.json (the "
+                                      "objects to follow; see docs/video.md)"),
               file=sys.stderr)
         return 2
     try:
@@ -50,8 +51,9 @@ def run_sam2(args: argparse.Namespace) -> int:
         objects = read_prompts_file(args.prompts, frame_position(frames), len(frames))
         model = create_model(args.model, device=args.device)
         if not isinstance(model, Sam2VideoModel):
-            print("anylabel track: " + tr("{0}: a {1} model cannot follow prompts through frames; --model needs a "
-                                          "segment_anything_2_video config").format(args.model, model.type_name),
+            print("anylabel track: " + tr("{0}: a {1} model cannot follow prompts through frames; "
+                                          "--model needs a segment_anything_2_video config").format(
+                                              args.model, model.type_name),
                   file=sys.stderr)
             return 2
     except (AnyLabelError, ConfigError, ModelLoadError, OSError, ValueError) as exc:

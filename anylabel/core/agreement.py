@@ -58,7 +58,8 @@ class MatchOptions:
         if self.point_distance <= 0 or self.line_width <= 0:
             raise ValueError(tr("the point distance and the line width must be positive"))
         if self.matching not in MATCHING_METHODS:
-            raise ValueError(tr("matching must be one of {0}, got {1!r}").format(", ".join(MATCHING_METHODS), self.matching))
+            raise ValueError(tr("matching must be one of {0}, got {1!r}").format(
+                ", ".join(MATCHING_METHODS), self.matching))
 
 
 def shape_kind(shape: Shape) -> str | None:

@@ -36,9 +36,10 @@ class ImageTooLargeError(AnyLabelError, ValueError):
         self.path, self.width, self.height, self.limit = os.fspath(path), width, height, limit
         gb = width * height * 3 / 2**30
         super().__init__(
-            tr("{0}: the image is {1} x {2} pixels ({3:.0f} megapixels, {4:.1f} GB decoded), more than the {5:.0f} "
-               "megapixels AnyLabel decodes; set {6} to a larger number of pixels if this image is meant to be this "
-               "large").format(self.path, width, height, width * height / 1e6, gb, limit / 1e6, MAX_PIXELS_ENV))
+            tr("{0}: the image is {1} x {2} pixels ({3:.0f} megapixels, {4:.1f} GB "
+               "decoded), more than the {5:.0f} megapixels AnyLabel decodes; set {6} "
+               "to a larger number of pixels if this image is meant to be this large").format(
+                   self.path, width, height, width * height / 1e6, gb, limit / 1e6, MAX_PIXELS_ENV))
 
 
 def max_image_pixels() -> int:

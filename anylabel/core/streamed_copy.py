@@ -58,10 +58,11 @@ def check_not_a_bomb(path: str | os.PathLike[str], width: int, height: int) -> N
     density = width * height / size
     if density > limit:
         raise DecompressionBombError(
-            tr("{0}: the file is {1:.2f} MB but declares {2} x {3} pixels ({4:.0f} megapixels, {5:.0f} pixels per "
-               "byte, more than the {6:.0f} AnyLabel decodes as a stream): it looks like a decompression bomb; set "
-               "{7} to a larger number if this image really compresses that well").format(
-                os.fspath(path), size / 1e6, width, height, width * height / 1e6, density, limit, PIXELS_PER_BYTE_ENV))
+            tr("{0}: the file is {1:.2f} MB but declares {2} x {3} pixels ({4:.0f} megapixels, {5:.0f} "
+               "pixels per byte, more than the {6:.0f} AnyLabel decodes as a stream): it looks like a "
+               "decompression bomb; set {7} to a larger number if this image really compresses that well"
+               ).format(os.fspath(path), size / 1e6, width, height, width * height / 1e6, density, limit,
+                        PIXELS_PER_BYTE_ENV))
 
 
 def copy_size(width: int, height: int, factor: int) -> tuple[int, int]:
@@ -99,10 +100,12 @@ def read_downscaled(path: str | os.PathLike[str], factor: int) -> tuple[np.ndarr
     check_decoded_size(path, cw, ch)
     if head.get_typeof("orientation") and head.get("orientation") not in (0, 1):
         # The copy would have to be turned and the turned blocks no longer start at 0.
-        raise TiledImageError(tr("{0}: a huge image with an EXIF rotation cannot be given to a model; save it "
-                                 "upright (without the orientation tag)").format(os.fspath(path)))
+        raise TiledImageError(tr("{0}: a huge image with an EXIF rotation cannot be given "
+                                 "to a model; save it upright (without the orientation tag)").format(
+                                     os.fspath(path)))
     if head.format not in VIPS_DTYPES:
-        raise TiledImageError(tr("{0}: samples of type {1} cannot be read").format(os.fspath(path), head.format))
+        raise TiledImageError(tr("{0}: samples of type {1} cannot be read").format(
+            os.fspath(path), head.format))
     try:
         src, rest = head, factor
         if head.get("vips-loader") == "jpegload" and factor > 1:

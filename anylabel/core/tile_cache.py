@@ -96,8 +96,8 @@ class TileCache:
         removed to make room. TileCacheError when the bound cannot hold it at all."""
         if needed_bytes > self.limit:
             raise TileCacheError(
-                tr("{0}: its image pyramid needs {1:.1f} GB of cache, more than the {2:.1f} GB allowed; set {3} "
-                   "to a larger number of GB (the cache is in {4})").format(
+                tr("{0}: its image pyramid needs {1:.1f} GB of cache, more than the {2:.1f} "
+                   "GB allowed; set {3} to a larger number of GB (the cache is in {4})").format(
                     image, needed_bytes / 2**30, self.limit / 2**30, LIMIT_ENV, self.root))
         try:
             self.root.mkdir(parents=True, exist_ok=True)

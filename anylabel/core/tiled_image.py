@@ -73,8 +73,9 @@ def check_tiled_size(path: str | os.PathLike[str], width: int, height: int) -> N
     limit = max_tiled_pixels()
     if width * height > limit or max(width, height) > MAX_SIDE:
         raise TiledImageError(
-            tr("{0}: the image is {1} x {2} pixels, more than the {3:.0f} gigapixels (or {4} pixels a side) "
-               "AnyLabel shows as tiles; set {5} to a larger number of pixels if it is meant to be this large").format(
+            tr("{0}: the image is {1} x {2} pixels, more than the {3:.0f} "
+               "gigapixels (or {4} pixels a side) AnyLabel shows as tiles; set "
+               "{5} to a larger number of pixels if it is meant to be this large").format(
                 os.fspath(path), width, height, limit / 1e9, MAX_SIDE, MAX_TILED_PIXELS_ENV))
 
 
@@ -91,7 +92,8 @@ def open_vips(path: str | os.PathLike[str], sequential: bool) -> Any:
     try:
         return pyvips.Image.new_from_file(os.fspath(path), access=access, fail_on="truncated")
     except pyvips.Error as exc:
-        raise TiledImageError(tr("{0}: not a readable image ({1})").format(os.fspath(path), vips_problem(exc))) from None
+        raise TiledImageError(tr("{0}: not a readable image ({1})").format(
+            os.fspath(path), vips_problem(exc))) from None
 
 
 @dataclass
@@ -128,7 +130,8 @@ class TiledImage:
 
     def __init__(self, path: str | os.PathLike[str], cache: TileCache | None = None) -> None:
         if not pyvips_available():
-            raise TiledImageError(tr("{0}: a huge image needs libvips; {1}").format(os.fspath(path), tr(INSTALL_HINT)))
+            raise TiledImageError(tr("{0}: a huge image needs libvips; {1}").format(
+                os.fspath(path), tr(INSTALL_HINT)))
         self.path = Path(path)
         self.cache = cache if cache is not None else TileCache()
         head = open_vips(self.path, sequential=True)
@@ -408,8 +411,9 @@ class TiledImage:
                 self._source_region = pyvips.Region.new(self._source)
             data = self._source_region.fetch(x, y, w, h)
         except pyvips.Error as exc:
-            raise TiledImageError(tr("{0}: cannot be decoded at ({1}, {2}) ({3}); the file is truncated or "
-                                     "damaged").format(self.path, x, y, vips_problem(exc))) from None
+            raise TiledImageError(tr("{0}: cannot be decoded at ({1}, {2}) "
+                                     "({3}); the file is truncated or damaged").format(
+                                         self.path, x, y, vips_problem(exc))) from None
         return to_display(self._vips_array(data, w, h), self.stretch)
 
 

@@ -82,7 +82,8 @@ def _onnx() -> Any:
         import onnx
         import onnxruntime.quantization  # noqa: F401  # imports onnx itself
     except ImportError as exc:
-        raise QuantizeError(tr("quantisation needs the onnx package ({0}): pip install 'anylabel[quantize]'").format(
+        raise QuantizeError(tr("quantisation needs the onnx package "
+                               "({0}): pip install 'anylabel[quantize]'").format(
             exc)) from None
     return onnx
 
@@ -94,9 +95,11 @@ def load_float_model(path: Path) -> Any:
     try:
         size = path.stat().st_size
     except OSError as exc:
-        raise QuantizeError(tr("{0}: cannot read the model file ({1})").format(path, exc.strerror or exc)) from None
+        raise QuantizeError(tr("{0}: cannot read the model file ({1})").format(
+            path, exc.strerror or exc)) from None
     if size > MAX_MODEL_BYTES:
-        raise QuantizeError(tr("{0}: {1:.1f} GB, larger than the {2:.1f} GB a single ONNX file can hold").format(
+        raise QuantizeError(tr("{0}: {1:.1f} GB, larger than the "
+                               "{2:.1f} GB a single ONNX file can hold").format(
             path, size / 1e9, MAX_MODEL_BYTES / 1e9))
     try:
         model = onnx.load(str(path))
@@ -107,7 +110,8 @@ def load_float_model(path: Path) -> Any:
         raise QuantizeError(tr("{0}: not an ONNX model (no graph nodes)").format(path))
     found = sorted({n.op_type for n in model.graph.node} & QUANTIZED_OPS)
     if found:
-        raise QuantizeError(tr("{0}: already quantised (it contains {1}); quantise the float model instead").format(
+        raise QuantizeError(tr("{0}: already quantised (it contains "
+                               "{1}); quantise the float model instead").format(
             path, ", ".join(found)))
     return model
 
@@ -173,14 +177,16 @@ def quantize_file(source: Path, dest: Path, mode: Mode,
                 if not any(op in DYNAMIC_OPS for op in ops):
                     convs = sum(op in ("Conv", "ConvTranspose") for op in ops)
                     raise QuantizeError(
-                        tr("{0}: dynamic mode quantises MatMul layers and this model has none ({1} convolutions): "
-                           "use --mode static --calibration IMAGES").format(source, convs))
+                        tr("{0}: dynamic mode quantises MatMul layers and this model has "
+                           "none ({1} convolutions): use --mode static --calibration IMAGES").format(
+                               source, convs))
                 quantize_dynamic(str(source), str(tmp), weight_type=QuantType.QInt8,
                                  op_types_to_quantize=DYNAMIC_OPS)
                 how = "dynamic INT8"
             else:
                 if not feeds:
-                    raise QuantizeError(tr("{0}: no calibration input reached this model file").format(source))
+                    raise QuantizeError(tr("{0}: no calibration input reached this model file").format(
+                        source))
                 pre = Path(work) / "pre.onnx"
                 from onnxruntime.quantization.shape_inference import quant_pre_process
 
@@ -205,7 +211,8 @@ def quantize_file(source: Path, dest: Path, mode: Mode,
             raise
         except Exception as exc:  # noqa: BLE001  # the quantiser raises many types; name the file
             discard_temp(tmp)
-            raise QuantizeError(tr("{0}: quantisation failed ({1}: {2})").format(source, type(exc).__name__, exc)) from exc
+            raise QuantizeError(tr("{0}: quantisation failed ({1}: {2})").format(
+                source, type(exc).__name__, exc)) from exc
     return QuantizedFile("", source, dest, how, source.stat().st_size, dest.stat().st_size, similarity)
 
 
@@ -221,7 +228,8 @@ def _check_loads(path: Path, source: Path) -> None:
     try:
         _session(path)
     except Exception as exc:  # noqa: BLE001
-        raise QuantizeError(tr("{0}: the INT8 model does not load in ONNX Runtime ({1})").format(source, exc)) from None
+        raise QuantizeError(tr("{0}: the INT8 model does not load in ONNX Runtime ({1})").format(
+            source, exc)) from None
 
 
 def output_similarity(float_path: Path, int8_path: Path, feeds: list[dict[str, np.ndarray]]) -> float | None:
@@ -302,8 +310,9 @@ def _quantize_plain(src: Path, out: Path, mode: Mode, images: list[Path],
         init = {i.name for i in model.graph.initializer}
         real = [i for i in model.graph.input if i.name not in init]
         if len(real) != 1:
-            raise CalibrationError(tr("{0}: {1} inputs; calibrating a bare ONNX file needs exactly one image input: "
-                                      "pass the model's config instead").format(src, len(real)))
+            raise CalibrationError(tr("{0}: {1} inputs; calibrating a bare ONNX file needs "
+                                      "exactly one image input: pass the model's config instead").format(
+                                          src, len(real)))
         dims = tuple(d.dim_value if d.HasField("dim_value") else d.dim_param
                      for d in real[0].type.tensor_type.shape.dim)
         say(tr("calibrating on {0} images").format(len(images)))
@@ -312,12 +321,13 @@ def _quantize_plain(src: Path, out: Path, mode: Mode, images: list[Path],
         feeds = next(iter(cal.feeds.values()))
     dest = _confined(out, _output_name(src), tr("the model file name"))
     if dest.resolve() == src:
-        raise QuantizeError(tr("{0}: the output would replace the source; choose another --output").format(dest))
+        raise QuantizeError(tr("{0}: the output would replace the source; choose another --output").format(
+            dest))
     say(tr("quantising {0} ({1})").format(src.name, mode))
     out.mkdir(parents=True, exist_ok=True)  # only now: a refused source leaves no folder behind
     result.files.append(quantize_file(src, dest, mode, feeds))
-    result.notes.append(tr("no config written for a bare ONNX file: copy the model's config, point its "
-                           "model_path at {0} (or quantise the config instead)").format(dest.name))
+    result.notes.append(tr("no config written for a bare ONNX file: copy the model's config, "
+                           "point its model_path at {0} (or quantise the config instead)").format(dest.name))
     return result
 
 
@@ -365,7 +375,9 @@ def _quantize_config(source: str, out: Path, mode: Mode, images: list[Path],
     for key, src in files.items():
         dest = _confined(out, _output_name(src), tr("the model file name"))
         if dest.resolve() in (p for p in files.values()):
-            raise QuantizeError(tr("{0}: the output would replace a source file; choose another --output").format(dest))
+            raise QuantizeError(tr("{0}: the output would replace a "
+                                   "source file; choose another --output").format(
+                dest))
         file_feeds = feeds.get(src)
         if mode == "static" and not file_feeds:
             why = "no calibration input reached it"

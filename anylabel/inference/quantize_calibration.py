@@ -63,7 +63,9 @@ def calibration_images(folder: str | os.PathLike[str], limit: int = DEFAULT_IMAG
             root, exc.strerror or exc)) from exc
     images = [root / n for n in names if is_image_file(n) and (root / n).is_file()]
     if not images:
-        raise CalibrationError(tr("{0}: no images in the calibration folder (jpg, png, bmp, tif, webp...)").format(root))
+        raise CalibrationError(tr("{0}: no images in the calibration "
+                                  "folder (jpg, png, bmp, tif, webp...)").format(
+            root))
     return images[:max(1, limit)]
 
 
@@ -132,9 +134,10 @@ def record_plain_feeds(input_name: str, shape: tuple[Any, ...], images: list[Pat
     dims = list(shape)
     if len(dims) != 4 or not all(isinstance(d, int) and d > 0 for d in dims[2:]) or dims[1] not in (3, "3"):
         raise CalibrationError(
-            tr("input {0!r} has shape {1}: static quantisation of a bare ONNX file needs one (N, 3, H, W) image "
-               "input of fixed size; pass the model's config instead (its pre-processing is then used for "
-               "calibration) or use --mode dynamic").format(input_name, dims))
+            tr("input {0!r} has shape {1}: static quantisation of a bare ONNX file needs "
+               "one (N, 3, H, W) image input of fixed size; pass the model's config instead "
+               "(its pre-processing is then used for calibration) or use --mode dynamic").format(
+                   input_name, dims))
     h, w = int(dims[2]), int(dims[3])
     cal = Calibration()
     sink: list[dict[str, np.ndarray]] = []

@@ -44,7 +44,8 @@ def load_class_map(path: str | os.PathLike[str]) -> dict[str, str | None]:
     p = Path(path)
     try:
         if p.stat().st_size > _CLASS_MAP_MAX_BYTES:
-            raise AnyLabelError(tr("{0}: a classes map larger than 1 MB is not plausible; not read").format(p))
+            raise AnyLabelError(tr("{0}: a classes map larger than 1 MB is not plausible; not read").format(
+                p))
         data = load_yaml_file(p)
     except FileNotFoundError:
         raise AnyLabelError(tr("{0}: classes map not found").format(p)) from None
@@ -53,11 +54,14 @@ def load_class_map(path: str | os.PathLike[str]) -> dict[str, str | None]:
     except OSError as exc:
         raise AnyLabelError(tr("{0}: classes map cannot be read ({1})").format(p, exc)) from None
     if not isinstance(data, dict) or not data:
-        raise AnyLabelError(tr("{0}: the classes map must map each label to its canonical label (or null)").format(p))
+        raise AnyLabelError(tr("{0}: the classes map must map each "
+                               "label to its canonical label (or null)").format(
+            p))
     out: dict[str, str | None] = {}
     for k, v in data.items():
         if v is not None and not isinstance(v, (str, int, float)):
-            raise AnyLabelError(tr("{0}: label {1!r} maps to {2!r}; give a label name or null").format(p, k, v))
+            raise AnyLabelError(tr("{0}: label {1!r} maps to {2!r}; give a label name or null").format(
+                p, k, v))
         out[str(k)] = None if v is None else str(v)
     return out
 

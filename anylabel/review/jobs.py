@@ -72,8 +72,9 @@ def _transfer_image(src: Path, dst: Path, how: str) -> None:
             os.link(src, dst)
             return
         except OSError as exc:
-            raise AnyLabelError(tr("{0}: cannot be hard-linked into {1} ({2}); use --copy or --symlink (another "
-                                   "file system?)").format(src, dst.parent, exc.strerror)) from None
+            raise AnyLabelError(tr("{0}: cannot be hard-linked into {1} ({2}); "
+                                   "use --copy or --symlink (another file system?)").format(
+                                       src, dst.parent, exc.strerror)) from None
     if how == SYMLINK:
         os.symlink(src.resolve(), dst)
         return
@@ -112,7 +113,8 @@ def split_jobs(input_dir: str | os.PathLike[str], output: str | os.PathLike[str]
     if not src.is_dir():
         raise AnyLabelError(tr("{0}: the input folder does not exist").format(src))
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
-        raise AnyLabelError(tr("{0}: the output folder exists and is not empty; give a new folder").format(out))
+        raise AnyLabelError(tr("{0}: the output folder exists and is not empty; give a new folder").format(
+            out))
     if out.resolve() == src.resolve():
         raise AnyLabelError(tr("{0}: the output must not be the input folder").format(out))
     names = list(names) if names else [f"annotator-{k + 1}" for k in range(annotators)]
@@ -273,7 +275,8 @@ def merge_jobs(manifest_file: str | os.PathLike[str], output: str | os.PathLike[
         if not folder.is_dir():
             raise AnyLabelError(tr("{0}: job folder of {1!r} is missing").format(folder, job.name))
         if out.exists() and folder.resolve() == out.resolve():
-            raise AnyLabelError(tr("{0}: merge into the input or a new folder, not into a job folder").format(out))
+            raise AnyLabelError(tr("{0}: merge into the input or a new folder, not into a job folder").format(
+                out))
     options = options or MatchOptions()
     result = MergeResult()
     plan: list[MergePlanItem] = []

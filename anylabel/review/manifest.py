@@ -123,23 +123,28 @@ def read_manifest(path: str | os.PathLike[str]) -> Manifest:
     if not isinstance(data, dict) or data.get("kind") != MANIFEST_KIND:
         raise ManifestError(tr("{0}: not a jobs manifest (made by 'anylabel jobs split')").format(where))
     if data.get("version") != MANIFEST_VERSION:
-        raise ManifestError(tr("{0}: manifest version {1!r} is not supported").format(where, data.get("version")))
+        raise ManifestError(tr("{0}: manifest version {1!r} is not supported").format(
+            where, data.get("version")))
     try:
-        jobs = [Job(check_plain_name(j["name"], tr_noop("job name"), where), str(j["folder"])) for j in data["jobs"]]
+        jobs = [Job(check_plain_name(j["name"], tr_noop("job name"), where), str(j["folder"]))
+                for j in data["jobs"]]
         images = [JobImage(check_plain_name(i["image"], tr_noop("image"), where),
                            check_plain_name(i["label"], tr_noop("label"), where),
                            [str(n) for n in i["jobs"]], i.get("baseline")) for i in data["images"]]
         m = Manifest(str(data["input"]), str(data["transfer"]), float(data["overlap"]), int(data["seed"]),
                      jobs, images, str(data.get("created", "")), p)
     except (KeyError, TypeError, ValueError) as exc:
-        raise ManifestError(tr("{0}: malformed jobs manifest ({1}: {2})").format(where, type(exc).__name__, exc)) from None
+        raise ManifestError(tr("{0}: malformed jobs manifest ({1}: {2})").format(
+            where, type(exc).__name__, exc)) from None
     root = p.parent.resolve()
     names = {j.name for j in jobs}
     for j in jobs:
         folder = (p.parent / j.folder).resolve()
         if folder == root or root not in folder.parents:
-            raise ManifestError(tr("{0}: job folder {1!r} is outside the manifest's folder").format(where, j.folder))
+            raise ManifestError(tr("{0}: job folder {1!r} is outside the manifest's folder").format(
+                where, j.folder))
     for i in images:
         if not i.jobs or any(n not in names for n in i.jobs) or len(set(i.jobs)) != len(i.jobs):
-            raise ManifestError(tr("{0}: image {1!r} names unknown or repeated jobs {2}").format(where, i.image, i.jobs))
+            raise ManifestError(tr("{0}: image {1!r} names unknown or repeated jobs {2}").format(
+                where, i.image, i.jobs))
     return m

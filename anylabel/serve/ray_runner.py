@@ -69,8 +69,9 @@ def run_ray(model_specs: Sequence[str], host: str, port: int, token: str | None,
                            blocking=False)
     except RuntimeError as exc:  # a replica failed to start (e.g. a model that does not load)
         serve.shutdown()
-        raise AnyLabelError(tr("the server could not start on Ray Serve: {0} (the replica's error is in Ray's logs, "
-                               "/tmp/ray/session_latest/logs/serve/)").format(str(exc).splitlines()[0])) from None
+        raise AnyLabelError(tr("the server could not start on Ray Serve: {0} (the replica's "
+                               "error is in Ray's logs, /tmp/ray/session_latest/logs/serve/)").format(
+                                   str(exc).splitlines()[0])) from None
     if block:
         import time
 

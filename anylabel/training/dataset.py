@@ -38,7 +38,8 @@ ProgressFn = Callable[[str, int, int], None]
 
 
 def nothing_to_learn(src: Path, task: str) -> str:
-    return tr("{0}: no labels a {1} model can learn from (it needs {2})").format(src, task, tr(LEARNS_FROM[task]))
+    return tr("{0}: no labels a {1} model can learn from (it needs {2})").format(
+        src, task, tr(LEARNS_FROM[task]))
 
 
 @dataclass
@@ -70,7 +71,8 @@ def prepare_dataset(task: str, images_dir: str | os.PathLike[str], out_dir: str 
     if not rows:
         raise TrainingError(tr("{0}: the folder has no images").format(src))
     if not any(label for _, label in rows):
-        raise TrainingError(tr("{0}: none of its {1} images has a label file; label some first").format(src, len(rows)))
+        raise TrainingError(tr("{0}: none of its {1} images has a label file; label some first").format(
+            src, len(rows)))
     _clear_previous_export(out)
     if task == "classify":
         return _prepare_classify(src, out, rows, val, seed)
@@ -157,7 +159,8 @@ def _prepare_classify(src: Path, out: Path, rows: list, val: float, seed: int) -
         else:
             unflagged += 1
     if several:
-        notes.append(tr("left out {0} image(s) with more than one flag set (a classifier learns one class)").format(
+        notes.append(tr("left out {0} image(s) with more than one "
+                        "flag set (a classifier learns one class)").format(
             several))
     if unflagged:
         notes.append(tr("left out {0} labelled image(s) without a flag set").format(unflagged))
@@ -165,7 +168,8 @@ def _prepare_classify(src: Path, out: Path, rows: list, val: float, seed: int) -
         raise TrainingError(nothing_to_learn(src, "classify"))
     classes = sorted({c for _, c in chosen})  # Ultralytics numbers class folders in sorted order
     if len(classes) < 2:
-        raise TrainingError(tr("{0}: a classifier needs at least two classes; every flagged image is {1!r}").format(
+        raise TrainingError(tr("{0}: a classifier needs at least two "
+                               "classes; every flagged image is {1!r}").format(
             src, classes[0]))
     subsets = assign_subsets([p.name for p, _ in chosen], (1.0 - val, val, 0.0), seed)
     counts = {"train": 0, "val": 0}
@@ -190,7 +194,8 @@ def _read_classes(path: Path) -> list[str]:
     try:
         return [ln.strip() for ln in path.read_text(encoding="utf-8").splitlines() if ln.strip()]
     except OSError as exc:
-        raise TrainingError(tr("{0}: the exported class list cannot be read ({1})").format(path, exc)) from None
+        raise TrainingError(tr("{0}: the exported class list cannot be read ({1})").format(
+            path, exc)) from None
 
 
 def _count_images(folder: Path) -> int:

@@ -75,7 +75,8 @@ def find_python(explicit: str | None = None) -> str:
         path = Path(chosen).expanduser()
         found = shutil.which(str(path)) if not path.exists() else str(path)
         if not found:
-            raise UltralyticsMissing(tr("the training Python {0} does not exist; {1}").format(chosen, tr(INSTALL_HINT)))
+            raise UltralyticsMissing(tr("the training Python {0} does not exist; {1}").format(
+                chosen, tr(INSTALL_HINT)))
         return found
     venv = training_venv_python()
     return str(venv) if venv.exists() else sys.executable
@@ -87,7 +88,8 @@ def check_model_argument(task: str, model: str | None) -> str:
     p = Path(model).expanduser()
     if p.suffix == ".pt":
         if not p.is_file():
-            raise TrainingError(tr("{0}: no such weights file (a .pt must be a local file; nothing is downloaded)").format(
+            raise TrainingError(tr("{0}: no such weights file (a .pt must "
+                                   "be a local file; nothing is downloaded)").format(
                 model))
         return str(p.resolve())
     if p.suffix in (".yaml", ".yml"):
@@ -194,8 +196,11 @@ class TrainJob:
             raise UltralyticsMissing(tr("Ultralytics is not available: {0}; {1}").format(
                 error.data.get("message"), tr(INSTALL_HINT)))
         if error is not None or code != 0 or exported is None:
-            why = error.data.get("message") if error is not None else tr("the runner exited with code {0}").format(code)
-            raise TrainingError(tr("training failed: {0}\n{1}\n(full log: {2})").format(why, _tail(log_path), log_path))
+            why = error.data.get("message") if error is not None else tr("the runner exited "
+                                                                         "with code {0}").format(
+                code)
+            raise TrainingError(tr("training failed: {0}\n{1}\n(full log: {2})").format(
+                why, _tail(log_path), log_path))
         if not exported.is_file():
             raise TrainingError(tr("the runner reported {0}, which does not exist").format(exported))
         return epochs, exported

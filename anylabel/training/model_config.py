@@ -76,7 +76,8 @@ def write_model_config(task: str, onnx: str | os.PathLike[str], classes: list[st
         text = "# Written by 'anylabel train' for its run folder " + str(onnx_path.parent) + "\n"
         atomic_write_text(dest, text + yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
     except OSError as exc:
-        raise TrainingError(tr("{0}: the model config cannot be written ({1})").format(dest_dir, exc.strerror or exc)) from None
+        raise TrainingError(tr("{0}: the model config cannot be written ({1})").format(
+            dest_dir, exc.strerror or exc)) from None
     try:
         return dest, load_config(dest)
     except ConfigError as exc:

@@ -161,7 +161,8 @@ def detect_and_track(folder: str | Path | FrameFolder, model, tracker: Tracker, 
                 try:
                     pred = model.predict_result(image)
                 except Exception as exc:  # noqa: BLE001  # one bad frame must not end the run
-                    report.errors.append(tr("{0}: the model failed ({1}: {2})").format(frames.image_path(i), type(exc).__name__, exc))
+                    report.errors.append(tr("{0}: the model failed ({1}: {2})").format(
+                        frames.image_path(i), type(exc).__name__, exc))
                     tracker.assign([], image)
                     pred = None
                 if pred is not None:

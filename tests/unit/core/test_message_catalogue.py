@@ -137,8 +137,10 @@ def chinese():
 # ---------------------------------------------------------------- the catalogue is complete
 
 def test_the_scan_finds_a_bare_message() -> None:
-    src = ('def f(p, s):\n    raise FormatError(f"{p}: broken")\n    s.fail(p, "cannot be read")\n    s.notes.append("a note")\n'
-           'class TooLarge(ValueError):\n    def __init__(self, p):\n        super().__init__(f"{p}: too large")\n')
+    src = ('def f(p, s):\n    raise FormatError(f"{p}: broken")\n    s.fail(p, "cannot be read")\n'
+           '    s.notes.append("a note")\n'
+           'class TooLarge(ValueError):\n    def __init__(self, p):\n'
+           '        super().__init__(f"{p}: too large")\n')
     assert len(bare_messages(src)) == 4
     assert bare_messages('raise FormatError(tr("{0}: broken").format(p))') == []
 
@@ -254,7 +256,8 @@ def test_a_huge_image_refusal_in_chinese_keeps_its_figures(chinese) -> None:
     assert str(err.value) == (f"巨幅.tif：图像为 200000 x 100000 像素，超过 AnyLabel 按图块显示的上限 10 十亿像素"
                               f"（或单边 500000 像素）；如果图像本就这么大，请把 {MAX_TILED_PIXELS_ENV} 设为更大的像素数")
     i18n.set_language("en")
-    with pytest.raises(TiledImageError, match=r"^巨幅\.tif: the image is 200000 x 100000 pixels, more than the 10 gigapixels"):
+    with pytest.raises(TiledImageError,
+                       match=r"^巨幅\.tif: the image is 200000 x 100000 pixels, more than the 10 gigapixels"):
         check_tiled_size("巨幅.tif", 200_000, 100_000)
 
 
@@ -335,7 +338,8 @@ def test_a_track_run_in_chinese_still_sends_its_errors_to_stderr(tmp_path, capsy
     for name in ("a.png", "b.png"):
         Image.new("RGB", (64, 48)).save(tmp_path / name)
     write_label_file(label_path_for(tmp_path / "a.png"), new_annotation_for(
-        tmp_path / "a.png", [Shape("rectangle", np.array([[4.0, 4.0], [30.0, 30.0]]), label="car")], (64, 48)))
+        tmp_path / "a.png", [Shape("rectangle", np.array([[4.0, 4.0], [30.0, 30.0]]), label="car")],
+        (64, 48)))
     (tmp_path / "b.json").write_text('{"shapes": [')
     try:
         assert main(["--lang", "zh_CN", "track", "--input", str(tmp_path), "--quiet"]) == 1
@@ -358,7 +362,8 @@ def _png_header(width: int, height: int) -> bytes:
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IEND", b"")
 
 
-def test_the_server_speaks_to_its_operator_in_their_language_and_to_clients_in_english(monkeypatch, capsys) -> None:
+def test_the_server_speaks_to_its_operator_in_their_language_and_to_clients_in_english(monkeypatch,
+                                                                                       capsys) -> None:
     import base64
 
     from anylabel.cli.main import main
@@ -382,7 +387,8 @@ def test_the_server_speaks_to_its_operator_in_their_language_and_to_clients_in_e
     [(language, answer)] = answers
     error = answer.body["error"]
     assert language == "en" and answer.status == 400 and error["code"] == "INVALID_IMAGE"
-    assert error["message"].startswith("<request image>: the image is 2000 x 1000 pixels")  # the core's, in English
+    # the core's message it carries, in English
+    assert error["message"].startswith("<request image>: the image is 2000 x 1000 pixels")
 
 
 def test_the_cli_frames_the_core_messages_in_the_same_language(tmp_path, capsys) -> None:
@@ -391,8 +397,8 @@ def test_the_cli_frames_the_core_messages_in_the_same_language(tmp_path, capsys)
     missing = tmp_path / "无"
     try:
         assert main(["--lang", "zh_CN", "predict", "--model", "m", "--input", str(missing)]) == 2
-        assert main(["--lang", "zh_CN", "jobs", "split", "--input", str(missing), "--output", str(tmp_path / "o"),
-                     "--annotators", "2"]) == 2
+        assert main(["--lang", "zh_CN", "jobs", "split", "--input", str(missing),
+                     "--output", str(tmp_path / "o"), "--annotators", "2"]) == 2
     finally:
         i18n.set_language("en")
     err = capsys.readouterr().err.splitlines()

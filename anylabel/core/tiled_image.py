@@ -79,6 +79,22 @@ def check_tiled_size(path: str | os.PathLike[str], width: int, height: int) -> N
                 os.fspath(path), width, height, limit / 1e9, MAX_SIDE, MAX_TILED_PIXELS_ENV))
 
 
+def or_tiles_hint(problem: str) -> str:
+    """``problem`` (an image too large to decode whole) and how libvips would show it, for a
+    viewer without libvips."""
+    return tr("{0}; or {1}").format(problem, tr(INSTALL_HINT))
+
+
+def not_tiled_because_rotated(problem: str) -> str:
+    """``problem`` and why libvips' tiles were no way out: the image is EXIF-rotated."""
+    return tr("{0} (EXIF-rotated images are not shown as tiles)").format(problem)
+
+
+def shown_reduced_note(path: str | os.PathLike[str], factor: int) -> str:
+    """The note for an image shown at 1/``factor`` because libvips is missing."""
+    return tr("{0}: shown at 1/{1} resolution; {2}").format(os.fspath(path), factor, tr(INSTALL_HINT))
+
+
 def vips_problem(exc: Exception) -> str:
     lines = [ln.strip() for ln in str(exc).splitlines() if ln.strip()]
     return "; ".join(lines[1:3] or lines[:1]) or type(exc).__name__

@@ -42,6 +42,13 @@ class ImageTooLargeError(AnyLabelError, ValueError):
                    self.path, width, height, width * height / 1e6, gb, limit / 1e6, MAX_PIXELS_ENV))
 
 
+def not_readable(path: str | os.PathLike[str], why: object = None) -> str:
+    """The message for an image file that cannot be decoded (with the decoder's ``why``)."""
+    if why is None:
+        return tr("{0}: not a readable image").format(os.fspath(path))
+    return tr("{0}: not a readable image ({1})").format(os.fspath(path), why)
+
+
 def max_image_pixels() -> int:
     """The bound on decoded pixels (``ANYLABEL_MAX_IMAGE_PIXELS`` or the default)."""
     raw = os.environ.get(MAX_PIXELS_ENV)
@@ -122,6 +129,6 @@ def read_image_rgb(path: str | os.PathLike[str]) -> np.ndarray:
     data = np.fromfile(Path(path), dtype=np.uint8)
     img = cv2.imdecode(data, cv2.IMREAD_COLOR)  # applies EXIF orientation
     if img is None:
-        raise ValueError(tr("{0}: not a readable image").format(os.fspath(path)))
+        raise ValueError(not_readable(path))
     return cv2.cvtColor(img, cv2.COLOR_BGR2RGB)
 

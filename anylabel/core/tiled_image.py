@@ -34,6 +34,7 @@ import numpy as np
 from .contrast import Stretch, needs_stretch, to_display
 from .errors import AnyLabelError
 from .i18n import tr, tr_noop
+from .image_io import not_readable
 from .tile_cache import TileCache, entry_key
 
 MAX_TILED_PIXELS_ENV = "ANYLABEL_MAX_TILED_PIXELS"
@@ -108,8 +109,7 @@ def open_vips(path: str | os.PathLike[str], sequential: bool) -> Any:
     try:
         return pyvips.Image.new_from_file(os.fspath(path), access=access, fail_on="truncated")
     except pyvips.Error as exc:
-        raise TiledImageError(tr("{0}: not a readable image ({1})").format(
-            os.fspath(path), vips_problem(exc))) from None
+        raise TiledImageError(not_readable(path, vips_problem(exc))) from None
 
 
 @dataclass

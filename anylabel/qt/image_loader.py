@@ -19,7 +19,7 @@ import numpy as np
 from qtpy.QtCore import QObject, QTimer
 from qtpy.QtGui import QImage
 
-from ..core.image_io import ImageTooLargeError, check_decoded_size, exif_orientation, image_size
+from ..core.image_io import ImageTooLargeError, check_decoded_size, exif_orientation, image_size, not_readable
 from ..core.tiled_image import (TiledImage, not_tiled_because_rotated, or_tiles_hint, pyvips_available,
                                 shown_reduced_note)
 from .i18n import translate
@@ -69,7 +69,7 @@ def load_display_image(path: str | os.PathLike[str], max_pixels: int = 64_000_00
     try:
         w, h = image_size(path)
     except Exception as exc:  # noqa: BLE001  # PIL raises many types for broken headers
-        raise ValueError(f"{os.fspath(path)}: not a readable image ({exc})") from None
+        raise ValueError(not_readable(path, exc)) from None
     f = reduction_for(w, h, max_pixels)
     if f > 1 and pyvips_available() and exif_orientation(path) == 1:
         tiled = TiledImage(path)
@@ -87,7 +87,7 @@ def load_display_image(path: str | os.PathLike[str], max_pixels: int = 64_000_00
     img = cv2.imdecode(data, flag)
     del data
     if img is None:
-        raise ValueError(f"{os.fspath(path)}: not a readable image")
+        raise ValueError(not_readable(path))
     if f > 8:
         tw, th = max(1, math.ceil(w / f)), max(1, math.ceil(h / f))
         img = cv2.resize(img, (tw, th), interpolation=cv2.INTER_AREA)

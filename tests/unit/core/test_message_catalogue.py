@@ -27,7 +27,9 @@ COVERED = [
     *(p.relative_to(PACKAGE).as_posix() for p in sorted((PACKAGE / "formats").glob("*.py"))),
     *(f"inference/{m}.py" for m in ("config", "config_paths", "download", "download_checks", "runtime",
                                     "registry", "trackers/config", "quantize", "quantize_calibration",
-                                    "models/remote_server")),
+                                    "models/remote_server", "batch", "image_loading", "providers", "engines/__init__",
+                                    "engines/ray_engine", "trackers/__init__", "trackers/folder", "sam2_video/model",
+                                    "sam2_video/parts", "sam2_video/prompts", "sam2_video/tracker")),
     *(f"training/{m}.py" for m in ("dataset", "errors", "job", "model_config")),
     *(f"review/{m}.py" for m in ("folders", "jobs", "manifest", "thumbnails")),
     "serve/ray_runner.py",
@@ -287,6 +289,16 @@ def test_a_calibration_image_skipped_in_chinese_is_named_once(tmp_path, chinese)
     broken.write_bytes(b"not a jpeg")
     cal = record_plain_feeds("images", (1, 3, 8, 8), [broken])
     assert cal.skipped == [(broken, "不是可读取的图像")]  # the reader's message without the file's name
+
+
+def test_a_prompts_file_error_in_chinese_names_the_place(tmp_path, chinese) -> None:
+    from anylabel.inference.sam2_video.prompts import PromptsError, read_prompts_file
+
+    path = tmp_path / "prompts.json"
+    path.write_text(json.dumps({"objects": [{"label": "car", "prompts": [{"frame": 9, "box": [0, 0, 5, 5]}]}]}))
+    with pytest.raises(PromptsError) as err:
+        read_prompts_file(path, lambda f: None, 3)
+    assert str(err.value) == f"{path}: objects[1].prompts[1].frame：9 不是该文件夹中的帧（共 3 帧，从 1 开始编号）"
 
 
 def test_an_unknown_language_or_an_unreadable_catalogue_gives_english(monkeypatch, tmp_path) -> None:

@@ -27,9 +27,12 @@ COVERED = [
     *(p.relative_to(PACKAGE).as_posix() for p in sorted((PACKAGE / "formats").glob("*.py"))),
     *(f"inference/{m}.py" for m in ("config", "config_paths", "download", "download_checks", "runtime",
                                     "registry", "trackers/config", "quantize", "quantize_calibration",
-                                    "models/remote_server", "batch", "image_loading", "providers", "engines/__init__",
+                                    "batch", "image_loading", "providers", "engines/__init__",
                                     "engines/ray_engine", "trackers/__init__", "trackers/folder", "sam2_video/model",
                                     "sam2_video/parts", "sam2_video/prompts", "sam2_video/tracker")),
+    *(p.relative_to(PACKAGE).as_posix() for d in ("inference/models", "inference/sam")
+      for p in sorted((PACKAGE / d).glob("*.py"))),
+    "inference/postprocess/nms.py",
     *(f"training/{m}.py" for m in ("dataset", "errors", "job", "model_config")),
     *(f"review/{m}.py" for m in ("folders", "jobs", "manifest", "thumbnails")),
     "serve/ray_runner.py",
@@ -222,6 +225,15 @@ def test_a_model_config_error_in_chinese(tmp_path, chinese) -> None:
     with pytest.raises(ConfigError) as err:
         load_config(cfg)
     assert str(err.value).startswith(f"{cfg}: 模型类型 'yolov8' 没有键 'conf_treshold'（是否想写 'conf_threshold'？）")
+
+
+def test_a_model_types_own_setting_error_in_chinese(chinese) -> None:
+    from anylabel.inference.config import ConfigError, config_from_dict
+    from anylabel.inference.registry import create_model
+
+    with pytest.raises(ConfigError) as err:
+        create_model(config_from_dict({"type": "detector_sam", "name": "d"}))
+    assert str(err.value) == "<config>: detector_sam 配置需要 'detector'（模型名或 YAML 路径）"
 
 
 def test_an_offline_download_error_in_chinese(tmp_path, monkeypatch, chinese) -> None:

@@ -1,6 +1,6 @@
 """The messages of the Qt-free core in Chinese (ADR 0033): every message users read from the
-label-file reader, the dataset formats and the model configs and downloads goes through
-``tr``; every marked message has a finished zh_CN translation that keeps its placeholders;
+covered modules (label files, dataset formats, huge images, models, training, review jobs,
+the sub-commands) goes through ``tr``; every marked message has a finished zh_CN translation that keeps its placeholders;
 the compiled ``.mo`` is the committed ``.po``; English stays the default, word for word."""
 from __future__ import annotations
 
@@ -18,8 +18,9 @@ from anylabel.core import i18n
 PACKAGE = Path(i18n.__file__).resolve().parents[2]
 PO = Path(i18n.__file__).with_name("anylabel_zh_CN.po")
 
-#: The modules whose messages users read most: label files, dataset formats, model configs,
-#: model files and downloads. A message given there as a bare string fails the scan below.
+#: The modules whose messages users read: label files, dataset formats, huge images, model
+#: configs, model types, downloads, batch runs, tracking, training, quantisation, review jobs
+#: and the sub-commands. A message given there as a bare string fails the scan below.
 COVERED = [
     *(f"core/{m}.py" for m in ("label_file", "label_values", "shape_kinds", "class_list", "safe_yaml",
                                "size_limits", "image_io", "mask_shape", "video_frames", "tiled_image",

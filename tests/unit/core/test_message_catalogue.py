@@ -34,7 +34,7 @@ COVERED = [
     *(p.relative_to(PACKAGE).as_posix() for d in ("inference/models", "inference/sam")
       for p in sorted((PACKAGE / d).glob("*.py"))),
     "inference/postprocess/nms.py",
-    *(f"training/{m}.py" for m in ("dataset", "errors", "job", "model_config")),
+    *(f"training/{m}.py" for m in ("dataset", "errors", "job", "model_config", "protocol")),
     *(f"review/{m}.py" for m in ("folders", "jobs", "manifest", "thumbnails")),
     "serve/ray_runner.py",
     *(p.relative_to(PACKAGE).as_posix() for p in sorted((PACKAGE / "cli").glob("*.py"))),
@@ -293,6 +293,13 @@ def test_a_training_refusal_in_chinese_says_what_the_task_learns_from(tmp_path, 
     with pytest.raises(TrainingError) as err:
         prepare_dataset("detect", folder, tmp_path / "out")
     assert str(err.value) == f"{folder}：没有 detect 模型可以学习的标注（需要矩形、多边形、旋转框或圆）"
+
+
+def test_a_training_epoch_line_in_chinese_keeps_the_metric_names(chinese) -> None:
+    from anylabel.training.protocol import EpochReport
+
+    report = EpochReport(3, 10, {"box_loss": 1.0, "cls_loss": 0.25}, {"mAP50-95": 0.5, "mAP50": 0.75})
+    assert report.text("detect") == "第 3/10 轮  损失 1.250  mAP50-95 0.500  mAP50 0.750"
 
 
 def test_a_calibration_image_skipped_in_chinese_is_named_once(tmp_path, chinese) -> None:

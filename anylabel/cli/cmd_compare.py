@@ -5,6 +5,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from ..core.i18n import tr
+
 NAME = "compare"
 HELP = "agreement between two label folders of the same images (precision, recall, F1, IoU, confusions)"
 
@@ -67,15 +69,17 @@ def run(args: argparse.Namespace) -> int:
         print(f"anylabel compare: {exc.filename or args.output}: {exc.strerror}", file=sys.stderr)
         return 2
     for err in result.errors:
-        print(f"anylabel compare: skipped {err}", file=sys.stderr)
+        print("anylabel compare: " + tr("skipped {0}").format(err), file=sys.stderr)
     o = data["overall"]
 
     def f(v: float | None) -> str:
         return "-" if v is None else f"{v:.3f}"
 
-    print(f"{data['image_count']} images, {len(data['classes'])} classes: precision {f(o['precision'])}, "
-          f"recall {f(o['recall'])}, F1 {f(o['f1'])}, mean IoU {f(o['mean_iou'])} "
-          f"(tp {o['tp']}, fp {o['fp']}, fn {o['fn']})")
-    print(f"report: {Path(args.output) / 'report.json'}" + ("" if args.no_html else
-                                                           f", {Path(args.output) / 'report.html'}"))
+    print(tr("{0} images, {1} classes: precision {2}, recall "
+             "{3}, F1 {4}, mean IoU {5} (tp {6}, fp {7}, fn {8})").format(
+        data["image_count"], len(data["classes"]), f(o["precision"]), f(o["recall"]), f(o["f1"]),
+        f(o["mean_iou"]), o["tp"], o["fp"], o["fn"]))
+    out = Path(args.output)
+    reports = [out / "report.json"] + ([] if args.no_html else [out / "report.html"])
+    print(tr("report: {0}").format(", ".join(map(str, reports))))
     return 1 if result.errors else 0

@@ -4,6 +4,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from ..core.i18n import tr
+
 NAME = "extract-frames"
 HELP = "split a video into frames <video>_<000001>.jpg (plus seqinfo.ini) in a folder beside it"
 
@@ -34,9 +36,9 @@ def run(args: argparse.Namespace) -> int:
     except (VideoError, ValueError, OSError) as exc:
         print(f"anylabel extract-frames: {exc}", file=sys.stderr)
         return 2
-    print(f"{result.folder}: {len(result.written)} frames written, {result.existing} already there "
-          f"({info.width}x{info.height}, {info.fps:g} fps)")
+    print(tr("{0}: {1} frames written, {2} already there ({3}x{4}, {5:g} fps)").format(
+        result.folder, len(result.written), result.existing, info.width, info.height, info.fps))
     if result.warning:
-        print(f"warning: {result.warning}", file=sys.stderr)
+        print(tr("warning: {0}").format(result.warning), file=sys.stderr)
         return 1
     return 0

@@ -5,6 +5,8 @@ import argparse
 import json
 import sys
 
+from ..core.i18n import tr
+
 NAME = "jobs"
 HELP = "split a folder into annotator jobs (with an overlap for agreement), merge them back, show progress"
 
@@ -64,8 +66,8 @@ def _split(args: argparse.Namespace) -> int:
         print(f"anylabel jobs: {err}", file=sys.stderr)
     for job in m.jobs:
         n = sum(job.name in i.jobs for i in m.images)
-        print(f"{job.name}: {n} images")
-    print(f"{len(m.images)} images, {shared} shared by two annotators; manifest: {m.path}")
+        print(tr("{0}: {1} images").format(job.name, n))
+    print(tr("{0} images, {1} shared by two annotators; manifest: {2}").format(len(m.images), shared, m.path))
     return 1 if result.errors else 0
 
 
@@ -82,26 +84,29 @@ def _merge(args: argparse.Namespace) -> int:
     result = merge_jobs(args.manifest, args.output, args.prefer, options)
     if args.report:
         write_report(overlap_comparison(args.manifest, result, options), args.report)
-        print(f"overlap report: {args.report}")
+        print(tr("overlap report: {0}").format(args.report))
     for err in result.errors:
         print(f"anylabel jobs: {err}", file=sys.stderr)
     if result.overlap_images:
         o = result.agreement.overall().to_dict()
-        print(f"agreement on {result.overlap_images} shared images: F1 {_fmt(o['f1'])}, precision "
-              f"{_fmt(o['precision'])}, recall {_fmt(o['recall'])}, mean IoU {_fmt(o['mean_iou'])}")
+        print(tr("agreement on {0} shared images: F1 {1}, precision {2}, recall {3}, mean IoU {4}").format(
+            result.overlap_images, _fmt(o["f1"]), _fmt(o["precision"]), _fmt(o["recall"]),
+            _fmt(o["mean_iou"])))
         for (a, b), agg in sorted(result.pair_agreement.items()):
             p = agg.overall().to_dict()
             print(f"  {a} / {b}: F1 {_fmt(p['f1'])} (tp {p['tp']}, fp {p['fp']}, fn {p['fn']})")
     if result.refused:
         for c in result.conflicts:
-            print(f"anylabel jobs: conflict: {c.image}: {c.reason}", file=sys.stderr)
-        print(f"anylabel jobs: {len(result.conflicts)} conflicts; nothing was written. Resolve them "
-              "by hand or rerun with --prefer job|output|newest", file=sys.stderr)
+            print("anylabel jobs: " + tr("conflict: {0}: {1}").format(c.image, c.reason), file=sys.stderr)
+        print("anylabel jobs: " + tr("{0} conflicts; nothing was written. Resolve them "
+                                     "by hand or rerun with --prefer job|output|newest").format(
+                                         len(result.conflicts)), file=sys.stderr)
         return 1
     for c in result.resolved:
-        print(f"resolved ({args.prefer}): {c.image}: {c.reason}")
-    print(f"merged into {args.output}: {len(result.written)} label files written, {len(result.removed)} removed, "
-          f"{result.images_copied} images copied, {result.unchanged} unchanged")
+        print(tr("resolved ({0}): {1}: {2}").format(args.prefer, c.image, c.reason))
+    print(tr("merged into {0}: {1} label files written, "
+             "{2} removed, {3} images copied, {4} unchanged").format(
+        args.output, len(result.written), len(result.removed), result.images_copied, result.unchanged))
     return 1 if result.errors else 0
 
 

@@ -25,6 +25,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from ..core.i18n import tr
+
 NAME = "models"
 HELP = "check model configs (e.g. X-AnyLabeling's) and list the available models"
 
@@ -100,7 +102,7 @@ def run_check(paths: list[str], quiet: bool = False) -> int:
     files, missing = config_files(paths)
     counts = {"ok": 0, "unsupported": 0, "error": 0}
     for m in missing:
-        print(f"error {m}: no such file or folder")
+        print("error " + tr("{0}: no such file or folder").format(m))
         counts["error"] += 1
     for f in files:
         status, text, warnings = check_file(f)
@@ -111,9 +113,9 @@ def run_check(paths: list[str], quiet: bool = False) -> int:
             print(f"{status} {text}  {f}")
         if not quiet:
             for w in warnings:
-                print(f"    warning: {w}")
-    print(f"{len(files) + len(missing)} configs: {counts['ok']} ok, {counts['unsupported']} unsupported, "
-          f"{counts['error']} errors", file=sys.stderr)
+                print("    " + tr("warning: {0}").format(w))
+    print(tr("{0} configs: {1} ok, {2} unsupported, {3} errors").format(
+        len(files) + len(missing), counts["ok"], counts["unsupported"], counts["error"]), file=sys.stderr)
     return 1 if counts["error"] else 0
 
 
@@ -124,7 +126,7 @@ def run_list(folders: list[str]) -> int:
     list_models()
     for folder in folders:
         if not Path(folder).expanduser().is_dir():
-            print(f"anylabel models list: {folder}: not a folder", file=sys.stderr)
+            print("anylabel models list: " + tr("{0}: not a folder").format(folder), file=sys.stderr)
             return 2
         configs, errors = shipped_configs(Path(folder).expanduser())
         for c in configs:
@@ -140,7 +142,7 @@ def run_quantize(args: argparse.Namespace) -> int:
 
     output = Path(args.output).expanduser() if args.output else default_output(args.source)
     if args.images is not None and args.images < 1:
-        print("anylabel models quantize: --images must be at least 1", file=sys.stderr)
+        print("anylabel models quantize: " + tr("--images must be at least 1"), file=sys.stderr)
         return 2
     try:
         result = quantize(args.source, output, args.mode, args.calibration, args.images or DEFAULT_IMAGES,
@@ -149,16 +151,17 @@ def run_quantize(args: argparse.Namespace) -> int:
         print(f"anylabel models quantize: {exc}", file=sys.stderr)
         return 1
     for path, why in result.skipped_images:
-        print(f"skipped calibration image {path}: {why}", file=sys.stderr)
+        print(tr("skipped calibration image {0}: {1}").format(path, why), file=sys.stderr)
     if result.calibration_images:
-        print(f"calibrated on {result.calibration_images} images", file=sys.stderr)
+        print(tr("calibrated on {0} images").format(result.calibration_images), file=sys.stderr)
     for f in result.files:
-        sim = f", output cosine similarity {f.similarity:.4f}" if f.similarity is not None else ""
+        sim = tr(", output cosine similarity {0:.4f}").format(
+            f.similarity) if f.similarity is not None else ""
         print(f"{f.how}: {f.output}  ({f.bytes_before / 1e6:.1f} MB -> {f.bytes_after / 1e6:.1f} MB{sim})")
     if result.config:
         print(f"config: {result.config}  (anylabel predict --model {result.config} ...)")
     for note in result.notes:
-        print(f"note: {note}", file=sys.stderr)
+        print(tr("note: {0}").format(note), file=sys.stderr)
     return 0
 
 
@@ -169,5 +172,6 @@ def run(args: argparse.Namespace) -> int:
         return run_check(args.paths, args.quiet)
     if args.models_command == "list":
         return run_list(args.folders)
-    print("anylabel models: choose an action: check PATH... | list | quantize SOURCE", file=sys.stderr)
+    print("anylabel models: " + tr("choose an action: check PATH... | list | quantize SOURCE"),
+          file=sys.stderr)
     return 2

@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from ..core.i18n import tr
 from ..inference.providers import DEVICES
 
 NAME = "predict"
@@ -104,7 +105,7 @@ def build_model(args: argparse.Namespace):
     def show_download(done: int, total: int | None, name: str) -> None:
         if not args.quiet and sys.stderr.isatty():
             pct = f"{100 * done / total:5.1f}%" if total else f"{done / 1e6:.1f} MB"
-            sys.stderr.write(f"\rdownloading {name}: {pct}")
+            sys.stderr.write("\r" + tr("downloading {0}: {1}").format(name, pct))
 
     if args.no_download:
         from ..inference.download import downloads_disabled
@@ -118,7 +119,7 @@ def make_tracker(name: str | None, model) -> Any:  # type: ignore[no-untyped-def
     try:
         from ..inference.trackers import create_tracker  # type: ignore[attr-defined]
     except ImportError as exc:
-        raise RuntimeError(f"tracking is not available in this build ({exc})") from None
+        raise RuntimeError(tr("tracking is not available in this build ({0})").format(exc)) from None
     return create_tracker(name, model.config.tracker)
 
 
@@ -129,7 +130,7 @@ def make_engine(args: argparse.Namespace):  # type: ignore[no-untyped-def]
         return engine_named("ray", address=args.ray_address, workers=args.workers, device=args.device,
                             no_download=args.no_download)
     if args.ray_address or args.workers:
-        raise ValueError("--ray-address and --workers need --engine ray")
+        raise ValueError(tr("--ray-address and --workers need --engine ray"))
     return engine_named("local")
 
 
@@ -137,7 +138,8 @@ def run(args: argparse.Namespace) -> int:
     if args.list_models:
         return list_models()
     if not args.model or not args.input:
-        print("anylabel predict: --model and --input are required (or --list-models)", file=sys.stderr)
+        print("anylabel predict: " + tr("--model and --input are required (or --list-models)"),
+              file=sys.stderr)
         return 2
     from ..core.errors import AnyLabelError
     from ..inference.batch import BatchJob, BatchOptions
@@ -146,10 +148,11 @@ def run(args: argparse.Namespace) -> int:
 
     src = Path(args.input).expanduser()
     if not src.exists():
-        print(f"anylabel predict: {src}: no such file or folder", file=sys.stderr)
+        print("anylabel predict: " + tr("{0}: no such file or folder").format(src), file=sys.stderr)
         return 2
     if args.tracker and args.engine != "local":
-        print("anylabel predict: --tracker needs the images in order on one machine: use --engine local",
+        print("anylabel predict: " + tr("--tracker needs the images in order "
+                                        "on one machine: use --engine local"),
               file=sys.stderr)
         return 2
     try:
@@ -159,15 +162,15 @@ def run(args: argparse.Namespace) -> int:
         return 2
     images = collect_images(src)
     if not images:
-        print(f"anylabel predict: {src}: no images found", file=sys.stderr)
+        print("anylabel predict: " + tr("{0}: no images found").format(src), file=sys.stderr)
         return 1
     try:
         model = build_model(args)
     except (AnyLabelError, ModelLoadError) as exc:
-        print(f"anylabel predict: model {args.model}: {exc}", file=sys.stderr)
+        print("anylabel predict: " + tr("model {0}: {1}").format(args.model, exc), file=sys.stderr)
         return 2
     if model.fallback_reason:  # a device was asked for (or auto found one) and did not start
-        print(f"anylabel predict: running on CPU: {model.fallback_reason}", file=sys.stderr)
+        print("anylabel predict: " + tr("running on CPU: {0}").format(model.fallback_reason), file=sys.stderr)
     try:
         # A tracking-capable model whose config has a tracker: map tracks without --tracker.
         own = model.capabilities.tracking and bool(model.config.tracker)
@@ -196,7 +199,7 @@ def run(args: argparse.Namespace) -> int:
         return 2
     print(summary.line(), file=sys.stderr)
     for f in summary.failed[:20]:
-        print(f"  failed: {f}", file=sys.stderr)
+        print("  " + tr("failed: {0}").format(f), file=sys.stderr)
     if len(summary.failed) > 20:
-        print(f"  ... and {len(summary.failed) - 20} more", file=sys.stderr)
+        print("  " + tr("... and {0} more").format(len(summary.failed) - 20), file=sys.stderr)
     return 1 if summary.failed else 0  # scripts must notice any image that was not labelled

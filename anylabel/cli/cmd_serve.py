@@ -11,6 +11,7 @@ import ipaddress
 import os
 import sys
 
+from ..core.i18n import DEFAULT_LANGUAGE, set_language, tr
 from ..inference.providers import DEVICES
 
 NAME = "serve"
@@ -45,17 +46,20 @@ def run(args: argparse.Namespace) -> int:
 
     token = args.token or os.environ.get(TOKEN_ENV) or None
     if args.max_request_mb <= 0:
-        print("anylabel serve: --max-request-mb must be positive", file=sys.stderr)
+        print("anylabel serve: " + tr("--max-request-mb must be positive"), file=sys.stderr)
         return 2
     max_bytes = int(args.max_request_mb * 1024 * 1024)
     if not token and not _is_loopback(args.host):
-        print(f"anylabel serve: warning: listening on {args.host} without a token: anyone who can reach it can "
-              f"run the models (set --token or ${TOKEN_ENV})", file=sys.stderr)
+        warning = tr("warning: listening on {0} without a token: anyone who "
+                     "can reach it can run the models (set --token or ${1})").format(args.host, TOKEN_ENV)
+        print(f"anylabel serve: {warning}", file=sys.stderr)
     try:
         if args.engine == "ray":
             from ..serve.ray_runner import run_ray
 
-            print(f"Serving {', '.join(args.model)} on Ray Serve at http://{args.host}:{args.port}", file=sys.stderr)
+            print(tr("Serving {0} on Ray Serve at http://{1}:{2}").format(
+                ", ".join(args.model), args.host, args.port),
+                  file=sys.stderr)
             run_ray(args.model, args.host, args.port, token, max_bytes, args.device, args.ray_address)
             return 0
         return _run_http(args, token, max_bytes)
@@ -73,11 +77,19 @@ def _run_http(args: argparse.Namespace, token: str | None, max_bytes: int) -> in
         server = ApiServer(api, args.host, args.port)
     except OSError as exc:
         api.close()
-        print(f"anylabel serve: cannot listen on {args.host}:{args.port} ({exc.strerror or exc})", file=sys.stderr)
+        print("anylabel serve: " + tr("cannot listen on {0}:{1} ({2})").format(
+            args.host, args.port, exc.strerror or exc),
+              file=sys.stderr)
         return 2
     names = ", ".join(sorted(api.served))
-    print(f"Serving {names} on {server.url} (GET /v1/models, POST /v1/predict){' with a token' if token else ''}; "
-          "Ctrl+C stops", file=sys.stderr)
+    serving = (tr("Serving {0} on {1} (GET /v1/models, POST /v1/predict) with a token; Ctrl+C stops") if token
+               else tr("Serving {0} on {1} (GET /v1/models, POST /v1/predict); Ctrl+C stops"))
+    print(serving.format(names, server.url), file=sys.stderr)
+    # The lines above are for the operator, in their language (--lang). The answers go to
+    # clients whose language the server does not know: their messages, including the core's
+    # messages they carry (an image too large, a shape that cannot be read), are English
+    # (ADR 0033). The language is one per process, so it is switched once, before serving.
+    set_language(DEFAULT_LANGUAGE)
     try:
         server.serve_forever()
     except KeyboardInterrupt:

@@ -10,6 +10,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from ..core.i18n import tr
+
 NAME = "track"
 HELP = ("assign track ids (group_id) to the boxes (rectangles, rotated boxes) already in a folder of "
         "frames' label files; ids already set are kept unless --reassign. With --model SAM2_VIDEO_CONFIG "
@@ -50,11 +52,11 @@ def load_tracker_settings(path: str) -> dict:
 
     data = load_yaml_file(path) or {}
     if not isinstance(data, dict):
-        raise ValueError(f"{path}: expected a mapping")
+        raise ValueError(tr("{0}: expected a mapping").format(path))
     if "tracker" in data:
         section = data["tracker"] or {}
         if not isinstance(section, dict):
-            raise ValueError(f"{path}: 'tracker' must be a mapping")
+            raise ValueError(tr("{0}: 'tracker' must be a mapping").format(path))
         return dict(section)
     return dict(data)
 
@@ -64,7 +66,7 @@ def run(args: argparse.Namespace) -> int:
         from .track_sam2 import run_sam2
 
         if not args.model:
-            print("anylabel track: --prompts needs --model SAM2_VIDEO_CONFIG", file=sys.stderr)
+            print("anylabel track: " + tr("--prompts needs --model SAM2_VIDEO_CONFIG"), file=sys.stderr)
             return 2
         return run_sam2(args)
     from ..core.errors import AnyLabelError
@@ -84,7 +86,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"anylabel track: {exc}", file=sys.stderr)
         return 2
     if len(frames) == 0:
-        print(f"anylabel track: {args.input}: no images found", file=sys.stderr)
+        print("anylabel track: " + tr("{0}: no images found").format(args.input), file=sys.stderr)
         return 2
     start = None if args.start is None else args.start - 1
     end = None if args.end is None else args.end - 1
@@ -96,14 +98,17 @@ def run(args: argparse.Namespace) -> int:
         print(no_boxes_message(frames, start, end))
         return 0
     if args.dry_run:
-        print(f"would change {len(report.changed)} label file(s), {report.unchanged} unchanged (dry run: nothing written)")
+        print(tr("would change {0} label file(s), {1} unchanged (dry run: nothing written)").format(
+            len(report.changed), report.unchanged))
         for path in report.changed:
             print(f"  {path}")
         for err in report.errors:
-            print(f"error: {err}", file=sys.stderr)
+            print(tr("error: {0}").format(err), file=sys.stderr)
         return 0 if report.ok else 1
-    for line in report.lines():
-        print(line, file=sys.stdout if not line.startswith("error") else sys.stderr)
+    for line in report.summary_lines():
+        print(line)
+    for line in report.error_lines():
+        print(line, file=sys.stderr)
     return 0 if report.ok else 1
 
 
@@ -111,6 +116,7 @@ def no_boxes_message(frames, start: int | None, end: int | None) -> str:
     """Why a run wrote nothing when no frame in the range had a box to track."""
     positions = frames.clamp_range(start, end)
     labelled = sum(1 for i in positions if frames.index.has_label(i))
-    return (f"nothing to track: none of the {len(positions)} frame(s) in {frames.folder} "
-            f"({labelled} with a label file) has a rectangle or rotated box. 'track' gives ids to "
-            "boxes already drawn: draw them, or run 'anylabel predict' with a detector first.")
+    return tr("nothing to track: none of the {0} frame(s) in {1} ({2} with a label "
+              "file) has a rectangle or rotated box. 'track' gives ids to boxes already "
+              "drawn: draw them, or run 'anylabel predict' with a detector first.").format(
+                  len(positions), frames.folder, labelled)

@@ -10,6 +10,8 @@ import signal
 import sys
 import threading
 
+from ..core.i18n import tr
+
 NAME = "train"
 HELP = "train a model (Ultralytics, optional extra) on a labelled folder and add it to the models"
 
@@ -66,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         result = job.run(on_event)
     except KeyboardInterrupt:
-        print("\nanylabel train: cancelled (the training process was stopped)", file=sys.stderr)
+        print("\nanylabel train: " + tr("cancelled (the training process was stopped)"), file=sys.stderr)
         return 130
     except TrainingCancelled as exc:
         print(f"anylabel train: {exc}", file=sys.stderr)
@@ -81,10 +83,11 @@ def run(args: argparse.Namespace) -> int:
             p.close()
     for note in result.dataset.notes:
         print(f"  {note}", file=sys.stderr)
-    last = result.epochs[-1].text(args.task) if result.epochs else "no epoch reported"
-    print(f"trained {result.name}: {last}")
-    print(f"model: {result.onnx}")
-    print(f"config: {result.config_path} (anylabel predict --model {result.name} --input DIR)")
+    last = result.epochs[-1].text(args.task) if result.epochs else tr("no epoch reported")
+    print(tr("trained {0}: {1}").format(result.name, last))
+    print(tr("model: {0}").format(result.onnx))
+    print(tr("config: {0} (anylabel predict --model {1} --input DIR)").format(
+        result.config_path, result.name))
     return 0
 
 

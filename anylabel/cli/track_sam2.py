@@ -6,6 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from ..core.i18n import tr
+
 
 def frame_position(frames):
     """Maps a prompts file's ``frame`` (image name or 1-based number) to a 0-based position."""
@@ -32,24 +34,27 @@ def run_sam2(args: argparse.Namespace) -> int:
     from .progress import Progress
 
     if not args.prompts:
-        print("anylabel track: --model needs --prompts PROMPTS.json (the objects to follow; see docs/video.md)",
+        print("anylabel track: " + tr("--model needs --prompts PROMPTS.json (the "
+                                      "objects to follow; see docs/video.md)"),
               file=sys.stderr)
         return 2
     try:
         folder = args.input
         if is_video_file(folder) and Path(folder).is_file():
             result = extract_frames(folder)
-            print(f"{folder}: {result.frame_count} frame(s) in {result.folder}")
+            print(tr("{0}: {1} frame(s) in {2}").format(folder, result.frame_count, result.folder))
             folder = result.folder
         frames = FrameFolder(folder)
         if len(frames) == 0:
-            print(f"anylabel track: {args.input}: no images found", file=sys.stderr)
+            print("anylabel track: " + tr("{0}: no images found").format(args.input), file=sys.stderr)
             return 2
         objects = read_prompts_file(args.prompts, frame_position(frames), len(frames))
         model = create_model(args.model, device=args.device)
         if not isinstance(model, Sam2VideoModel):
-            print(f"anylabel track: {args.model}: a {model.type_name} model cannot follow prompts through frames; "
-                  "--model needs a segment_anything_2_video config", file=sys.stderr)
+            print("anylabel track: " + tr("{0}: a {1} model cannot follow prompts through frames; "
+                                          "--model needs a segment_anything_2_video config").format(
+                                              args.model, model.type_name),
+                  file=sys.stderr)
             return 2
     except (AnyLabelError, ConfigError, ModelLoadError, OSError, ValueError) as exc:
         print(f"anylabel track: {exc}", file=sys.stderr)
@@ -61,9 +66,12 @@ def run_sam2(args: argparse.Namespace) -> int:
                                    output_mode=args.output_mode or model.output_mode, tolerance=model.tolerance,
                                    progress=lambda d, t: bar.advance(d - bar.done))
     for tid, label in report.objects.items():
-        print(f"track {tid} ({label}): found on {len(report.found.get(tid, []))} of {report.frames_visited} frame(s)")
+        print(tr("track {0} ({1}): found on {2} of {3} frame(s)").format(
+            tid, label, len(report.found.get(tid, [])), report.frames_visited))
     if report.corrections:
-        print(f"{report.corrections} frame(s) you edited used as corrections")
-    for line in report.lines():
-        print(line, file=sys.stdout if not line.startswith("error") else sys.stderr)
+        print(tr("{0} frame(s) you edited used as corrections").format(report.corrections))
+    for line in report.summary_lines():
+        print(line)
+    for line in report.error_lines():
+        print(line, file=sys.stderr)
     return 0 if report.ok else 1

@@ -33,6 +33,7 @@ import numpy as np
 
 from . import shape_kinds
 from .geometry import bounding_box, circle_radius, is_area_shape, outline
+from .i18n import tr
 from .shape import CIRCLE, RECTANGLE, Shape
 
 AREA, STROKE, DOT = "area", "line", "point"
@@ -53,11 +54,12 @@ class MatchOptions:
 
     def __post_init__(self) -> None:
         if not 0.0 < self.iou <= 1.0:
-            raise ValueError(f"the IoU threshold must be in (0, 1], got {self.iou}")
+            raise ValueError(tr("the IoU threshold must be in (0, 1], got {0}").format(self.iou))
         if self.point_distance <= 0 or self.line_width <= 0:
-            raise ValueError("the point distance and the line width must be positive")
+            raise ValueError(tr("the point distance and the line width must be positive"))
         if self.matching not in MATCHING_METHODS:
-            raise ValueError(f"matching must be one of {', '.join(MATCHING_METHODS)}, got {self.matching!r}")
+            raise ValueError(tr("matching must be one of {0}, got {1!r}").format(
+                ", ".join(MATCHING_METHODS), self.matching))
 
 
 def shape_kind(shape: Shape) -> str | None:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import os
 
 from .errors import AnyLabelError
+from .i18n import tr
 
 PIXELS_PER_BYTE_ENV = "ANYLABEL_MAX_PIXELS_PER_BYTE"
 DEFAULT_PIXELS_PER_BYTE = 1000.0
@@ -40,7 +41,8 @@ def check_not_a_bomb(path: str | os.PathLike[str], width: int, height: int) -> N
     density = width * height / size
     if density > limit:
         raise DecompressionBombError(
-            f"{os.fspath(path)}: the file is {size / 1e6:.2f} MB but declares {width} x {height} pixels "
-            f"({width * height / 1e6:.0f} megapixels, {density:.0f} pixels per byte, more than the "
-            f"{limit:.0f} AnyLabel decodes as a stream): it looks like a decompression bomb; set "
-            f"{PIXELS_PER_BYTE_ENV} to a larger number if this image really compresses that well")
+            tr("{0}: the file is {1:.2f} MB but declares {2} x {3} pixels ({4:.0f} megapixels, {5:.0f} "
+               "pixels per byte, more than the {6:.0f} AnyLabel decodes as a stream): it looks like a "
+               "decompression bomb; set {7} to a larger number if this image really compresses that well"
+               ).format(os.fspath(path), size / 1e6, width, height, width * height / 1e6, density, limit,
+                        PIXELS_PER_BYTE_ENV))

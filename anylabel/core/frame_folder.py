@@ -17,6 +17,7 @@ from typing import Any, Callable, Iterator, TypeVar
 from .bulk import OrderedWrites
 from .errors import LabelFileError
 from .folder_index import FolderIndex, scan_folder
+from .i18n import tr
 from .label_file import ImageAnnotation, dumps, new_annotation_for, read_label_file, write_label_file
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -35,12 +36,17 @@ class EditReport:
     def ok(self) -> bool:
         return not self.errors
 
-    def lines(self) -> list[str]:
-        out = [f"{len(self.changed)} label file(s) written, {self.unchanged} unchanged"]
+    def summary_lines(self) -> list[str]:
+        out = [tr("{0} label file(s) written, {1} unchanged").format(len(self.changed), self.unchanged)]
         if self.protected:
-            out.append(f"{len(self.protected)} frame(s) edited by the user left untouched")
-        out += [f"error: {e}" for e in self.errors]
+            out.append(tr("{0} frame(s) edited by the user left untouched").format(len(self.protected)))
         return out
+
+    def error_lines(self) -> list[str]:
+        return [tr("error: {0}").format(e) for e in self.errors]
+
+    def lines(self) -> list[str]:
+        return self.summary_lines() + self.error_lines()
 
 
 class FrameFolder:
@@ -49,7 +55,7 @@ class FrameFolder:
     def __init__(self, folder: str | os.PathLike[str], index: FolderIndex | None = None) -> None:
         self.folder = Path(folder)
         if not self.folder.is_dir():
-            raise LabelFileError(self.folder, "not a folder")
+            raise LabelFileError(self.folder, tr("not a folder"))
         self.index = index if index is not None else scan_folder(self.folder)
         self._writes: OrderedWrites | None = None
 

@@ -36,9 +36,17 @@ class ImageTooLargeError(AnyLabelError, ValueError):
         self.path, self.width, self.height, self.limit = os.fspath(path), width, height, limit
         gb = width * height * 3 / 2**30
         super().__init__(
-            f"{self.path}: the image is {width} x {height} pixels ({width * height / 1e6:.0f} megapixels, "
-            f"{gb:.1f} GB decoded), more than the {limit / 1e6:.0f} megapixels AnyLabel decodes; "
-            f"set {MAX_PIXELS_ENV} to a larger number of pixels if this image is meant to be this large")
+            tr("{0}: the image is {1} x {2} pixels ({3:.0f} megapixels, {4:.1f} GB "
+               "decoded), more than the {5:.0f} megapixels AnyLabel decodes; set {6} "
+               "to a larger number of pixels if this image is meant to be this large").format(
+                   self.path, width, height, width * height / 1e6, gb, limit / 1e6, MAX_PIXELS_ENV))
+
+
+def not_readable(path: str | os.PathLike[str], why: object = None) -> str:
+    """The message for an image file that cannot be decoded (with the decoder's ``why``)."""
+    if why is None:
+        return tr("{0}: not a readable image").format(os.fspath(path))
+    return tr("{0}: not a readable image ({1})").format(os.fspath(path), why)
 
 
 def max_image_pixels() -> int:
@@ -124,6 +132,6 @@ def read_image_rgb(path: str | os.PathLike[str]) -> np.ndarray:
     data = np.fromfile(Path(path), dtype=np.uint8)
     img = cv2.imdecode(data, cv2.IMREAD_COLOR)  # applies EXIF orientation
     if img is None:
-        raise ValueError(tr("{0}: not a readable image").format(os.fspath(path)))
+        raise ValueError(not_readable(path))
     return cv2.cvtColor(img, cv2.COLOR_BGR2RGB)
 

@@ -20,6 +20,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from typing import Any
 
+from .i18n import tr
 from .label_file import ImageAnnotation
 from .shape import Shape
 
@@ -54,7 +55,8 @@ def set_review_state(ann: ImageAnnotation, state: str, reviewer: str | None = No
                      comment: str | None = None, when: datetime | None = None) -> None:
     """Record a review decision (save the file afterwards). UNCHECKED clears the record."""
     if state not in REVIEW_STATES:
-        raise ValueError(f"review state must be one of {', '.join(REVIEW_STATES)}, got {state!r}")
+        raise ValueError(tr("review state must be one of {0}, got {1!r}").format(
+            ", ".join(REVIEW_STATES), state))
     ann.checked = state == ACCEPTED
     if state == UNCHECKED:
         ann.extra.pop(REVIEW_KEY, None)

@@ -31,6 +31,7 @@ from typing import NamedTuple
 import numpy as np
 
 from .contrast import Stretch, needs_stretch, to_display
+from .i18n import tr
 from .image_io import check_decoded_size
 from .orientation import copy_offset, orientation_of, upright, upright_size
 from .tiled_image import VIPS_DTYPES, TiledImageError, check_streamable, open_vips, vips_problem
@@ -69,14 +70,15 @@ def read_downscaled(path: str | os.PathLike[str], factor: int) -> StreamedCopy:
     import pyvips
 
     if factor < 1 or factor & (factor - 1):
-        raise ValueError(f"the shrink factor must be a power of two, got {factor}")
+        raise ValueError(tr("the shrink factor must be a power of two, got {0}").format(factor))
     head = open_vips(path, sequential=True)
     w, h = head.width, head.height
     check_streamable(path, w, h)
     cw, ch = copy_size(w, h, factor)
     check_decoded_size(path, cw, ch)
     if head.format not in VIPS_DTYPES:
-        raise TiledImageError(f"{os.fspath(path)}: samples of type {head.format} cannot be read")
+        raise TiledImageError(tr("{0}: samples of type {1} cannot be read").format(
+            os.fspath(path), head.format))
     try:
         src, rest = head, factor
         if head.get("vips-loader") == "jpegload" and factor > 1:
@@ -90,8 +92,8 @@ def read_downscaled(path: str | os.PathLike[str], factor: int) -> StreamedCopy:
         dtype = np.dtype(VIPS_DTYPES[small.format])
         arr = np.frombuffer(small.write_to_memory(), dtype).reshape(small.height, small.width, small.bands)
     except pyvips.Error as exc:
-        raise TiledImageError(f"{os.fspath(path)}: cannot be decoded ({vips_problem(exc)}); "
-                              "the file is truncated or damaged") from None
+        raise TiledImageError(tr("{0}: cannot be decoded ({1}); the file is truncated or damaged").format(
+            os.fspath(path), vips_problem(exc))) from None
     stretch = Stretch.from_sample(arr) if needs_stretch(dtype) else None
     orientation = orientation_of(path)
     pixels = np.ascontiguousarray(upright(to_display(arr, stretch), orientation))

@@ -20,6 +20,7 @@ import time
 from pathlib import Path
 
 from .errors import AnyLabelError
+from .i18n import tr
 
 DIR_ENV = "ANYLABEL_TILE_CACHE_DIR"
 LIMIT_ENV = "ANYLABEL_TILE_CACHE_GB"
@@ -95,9 +96,9 @@ class TileCache:
         removed to make room. TileCacheError when the bound cannot hold it at all."""
         if needed_bytes > self.limit:
             raise TileCacheError(
-                f"{image}: its image pyramid needs {needed_bytes / 2**30:.1f} GB of cache, more than the "
-                f"{self.limit / 2**30:.1f} GB allowed; set {LIMIT_ENV} to a larger number of GB "
-                f"(the cache is in {self.root})")
+                tr("{0}: its image pyramid needs {1:.1f} GB of cache, more than the {2:.1f} "
+                   "GB allowed; set {3} to a larger number of GB (the cache is in {4})").format(
+                    image, needed_bytes / 2**30, self.limit / 2**30, LIMIT_ENV, self.root))
         try:
             self.root.mkdir(parents=True, exist_ok=True)
             self.make_room(needed_bytes, keep=key)
@@ -106,7 +107,8 @@ class TileCache:
             shutil.rmtree(partial, ignore_errors=True)
             partial.mkdir()
         except OSError as exc:
-            raise TileCacheError(f"{image}: the tile cache {self.root} cannot be written ({exc.strerror or exc})") from None
+            raise TileCacheError(tr("{0}: the tile cache {1} cannot be written ({2})").format(
+                image, self.root, exc.strerror or exc)) from None
         return partial
 
     def finish(self, partial: Path, key: str, meta: dict) -> Path:

@@ -35,6 +35,8 @@ import numpy as np
 from .bomb_guard import check_not_a_bomb
 from .contrast import Stretch, needs_stretch, to_display
 from .errors import AnyLabelError
+from .i18n import tr, tr_noop
+from .image_io import not_readable
 from .tile_cache import TileCache, entry_key
 
 MAX_TILED_PIXELS_ENV = "ANYLABEL_MAX_TILED_PIXELS"
@@ -43,7 +45,7 @@ MAX_SIDE = 500_000
 PREVIEW_SIDE = 2048       # levels this small (longer side) are held in memory
 COARSEST_SIDE = 512       # the pyramid stops at the first level this small
 STRIP_BYTES = 4 * 2**20  # raw bytes per strip: libvips buffers several times what is asked for
-INSTALL_HINT = "pip install 'anylabel[huge]' (pyvips) to open it in full resolution as tiles"
+INSTALL_HINT = tr_noop("pip install 'anylabel[huge]' (pyvips) to open it in full resolution as tiles")
 
 VIPS_DTYPES = {"uchar": np.uint8, "char": np.int8, "ushort": np.uint16, "short": np.int16,
                 "uint": np.uint32, "int": np.int32, "float": np.float32, "double": np.float64}
@@ -74,9 +76,26 @@ def check_tiled_size(path: str | os.PathLike[str], width: int, height: int) -> N
     limit = max_tiled_pixels()
     if width * height > limit or max(width, height) > MAX_SIDE:
         raise TiledImageError(
-            f"{os.fspath(path)}: the image is {width} x {height} pixels, more than the "
-            f"{limit / 1e9:.0f} gigapixels (or {MAX_SIDE} pixels a side) AnyLabel shows as tiles; "
-            f"set {MAX_TILED_PIXELS_ENV} to a larger number of pixels if it is meant to be this large")
+            tr("{0}: the image is {1} x {2} pixels, more than the {3:.0f} "
+               "gigapixels (or {4} pixels a side) AnyLabel shows as tiles; set "
+               "{5} to a larger number of pixels if it is meant to be this large").format(
+                os.fspath(path), width, height, limit / 1e9, MAX_SIDE, MAX_TILED_PIXELS_ENV))
+
+
+def or_tiles_hint(problem: str) -> str:
+    """``problem`` (an image too large to decode whole) and how libvips would show it, for a
+    viewer without libvips."""
+    return tr("{0}; or {1}").format(problem, tr(INSTALL_HINT))
+
+
+def not_tiled_because_rotated(problem: str) -> str:
+    """``problem`` and why libvips' tiles were no way out: the image is EXIF-rotated."""
+    return tr("{0} (EXIF-rotated images are not shown as tiles)").format(problem)
+
+
+def shown_reduced_note(path: str | os.PathLike[str], factor: int) -> str:
+    """The note for an image shown at 1/``factor`` because libvips is missing."""
+    return tr("{0}: shown at 1/{1} resolution; {2}").format(os.fspath(path), factor, tr(INSTALL_HINT))
 
 
 def check_streamable(path: str | os.PathLike[str], width: int, height: int) -> None:
@@ -100,7 +119,7 @@ def open_vips(path: str | os.PathLike[str], sequential: bool) -> Any:
     try:
         return pyvips.Image.new_from_file(os.fspath(path), access=access, fail_on="truncated")
     except pyvips.Error as exc:
-        raise TiledImageError(f"{os.fspath(path)}: not a readable image ({vips_problem(exc)})") from None
+        raise TiledImageError(not_readable(path, vips_problem(exc))) from None
 
 
 @dataclass
@@ -137,14 +156,15 @@ class TiledImage:
 
     def __init__(self, path: str | os.PathLike[str], cache: TileCache | None = None) -> None:
         if not pyvips_available():
-            raise TiledImageError(f"{os.fspath(path)}: a huge image needs libvips; {INSTALL_HINT}")
+            raise TiledImageError(tr("{0}: a huge image needs libvips; {1}").format(
+                os.fspath(path), tr(INSTALL_HINT)))
         self.path = Path(path)
         self.cache = cache if cache is not None else TileCache()
         head = open_vips(self.path, sequential=True)
         self.width, self.height, self.bands = head.width, head.height, head.bands
         fmt = head.format
         if fmt not in VIPS_DTYPES:
-            raise TiledImageError(f"{self.path}: samples of type {fmt} cannot be shown")
+            raise TiledImageError(tr("{0}: samples of type {1} cannot be shown").format(self.path, fmt))
         self.dtype = np.dtype(VIPS_DTYPES[fmt])
         check_streamable(self.path, self.width, self.height)
         # A tiled TIFF can be read anywhere: its own tiles are level 0.
@@ -246,7 +266,7 @@ class TiledImage:
                     continue
                 p = folder / f"level{lv.index}.rgb"
                 if p.stat().st_size != lv.width * lv.height * 3:
-                    raise ValueError(f"{p}: wrong size")
+                    raise ValueError(tr("{0}: wrong size").format(p))
                 lv.path = p
                 if lv.in_memory:
                     lv.array = np.fromfile(p, np.uint8).reshape(lv.height, lv.width, 3)
@@ -417,8 +437,9 @@ class TiledImage:
                 self._source_region = pyvips.Region.new(self._source)
             data = self._source_region.fetch(x, y, w, h)
         except pyvips.Error as exc:
-            raise TiledImageError(f"{self.path}: cannot be decoded at ({x}, {y}) ({vips_problem(exc)}); "
-                                  "the file is truncated or damaged") from None
+            raise TiledImageError(tr("{0}: cannot be decoded at ({1}, {2}) "
+                                     "({3}); the file is truncated or damaged").format(
+                                         self.path, x, y, vips_problem(exc))) from None
         return to_display(self._vips_array(data, w, h), self.stretch)
 
 

@@ -24,6 +24,7 @@ from typing import Any, ClassVar, Sequence
 
 import numpy as np
 
+from ..core.i18n import tr
 from ..core.shape import Shape
 from .config import ModelConfig
 from .download import ProgressCallback, resolve_model_file
@@ -91,7 +92,7 @@ class Model:
                          intra_threads=intra_threads,
                          allow_spinning=not (self.pipelined and self.capabilities.batch))
         if sess.fallback_reason:
-            self.notes.append(f"running on CPU: {sess.fallback_reason}")
+            self.notes.append(tr("running on CPU: {0}").format(sess.fallback_reason))
         self._sessions.append(sess)
         return sess
 

@@ -30,6 +30,7 @@ from typing import Any, Callable, Iterator, Protocol
 import numpy as np
 
 from ..core.errors import AnyLabelError
+from ..core.i18n import tr
 from ..core.image_io import read_image_rgb
 from ..core.label_file import ImageAnnotation, label_path_for, read_label_file
 from ..core.provenance import PredictionSource, is_done
@@ -108,11 +109,13 @@ class BatchSummary:
     def line(self) -> str:
         """One line for a terminal: counts and the rate of the images that ran."""
         rate = self.processed / max(self.seconds, 1e-9)
-        skipped = f", {self.skipped} skipped (already done)" if self.skipped else ""
-        head = "cancelled after " if self.cancelled else ""
-        return (f"{head}{self.processed} images in {self.seconds:.1f} s ({rate:.1f}/s): "
-                f"{self.written} label files written, {self.unchanged} unchanged, "
-                f"{self.shapes} shapes predicted, {len(self.failed)} failed{skipped}")
+        counts = (self.processed, self.seconds, rate, self.written, self.unchanged, self.shapes,
+                  len(self.failed))
+        line = (tr("cancelled after {0} images in {1:.1f} s ({2:.1f}/s): {3} label "
+                   "files written, {4} unchanged, {5} shapes predicted, {6} failed") if self.cancelled else
+                tr("{0} images in {1:.1f} s ({2:.1f}/s): {3} label files "
+                   "written, {4} unchanged, {5} shapes predicted, {6} failed")).format(*counts)
+        return line + (tr(", {0} skipped (already done)").format(self.skipped) if self.skipped else "")
 
     def text(self) -> str:
         """A few lines for the panel."""
@@ -169,7 +172,8 @@ class BatchJob:
         self.config_hash = config_digest(model)
         self.prompted = self.options.prompt_from_boxes or uses_annotation(model)
         if self.prompted and not hasattr(model, "predict_with_annotation"):
-            raise AnyLabelError(f"model {model.config.name} ({model.config.type}) does not take box prompts")
+            raise AnyLabelError(tr("model {0} ({1}) does not take box prompts").format(
+                model.config.name, model.config.type))
         # Trackers and prompts work on full-image pixels; otherwise big JPEGs decode reduced.
         self.full_resolution = self.prompted or self.options.tracker is not None
         self._t0 = 0.0
@@ -259,7 +263,7 @@ class BatchJob:
             except (AnyLabelError, OSError, ValueError) as exc:
                 error = exc
         elif error is None:
-            error = RuntimeError("no prediction")
+            error = RuntimeError(tr("no prediction"))
         if error is not None:
             s.failed.append(self.describe(error, task.path))
         self._report_progress()

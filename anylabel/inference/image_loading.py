@@ -24,7 +24,7 @@ from typing import Any, NamedTuple
 import cv2
 import numpy as np
 
-from ..core.image_io import check_decoded_size, max_image_pixels, read_image_rgb, stored_size
+from ..core.image_io import check_decoded_size, max_image_pixels, not_readable, read_image_rgb, stored_size
 from .base import Model, Prediction
 
 _REDUCED = {2: cv2.IMREAD_REDUCED_COLOR_2, 4: cv2.IMREAD_REDUCED_COLOR_4, 8: cv2.IMREAD_REDUCED_COLOR_8}
@@ -74,7 +74,7 @@ def read_for_model(path: str | os.PathLike[str],
         return img, IDENTITY, (img.shape[1], img.shape[0])
     img = cv2.imdecode(np.fromfile(p, dtype=np.uint8), _REDUCED[f])  # applies EXIF orientation
     if img is None:
-        raise ValueError(f"{os.fspath(p)}: not a readable image")
+        raise ValueError(not_readable(p))
     rh, rw = img.shape[:2]
     if (rw >= rh) != (w >= h) and w != h:  # rotated by EXIF: the stored width is the shown height
         w, h = h, w

@@ -23,6 +23,8 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
+from ..core.i18n import tr
+
 CPU = "CPUExecutionProvider"
 
 #: Device name -> providers to try, best first (CPU is always appended as the fallback).
@@ -76,7 +78,7 @@ def wanted_providers(device: str, listed: Sequence[str]) -> tuple[str, ...]:
     if device == "auto":
         return tuple(p for p in AUTO_PROVIDERS if p in listed)
     if device not in DEVICE_PROVIDERS:
-        raise ValueError(f"device must be one of {', '.join(DEVICES)}, got {device!r}")
+        raise ValueError(tr("device must be one of {0}, got {1!r}").format(", ".join(DEVICES), device))
     return DEVICE_PROVIDERS[device]
 
 

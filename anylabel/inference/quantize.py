@@ -29,6 +29,7 @@ from typing import Any, Callable, Literal
 import numpy as np
 
 from ..core.errors import AnyLabelError
+from ..core.i18n import tr
 from .config_paths import is_inside, is_plain_name
 from .download_checks import sha256_of
 from .quantize_calibration import (DEFAULT_IMAGES, Calibration, CalibrationError, calibration_images,
@@ -81,7 +82,9 @@ def _onnx() -> Any:
         import onnx
         import onnxruntime.quantization  # noqa: F401  # imports onnx itself
     except ImportError as exc:
-        raise QuantizeError(f"quantisation needs the onnx package ({exc}): pip install 'anylabel[quantize]'") from None
+        raise QuantizeError(tr("quantisation needs the onnx package "
+                               "({0}): pip install 'anylabel[quantize]'").format(
+            exc)) from None
     return onnx
 
 
@@ -92,21 +95,24 @@ def load_float_model(path: Path) -> Any:
     try:
         size = path.stat().st_size
     except OSError as exc:
-        raise QuantizeError(f"{path}: cannot read the model file ({exc.strerror or exc})") from None
+        raise QuantizeError(tr("{0}: cannot read the model file ({1})").format(
+            path, exc.strerror or exc)) from None
     if size > MAX_MODEL_BYTES:
-        raise QuantizeError(f"{path}: {size / 1e9:.1f} GB, larger than the {MAX_MODEL_BYTES / 1e9:.1f} GB "
-                            "a single ONNX file can hold")
+        raise QuantizeError(tr("{0}: {1:.1f} GB, larger than the "
+                               "{2:.1f} GB a single ONNX file can hold").format(
+            path, size / 1e9, MAX_MODEL_BYTES / 1e9))
     try:
         model = onnx.load(str(path))
     except Exception as exc:  # noqa: BLE001  # protobuf raises DecodeError, onnx its own types
-        raise QuantizeError(f"{path}: not an ONNX model ({type(exc).__name__}: "
-                            f"{str(exc).splitlines()[0] if str(exc) else 'unreadable'})") from None
+        raise QuantizeError(tr("{0}: not an ONNX model ({1}: {2})").format(
+            path, type(exc).__name__, str(exc).splitlines()[0] if str(exc) else tr("unreadable"))) from None
     if not model.graph.node:
-        raise QuantizeError(f"{path}: not an ONNX model (no graph nodes)")
+        raise QuantizeError(tr("{0}: not an ONNX model (no graph nodes)").format(path))
     found = sorted({n.op_type for n in model.graph.node} & QUANTIZED_OPS)
     if found:
-        raise QuantizeError(f"{path}: already quantised (it contains {', '.join(found)}); quantise the "
-                            "float model instead")
+        raise QuantizeError(tr("{0}: already quantised (it contains "
+                               "{1}); quantise the float model instead").format(
+            path, ", ".join(found)))
     return model
 
 
@@ -171,14 +177,16 @@ def quantize_file(source: Path, dest: Path, mode: Mode,
                 if not any(op in DYNAMIC_OPS for op in ops):
                     convs = sum(op in ("Conv", "ConvTranspose") for op in ops)
                     raise QuantizeError(
-                        f"{source}: dynamic mode quantises MatMul layers and this model has none "
-                        f"({convs} convolutions): use --mode static --calibration IMAGES")
+                        tr("{0}: dynamic mode quantises MatMul layers and this model has "
+                           "none ({1} convolutions): use --mode static --calibration IMAGES").format(
+                               source, convs))
                 quantize_dynamic(str(source), str(tmp), weight_type=QuantType.QInt8,
                                  op_types_to_quantize=DYNAMIC_OPS)
                 how = "dynamic INT8"
             else:
                 if not feeds:
-                    raise QuantizeError(f"{source}: no calibration input reached this model file")
+                    raise QuantizeError(tr("{0}: no calibration input reached this model file").format(
+                        source))
                 pre = Path(work) / "pre.onnx"
                 from onnxruntime.quantization.shape_inference import quant_pre_process
 
@@ -203,7 +211,8 @@ def quantize_file(source: Path, dest: Path, mode: Mode,
             raise
         except Exception as exc:  # noqa: BLE001  # the quantiser raises many types; name the file
             discard_temp(tmp)
-            raise QuantizeError(f"{source}: quantisation failed ({type(exc).__name__}: {exc})") from exc
+            raise QuantizeError(tr("{0}: quantisation failed ({1}: {2})").format(
+                source, type(exc).__name__, exc)) from exc
     return QuantizedFile("", source, dest, how, source.stat().st_size, dest.stat().st_size, similarity)
 
 
@@ -219,7 +228,8 @@ def _check_loads(path: Path, source: Path) -> None:
     try:
         _session(path)
     except Exception as exc:  # noqa: BLE001
-        raise QuantizeError(f"{source}: the INT8 model does not load in ONNX Runtime ({exc})") from None
+        raise QuantizeError(tr("{0}: the INT8 model does not load in ONNX Runtime ({1})").format(
+            source, exc)) from None
 
 
 def output_similarity(float_path: Path, int8_path: Path, feeds: list[dict[str, np.ndarray]]) -> float | None:
@@ -246,11 +256,13 @@ def _output_name(source: Path) -> str:
 
 
 def _confined(folder: Path, name: str, what: str) -> Path:
+    """``folder / name``, refused unless ``name`` is a plain name; ``what`` (already in the
+    interface language, or a config key) says what the name is."""
     if not is_plain_name(name):
-        raise QuantizeError(f"{what} {name!r} is not a plain file name; refused")
+        raise QuantizeError(tr("{0} {1!r} is not a plain file name; refused").format(what, name))
     dest = folder / name
     if not is_inside(dest, folder):
-        raise QuantizeError(f"{dest} leads outside the output folder {folder}; refused")
+        raise QuantizeError(tr("{0} leads outside the output folder {1}; refused").format(dest, folder))
     return dest
 
 
@@ -273,14 +285,14 @@ def quantize(source: str, output: str | os.PathLike[str], mode: Mode, calibratio
              max_images: int = DEFAULT_IMAGES, progress: Callable[[str], None] | None = None) -> QuantizeResult:
     """Quantise a config's model files (or one ONNX file) into ``output``; see the module doc."""
     if mode not in MODES:
-        raise QuantizeError(f"mode must be one of {', '.join(MODES)}, got {mode!r}")
+        raise QuantizeError(tr("mode must be one of {0}, got {1!r}").format(", ".join(MODES), mode))
     if mode == "static" and not calibration:
-        raise QuantizeError("static quantisation needs calibration images: --calibration FOLDER")
+        raise QuantizeError(tr("static quantisation needs calibration images: --calibration FOLDER"))
     _onnx()
     images = calibration_images(calibration, max_images) if calibration else []
     out = Path(output).expanduser().resolve()
     if out.exists() and not out.is_dir():
-        raise QuantizeError(f"{out}: the output must be a folder, this is a file")
+        raise QuantizeError(tr("{0}: the output must be a folder, this is a file").format(out))
     say = progress or (lambda _msg: None)
     if is_onnx_source(source):
         return _quantize_plain(Path(source).expanduser().resolve(), out, mode, images, say)
@@ -290,7 +302,7 @@ def quantize(source: str, output: str | os.PathLike[str], mode: Mode, calibratio
 def _quantize_plain(src: Path, out: Path, mode: Mode, images: list[Path],
                     say: Callable[[str], None]) -> QuantizeResult:
     if not src.is_file():
-        raise QuantizeError(f"{src}: model file not found")
+        raise QuantizeError(tr("{0}: model file not found").format(src))
     model = load_float_model(src)
     result = QuantizeResult()
     feeds = None
@@ -298,22 +310,24 @@ def _quantize_plain(src: Path, out: Path, mode: Mode, images: list[Path],
         init = {i.name for i in model.graph.initializer}
         real = [i for i in model.graph.input if i.name not in init]
         if len(real) != 1:
-            raise CalibrationError(f"{src}: {len(real)} inputs; calibrating a bare ONNX file needs exactly one "
-                                   "image input: pass the model's config instead")
+            raise CalibrationError(tr("{0}: {1} inputs; calibrating a bare ONNX file needs "
+                                      "exactly one image input: pass the model's config instead").format(
+                                          src, len(real)))
         dims = tuple(d.dim_value if d.HasField("dim_value") else d.dim_param
                      for d in real[0].type.tensor_type.shape.dim)
-        say(f"calibrating on {len(images)} images")
+        say(tr("calibrating on {0} images").format(len(images)))
         cal = record_plain_feeds(real[0].name, dims, images)
         _take_calibration(result, cal)
         feeds = next(iter(cal.feeds.values()))
-    dest = _confined(out, _output_name(src), "the model file name")
+    dest = _confined(out, _output_name(src), tr("the model file name"))
     if dest.resolve() == src:
-        raise QuantizeError(f"{dest}: the output would replace the source; choose another --output")
-    say(f"quantising {src.name} ({mode})")
+        raise QuantizeError(tr("{0}: the output would replace the source; choose another --output").format(
+            dest))
+    say(tr("quantising {0} ({1})").format(src.name, mode))
     out.mkdir(parents=True, exist_ok=True)  # only now: a refused source leaves no folder behind
     result.files.append(quantize_file(src, dest, mode, feeds))
-    result.notes.append("no config written for a bare ONNX file: copy the model's config, point its "
-                        f"model_path at {dest.name} (or quantise the config instead)")
+    result.notes.append(tr("no config written for a bare ONNX file: copy the model's config, "
+                           "point its model_path at {0} (or quantise the config instead)").format(dest.name))
     return result
 
 
@@ -321,8 +335,8 @@ def _take_calibration(result: QuantizeResult, cal: Calibration) -> None:
     result.calibration_images = cal.used
     result.skipped_images = cal.skipped
     if not cal.used:
-        raise CalibrationError("no calibration image could be read: "
-                               + "; ".join(f"{p}: {why}" for p, why in cal.skipped[:5]))
+        raise CalibrationError(tr("no calibration image could be read: {0}").format(
+            "; ".join(f"{p}: {why}" for p, why in cal.skipped[:5])))
 
 
 def _quantize_config(source: str, out: Path, mode: Mode, images: list[Path],
@@ -335,7 +349,7 @@ def _quantize_config(source: str, out: Path, mode: Mode, images: list[Path],
     cfg = find_config(source)
     keys = [k for k in PATH_KEYS if getattr(cfg, k)]
     if not keys:
-        raise QuantizeError(f"{cfg.source or cfg.name}: the config names no model file")
+        raise QuantizeError(tr("{0}: the config names no model file").format(cfg.source or cfg.name))
     try:
         files = {k: resolve_model_file(cfg, k).resolve() for k in keys}
     except ModelLoadError as exc:
@@ -345,7 +359,7 @@ def _quantize_config(source: str, out: Path, mode: Mode, images: list[Path],
     result = QuantizeResult()
     feeds: dict[Path, list[dict[str, np.ndarray]]] = {}
     if images:
-        say(f"calibrating on {len(images)} images through {cfg.type}")
+        say(tr("calibrating on {0} images through {1}").format(len(images), cfg.type))
         try:
             model = create_model(cfg, device="cpu")
         except ModelLoadError as exc:
@@ -355,13 +369,15 @@ def _quantize_config(source: str, out: Path, mode: Mode, images: list[Path],
         _take_calibration(result, cal)
         feeds = cal.feeds
     new_name = f"{cfg.name}_int8"
-    config_dest = _confined(out, f"{new_name}.yaml", "the config name")
+    config_dest = _confined(out, f"{new_name}.yaml", tr("the config name"))
     written: dict[str, QuantizedFile] = {}
     out.mkdir(parents=True, exist_ok=True)  # only now: a refused source leaves no folder behind
     for key, src in files.items():
-        dest = _confined(out, _output_name(src), "the model file name")
+        dest = _confined(out, _output_name(src), tr("the model file name"))
         if dest.resolve() in (p for p in files.values()):
-            raise QuantizeError(f"{dest}: the output would replace a source file; choose another --output")
+            raise QuantizeError(tr("{0}: the output would replace a "
+                                   "source file; choose another --output").format(
+                dest))
         file_feeds = feeds.get(src)
         if mode == "static" and not file_feeds:
             why = "no calibration input reached it"
@@ -374,14 +390,14 @@ def _quantize_config(source: str, out: Path, mode: Mode, images: list[Path],
             q = QuantizedFile(key, src, dest, "float (copied): no MatMul layers for dynamic mode",
                               src.stat().st_size, dest.stat().st_size)
         else:
-            say(f"quantising {src.name} ({mode})")
+            say(tr("quantising {0} ({1})").format(src.name, mode))
             q = quantize_file(src, dest, mode, file_feeds)
         q.key = key
         written[key] = q
         result.files.append(q)
     if all(q.how.startswith("float") for q in written.values()):
-        raise QuantizeError(f"{cfg.source or cfg.name}: nothing was quantised ("
-                            + "; ".join(f"{q.source.name}: {q.how}" for q in written.values()) + ")")
+        raise QuantizeError(tr("{0}: nothing was quantised ({1})").format(
+            cfg.source or cfg.name, "; ".join(f"{q.source.name}: {q.how}" for q in written.values())))
     result.config = write_config(cfg, config_dest, new_name, written, mode)
     return result
 

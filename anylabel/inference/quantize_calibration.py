@@ -20,6 +20,7 @@ from typing import Any, Callable
 import numpy as np
 
 from ..core.errors import AnyLabelError
+from ..core.i18n import tr
 from ..core.image_io import is_image_file, read_image_rgb
 
 #: Default number of calibration images; ranges settle after a few dozen (ORT's own examples
@@ -42,20 +43,29 @@ class Calibration:
     skipped: list[tuple[Path, str]] = field(default_factory=list)
 
 
+def _without_path(exc: Exception, path: Path) -> str:
+    """Why ``path`` could not be read, without the ``path: `` the reader put in front (the
+    skipped list names the file itself); a Chinese message has a full-width colon there."""
+    return str(exc).replace(f"{path}: ", "").replace(f"{path}：", "")
+
+
 def calibration_images(folder: str | os.PathLike[str], limit: int = DEFAULT_IMAGES) -> list[Path]:
     """The first ``limit`` images of a folder (sorted by name, not recursive)."""
     root = Path(folder).expanduser()
     if not root.exists():
-        raise CalibrationError(f"{root}: calibration folder not found")
+        raise CalibrationError(tr("{0}: calibration folder not found").format(root))
     if not root.is_dir():
-        raise CalibrationError(f"{root}: --calibration needs a folder of images, this is a file")
+        raise CalibrationError(tr("{0}: --calibration needs a folder of images, this is a file").format(root))
     try:
         names = sorted(os.listdir(root))
     except OSError as exc:
-        raise CalibrationError(f"{root}: cannot read the calibration folder ({exc.strerror or exc})") from exc
+        raise CalibrationError(tr("{0}: cannot read the calibration folder ({1})").format(
+            root, exc.strerror or exc)) from exc
     images = [root / n for n in names if is_image_file(n) and (root / n).is_file()]
     if not images:
-        raise CalibrationError(f"{root}: no images in the calibration folder (jpg, png, bmp, tif, webp...)")
+        raise CalibrationError(tr("{0}: no images in the calibration "
+                                  "folder (jpg, png, bmp, tif, webp...)").format(
+            root))
     return images[:max(1, limit)]
 
 
@@ -102,7 +112,7 @@ def record_model_feeds(model: Any, images: list[Path],
             try:
                 image = read_image_rgb(path)
             except (OSError, ValueError) as exc:
-                cal.skipped.append((path, str(exc).replace(f"{path}: ", "")))
+                cal.skipped.append((path, _without_path(exc, path)))
                 continue
             _exercise(model, image)
             cal.used += 1
@@ -124,9 +134,10 @@ def record_plain_feeds(input_name: str, shape: tuple[Any, ...], images: list[Pat
     dims = list(shape)
     if len(dims) != 4 or not all(isinstance(d, int) and d > 0 for d in dims[2:]) or dims[1] not in (3, "3"):
         raise CalibrationError(
-            f"input {input_name!r} has shape {dims}: static quantisation of a bare ONNX file needs one "
-            "(N, 3, H, W) image input of fixed size; pass the model's config instead (its "
-            "pre-processing is then used for calibration) or use --mode dynamic")
+            tr("input {0!r} has shape {1}: static quantisation of a bare ONNX file needs "
+               "one (N, 3, H, W) image input of fixed size; pass the model's config instead "
+               "(its pre-processing is then used for calibration) or use --mode dynamic").format(
+                   input_name, dims))
     h, w = int(dims[2]), int(dims[3])
     cal = Calibration()
     sink: list[dict[str, np.ndarray]] = []
@@ -134,7 +145,7 @@ def record_plain_feeds(input_name: str, shape: tuple[Any, ...], images: list[Pat
         try:
             image = read_image_rgb(path)
         except (OSError, ValueError) as exc:
-            cal.skipped.append((path, str(exc).replace(f"{path}: ", "")))
+            cal.skipped.append((path, _without_path(exc, path)))
             continue
         x = cv2.resize(image, (w, h), interpolation=cv2.INTER_LINEAR).astype(np.float32) / 255.0
         sink.append({input_name: np.ascontiguousarray(x.transpose(2, 0, 1)[None])})

@@ -19,8 +19,9 @@ import numpy as np
 from qtpy.QtCore import QObject, QTimer
 from qtpy.QtGui import QImage
 
-from ..core.image_io import ImageTooLargeError, check_decoded_size, exif_orientation, image_size
-from ..core.tiled_image import INSTALL_HINT, TiledImage, pyvips_available
+from ..core.image_io import ImageTooLargeError, check_decoded_size, exif_orientation, image_size, not_readable
+from ..core.tiled_image import (TiledImage, not_tiled_because_rotated, or_tiles_hint, pyvips_available,
+                                shown_reduced_note)
 from .i18n import translate
 
 _REDUCED = {2: "IMREAD_REDUCED_COLOR_2", 4: "IMREAD_REDUCED_COLOR_4", 8: "IMREAD_REDUCED_COLOR_8"}
@@ -68,7 +69,7 @@ def load_display_image(path: str | os.PathLike[str], max_pixels: int = 64_000_00
     try:
         w, h = image_size(path)
     except Exception as exc:  # noqa: BLE001  # PIL raises many types for broken headers
-        raise ValueError(f"{os.fspath(path)}: not a readable image ({exc})") from None
+        raise ValueError(not_readable(path, exc)) from None
     f = reduction_for(w, h, max_pixels)
     if f > 1 and pyvips_available() and exif_orientation(path) == 1:
         tiled = TiledImage(path)
@@ -77,20 +78,21 @@ def load_display_image(path: str | os.PathLike[str], max_pixels: int = 64_000_00
         check_decoded_size(path, *decoded_pixels(path, w, h, f))
     except ImageTooLargeError as exc:
         if f > 1:  # the tiled path was not open to it: say how it would be
-            exc.args = (f"{exc}; or {INSTALL_HINT}" if not pyvips_available() else
-                        f"{exc} (EXIF-rotated images are not shown as tiles)",)
+            # the core's texts (ADR 0033): the message they extend is the core's, in its language
+            exc.args = (or_tiles_hint(str(exc)) if not pyvips_available() else
+                        not_tiled_because_rotated(str(exc)),)
         raise
     data = np.fromfile(Path(path), dtype=np.uint8)
     flag = getattr(cv2, _REDUCED[min(f, 8)]) if f > 1 else cv2.IMREAD_COLOR
     img = cv2.imdecode(data, flag)
     del data
     if img is None:
-        raise ValueError(f"{os.fspath(path)}: not a readable image")
+        raise ValueError(not_readable(path))
     if f > 8:
         tw, th = max(1, math.ceil(w / f)), max(1, math.ceil(h / f))
         img = cv2.resize(img, (tw, th), interpolation=cv2.INTER_AREA)
     rgb = cv2.cvtColor(img, cv2.COLOR_BGR2RGB)
-    note = f"{os.fspath(path)}: shown at 1/{f} resolution; {INSTALL_HINT}" if f > 1 and not pyvips_available() else ""
+    note = shown_reduced_note(path, f) if f > 1 and not pyvips_available() else ""
     return DisplayImage(np.ascontiguousarray(rgb), int(w), int(h), note=note)
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from ..core.agreement import Agreement, ImageComparison, MatchOptions, comparable, compare_shapes
 from ..core.errors import AnyLabelError, LabelFileError
 from ..core.folder_index import natural_key
+from ..core.i18n import tr, tr_noop
 from ..core.label_file import LABEL_SUFFIX, ImageAnnotation, read_label_file
 from ..core.shape import Shape
 
@@ -43,20 +44,24 @@ def load_class_map(path: str | os.PathLike[str]) -> dict[str, str | None]:
     p = Path(path)
     try:
         if p.stat().st_size > _CLASS_MAP_MAX_BYTES:
-            raise AnyLabelError(f"{p}: a classes map larger than 1 MB is not plausible; not read")
+            raise AnyLabelError(tr("{0}: a classes map larger than 1 MB is not plausible; not read").format(
+                p))
         data = load_yaml_file(p)
     except FileNotFoundError:
-        raise AnyLabelError(f"{p}: classes map not found") from None
+        raise AnyLabelError(tr("{0}: classes map not found").format(p)) from None
     except YamlError as exc:
-        raise AnyLabelError(f"{p}: classes map cannot be read ({exc.problem})") from None
+        raise AnyLabelError(tr("{0}: classes map cannot be read ({1})").format(p, exc.problem)) from None
     except OSError as exc:
-        raise AnyLabelError(f"{p}: classes map cannot be read ({exc})") from None
+        raise AnyLabelError(tr("{0}: classes map cannot be read ({1})").format(p, exc)) from None
     if not isinstance(data, dict) or not data:
-        raise AnyLabelError(f"{p}: the classes map must map each label to its canonical label (or null)")
+        raise AnyLabelError(tr("{0}: the classes map must map each "
+                               "label to its canonical label (or null)").format(
+            p))
     out: dict[str, str | None] = {}
     for k, v in data.items():
         if v is not None and not isinstance(v, (str, int, float)):
-            raise AnyLabelError(f"{p}: label {k!r} maps to {v!r}; give a label name or null")
+            raise AnyLabelError(tr("{0}: label {1!r} maps to {2!r}; give a label name or null").format(
+                p, k, v))
         out[str(k)] = None if v is None else str(v)
     return out
 
@@ -127,9 +132,10 @@ def compare_folders(reference: str | os.PathLike[str], candidate: str | os.PathL
     (only ``keys``, relative paths without ``.json``, when given). ``on_image(done, total)``
     is called after each image."""
     ref_dir, cand_dir = Path(reference), Path(candidate)
-    for d, role in ((ref_dir, "reference"), (cand_dir, "candidate")):
+    for d, missing in ((ref_dir, tr_noop("{0}: the reference folder does not exist")),
+                       (cand_dir, tr_noop("{0}: the candidate folder does not exist"))):
         if not d.is_dir():
-            raise AnyLabelError(f"{d}: the {role} folder does not exist")
+            raise AnyLabelError(tr(missing).format(d))
     options = options or MatchOptions()
     skip_path = Path(skip) if skip is not None else None
     ref_files = find_label_files(ref_dir, skip_path)

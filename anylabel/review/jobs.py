@@ -22,6 +22,7 @@ from ..core.agreement import Agreement, MatchOptions, compare_shapes
 from ..core.atomic import atomic_write_bytes, atomic_write_text
 from ..core.errors import AnyLabelError, LabelFileError
 from ..core.folder_index import scan_folder
+from ..core.i18n import tr, tr_noop
 from ..core.label_file import LABEL_SUFFIX, dumps_indented, read_label_file
 from ..core.review import ACCEPTED, REJECTED, review_state
 from .folders import FolderComparison, ImageEntry, select_shapes
@@ -40,11 +41,11 @@ def plan_jobs(count: int, annotators: int, overlap: float, seed: int) -> list[li
     ``overlap`` share chosen at random (seeded); every annotator gets about as many images,
     and every pair of annotators about as many shared ones."""
     if annotators < 1:
-        raise AnyLabelError("at least one annotator is needed")
+        raise AnyLabelError(tr("at least one annotator is needed"))
     if not 0.0 <= overlap <= 1.0:
-        raise AnyLabelError(f"the overlap share must be between 0 and 1, got {overlap}")
+        raise AnyLabelError(tr("the overlap share must be between 0 and 1, got {0}").format(overlap))
     if overlap > 0 and annotators < 2:
-        raise AnyLabelError("an overlap needs at least two annotators")
+        raise AnyLabelError(tr("an overlap needs at least two annotators"))
     order = list(range(count))
     random.Random(seed).shuffle(order)
     n_shared = round(overlap * count)
@@ -71,8 +72,9 @@ def _transfer_image(src: Path, dst: Path, how: str) -> None:
             os.link(src, dst)
             return
         except OSError as exc:
-            raise AnyLabelError(f"{src}: cannot be hard-linked into {dst.parent} ({exc.strerror}); "
-                                "use --copy or --symlink (another file system?)") from None
+            raise AnyLabelError(tr("{0}: cannot be hard-linked into {1} ({2}); "
+                                   "use --copy or --symlink (another file system?)").format(
+                                       src, dst.parent, exc.strerror)) from None
     if how == SYMLINK:
         os.symlink(src.resolve(), dst)
         return
@@ -107,20 +109,21 @@ def split_jobs(input_dir: str | os.PathLike[str], output: str | os.PathLike[str]
     src = Path(input_dir)
     out = Path(output)
     if transfer not in TRANSFERS:
-        raise AnyLabelError(f"transfer must be one of {', '.join(TRANSFERS)}")
+        raise AnyLabelError(tr("transfer must be one of {0}").format(", ".join(TRANSFERS)))
     if not src.is_dir():
-        raise AnyLabelError(f"{src}: the input folder does not exist")
+        raise AnyLabelError(tr("{0}: the input folder does not exist").format(src))
     if out.exists() and (not out.is_dir() or any(out.iterdir())):
-        raise AnyLabelError(f"{out}: the output folder exists and is not empty; give a new folder")
+        raise AnyLabelError(tr("{0}: the output folder exists and is not empty; give a new folder").format(
+            out))
     if out.resolve() == src.resolve():
-        raise AnyLabelError(f"{out}: the output must not be the input folder")
+        raise AnyLabelError(tr("{0}: the output must not be the input folder").format(out))
     names = list(names) if names else [f"annotator-{k + 1}" for k in range(annotators)]
     if len(names) != annotators:
-        raise AnyLabelError(f"{len(names)} names given for {annotators} annotators")
+        raise AnyLabelError(tr("{0} names given for {1} annotators").format(len(names), annotators))
     for n in names:
-        check_plain_name(n, "annotator name", "--names")
+        check_plain_name(n, tr_noop("annotator name"), "--names")
     if len(set(names)) != len(names):
-        raise AnyLabelError("annotator names must differ")
+        raise AnyLabelError(tr("annotator names must differ"))
     index = scan_folder(src)
     plan = plan_jobs(len(index), annotators, overlap, seed)
     manifest = Manifest(os.fspath(src.resolve()), transfer, overlap, seed,
@@ -135,7 +138,7 @@ def split_jobs(input_dir: str | os.PathLike[str], output: str | os.PathLike[str]
         label_src = src / label
         baseline = label_digest(label_src)
         if baseline is not None and baseline.startswith("raw:"):
-            result.errors.append(f"{label_src}: not a readable label file; copied as it is")
+            result.errors.append(tr("{0}: not a readable label file; copied as it is").format(label_src))
         data = label_src.read_bytes() if baseline is not None else None
         for a in who:
             folder = out / names[a]
@@ -210,11 +213,10 @@ def _decide(entry: JobImage, manifest: Manifest, out_dir: Path, prefer: str | No
     if len(distinct) == 1 and (not out_changed or current in distinct):
         return take(changed[0])
     if len(distinct) > 1:
-        reason = f"changed differently in jobs {', '.join(changed)}"
-        if out_changed:
-            reason += " and in the output since the split"
+        reason = (tr("changed differently in jobs {0} and in the output since the split") if out_changed
+                  else tr("changed differently in jobs {0}")).format(", ".join(changed))
     else:
-        reason = f"changed in job {changed[0]} and in the output since the split"
+        reason = tr("changed in job {0} and in the output since the split").format(changed[0])
     conflict = Conflict(entry.image, reason)
     if prefer is None:
         result.conflicts.append(conflict)
@@ -263,17 +265,18 @@ def merge_jobs(manifest_file: str | os.PathLike[str], output: str | os.PathLike[
     """Merge the job folders into ``output``. With conflicts and no ``prefer``, nothing is
     written and the conflicts are returned (``refused``)."""
     if prefer is not None and prefer not in PREFERENCES:
-        raise AnyLabelError(f"--prefer must be one of {', '.join(PREFERENCES)}")
+        raise AnyLabelError(tr("--prefer must be one of {0}").format(", ".join(PREFERENCES)))
     manifest = read_manifest(manifest_file)
     out = Path(output)
     if out.exists() and not out.is_dir():
-        raise AnyLabelError(f"{out}: not a folder")
+        raise AnyLabelError(tr("{0}: not a folder").format(out))
     for job in manifest.jobs:
         folder = manifest.job_folder(job.name)
         if not folder.is_dir():
-            raise AnyLabelError(f"{folder}: job folder of {job.name!r} is missing")
+            raise AnyLabelError(tr("{0}: job folder of {1!r} is missing").format(folder, job.name))
         if out.exists() and folder.resolve() == out.resolve():
-            raise AnyLabelError(f"{out}: merge into the input or a new folder, not into a job folder")
+            raise AnyLabelError(tr("{0}: merge into the input or a new folder, not into a job folder").format(
+                out))
     options = options or MatchOptions()
     result = MergeResult()
     plan: list[MergePlanItem] = []

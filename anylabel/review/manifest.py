@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ..core.errors import AnyLabelError, LabelFileError
+from ..core.i18n import tr, tr_noop
 from ..core.label_file import annotation_from_dict, annotation_to_dict, parse_json_bytes
 
 MANIFEST_NAME = "manifest.json"
@@ -93,10 +94,11 @@ class Manifest:
 
 
 def check_plain_name(name: Any, what: str, where: str) -> str:
-    """A file or folder name with no separators, not hidden, not '.' or '..'."""
+    """A file or folder name with no separators, not hidden, not '.' or '..'; ``what`` (marked
+    with tr_noop) says what the name is."""
     if (not isinstance(name, str) or not name or name.startswith(".") or "/" in name or "\\" in name
             or "\0" in name or os.path.basename(name) != name):
-        raise ManifestError(f"{where}: {what} {name!r} is not a plain file name")
+        raise ManifestError(tr("{0}: {1} {2!r} is not a plain file name").format(where, tr(what), name))
     return name
 
 
@@ -110,33 +112,39 @@ def read_manifest(path: str | os.PathLike[str]) -> Manifest:
     where = os.fspath(p)
     try:
         if p.stat().st_size > _MANIFEST_MAX_BYTES:
-            raise ManifestError(f"{where}: larger than 256 MB; not a jobs manifest")
+            raise ManifestError(tr("{0}: larger than 256 MB; not a jobs manifest").format(where))
         data = parse_json_bytes(p.read_bytes(), p)
     except FileNotFoundError:
-        raise ManifestError(f"{where}: jobs manifest not found") from None
+        raise ManifestError(tr("{0}: jobs manifest not found").format(where)) from None
     except LabelFileError as exc:
         raise ManifestError(str(exc)) from None
     except OSError as exc:
-        raise ManifestError(f"{where}: cannot be read ({exc.strerror})") from None
+        raise ManifestError(tr("{0}: cannot be read ({1})").format(where, exc.strerror)) from None
     if not isinstance(data, dict) or data.get("kind") != MANIFEST_KIND:
-        raise ManifestError(f"{where}: not a jobs manifest (made by 'anylabel jobs split')")
+        raise ManifestError(tr("{0}: not a jobs manifest (made by 'anylabel jobs split')").format(where))
     if data.get("version") != MANIFEST_VERSION:
-        raise ManifestError(f"{where}: manifest version {data.get('version')!r} is not supported")
+        raise ManifestError(tr("{0}: manifest version {1!r} is not supported").format(
+            where, data.get("version")))
     try:
-        jobs = [Job(check_plain_name(j["name"], "job name", where), str(j["folder"])) for j in data["jobs"]]
-        images = [JobImage(check_plain_name(i["image"], "image", where), check_plain_name(i["label"], "label", where),
+        jobs = [Job(check_plain_name(j["name"], tr_noop("job name"), where), str(j["folder"]))
+                for j in data["jobs"]]
+        images = [JobImage(check_plain_name(i["image"], tr_noop("image"), where),
+                           check_plain_name(i["label"], tr_noop("label"), where),
                            [str(n) for n in i["jobs"]], i.get("baseline")) for i in data["images"]]
         m = Manifest(str(data["input"]), str(data["transfer"]), float(data["overlap"]), int(data["seed"]),
                      jobs, images, str(data.get("created", "")), p)
     except (KeyError, TypeError, ValueError) as exc:
-        raise ManifestError(f"{where}: malformed jobs manifest ({type(exc).__name__}: {exc})") from None
+        raise ManifestError(tr("{0}: malformed jobs manifest ({1}: {2})").format(
+            where, type(exc).__name__, exc)) from None
     root = p.parent.resolve()
     names = {j.name for j in jobs}
     for j in jobs:
         folder = (p.parent / j.folder).resolve()
         if folder == root or root not in folder.parents:
-            raise ManifestError(f"{where}: job folder {j.folder!r} is outside the manifest's folder")
+            raise ManifestError(tr("{0}: job folder {1!r} is outside the manifest's folder").format(
+                where, j.folder))
     for i in images:
         if not i.jobs or any(n not in names for n in i.jobs) or len(set(i.jobs)) != len(i.jobs):
-            raise ManifestError(f"{where}: image {i.image!r} names unknown or repeated jobs {i.jobs}")
+            raise ManifestError(tr("{0}: image {1!r} names unknown or repeated jobs {2}").format(
+                where, i.image, i.jobs))
     return m

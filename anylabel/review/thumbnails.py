@@ -10,6 +10,7 @@ import numpy as np
 
 from ..core.agreement import DOT, STROKE, shape_kind
 from ..core.geometry import outline
+from ..core.i18n import tr
 from ..core.image_io import IMAGE_EXTENSIONS, read_image_rgb
 from ..core.shape import Shape
 from .folders import ImageEntry
@@ -90,5 +91,5 @@ def thumbnail_jpeg(entry: ImageEntry, max_side: int = 360) -> bytes:
     rgb = render_pair(entry, max_side)
     ok, buf = cv2.imencode(".jpg", cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, 85])
     if not ok:  # pragma: no cover - OpenCV encodes any uint8 image
-        raise ValueError(f"{os.fspath(entry.key)}: the thumbnail could not be encoded")
+        raise ValueError(tr("{0}: the thumbnail could not be encoded").format(os.fspath(entry.key)))
     return buf.tobytes()

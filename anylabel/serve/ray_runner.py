@@ -10,8 +10,9 @@ from __future__ import annotations
 from typing import Any, Sequence
 
 from ..core.errors import AnyLabelError
+from ..core.i18n import tr, tr_noop
 
-RAY_HINT = "Ray Serve is not installed: pip install anylabel[ray] 'ray[serve]'"
+RAY_HINT = tr_noop("Ray Serve is not installed: pip install anylabel[ray] 'ray[serve]'")
 
 
 def _import_serve() -> Any:
@@ -19,7 +20,7 @@ def _import_serve() -> Any:
         import starlette.responses  # noqa: F401  # part of ray[serve]
         from ray import serve  # noqa: F401
     except ImportError as exc:
-        raise AnyLabelError(f"{RAY_HINT} ({exc})") from None
+        raise AnyLabelError(f"{tr(RAY_HINT)} ({exc})") from None
     return serve
 
 
@@ -60,15 +61,17 @@ def run_ray(model_specs: Sequence[str], host: str, port: int, token: str | None,
     try:
         ray.init(address=address, ignore_reinit_error=True, log_to_driver=False)
     except (ConnectionError, RuntimeError, ValueError) as exc:
-        raise AnyLabelError(f"cannot start or reach Ray{f' at {address}' if address else ''}: {exc}") from None
+        raise AnyLabelError((tr("cannot start or reach Ray at {0}: {1}").format(address, exc) if address else
+                             tr("cannot start or reach Ray: {0}").format(exc))) from None
     serve.start(http_options={"host": host, "port": port})
     try:
         handle = serve.run(build_app(model_specs, token, max_request_bytes, device), route_prefix="/",
                            blocking=False)
     except RuntimeError as exc:  # a replica failed to start (e.g. a model that does not load)
         serve.shutdown()
-        raise AnyLabelError(f"the server could not start on Ray Serve: {str(exc).splitlines()[0]} "
-                            "(the replica's error is in Ray's logs, /tmp/ray/session_latest/logs/serve/)") from None
+        raise AnyLabelError(tr("the server could not start on Ray Serve: {0} (the replica's "
+                               "error is in Ray's logs, /tmp/ray/session_latest/logs/serve/)").format(
+                                   str(exc).splitlines()[0])) from None
     if block:
         import time
 

@@ -16,6 +16,7 @@ from typing import Callable
 
 from ..core.label_file import read_label_file
 from ..core.errors import LabelFileError
+from ..core.i18n import tr, tr_noop
 from ..formats.base import ExportOptions
 from ..formats.driver import assign_subsets, export_dataset, list_rows
 from .errors import TrainingError
@@ -24,14 +25,21 @@ TASKS: tuple[str, ...] = ("detect", "segment", "obb", "pose", "classify")
 EXPORT_FORMAT = {"detect": "yolo", "segment": "yolo-seg", "obb": "yolo-obb", "pose": "yolo-pose"}
 #: What each task learns from, for the "no labels" message.
 LEARNS_FROM = {
-    "detect": "rectangles, polygons, rotated boxes or circles",
-    "segment": "polygons, rectangles, rotated boxes or circles",
-    "obb": "rotated boxes, rectangles or 4-point polygons",
-    "pose": "boxes with keypoints (point shapes) linked to them by group id",
-    "classify": "image flags (exactly one flag set per image)",
+    "detect": tr_noop("rectangles, polygons, rotated boxes or circles"),
+    "segment": tr_noop("polygons, rectangles, rotated boxes or circles"),
+    "obb": tr_noop("rotated boxes, rectangles or 4-point polygons"),
+    "pose": tr_noop("boxes with keypoints (point shapes) linked to them by group id"),
+    "classify": tr_noop("image flags (exactly one flag set per image)"),
 }
 
+NO_HOLD_OUT = tr_noop("too few images to hold some out: validation uses the training images")
+
 ProgressFn = Callable[[str, int, int], None]
+
+
+def nothing_to_learn(src: Path, task: str) -> str:
+    return tr("{0}: no labels a {1} model can learn from (it needs {2})").format(
+        src, task, tr(LEARNS_FROM[task]))
 
 
 @dataclass
@@ -53,17 +61,18 @@ def prepare_dataset(task: str, images_dir: str | os.PathLike[str], out_dir: str 
                     cancelled: Callable[[], bool] | None = None) -> PreparedDataset:
     """Export ``images_dir`` for ``task`` into ``out_dir``; TrainingError when there is nothing to learn."""
     if task not in TASKS:
-        raise TrainingError(f"unknown task {task!r} (one of {', '.join(TASKS)})")
+        raise TrainingError(tr("unknown task {0!r} (one of {1})").format(task, ", ".join(TASKS)))
     if not 0.0 <= val < 1.0:
-        raise TrainingError(f"--val {val}: the validation share must be at least 0 and below 1")
+        raise TrainingError(tr("--val {0}: the validation share must be at least 0 and below 1").format(val))
     src, out = Path(images_dir), Path(out_dir)
     if not src.is_dir():
-        raise TrainingError(f"{src}: not a folder of images")
+        raise TrainingError(tr("{0}: not a folder of images").format(src))
     rows = list_rows(src, ExportOptions())
     if not rows:
-        raise TrainingError(f"{src}: the folder has no images")
+        raise TrainingError(tr("{0}: the folder has no images").format(src))
     if not any(label for _, label in rows):
-        raise TrainingError(f"{src}: none of its {len(rows)} images has a label file; label some first")
+        raise TrainingError(tr("{0}: none of its {1} images has a label file; label some first").format(
+            src, len(rows)))
     _clear_previous_export(out)
     if task == "classify":
         return _prepare_classify(src, out, rows, val, seed)
@@ -86,24 +95,24 @@ def _prepare_exported(task: str, src: Path, out: Path, val: float, seed: int, pr
     if task == "pose":
         options.pose_config = keypoint_names(src)
         if not options.pose_config:
-            raise TrainingError(f"{src}: no labels a pose model can learn from (it needs {LEARNS_FROM['pose']})")
+            raise TrainingError(nothing_to_learn(src, "pose"))
         keypoints = max(options.pose_config.values(), key=len)
     summary = export_dataset(EXPORT_FORMAT[task], src, out, None, options, progress=progress, cancelled=cancelled)
     if summary.cancelled:
         from .errors import TrainingCancelled
 
-        raise TrainingCancelled("cancelled while the dataset was exported")
+        raise TrainingCancelled(tr("cancelled while the dataset was exported"))
     if summary.failures and summary.shapes_written == 0:
-        raise TrainingError("the dataset could not be exported: " + "; ".join(
-            f"{f}: {p}" for f, p in summary.failures[:5]))
+        raise TrainingError(tr("the dataset could not be exported: {0}").format("; ".join(
+            f"{f}: {p}" for f, p in summary.failures[:5])))
     if summary.shapes_written == 0:
-        raise TrainingError(f"{src}: no labels a {task} model can learn from (it needs {LEARNS_FROM[task]})")
+        raise TrainingError(nothing_to_learn(src, task))
     classes = _read_classes(out / "classes.txt")
     train_n = _count_images(out / "images" / "train")
     val_n = _count_images(out / "images" / "val")
     notes = [ln.strip() for ln in summary.lines()[1:]]
     if val_n == 0:
-        notes.append("too few images to hold some out: validation uses the training images")
+        notes.append(tr(NO_HOLD_OUT))
     return PreparedDataset(task, out / "data.yaml", classes, train_n, val_n, summary.shapes_written,
                            keypoints, notes)
 
@@ -141,7 +150,7 @@ def _prepare_classify(src: Path, out: Path, rows: list, val: float, seed: int) -
         try:
             flags = [k for k, v in read_label_file(label).flags.items() if v]
         except LabelFileError as exc:
-            notes.append(f"left out: {exc}")
+            notes.append(tr("left out: {0}").format(exc))
             continue
         if len(flags) == 1:
             chosen.append((Path(image), flags[0]))
@@ -150,14 +159,18 @@ def _prepare_classify(src: Path, out: Path, rows: list, val: float, seed: int) -
         else:
             unflagged += 1
     if several:
-        notes.append(f"left out {several} image(s) with more than one flag set (a classifier learns one class)")
+        notes.append(tr("left out {0} image(s) with more than one "
+                        "flag set (a classifier learns one class)").format(
+            several))
     if unflagged:
-        notes.append(f"left out {unflagged} labelled image(s) without a flag set")
+        notes.append(tr("left out {0} labelled image(s) without a flag set").format(unflagged))
     if not chosen:
-        raise TrainingError(f"{src}: no labels a classify model can learn from (it needs {LEARNS_FROM['classify']})")
+        raise TrainingError(nothing_to_learn(src, "classify"))
     classes = sorted({c for _, c in chosen})  # Ultralytics numbers class folders in sorted order
     if len(classes) < 2:
-        raise TrainingError(f"{src}: a classifier needs at least two classes; every flagged image is {classes[0]!r}")
+        raise TrainingError(tr("{0}: a classifier needs at least two "
+                               "classes; every flagged image is {1!r}").format(
+            src, classes[0]))
     subsets = assign_subsets([p.name for p, _ in chosen], (1.0 - val, val, 0.0), seed)
     counts = {"train": 0, "val": 0}
     for i, (image, cls) in enumerate(chosen):
@@ -167,7 +180,7 @@ def _prepare_classify(src: Path, out: Path, rows: list, val: float, seed: int) -
     if counts["val"] == 0:  # Ultralytics' classifier needs a val folder
         for i, (image, cls) in enumerate(chosen):
             _copy(image, out / "val" / cls / f"{i:06d}_{image.name}")
-        notes.append("too few images to hold some out: validation uses the training images")
+        notes.append(tr(NO_HOLD_OUT))
     return PreparedDataset("classify", out, classes, counts["train"], counts["val"], len(chosen), [], notes)
 
 
@@ -181,7 +194,8 @@ def _read_classes(path: Path) -> list[str]:
     try:
         return [ln.strip() for ln in path.read_text(encoding="utf-8").splitlines() if ln.strip()]
     except OSError as exc:
-        raise TrainingError(f"{path}: the exported class list cannot be read ({exc})") from None
+        raise TrainingError(tr("{0}: the exported class list cannot be read ({1})").format(
+            path, exc)) from None
 
 
 def _count_images(folder: Path) -> int:
@@ -192,9 +206,9 @@ def check_writable(path: Path) -> None:
     try:
         path.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise TrainingError(f"{path}: cannot be created ({exc.strerror or exc})") from None
+        raise TrainingError(tr("{0}: cannot be created ({1})").format(path, exc.strerror or exc)) from None
     if not path.is_dir():
-        raise TrainingError(f"{path}: not a folder")
+        raise TrainingError(tr("{0}: not a folder").format(path))
 
 
 __all__ = ["TASKS", "EXPORT_FORMAT", "PreparedDataset", "prepare_dataset", "keypoint_names", "check_writable"]

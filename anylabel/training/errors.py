@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 from ..core.errors import AnyLabelError
+from ..core.i18n import tr_noop
 
-INSTALL_HINT = ("install the training extra in the Python that trains (pip install 'anylabel[train]'), "
-                "or name one that has Ultralytics with --python or ANYLABEL_TRAIN_PYTHON")
+INSTALL_HINT = tr_noop("install the training extra in the Python that trains "
+                       "(pip install 'anylabel[train]'), or name one that has "
+                       "Ultralytics with --python or ANYLABEL_TRAIN_PYTHON")
 
 
 class TrainingError(AnyLabelError):

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from ..core.i18n import tr
 from .dataset import PreparedDataset, check_writable, prepare_dataset
 from .errors import INSTALL_HINT, TrainingCancelled, TrainingError, UltralyticsMissing
 from .model_config import config_name, free_name, write_model_config
@@ -74,7 +75,8 @@ def find_python(explicit: str | None = None) -> str:
         path = Path(chosen).expanduser()
         found = shutil.which(str(path)) if not path.exists() else str(path)
         if not found:
-            raise UltralyticsMissing(f"the training Python {chosen} does not exist; {INSTALL_HINT}")
+            raise UltralyticsMissing(tr("the training Python {0} does not exist; {1}").format(
+                chosen, tr(INSTALL_HINT)))
         return found
     venv = training_venv_python()
     return str(venv) if venv.exists() else sys.executable
@@ -86,11 +88,13 @@ def check_model_argument(task: str, model: str | None) -> str:
     p = Path(model).expanduser()
     if p.suffix == ".pt":
         if not p.is_file():
-            raise TrainingError(f"{model}: no such weights file (a .pt must be a local file; nothing is downloaded)")
+            raise TrainingError(tr("{0}: no such weights file (a .pt must "
+                                   "be a local file; nothing is downloaded)").format(
+                model))
         return str(p.resolve())
     if p.suffix in (".yaml", ".yml"):
         return str(p.resolve()) if p.is_file() else model  # a name like yolov8s.yaml is Ultralytics' own
-    raise TrainingError(f"--model {model}: give a model YAML (yolov8n.yaml) or a local .pt file")
+    raise TrainingError(tr("--model {0}: give a model YAML (yolov8n.yaml) or a local .pt file").format(model))
 
 
 class TrainJob:
@@ -123,27 +127,27 @@ class TrainJob:
         req = self.request
         model = check_model_argument(req.task, req.model)
         if req.epochs < 1 or req.imgsz < 32:
-            raise TrainingError("--epochs must be at least 1 and --imgsz at least 32")
+            raise TrainingError(tr("--epochs must be at least 1 and --imgsz at least 32"))
         python = find_python(req.python)
         check_writable(self.run_dir)
-        emit("stage", "exporting the dataset")
+        emit("stage", tr("exporting the dataset"))
         data = prepare_dataset(req.task, req.input, self.run_dir / "dataset", req.val, req.seed,
                                progress=lambda stage, done, total: emit("export", (done, total)),
                                cancelled=lambda: self.cancelled)
         self._check_cancelled()
-        emit("stage", f"training on {data.train_images} image(s), validating on "
-                      f"{data.val_images or data.train_images} ({len(data.classes)} classes)")
+        emit("stage", tr("training on {0} image(s), validating on {1} ({2} classes)").format(
+            data.train_images, data.val_images or data.train_images, len(data.classes)))
         epochs, onnx = self._train(python, model, data, emit)
         dest = self.run_dir / "model.onnx"
         shutil.copyfile(onnx, dest)
         name = req.name or free_name(config_name(self.run_dir), dest, req.config_dir)
         config_path, _ = write_model_config(req.task, dest, data.classes, name, data.keypoints, req.config_dir)
-        emit("stage", f"model config written: {config_path}")
+        emit("stage", tr("model config written: {0}").format(config_path))
         return TrainResult(dest, config_path, name, data, epochs)
 
     def _check_cancelled(self) -> None:
         if self.cancelled:
-            raise TrainingCancelled("training cancelled")
+            raise TrainingCancelled(tr("training cancelled"))
 
     def _train(self, python: str, model: str, data: PreparedDataset,
                emit: Callable[[str, object], None]) -> tuple[list[EpochReport], Path]:
@@ -189,12 +193,16 @@ class TrainJob:
                     self._proc = None
         self._check_cancelled()
         if error is not None and error.data.get("kind") == "missing":
-            raise UltralyticsMissing(f"Ultralytics is not available: {error.data.get('message')}; {INSTALL_HINT}")
+            raise UltralyticsMissing(tr("Ultralytics is not available: {0}; {1}").format(
+                error.data.get("message"), tr(INSTALL_HINT)))
         if error is not None or code != 0 or exported is None:
-            why = error.data.get("message") if error is not None else f"the runner exited with code {code}"
-            raise TrainingError(f"training failed: {why}\n{_tail(log_path)}\n(full log: {log_path})")
+            why = error.data.get("message") if error is not None else tr("the runner exited "
+                                                                         "with code {0}").format(
+                code)
+            raise TrainingError(tr("training failed: {0}\n{1}\n(full log: {2})").format(
+                why, _tail(log_path), log_path))
         if not exported.is_file():
-            raise TrainingError(f"the runner reported {exported}, which does not exist")
+            raise TrainingError(tr("the runner reported {0}, which does not exist").format(exported))
         return epochs, exported
 
     def _start(self, python: str, request_file: Path, log) -> subprocess.Popen:  # type: ignore[no-untyped-def]
@@ -210,8 +218,8 @@ class TrainJob:
                                     stderr=log, stdin=subprocess.DEVNULL, text=True, encoding="utf-8",
                                     errors="replace", env=env, cwd=str(self.run_dir), **kwargs)
         except OSError as exc:
-            raise UltralyticsMissing(f"the training Python {python} cannot be started ({exc.strerror or exc}); "
-                                     f"{INSTALL_HINT}") from None
+            raise UltralyticsMissing(tr("the training Python {0} cannot be started ({1}); {2}").format(
+                python, exc.strerror or exc, tr(INSTALL_HINT))) from None
         with self._lock:
             self._proc = proc
         if self.cancelled:  # cancelled while starting

@@ -14,6 +14,7 @@ from pathlib import Path
 import yaml
 
 from ..core.atomic import atomic_write_text
+from ..core.i18n import tr
 from ..inference.config import ConfigError, ModelConfig, load_config
 from ..inference.config_paths import user_config_dir
 from .errors import TrainingError
@@ -52,10 +53,10 @@ def write_model_config(task: str, onnx: str | os.PathLike[str], classes: list[st
                        display_name: str | None = None) -> tuple[Path, ModelConfig]:
     """Write ``<folder>/<name>.yaml`` (atomically) and load it back as the app would."""
     if task not in MODEL_TYPE:
-        raise TrainingError(f"unknown task {task!r}")
+        raise TrainingError(tr("unknown task {0!r}").format(task))
     onnx_path = Path(onnx).resolve()
     if not onnx_path.is_file():
-        raise TrainingError(f"{onnx_path}: the exported model is missing")
+        raise TrainingError(tr("{0}: the exported model is missing").format(onnx_path))
     data: dict = {
         "type": MODEL_TYPE[task],
         "name": name,
@@ -75,8 +76,9 @@ def write_model_config(task: str, onnx: str | os.PathLike[str], classes: list[st
         text = "# Written by 'anylabel train' for its run folder " + str(onnx_path.parent) + "\n"
         atomic_write_text(dest, text + yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
     except OSError as exc:
-        raise TrainingError(f"{dest_dir}: the model config cannot be written ({exc.strerror or exc})") from None
+        raise TrainingError(tr("{0}: the model config cannot be written ({1})").format(
+            dest_dir, exc.strerror or exc)) from None
     try:
         return dest, load_config(dest)
     except ConfigError as exc:
-        raise TrainingError(f"the written model config does not load: {exc}") from None
+        raise TrainingError(tr("the written model config does not load: {0}").format(exc)) from None

@@ -21,6 +21,8 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..core.i18n import tr
+
 PROTOCOL_VERSION = 1
 EVENTS = ("hello", "epoch", "trained", "exported", "error")
 #: The metric shown as "mAP" per task (Ultralytics' names with the (B)/(M)/(P) suffix removed).
@@ -52,9 +54,9 @@ class EpochReport:
     def text(self, task: str) -> str:
         loss = self.total_loss()
         head = self.headline(task)
-        parts = [f"epoch {self.epoch}/{self.epochs}"]
+        parts = [tr("epoch {0}/{1}").format(self.epoch, self.epochs)]
         if loss is not None:
-            parts.append(f"loss {loss:.3f}")
+            parts.append(tr("loss {0:.3f}").format(loss))
         if head is not None:
             parts.append(f"{HEADLINE.get(task, 'mAP50-95')} {head:.3f}")
         if task != "classify" and "mAP50" in self.metrics:

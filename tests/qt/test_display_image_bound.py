@@ -38,3 +38,29 @@ def test_a_jpeg_shown_reduced_is_bounded_by_what_is_decoded(tmp_path: Path, monk
     assert (shown.width, shown.height) == (3000, 2000) and shown.rgb.shape[:2] == (500, 750)
     with pytest.raises(ImageTooLargeError):
         load_display_image(path, max_pixels=64_000_000)  # full size: 6 MP over the bound
+
+
+def test_in_chinese_the_refusal_and_its_hint_are_one_language(tmp_path: Path,
+                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    from anylabel.core import i18n
+
+    path = tmp_path / "big.png"
+    Image.new("1", (3000, 2000)).save(path)
+    monkeypatch.setenv(MAX_PIXELS_ENV, "2000000")
+    i18n.set_language("zh_CN")
+    try:
+        with pytest.raises(ImageTooLargeError) as err:
+            load_display_image(path, max_pixels=1_000_000)
+        shown = load_display_image(_jpeg(tmp_path), max_pixels=1_000_000)  # decoded at 1/4
+    finally:
+        i18n.set_language("en")
+    assert str(err.value).startswith(f"{path}：图像为 3000 x 2000 像素")
+    hint = "执行 pip install 'anylabel[huge]'（安装 pyvips）即可按图块以全分辨率打开"
+    assert str(err.value).endswith(f"；或者{hint}")
+    assert shown.note == f"{tmp_path / 'big.jpg'}：以 1/4 分辨率显示；{hint}"
+
+
+def _jpeg(folder: Path) -> Path:
+    path = folder / "big.jpg"
+    Image.fromarray(np.zeros((2000, 3000, 3), np.uint8)).save(path)
+    return path

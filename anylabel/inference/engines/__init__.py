@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from ...core.i18n import tr
+
 ENGINES = ("local", "ray")
 
 
@@ -17,4 +19,4 @@ def make_engine(name: str, **options: Any):  # type: ignore[no-untyped-def]
         from .ray_engine import RayEngine
 
         return RayEngine(**options)
-    raise ValueError(f"unknown engine {name!r} (choose from {', '.join(ENGINES)})")
+    raise ValueError(tr("unknown engine {0!r} (choose from {1})").format(name, ", ".join(ENGINES)))

@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterator
 
 from ...core.errors import AnyLabelError
+from ...core.i18n import tr
 from .actor_pool import ActorPool, Batch
 
 if TYPE_CHECKING:
@@ -69,7 +70,8 @@ def import_ray():  # type: ignore[no-untyped-def]
     try:
         import ray
     except ImportError:
-        raise EngineUnavailable(f"--engine ray needs Ray, which is not installed: {INSTALL_HINT}") from None
+        raise EngineUnavailable(tr("--engine ray needs Ray, which is not installed: {0}").format(
+            INSTALL_HINT)) from None
     return ray
 
 
@@ -124,7 +126,7 @@ class RayEngine:
                  start_timeout: float = 120.0, connect_timeout: float = 5.0) -> None:
         self.ray = import_ray()  # fail before the model is loaded when Ray is missing
         if workers is not None and workers < 1:
-            raise ValueError("--workers must be at least 1")
+            raise ValueError(tr("--workers must be at least 1"))
         self.address = address
         self.workers = workers
         self.device = device
@@ -149,8 +151,9 @@ class RayEngine:
             with socket.create_connection((host.strip("[]"), int(port)), timeout=self.connect_timeout):
                 pass
         except (OSError, ValueError) as exc:
-            raise EngineUnavailable(f"cannot reach the Ray cluster at {address}: {exc} "
-                                    "(is the head node running, e.g. `ray start --head`?)") from None
+            raise EngineUnavailable(tr("cannot reach the Ray cluster at {0}: {1} (is "
+                                       "the head node running, e.g. `ray start --head`?)").format(
+                                           address, exc)) from None
 
     def _connect(self) -> bool:
         """Join the cluster (or start a local Ray); returns whether this call started Ray."""
@@ -169,8 +172,11 @@ class RayEngine:
                 with _env(RAY_NICENESS_ENV, "0"):
                     ray.init(address="local", num_cpus=max(os.cpu_count() or 1, self.workers or 1), **quiet)
         except Exception as exc:  # noqa: BLE001  # ConnectionError, RuntimeError, ValueError...
-            where = f"the Ray cluster at {self.address}" if self.address else "a local Ray"
-            raise EngineUnavailable(f"could not start or reach {where}: {exc}") from None
+            if self.address:
+                problem = tr("could not start or reach the Ray cluster at {0}: {1}").format(self.address, exc)
+            else:
+                problem = tr("could not start or reach a local Ray: {0}").format(exc)
+            raise EngineUnavailable(problem) from None
         return True
 
     def _start_actors(self, job: "BatchJob") -> None:
@@ -188,12 +194,14 @@ class RayEngine:
         refs = [a.pid.remote() for a in self.actors]
         ready, pending = ray.wait(refs, num_returns=len(refs), timeout=self.start_timeout)
         if pending:
-            raise EngineUnavailable(f"only {len(ready)} of {n} Ray workers started within "
-                                    f"{self.start_timeout:.0f} s (does the cluster have {n} free CPUs?)")
+            raise EngineUnavailable(tr("only {0} of {1} Ray workers started within "
+                                       "{2:.0f} s (does the cluster have {1} free CPUs?)").format(
+                                           len(ready), n, self.start_timeout))
         try:
             self._pids = ray.get(refs)
         except Exception as exc:  # noqa: BLE001  # the model could not load on a worker
-            raise EngineUnavailable(f"the model could not be loaded on a Ray worker: {exc}") from None
+            raise EngineUnavailable(tr("the model could not be loaded on a Ray worker: {0}").format(
+                exc)) from None
 
     def worker_pids(self) -> list[int]:
         """Process ids of the actors (for tests that kill one)."""
@@ -331,4 +339,4 @@ class RayEngine:
                 else:
                     job.finish(task, pred, Context(task.ann, scale, size), None)
             for task in by_index.values():  # cancelled inside the actor: not labelled
-                job.finish(task, None, None, RemoteError("not run"))
+                job.finish(task, None, None, RemoteError(tr("not run")))

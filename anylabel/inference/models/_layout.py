@@ -7,6 +7,7 @@ expects and what the file has.
 """
 from __future__ import annotations
 
+from ...core.i18n import tr
 from ..runtime import ModelLoadError, OnnxModel
 
 
@@ -17,8 +18,8 @@ def describe_outputs(session: OnnxModel) -> str:
 def require_outputs(session: OnnxModel, type_name: str, ok: bool, expected: str) -> None:
     """Raise ModelLoadError unless ``ok``; ``expected`` says what the type's export gives."""
     if not ok:
-        raise ModelLoadError(f"{session.path}: not a {type_name} export: expected {expected}; "
-                             f"this file's outputs are {describe_outputs(session)}")
+        raise ModelLoadError(tr("{0}: not a {1} export: expected {2}; this file's outputs are {3}").format(
+            session.path, type_name, expected, describe_outputs(session)))
 
 
 def ranks(session: OnnxModel) -> list[int]:

@@ -13,6 +13,7 @@ from typing import Any, Sequence
 import cv2
 import numpy as np
 
+from ...core.i18n import tr
 from ..base import Model, Prediction
 from ..download import ProgressCallback
 from ..config import ModelConfig
@@ -131,8 +132,9 @@ class UltralyticsModel(Model):
         fixed = (inp.fixed_dim(2), inp.fixed_dim(3))
         asked = (config.input_height or fixed[0], config.input_width or fixed[1])
         if None not in fixed and asked != fixed:
-            self.notes.append(f"the model's input is fixed at {fixed[1]}x{fixed[0]}; "
-                              f"input_width/input_height {asked[1]}x{asked[0]} of the config are not used")
+            self.notes.append(tr("the model's input is fixed at {0}x{1}; "
+                                 "input_width/input_height {2}x{3} of the config are not used").format(
+                                     fixed[1], fixed[0], asked[1], asked[0]))
         self.input_dtype = inp.dtype
         self.dynamic_batch = inp.fixed_dim(0) is None
         if not config.classes:

@@ -14,6 +14,7 @@ from typing import Any
 import cv2
 import numpy as np
 
+from ...core.i18n import tr
 from ..base import Model, Prediction
 from ..config import ConfigError, ModelConfig
 from ..download import ProgressCallback
@@ -43,8 +44,8 @@ class DepthAnything(Model):
     def __init__(self, config: ModelConfig, device: str = "auto", progress: ProgressCallback | None = None) -> None:
         self.render_mode = str(config.options.get("render_mode", "color"))
         if self.render_mode not in RENDER_MODES:
-            raise ConfigError(config.source, f"render_mode must be one of {', '.join(RENDER_MODES)}, "
-                              f"got {self.render_mode!r}")
+            raise ConfigError(config.source, tr("render_mode must be one of {0}, got {1!r}").format(
+                ", ".join(RENDER_MODES), self.render_mode))
         super().__init__(config, device, progress)
         self.session = self.load_session("model_path")
         inp = self.session.inputs[0]

@@ -16,6 +16,7 @@ from typing import Any
 import cv2
 import numpy as np
 
+from ...core.i18n import tr
 from ..base import Model, Prediction, ProgressCallback
 from ..config import ConfigError, ModelConfig
 from ..registry import Capabilities, register
@@ -32,11 +33,11 @@ def class_list(value: Any, config: ModelConfig, key: str) -> list[str]:
         try:
             items = {int(k): str(v) for k, v in value.items()}
         except (TypeError, ValueError):
-            raise ConfigError(config.source, f"{key}: a map must be {{index: name}}") from None
+            raise ConfigError(config.source, tr("{0}: a map must be {{index: name}}").format(key)) from None
         return [items.get(i, str(i)) for i in range(max(items) + 1)] if items else []
     if isinstance(value, list):
         return [str(v) for v in value]
-    raise ConfigError(config.source, f"{key}: expected a list or a map {{index: name}}")
+    raise ConfigError(config.source, tr("{0}: expected a list or a map {{index: name}}").format(key))
 
 
 @register("yolov5_resnet", capabilities=Capabilities(conf=True, iou=True, output_types=("rectangle",)),
@@ -49,7 +50,7 @@ class DetectThenClassify(Model):
         super().__init__(config, device, progress)
         for key in ("model_path", "cls_model_path"):
             if not getattr(config, key):
-                raise ConfigError(config.source, f"a {config.type} config needs {key}")
+                raise ConfigError(config.source, tr("a {0} config needs {1}").format(config.type, key))
         opts = config.options
         det_classes = class_list(opts.get("det_classes"), config, "det_classes") or config.classes
         det_cfg = dataclasses.replace(config, type="yolov5", classes=det_classes, cls_model_path=None,

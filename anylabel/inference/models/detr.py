@@ -23,6 +23,7 @@ import cv2
 import numpy as np
 
 from ...core.geometry import mask_to_polygons, polygon_area
+from ...core.i18n import tr
 from ...core.shape import POLYGON, Shape, rectangle
 from ..base import Model, Prediction
 from ..config import ModelConfig
@@ -118,8 +119,8 @@ class DetrModel(Model):
         if not images:
             from ..config import ConfigError
 
-            raise ConfigError(config.source, f"{self.session.path.name}: no [1, 3, H, W] image input "
-                              f"(inputs: {', '.join(self.session.input_names)})")
+            raise ConfigError(config.source, tr("{0}: no [1, 3, H, W] image input (inputs: {1})").format(
+                self.session.path.name, ", ".join(self.session.input_names)))
         self.image_input = images[0]
         default = config.input_size or self.default_input_size()
         w = config_option(config, "input_width", default)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ...core.i18n import tr
 from ...core.shape import POINT, Shape, rectangle
 from ..base import Model, Prediction
 from ..config import ModelConfig
@@ -54,8 +55,9 @@ class Scrfd(Model):
         if n_out not in layouts:
             from ..config import ConfigError
 
-            raise ConfigError(config.source, f"{self.session.path.name}: {n_out} outputs; an SCRFD export has "
-                              "6, 9, 10 or 15 (scores, boxes[, key points] per stride)")
+            raise ConfigError(config.source, tr("{0}: {1} outputs; an SCRFD export has 6, 9, 10 "
+                                                "or 15 (scores, boxes[, key points] per stride)").format(
+                                                    self.session.path.name, n_out))
         self.levels, self.anchors, self.has_kps = layouts[n_out]
         self.strides = (8, 16, 32, 64, 128)[: self.levels]
         self.label = config.classes[0] if config.classes else "face"

@@ -18,6 +18,7 @@ from typing import Any
 import cv2
 import numpy as np
 
+from ...core.i18n import tr
 from ...core.shape import LINESTRIP, Shape
 from ..base import Model, Prediction
 from ..config import ModelConfig
@@ -53,7 +54,8 @@ class ClrNet(Model):
         if not 0 <= self.cut_height < self.train_wh[1]:
             from ..config import ConfigError
 
-            raise ConfigError(config.source, f"cut_height must be between 0 and image_height - 1, got {self.cut_height}")
+            raise ConfigError(config.source, tr("cut_height must be between 0 "
+                                                "and image_height - 1, got {0}").format(self.cut_height))
         self.prior_ys = np.linspace(1, 0, self.n_offsets)
         out = self.session.outputs
         width = out[0].fixed_dim(2) if out and len(out[0].shape) == 3 else None

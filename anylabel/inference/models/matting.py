@@ -15,6 +15,7 @@ import cv2
 import numpy as np
 
 from ...core.geometry import mask_to_polygons, polygon_area
+from ...core.i18n import tr
 from ...core.shape import POLYGON, Shape
 from ..base import Model, Prediction
 from ..config import ConfigError, ModelConfig
@@ -37,7 +38,7 @@ class Rmbg(Model):
         raw = config.options.get("version", "1.4")
         self.version = f"{float(raw):.1f}" if isinstance(raw, (int, float)) else str(raw)
         if self.version not in VERSIONS:
-            raise ConfigError(config.source, f"version must be 1.4 or 2.0, got {raw!r}")
+            raise ConfigError(config.source, tr("version must be 1.4 or 2.0, got {0!r}").format(raw))
         super().__init__(config, device, progress)
         self.session = self.load_session("model_path")
         inp = self.session.inputs[0]

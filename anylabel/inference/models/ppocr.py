@@ -19,6 +19,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from ...core.i18n import tr
 from ...core.shape import POLYGON, Shape
 from ..base import Model, Prediction
 from ..config import ModelConfig
@@ -93,11 +94,13 @@ def read_char_dict(config: ModelConfig, value: str) -> list[str] | None:
     if not path.is_file():
         return None
     if path.stat().st_size > MAX_DICT_BYTES:
-        raise ConfigError(config.source, f"rec_char_dict_path: {path} is larger than {MAX_DICT_BYTES} bytes")
+        raise ConfigError(config.source, tr("rec_char_dict_path: {0} is larger than {1} bytes").format(
+            path, MAX_DICT_BYTES))
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(config.source, f"rec_char_dict_path: cannot read {path} ({exc})") from exc
+        raise ConfigError(config.source, tr("rec_char_dict_path: cannot read {0} ({1})").format(
+            path, exc)) from exc
     return [ln.rstrip("\r\n") for ln in text.split("\n") if ln.rstrip("\r\n")]
 
 
@@ -129,23 +132,28 @@ class PPOCR(Model):
         if dict_path:
             from_file = read_char_dict(config, str(dict_path))
             if from_file is None and listed is None:
-                raise ConfigError(config.source, f"rec_char_dict_path: {dict_path!r} not found next to the config, "
-                                  f"and {self.rec.path.name} has no 'character' list of its own")
+                raise ConfigError(config.source, tr("rec_char_dict_path: {0!r} not found next to the config, "
+                                                    "and {1} has no 'character' list of its own").format(
+                                                        dict_path, self.rec.path.name))
             if from_file is None:
-                self.notes.append(f"{dict_path} not found; using the characters stored in {self.rec.path.name}")
+                self.notes.append(tr("{0} not found; using the characters stored in {1}").format(
+                    dict_path, self.rec.path.name))
             listed = from_file or listed
         if not listed:
             from ..runtime import ModelLoadError
 
             lang = config.ignored.get("lang")
-            hint = f" (lang {lang!r} names a dictionary bundled with X-AnyLabeling)" if lang else ""
-            raise ModelLoadError(f"{self.rec.path}: no 'character' list in the ONNX metadata; give the character "
-                                 f"dictionary as rec_char_dict_path{hint}")
+            hint = tr(" (lang {0!r} names a dictionary bundled with X-AnyLabeling)").format(lang) if lang else ""
+            raise ModelLoadError(tr("{0}: no 'character' list in the ONNX metadata; give "
+                                    "the character dictionary as rec_char_dict_path{1}").format(
+                                        self.rec.path, hint))
         self.characters = ["<blank>"] + listed + [" "]
         classes = self.rec.outputs[0].fixed_dim(len(self.rec.outputs[0].shape) - 1) if self.rec.outputs else None
         if classes and classes != len(self.characters):
-            raise ConfigError(config.source, f"{self.rec.path.name} scores {classes} classes but the character list "
-                              f"gives {len(self.characters)} (blank + {len(listed)} characters + space)")
+            raise ConfigError(config.source, tr("{0} scores {1} classes but the character list "
+                                                "gives {2} (blank + {3} characters + space)").format(
+                                                    self.rec.path.name, classes, len(self.characters),
+                                                    len(listed)))
 
     # -- detection -------------------------------------------------------------------------
     def detect(self, img_bgr: np.ndarray) -> list[np.ndarray]:

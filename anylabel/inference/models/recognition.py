@@ -22,6 +22,7 @@ from typing import Any
 import cv2
 import numpy as np
 
+from ...core.i18n import tr
 from ...core.shape import rectangle
 from ..base import Model, Prediction
 from ..config import ConfigError, ModelConfig
@@ -64,17 +65,18 @@ def parse_attributes(config: ModelConfig) -> list[tuple[str, list[str], float]]:
     """The ``attributes`` map as (name, choices, threshold); errors name the key."""
     raw = config.options.get("attributes")
     if not isinstance(raw, dict) or not raw:
-        raise ConfigError(config.source, "attributes: a pulc_attribute config needs a map "
-                          "'Name: [[choice, ...], threshold]'")
+        raise ConfigError(config.source, tr("attributes: a pulc_attribute config needs "
+                                            "a map 'Name: [[choice, ...], threshold]'"))
     out = []
     for name, spec in raw.items():
         ok = (isinstance(spec, (list, tuple)) and len(spec) == 2 and isinstance(spec[0], (list, tuple))
               and isinstance(spec[1], (int, float)) and not isinstance(spec[1], bool))
         thr = float(spec[1]) if ok else 0.0
         if not ok or (thr != -1 and not (0.0 <= thr <= 1.0 and len(spec[0]) == 2)) or (thr == -1 and len(spec[0]) < 2):
-            raise ConfigError(config.source, f"attributes.{name}: expected [[choice, ...], threshold] with "
-                              "threshold -1 (pick the best of the choices) or 0..1 with two choices, got "
-                              f"{spec!r}")
+            raise ConfigError(config.source, tr("attributes.{0}: expected [[choice, ...], "
+                                                "threshold] with threshold -1 (pick the best of "
+                                                "the choices) or 0..1 with two choices, got {1!r}").format(
+                                                    name, spec))
         out.append((str(name), [str(c) for c in spec[0]], thr))
     return out
 
@@ -88,8 +90,8 @@ class PulcAttribute(StretchedImageModel):
         need = sum(len(c) if t == -1 else 1 for _, c, t in self.attributes)
         have = self.session.outputs[0].fixed_dim(1)
         if have is not None and have != need:
-            raise ConfigError(config.source, f"attributes: they read {need} scores but "
-                              f"{self.session.path.name} gives {have}")
+            raise ConfigError(config.source, tr("attributes: they read {0} scores but {1} gives {2}").format(
+                need, self.session.path.name, have))
         # X-AnyLabeling's form ``classes: person`` (the label, not a class-list name) or a list.
         named = config.options.get("classes")
         self.label = str(named[0] if isinstance(named, list) and named else named or "object")
@@ -134,9 +136,10 @@ def read_tag_list(config: ModelConfig, value: str) -> list[str]:
     if not path.is_absolute():
         path = config.base_dir() / path
     if not path.is_file():
-        raise ConfigError(config.source, f"tag_list_path: {path} does not exist")
+        raise ConfigError(config.source, tr("tag_list_path: {0} does not exist").format(path))
     if path.stat().st_size > MAX_TAG_LIST_BYTES:
-        raise ConfigError(config.source, f"tag_list_path: {path} is larger than {MAX_TAG_LIST_BYTES} bytes")
+        raise ConfigError(config.source, tr("tag_list_path: {0} is larger than {1} bytes").format(
+            path, MAX_TAG_LIST_BYTES))
     return [ln.strip() for ln in path.read_text(encoding="utf-8").splitlines() if ln.strip()]
 
 
@@ -147,7 +150,7 @@ class Ram(StretchedImageModel):
         opts = config.options
         self.tags = read_tag_list(config, str(opts["tag_list_path"])) if opts.get("tag_list_path") else list(config.classes)
         if not self.tags:
-            self.notes.append("no tag names (classes or tag_list_path): tags are named by their index")
+            self.notes.append(tr("no tag names (classes or tag_list_path): tags are named by their index"))
         self.keep_only = set(map(str, opts.get("filter_tags") or []))
         self.drop = set(map(str, opts.get("delete_tags") or []))
 

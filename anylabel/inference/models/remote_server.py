@@ -32,6 +32,7 @@ from urllib.parse import urlsplit
 import numpy as np
 
 from ...core.errors import AnyLabelError
+from ...core.i18n import tr
 from ...core.label_file import shape_from_dict, shape_to_dict
 from ...core.shape import Shape
 from ..base import Model, Prediction, ProgressCallback
@@ -60,16 +61,19 @@ class RemoteServerModel(Model):
         super().__init__(config, device, progress)
         settings = config.options.get("remote_server_settings") or {}
         if not isinstance(settings, dict):
-            raise ConfigError(config.source, "remote_server_settings: expected a map (server_url, api_key, timeout, model)")
+            raise ConfigError(config.source, tr("remote_server_settings: expected a map "
+                                                "(server_url, api_key, timeout, model)"))
         unknown = sorted(set(map(str, settings)) - set(SETTINGS_KEYS))
         if unknown:
-            raise ConfigError(config.source, f"unknown key 'remote_server_settings.{unknown[0]}'; "
-                              f"known: {', '.join(SETTINGS_KEYS)}")
+            raise ConfigError(config.source, tr("unknown key "
+                                                "'remote_server_settings.{0}'; known: {1}").format(
+                unknown[0], ", ".join(SETTINGS_KEYS)))
         self.server_url = str(settings.get("server_url") or os.environ.get(URL_ENV) or DEFAULT_URL).rstrip("/")
         parts = urlsplit(self.server_url)
         if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise ConfigError(config.source, f"remote_server_settings.server_url: expected http://host:port, "
-                              f"got {self.server_url!r}")
+            raise ConfigError(config.source, tr("remote_server_settings.server_url: "
+                                                "expected http://host:port, got {0!r}").format(
+                                                    self.server_url))
         self._https = parts.scheme == "https"
         self._host = parts.hostname
         self._port = parts.port or (443 if self._https else 80)
@@ -81,29 +85,32 @@ class RemoteServerModel(Model):
             if self.timeout <= 0:
                 raise ValueError
         except (TypeError, ValueError):
-            raise ConfigError(config.source, f"timeout: expected a positive number of seconds, got {timeout!r}") from None
+            raise ConfigError(config.source, tr("timeout: expected a positive "
+                                                "number of seconds, got {0!r}").format(
+                timeout)) from None
         self._local = threading.local()
         self._explicit = _explicit_options(config)
 
         models = self._call("GET", "/v1/models")
         if not isinstance(models, dict) or not models:
-            raise RemoteServerError(f"{self.server_url}: the server serves no models")
+            raise RemoteServerError(tr("{0}: the server serves no models").format(self.server_url))
         wanted = settings.get("model")
         if wanted is None:
             if len(models) != 1:
-                raise ConfigError(config.source, f"{self.server_url} serves {len(models)} models "
-                                  f"({', '.join(sorted(models))}); choose one with remote_server_settings.model")
+                raise ConfigError(config.source, tr("{0} serves {1} models ({2}); choose "
+                                                    "one with remote_server_settings.model").format(
+                    self.server_url, len(models), ", ".join(sorted(models))))
             wanted = next(iter(models))
         if wanted not in models:
-            raise ConfigError(config.source, f"{self.server_url} does not serve {wanted!r}; it serves "
-                              f"{', '.join(sorted(models))}")
+            raise ConfigError(config.source, tr("{0} does not serve {1!r}; it serves {2}").format(
+                self.server_url, wanted, ", ".join(sorted(models))))
         self.remote_model = str(wanted)
         meta = models[wanted] if isinstance(models[wanted], dict) else {}
         self.capabilities = _capabilities(meta.get("capabilities"), meta.get("widgets"))
         # AnyLabel's server takes raw pixels (no base64 and codec on either side); others the JSON body
         self.raw_rgb = meta.get("accepts_raw_rgb") is True
         self._adopt_server_values(meta)
-        self.notes.append(f"runs on {self.server_url} ({self.remote_model})")
+        self.notes.append(tr("runs on {0} ({1})").format(self.server_url, self.remote_model))
         # What the SAM tools of the app use on a prompted model (see RemoteImage)
         self.model_id = f"remote:{self.server_url}:{self.remote_model}"
         self.output_mode = "polygon"
@@ -133,7 +140,7 @@ class RemoteServerModel(Model):
 
             mode = changes.pop("output_mode")
             if mode not in OUTPUT_MODES:
-                raise ValueError(f"output_mode must be one of {', '.join(OUTPUT_MODES)}")
+                raise ValueError(tr("output_mode must be one of {0}").format(", ".join(OUTPUT_MODES)))
             self.output_mode = mode
         if "tolerance" in changes:
             self.tolerance = max(0.0, float(changes.pop("tolerance")))
@@ -186,19 +193,23 @@ class RemoteServerModel(Model):
                 break
             except ConnectionRefusedError:
                 self._drop_connection()
-                raise RemoteServerError(f"{url}: connection refused; is the server running "
-                                        f"('anylabel serve --model ...') and is the address right?") from None
+                raise RemoteServerError(tr("{0}: connection refused; is the server running "
+                                           "('anylabel serve --model ...') and is the address right?").format(
+                                               url)) from None
             except TimeoutError:
                 self._drop_connection()
-                raise RemoteServerError(f"{url}: no answer within {self.timeout:g} s (raise "
-                                        "remote_server_settings.timeout)") from None
+                raise RemoteServerError(tr("{0}: no answer within {1:g} s (raise "
+                                           "remote_server_settings.timeout)").format(
+                    url, self.timeout)) from None
             except (http.client.RemoteDisconnected, BrokenPipeError, ConnectionResetError) as exc:
                 self._drop_connection()
                 if attempt:
-                    raise RemoteServerError(f"{url}: the server closed the connection ({exc})") from None
+                    raise RemoteServerError(tr("{0}: the server closed the connection ({1})").format(
+                        url, exc)) from None
             except OSError as exc:
                 self._drop_connection()
-                raise RemoteServerError(f"{url}: cannot connect ({exc.strerror or exc})") from None
+                raise RemoteServerError(tr("{0}: cannot connect ({1})").format(
+                    url, exc.strerror or exc)) from None
         if resp.getheader("Connection", "").lower() == "close":
             self._drop_connection()
         try:
@@ -208,8 +219,8 @@ class RemoteServerModel(Model):
         error = answer.get("error") if isinstance(answer, dict) else None
         message = error.get("message") if isinstance(error, dict) else None
         if resp.status == 401:
-            raise RemoteServerError(f"{url}: the server refused the API token (401); set "
-                                    f"remote_server_settings.api_key or ${TOKEN_ENV}")
+            raise RemoteServerError(tr("{0}: the server refused the API token (401); "
+                                       "set remote_server_settings.api_key or ${1}").format(url, TOKEN_ENV))
         if resp.status != 200 or not isinstance(answer, dict) or answer.get("success") is False:
             raise RemoteServerError(f"{url}: {message or f'HTTP {resp.status} {resp.reason}'}")
         return answer.get("data", {})
@@ -237,9 +248,11 @@ class RemoteServerModel(Model):
     def _prediction(self, data: dict[str, Any]) -> Prediction:
         url = f"{self.server_url}/v1/predict"
         try:
-            shapes = [shape_from_dict(d, f"shape {i}") for i, d in enumerate(data.get("shapes") or [])]
+            shapes = [shape_from_dict(d, tr("shape {0}").format(
+                i)) for i, d in enumerate(data.get("shapes") or [])]
         except ValueError as exc:
-            raise RemoteServerError(f"{url}: the server sent a shape that cannot be read ({exc})") from None
+            raise RemoteServerError(tr("{0}: the server sent a shape that cannot be read ({1})").format(
+                url, exc)) from None
         flags = data.get("flags") if isinstance(data.get("flags"), dict) else {}
         return Prediction(shapes=shapes, flags={str(k): bool(v) for k, v in flags.items()},
                           description=data.get("description") or None,

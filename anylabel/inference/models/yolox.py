@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ...core.i18n import tr
 from ..base import Prediction
 from ..postprocess.nms import suppress
 from ..registry import register
@@ -52,8 +53,9 @@ class Yolox(UltralyticsModel):
                     self._grids[rows] = (cells, steps)
                     break
             else:
-                raise ValueError(f"YOLOX output has {rows} rows; a {self.input_hw[1]}x{self.input_hw[0]} input "
-                                 "gives neither the P5 nor the P6 grid")
+                raise ValueError(tr("YOLOX output has {0} rows; a {1}x{2} "
+                                    "input gives neither the P5 nor the P6 grid").format(
+                                        rows, self.input_hw[1], self.input_hw[0]))
         return self._grids[rows]
 
     def decode(self, outputs: list[np.ndarray], meta: Letterbox) -> Prediction:

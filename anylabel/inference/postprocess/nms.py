@@ -15,6 +15,8 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from ...core.i18n import tr
+
 
 @dataclass
 class Kept:
@@ -208,4 +210,4 @@ def suppress(boxes: np.ndarray, scores: np.ndarray, class_ids: np.ndarray | None
     if method == "weighted_nms":
         k, fused = weighted_nms(shifted, s, iou_threshold, max_det)
         return Kept(idx[k], fused - off[k], s[k])
-    raise ValueError(f"unknown NMS method {method!r}")
+    raise ValueError(tr("unknown NMS method {0!r}").format(method))

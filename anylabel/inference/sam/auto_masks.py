@@ -17,6 +17,7 @@ from typing import Any, Callable, Mapping
 
 import numpy as np
 
+from ...core.i18n import tr
 from ..config import ConfigError
 from .decoder import POSITIVE, Prompt, SamDecoder
 from .embedding import ImageEmbedding
@@ -55,9 +56,10 @@ class AutoMaskSettings:
             try:
                 v = kind(options[key])
             except (TypeError, ValueError):
-                raise ConfigError(source, f"{key}: expected a number, got {options[key]!r}") from None
+                raise ConfigError(source, tr("{0}: expected a number, got {1!r}").format(
+                    key, options[key])) from None
             if not lo <= v <= hi:
-                raise ConfigError(source, f"{key}: {v} is outside {lo}..{hi}")
+                raise ConfigError(source, tr("{0}: {1} is outside {2}..{3}").format(key, v, lo, hi))
             values[name] = v
         return cls(**values)
 

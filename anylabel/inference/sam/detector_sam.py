@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from ...core.geometry import bounding_box
+from ...core.i18n import tr
 from ...core.shape import RECTANGLE, Shape
 from ..base import Model, Prediction, ProgressCallback
 from ..config import ConfigError, ModelConfig, find_config, load_config
@@ -29,7 +30,8 @@ from .mask_output import OUTPUT_MODES
 def _sub_config(config: ModelConfig, key: str) -> ModelConfig:
     ref = config.options.get(key)
     if not ref:
-        raise ConfigError(config.source, f"a detector_sam config needs {key!r} (a model name or a YAML path)")
+        raise ConfigError(config.source, tr("a detector_sam config needs {0!r} "
+                                            "(a model name or a YAML path)").format(key))
     ref = str(ref)
     p = Path(ref).expanduser()
     if p.suffix.lower() in (".yaml", ".yml"):
@@ -52,7 +54,8 @@ class DetectorSam(Model):
 
         entry = model_types().get(sam_cfg.type)
         if entry is None or not entry.capabilities.box_prompts:
-            raise ConfigError(config.source, f"sam: {sam_cfg.name} is a {sam_cfg.type} model, not a SAM model")
+            raise ConfigError(config.source, tr("sam: {0} is a {1} model, not a SAM model").format(
+                sam_cfg.name, sam_cfg.type))
         self.detector = create_model(det_cfg, device=device, progress=progress)
         self.sam = create_model(sam_cfg, device=device, progress=progress)
         opts = {k: config.options[k] for k in ("output_mode", "tolerance") if k in config.options}
@@ -111,7 +114,7 @@ class YoloV5Sam(DetectorSam):
 
         for key in ("model_path", "encoder_model_path", "decoder_model_path"):
             if not getattr(config, key):
-                raise ConfigError(config.source, f"a {config.type} config needs {key}")
+                raise ConfigError(config.source, tr("a {0} config needs {1}").format(config.type, key))
         det = dataclasses.replace(config, type=cls.detector_type, encoder_model_path=None, decoder_model_path=None,
                                   options={}, ignored={}, warnings=[])
         sam_opts = {k: config.options[k] for k in cls.sam_keys if k in config.options}

@@ -37,6 +37,7 @@ from typing import Any, Callable, Iterable, Protocol
 
 import numpy as np
 
+from ...core.i18n import tr
 from ...core.image_io import read_image_rgb
 from .embedding import ImageEmbedding
 
@@ -108,7 +109,7 @@ class EmbeddingStore:
                  max_bytes: int | None = 2 << 30,
                  loader: Callable[[Path], np.ndarray] = read_image_rgb) -> None:
         if capacity < 1:
-            raise ValueError("capacity must be at least 1")
+            raise ValueError(tr("capacity must be at least 1"))
         self._encoder = encoder
         self.capacity = capacity
         self.max_bytes = max_bytes
@@ -154,7 +155,7 @@ class EmbeddingStore:
     def key_for(self, path: str | os.PathLike[str]) -> Key:
         """The cache key of an image file as it is on disk now."""
         if self._encoder is None:
-            raise RuntimeError("no SAM encoder is set")
+            raise RuntimeError(tr("no SAM encoder is set"))
         p = Path(path).resolve()
         st = p.stat()
         return (str(p), st.st_mtime_ns, st.st_size, self._encoder.model_id)
@@ -321,7 +322,7 @@ class EmbeddingStore:
             encoder = self._encoder
             try:
                 if encoder is None:
-                    raise RuntimeError("no SAM encoder is set")
+                    raise RuntimeError(tr("no SAM encoder is set"))
                 image = job.image if job.image is not None else self._loader(job.path)
                 make = getattr(encoder, "make_run_options", None)
                 with self._cv:

@@ -14,6 +14,7 @@ import numpy as np
 
 from ...core import mask_shape
 from ...core.geometry import mask_to_polygons, rotated_box_from_corners
+from ...core.i18n import tr
 from ...core.shape import MASK, POLYGON, RECTANGLE, ROTATION, Shape
 
 OutputMode = Literal["polygon", "rectangle", "rotation", "mask"]
@@ -61,7 +62,7 @@ def mask_to_shapes(mask: np.ndarray, mode: str = "polygon", label: str = "", tol
         return [_rotated_box(m, kw)]
     if mode == MASK:
         return [_mask_shape(m, kw)]
-    raise ValueError(f"unknown SAM output {mode!r}; choose one of {', '.join(OUTPUT_MODES)}")
+    raise ValueError(tr("unknown SAM output {0!r}; choose one of {1}").format(mode, ", ".join(OUTPUT_MODES)))
 
 
 def _perimeter(poly: np.ndarray) -> float:

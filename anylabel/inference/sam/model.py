@@ -14,6 +14,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from ...core.i18n import tr
 from ...core.shape import RECTANGLE, Shape
 from ..base import Model, Prediction, ProgressCallback
 from ..config import ConfigError, ModelConfig
@@ -50,7 +51,7 @@ def _triple(cfg: ModelConfig, key: str) -> tuple[float, float, float] | None:
     if v is None:
         return None
     if not isinstance(v, (list, tuple)) or len(v) != 3:
-        raise ConfigError(cfg.source, f"{key}: expected three numbers (R, G, B), got {v!r}")
+        raise ConfigError(cfg.source, tr("{0}: expected three numbers (R, G, B), got {1!r}").format(key, v))
     return (float(v[0]), float(v[1]), float(v[2]))
 
 
@@ -79,13 +80,14 @@ class SamModel(Model):
         super().__init__(config, device, progress)
         for key in ("encoder_model_path", "decoder_model_path"):
             if not getattr(config, key):
-                raise ConfigError(config.source, f"a {config.type} config needs {key}")
+                raise ConfigError(config.source, tr("a {0} config needs {1}").format(config.type, key))
         enc = self.load_session("encoder_model_path")
         dec = self.load_session("decoder_model_path")
         opts = config.options
         resize = str(opts.get("resize", self.default_resize))
         if resize not in RESIZE_MODES:
-            raise ConfigError(config.source, f"resize must be one of {', '.join(RESIZE_MODES)}, got {resize!r}")
+            raise ConfigError(config.source, tr("resize must be one of {0}, got {1!r}").format(
+                ", ".join(RESIZE_MODES), resize))
         # ``target_size`` (EfficientViT-SAM configs): the longest side a pre-processing encoder
         # works at, when the encoder's input has no fixed size.
         size = config.input_size or (int(opts["target_size"]) if opts.get("target_size") else None)
@@ -100,8 +102,8 @@ class SamModel(Model):
         self.decoder = SamDecoder(dec, self.spec, limit)
         self.output_mode = str(opts.get("output_mode", "polygon"))
         if self.output_mode not in OUTPUT_MODES:
-            raise ConfigError(config.source, f"output_mode must be one of {', '.join(OUTPUT_MODES)}, "
-                              f"got {self.output_mode!r}")
+            raise ConfigError(config.source, tr("output_mode must be one of {0}, got {1!r}").format(
+                ", ".join(OUTPUT_MODES), self.output_mode))
         self.tolerance = float(opts.get("tolerance", 1.0))
         self.prefetch_count = int(opts.get("prefetch", 2))
         self._own_store = store is None
@@ -133,7 +135,7 @@ class SamModel(Model):
         if "output_mode" in changes:
             mode = changes.pop("output_mode")
             if mode not in OUTPUT_MODES:
-                raise ValueError(f"output_mode must be one of {', '.join(OUTPUT_MODES)}")
+                raise ValueError(tr("output_mode must be one of {0}").format(", ".join(OUTPUT_MODES)))
             self.output_mode = mode
         if "tolerance" in changes:
             self.tolerance = max(0.0, float(changes.pop("tolerance")))
@@ -142,8 +144,10 @@ class SamModel(Model):
 
     # -- whole-image API -----------------------------------------------------------------
     def predict_result(self, image_rgb: np.ndarray) -> Prediction:
-        raise ConfigError(self.config.source, f"{self.config.title} segments what you point at: click on the "
-                          "image (Q/E) or draw a box, or run it on existing rectangles (--prompt-from-boxes)")
+        raise ConfigError(self.config.source, tr("{0} segments what you point at: click on "
+                                                 "the image (Q/E) or draw a box, or run it on "
+                                                 "existing rectangles (--prompt-from-boxes)").format(
+                                                     self.config.title))
 
     def predict_with_annotation(self, image_rgb: np.ndarray, existing_shapes: Sequence[Shape],
                                 path: str | Path | None = None) -> Prediction:

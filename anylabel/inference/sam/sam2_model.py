@@ -26,6 +26,7 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
+from ...core.i18n import tr
 from ...core.shape import Shape
 from ..base import Prediction, ProgressCallback
 from ..config import ConfigError, ModelConfig
@@ -45,9 +46,9 @@ def _number(config: ModelConfig, key: str, default: float, lo: float, hi: float)
     try:
         v = float(raw)
     except (TypeError, ValueError):
-        raise ConfigError(config.source, f"{key}: expected a number, got {raw!r}") from None
+        raise ConfigError(config.source, tr("{0}: expected a number, got {1!r}").format(key, raw)) from None
     if not lo <= v <= hi:
-        raise ConfigError(config.source, f"{key}: {v} is outside {lo}..{hi}")
+        raise ConfigError(config.source, tr("{0}: {1} is outside {2}..{3}").format(key, v, lo, hi))
     return v
 
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ...core.i18n import tr
 from ..runtime import ModelLoadError, OnnxModel, TensorInfo
 from .transforms import SAM_PIXEL_MEAN, SAM_PIXEL_STD
 
@@ -82,13 +83,14 @@ def read_spec(encoder: OnnxModel, decoder: OnnxModel, input_size: int | None = N
               mask_threshold: float = 0.0, stretch: bool = False) -> SamSpec:
     """Match the roles of a pair's tensors; raise ModelLoadError naming what is missing."""
     if len(encoder.inputs) != 1:
-        raise ModelLoadError(f"{encoder.path}: a SAM encoder takes one image input, this one takes "
-                             f"{encoder.input_names}")
+        raise ModelLoadError(tr("{0}: a SAM encoder takes one image input, this one takes {1}").format(
+            encoder.path, encoder.input_names))
     enc_in = encoder.inputs[0]
     raw = len(enc_in.shape) == 3 and enc_in.fixed_dim(2) == 3
     if len(enc_in.shape) != 4 and not raw:
-        raise ModelLoadError(f"{encoder.path}: image input {enc_in.name!r} has shape {enc_in.shape}, "
-                             f"expected [1, 3, S, S], [1, S, S, 3] or [h, w, 3]")
+        raise ModelLoadError(tr("{0}: image input {1!r} has shape {2}, expected "
+                                "[1, 3, S, S], [1, S, S, 3] or [h, w, 3]").format(
+                                    encoder.path, enc_in.name, enc_in.shape))
     if raw:  # the graph resizes nothing: it is fed the image resized by its longest side
         channels_last, size = True, input_size or 1024
     else:

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ...core.i18n import tr
+
 #: SAM's normalisation (ImageNet mean/std on 0..255 RGB); shared by MobileSAM, EdgeSAM,
 #: EfficientViT-SAM. Configs may override it (``pixel_mean`` / ``pixel_std``).
 SAM_PIXEL_MEAN: tuple[float, float, float] = (123.675, 116.28, 103.53)
@@ -56,7 +58,7 @@ class ResizeFrame:
 def frame_for(image_shape: tuple[int, ...], input_size: int, stretch: bool = False) -> ResizeFrame:
     h, w = int(image_shape[0]), int(image_shape[1])
     if h < 1 or w < 1:
-        raise ValueError(f"image of size {w}x{h} cannot be segmented")
+        raise ValueError(tr("image of size {0}x{1} cannot be segmented").format(w, h))
     return ResizeFrame(h, w, int(input_size), stretch)
 
 

@@ -20,6 +20,7 @@ from typing import Any
 
 import numpy as np
 
+from ...core.i18n import tr
 from ..base import Model, Prediction, ProgressCallback
 from ..config import ConfigError, ModelConfig
 from ..registry import Capabilities, register
@@ -49,7 +50,8 @@ class Sam2VideoModel(Model):
         self.parts = Sam2VideoParts(*sessions)
         self.output_mode = str(config.options.get("output_mode", "polygon"))
         if self.output_mode not in CAPABILITIES.output_types:
-            raise ConfigError(config.source, f"output_mode must be one of {', '.join(CAPABILITIES.output_types)}")
+            raise ConfigError(config.source, tr("output_mode must be one of {0}").format(
+                ", ".join(CAPABILITIES.output_types)))
         self.tolerance = float(config.options.get("tolerance", 1.0))
 
     @staticmethod
@@ -58,11 +60,14 @@ class Sam2VideoModel(Model):
         if not missing:
             return None
         if config.model_path and str(config.model_path).endswith((".pt", ".pth")):
-            return ("the config names a PyTorch checkpoint, which needs PyTorch at run time; export its "
-                    "parts with scripts/export_sam2_video_onnx.py --checkpoint FILE and set "
-                    + ", ".join(PART_KEYS) + " (docs/video.md)")
-        return "a SAM 2 video config needs " + ", ".join(missing)
+            return tr("the config names a PyTorch checkpoint, which needs PyTorch at run "
+                      "time; export its parts with scripts/export_sam2_video_onnx.py "
+                      "--checkpoint FILE and set {0} (docs/video.md)").format(
+                ", ".join(PART_KEYS))
+        return tr("a SAM 2 video config needs {0}").format(", ".join(missing))
 
     def predict_result(self, image_rgb: np.ndarray) -> Prediction:
-        raise ConfigError(self.config.source, f"{self.config.title} follows prompted objects through a "
-                          "sequence of frames: use 'anylabel track --model' or Video > Propagate with SAM 2")
+        raise ConfigError(self.config.source, tr("{0} follows prompted objects through a "
+                                                 "sequence of frames: use 'anylabel track "
+                                                 "--model' or Video > Propagate with SAM 2").format(
+            self.config.title))

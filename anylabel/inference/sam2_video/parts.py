@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from ...core.i18n import tr
 from ..runtime import ModelLoadError, OnnxModel
 
 INPUT_SIZE = 1024          # SAM 2 resizes every frame to 1024 x 1024 (no padding)
@@ -39,9 +40,11 @@ def check_interface(role: str, session: OnnxModel) -> None:
     missing_in = [n for n in need_in if n not in session.input_names]
     missing_out = [n for n in need_out if n not in session.output_names]
     if missing_in or missing_out:
-        what = ", ".join([f"input {n}" for n in missing_in] + [f"output {n}" for n in missing_out])
-        raise ModelLoadError(f"{session.path}: not a SAM 2 video {role.replace('_', ' ')} (no {what}; "
-                             "see docs/video.md for the interface scripts/export_sam2_video_onnx.py writes)")
+        what = ", ".join([tr("input {0}").format(n) for n in missing_in] +
+                         [tr("output {0}").format(n) for n in missing_out])
+        raise ModelLoadError(tr("{0}: not a SAM 2 video {1} (no {2}; see docs/video.md for "
+                                "the interface scripts/export_sam2_video_onnx.py writes)").format(
+            session.path, role.replace("_", " "), what))
 
 
 @dataclass

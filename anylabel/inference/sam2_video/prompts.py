@@ -27,6 +27,7 @@ from typing import Any, Callable
 import numpy as np
 
 from ...core.errors import AnyLabelError
+from ...core.i18n import tr
 
 MAX_PROMPTS_BYTES = 16 * 1024 * 1024
 MAX_OBJECTS = 1000
@@ -83,17 +84,19 @@ def read_prompts_file(path: str | os.PathLike[str], frame_position: Callable[[st
     try:
         size = p.stat().st_size
     except OSError as exc:
-        raise PromptsError(p, f"cannot be read ({exc.strerror or exc})") from exc
+        raise PromptsError(p, tr("cannot be read ({0})").format(exc.strerror or exc)) from exc
     if size > MAX_PROMPTS_BYTES:
-        raise PromptsError(p, f"{size} bytes is more than a prompts file may have ({MAX_PROMPTS_BYTES})")
+        raise PromptsError(p, tr("{0} bytes is more than a prompts file may have ({1})").format(
+            size, MAX_PROMPTS_BYTES))
     try:
         data = json.loads(p.read_text(encoding="utf-8"))
     except UnicodeDecodeError as exc:
-        raise PromptsError(p, f"not UTF-8 text ({exc.reason})") from exc
+        raise PromptsError(p, tr("not UTF-8 text ({0})").format(exc.reason)) from exc
     except json.JSONDecodeError as exc:
-        raise PromptsError(p, f"not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from exc
+        raise PromptsError(p, tr("not valid JSON (line {0}, column {1}: {2})").format(
+            exc.lineno, exc.colno, exc.msg)) from exc
     except OSError as exc:
-        raise PromptsError(p, f"cannot be read ({exc.strerror or exc})") from exc
+        raise PromptsError(p, tr("cannot be read ({0})").format(exc.strerror or exc)) from exc
     return parse_prompts(data, p, frame_position, num_frames)
 
 
@@ -102,34 +105,37 @@ def parse_prompts(data: Any, path: Path, frame_position: Callable[[str | int], i
     if isinstance(data, list):
         data = {"objects": data}
     if not isinstance(data, dict) or not isinstance(data.get("objects"), list):
-        raise PromptsError(path, 'expected {"objects": [...]} (see docs/video.md, "Prompts file")')
+        raise PromptsError(path, tr("expected {0} (see docs/video.md, {1})").format(
+            '{"objects": [...]}', '"Prompts file"'))
     objects = data["objects"]
     if not objects:
-        raise PromptsError(path, "no objects: nothing to track")
+        raise PromptsError(path, tr("no objects: nothing to track"))
     if len(objects) > MAX_OBJECTS:
-        raise PromptsError(path, f"{len(objects)} objects; at most {MAX_OBJECTS}")
+        raise PromptsError(path, tr("{0} objects; at most {1}").format(len(objects), MAX_OBJECTS))
     out: list[ObjectPrompts] = []
     seen: set[int] = set()
     for i, obj in enumerate(objects, 1):
         where = f"objects[{i}]"
         if not isinstance(obj, dict):
-            raise PromptsError(path, f"{where}: expected an object with 'prompts'")
+            raise PromptsError(path, tr("{0}: expected an object with 'prompts'").format(where))
         unknown = set(obj) - {"id", "label", "prompts"}
         if unknown:
-            raise PromptsError(path, f"{where}: unknown key(s) {', '.join(sorted(map(str, unknown)))}")
+            raise PromptsError(path, tr("{0}: unknown key(s) {1}").format(
+                where, ", ".join(sorted(map(str, unknown)))))
         tid = obj.get("id")
         if tid is not None and (not isinstance(tid, int) or isinstance(tid, bool) or tid < 0):
-            raise PromptsError(path, f"{where}.id: expected a whole number >= 0, got {tid!r}")
+            raise PromptsError(path, tr("{0}.id: expected a whole number >= 0, got {1!r}").format(where, tid))
         if tid is not None and tid in seen:
-            raise PromptsError(path, f"{where}.id: {tid} is given to two objects")
+            raise PromptsError(path, tr("{0}.id: {1} is given to two objects").format(where, tid))
         if tid is not None:
             seen.add(tid)
         label = obj.get("label", "object")
         if not isinstance(label, str) or not label.strip():
-            raise PromptsError(path, f"{where}.label: expected a non-empty text")
+            raise PromptsError(path, tr("{0}.label: expected a non-empty text").format(where))
         prompts = obj.get("prompts")
         if not isinstance(prompts, list) or not prompts:
-            raise PromptsError(path, f"{where}.prompts: expected a list of prompts with at least one entry")
+            raise PromptsError(path, tr("{0}.prompts: expected a list of "
+                                        "prompts with at least one entry").format(where))
         entry = ObjectPrompts(tid, label.strip())
         for j, pr in enumerate(prompts, 1):
             entry.prompts.append(_parse_frame_prompt(pr, f"{where}.prompts[{j}]", path, frame_position, num_frames))
@@ -140,36 +146,42 @@ def parse_prompts(data: Any, path: Path, frame_position: Callable[[str | int], i
 def _parse_frame_prompt(pr: Any, where: str, path: Path, frame_position: Callable[[str | int], int | None],
                         num_frames: int) -> FramePrompt:
     if not isinstance(pr, dict):
-        raise PromptsError(path, f"{where}: expected an object with 'frame' and 'points' or 'box'")
+        raise PromptsError(path, tr("{0}: expected an object with 'frame' and 'points' or 'box'").format(
+            where))
     unknown = set(pr) - {"frame", "points", "labels", "box"}
     if unknown:
-        raise PromptsError(path, f"{where}: unknown key(s) {', '.join(sorted(map(str, unknown)))}")
+        raise PromptsError(path, tr("{0}: unknown key(s) {1}").format(
+            where, ", ".join(sorted(map(str, unknown)))))
     frame = pr.get("frame")
     if isinstance(frame, bool) or not isinstance(frame, (int, str)):
-        raise PromptsError(path, f"{where}.frame: expected an image name or a 1-based frame number")
+        raise PromptsError(path, tr("{0}.frame: expected an image name or a 1-based frame number").format(
+            where))
     pos = frame_position(frame)
     if pos is None:
-        raise PromptsError(path, f"{where}.frame: {frame!r} is not a frame of the folder "
-                                 f"({num_frames} frames, numbered from 1)")
+        raise PromptsError(path, tr("{0}.frame: {1!r} is not a frame of the "
+                                    "folder ({2} frames, numbered from 1)").format(
+            where, frame, num_frames))
     fp = FramePrompt(pos)
     points = pr.get("points", [])
     if not isinstance(points, list) or len(points) > MAX_POINTS or not all(
             isinstance(q, list) and len(q) == 2 and all(_number(c) for c in q) for q in points):
-        raise PromptsError(path, f"{where}.points: expected a list of [x, y] pixel pairs (at most {MAX_POINTS})")
+        raise PromptsError(path, tr("{0}.points: expected a list of [x, y] pixel pairs (at most {1})").format(
+            where, MAX_POINTS))
     labels = pr.get("labels", [1] * len(points))
     if not isinstance(labels, list) or len(labels) != len(points) or not all(
             l in (0, 1) and not isinstance(l, bool) for l in labels):
-        raise PromptsError(path, f"{where}.labels: expected one 1 (object) or 0 (not the object) per point")
+        raise PromptsError(path, tr("{0}.labels: expected one 1 (object) "
+                                    "or 0 (not the object) per point").format(where))
     fp.points = [(float(x), float(y)) for x, y in points]
     fp.labels = [int(l) for l in labels]
     box = pr.get("box")
     if box is not None:
         if not isinstance(box, list) or len(box) != 4 or not all(_number(c) for c in box):
-            raise PromptsError(path, f"{where}.box: expected [x0, y0, x1, y1] in pixels")
+            raise PromptsError(path, tr("{0}.box: expected [x0, y0, x1, y1] in pixels").format(where))
         x0, y0, x1, y1 = (float(c) for c in box)
         if x1 - x0 < 1 and x0 - x1 < 1 or y1 - y0 < 1 and y0 - y1 < 1:
-            raise PromptsError(path, f"{where}.box: {box} has no area")
+            raise PromptsError(path, tr("{0}.box: {1} has no area").format(where, box))
         fp.box = (min(x0, x1), min(y0, y1), max(x0, x1), max(y0, y1))
     if not fp.has_object():
-        raise PromptsError(path, f"{where}: needs a box or at least one point with label 1")
+        raise PromptsError(path, tr("{0}: needs a box or at least one point with label 1").format(where))
     return fp

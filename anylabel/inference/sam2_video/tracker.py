@@ -19,6 +19,7 @@ from typing import Callable, Iterator
 
 import numpy as np
 
+from ...core.i18n import tr
 from .memory_bank import MemoryBank
 from .parts import FrameFeatures, Sam2VideoParts, low_res_from_mask, mask_at_frame_size
 from .prompts import FramePrompt
@@ -64,7 +65,8 @@ class VideoTracker:
         """Condition ``obj_id`` on a frame: clicks/box through the decoder, or a drawn mask
         taken as it is. Returns the object's mask there."""
         if not 0 <= prompt.frame < self.num_frames:
-            raise IndexError(f"frame {prompt.frame} is outside the sequence (0..{self.num_frames - 1})")
+            raise IndexError(tr("frame {0} is outside the sequence (0..{1})").format(
+                prompt.frame, self.num_frames - 1))
         bank = self.banks.setdefault(obj_id, MemoryBank(self.num_frames))
         feats = self.features(prompt.frame)
         # A frame with memory already (a correction) is decoded on memory-conditioned
@@ -97,7 +99,8 @@ class VideoTracker:
                    end: int | None = None) -> list[tuple[int, bool, list[int]]]:
         """(frame, reverse, objects followed there) in the order they are computed."""
         if direction not in DIRECTIONS:
-            raise ValueError(f"direction must be one of {', '.join(DIRECTIONS)}, not {direction!r}")
+            raise ValueError(tr("direction must be one of {0}, not {1!r}").format(
+                ", ".join(DIRECTIONS), direction))
         lo = 0 if start is None else max(0, start)
         hi = self.num_frames - 1 if end is None else min(self.num_frames - 1, end)
         first = {o: min(p) for o, p in self.prompted.items() if p}

@@ -10,6 +10,8 @@ from __future__ import annotations
 import os
 from typing import Any, Callable
 
+from ...core.i18n import tr
+
 from .base import TRACKABLE_TYPES, Tracker, detections_from_shapes
 from .botsort import BotSortTracker
 from .bytetrack import ByteTracker
@@ -40,7 +42,8 @@ def create_tracker(name: str | None = None, tracker_config: dict[str, Any] | Tra
         cfg.reid_model = os.path.expanduser(cfg.reid_model)
     cls = TRACKERS.get(cfg.tracker_type)
     if cls is None:
-        raise TrackerConfigError(f"unknown tracker {cfg.tracker_type!r} (choose from: {', '.join(TRACKERS)})")
+        raise TrackerConfigError(tr("unknown tracker {0!r} (choose from: {1})").format(
+            cfg.tracker_type, ", ".join(TRACKERS)))
     return cls(cfg)
 
 

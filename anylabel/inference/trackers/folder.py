@@ -17,6 +17,7 @@ from typing import Callable
 
 from ...core.errors import LabelFileError
 from ...core.frame_folder import EditReport, FrameFolder, saves_in_background, snapshot
+from ...core.i18n import tr
 from ...core.image_io import read_image_rgb
 from ...core.label_file import ImageAnnotation
 from ...core.provenance import ownership, refresh_digest
@@ -143,7 +144,7 @@ def detect_and_track(folder: str | Path | FrameFolder, model, tracker: Tracker, 
         try:
             ann = frames.load(i) if frames.index.has_label(i) else None
         except LabelFileError as exc:
-            report.errors.append(f"{exc} (frame left as it is)")
+            report.errors.append(tr("{0} (frame left as it is)").format(exc))
             readable = False
         try:
             image = read_image_rgb(frames.image_path(i))
@@ -160,7 +161,8 @@ def detect_and_track(folder: str | Path | FrameFolder, model, tracker: Tracker, 
                 try:
                     pred = model.predict_result(image)
                 except Exception as exc:  # noqa: BLE001  # one bad frame must not end the run
-                    report.errors.append(f"{frames.image_path(i)}: the model failed ({type(exc).__name__}: {exc})")
+                    report.errors.append(tr("{0}: the model failed ({1}: {2})").format(
+                        frames.image_path(i), type(exc).__name__, exc))
                     tracker.assign([], image)
                     pred = None
                 if pred is not None:

@@ -1,6 +1,6 @@
 """The messages of the Qt-free core in Chinese (ADR 0033): every message users read from the
-label-file reader, the dataset formats and the model configs and downloads goes through
-``tr``; every marked message has a finished zh_CN translation that keeps its placeholders;
+covered modules (label files, dataset formats, huge images, models, training, review jobs,
+the sub-commands) goes through ``tr``; every marked message has a finished zh_CN translation that keeps its placeholders;
 the compiled ``.mo`` is the committed ``.po``; English stays the default, word for word."""
 from __future__ import annotations
 
@@ -18,14 +18,26 @@ from anylabel.core import i18n
 PACKAGE = Path(i18n.__file__).resolve().parents[2]
 PO = Path(i18n.__file__).with_name("anylabel_zh_CN.po")
 
-#: The modules whose messages users read most: label files, dataset formats, model configs,
-#: model files and downloads. A message given there as a bare string fails the scan below.
+#: The modules whose messages users read: label files, dataset formats, huge images, model
+#: configs, model types, downloads, batch runs, tracking, training, quantisation, review jobs
+#: and the sub-commands. A message given there as a bare string fails the scan below.
 COVERED = [
     *(f"core/{m}.py" for m in ("label_file", "label_values", "shape_kinds", "class_list", "safe_yaml",
-                               "size_limits", "image_io", "mask_shape", "video_frames")),
+                               "size_limits", "image_io", "mask_shape", "video_frames", "tiled_image",
+                               "tile_cache", "streamed_copy", "bomb_guard", "review", "agreement", "frame_folder")),
     *(p.relative_to(PACKAGE).as_posix() for p in sorted((PACKAGE / "formats").glob("*.py"))),
     *(f"inference/{m}.py" for m in ("config", "config_paths", "download", "download_checks", "runtime",
-                                    "registry", "trackers/config")),
+                                    "registry", "trackers/config", "quantize", "quantize_calibration",
+                                    "batch", "image_loading", "providers", "engines/__init__",
+                                    "engines/ray_engine", "trackers/__init__", "trackers/folder", "sam2_video/model",
+                                    "sam2_video/parts", "sam2_video/prompts", "sam2_video/tracker")),
+    *(p.relative_to(PACKAGE).as_posix() for d in ("inference/models", "inference/sam")
+      for p in sorted((PACKAGE / d).glob("*.py"))),
+    "inference/postprocess/nms.py",
+    *(f"training/{m}.py" for m in ("dataset", "errors", "job", "model_config", "protocol")),
+    *(f"review/{m}.py" for m in ("folders", "jobs", "manifest", "thumbnails")),
+    "serve/ray_runner.py",
+    *(p.relative_to(PACKAGE).as_posix() for p in sorted((PACKAGE / "cli").glob("*.py"))),
 ]
 #: Calls whose text arguments end up in front of users (errors, summary entries and notes).
 REPORTING_CALLS = {"fail", "leave_out", "Skip", "ImportFailure"}
@@ -50,6 +62,9 @@ def _reporting(call: ast.Call) -> bool:
     name = _name(call.func)
     if name in REPORTING_CALLS or name.endswith(("Error", "Problem")):
         return True
+    # super().__init__(...) of an error class that makes its own message
+    if name == "__init__" and isinstance(call.func, ast.Attribute) and isinstance(call.func.value, ast.Call):
+        return _name(call.func.value.func) == "super"
     # summary.notes.append(...), self.notes.append(...)
     return name == "append" and isinstance(call.func, ast.Attribute) and _name(call.func.value) == "notes"
 
@@ -128,8 +143,11 @@ def chinese():
 # ---------------------------------------------------------------- the catalogue is complete
 
 def test_the_scan_finds_a_bare_message() -> None:
-    src = 'def f(p, s):\n    raise FormatError(f"{p}: broken")\n    s.fail(p, "cannot be read")\n    s.notes.append("a note")\n'
-    assert len(bare_messages(src)) == 3
+    src = ('def f(p, s):\n    raise FormatError(f"{p}: broken")\n    s.fail(p, "cannot be read")\n'
+           '    s.notes.append("a note")\n'
+           'class TooLarge(ValueError):\n    def __init__(self, p):\n'
+           '        super().__init__(f"{p}: too large")\n')
+    assert len(bare_messages(src)) == 4
     assert bare_messages('raise FormatError(tr("{0}: broken").format(p))') == []
 
 
@@ -210,6 +228,15 @@ def test_a_model_config_error_in_chinese(tmp_path, chinese) -> None:
     assert str(err.value).startswith(f"{cfg}: 模型类型 'yolov8' 没有键 'conf_treshold'（是否想写 'conf_threshold'？）")
 
 
+def test_a_model_types_own_setting_error_in_chinese(chinese) -> None:
+    from anylabel.inference.config import ConfigError, config_from_dict
+    from anylabel.inference.registry import create_model
+
+    with pytest.raises(ConfigError) as err:
+        create_model(config_from_dict({"type": "detector_sam", "name": "d"}))
+    assert str(err.value) == "<config>: detector_sam 配置需要 'detector'（模型名或 YAML 路径）"
+
+
 def test_an_offline_download_error_in_chinese(tmp_path, monkeypatch, chinese) -> None:
     from anylabel.inference.config import ModelConfig
     from anylabel.inference.download import DownloadError, resolve_model_file
@@ -236,6 +263,64 @@ def test_a_summary_in_chinese_translates_the_skip_reasons(chinese) -> None:
     assert s.lines()[1] == "  skipped 1 line shape(s): lines, line strips and points cover no area"
 
 
+def test_a_huge_image_refusal_in_chinese_keeps_its_figures(chinese) -> None:
+    from anylabel.core.tiled_image import MAX_TILED_PIXELS_ENV, TiledImageError, check_tiled_size
+
+    with pytest.raises(TiledImageError) as err:
+        check_tiled_size("巨幅.tif", 200_000, 100_000)
+    assert str(err.value) == (f"巨幅.tif：图像为 200000 x 100000 像素，超过 AnyLabel 按图块显示的上限 10 十亿像素"
+                              f"（或单边 500000 像素）；如果图像本就这么大，请把 {MAX_TILED_PIXELS_ENV} 设为更大的像素数")
+    i18n.set_language("en")
+    with pytest.raises(TiledImageError,
+                       match=r"^巨幅\.tif: the image is 200000 x 100000 pixels, more than the 10 gigapixels"):
+        check_tiled_size("巨幅.tif", 200_000, 100_000)
+
+
+def test_a_training_refusal_in_chinese_says_what_the_task_learns_from(tmp_path, chinese) -> None:
+    import numpy as np
+    from PIL import Image
+
+    from anylabel.core.label_file import label_path_for, new_annotation_for, write_label_file
+    from anylabel.core.shape import Shape
+    from anylabel.training.dataset import prepare_dataset
+    from anylabel.training.errors import TrainingError
+
+    folder = tmp_path / "lines"
+    folder.mkdir()
+    Image.new("RGB", (32, 32)).save(folder / "a.png")
+    write_label_file(label_path_for(folder / "a.png"), new_annotation_for(
+        folder / "a.png", [Shape("line", np.array([[0, 0], [9, 9]]), label="edge")], (32, 32)))
+    with pytest.raises(TrainingError) as err:
+        prepare_dataset("detect", folder, tmp_path / "out")
+    assert str(err.value) == f"{folder}：没有 detect 模型可以学习的标注（需要矩形、多边形、旋转框或圆）"
+
+
+def test_a_training_epoch_line_in_chinese_keeps_the_metric_names(chinese) -> None:
+    from anylabel.training.protocol import EpochReport
+
+    report = EpochReport(3, 10, {"box_loss": 1.0, "cls_loss": 0.25}, {"mAP50-95": 0.5, "mAP50": 0.75})
+    assert report.text("detect") == "第 3/10 轮  损失 1.250  mAP50-95 0.500  mAP50 0.750"
+
+
+def test_a_calibration_image_skipped_in_chinese_is_named_once(tmp_path, chinese) -> None:
+    from anylabel.inference.quantize_calibration import record_plain_feeds
+
+    broken = tmp_path / "broken.jpg"
+    broken.write_bytes(b"not a jpeg")
+    cal = record_plain_feeds("images", (1, 3, 8, 8), [broken])
+    assert cal.skipped == [(broken, "不是可读取的图像")]  # the reader's message without the file's name
+
+
+def test_a_prompts_file_error_in_chinese_names_the_place(tmp_path, chinese) -> None:
+    from anylabel.inference.sam2_video.prompts import PromptsError, read_prompts_file
+
+    path = tmp_path / "prompts.json"
+    path.write_text(json.dumps({"objects": [{"label": "car", "prompts": [{"frame": 9, "box": [0, 0, 5, 5]}]}]}))
+    with pytest.raises(PromptsError) as err:
+        read_prompts_file(path, lambda f: None, 3)
+    assert str(err.value) == f"{path}: objects[1].prompts[1].frame：9 不是该文件夹中的帧（共 3 帧，从 1 开始编号）"
+
+
 def test_an_unknown_language_or_an_unreadable_catalogue_gives_english(monkeypatch, tmp_path) -> None:
     assert i18n.set_language("fr") == "en" and i18n.tr("file not found") == "file not found"
     (tmp_path / "anylabel_zh_CN.mo").write_bytes(b"not a catalogue")
@@ -255,6 +340,104 @@ def test_spawned_export_workers_make_their_messages_in_the_parents_language(monk
 
 
 # ---------------------------------------------------------------- the command line
+
+def test_the_desktops_remote_server_client_wraps_its_errors_in_the_interface_language(chinese) -> None:
+    import socket
+
+    from anylabel.core.errors import AnyLabelError
+    from anylabel.inference.config import config_from_dict
+    from anylabel.inference.registry import create_model
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]  # nothing listens here once closed
+    cfg = config_from_dict({"type": "remote_server", "name": "r",
+                            "remote_server_settings": {"server_url": f"http://127.0.0.1:{port}"}})
+    with pytest.raises(AnyLabelError) as err:
+        create_model(cfg)
+    assert str(err.value) == (f"http://127.0.0.1:{port}/v1/models：连接被拒绝；服务器是否在运行"
+                              "（'anylabel serve --model ...'），地址是否正确？")
+
+
+def test_a_track_run_in_chinese_still_sends_its_errors_to_stderr(tmp_path, capsys) -> None:
+    import numpy as np
+    from PIL import Image
+
+    from anylabel.cli.main import main
+    from anylabel.core.label_file import label_path_for, new_annotation_for, write_label_file
+    from anylabel.core.shape import Shape
+
+    for name in ("a.png", "b.png"):
+        Image.new("RGB", (64, 48)).save(tmp_path / name)
+    write_label_file(label_path_for(tmp_path / "a.png"), new_annotation_for(
+        tmp_path / "a.png", [Shape("rectangle", np.array([[4.0, 4.0], [30.0, 30.0]]), label="car")],
+        (64, 48)))
+    (tmp_path / "b.json").write_text('{"shapes": [')
+    try:
+        assert main(["--lang", "zh_CN", "track", "--input", str(tmp_path), "--quiet"]) == 1
+    finally:
+        i18n.set_language("en")
+    out, err = capsys.readouterr()
+    assert out.splitlines() == ["写入 1 个标注文件，0 个不变"]
+    assert err.startswith(f"错误：{tmp_path / 'b.json'}: 不是有效的 JSON")
+
+
+def _png_header(width: int, height: int) -> bytes:
+    """A PNG that declares ``width`` x ``height`` pixels and holds none (enough for a size check)."""
+    import struct
+    import zlib
+
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IEND", b"")
+
+
+def test_the_server_speaks_to_its_operator_in_their_language_and_to_clients_in_english(monkeypatch,
+                                                                                       capsys) -> None:
+    import base64
+
+    from anylabel.cli.main import main
+    from anylabel.serve.http_runner import ApiServer
+
+    answers = []
+
+    def serve_once(self) -> None:  # instead of serving forever: one request, then Ctrl+C
+        body = json.dumps({"model": "fixture_shapes_det",
+                           "image": base64.b64encode(_png_header(2000, 1000)).decode("ascii")})
+        answers.append((i18n.current_language(), self.api.handle("POST", "/v1/predict", body.encode())))
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(ApiServer, "serve_forever", serve_once)
+    monkeypatch.setenv("ANYLABEL_MAX_IMAGE_PIXELS", "1000000")
+    try:
+        assert main(["--lang", "zh_CN", "serve", "--model", "fixture_shapes_det", "--port", "0"]) == 0
+    finally:
+        i18n.set_language("en")
+    assert "正在 http://127.0.0.1:" in capsys.readouterr().err  # the operator's banner, in Chinese
+    [(language, answer)] = answers
+    error = answer.body["error"]
+    assert language == "en" and answer.status == 400 and error["code"] == "INVALID_IMAGE"
+    # the core's message it carries, in English
+    assert error["message"].startswith("<request image>: the image is 2000 x 1000 pixels")
+
+
+def test_the_cli_frames_the_core_messages_in_the_same_language(tmp_path, capsys) -> None:
+    from anylabel.cli.main import main
+
+    missing = tmp_path / "无"
+    try:
+        assert main(["--lang", "zh_CN", "predict", "--model", "m", "--input", str(missing)]) == 2
+        assert main(["--lang", "zh_CN", "jobs", "split", "--input", str(missing),
+                     "--output", str(tmp_path / "o"), "--annotators", "2"]) == 2
+    finally:
+        i18n.set_language("en")
+    err = capsys.readouterr().err.splitlines()
+    assert err == [f"anylabel predict: {missing}：文件或文件夹不存在", f"anylabel jobs: {missing}：输入文件夹不存在"]
+    assert main(["predict", "--model", "m", "--input", str(missing)]) == 2
+    assert capsys.readouterr().err == f"anylabel predict: {missing}: no such file or folder\n"
+
 
 def _folder_with_a_broken_label_file(tmp_path: Path) -> Path:
     from PIL import Image

@@ -23,6 +23,7 @@ from qtpy.QtWidgets import QScrollBar, QSizePolicy, QWidget
 from ...core import shape_kinds
 from ...core.shape import ROTATION, Shape
 from . import shape_ops
+from .gui_gate import GATE
 from .draft import CLOSE_DISTANCE_PX, TOOLS, is_degenerate
 from .interactions import INTERACTIONS, EditInteraction, hit_shape, hit_vertex
 from .image_layer import ImageLayer
@@ -130,7 +131,8 @@ class Canvas(ViewMixin, QWidget):
         self.selection_tint.drop_ahead()
         job = self.shape_layer._job
         if job is not None:
-            job[1].result()
+            with GATE.waiting():
+                job[1].result()
         self.shape_layer._job = None
         if self.shape_layer._pool is not None:
             self.shape_layer._pool.shutdown(wait=True)
@@ -544,8 +546,9 @@ class Canvas(ViewMixin, QWidget):
     def paintEvent(self, event) -> None:  # noqa: N802
         p = QPainter(self)
         try:
-            for layer in LAYERS:
-                layer(self, p)
+            with GATE.busy():  # the shape layer's worker waits meanwhile (gui_gate.py)
+                for layer in LAYERS:
+                    layer(self, p)
         finally:
             p.end()
 

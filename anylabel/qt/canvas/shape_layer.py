@@ -8,6 +8,7 @@ import numpy as np
 from qtpy.QtCore import QPointF, QRect, QRectF, Qt
 from qtpy.QtGui import QImage, QPainter, QRegion
 
+from .gui_gate import GATE
 from .shape_render import RenderData, draw_tags, render, render_image, repainting, snapshot_style
 from .style import POINT_PX
 from .tag_layout import compute_from as compute_tag_layout, inputs_of
@@ -28,9 +29,9 @@ def _build(snap: tuple, tag_inputs, scale: float, origin, size, style) -> tuple[
     at 100 % takes about a second), the render snapshot, then the picture."""
     idx, shapes, indices, by_track, layout, previous = snap
     if layout is None:
-        layout = compute_tag_layout(tag_inputs, previous)
-    return render_image(RenderData.gather_from(idx, shapes, indices, scale, by_track, layout), scale, origin, size,
-                        style), layout
+        layout = compute_tag_layout(tag_inputs, previous, pause=GATE.pause)
+    data = RenderData.gather_from(idx, shapes, indices, scale, by_track, layout, pause=GATE.pause)
+    return render_image(data, scale, origin, size, style, pause=GATE.pause), layout
 
 
 def render_shapes(painter: QPainter, canvas: "Canvas", indices, scale: float,
@@ -161,7 +162,8 @@ class ShapeLayer:
             return
         self._job = None
         target, fut, content, scale, origin, key, tags_key = job
-        img, layout = fut.result()
+        with GATE.waiting():
+            img, layout = fut.result()
         if scale == canvas.scale:  # newer than what is shown; a pan past it asks for another
             canvas.adopt_tag_layout(layout, tags_key)
             self._install(img, scale, origin, content, (key, layout))

@@ -184,8 +184,8 @@ def compute(canvas: "Canvas", previous: TagLayout | None = None) -> TagLayout:
     return compute_from(inputs_of(canvas), previous)
 
 
-def compute_from(inputs: TagInputs, previous: TagLayout | None = None) -> TagLayout:
-    """``compute`` from a snapshot (any thread)."""
+def compute_from(inputs: TagInputs, previous: TagLayout | None = None, pause=None) -> TagLayout:
+    """``compute`` from a snapshot (any thread; a worker passes ``pause``, see gui_gate.py)."""
     shapes = inputs.shapes
     n = len(shapes)
     rects = np.full((n, 4), np.nan)
@@ -225,9 +225,9 @@ def compute_from(inputs: TagInputs, previous: TagLayout | None = None) -> TagLay
     if mover.any():
         if (previous is not None and previous.mover is not None and len(previous.objs) == n
                 and previous.scale == s and previous.th == th and previous.exact):
-            _restack(rects, out.default_y, mover, previous, th)
+            _restack(rects, out.default_y, mover, previous, th, pause)
         else:
-            _stack(rects, rows, np.nonzero(mover[rows])[0], th)
+            _stack(rects, rows, np.nonzero(mover[rows])[0], th, pause)
     return out
 
 
@@ -262,7 +262,8 @@ def _slots(y0: float, th: float) -> list[float]:
     return [y0 - j * th if j < up else y0 + (j - up + 1) * th for j in range(MAX_SLOTS)]
 
 
-def _restack(rects: np.ndarray, default_y: np.ndarray, mover: np.ndarray, previous: TagLayout, th: float) -> None:
+def _restack(rects: np.ndarray, default_y: np.ndarray, mover: np.ndarray, previous: TagLayout, th: float,
+             pause=None) -> None:
     """Stacking after an edit, reusing the previous layout's placements where nothing near changed.
 
     Stacking places the crowded tags in list order; a tag's place depends only on the tags
@@ -308,6 +309,8 @@ def _restack(rects: np.ndarray, default_y: np.ndarray, mover: np.ndarray, previo
         i = heapq.heappop(heap)
         if i in done:
             continue
+        if pause is not None and not len(done) & 15:
+            pause()
         done.add(i)
         xi, y0 = x[i], default_y[i]
         # the tags that can block a slot: fixed ones, and crowded ones earlier in the order
@@ -395,7 +398,7 @@ def _crowded(x: np.ndarray, y: np.ndarray, th: float) -> np.ndarray:
     return np.sort(order[hit])
 
 
-def _stack(rects: np.ndarray, rows: np.ndarray, movers: np.ndarray, th: float) -> None:
+def _stack(rects: np.ndarray, rows: np.ndarray, movers: np.ndarray, th: float, pause=None) -> None:
     """Place the crowded tags in shape-list order, each at the first slot (one tag height
     apart, upwards, then downwards into the shape) whose corner is not within ``th`` of a
     tag already placed. Corners are kept in a grid of ``th``-sized cells; of the tags that
@@ -420,7 +423,9 @@ def _stack(rects: np.ndarray, rows: np.ndarray, movers: np.ndarray, th: float) -
                         return True
         return False
 
-    for i in rows[movers].tolist():
+    for k, i in enumerate(rows[movers].tolist()):
+        if pause is not None and not k & 15:
+            pause()
         x, y0 = float(rects[i, 0]), float(rects[i, 1])
         cx = int(x // th)
         cols = (cx - 1, cx, cx + 1)

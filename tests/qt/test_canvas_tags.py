@@ -124,6 +124,7 @@ def test_restacking_after_edits_equals_stacking_from_scratch(qtbot):
         shapes.append(rectangle(x0, y0, x0 + rng.uniform(30, 120), y0 + rng.uniform(30, 120), label=f"l{i % 4}"))
     c = _canvas(qtbot, shapes, size=(700, 600))
     assert c.tag_layout().mover.sum() > 50
+    reused = 0
     for step in range(60):
         i = int(rng.integers(0, len(c.shapes)))
         kind = step % 6
@@ -136,6 +137,12 @@ def test_restacking_after_edits_equals_stacking_from_scratch(qtbot):
         want = compute(c)
         assert np.array_equal(np.nan_to_num(got.rects, nan=-1), np.nan_to_num(want.rects, nan=-1)), step
         assert np.array_equal(got.mover, want.mover), step  # crowded flags found again only near the edit
+        if got.by_x is not None:  # the x order kept from the last edit: every tagged row, sorted
+            x = got.rects[:, 0]
+            assert np.array_equal(np.sort(got.by_x), np.nonzero(np.isfinite(x))[0]), step
+            assert np.all(np.diff(x[got.by_x]) >= 0), step
+            reused += 1
+    assert reused > 20
 
 
 def test_a_new_zoom_lays_tags_out_in_the_worker_and_shows_what_a_fresh_build_shows(qtbot, monkeypatch):

@@ -90,6 +90,31 @@ def test_moving_a_shape_away_unstacks_the_other_tags_in_a_partial_redraw(qtbot):
     assert patched == full
 
 
+def test_a_tag_that_moves_is_repainted_without_redrawing_the_outlines_under_it(qtbot, monkeypatch):
+    """Tags are in an image of their own over the outlines: when a tag drops back to its corner,
+    the shape under its old place keeps its outline (it is not redrawn), and the picture is
+    the one a full build gives."""
+    from anylabel.qt.canvas import shape_layer
+
+    shapes = [rectangle(100, 120, 160, 180, label="alpha"), rectangle(100, 120, 180, 170, label="beta"),
+              rectangle(40, 40, 300, 95, label="under")]  # its bottom edge lies under beta's stacked tag
+    c = _canvas(qtbot, shapes)
+    stacked = _tag_rects(c)[1]
+    assert stacked.bottom() < 120 - 10 and stacked.intersects(QRectF(40, 40, 260, 55))
+    drawn = []
+    real = shape_layer.render_shapes
+    monkeypatch.setattr(shape_layer, "render_shapes", lambda p, canvas, ind, *a, **k: (
+        drawn.extend(np.asarray(ind).tolist()), real(p, canvas, ind, *a, **k)))
+    partial = c.shape_layer.partial_renders
+    c.shapes[0] = translated(c.shapes[0], 150, 140)
+    c.touch()
+    c.grab()
+    assert c.shape_layer.partial_renders == partial + 1
+    assert _tag_rects(c)[1].top() > stacked.top()  # beta's tag dropped back
+    assert 0 in drawn and 2 not in drawn
+    _assert_same_as_a_fresh_build(c, c.tag_layout(), monkeypatch)
+
+
 def test_a_wheel_zoom_scales_the_layout_and_remakes_it_when_the_wheel_rests(qtbot):
     shapes = [rectangle(100, 120, 300, 260, label="alpha"), rectangle(100, 120, 220, 200, label="beta")]
     c = _canvas(qtbot, shapes)

@@ -191,17 +191,33 @@ def draw_tags(painter: QPainter, data: RenderData, scale: float, origin: tuple[f
         painter.drawText(QRectF(x - ox + 3, y - oy, w - 3, h), Qt.AlignVCenter | Qt.AlignLeft, text)
 
 
-def render_image(data: RenderData, scale: float, origin: tuple[float, float], size: tuple[int, int],
-                 style: Style, pause=None) -> QImage:
-    """A transparent premultiplied-ARGB image (the raster engine's fast path) with the shapes."""
+def _blank(size: tuple[int, int]) -> QImage:
+    """A transparent premultiplied-ARGB image (the raster engine's fast path)."""
     img = QImage(max(size[0], 1), max(size[1], 1), QImage.Format_ARGB32_Premultiplied)
     img.fill(Qt.transparent)
+    return img
+
+
+def render_images(data: RenderData, scale: float, origin: tuple[float, float], size: tuple[int, int],
+                  style: Style, pause=None) -> tuple[QImage, QImage | None]:
+    """The shapes' outlines and fills, and their label tags in an image of their own (None when
+    labels are hidden), to be drawn over it: the shape layer repaints a tag that moved without
+    redrawing the outlines under it (shape_layer.py)."""
+    img = _blank(size)
     p = QPainter(img)
     try:
-        render(p, data, scale, origin, style, pause=pause)
+        render(p, data, scale, origin, style, with_labels=False, pause=pause)
     finally:
         p.end()
-    return img
+    if not style.show_labels:
+        return img, None
+    tags = _blank(size)
+    p = QPainter(tags)
+    try:
+        draw_tags(p, data, scale, origin, style, pause)
+    finally:
+        p.end()
+    return img, tags
 
 
 @contextmanager

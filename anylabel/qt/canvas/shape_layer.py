@@ -179,13 +179,20 @@ class ShapeLayer:
     def pending(self) -> bool:
         return self._job is not None
 
+    @staticmethod
+    def reach(style, is_point):
+        """Screen px a shape's pixels reach past its box: half the outline's pen and a pixel of
+        antialiasing (2 to be safe), and a point's dot. ``is_point``: a bool or a bool array."""
+        return style.line_width / 2 + 2 + np.where(is_point, POINT_PX, 0.0)
+
     def _body(self, canvas: "Canvas", shape) -> QRectF:
         """Screen area (cache coordinates) a shape's outline covers."""
         from ...core.geometry import bounding_box
+        from ...core.shape import POINT
 
         s = canvas.scale
         x0, y0, x1, y1 = bounding_box(shape)
-        pad = canvas.style.line_width + POINT_PX + 2
+        pad = float(self.reach(canvas.style, shape.shape_type == POINT))
         return QRectF(x0 * s - self.origin[0] - pad, y0 * s - self.origin[1] - pad,
                       (x1 - x0) * s + 2 * pad, (y1 - y0) * s + 2 * pad)
 
@@ -253,7 +260,7 @@ class ShapeLayer:
         s = canvas.scale
         b = idx.bboxes
         tr = tags.rects
-        pad = (canvas.style.line_width + POINT_PX + 2) / s  # strokes and point dots reach past the box
+        pad = self.reach(canvas.style, idx.is_point) / s  # strokes and point dots reach past the box
         # Outlines and tags are in images of their own (the tags drawn over the outlines), so a
         # shape's old and new areas are repainted in the outline image and a tag that moved only
         # in the tag image: at 20,000 polygons a tag area reaches ~60 outlines. In each, every

@@ -207,6 +207,39 @@ def test_a_new_zoom_lays_tags_out_in_the_worker_and_shows_what_a_fresh_build_sho
     _assert_same_as_a_fresh_build(c, made, monkeypatch)
 
 
+def test_the_next_images_tags_are_laid_out_once_in_the_worker_and_stacked_from_scratch(qtbot, monkeypatch):
+    """Opening another image with as many shapes: the worker's layout is taken (the last image's,
+    made before it started, does not keep it out), none is made in a frame, and the new scene
+    is stacked from scratch, not restacked as if every tag had been edited."""
+    import threading
+
+    from anylabel.qt.canvas import canvas as canvas_module, tag_layout
+
+    def scene(seed):
+        rng = np.random.default_rng(seed)
+        out = []
+        for i in range(400):  # corners on a coarse grid: crowded tags to stack
+            x0, y0 = 40 * rng.integers(0, 45), 30 * rng.integers(0, 60)
+            out.append(rectangle(x0, y0, x0 + 60, y0 + 50, label=f"l{i % 3}"))
+        return out
+
+    c = shown_canvas(qtbot, scene(1), (800, 600), (2000, 1900))
+    assert c.tag_layout().mover.sum() > 20
+    on_gui, restacked = [], []
+    real_restack = tag_layout._restack
+    monkeypatch.setattr(canvas_module, "compute_tag_layout", lambda *a, **k: (
+        on_gui.append(1), tag_layout.compute(*a, **k))[1])
+    monkeypatch.setattr(tag_layout, "_restack", lambda *a, **k: (restacked.append(1), real_restack(*a, **k))[1])
+    c.set_image(c.image_layer.image)
+    c.set_shapes(scene(2))
+    c.wait_for_render()
+    c.grab()
+    assert not on_gui and not restacked
+    made = c.tag_layout()
+    assert made.exact and made.objs[0] is c.shapes[0]
+    _assert_same_as_a_fresh_build(c, made, monkeypatch)
+
+
 def test_an_edit_measures_only_the_edited_tag_texts_and_shows_the_new_text(qtbot, monkeypatch):
     """After an edit the tag layout reuses the texts and widths of the shapes that did not change;
     a relabelled shape and a new group id still show their new text, as a fresh build does."""

@@ -106,6 +106,7 @@ class Canvas(ViewMixin, QWidget):
         self._selected: list[int] = []
         self._tags: TagLayout | None = None
         self._tags_key: tuple | None = None
+        self.tag_layouts_made = 0  # exact layouts made on this thread (a worker's is adopted only if none since)
         self._hidden: dict[int, Shape] = {}  # id -> hidden shape (held, so its id is not reused)
         self._hidden_version = 0
         self.hidden_labels: set[str] = set()
@@ -204,6 +205,7 @@ class Canvas(ViewMixin, QWidget):
                 return self._tags
         self._tags = compute_tag_layout(self, previous=old)  # after an edit: restacks only near it
         self._tags_key = key
+        self.tag_layouts_made += 1
         return self._tags
 
     def exact_tag_layout(self) -> tuple[TagLayout | None, tuple, TagLayout | None]:
@@ -215,11 +217,14 @@ class Canvas(ViewMixin, QWidget):
             return (old, key, None) if key == self._tags_key else (None, key, old)
         return None, key, None
 
-    def adopt_tag_layout(self, layout: TagLayout, key: tuple) -> None:
+    def adopt_tag_layout(self, layout: TagLayout, key: tuple, made: int) -> None:
         """Take the layout a worker made for ``key`` at the current zoom, unless an exact one was
-        made here meanwhile (for the same key it is the same layout, after an edit a newer one)."""
+        made here meanwhile (``tag_layouts_made`` was ``made`` when the worker started; for the
+        same key it is the same layout, after an edit a newer one). One made before the worker
+        started is older (another image's, or before an edit) and is replaced."""
         old = self._tags
-        if layout.scale != self.scale or (old is not None and old.exact and old.scale == self.scale):
+        if layout.scale != self.scale or (self.tag_layouts_made != made and old is not None and old.exact
+                                          and old.scale == self.scale):
             return
         self._tags, self._tags_key = layout, key
 

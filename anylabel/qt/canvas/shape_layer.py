@@ -75,7 +75,7 @@ class ShapeLayer:
         self.renders = 0          # full builds (benchmarks read these)
         self.partial_renders = 0
         self.async_enabled = True
-        self._job = None          # (target, future, content, scale, origin, layer key, tag layout key)
+        self._job = None          # (target, future, content, scale, origin, layer key, tag layout key, layouts made)
         self._pool = None
 
     def invalidate(self) -> None:
@@ -141,7 +141,8 @@ class ShapeLayer:
             snap = (canvas.scene_index(), list(canvas.shapes), indices, canvas.style.color_by_track, layout, previous)
             canvas.selection_tint.drop_ahead()
             fut = self._pool.submit(_build, snap, tag_inputs, canvas.scale, (x, y), size, style)
-            self._job = (target, fut, (content, indices), canvas.scale, (x, y), target[0], tags_key)
+            self._job = (target, fut, (content, indices), canvas.scale, (x, y), target[0], tags_key,
+                         canvas.tag_layouts_made)
             fut.add_done_callback(lambda _f: canvas.render_finished.emit())  # queued to the GUI thread
             return
         key = (canvas.layer_key(), canvas.tag_layout())
@@ -163,11 +164,11 @@ class ShapeLayer:
         if job is None or (not wait and not job[1].done()):
             return
         self._job = None
-        target, fut, content, scale, origin, key, tags_key = job
+        target, fut, content, scale, origin, key, tags_key, made = job
         with GATE.waiting():
             images, layout = fut.result()
         if scale == canvas.scale:  # newer than what is shown; a pan past it asks for another
-            canvas.adopt_tag_layout(layout, tags_key)
+            canvas.adopt_tag_layout(layout, tags_key, made)
             self._install(images, scale, origin, content, (key, layout))
             canvas.selection_tint.make_ahead(canvas, self._pool, self.content_rows)
 

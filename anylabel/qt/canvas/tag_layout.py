@@ -219,13 +219,13 @@ def compute_from(inputs: TagInputs, previous: TagLayout | None = None, pause=Non
     out.default_y = rects[:, 1].copy()
     out.th = th
     mover = _crowded_since(previous, rects, out.default_y, th, s)
-    if mover is None:
+    near_edit = mover is not None  # few tags changed since ``previous``: restack near them only
+    if mover is None:  # no previous layout at this zoom, or another scene (a new image's shapes)
         mover = np.zeros(n, dtype=bool)
         mover[rows[_crowded(x, y, th)]] = True
     out.mover = mover
     if mover.any():
-        if (previous is not None and previous.mover is not None and len(previous.objs) == n
-                and previous.scale == s and previous.th == th and previous.exact):
+        if near_edit:
             out.by_x = _restack(rects, out.default_y, mover, previous, th, pause)
         else:
             _stack(rects, rows, np.nonzero(mover[rows])[0], th, pause)

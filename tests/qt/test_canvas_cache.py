@@ -63,13 +63,18 @@ def test_zoom_and_hidden_labels(grid_canvas):
     assert not _tinted(c, cx, cy)
 
 
-def test_partial_redraws_match_a_full_build(qtbot):
-    """After many edits patched into the cache, the picture equals one built from scratch."""
+@pytest.mark.parametrize("zoom,line_width", [(None, 2.0), (None, 6.0), (2.0, 2.0), (1.0, 9.0)])
+def test_partial_redraws_match_a_full_build(qtbot, zoom, line_width):
+    """After many edits patched into the cache, the picture equals one built from scratch (the
+    areas repainted reach as far past a shape's box as its pen and a point's dot do)."""
     import numpy as np
 
     from anylabel.core.shape import Shape
 
     c = shown_canvas(qtbot, [], (700, 500), (1400, 1000), wait=False)
+    c.style.line_width = line_width
+    if zoom is not None:
+        c.set_scale(zoom)
     rng = np.random.default_rng(3)
     t = np.linspace(0, 2 * np.pi, 12, endpoint=False)
     shapes = []

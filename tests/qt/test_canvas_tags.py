@@ -90,6 +90,31 @@ def test_moving_a_shape_away_unstacks_the_other_tags_in_a_partial_redraw(qtbot):
     assert patched == full
 
 
+def test_a_tag_that_moves_is_repainted_without_redrawing_the_outlines_under_it(qtbot, monkeypatch):
+    """Tags are in an image of their own over the outlines: when a tag drops back to its corner,
+    the shape under its old place keeps its outline (it is not redrawn), and the picture is
+    the one a full build gives."""
+    from anylabel.qt.canvas import shape_layer
+
+    shapes = [rectangle(100, 120, 160, 180, label="alpha"), rectangle(100, 120, 180, 170, label="beta"),
+              rectangle(40, 40, 300, 95, label="under")]  # its bottom edge lies under beta's stacked tag
+    c = _canvas(qtbot, shapes)
+    stacked = _tag_rects(c)[1]
+    assert stacked.bottom() < 120 - 10 and stacked.intersects(QRectF(40, 40, 260, 55))
+    drawn = []
+    real = shape_layer.render_shapes
+    monkeypatch.setattr(shape_layer, "render_shapes", lambda p, canvas, ind, *a, **k: (
+        drawn.extend(np.asarray(ind).tolist()), real(p, canvas, ind, *a, **k)))
+    partial = c.shape_layer.partial_renders
+    c.shapes[0] = translated(c.shapes[0], 150, 140)
+    c.touch()
+    c.grab()
+    assert c.shape_layer.partial_renders == partial + 1
+    assert _tag_rects(c)[1].top() > stacked.top()  # beta's tag dropped back
+    assert 0 in drawn and 2 not in drawn
+    _assert_same_as_a_fresh_build(c, c.tag_layout(), monkeypatch)
+
+
 def test_a_wheel_zoom_scales_the_layout_and_remakes_it_when_the_wheel_rests(qtbot):
     shapes = [rectangle(100, 120, 300, 260, label="alpha"), rectangle(100, 120, 220, 200, label="beta")]
     c = _canvas(qtbot, shapes)
@@ -124,6 +149,7 @@ def test_restacking_after_edits_equals_stacking_from_scratch(qtbot):
         shapes.append(rectangle(x0, y0, x0 + rng.uniform(30, 120), y0 + rng.uniform(30, 120), label=f"l{i % 4}"))
     c = _canvas(qtbot, shapes, size=(700, 600))
     assert c.tag_layout().mover.sum() > 50
+    reused = 0
     for step in range(60):
         i = int(rng.integers(0, len(c.shapes)))
         kind = step % 6
@@ -136,6 +162,12 @@ def test_restacking_after_edits_equals_stacking_from_scratch(qtbot):
         want = compute(c)
         assert np.array_equal(np.nan_to_num(got.rects, nan=-1), np.nan_to_num(want.rects, nan=-1)), step
         assert np.array_equal(got.mover, want.mover), step  # crowded flags found again only near the edit
+        if got.by_x is not None:  # the x order kept from the last edit: every tagged row, sorted
+            x = got.rects[:, 0]
+            assert np.array_equal(np.sort(got.by_x), np.nonzero(np.isfinite(x))[0]), step
+            assert np.all(np.diff(x[got.by_x]) >= 0), step
+            reused += 1
+    assert reused > 20
 
 
 def test_a_new_zoom_lays_tags_out_in_the_worker_and_shows_what_a_fresh_build_shows(qtbot, monkeypatch):
@@ -172,6 +204,39 @@ def test_a_new_zoom_lays_tags_out_in_the_worker_and_shows_what_a_fresh_build_sho
     assert threads and threading.main_thread() not in threads
     made = c.tag_layout()
     assert made.exact and made.scale == 1.0 and made.mover.any()
+    _assert_same_as_a_fresh_build(c, made, monkeypatch)
+
+
+def test_the_next_images_tags_are_laid_out_once_in_the_worker_and_stacked_from_scratch(qtbot, monkeypatch):
+    """Opening another image with as many shapes: the worker's layout is taken (the last image's,
+    made before it started, does not keep it out), none is made in a frame, and the new scene
+    is stacked from scratch, not restacked as if every tag had been edited."""
+    import threading
+
+    from anylabel.qt.canvas import canvas as canvas_module, tag_layout
+
+    def scene(seed):
+        rng = np.random.default_rng(seed)
+        out = []
+        for i in range(400):  # corners on a coarse grid: crowded tags to stack
+            x0, y0 = 40 * rng.integers(0, 45), 30 * rng.integers(0, 60)
+            out.append(rectangle(x0, y0, x0 + 60, y0 + 50, label=f"l{i % 3}"))
+        return out
+
+    c = shown_canvas(qtbot, scene(1), (800, 600), (2000, 1900))
+    assert c.tag_layout().mover.sum() > 20
+    on_gui, restacked = [], []
+    real_restack = tag_layout._restack
+    monkeypatch.setattr(canvas_module, "compute_tag_layout", lambda *a, **k: (
+        on_gui.append(1), tag_layout.compute(*a, **k))[1])
+    monkeypatch.setattr(tag_layout, "_restack", lambda *a, **k: (restacked.append(1), real_restack(*a, **k))[1])
+    c.set_image(c.image_layer.image)
+    c.set_shapes(scene(2))
+    c.wait_for_render()
+    c.grab()
+    assert not on_gui and not restacked
+    made = c.tag_layout()
+    assert made.exact and made.objs[0] is c.shapes[0]
     _assert_same_as_a_fresh_build(c, made, monkeypatch)
 
 

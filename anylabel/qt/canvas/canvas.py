@@ -23,6 +23,7 @@ from qtpy.QtWidgets import QScrollBar, QSizePolicy, QWidget
 from ...core import shape_kinds
 from ...core.shape import ROTATION, Shape
 from . import shape_ops
+from .gui_gate import GATE
 from .draft import CLOSE_DISTANCE_PX, TOOLS, is_degenerate
 from .interactions import INTERACTIONS, EditInteraction, hit_shape, hit_vertex
 from .image_layer import ImageLayer
@@ -105,6 +106,7 @@ class Canvas(ViewMixin, QWidget):
         self._selected: list[int] = []
         self._tags: TagLayout | None = None
         self._tags_key: tuple | None = None
+        self.tag_layouts_made = 0  # exact layouts made on this thread (a worker's is adopted only if none since)
         self._hidden: dict[int, Shape] = {}  # id -> hidden shape (held, so its id is not reused)
         self._hidden_version = 0
         self.hidden_labels: set[str] = set()
@@ -130,7 +132,8 @@ class Canvas(ViewMixin, QWidget):
         self.selection_tint.drop_ahead()
         job = self.shape_layer._job
         if job is not None:
-            job[1].result()
+            with GATE.waiting():
+                job[1].result()
         self.shape_layer._job = None
         if self.shape_layer._pool is not None:
             self.shape_layer._pool.shutdown(wait=True)
@@ -202,6 +205,7 @@ class Canvas(ViewMixin, QWidget):
                 return self._tags
         self._tags = compute_tag_layout(self, previous=old)  # after an edit: restacks only near it
         self._tags_key = key
+        self.tag_layouts_made += 1
         return self._tags
 
     def exact_tag_layout(self) -> tuple[TagLayout | None, tuple, TagLayout | None]:
@@ -213,11 +217,14 @@ class Canvas(ViewMixin, QWidget):
             return (old, key, None) if key == self._tags_key else (None, key, old)
         return None, key, None
 
-    def adopt_tag_layout(self, layout: TagLayout, key: tuple) -> None:
+    def adopt_tag_layout(self, layout: TagLayout, key: tuple, made: int) -> None:
         """Take the layout a worker made for ``key`` at the current zoom, unless an exact one was
-        made here meanwhile (for the same key it is the same layout, after an edit a newer one)."""
+        made here meanwhile (``tag_layouts_made`` was ``made`` when the worker started; for the
+        same key it is the same layout, after an edit a newer one). One made before the worker
+        started is older (another image's, or before an edit) and is replaced."""
         old = self._tags
-        if layout.scale != self.scale or (old is not None and old.exact and old.scale == self.scale):
+        if layout.scale != self.scale or (self.tag_layouts_made != made and old is not None and old.exact
+                                          and old.scale == self.scale):
             return
         self._tags, self._tags_key = layout, key
 
@@ -544,8 +551,9 @@ class Canvas(ViewMixin, QWidget):
     def paintEvent(self, event) -> None:  # noqa: N802
         p = QPainter(self)
         try:
-            for layer in LAYERS:
-                layer(self, p)
+            with GATE.busy():  # the shape layer's worker waits meanwhile (gui_gate.py)
+                for layer in LAYERS:
+                    layer(self, p)
         finally:
             p.end()
 

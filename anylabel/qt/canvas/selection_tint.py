@@ -29,6 +29,7 @@ from qtpy.QtCore import QPointF, QRectF, Qt
 from qtpy.QtGui import QBrush, QColor, QImage, QPainter
 
 from .colors import key_color
+from .gui_gate import GATE
 from .mask_shapes import tinted
 from .qpoly import to_qpolygonf
 from .shape_render import RenderData, repainting, snapshot_style
@@ -87,7 +88,8 @@ class SelectionTint:
         ahead, self._ahead = self._ahead, None
         if ahead is None or ahead[1] != key or ahead[2] != canvas.shape_layer.partial_renders:
             return False
-        self.everything, self.everything_key = ahead[0].result(), key  # waits when it is not done yet
+        with GATE.waiting():  # when it is not done yet
+            self.everything, self.everything_key = ahead[0].result(), key
         return True
 
     def _everything_key(self, canvas: "Canvas") -> tuple:
@@ -168,7 +170,7 @@ def _tint_image(snap: tuple, scale: float, origin, size: tuple[int, int], style:
     img.fill(Qt.transparent)
     p = QPainter(img)
     try:
-        _draw_fills(p, RenderData.gather_from(*snap), scale, origin, style, stop)
+        _draw_fills(p, RenderData.gather_from(*snap, pause=GATE.pause), scale, origin, style, stop)
     finally:
         p.end()
     return img
@@ -184,8 +186,10 @@ def _draw_fills(painter: QPainter, data: RenderData, scale: float, origin, style
     painter.setPen(Qt.NoPen)
     brushes: dict = {}
     for j, label in enumerate(data.labels):
-        if stop is not None and j % 512 == 0 and stop.is_set():
-            return
+        if stop is not None and not j & 7:
+            if stop.is_set():
+                return
+            GATE.pause()  # a worker's tint: the GUI's frames go first (gui_gate.py)
         bits = data.masks[j] if data.masks is not None else None
         if bits is not None:
             if mask_alpha:

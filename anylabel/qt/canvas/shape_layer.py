@@ -8,7 +8,8 @@ import numpy as np
 from qtpy.QtCore import QPointF, QRect, QRectF, Qt
 from qtpy.QtGui import QImage, QPainter, QRegion
 
-from .shape_render import RenderData, draw_tags, render, render_image, repainting, snapshot_style
+from .gui_gate import GATE
+from .shape_render import RenderData, draw_tags, render, render_images, repainting, snapshot_style
 from .style import POINT_PX
 from .tag_layout import compute_from as compute_tag_layout, inputs_of
 
@@ -23,14 +24,14 @@ def _ids(objs: list) -> np.ndarray:
     return np.fromiter(map(id, objs), dtype=np.int64, count=len(objs))
 
 
-def _build(snap: tuple, tag_inputs, scale: float, origin, size, style) -> tuple[QImage, object]:
+def _build(snap: tuple, tag_inputs, scale: float, origin, size, style) -> tuple[tuple[QImage, QImage | None], object]:
     """A worker's whole build: the tag layout when it is not made yet (stacking 17,000 crowded tags
     at 100 % takes about a second), the render snapshot, then the picture."""
     idx, shapes, indices, by_track, layout, previous = snap
     if layout is None:
-        layout = compute_tag_layout(tag_inputs, previous)
-    return render_image(RenderData.gather_from(idx, shapes, indices, scale, by_track, layout), scale, origin, size,
-                        style), layout
+        layout = compute_tag_layout(tag_inputs, previous, pause=GATE.pause)
+    data = RenderData.gather_from(idx, shapes, indices, scale, by_track, layout, pause=GATE.pause)
+    return render_images(data, scale, origin, size, style, pause=GATE.pause), layout
 
 
 def render_shapes(painter: QPainter, canvas: "Canvas", indices, scale: float,
@@ -63,6 +64,7 @@ class ShapeLayer:
 
     def __init__(self) -> None:
         self.pixmap: QImage | None = None
+        self.tag_pixmap: QImage | None = None  # the label tags, drawn over ``pixmap`` (None: labels hidden)
         self.key: tuple | None = None
         self.scale = 0.0
         self.origin = (0.0, 0.0)  # scaled-image coords of the image's top-left
@@ -73,11 +75,11 @@ class ShapeLayer:
         self.renders = 0          # full builds (benchmarks read these)
         self.partial_renders = 0
         self.async_enabled = True
-        self._job = None          # (target, future, content, scale, origin, layer key, tag layout key)
+        self._job = None          # (target, future, content, scale, origin, layer key, tag layout key, layouts made)
         self._pool = None
 
     def invalidate(self) -> None:
-        self.pixmap = None
+        self.pixmap = self.tag_pixmap = None
         self.key = None
         self.content, self.content_ids, self.content_rows = [], np.zeros(0, np.int64), np.zeros(0, np.int64)
         self.tags = None
@@ -139,17 +141,19 @@ class ShapeLayer:
             snap = (canvas.scene_index(), list(canvas.shapes), indices, canvas.style.color_by_track, layout, previous)
             canvas.selection_tint.drop_ahead()
             fut = self._pool.submit(_build, snap, tag_inputs, canvas.scale, (x, y), size, style)
-            self._job = (target, fut, (content, indices), canvas.scale, (x, y), target[0], tags_key)
+            self._job = (target, fut, (content, indices), canvas.scale, (x, y), target[0], tags_key,
+                         canvas.tag_layouts_made)
             fut.add_done_callback(lambda _f: canvas.render_finished.emit())  # queued to the GUI thread
             return
         key = (canvas.layer_key(), canvas.tag_layout())
         data = RenderData.gather(canvas, indices)
-        self._install(render_image(data, canvas.scale, (x, y), size, canvas.style), canvas.scale, (x, y),
+        self._install(render_images(data, canvas.scale, (x, y), size, canvas.style), canvas.scale, (x, y),
                       (content, indices), key)
 
-    def _install(self, img: QImage, scale: float, origin, content, key) -> None:
+    def _install(self, images: tuple[QImage, QImage | None], scale: float, origin, content, key) -> None:
         (key, tags), (content, rows) = key, content
-        self.pixmap, self.scale, self.origin, self.content, self.key, self.tags = img, scale, origin, content, key, tags
+        self.pixmap, self.tag_pixmap = images
+        self.scale, self.origin, self.content, self.key, self.tags = scale, origin, content, key, tags
         self.content_ids = _ids(content)
         self.content_rows = rows
         self.renders += 1
@@ -160,11 +164,12 @@ class ShapeLayer:
         if job is None or (not wait and not job[1].done()):
             return
         self._job = None
-        target, fut, content, scale, origin, key, tags_key = job
-        img, layout = fut.result()
+        target, fut, content, scale, origin, key, tags_key, made = job
+        with GATE.waiting():
+            images, layout = fut.result()
         if scale == canvas.scale:  # newer than what is shown; a pan past it asks for another
-            canvas.adopt_tag_layout(layout, tags_key)
-            self._install(img, scale, origin, content, (key, layout))
+            canvas.adopt_tag_layout(layout, tags_key, made)
+            self._install(images, scale, origin, content, (key, layout))
             canvas.selection_tint.make_ahead(canvas, self._pool, self.content_rows)
 
     def makes_tags(self, tags_key: tuple, scale: float) -> bool:
@@ -175,13 +180,20 @@ class ShapeLayer:
     def pending(self) -> bool:
         return self._job is not None
 
+    @staticmethod
+    def reach(style, is_point):
+        """Screen px a shape's pixels reach past its box: half the outline's pen and a pixel of
+        antialiasing (2 to be safe), and a point's dot. ``is_point``: a bool or a bool array."""
+        return style.line_width / 2 + 2 + np.where(is_point, POINT_PX, 0.0)
+
     def _body(self, canvas: "Canvas", shape) -> QRectF:
         """Screen area (cache coordinates) a shape's outline covers."""
         from ...core.geometry import bounding_box
+        from ...core.shape import POINT
 
         s = canvas.scale
         x0, y0, x1, y1 = bounding_box(shape)
-        pad = canvas.style.line_width + POINT_PX + 2
+        pad = float(self.reach(canvas.style, shape.shape_type == POINT))
         return QRectF(x0 * s - self.origin[0] - pad, y0 * s - self.origin[1] - pad,
                       (x1 - x0) * s + 2 * pad, (y1 - y0) * s + 2 * pad)
 
@@ -226,64 +238,70 @@ class ShapeLayer:
             if not np.array_equal(now_ids[stayed], old_ids[stays]):
                 return False
             content = [shapes[i] for i in wanted.tolist()]
-        areas = []
+        bodies, tag_areas = [], []
         for sh in gone:  # an edited shape's copy usually sits where it was: try those rows first
             if len(sh.points):
-                areas.append(self._body(canvas, sh))
+                bodies.append(self._body(canvas, sh))
                 r = old_tags.rect_of(sh, hints=came)
                 if r is not None:
-                    areas.append(self._tag_area(r))
+                    tag_areas.append(self._tag_area(r))
         for i in came:
             if len(shapes[i].points):
-                areas.append(self._body(canvas, shapes[i]))
+                bodies.append(self._body(canvas, shapes[i]))
                 r = tags.rect_at(i)
                 if r is not None:
-                    areas.append(self._tag_area(r))
+                    tag_areas.append(self._tag_area(r))
         if tags is not old_tags:
             keep = in_cache.copy()
             keep[came] = False  # their old and new tags are in the areas already
             moved = tags.moved_since(old_tags, keep)
-            if len(moved) + len(areas) > 2 * self.PARTIAL_LIMIT:
+            if len(moved) + len(bodies) + len(tag_areas) > 2 * self.PARTIAL_LIMIT:
                 return False
-            areas += [self._tag_area(r) for pair in moved for r in pair if r is not None]
+            tag_areas += [self._tag_area(r) for pair in moved for r in pair if r is not None]
         s = canvas.scale
         b = idx.bboxes
         tr = tags.rects
-        pad = (canvas.style.line_width + POINT_PX + 2) / s  # strokes and point dots reach past the box
-        full = QRectF(0, 0, self.pixmap.width(), self.pixmap.height())
-        # Clear every area, then draw once, clipped to their union, the outline of each shape that
-        # reaches into one of them, then the tags (from the layout) that reach into one: a full
-        # build also draws every tag after every outline. A small move's old and new areas
-        # overlap, and drawing their shapes once instead of per area halves the work.
+        pad = self.reach(canvas.style, idx.is_point) / s  # strokes and point dots reach past the box
+        # Outlines and tags are in images of their own (the tags drawn over the outlines), so a
+        # shape's old and new areas are repainted in the outline image and a tag that moved only
+        # in the tag image: at 20,000 polygons a tag area reaches ~60 outlines. In each, every
+        # area is cleared, then what reaches into one is drawn once, clipped to their union.
+        region, near = self._areas(bodies, len(shapes), lambda ax0, ay0, ax1, ay1: (
+            (b[:, 2] >= ax0 / s - pad) & (b[:, 0] <= ax1 / s + pad) & (b[:, 3] >= ay0 / s - pad) & (b[:, 1] <= ay1 / s + pad)))
+        if not region.isEmpty():
+            redrawn = np.nonzero(near & in_cache)[0]
+            with repainting(self.pixmap, region) as p:
+                render_shapes(p, canvas, redrawn, s, (x, y), with_labels=False)
+            canvas.selection_tint.patch(canvas, region, redrawn)
+        if self.tag_pixmap is not None:
+            region, near = self._areas(tag_areas, len(shapes), lambda ax0, ay0, ax1, ay1: (
+                (tr[:, 0] <= ax1) & (tr[:, 0] + tr[:, 2] >= ax0) & (tr[:, 1] <= ay1) & (tr[:, 1] + tr[:, 3] >= ay0)))
+            if not region.isEmpty():
+                with repainting(self.tag_pixmap, region) as p:
+                    render_tags(p, canvas, np.nonzero(near & in_cache)[0], s, (x, y))
+        self.content, self.content_ids, self.content_rows = content, now_ids, wanted  # in drawing order
+        self.key = key
+        self.tags = tags
+        self.partial_renders += 1
+        return True
+
+    def _areas(self, areas: list[QRectF], n: int, reaching) -> tuple[QRegion, np.ndarray]:
+        """The union of ``areas`` (cache pixels, clipped to it, grown to whole pixels) and the
+        rows (of ``n``) for which ``reaching(x0, y0, x1, y1)`` (scaled-image px) holds in one."""
         region = QRegion()
-        near_body = np.zeros(len(shapes), dtype=bool)
-        near_tag = np.zeros(len(shapes), dtype=bool)
+        near = np.zeros(n, dtype=bool)
+        full = QRectF(0, 0, self.pixmap.width(), self.pixmap.height())
+        x, y = self.origin
         for r in areas:
             r = r.intersected(full)
             if r.isEmpty():
                 continue
             ir = QRect(math.floor(r.left()), math.floor(r.top()), math.ceil(r.width()) + 1, math.ceil(r.height()) + 1)
             region = region.united(ir)
-            ax0, ay0, ax1, ay1 = ir.left() + x, ir.top() + y, ir.left() + ir.width() + x, ir.top() + ir.height() + y
             with np.errstate(invalid="ignore"):
-                body = ((b[:, 2] >= ax0 / s - pad) & (b[:, 0] <= ax1 / s + pad)
-                        & (b[:, 3] >= ay0 / s - pad) & (b[:, 1] <= ay1 / s + pad))
-                tag = ((tr[:, 0] <= ax1) & (tr[:, 0] + tr[:, 2] >= ax0)
-                       & (tr[:, 1] <= ay1) & (tr[:, 1] + tr[:, 3] >= ay0))
-            near_body |= body
-            near_tag |= tag
-        if not region.isEmpty():
-            redrawn = np.nonzero(near_body & in_cache)[0]
-            with repainting(self.pixmap, region) as p:
-                render_shapes(p, canvas, redrawn, s, (x, y), with_labels=False)
-                if canvas.style.show_labels:
-                    render_tags(p, canvas, np.nonzero(near_tag & in_cache)[0], s, (x, y))
-            canvas.selection_tint.patch(canvas, region, redrawn)
-        self.content, self.content_ids, self.content_rows = content, now_ids, wanted  # in drawing order
-        self.key = key
-        self.tags = tags
-        self.partial_renders += 1
-        return True
+                hit = reaching(ir.left() + x, ir.top() + y, ir.left() + ir.width() + x, ir.top() + ir.height() + y)
+            near |= hit
+        return region, near
 
     def paint(self, canvas: "Canvas", painter: QPainter) -> None:
         if canvas.image_width <= 0:
@@ -309,8 +327,9 @@ class ShapeLayer:
             return
         k = canvas.scale / self.scale
         ox, oy = self.origin
-        if k == 1.0:
-            painter.drawImage(QPointF(ox + canvas.offset.x(), oy + canvas.offset.y()), pm)
-        else:  # zoom in progress or a build on its way: stretch the last crisp image
-            target = QRectF(ox * k + canvas.offset.x(), oy * k + canvas.offset.y(), pm.width() * k, pm.height() * k)
-            painter.drawImage(target, pm, QRectF(pm.rect()))
+        for img in (pm, self.tag_pixmap) if self.tag_pixmap is not None else (pm,):
+            if k == 1.0:
+                painter.drawImage(QPointF(ox + canvas.offset.x(), oy + canvas.offset.y()), img)
+            else:  # zoom in progress or a build on its way: stretch the last crisp image
+                target = QRectF(ox * k + canvas.offset.x(), oy * k + canvas.offset.y(), pm.width() * k, pm.height() * k)
+                painter.drawImage(target, img, QRectF(img.rect()))

@@ -49,9 +49,10 @@ class RenderData:
 
     @classmethod
     def gather_from(cls, idx, shapes: list, indices, scale: float, by_track: bool, layout,
-                    points: bool = True) -> "RenderData":
+                    points: bool = True, pause=None) -> "RenderData":
         """``gather`` from a snapshot (the scene index, the shape list, the tag layout), so that a
-        worker thread can do it -- making a zoom's simplified outlines included."""
+        worker thread can do it -- making a zoom's simplified outlines included. ``pause``: called
+        now and then by a worker (gui_gate.py)."""
         ind = np.asarray(indices, dtype=np.int64).reshape(-1)
         level = level_for(scale) if points else -1
         if level >= 0:
@@ -72,7 +73,9 @@ class RenderData:
         else:
             pts = np.zeros((0, 2))
         labels, tags, masks = [], [], []
-        for i in ind.tolist():
+        for j, i in enumerate(ind.tolist()):
+            if pause is not None and not j & 255:
+                pause()
             sh = shapes[i]
             masks.append(decode_mask(sh) if points and is_mask(sh) else None)
             labels.append(color_key(sh, by_track))
@@ -99,9 +102,10 @@ def snapshot_style(style: Style) -> Style:
 
 
 def render(painter: QPainter, data: RenderData, scale: float, origin: tuple[float, float], style: Style,
-           with_labels: bool = True) -> None:
+           with_labels: bool = True, pause=None) -> None:
     """Draw every shape of ``data`` with ``scale`` (screen px per image px); ``origin`` is the
-    scaled-image position of the painter's (0, 0)."""
+    scaled-image position of the painter's (0, 0). ``pause``: a worker's ``GATE.pause``
+    (gui_gate.py), called between shapes."""
     k = len(data.labels)
     if k == 0:
         return
@@ -114,6 +118,8 @@ def render(painter: QPainter, data: RenderData, scale: float, origin: tuple[floa
     lw = style.line_width
     current = None
     for j, label in enumerate(data.labels):
+        if pause is not None and not j & 7:
+            pause()
         a, b = offsets[j], offsets[j + 1]
         if b <= a:
             continue
@@ -146,7 +152,7 @@ def render(painter: QPainter, data: RenderData, scale: float, origin: tuple[floa
         else:
             painter.drawPolyline(to_qpolygonf(screen[a:b]))
     if with_labels and style.show_labels:
-        draw_tags(painter, data, scale, origin, style)
+        draw_tags(painter, data, scale, origin, style, pause)
 
 
 def _draw_mask(painter: QPainter, bits: np.ndarray, box: np.ndarray, scale: float, origin: tuple[float, float],
@@ -165,13 +171,16 @@ def _draw_mask(painter: QPainter, bits: np.ndarray, box: np.ndarray, scale: floa
     painter.drawRect(target)
 
 
-def draw_tags(painter: QPainter, data: RenderData, scale: float, origin: tuple[float, float], style: Style) -> None:
+def draw_tags(painter: QPainter, data: RenderData, scale: float, origin: tuple[float, float], style: Style,
+              pause=None) -> None:
     """Each shape's label on a filled tag in the label colour, where the tag layout put it."""
     painter.setFont(style.font)
     painter.setRenderHint(QPainter.Antialiasing, False)
     rects = data.tag_rects
     ox, oy = origin
-    for j in np.nonzero(np.isfinite(rects[:, 0]))[0].tolist():
+    for k, j in enumerate(np.nonzero(np.isfinite(rects[:, 0]))[0].tolist()):
+        if pause is not None and not k & 7:
+            pause()
         text = data.tags[j]
         x, y, w, h = rects[j].tolist()
         color = key_color(data.labels[j])
@@ -182,17 +191,33 @@ def draw_tags(painter: QPainter, data: RenderData, scale: float, origin: tuple[f
         painter.drawText(QRectF(x - ox + 3, y - oy, w - 3, h), Qt.AlignVCenter | Qt.AlignLeft, text)
 
 
-def render_image(data: RenderData, scale: float, origin: tuple[float, float], size: tuple[int, int],
-                 style: Style) -> QImage:
-    """A transparent premultiplied-ARGB image (the raster engine's fast path) with the shapes."""
+def _blank(size: tuple[int, int]) -> QImage:
+    """A transparent premultiplied-ARGB image (the raster engine's fast path)."""
     img = QImage(max(size[0], 1), max(size[1], 1), QImage.Format_ARGB32_Premultiplied)
     img.fill(Qt.transparent)
+    return img
+
+
+def render_images(data: RenderData, scale: float, origin: tuple[float, float], size: tuple[int, int],
+                  style: Style, pause=None) -> tuple[QImage, QImage | None]:
+    """The shapes' outlines and fills, and their label tags in an image of their own (None when
+    labels are hidden), to be drawn over it: the shape layer repaints a tag that moved without
+    redrawing the outlines under it (shape_layer.py)."""
+    img = _blank(size)
     p = QPainter(img)
     try:
-        render(p, data, scale, origin, style)
+        render(p, data, scale, origin, style, with_labels=False, pause=pause)
     finally:
         p.end()
-    return img
+    if not style.show_labels:
+        return img, None
+    tags = _blank(size)
+    p = QPainter(tags)
+    try:
+        draw_tags(p, data, scale, origin, style, pause)
+    finally:
+        p.end()
+    return img, tags
 
 
 @contextmanager

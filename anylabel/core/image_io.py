@@ -125,13 +125,35 @@ def read_image_rgb(path: str | os.PathLike[str]) -> np.ndarray:
     import cv2
 
     try:
-        w, h = stored_size(path)
+        w, h, orientation = _header(path)
     except Exception:  # noqa: BLE001  # Pillow raises many types for headers it cannot parse;
         w = h = 0       # OpenCV may still read the file, under its own bound (2**30 pixels)
+        orientation = 1
     check_decoded_size(path, w, h)
+    if orientation != 1 and os.path.splitext(path)[1].lower() in (".tif", ".tiff"):
+        turned = _turned_tiff_rgb(path)
+        if turned is not None:
+            return turned
     data = np.fromfile(Path(path), dtype=np.uint8)
     img = cv2.imdecode(data, cv2.IMREAD_COLOR)  # applies EXIF orientation
     if img is None:
         raise ValueError(not_readable(path))
     return cv2.cvtColor(img, cv2.COLOR_BGR2RGB)
 
+
+def _turned_tiff_rgb(path: str | os.PathLike[str]) -> "np.ndarray | None":
+    """A TIFF with an orientation tag, upright, by Pillow; None for sample types Pillow would
+    clip (16-bit, float: OpenCV's decode scales them) or a file Pillow cannot decode.
+
+    OpenCV 5.1 turns a *tiled* TIFF wrongly for orientations 2, 3 and 6 (a strip TIFF and
+    orientation 1 are right), so the window and the models would see other pixels than
+    every other reader shows."""
+    from PIL import Image, ImageOps
+
+    try:
+        with Image.open(path) as im:
+            if im.mode not in ("1", "L", "LA", "P", "RGB", "RGBA", "CMYK", "YCbCr"):
+                return None
+            return np.ascontiguousarray(np.asarray(ImageOps.exif_transpose(im).convert("RGB")))
+    except Exception:  # noqa: BLE001  # OpenCV gets its chance and names the file if it fails too
+        return None

@@ -46,3 +46,18 @@ def test_the_header_sizes_are_upright_and_stored_for_every_format(tmp_path: Path
     shown = cv2.imdecode(np.fromfile(path, np.uint8), cv2.IMREAD_COLOR)
     assert image_size(path) == (shown.shape[1], shown.shape[0]) == upright_size(70, 50, orientation)
     assert stored_size(path) == (70, 50)
+
+
+@pytest.mark.parametrize("orientation", range(1, 9))
+def test_a_turned_tiled_tiff_decodes_upright(tmp_path: Path, orientation: int) -> None:
+    """``read_image_rgb`` (the window's and the models' decode) shows a tiled TIFF with an
+    orientation tag as Pillow and ``upright`` do; OpenCV's own turn of tiled TIFFs is wrong."""
+    pyvips = pytest.importorskip("pyvips")
+    from anylabel.core.image_io import read_image_rgb
+
+    stored = np.random.default_rng(orientation).integers(0, 256, (150, 200, 3), dtype=np.uint8)
+    im = pyvips.Image.new_from_array(stored, interpretation="srgb").copy()
+    im.set_type(pyvips.GValue.gint_type, "orientation", orientation)
+    path = tmp_path / f"tiled_{orientation}.tif"
+    im.tiffsave(str(path), tile=True, tile_width=64, tile_height=64)
+    assert np.array_equal(read_image_rgb(path), upright(stored, orientation))

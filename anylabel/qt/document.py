@@ -32,6 +32,8 @@ from ..core.label_file import (ImageAnnotation, label_path_for, read_label_file,
 from ..core.review import REVIEW_KEY, review_record
 from ..core.shape import Shape
 from ..core.undo import UndoHistory
+from .i18n import translate
+
 
 def disk_stamp(path: Path) -> tuple[int, int, int] | None:
     """What identifies a label file's version on disk: (mtime_ns, size, inode); None: no file."""
@@ -62,10 +64,11 @@ class Merge:
     dropped: int        # shapes of the file the user had deleted or edited (unchanged on disk)
 
     def message(self, name: str) -> str:
-        text = (f"{name} was changed on disk by another program or a background run: kept its "
-                f"{self.from_disk} shapes and added your {self.mine} unsaved new/edited shapes")
+        text = translate("document", "{0} was changed on disk by another program or a background run: kept its "
+                                     "{1} shapes and added your {2} unsaved new/edited shapes").format(
+                                         name, self.from_disk, self.mine)
         if self.dropped:
-            text += f" (your deletion/edit of {self.dropped} of its shapes applied)"
+            text += translate("document", " (your deletion/edit of {0} of its shapes applied)").format(self.dropped)
         return text
 
 
@@ -312,8 +315,9 @@ class ImageDocument:
         try:
             return read_label_file(self.label_path)
         except LabelFileError as exc:
-            raise LabelFileError(self.label_path, f"changed on disk and cannot be read now ({exc.problem}); "
-                                 "it is not overwritten and your edits are kept in the window") from None
+            raise LabelFileError(self.label_path, translate(
+                "document", "changed on disk and cannot be read now ({0}); it is not overwritten and your "
+                            "edits are kept in the window").format(exc.problem)) from None
 
     def reload(self) -> Merge | None:
         """Take the label file as it is on disk now, keeping the user's unsaved edits on top.

@@ -368,3 +368,18 @@ def test_an_export_summary_is_shown_in_chinese(zh_window, qtbot, tmp_path) -> No
                                        "  跳过 1 个 line 形状：线、折线和点没有面积", "    位于 /data/a.json"]
     assert box.grab().save(str(tmp_path / "zh_export_summary.png"))
     box.close()
+
+
+def test_a_label_file_changed_on_disk_is_reported_in_chinese(qapp) -> None:
+    """The document's messages (the merge with a changed label file, a changed file that cannot
+    be read) go through the Qt catalogue like the window's own texts."""
+    from anylabel.qt.document import Merge
+    from anylabel.qt.i18n import install_language
+
+    install_language(qapp, "zh_CN")
+    try:
+        text = Merge([], from_disk=3, mine=2, dropped=1).message("a.json")
+    finally:
+        install_language(qapp, "en")
+    assert text.startswith("a.json 已被其他程序") and "3 个形状" in text and "（已应用" in text
+    assert Merge([], from_disk=3, mine=2, dropped=0).message("a.json").startswith("a.json was changed on disk")

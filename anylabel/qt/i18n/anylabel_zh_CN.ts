@@ -627,102 +627,102 @@
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../export_import/controller.py" line="160"/>
+        <location filename="../export_import/controller.py" line="161"/>
         <source>{0} dataset</source>
         <translation>{0}数据集</translation>
     </message>
     <message>
-        <location filename="../export_import/controller.py" line="206"/>
+        <location filename="../export_import/controller.py" line="208"/>
         <source>{0} finished</source>
         <translation>{0}完成</translation>
     </message>
     <message>
-        <location filename="../export_import/controller.py" line="206"/>
+        <location filename="../export_import/controller.py" line="208"/>
         <source>{0} cancelled</source>
         <translation>{0}已取消</translation>
     </message>
     <message>
-        <location filename="../sam/controller.py" line="90"/>
+        <location filename="../sam/controller.py" line="93"/>
         <source>Loading {0}...</source>
         <translation>正在加载 {0}...</translation>
     </message>
     <message>
-        <location filename="../sam/controller.py" line="100"/>
+        <location filename="../sam/controller.py" line="126"/>
         <source>Downloading {0}: {1}</source>
         <translation>正在下载 {0}：{1}</translation>
     </message>
     <message>
-        <location filename="../sam/controller.py" line="126"/>
+        <location filename="../sam/controller.py" line="158"/>
         <source>{0} ready</source>
         <translation>{0} 已就绪</translation>
     </message>
     <message>
-        <location filename="../sam/controller.py" line="149"/>
+        <location filename="../sam/controller.py" line="181"/>
         <source>{0}: cannot be segmented ({1})</source>
         <translation>{0}：无法分割（{1}）</translation>
     </message>
     <message>
-        <location filename="../sam/controller.py" line="355"/>
+        <location filename="../sam/controller.py" line="364"/>
         <source>Segment Anything: {0}: {1}</source>
         <translation>分割一切：{0}：{1}</translation>
     </message>
     <message>
-        <location filename="../sam/controller.py" line="196"/>
+        <location filename="../sam/controller.py" line="216"/>
         <source>Segment Anything: {0} ready; {1}</source>
         <translation>分割一切：{0} 已就绪；{1}</translation>
     </message>
     <message>
-        <location filename="../sam/controller.py" line="208"/>
+        <location filename="../sam/controller.py" line="228"/>
         <source>Segment Anything: {0}, your prompt will be applied when ready</source>
         <translation>分割一切：{0}，就绪后将应用您的提示</translation>
     </message>
     <message>
-        <location filename="../sam/controller.py" line="215"/>
+        <location filename="../sam/controller.py" line="235"/>
         <source>Segment Anything: choose a model first (Tools &gt; Segment Anything)</source>
         <translation>分割一切：请先选择模型（工具 &gt; 分割一切）</translation>
     </message>
     <message>
-        <location filename="../sam/controller.py" line="222"/>
+        <location filename="../sam/controller.py" line="242"/>
         <source>Segment Anything: loading {0}; your clicks will be applied when it is ready</source>
         <translation>分割一切：正在加载 {0}；就绪后将应用您的点击</translation>
     </message>
     <message>
-        <location filename="../sam/controller.py" line="224"/>
+        <location filename="../sam/controller.py" line="244"/>
         <source>Segment Anything: </source>
         <translation>分割一切：</translation>
     </message>
     <message>
-        <location filename="../sam/controller.py" line="224"/>
+        <location filename="../sam/controller.py" line="244"/>
         <source>negative</source>
         <translation>负向</translation>
     </message>
     <message>
-        <location filename="../sam/controller.py" line="224"/>
+        <location filename="../sam/controller.py" line="244"/>
         <source>positive</source>
         <translation>正向</translation>
     </message>
     <message>
-        <location filename="../sam/controller.py" line="224"/>
+        <location filename="../sam/controller.py" line="244"/>
         <source> clicks ({0})</source>
         <translation>点击（{0}）</translation>
     </message>
     <message>
-        <location filename="../sam/controller.py" line="273"/>
+        <location filename="../sam/controller.py" line="293"/>
         <source>Segment Anything: {0}, mask {1:,} px; {2}</source>
         <translation>分割一切：{0}，掩码 {1:,} 像素；{2}</translation>
     </message>
     <message>
-        <location filename="../sam/controller.py" line="279"/>
+        <location filename="../sam/controller.py" line="299"/>
         <source>Segment Anything: nothing to finish (click on an object first)</source>
         <translation>分割一切：没有可完成的对象（请先点击一个对象）</translation>
     </message>
     <message>
-        <location filename="../sam/controller.py" line="331"/>
+        <location filename="../sam/controller.py" line="351"/>
         <source>Segment Anything: choose a model and open an image first</source>
         <translation>分割一切：请先选择模型并打开图像</translation>
     </message>
     <message>
-        <location filename="../sam/controller.py" line="322"/>
+        <location filename="../sam/controller.py" line="342"/>
         <source>Segment Anything: {0} rectangles turned into segments</source>
         <translation>分割一切：{0} 个矩形已转换为分割</translation>
     </message>
@@ -777,17 +777,17 @@
         <translation>正在传播...</translation>
     </message>
     <message>
-        <location filename="../export_import/controller.py" line="21"/>
+        <location filename="../export_import/controller.py" line="22"/>
         <source>Reading label files</source>
         <translation>正在读取标注文件</translation>
     </message>
     <message>
-        <location filename="../export_import/controller.py" line="22"/>
+        <location filename="../export_import/controller.py" line="23"/>
         <source>Writing the dataset</source>
         <translation>正在写入数据集</translation>
     </message>
     <message>
-        <location filename="../export_import/controller.py" line="23"/>
+        <location filename="../export_import/controller.py" line="24"/>
         <source>Importing</source>
         <translation>正在导入</translation>
     </message>
@@ -852,17 +852,17 @@
         <translation>正在用 SAM 2 传播...</translation>
     </message>
     <message>
-        <location filename="../sam/controller.py" line="334"/>
+        <location filename="../sam/controller.py" line="354"/>
         <source>Segment Anything: {0} cannot segment everything (SAM 2 models can)</source>
         <translation>分割一切：{0} 不能分割全图（SAM 2 模型可以）</translation>
     </message>
     <message>
-        <location filename="../sam/controller.py" line="345"/>
+        <location filename="../sam/controller.py" line="371"/>
         <source>Segment Anything: segmenting everything...</source>
         <translation>分割一切：正在分割全图...</translation>
     </message>
     <message>
-        <location filename="../sam/controller.py" line="361"/>
+        <location filename="../sam/controller.py" line="381"/>
         <source>Segment Anything: {0} objects found</source>
         <translation>分割一切：找到 {0} 个目标</translation>
     </message>
@@ -1006,6 +1006,24 @@
     </message>
 </context>
 <context>
+    <name>document</name>
+    <message>
+        <location filename="../document.py" line="66"/>
+        <source>{0} was changed on disk by another program or a background run: kept its {1} shapes and added your {2} unsaved new/edited shapes</source>
+        <translation>{0} 已被其他程序或后台任务在磁盘上修改：保留了文件中的 {1} 个形状，并加入了您未保存的 {2} 个新建/编辑的形状</translation>
+    </message>
+    <message>
+        <location filename="../document.py" line="70"/>
+        <source> (your deletion/edit of {0} of its shapes applied)</source>
+        <translation>（已应用您对其中 {0} 个形状的删除/编辑）</translation>
+    </message>
+    <message>
+        <location filename="../document.py" line="317"/>
+        <source>changed on disk and cannot be read now ({0}); it is not overwritten and your edits are kept in the window</source>
+        <translation>已在磁盘上被修改，现在无法读取（{0}）；文件未被覆盖，您的编辑保留在窗口中</translation>
+    </message>
+</context>
+<context>
     <name>edit_ops</name>
     <message>
         <location filename="../edit_ops.py" line="24"/>
@@ -1102,27 +1120,27 @@
 <context>
     <name>file_list</name>
     <message>
-        <location filename="../docks/file_list.py" line="120"/>
+        <location filename="../docks/file_list.py" line="128"/>
         <source>Files</source>
         <translation>文件</translation>
     </message>
     <message>
-        <location filename="../docks/file_list.py" line="124"/>
+        <location filename="../docks/file_list.py" line="132"/>
         <source>Filter file names</source>
         <translation>筛选文件名</translation>
     </message>
     <message>
-        <location filename="../docks/file_list.py" line="207"/>
+        <location filename="../docks/file_list.py" line="215"/>
         <source>No folder</source>
         <translation>未打开文件夹</translation>
     </message>
     <message>
-        <location filename="../docks/file_list.py" line="212"/>
+        <location filename="../docks/file_list.py" line="220"/>
         <source>{0} / {1} · {2} labelled{3}</source>
         <translation>{0} / {1} · 已标注 {2}{3}</translation>
     </message>
     <message>
-        <location filename="../docks/file_list.py" line="209"/>
+        <location filename="../docks/file_list.py" line="217"/>
         <source> ({0} shown)</source>
         <translation>（显示 {0} 个）</translation>
     </message>
@@ -1238,12 +1256,12 @@ The shapes in this file are not shown and the file will not be overwritten.</sou
 <context>
     <name>image_loader</name>
     <message>
-        <location filename="../image_loader.py" line="129"/>
+        <location filename="../image_loader.py" line="131"/>
         <source>{0}: all levels of the image are ready</source>
         <translation>{0}：图像的所有层级已就绪</translation>
     </message>
     <message>
-        <location filename="../image_loader.py" line="132"/>
+        <location filename="../image_loader.py" line="134"/>
         <source>{0}: reading the huge image ({1} %); the parts read are shown</source>
         <translation>{0}：正在读取超大图像（{1} %）；已读取的部分会先显示</translation>
     </message>
@@ -1358,289 +1376,289 @@ The shapes in this file are not shown and the file will not be overwritten.</sou
 <context>
     <name>panel</name>
     <message>
-        <location filename="../autolabel/panel.py" line="32"/>
+        <location filename="../autolabel/panel.py" line="31"/>
         <source>NMS</source>
         <translation>NMS</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="33"/>
+        <location filename="../autolabel/panel.py" line="32"/>
         <source>Soft-NMS (linear)</source>
         <translation>Soft-NMS（线性）</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="34"/>
+        <location filename="../autolabel/panel.py" line="33"/>
         <source>Soft-NMS (Gaussian)</source>
         <translation>Soft-NMS（高斯）</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="35"/>
+        <location filename="../autolabel/panel.py" line="34"/>
         <source>Weighted NMS</source>
         <translation>加权 NMS</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="36"/>
+        <location filename="../autolabel/panel.py" line="35"/>
         <source>DIoU-NMS</source>
         <translation>DIoU-NMS</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="47"/>
+        <location filename="../autolabel/panel.py" line="46"/>
         <source>Auto labeling</source>
         <translation>自动标注</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="62"/>
+        <location filename="../autolabel/panel.py" line="61"/>
         <source>Search models…</source>
         <translation>搜索模型…</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="69"/>
+        <location filename="../autolabel/panel.py" line="68"/>
         <source>Load</source>
         <translation>加载</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="71"/>
+        <location filename="../autolabel/panel.py" line="70"/>
         <source>Load custom model…</source>
         <translation>加载自定义模型…</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="75"/>
+        <location filename="../autolabel/panel.py" line="74"/>
         <source>No model loaded</source>
         <translation>未加载模型</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="85"/>
+        <location filename="../autolabel/panel.py" line="84"/>
         <source>Device</source>
         <translation>设备</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="90"/>
+        <location filename="../autolabel/panel.py" line="89"/>
         <source>Confidence</source>
         <translation>置信度</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="95"/>
+        <location filename="../autolabel/panel.py" line="94"/>
         <source>IoU (NMS)</source>
         <translation>IoU（NMS）</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="99"/>
+        <location filename="../autolabel/panel.py" line="98"/>
         <source>Suppression</source>
         <translation>抑制方法</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="101"/>
+        <location filename="../autolabel/panel.py" line="100"/>
         <source>Output shapes</source>
         <translation>输出形状</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="102"/>
+        <location filename="../autolabel/panel.py" line="101"/>
         <source>Sliced inference (small objects)</source>
         <translation>切片推理（小目标）</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="107"/>
+        <location filename="../autolabel/panel.py" line="106"/>
         <source> px tiles</source>
         <translation> 像素切片</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="109"/>
+        <location filename="../autolabel/panel.py" line="108"/>
         <source>Tile size</source>
         <translation>切片大小</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="118"/>
+        <location filename="../autolabel/panel.py" line="117"/>
         <source>Keep existing shapes</source>
         <translation>保留已有形状</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="138"/>
+        <location filename="../autolabel/panel.py" line="137"/>
         <source>Run on this image</source>
         <translation>在此图像上运行</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="147"/>
+        <location filename="../autolabel/panel.py" line="146"/>
         <source>Images</source>
         <translation>图像</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="149"/>
+        <location filename="../autolabel/panel.py" line="148"/>
         <source>to</source>
         <translation>至</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="151"/>
+        <location filename="../autolabel/panel.py" line="150"/>
         <source>Run all images</source>
         <translation>运行全部图像</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="153"/>
+        <location filename="../autolabel/panel.py" line="152"/>
         <source>Cancel</source>
         <translation>取消</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="242"/>
+        <location filename="../autolabel/panel.py" line="241"/>
         <source>Some model configs are broken:
 </source>
         <translation>部分模型配置已损坏：
 </translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="281"/>
+        <location filename="../autolabel/panel.py" line="280"/>
         <source>Pick a model in the list first.</source>
         <translation>请先在列表中选择一个模型。</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="287"/>
+        <location filename="../autolabel/panel.py" line="286"/>
         <source>Load custom model</source>
         <translation>加载自定义模型</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="287"/>
+        <location filename="../autolabel/panel.py" line="286"/>
         <source>Model config (*.yaml *.yml)</source>
         <translation>模型配置 (*.yaml *.yml)</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="293"/>
+        <location filename="../autolabel/panel.py" line="292"/>
         <source>Cannot load the model config: {0}</source>
         <translation>无法加载模型配置：{0}</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="298"/>
+        <location filename="../autolabel/panel.py" line="297"/>
         <source>Loading {0}…</source>
         <translation>正在加载 {0}…</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="312"/>
+        <location filename="../autolabel/panel.py" line="311"/>
         <source>Downloading {0}: {1:.1f} MB</source>
         <translation>正在下载 {0}：{1:.1f} MB</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="312"/>
+        <location filename="../autolabel/panel.py" line="311"/>
         <source> of {0:.1f} MB</source>
         <translation> / {0:.1f} MB</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="320"/>
+        <location filename="../autolabel/panel.py" line="319"/>
         <source>{0} ({1}) on {2}{3}</source>
         <translation>{0}（{1}），运行于 {2}{3}</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="393"/>
+        <location filename="../autolabel/panel.py" line="392"/>
         <source>Load a model first (pick one in the list, or 'Load custom model…').</source>
         <translation>请先加载模型（在列表中选择一个，或使用“加载自定义模型…”）。</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="405"/>
+        <location filename="../autolabel/panel.py" line="404"/>
         <source>Open an image first.</source>
         <translation>请先打开图像。</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="410"/>
+        <location filename="../autolabel/panel.py" line="409"/>
         <source>Running {0} on {1}…</source>
         <translation>正在对 {1} 运行 {0}…</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="422"/>
+        <location filename="../autolabel/panel.py" line="421"/>
         <source>The image changed while the model ran; nothing was added.</source>
         <translation>模型运行期间图像已切换；未添加任何内容。</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="434"/>
+        <location filename="../autolabel/panel.py" line="433"/>
         <source>{0}: image flag {1}</source>
         <translation>{0}：图像标记 {1}</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="434"/>
+        <location filename="../autolabel/panel.py" line="433"/>
         <source>{0}: no class above the confidence threshold (best: {1})</source>
         <translation>{0}：没有高于置信度阈值的类别（最佳：{1}）</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="437"/>
+        <location filename="../autolabel/panel.py" line="436"/>
         <source>{0}: {1} shapes{2}{3}</source>
         <translation>{0}：{1} 个形状{2}{3}</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="437"/>
+        <location filename="../autolabel/panel.py" line="436"/>
         <source> (replaced)</source>
         <translation>（已替换）</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="437"/>
+        <location filename="../autolabel/panel.py" line="436"/>
         <source> added</source>
         <translation>已添加</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="453"/>
+        <location filename="../autolabel/panel.py" line="452"/>
         <source>Open a folder of images first.</source>
         <translation>请先打开图像文件夹。</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="487"/>
+        <location filename="../autolabel/panel.py" line="482"/>
         <source>{0}/{1} images, ETA {2:.0f} s</source>
         <translation>{0}/{1} 张图像，预计剩余 {2:.0f} 秒</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="504"/>
+        <location filename="../autolabel/panel.py" line="499"/>
         <source>%p%</source>
         <translation>%p%</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="510"/>
+        <location filename="../autolabel/panel.py" line="505"/>
         <source>Cancelling…</source>
         <translation>正在取消…</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="533"/>
+        <location filename="../autolabel/panel.py" line="528"/>
         <source>Cancelled</source>
         <translation>已取消</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="533"/>
+        <location filename="../autolabel/panel.py" line="528"/>
         <source>Done</source>
         <translation>完成</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="534"/>
+        <location filename="../autolabel/panel.py" line="529"/>
         <source>{0}: {1}/{2} images in {3:.1f} s, {4} label files written, {5} unchanged, {6} shapes, {7} failed.</source>
         <translation>{0}：{1}/{2} 张图像，用时 {3:.1f} 秒，写入 {4} 个标注文件，{5} 个未更改，{6} 个形状，{7} 个失败。</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="326"/>
+        <location filename="../autolabel/panel.py" line="325"/>
         <source>A small demo model that works offline, trained on synthetic shapes; load a real model for your own images.</source>
         <translation>这是一个可离线使用的小型演示模型，用合成图形训练；标注您自己的图像请加载正式模型。</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="113"/>
+        <location filename="../autolabel/panel.py" line="112"/>
         <source>e.g. person, red car, dog</source>
         <translation>英文类别名，以逗号分隔</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="114"/>
+        <location filename="../autolabel/panel.py" line="113"/>
         <source>Text prompt</source>
         <translation>文本提示</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="115"/>
+        <location filename="../autolabel/panel.py" line="114"/>
         <source>Prompt on the canvas: Tools ▸ Segment Anything (points, boxes)</source>
         <translation>在画布上提示：工具 ▸ 分割一切（点、框）</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="123"/>
+        <location filename="../autolabel/panel.py" line="122"/>
         <source>Replace earlier predictions</source>
         <translation>替换之前的预测</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="124"/>
+        <location filename="../autolabel/panel.py" line="123"/>
         <source>Run all images: remove the shapes this model wrote on an earlier run (unless you edited them), then add the new ones</source>
         <translation>运行全部图像：先删除此模型在之前运行中写入的形状（您编辑过的除外），再添加新的形状</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="83"/>
+        <location filename="../autolabel/panel.py" line="82"/>
         <source>auto</source>
         <translation>自动</translation>
     </message>
     <message>
-        <location filename="../autolabel/panel.py" line="322"/>
+        <location filename="../autolabel/panel.py" line="321"/>
         <source>A demo model that works offline, with SAM&apos;s interface and no learned weights: a click selects the region of similar colour around it. Load MobileSAM or SAM for your own images.</source>
         <translation>离线可用的演示模型，接口与 SAM 相同但没有训练权重：单击会选中周围颜色相近的区域。处理您自己的图像请加载 MobileSAM 或 SAM。</translation>
     </message>
@@ -1768,24 +1786,24 @@ The shapes in this file are not shown and the file will not be overwritten.</sou
         <translation>分割一切：请先选择模型并打开文件夹</translation>
     </message>
     <message>
-        <location filename="../extensions/sam.py" line="217"/>
+        <location filename="../extensions/sam.py" line="218"/>
         <source>Rectangles to segments: {0}/{1}</source>
         <translation>矩形转分割：{0}/{1}</translation>
     </message>
     <message>
-        <location filename="../extensions/sam.py" line="230"/>
+        <location filename="../extensions/sam.py" line="231"/>
         <source>, {0} failed:
 </source>
         <translation>，{0} 个失败：
 </translation>
     </message>
     <message>
-        <location filename="../extensions/sam.py" line="224"/>
+        <location filename="../extensions/sam.py" line="225"/>
         <source>Rectangles to segments: {0} label files written, {1} without rectangles</source>
         <translation>矩形转分割：写入 {0} 个标注文件，{1} 个没有矩形</translation>
     </message>
     <message>
-        <location filename="../extensions/sam.py" line="227"/>
+        <location filename="../extensions/sam.py" line="228"/>
         <source>; your unsaved shapes on {0} were kept on top of its new shapes</source>
         <translation>；{0} 上您未保存的形状已保留在新形状之上</translation>
     </message>
@@ -1836,42 +1854,42 @@ The shapes in this file are not shown and the file will not be overwritten.</sou
 <context>
     <name>shape_types</name>
     <message>
-        <location filename="__init__.py" line="36"/>
+        <location filename="__init__.py" line="40"/>
         <source>rectangle</source>
         <translation>矩形</translation>
     </message>
     <message>
-        <location filename="__init__.py" line="37"/>
+        <location filename="__init__.py" line="41"/>
         <source>polygon</source>
         <translation>多边形</translation>
     </message>
     <message>
-        <location filename="__init__.py" line="38"/>
+        <location filename="__init__.py" line="42"/>
         <source>rotation</source>
         <translation>旋转框</translation>
     </message>
     <message>
-        <location filename="__init__.py" line="39"/>
+        <location filename="__init__.py" line="43"/>
         <source>circle</source>
         <translation>圆形</translation>
     </message>
     <message>
-        <location filename="__init__.py" line="40"/>
+        <location filename="__init__.py" line="44"/>
         <source>line</source>
         <translation>直线</translation>
     </message>
     <message>
-        <location filename="__init__.py" line="41"/>
+        <location filename="__init__.py" line="45"/>
         <source>point</source>
         <translation>点</translation>
     </message>
     <message>
-        <location filename="__init__.py" line="42"/>
+        <location filename="__init__.py" line="46"/>
         <source>linestrip</source>
         <translation>折线</translation>
     </message>
     <message>
-        <location filename="__init__.py" line="43"/>
+        <location filename="__init__.py" line="47"/>
         <source>mask</source>
         <translation>掩码</translation>
     </message>

@@ -145,7 +145,7 @@ def _turned_tiff_rgb(path: str | os.PathLike[str]) -> "np.ndarray | None":
     """A TIFF with an orientation tag, upright, by Pillow; None for sample types Pillow would
     clip (16-bit, float: OpenCV's decode scales them) or a file Pillow cannot decode.
 
-    OpenCV 5.1 turns a *tiled* TIFF wrongly for orientations 2, 3 and 6 (a strip TIFF and
+    OpenCV 5.1 turns a *tiled* TIFF wrongly for orientations 2, 3, 6 and 7 (a strip TIFF and
     orientation 1 are right), so the window and the models would see other pixels than
     every other reader shows."""
     from PIL import Image, ImageOps
